@@ -1,0 +1,49 @@
+# failover-lab — the two set-up commands on a fresh machine are `make demo` and `make test`;
+# every target bootstraps what it needs (npm packages, Docker engine, lab image).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_BIN := node_modules/.bin
+MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
+
+.PHONY: help deps build engine images test test-unit e2e demo bench clean lint-imports
+
+help:
+	@echo "make demo   deploy the smoke lab, show it works, destroy it"
+	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
+	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
+	@echo "make bench  deploy/destroy benchmark"
+	@echo "make engine / make images   the bootstrap steps on their own"
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+build: deps
+	$(NODE_BIN)/tsc -p tsconfig.json
+
+engine:
+	@bash scripts/ensure-engine.sh
+
+images: engine
+	@bash images/build.sh
+
+test: build images
+	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js'
+
+test-unit: build
+	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js'
+
+e2e: build images
+	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js'
+
+demo: build images
+	@bash scripts/demo.sh
+
+bench: build images
+	node dist/bench/deploy-bench.js
+
+clean:
+	-node bin/failover-lab.js destroy --all
+	rm -rf dist

@@ -1,0 +1,44 @@
+// `make bench` (deploy part): deploys and destroys a 10-node, 12-link lab REPEATS times and
+// prints median per-phase times and the resident memory per node. Targets: deploy < 3 s,
+// destroy < 2 s on a 2-core machine.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../src/common/logger.js';
+import { createPlainProgress } from '../src/common/progress.js';
+import { Lab } from '../src/lab/lab.js';
+import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
+import { parseTopologyFile } from '../src/topology/parse-topology.js';
+import { median } from './stats.js';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const file = path.join(root, 'bench/topologies/bench10.clab.yml');
+
+const logger = createLogger({ level: 'warn' });
+const runtime = new DockerRuntime({ logger });
+const topology = await parseTopologyFile(file, process.env);
+const phases = new Map<string, number[]>();
+const record = (phase: string, ms: number) => phases.set(phase, [...(phases.get(phase) ?? []), ms]);
+const memoryPerNode: number[] = [];
+
+await new Lab(topology, { runtime, logger, progress: createPlainProgress() }).destroy();
+for (let i = 0; i < REPEATS; i++) {
+  const progress = createPlainProgress();
+  const lab = new Lab(topology, { runtime, logger, progress });
+  const t0 = performance.now();
+  const started = await lab.deploy();
+  record('deploy (total)', performance.now() - t0);
+  for (const t of progress.timings) record(`  ${t.step}`, t.ms);
+  const memory = await Promise.all(topology.nodes.map((n) => runtime.memoryUsage(started.containerOf(n.name))));
+  memoryPerNode.push(memory.reduce((a, b) => a + b, 0) / memory.length);
+  const t1 = performance.now();
+  await started.destroy();
+  record('destroy (total)', performance.now() - t1);
+}
+
+const rows = [...phases].map(([phase, ms]) => `${phase.padEnd(44)} ${median(ms).toFixed(0).padStart(6)} ms`);
+process.stdout.write(
+  `deploy/destroy of ${topology.nodes.length} nodes, ${topology.links.length} links — median of ${REPEATS} runs\n` +
+  rows.join('\n') + '\n' +
+  `${'resident memory per node'.padEnd(44)} ${(median(memoryPerNode) / 1024 / 1024).toFixed(1).padStart(6)} MiB\n`,
+);

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers and the host tools the lab runtime uses are present.
+# On Debian as root with no engine installed: installs docker.io and starts dockerd in the
+# background (no systemd here), without the default docker0 bridge and without iptables NAT,
+# so that no lab traffic can leave the machine (DESIGN §7). Fails with a clear message where
+# it cannot do that.
+set -euo pipefail
+say() { printf 'engine: %s\n' "$*" >&2; }
+log=/var/log/failover-lab-dockerd.log
+
+is_root() { [ "$(id -u)" = 0 ]; }
+can_apt() { is_root && command -v apt-get >/dev/null; }
+apt_updated=no
+apt_install() {
+  can_apt || { say "error: need $* but cannot install it (not root on Debian): install it by hand"; exit 1; }
+  if [ $apt_updated = no ]; then apt-get update -qq >/dev/null; apt_updated=yes; fi
+  say "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Host tools: links are wired from the host with ip/nsenter/ethtool.
+missing=()
+command -v ip >/dev/null || missing+=(iproute2)
+command -v nsenter >/dev/null || missing+=(util-linux)
+command -v ethtool >/dev/null || missing+=(ethtool)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+engine_up() { timeout 10 docker info >/dev/null 2>&1; }
+
+if command -v docker >/dev/null && engine_up; then
+  say "docker engine is up ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null; then
+  apt_install docker.io
+fi
+command -v docker >/dev/null || apt_install docker.io
+
+if ! pgrep -x dockerd >/dev/null; then
+  is_root || { say "error: dockerd is not running and this user cannot start it; start the Docker engine and retry"; exit 1; }
+  say "starting dockerd in the background (log: $log)"
+  # containerd is started by dockerd itself when no system containerd runs.
+  nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 &
+fi
+
+for _ in $(seq 1 60); do
+  if engine_up; then
+    say "docker engine is up ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+    exit 0
+  fi
+  sleep 1
+done
+say "error: the Docker engine did not answer within 60 s; see $log"
+tail -20 "$log" >&2 || true
+exit 1

@@ -1,0 +1,89 @@
+// The lab handle in typestate form (as testcontainers does it): a `Lab` is a parsed topology
+// that can be deployed; `deploy()` yields a `StartedLab` that can exec, stop/start/pause
+// nodes and be destroyed, and that destroys itself when disposed (`await using`).
+import { LabError } from '../common/errors.js';
+import type { ExecResult } from '../runtime/container-runtime.js';
+import type { Topology } from '../topology/types.js';
+import { deployLab, type DeployOptions } from './deploy.js';
+import { destroyLabs, destroyTargetOf, type DestroyReport } from './destroy.js';
+import type { LabContext } from './lab-context.js';
+import { planLab, type LabPlan } from './lab-plan.js';
+import { plannedNode, startNode, stopNode } from './node-lifecycle.js';
+import type { ExecOutput } from './node-exec.js';
+
+export class Lab {
+  readonly plan: LabPlan;
+  constructor(readonly topology: Topology, protected readonly ctx: LabContext) {
+    // The owner only labels containers; planning here is for name and node lookups.
+    this.plan = planLab(topology, '');
+  }
+
+  get name(): string {
+    return this.topology.name;
+  }
+
+  async deploy(options: DeployOptions = {}): Promise<StartedLab> {
+    const result = await deployLab(this.topology, this.ctx, options);
+    return new StartedLab(this.topology, this.ctx, result.execOutputs);
+  }
+
+  /** Attaches to a lab deployed earlier (e.g. by the CLI) without deploying. */
+  async attach(): Promise<StartedLab> {
+    const found = await this.ctx.runtime.listContainers({ containerlab: this.name });
+    if (found.length === 0) throw new LabError(`lab '${this.name}' is not deployed`);
+    return new StartedLab(this.topology, this.ctx, []);
+  }
+
+  destroy(): Promise<DestroyReport> {
+    return destroyLabs(destroyTargetOf(this.plan), this.ctx);
+  }
+}
+
+export class StartedLab extends Lab implements AsyncDisposable {
+  constructor(topology: Topology, ctx: LabContext, readonly execOutputs: ExecOutput[]) {
+    super(topology, ctx);
+  }
+
+  containerOf(node: string): string {
+    return plannedNode(this.plan, node).container;
+  }
+
+  exec(node: string, argv: string[], options: { signal?: AbortSignal } = {}): Promise<ExecResult> {
+    return this.ctx.runtime.exec(this.containerOf(node), argv, options);
+  }
+
+  /** Like exec, but a non-zero exit is an error carrying the command's output. */
+  async execOk(node: string, argv: string[]): Promise<string> {
+    const result = await this.exec(node, argv);
+    if (result.exitCode !== 0) {
+      throw new LabError(`node '${node}': \`${argv.join(' ')}\` exited ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`);
+    }
+    return result.stdout;
+  }
+
+  async pid(node: string): Promise<number> {
+    const details = await this.ctx.runtime.inspectContainer(this.containerOf(node));
+    if (!details || details.pid === 0) throw new LabError(`node '${node}' is not running`);
+    return details.pid;
+  }
+
+  stopNode(node: string): Promise<void> {
+    return stopNode(this.plan, node, this.ctx);
+  }
+
+  startNode(node: string): Promise<ExecOutput[]> {
+    return startNode(this.plan, node, this.ctx);
+  }
+
+  pauseNode(node: string): Promise<void> {
+    return this.ctx.runtime.pauseContainer(this.containerOf(node));
+  }
+
+  unpauseNode(node: string): Promise<void> {
+    return this.ctx.runtime.unpauseContainer(this.containerOf(node));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy();
+  }
+}

@@ -1,0 +1,257 @@
+// ContainerRuntime over the Docker Engine API (dockerode). The only module that sees dockerode.
+import Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import { AbortedError, ContainerRuntimeError, errorMessage } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
+import type {
+  ContainerCreateSpec, ContainerDetails, ContainerRuntime, ContainerStatus, ContainerSummary,
+  ExecResult, ExecStream, LabelFilter, NetworkSpec, NetworkSummary,
+} from '../container-runtime.js';
+import { describePrivilegeMode, detectPrivilegeMode, type PrivilegeMode } from './privileges.js';
+
+const statusCodeOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number'
+    ? error.statusCode
+    : undefined;
+
+const toFilters = (filter: LabelFilter): string =>
+  JSON.stringify({ label: Object.entries(filter).map(([k, v]) => (v === true ? k : `${k}=${v}`)) });
+
+const normaliseStatus = (state: string | undefined): ContainerStatus => {
+  switch (state) {
+    case 'created': case 'running': case 'paused': case 'restarting': case 'removing': case 'dead': return state;
+    case 'exited': return 'stopped';
+    default: return 'unknown';
+  }
+};
+
+export interface DockerRuntimeOptions {
+  logger: Logger;
+  /** Defaults to DOCKER_HOST or the local socket. */
+  docker?: Docker;
+  privilegeMode?: PrivilegeMode;
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker';
+  private readonly docker: Docker;
+  private readonly logger: Logger;
+  private readonly privilegeMode: PrivilegeMode;
+  private privilegeNoticeGiven = false;
+
+  constructor(options: DockerRuntimeOptions) {
+    this.docker = options.docker ?? new Docker();
+    this.logger = options.logger;
+    this.privilegeMode = options.privilegeMode ?? detectPrivilegeMode();
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw new ContainerRuntimeError(`docker: ${what}: ${errorMessage(error).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '')}`, { cause: error });
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call('engine does not answer (is dockerd running? try `make engine`)', () => this.docker.ping());
+  }
+
+  async imageExists(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw new ContainerRuntimeError(`docker: inspecting image ${image}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  async ensureNetwork(spec: NetworkSpec): Promise<{ created: boolean }> {
+    const existing = await this.docker.listNetworks({ filters: JSON.stringify({ name: [spec.name] }) });
+    if (existing.some((n) => n.Name === spec.name)) return { created: false };
+    await this.call(`creating network ${spec.name} (${spec.ipv4Subnet})`, () =>
+      this.docker.createNetwork({
+        Name: spec.name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: spec.labels,
+        IPAM: { Driver: 'default', Config: [{ Subnet: spec.ipv4Subnet, ...(spec.ipv4Gateway ? { Gateway: spec.ipv4Gateway } : {}) }] },
+        Options: spec.bridge ? { 'com.docker.network.bridge.name': spec.bridge } : {},
+      }),
+    );
+    return { created: true };
+  }
+
+  async listNetworks(filter: LabelFilter): Promise<NetworkSummary[]> {
+    const networks = await this.call('listing networks', () => this.docker.listNetworks({ filters: toFilters(filter) }));
+    return Promise.all(networks.map(async (n) => {
+      const detail = await this.call(`inspecting network ${n.Name}`, () => this.docker.getNetwork(n.Id).inspect());
+      return { name: n.Name, labels: n.Labels ?? {}, containers: Object.keys(detail.Containers ?? {}).length };
+    }));
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    try {
+      await this.docker.getNetwork(name).remove();
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw new ContainerRuntimeError(`docker: removing network ${name}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    if (this.privilegeMode.kind === 'fallback' && !this.privilegeNoticeGiven) {
+      this.privilegeNoticeGiven = true;
+      this.logger.warn(describePrivilegeMode(this.privilegeMode));
+    }
+    const privileges = this.privilegeMode.kind === 'privileged'
+      ? { Privileged: true }
+      : {
+          CapAdd: ['ALL'],
+          CapDrop: this.privilegeMode.capDrop,
+          SecurityOpt: this.privilegeMode.securityOpt,
+          MaskedPaths: [],
+          ReadonlyPaths: [],
+          Devices: this.privilegeMode.devices.map((d) => ({ PathOnHost: d, PathInContainer: d, CgroupPermissions: 'rwm' })),
+        };
+    const net = spec.network;
+    const networkMode = net.mode === 'bridge' ? net.network : net.mode === 'container' ? `container:${net.container}` : net.mode;
+    const container = await this.call(`creating container ${spec.name}`, () =>
+      this.docker.createContainer({
+        name: spec.name,
+        Hostname: net.mode === 'container' || net.mode === 'host' ? undefined : spec.hostname,
+        Image: spec.image,
+        ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        Labels: spec.labels,
+        HostConfig: { ...privileges, Binds: spec.binds, NetworkMode: networkMode, Init: false },
+        ...(net.mode === 'bridge'
+          ? { NetworkingConfig: { EndpointsConfig: { [net.network]: net.ipv4 ? { IPAMConfig: { IPv4Address: net.ipv4 } } : {} } } }
+          : {}),
+      }),
+    );
+    return container.id;
+  }
+
+  async startContainer(name: string): Promise<void> {
+    await this.call(`starting container ${name}`, async () => {
+      try {
+        await this.docker.getContainer(name).start();
+      } catch (error) {
+        if (statusCodeOf(error) !== 304) throw error; // 304: already running
+      }
+    });
+  }
+
+  async stopContainer(name: string, timeoutS = 10): Promise<void> {
+    await this.call(`stopping container ${name}`, async () => {
+      try {
+        await this.docker.getContainer(name).stop({ t: timeoutS });
+      } catch (error) {
+        if (statusCodeOf(error) !== 304) throw error; // 304: already stopped
+      }
+    });
+  }
+
+  async killContainer(name: string, signal = 'SIGKILL'): Promise<void> {
+    await this.call(`killing container ${name}`, () => this.docker.getContainer(name).kill({ signal }));
+  }
+
+  async pauseContainer(name: string): Promise<void> {
+    await this.call(`pausing container ${name}`, () => this.docker.getContainer(name).pause());
+  }
+
+  async unpauseContainer(name: string): Promise<void> {
+    await this.call(`unpausing container ${name}`, () => this.docker.getContainer(name).unpause());
+  }
+
+  async removeContainer(name: string): Promise<boolean> {
+    try {
+      await this.docker.getContainer(name).remove({ force: true, v: true });
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw new ContainerRuntimeError(`docker: removing container ${name}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  async inspectContainer(name: string): Promise<ContainerDetails | undefined> {
+    try {
+      const info = await this.docker.getContainer(name).inspect();
+      return {
+        id: info.Id,
+        name: info.Name.replace(/^\//, ''),
+        image: info.Config.Image,
+        status: normaliseStatus(info.State.Status),
+        labels: info.Config.Labels ?? {},
+        ipv4: Object.fromEntries(Object.entries(info.NetworkSettings.Networks ?? {}).map(([n, s]) => [n, s.IPAddress])),
+        pid: info.State.Pid,
+      };
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw new ContainerRuntimeError(`docker: inspecting container ${name}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  async memoryUsage(name: string): Promise<number> {
+    const stats = await this.call(`reading stats of ${name}`, () => this.docker.getContainer(name).stats({ stream: false }));
+    const m = stats.memory_stats;
+    // cgroup v2 reports page cache as inactive_file, v1 as cache; neither is the node's own memory.
+    const cache = m.stats?.inactive_file ?? m.stats?.cache ?? 0;
+    return Math.max(0, (m.usage ?? 0) - cache);
+  }
+
+  async listContainers(filter: LabelFilter): Promise<ContainerSummary[]> {
+    const list = await this.call('listing containers', () => this.docker.listContainers({ all: true, filters: toFilters(filter) }));
+    return list.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+      image: c.Image,
+      status: normaliseStatus(c.State),
+      labels: c.Labels ?? {},
+      ipv4: Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([n, s]) => [n, s.IPAddress])),
+    }));
+  }
+
+  async exec(name: string, argv: string[], options: { signal?: AbortSignal; user?: string } = {}): Promise<ExecResult> {
+    const stream = await this.execStream(name, argv, options.user);
+    const collect = (s: NodeJS.ReadableStream): Promise<string> => new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      s.on('data', (c: Buffer) => chunks.push(c));
+      s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    const finished = Promise.all([collect(stream.stdout), collect(stream.stderr), stream.done]);
+    // Docker cannot cancel an exec; on abort we stop waiting (the caller removes the container).
+    const aborted = new Promise<never>((_, reject) => {
+      const signal = options.signal;
+      if (!signal) return;
+      const onAbort = () => reject(new AbortedError(`exec of \`${argv.join(' ')}\` in ${name}`));
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void finished.finally(() => signal.removeEventListener('abort', onAbort));
+    });
+    const [stdout, stderr, exitCode] = await Promise.race([finished, aborted]);
+    return { exitCode, stdout, stderr };
+  }
+
+  async execStream(name: string, argv: string[], user?: string): Promise<ExecStream> {
+    const exec = await this.call(`exec in ${name}`, () =>
+      this.docker.getContainer(name).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, ...(user ? { User: user } : {}) }),
+    );
+    const raw = await this.call(`exec in ${name}`, () => exec.start({ hijack: true, stdin: false }));
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    this.docker.modem.demuxStream(raw, stdout, stderr);
+    const done = new Promise<number>((resolve, reject) => {
+      raw.on('end', () => {
+        stdout.end();
+        stderr.end();
+        exec.inspect().then((info) => resolve(info.ExitCode ?? -1), reject);
+      });
+      raw.on('error', reject);
+    });
+    return { stdout, stderr, done };
+  }
+}
