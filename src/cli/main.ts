@@ -6,6 +6,7 @@ import { InputFileError, TestbedError, errorMessage } from '../common/errors.js'
 import { createLogger } from '../common/logger.js';
 import { LABEL } from '../lab/labels.js';
 import { destroyLabs } from '../lab/destroy.js';
+import type { StopMode } from '../lab/node-lifecycle.js';
 import type { LabelFilter } from '../runtime/container-runtime.js';
 import { ContainerlabDriver } from '../runtime/containerlab/containerlab-cli.js';
 import { renderGraph, type GraphFormat } from '../topology/graph.js';
@@ -85,17 +86,27 @@ program.command('exec')
     process.exitCode = result.exitCode;
   });
 
-for (const verb of ['stop', 'start'] as const) {
-  program.command(verb)
-    .description(`${verb} one node; its links survive (parked while it is down)`)
-    .argument('<node>')
-    .option('-t, --topo <file>', 'topology file')
-    .action(async (node: string, o: { topo?: string }) => {
-      const ctx = createCliContext();
-      const lab = await (await loadLab(o.topo, ctx)).attach();
-      await ctx.progress.step(`${verb} ${node}`, async () => void (verb === 'stop' ? await lab.stopNode(node) : await lab.startNode(node)));
-    });
-}
+program.command('stop')
+  .description('stop one node; its links survive for a later start')
+  .argument('<node>')
+  .option('-t, --topo <file>', 'topology file')
+  .addOption(new Option('--mode <mode>', 'graceful (SIGTERM, peers get FIN), kill (SIGKILL), crash (links cut first: no FIN escapes)')
+    .choices(['graceful', 'kill', 'crash']).default('graceful'))
+  .action(async (node: string, o: { topo?: string; mode: StopMode }) => {
+    const ctx = createCliContext();
+    const lab = await (await loadLab(o.topo, ctx)).attach();
+    await ctx.progress.step(`stop ${node} (${o.mode})`, () => lab.stopNode(node, o.mode));
+  });
+
+program.command('start')
+  .description('start a stopped node, reconnect its links and re-run its exec list')
+  .argument('<node>')
+  .option('-t, --topo <file>', 'topology file')
+  .action(async (node: string, o: { topo?: string }) => {
+    const ctx = createCliContext();
+    const lab = await (await loadLab(o.topo, ctx)).attach();
+    await ctx.progress.step(`start ${node}`, async () => void (await lab.startNode(node)));
+  });
 
 program.command('vlan')
   .description('move a switch port to another VLAN at run time: vlan SWITCH PORT VLAN')

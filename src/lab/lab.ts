@@ -8,7 +8,7 @@ import { deployLab, type DeployOptions } from './deploy.js';
 import { destroyLabs, destroyTargetOf, type DestroyReport } from './destroy.js';
 import type { LabContext } from './lab-context.js';
 import { planLab, type LabPlan } from './lab-plan.js';
-import { plannedNode, startNode, stopNode } from './node-lifecycle.js';
+import { plannedNode, startNode, stopNode, type StopMode } from './node-lifecycle.js';
 import type { ExecOutput } from './node-exec.js';
 
 export class Lab {
@@ -67,8 +67,9 @@ export class StartedLab extends Lab implements AsyncDisposable {
     return details.pid;
   }
 
-  stopNode(node: string): Promise<void> {
-    return stopNode(this.plan, node, this.ctx);
+  /** Stops a node, keeping its links for a later startNode; see StopMode for how it goes. */
+  stopNode(node: string, mode: StopMode = 'graceful'): Promise<void> {
+    return stopNode(this.plan, node, this.ctx, mode);
   }
 
   startNode(node: string): Promise<ExecOutput[]> {

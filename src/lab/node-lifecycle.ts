@@ -1,13 +1,21 @@
-// Stop and start one node without losing its links. Stopping a container destroys its
-// netns and with it every veth end inside — and so the whole pair. So before stopping we
-// move the node's lab interfaces into a parking namespace (the peer sees carrier loss, as
-// when a box powers off), and on start move them into the new netns, bring them up and
-// re-run the node's exec list (addresses live in the netns and went with it).
+// Stop and start one node without losing its links. A container's veths live in its netns,
+// which dies with the container — and a veth pair dies with either end. So before the node
+// goes, its netns is held by name; once it is gone its interfaces go down there (the peers
+// see carrier loss, as when a box powers off); on start they move into the new netns, come
+// up, and the node's exec list runs again (addresses belonged to the old netns).
+//
+// How the node goes matters to the clients of its services:
+//   graceful — docker stop: processes get SIGTERM and close their sockets (peers get FIN);
+//   kill     — SIGKILL: the kernel still closes the sockets, so peers get FIN/RST;
+//   crash    — links cut first, then SIGKILL: nothing escapes, peers are not warned.
 import { LabError } from '../common/errors.js';
 import type { LabContext } from './lab-context.js';
 import type { LabPlan, PlannedNode } from './lab-plan.js';
 import { runNodeExecs, type ExecOutput } from './node-exec.js';
-import { bringUpInterfaces, parkInterfaces, parkNamespaceOf, unparkInterfaces } from './wiring.js';
+import { inNetns, shellQuote } from '../kernel/run-command.js';
+import { bringUpInterfaces, downInterfaces, holdNamespace, parkNamespaceOf, unparkInterfaces } from './wiring.js';
+
+export type StopMode = 'graceful' | 'kill' | 'crash';
 
 export const plannedNode = (plan: LabPlan, node: string): PlannedNode => {
   const found = plan.nodes.find((n) => n.spec.name === node);
@@ -22,11 +30,28 @@ const runningPid = async (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): 
   return details.pid;
 };
 
-export const stopNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>): Promise<void> => {
+const waitUntilStopped = async (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const details = await ctx.runtime.inspectContainer(node.container);
+    if (!details || details.status !== 'running') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new LabError(`node '${node.spec.name}' did not stop within ${timeoutMs} ms`);
+};
+
+export const stopNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>, mode: StopMode = 'graceful'): Promise<void> => {
   const node = plannedNode(plan, name);
   const pid = await runningPid(ctx, node);
-  if (node.interfaces.length > 0) await parkInterfaces(pid, node.interfaces, parkNamespaceOf(plan.lab, name));
-  await ctx.runtime.stopContainer(node.container, 2);
+  const held = parkNamespaceOf(plan.lab, name);
+  if (node.interfaces.length > 0) await holdNamespace(pid, held);
+  if (mode === 'crash' && node.interfaces.length > 0) {
+    await inNetns(pid, node.interfaces.map((i) => `ip link set ${shellQuote(i.iface)} down`).join('\n'));
+  }
+  if (mode === 'graceful') await ctx.runtime.stopContainer(node.container, 2);
+  else await ctx.runtime.killContainer(node.container, 'SIGKILL');
+  await waitUntilStopped(ctx, node);
+  if (node.interfaces.length > 0) await downInterfaces(held, node.interfaces);
 };
 
 export const startNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>): Promise<ExecOutput[]> => {

@@ -27,12 +27,20 @@ export const bringUpInterfaces = async (pid: number, ifaces: readonly PlannedInt
   await inNetns(pid, interfaceUpScript(ifaces), { signal });
 };
 
-/** Parking keeps a stopped node's veths alive in a namespace of their own, so its peers keep theirs. */
+/**
+ * A stopped node's veths must outlive its container, or their peers lose the link for good.
+ * Before the container goes, its netns is held by name (`ip netns attach`), so the veths stay
+ * in it; on start they move into the new netns. Named per lab so destroy can find them.
+ */
 export const parkNamespaceOf = (lab: string, node: string): string => `flpark.${lab}.${node}`;
 
-export const parkInterfaces = async (pid: number, ifaces: readonly PlannedInterface[], netns: string): Promise<void> => {
-  await runCommand('ip', ['netns', 'add', netns]);
-  await inNetns(pid, ifaces.map((i) => `ip link set ${shellQuote(i.iface)} netns ${shellQuote(netns)}`).join('\n'));
+export const holdNamespace = async (pid: number, netns: string): Promise<void> => {
+  await runCommand('ip', ['netns', 'attach', netns, String(pid)]);
+};
+
+/** Takes interfaces down in a namespace (by name), so peers see carrier loss. */
+export const downInterfaces = async (netns: string, ifaces: readonly PlannedInterface[]): Promise<void> => {
+  await runCommand('ip', ['-n', netns, '-batch', '-'], { input: ifaces.map((i) => `link set ${i.iface} down`).join('\n') + '\n' });
 };
 
 export const unparkInterfaces = async (netns: string, ifaces: readonly PlannedInterface[], pid: number): Promise<void> => {

@@ -140,6 +140,24 @@ describe('smoke lab (real containers)', function () {
     assert.equal(after.mtu, 1400);
   });
 
+  it('keeps a node\'s links across a crash (links cut, then SIGKILL) and start', async () => {
+    const crashed = await cli(['stop', '-t', 'topologies/smoke.clab.yml', 'h3', '--mode', 'crash']);
+    assert.equal(crashed.exitCode, 0, crashed.stderr);
+    assert.equal(await ping('h1', '198.18.1.3'), false);
+    const started = await cli(['start', '-t', 'topologies/smoke.clab.yml', 'h3']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    assert.ok(await ping('h1', '198.18.1.3', 3));
+  });
+
+  it('keeps links across kill and start, and destroy removes the links of a node left stopped', async () => {
+    await lab.stopNode('h1', 'kill');
+    assert.equal((await ctx.runtime.inspectContainer('clab-smoke-h1'))?.status, 'stopped');
+    await lab.startNode('h1');
+    assert.ok(await ping('h1', '198.18.2.2', 3));
+    await lab.stopNode('h1', 'graceful');
+    assert.deepEqual((await leftovers(ctx, 'smoke', 'fl-smoke')).namespaces, ['flpark.smoke.h1']);
+  });
+
   it('destroy leaves no container, no host veth, no network, no lab folder — and is idempotent', async () => {
     await lab.destroy();
     assert.deepEqual(await leftovers(ctx, 'smoke', 'fl-smoke'), nothingLeft);
