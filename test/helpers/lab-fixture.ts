@@ -1,7 +1,6 @@
 // Shared by e2e tests: a quiet lab context on the real Docker engine, the repo root, the CLI,
 // and probes of what a lab leaves behind on the host.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { silentLogger } from '../../src/common/logger.js';
 import { silentProgress } from '../../src/common/progress.js';
@@ -11,8 +10,9 @@ import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { parseTopologyFile } from '../../src/topology/parse-topology.js';
 import type { Topology } from '../../src/topology/types.js';
 
-/** dist/test/helpers → repo root */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { repoRoot } from './repo-root.js';
+
+export { repoRoot };
 
 export const testContext = (): LabContext => ({
   runtime: new DockerRuntime({ logger: silentLogger }),
