@@ -11,7 +11,7 @@ import type { LabelFilter } from '../runtime/container-runtime.js';
 import { ContainerlabDriver } from '../runtime/containerlab/containerlab-cli.js';
 import { renderGraph, type GraphFormat } from '../topology/graph.js';
 import { UsageError, createCliContext, installInterruptHandler, loadLab, resolveTopologyFile } from './cli-context.js';
-import { capture } from './commands/capture.js';
+import { capture } from '../lab/capture.js';
 import { inspectRows, renderTable } from './commands/inspect-table.js';
 import { resolveNodeContainer } from './node-target.js';
 

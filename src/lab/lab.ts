@@ -2,7 +2,7 @@
 // that can be deployed; `deploy()` yields a `StartedLab` that can exec, stop/start/pause
 // nodes and be destroyed, and that destroys itself when disposed (`await using`).
 import { LabError } from '../common/errors.js';
-import type { ExecResult } from '../runtime/container-runtime.js';
+import type { ExecResult, ExecStream } from '../runtime/container-runtime.js';
 import type { Topology } from '../topology/types.js';
 import { deployLab, type DeployOptions } from './deploy.js';
 import { destroyLabs, destroyTargetOf, type DestroyReport } from './destroy.js';
@@ -50,6 +50,11 @@ export class StartedLab extends Lab implements AsyncDisposable {
 
   exec(node: string, argv: string[], options: { signal?: AbortSignal } = {}): Promise<ExecResult> {
     return this.ctx.runtime.exec(this.containerOf(node), argv, options);
+  }
+
+  /** Starts a long-running command whose output is streamed (probes, daemons, captures). */
+  execStream(node: string, argv: string[]): Promise<ExecStream> {
+    return this.ctx.runtime.execStream(this.containerOf(node), argv);
   }
 
   /** Like exec, but a non-zero exit is an error carrying the command's output. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { captureCommandLine } from '../../../src/cli/commands/capture.js';
+import { captureCommandLine } from '../../../src/lab/capture.js';
 import { inspectRows, renderTable } from '../../../src/cli/commands/inspect-table.js';
 import { renderGraph } from '../../../src/topology/graph.js';
 import type { ContainerSummary } from '../../../src/runtime/container-runtime.js';

@@ -1,9 +1,10 @@
-// `capture NODE IFACE`: tcpdump inside the node, pcap streamed to a file on the host, until
-// --count packets, --duration seconds, or Ctrl-C (which stops tcpdump so the file is whole).
+// Packet capture on a node interface: tcpdump inside the node, pcap streamed to a file on the
+// host, until a packet count, a duration, or the AbortSignal (which stops tcpdump with SIGINT
+// so the file is whole). Used by `failover-lab capture` and by scenario runs.
 import { createWriteStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { LabContext } from '../../lab/lab-context.js';
-import { shellQuote } from '../../kernel/run-command.js';
+import type { LabContext } from './lab-context.js';
+import { shellQuote } from '../kernel/run-command.js';
 
 export interface CaptureOptions {
   out: string;
@@ -18,7 +19,7 @@ export const captureCommandLine = (iface: string, pidFile: string, options: Omit
   return `echo $$ > ${pidFile}; exec ${bounded.map(shellQuote).join(' ')}`;
 };
 
-export const capture = async (container: string, iface: string, options: CaptureOptions, ctx: LabContext): Promise<number> => {
+export const capture = async (container: string, iface: string, options: CaptureOptions, ctx: Pick<LabContext, 'runtime' | 'logger' | 'signal'>): Promise<number> => {
   const pidFile = `/tmp/failover-lab-capture-${randomBytes(4).toString('hex')}.pid`;
   const stream = await ctx.runtime.execStream(container, ['sh', '-c', captureCommandLine(iface, pidFile, options)]);
   const file = createWriteStream(options.out);
