@@ -248,7 +248,8 @@ export class DockerRuntime implements ContainerRuntime {
       raw.on('end', () => {
         stdout.end();
         stderr.end();
-        exec.inspect().then((info) => resolve(info.ExitCode ?? -1), reject);
+        // A node that died with the command in it (crash faults) has no exec to inspect: -1.
+        exec.inspect().then((info) => resolve(info.ExitCode ?? -1), () => resolve(-1));
       });
       raw.on('error', reject);
     });

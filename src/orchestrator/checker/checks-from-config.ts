@@ -1,0 +1,87 @@
+// The `checks:` section of a scenario file, validated here and embedded by the scenario
+// parser, then turned into checkers. Strict objects: a misspelt check key must be an input
+// error, never a check that silently does not run. Counts accept a number as shorthand for
+// {max: n} ({min: n} for streamsEstablished).
+import { z } from 'zod';
+import type { Checker } from './checker.js';
+import { Checks } from './checks.js';
+import { filterProblem } from './event-count.js';
+
+const count = z.number().int().nonnegative();
+const positiveMs = z.number().finite().positive();
+
+const maxOnly = z.union([count, z.object({ max: count }).strict()]);
+const minMax = z.union([
+  count,
+  z.object({ min: count.optional(), max: count.optional() }).strict()
+    .refine((b) => b.min !== undefined || b.max !== undefined, 'give min or max')
+    .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, 'min must not exceed max'),
+]);
+
+export const EntryFilterSchema = z.object({
+  kind: z.enum(['fault', 'probe', 'daemon', 'runner']),
+  event: z.string().min(1).optional(),
+  node: z.string().min(1).optional(),
+  daemon: z.string().min(1).optional(),
+  fault: z.string().min(1).optional(),
+  workload: z.string().min(1).optional(),
+  stream: count.optional(),
+  source: z.enum(['probe-client', 'probe-server']).optional(),
+  where: z.record(z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+}).strict().superRefine((filter, ctx) => {
+  const problem = filterProblem(filter);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+
+const InvariantSchema = z.union([
+  z.object({ name: z.string().min(1), count: EntryFilterSchema, min: count.optional(), max: count.optional() }).strict()
+    .refine((i) => i.min !== undefined || i.max !== undefined, 'an invariant with count needs min or max'),
+  z.object({ name: z.string().min(1), never: EntryFilterSchema }).strict(),
+]);
+
+export const ChecksConfigSchema = z.object({
+  /** Every stream's longest application gap, in ms. */
+  maxGapMs: positiveMs.optional(),
+  /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
+  gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
+  resets: maxOnly.optional(),
+  reconnects: minMax.optional(),
+  bytesLost: maxOnly.optional(),
+  bytesDuplicated: maxOnly.optional(),
+  bytesCorrupt: maxOnly.optional(),
+  noFailedStreams: z.boolean().optional(),
+  streamsEstablished: z.union([count, z.object({ min: count }).strict()]).optional(),
+  stallDetectedWithinMs: positiveMs.optional(),
+  invariants: z.array(InvariantSchema).optional(),
+}).strict();
+
+export type ChecksConfig = z.infer<typeof ChecksConfigSchema>;
+
+const toMax = (v: number | { max: number }) => (typeof v === 'number' ? { max: v } : v);
+
+/** The checkers a validated `checks:` section asks for, in a fixed order. */
+export function checksFromConfig(config: ChecksConfig): Checker[] {
+  const checkers: Checker[] = [];
+  if (config.streamsEstablished !== undefined) {
+    const v = config.streamsEstablished;
+    checkers.push(Checks.streamsEstablished(typeof v === 'number' ? { min: v } : v));
+  }
+  if (config.noFailedStreams) checkers.push(Checks.noFailedStreams());
+  if (config.maxGapMs !== undefined) checkers.push(Checks.maxGap(config.maxGapMs));
+  if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
+  if (config.stallDetectedWithinMs !== undefined) checkers.push(Checks.stallDetectedWithin({ ms: config.stallDetectedWithinMs }));
+  if (config.resets !== undefined) checkers.push(Checks.resets(toMax(config.resets)));
+  if (config.reconnects !== undefined) {
+    const v = config.reconnects;
+    // The schema guarantees min or max; the cast only restates that for the compiler.
+    checkers.push(Checks.reconnects(typeof v === 'number' ? { max: v } : (v as { max: number; min?: number })));
+  }
+  if (config.bytesLost !== undefined) checkers.push(Checks.bytesLost(toMax(config.bytesLost)));
+  if (config.bytesDuplicated !== undefined) checkers.push(Checks.bytesDuplicated(toMax(config.bytesDuplicated)));
+  if (config.bytesCorrupt !== undefined) checkers.push(Checks.bytesCorrupt(toMax(config.bytesCorrupt)));
+  for (const inv of config.invariants ?? []) {
+    if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
+    else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));
+  }
+  return checkers;
+}

@@ -1,0 +1,32 @@
+// One place to discover every built-in check: `Checks.maxGap(2300)`, `Checks.never({...})`.
+import { composeCheckers } from './checker.js';
+import { customInvariant } from './custom-invariant.js';
+import { eventCount, never } from './event-count.js';
+import { gapWithin, maxGap } from './gap-checks.js';
+import { stallDetectedWithin } from './stall-check.js';
+import { bytesCorrupt, bytesDuplicated, bytesLost, reconnects, resets } from './stream-bound.js';
+import { noFailedStreams, streamsEstablished } from './stream-health.js';
+
+export const Checks = {
+  maxGap,
+  gapWithin,
+  resets,
+  reconnects,
+  bytesLost,
+  bytesDuplicated,
+  bytesCorrupt,
+  noFailedStreams,
+  streamsEstablished,
+  stallDetectedWithin,
+  eventCount,
+  never,
+  customInvariant,
+  compose: composeCheckers,
+} as const;
+
+export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
+export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
+export type { EntryFilter, EventCountSpec } from './event-count.js';
+export type { GapShape } from './gap-checks.js';
+export type { InvariantFn } from './custom-invariant.js';
+export type { StreamScope } from './stream-select.js';

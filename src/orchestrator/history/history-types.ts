@@ -1,0 +1,58 @@
+// The merged history of one scenario run (Jepsen's idea): every fault, probe event and
+// daemon event on one wall clock (all lab containers share the host clock). The run only
+// appends; checkers and reports only read, so they can be re-run on a stored history.
+import type { ProbeEvent, StreamSummary } from '../../probe/probe-report.js';
+
+export interface FaultEntry {
+  t: number;
+  kind: 'fault';
+  phase: 'start' | 'end';
+  /** Unique per fault instance within a run, e.g. `flap-1`. */
+  id: string;
+  /** The nemesis, e.g. `link-flap`, `partition`, `crash`, `kill-process`. */
+  fault: string;
+  targets: string[];
+  detail?: string;
+}
+
+export interface ProbeEntry {
+  t: number;
+  kind: 'probe';
+  /** The lab node the probe process ran on. */
+  node: string;
+  /** Which workload of the scenario the probe belongs to. */
+  workload: string;
+  event: ProbeEvent;
+}
+
+export interface DaemonEntry {
+  t: number;
+  kind: 'daemon';
+  node: string;
+  daemon: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+export interface RunnerEntry {
+  t: number;
+  kind: 'runner';
+  event: 'deployed' | 'workload-started' | 'workload-stopped' | 'collected' | 'destroyed' | 'error' | string;
+  detail?: string;
+}
+
+export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry;
+
+/** Per-stream final figures of one workload, with where they came from. */
+export interface WorkloadStreamSummary extends StreamSummary {
+  workload: string;
+  node: string;
+}
+
+export interface RunHistory {
+  /** Sorted by `t` (stable for equal times). */
+  entries: HistoryEntry[];
+  streams: WorkloadStreamSummary[];
+  startMs: number;
+  endMs: number;
+}

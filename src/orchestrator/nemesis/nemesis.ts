@@ -1,0 +1,40 @@
+// A nemesis injects one fault and can undo it (Jepsen's setup/invoke/teardown). `heal` is
+// idempotent: the runner calls it when the fault's time is up and again at teardown, so a
+// scenario that fails half-way still leaves the lab as it found it.
+import type { StartedLab } from '../../lab/lab.js';
+
+export interface Nemesis {
+  /** The fault kind, e.g. `link-flap`. */
+  readonly fault: string;
+  /** Nodes (or node:iface) it acts on. */
+  readonly targets: string[];
+  /** One line for the history and the report. */
+  readonly detail: string;
+  start(): Promise<void>;
+  heal(): Promise<void>;
+}
+
+/** What nemeses may touch: the lab, and runner services they cannot provide themselves. */
+export interface NemesisContext {
+  lab: StartedLab;
+  /** Restarts the scenario's probe server on a node (for kill-process of `probe-server`). */
+  restartProbeServer(node: string): Promise<void>;
+  /** The pkill -f pattern that finds the scenario's probe server on a node. */
+  probeServerPattern: string;
+}
+
+/** Runs a shell snippet in a node; a non-zero exit is an error with the node's stderr. */
+export const sh = (lab: StartedLab, node: string, script: string): Promise<string> => lab.execOk(node, ['sh', '-ec', script]);
+
+/** Makes `heal` safe to call more than once, and a no-op before `start`. */
+export const once = (heal: () => Promise<void>) => {
+  let armed = false;
+  return {
+    arm: () => { armed = true; },
+    heal: async () => {
+      if (!armed) return;
+      armed = false;
+      await heal();
+    },
+  };
+};

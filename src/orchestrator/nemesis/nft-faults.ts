@@ -1,0 +1,70 @@
+// Partitions and random loss with nftables inside the nodes (no netem on this kernel).
+import { LabError } from '../../common/errors.js';
+import type { StartedLab } from '../../lab/lab.js';
+import { deleteTableScript, lossScript, partitionScript } from './nft-rules.js';
+import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
+
+const nft = (lab: StartedLab, node: string, script: string) =>
+  lab.execOk(node, ['sh', '-ec', `nft -f - <<'EOF'\n${script}EOF`]);
+
+/** The node's data-plane IPv4 addresses (management eth0 and loopback excluded). */
+export const dataAddresses = async (lab: StartedLab, node: string): Promise<string[]> => {
+  const out = await sh(lab, node, 'ip -j -4 addr show');
+  const links = JSON.parse(out) as { ifname: string; addr_info: { local: string }[] }[];
+  return links.filter((l) => l.ifname !== 'lo' && l.ifname !== 'eth0').flatMap((l) => l.addr_info.map((a) => a.local));
+};
+
+export interface PartitionSpec {
+  from: string[];
+  to: string[];
+  oneWay: boolean;
+  protocol?: 'tcp' | 'udp' | 'icmp';
+  port?: number;
+}
+
+/** Drops traffic from `from` at each node of `to` (and the reverse unless one-way). */
+export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec): Nemesis => {
+  const applied: string[] = [];
+  const undo = once(async () => {
+    await Promise.all(applied.splice(0).map((node) => nft(ctx.lab, node, deleteTableScript(id)).catch(() => undefined)));
+  });
+  const scope = [spec.protocol, spec.port !== undefined ? `port ${spec.port}` : undefined].filter(Boolean).join(' ') || 'all IP traffic';
+  return {
+    fault: 'partition',
+    targets: [...spec.from, ...spec.to],
+    detail: `${spec.from.join(',')} ${spec.oneWay ? '→' : '↔'} ${spec.to.join(',')} dropped (${scope})`,
+    async start() {
+      const both = spec.from.filter((n) => spec.to.includes(n));
+      if (both.length > 0) throw new LabError(`partition: ${both.join(', ')} cannot be on both sides`);
+      const directions: [string[], string[]][] = [[spec.from, spec.to], ...(spec.oneWay ? [] : [[spec.to, spec.from] as [string[], string[]]])];
+      const plans: [string, string[]][] = [];
+      for (const [sources, sinks] of directions) {
+        const fromAddresses = (await Promise.all(sources.map((n) => dataAddresses(ctx.lab, n)))).flat();
+        for (const sink of sinks) plans.push([sink, fromAddresses]);
+      }
+      undo.arm();
+      for (const [sink, fromAddresses] of plans) {
+        if (fromAddresses.length === 0) continue;
+        await nft(ctx.lab, sink, partitionScript(id, { fromAddresses, ...(spec.protocol ? { protocol: spec.protocol } : {}), ...(spec.port ? { port: spec.port } : {}) }));
+        applied.push(sink);
+      }
+    },
+    heal: async () => {
+      await undo.heal();
+    },
+  };
+};
+
+export const lossNemesis = (ctx: NemesisContext, id: string, node: string, percent: number, direction: 'in' | 'out' | 'both', iface?: string): Nemesis => {
+  const undo = once(async () => void (await nft(ctx.lab, node, deleteTableScript(id))));
+  return {
+    fault: 'loss',
+    targets: [iface ? `${node}:${iface}` : node],
+    detail: `${percent}% random loss ${direction} on ${iface ? `${node}:${iface}` : node}`,
+    async start() {
+      await nft(ctx.lab, node, lossScript(id, percent, direction, iface));
+      undo.arm();
+    },
+    heal: undo.heal,
+  };
+};

@@ -1,0 +1,50 @@
+// Faults on processes and arbitrary commands inside a node.
+import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
+
+export interface KillProcessSpec {
+  node: string;
+  /** pkill -f pattern, or `probe-server` for the scenario's probe server. */
+  match: string;
+  signal: 'KILL' | 'TERM' | 'INT' | 'STOP';
+  /** Shell command that brings the process back (not needed for `probe-server`). */
+  restart?: string;
+}
+
+export const killProcessNemesis = (ctx: NemesisContext, spec: KillProcessSpec): Nemesis => {
+  const isProbe = spec.match === 'probe-server';
+  const pattern = isProbe ? ctx.probeServerPattern : spec.match;
+  // pkill runs without a shell around it: a shell's own command line would contain the pattern.
+  const pkill = (signal: string) => ctx.lab.execOk(spec.node, ['pkill', `-${signal}`, '-f', pattern]);
+  const bringBack = once(async () => {
+    if (spec.signal === 'STOP') await pkill('CONT');
+    else if (isProbe) await ctx.restartProbeServer(spec.node);
+    else if (spec.restart) await sh(ctx.lab, spec.node, spec.restart);
+  });
+  return {
+    fault: 'kill-process',
+    targets: [spec.node],
+    detail: `SIG${spec.signal} to '${isProbe ? 'probe server' : spec.match}' on ${spec.node}`,
+    async start() {
+      // pkill exits 1 when nothing matched: the scenario aimed at a process that is not there.
+      await pkill(spec.signal);
+      bringBack.arm();
+    },
+    heal: bringBack.heal,
+  };
+};
+
+export const commandNemesis = (ctx: NemesisContext, node: string, run: string, undo?: string): Nemesis => {
+  const revert = once(async () => {
+    if (undo) await sh(ctx.lab, node, undo);
+  });
+  return {
+    fault: 'command',
+    targets: [node],
+    detail: `${node}: ${run}${undo ? ` (undo: ${undo})` : ''}`,
+    async start() {
+      await sh(ctx.lab, node, run);
+      revert.arm();
+    },
+    heal: revert.heal,
+  };
+};

@@ -1,0 +1,79 @@
+// report.json: the machine-readable contract that CI and other tools read. Documented in the
+// README; change it only by adding fields.
+import type { Gap } from '../../probe/probe-report.js';
+
+export type Validity = true | false | 'unknown';
+
+export interface CheckResult {
+  name: string;
+  valid: Validity;
+  detail: string;
+}
+
+export interface StreamReport {
+  workload: string;
+  node: string;
+  stream: number;
+  direction: 's2c' | 'c2s' | 'echo';
+  maxGapMs: number;
+  gaps: Gap[];
+  resets: number;
+  reconnects: number;
+  eofs: number;
+  timeouts: number;
+  bytes: number;
+  bytesLost: number;
+  bytesDuplicated: number;
+  bytesCorrupt: number;
+  failed: boolean;
+  /** Why the stream ended for good, when `failed`. */
+  failReason?: string;
+  /** First offset at which a byte was lost, duplicated or corrupt. */
+  firstBadOffset?: number;
+  /** How many TCP connections the stream used (1 = it survived transparently). */
+  connections?: number;
+}
+
+export interface FaultReport {
+  id: string;
+  fault: string;
+  targets: string[];
+  startMs: number;
+  /** Undefined when the fault was never healed before the run ended (it is undone at teardown). */
+  endMs?: number;
+  detail?: string;
+}
+
+export interface RepeatReport {
+  index: number;
+  seed: number;
+  passed: boolean;
+  startMs: number;
+  endMs: number;
+  streams: StreamReport[];
+  faults: FaultReport[];
+  checks: CheckResult[];
+  /** pcap files kept for this repeat, relative to the report folder. */
+  pcaps: string[];
+  /** history.jsonl of this repeat, relative to the report folder. */
+  history: string;
+  /** Set when the repeat could not run (deploy failed, probe crashed, ...). */
+  error?: string;
+}
+
+export interface Distribution {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export interface RunReport {
+  scenario: string;
+  file: string;
+  seed: number;
+  startedAt: string;
+  passed: boolean;
+  repeats: RepeatReport[];
+  /** Across repeats: per-repeat figures (max gap, resets, reconnects, bytes lost, ...) summarised. */
+  aggregate: Record<string, Distribution>;
+}

@@ -1,0 +1,84 @@
+// Runs a scenario's fault schedule against a live workload: each fault waits for its trigger
+// (a time after the workload started, or a condition on the history so far), is injected,
+// held, healed — `cycles` times for flaps — and every step lands in the history. Whatever
+// happens, `healAll` undoes what is still in effect.
+import { errorMessage } from '../../common/errors.js';
+import type { FaultEntry, RunnerEntry } from '../history/history-types.js';
+import type { FaultPlan } from '../nemesis/fault-plan.js';
+
+export type Trigger = { atMs: number } | { streamsEstablished: number; workload?: string };
+
+export interface ScheduledFault {
+  plan: FaultPlan;
+  trigger: Trigger;
+}
+
+export interface ScheduleHooks {
+  /** Streams established so far, per workload (the condition triggers read it). */
+  established(workload?: string): number;
+  record(entry: FaultEntry | RunnerEntry): void;
+  signal: AbortSignal;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: ScheduleHooks): Promise<boolean> => {
+  if ('atMs' in trigger) {
+    await sleep(startedAt + trigger.atMs - Date.now(), hooks.signal);
+  } else {
+    while (!hooks.signal.aborted && hooks.established(trigger.workload) < trigger.streamsEstablished) await sleep(10, hooks.signal);
+  }
+  return !hooks.signal.aborted;
+};
+
+const runOne = async ({ plan, trigger }: ScheduledFault, startedAt: number, hooks: ScheduleHooks): Promise<void> => {
+  if (!(await waitForTrigger(trigger, startedAt, hooks))) return;
+  const { nemesis } = plan;
+  const entry = (phase: 'start' | 'end', id: string): FaultEntry => ({
+    t: Date.now(), kind: 'fault', phase, id, fault: nemesis.fault, targets: nemesis.targets, detail: nemesis.detail,
+  });
+  for (let cycle = 0; cycle < plan.cycles && !hooks.signal.aborted; cycle++) {
+    const id = plan.cycles > 1 ? `${plan.id}.${cycle + 1}` : plan.id;
+    await nemesis.start();
+    hooks.record(entry('start', id));
+    if (plan.holdMs === undefined) return; // healed at teardown
+    await sleep(plan.holdMs, hooks.signal);
+    await nemesis.heal();
+    hooks.record(entry('end', id));
+    if (cycle + 1 < plan.cycles) await sleep(plan.pauseMs, hooks.signal);
+  }
+};
+
+/** Runs every fault concurrently; resolves when all are done (or the signal aborts them). */
+export const runSchedule = async (faults: readonly ScheduledFault[], startedAt: number, hooks: ScheduleHooks): Promise<void> => {
+  const results = await Promise.allSettled(faults.map((f) => runOne(f, startedAt, hooks)));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${faults[i]!.plan.id}: ${errorMessage(r.reason)}`] : []));
+  if (failed.length > 0) throw new Error(`fault injection failed: ${failed.join('; ')}`);
+};
+
+/** Teardown: heals every fault still in effect, recording the ends the schedule did not. */
+export const healAll = async (faults: readonly ScheduledFault[], record: (e: FaultEntry) => void, openIds: () => string[]): Promise<string[]> => {
+  const problems: string[] = [];
+  for (const { plan } of faults) {
+    const { nemesis } = plan;
+    try {
+      await nemesis.heal();
+      for (const id of openIds().filter((o) => o === plan.id || o.startsWith(`${plan.id}.`))) {
+        record({ t: Date.now(), kind: 'fault', phase: 'end', id, fault: nemesis.fault, targets: nemesis.targets, detail: `${nemesis.detail} (healed at teardown)` });
+      }
+    } catch (error) {
+      problems.push(`healing ${plan.id}: ${errorMessage(error)}`);
+    }
+  }
+  return problems;
+};

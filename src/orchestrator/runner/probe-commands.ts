@@ -1,0 +1,39 @@
+// Pure: the probe command lines for a scenario's workloads. Nodes run the probe from the
+// project bind-mounted at LAB_PROJECT_DIR (topologies bind it; see topologies/*.clab.yml).
+import type { Workload } from '../scenario/parse-scenario.js';
+
+export const LAB_PROJECT_DIR = '/opt/failover-lab';
+export const PROBE_MAIN = `${LAB_PROJECT_DIR}/dist/src/probe/main.js`;
+/** Matches the probe server's command line but not a shell that mentions it (the [d] trick). */
+export const PROBE_SERVER_PATTERN = '[d]ist/src/probe/main.js server';
+/** Streams of different workloads never share an id. */
+export const STREAM_ID_STRIDE = 100_000;
+
+export interface ServerInstance {
+  node: string;
+  listen: string;
+}
+
+/** One server per (node, listen address), however many workloads use it. */
+export const serverInstances = (workloads: readonly Workload[]): ServerInstance[] => {
+  const seen = new Map<string, ServerInstance>();
+  for (const w of workloads) seen.set(`${w.server.node} ${w.server.listen}`, { node: w.server.node, listen: w.server.listen });
+  return [...seen.values()];
+};
+
+export const serverArgv = (s: ServerInstance): string[] => ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node];
+
+export const clientArgv = (w: Workload, index: number): string[] => [
+  'node', PROBE_MAIN, 'client',
+  '--connect', w.client.connect,
+  '--streams', String(w.streams),
+  '--first-stream-id', String(index * STREAM_ID_STRIDE + 1),
+  '--direction', w.direction,
+  '--rate', String(w.rate),
+  '--duration-s', String(w.duration / 1000),
+  '--stall-ms', String(w.stall),
+  '--ping-timeout-ms', String(w.pingTimeout ?? w.stall),
+  '--gap-threshold-ms', String(w.gapThreshold),
+  '--node', w.client.node,
+  ...(w.reconnect ? [] : ['--no-reconnect']),
+];

@@ -1,0 +1,99 @@
+// Reads a scenario file: YAML with positions, the strict schema, then the cross-checks the
+// schema cannot make (nodes exist in the topology, a fault has exactly one trigger). Every
+// problem is a ScenarioError naming the file, line and column.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { TopologyError } from '../../common/errors.js';
+import { parseTopologyFile } from '../../topology/parse-topology.js';
+import type { Topology } from '../../topology/types.js';
+import { parseYaml, type YamlPath, type YamlSource } from '../../topology/yaml-positions.js';
+import { ChecksConfigSchema } from '../checker/checks-from-config.js';
+import { ScenarioError } from './scenario-error.js';
+import { scenarioFileSchema } from './scenario-schema.js';
+
+const schema = scenarioFileSchema(ChecksConfigSchema.default({}));
+export type ScenarioFile = z.infer<typeof schema>;
+export type Workload = ScenarioFile['workloads'][number];
+export type FaultSpec = ScenarioFile['schedule'][number];
+
+export interface Scenario extends Omit<ScenarioFile, 'topology' | 'name'> {
+  name: string;
+  file: string;
+  topologyFile: string;
+  topology: Topology;
+}
+
+const showPath = (p: YamlPath): string => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '') || 'the file';
+
+const issueToError = (issue: z.ZodIssue, source: YamlSource): ScenarioError => {
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    const key = issue.keys[0]!;
+    return new ScenarioError(source.positionOf([...issue.path, key], { key: true }), `unknown key '${key}' in ${showPath(issue.path)}`);
+  }
+  if (issue.code === z.ZodIssueCode.invalid_union_discriminator) {
+    return new ScenarioError(source.positionOf(issue.path), `${showPath(issue.path)}: unknown fault; supported: ${issue.options.join(', ')}`);
+  }
+  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') {
+    return new ScenarioError(source.positionOf(issue.path.slice(0, -1), { key: true }), `missing required key '${String(issue.path.at(-1))}' in ${showPath(issue.path.slice(0, -1))}`);
+  }
+  return new ScenarioError(source.positionOf(issue.path), `${showPath(issue.path)}: ${issue.message}`);
+};
+
+const nodesNamed = (fault: FaultSpec): string[] => ('node' in fault ? [fault.node] : [...fault.from, ...fault.to]);
+
+const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource): void => {
+  const nodes = new Set(topology.nodes.map((n) => n.name));
+  const requireNode = (node: string, at: YamlPath) => {
+    if (!nodes.has(node)) throw new ScenarioError(source.positionOf(at), `node '${node}' is not in topology ${topology.name} (nodes: ${[...nodes].join(', ')})`);
+  };
+  file.workloads.forEach((w, i) => {
+    requireNode(w.server.node, ['workloads', i, 'server', 'node']);
+    requireNode(w.client.node, ['workloads', i, 'client', 'node']);
+  });
+  const names = file.workloads.map((w) => w.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new ScenarioError(source.positionOf(['workloads', names.lastIndexOf(dup), 'name']), `two workloads are named '${dup}'; give each its own name`);
+  file.daemons.forEach((d, i) => requireNode(d.node, ['daemons', i, 'node']));
+  file.schedule.forEach((f, i) => {
+    if ((f.at === undefined) === (f.when === undefined)) {
+      throw new ScenarioError(source.positionOf(['schedule', i]), `fault '${f.fault}' needs exactly one trigger: 'at' (a time after the workload starts) or 'when' (a condition)`);
+    }
+    if (f.when?.workload !== undefined && !names.includes(f.when.workload)) {
+      throw new ScenarioError(source.positionOf(['schedule', i, 'when', 'workload']), `no workload named '${f.when.workload}' (workloads: ${names.join(', ')})`);
+    }
+    nodesNamed(f).forEach((n) => requireNode(n, ['schedule', i, 'node' in f ? 'node' : 'from']));
+  });
+  file.capture?.links.forEach((l, i) => {
+    const [node, iface] = l.split(':') as [string, string];
+    requireNode(node, ['capture', 'links', i]);
+    const known = topology.links.some((link) => link.endpoints.some((e) => e.node === node && e.iface === iface));
+    if (!known) throw new ScenarioError(source.positionOf(['capture', 'links', i]), `${l} is not a link endpoint of topology ${topology.name}`);
+  });
+};
+
+export const parseScenarioText = async (text: string, file: string, env: Record<string, string | undefined> = process.env): Promise<Scenario> => {
+  let source: YamlSource;
+  try {
+    source = parseYaml(text, file);
+  } catch (error) {
+    if (error instanceof TopologyError) throw new ScenarioError(error.position, error.problem);
+    throw error;
+  }
+  const result = schema.safeParse(source.value);
+  if (!result.success) throw issueToError(result.error.issues[0]!, source);
+  const topologyFile = path.resolve(path.dirname(file), result.data.topology);
+  let topology: Topology;
+  try {
+    topology = await parseTopologyFile(topologyFile, env);
+  } catch (error) {
+    if (error instanceof TopologyError) throw error;
+    throw new ScenarioError(source.positionOf(['topology']), `cannot read topology ${result.data.topology}: ${(error as Error).message}`);
+  }
+  crossCheck(result.data, topology, source);
+  const { topology: _relative, name, ...rest } = result.data;
+  return { ...rest, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
+};
+
+export const parseScenarioFile = async (file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>
+  parseScenarioText(await readFile(file, 'utf8'), path.resolve(file), env);

@@ -1,0 +1,101 @@
+// The scenario file format, as strict zod schemas: unknown keys are errors, durations and
+// rates accept the forms people write (`2s`, `1MB/s`). Faults are a union on `fault`.
+import { z } from 'zod';
+import { parseDurationMs, parseRate } from './duration.js';
+
+const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a duration; write e.g. 500ms, 2s, 1.5m or a number of ms` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const r = parseRate(v);
+  if (r === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a rate; write e.g. 100KB/s, 1MB/s, 1MiB/s, max or a number of bytes/s` });
+    return z.NEVER;
+  }
+  return r;
+});
+
+const nodeName = z.string().min(1);
+const endpoint = z.string().regex(/^[0-9.]+:\d{1,5}$/, 'expected IPV4:PORT, e.g. 198.18.1.2:7000');
+
+export const workloadSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('main'),
+  server: z.object({ node: nodeName, listen: endpoint }).strict(),
+  client: z.object({ node: nodeName, connect: endpoint }).strict(),
+  streams: z.number().int().min(1).max(5000).default(1),
+  direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),
+  rate: rate.default(1_000_000),
+  duration: durationMs,
+  stall: durationMs.default(1000),
+  pingTimeout: durationMs.optional(),
+  gapThreshold: durationMs.default(100),
+  reconnect: z.boolean().default(true),
+}).strict();
+
+const at = z.union([durationMs, z.tuple([durationMs, durationMs])]);
+const when = z.object({ streamsEstablished: z.number().int().min(1), workload: z.string().optional() }).strict();
+
+const timing = { at: at.optional(), when: when.optional(), duration: durationMs.optional() };
+const withTiming = <F extends string, T extends z.ZodRawShape>(fault: F, shape: T) =>
+  z.object({ fault: z.literal(fault), ...timing, ...shape }).strict();
+
+const restartAfter = durationMs.optional();
+
+export const faultSchema = z.discriminatedUnion('fault', [
+  withTiming('crash', { node: nodeName, restartAfter }),
+  withTiming('kill', { node: nodeName, restartAfter }),
+  withTiming('stop', { node: nodeName, restartAfter }),
+  withTiming('pause', { node: nodeName }),
+  withTiming('kill-process', {
+    node: nodeName,
+    /** pkill -f pattern, or `probe-server` for the scenario's probe server on that node. */
+    match: z.string().min(1),
+    signal: z.enum(['KILL', 'TERM', 'INT', 'STOP']).default('KILL'),
+    restartAfter,
+    restart: z.string().optional(),
+  }),
+  withTiming('link-down', { node: nodeName, iface: z.string().min(1) }),
+  withTiming('link-flap', { node: nodeName, iface: z.string().min(1), down: durationMs, up: durationMs.default(0), count: z.number().int().min(1).default(1) }),
+  withTiming('partition', {
+    from: z.array(nodeName).min(1),
+    to: z.array(nodeName).min(1),
+    oneWay: z.boolean().default(false),
+    protocol: z.enum(['tcp', 'udp', 'icmp']).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+  }),
+  withTiming('loss', { node: nodeName, iface: z.string().optional(), percent: z.number().min(0).max(100), direction: z.enum(['in', 'out', 'both']).default('both') }),
+  withTiming('command', { node: nodeName, run: z.string().min(1), undo: z.string().optional() }),
+]);
+
+export const daemonSchema = z.object({
+  node: nodeName,
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  command: z.string().min(1),
+}).strict();
+
+export const captureSchema = z.object({
+  links: z.array(z.string().regex(/^[^:]+:[^:]+$/, 'expected NODE:IFACE')).min(1),
+  keep: z.enum(['on-failure', 'always']).default('on-failure'),
+}).strict();
+
+export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) => z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  description: z.string().optional(),
+  /** Path of a containerlab topology file, relative to the scenario file. */
+  topology: z.string().min(1),
+  /** The survival class the mechanism promises (DESIGN §5): reported beside the checks. */
+  expect: z.enum(['transparent', 'session', 'none']).default('session'),
+  seed: z.number().int().min(0).default(1),
+  repeat: z.number().int().min(1).max(1000).default(1),
+  daemons: z.array(daemonSchema).default([]),
+  workloads: z.array(workloadSchema).min(1),
+  schedule: z.array(faultSchema).default([]),
+  checks: checks,
+  capture: captureSchema.optional(),
+}).strict();
