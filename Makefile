@@ -5,10 +5,11 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build engine images test test-unit e2e demo bench clean lint-imports
+.PHONY: help deps build engine images test test-unit e2e demo tour bench clean
 
 help:
-	@echo "make demo   deploy the smoke lab, show it works, destroy it"
+	@echo "make demo   run one failover scenario with live output; prints where the report is"
+	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
 	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
 	@echo "make bench  deploy/destroy benchmark"
@@ -41,8 +42,12 @@ e2e: build images
 demo: build images
 	@bash scripts/demo.sh
 
+tour: build images
+	@bash scripts/tour.sh
+
 bench: build images
 	node dist/bench/deploy-bench.js
+	node dist/bench/probe-throughput.js
 
 clean:
 	-node bin/failover-lab.js destroy --all

@@ -8,7 +8,9 @@ import { createPlainProgress } from '../src/common/progress.js';
 import { Lab } from '../src/lab/lab.js';
 import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
 import { parseTopologyFile } from '../src/topology/parse-topology.js';
-import { median } from './stats.js';
+import { percentile } from '../src/orchestrator/checker/stats.js';
+
+const median = (values: readonly number[]): number => percentile(values, 50);
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

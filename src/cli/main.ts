@@ -2,7 +2,7 @@
 // Exit codes: 0 success, 1 failure, 2 bad input (usage, topology file).
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { InputFileError, TestbedError, errorMessage } from '../common/errors.js';
+import { InputFileError, errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { LABEL } from '../lab/labels.js';
 import { destroyLabs } from '../lab/destroy.js';
@@ -14,6 +14,11 @@ import { UsageError, createCliContext, installInterruptHandler, loadLab, resolve
 import { capture } from '../lab/capture.js';
 import { inspectRows, renderTable } from './commands/inspect-table.js';
 import { resolveNodeContainer } from './node-target.js';
+import { createRunProgress } from './run-progress.js';
+import { createPlainProgress } from '../common/progress.js';
+import { parseScenarioFile } from '../orchestrator/scenario/parse-scenario.js';
+import { exitCodeOf, runScenario } from '../orchestrator/runner/run-scenario.js';
+import { consoleSummary } from '../orchestrator/report/console-summary.js';
 
 const runtimeOption = () => new Option('--runtime <name>', 'container engine').choices(['docker', 'containerlab']).default('docker');
 const out = (text: string) => process.stdout.write(text);
@@ -154,6 +159,37 @@ program.command('capture')
     }, ctx);
   });
 
+program.command('run')
+  .description('run a scenario: deploy, workload, faults, checks, report, destroy')
+  .argument('<scenario>', 'scenario file (YAML)')
+  .option('-o, --out <dir>', 'base folder for run folders', 'runs')
+  .option('-r, --repeat <n>', 'repeats (overrides the file)', (v) => Number(v))
+  .option('-s, --seed <n>', 'seed (overrides the file)', (v) => Number(v))
+  .option('--keep', 'leave the last repeat\'s lab deployed')
+  .option('--pcap-always', 'keep pcaps of passing repeats too')
+  .action(async (file: string, o: { out: string; repeat?: number; seed?: number; keep?: boolean; pcapAlways?: boolean }) => {
+    const ctx = createCliContext();
+    const scenario = await parseScenarioFile(file);
+    const progress = createRunProgress();
+    try {
+      const result = await runScenario(scenario, {
+        ctx: { ...ctx, progress: createPlainProgress() },
+        outBase: o.out,
+        ...(o.repeat ? { repeat: o.repeat } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(o.keep ? { keep: true } : {}),
+        ...(o.pcapAlways ? { pcapAlways: true } : {}),
+        onEntry: (r, e) => progress.onEntry(r, e),
+        onRepeat: (r) => progress.onRepeat(r),
+      });
+      progress.stop();
+      out(consoleSummary(result.report, result.written.reportHtml));
+      process.exitCode = exitCodeOf(result.report);
+    } finally {
+      progress.stop();
+    }
+  });
+
 export const main = async (argv: string[]): Promise<void> => {
   const logger = createLogger();
   installInterruptHandler(logger);
@@ -162,6 +198,8 @@ export const main = async (argv: string[]): Promise<void> => {
   } catch (error) {
     logger.error(errorMessage(error));
     if (process.env.FAILOVER_LAB_DEBUG && error instanceof Error) logger.debug(error.stack ?? '');
-    process.exitCode = error instanceof InputFileError || error instanceof UsageError ? 2 : error instanceof TestbedError ? 1 : 1;
+    // `run` promises 2 for a scenario that could not run, whatever the reason.
+    const running = argv[2] === 'run';
+    process.exitCode = error instanceof InputFileError || error instanceof UsageError || running ? 2 : 1;
   }
 };

@@ -24,7 +24,7 @@ export const capture = async (container: string, iface: string, options: Capture
   const stream = await ctx.runtime.execStream(container, ['sh', '-c', captureCommandLine(iface, pidFile, options)]);
   const file = createWriteStream(options.out);
   stream.stdout.pipe(file);
-  stream.stderr.on('data', (chunk: Buffer) => ctx.logger.info(chunk.toString().trim()));
+  stream.stderr.on('data', (chunk: Buffer) => ctx.logger.debug(chunk.toString().trim()));
   const stop = () => void ctx.runtime.exec(container, ['sh', '-c', `kill -INT "$(cat ${pidFile})" 2>/dev/null; true`]);
   ctx.signal?.addEventListener('abort', stop, { once: true });
   const code = await stream.done;

@@ -35,5 +35,7 @@ export const clientArgv = (w: Workload, index: number): string[] => [
   '--ping-timeout-ms', String(w.pingTimeout ?? w.stall),
   '--gap-threshold-ms', String(w.gapThreshold),
   '--node', w.client.node,
+  // Throughput samples for the report's timeline.
+  '--progress-ms', '1000',
   ...(w.reconnect ? [] : ['--no-reconnect']),
 ];

@@ -1,0 +1,106 @@
+// The probe client: runs N streams (one connection each) for a bounded time and returns the
+// per-stream summary. One pacer and one liveness timer serve all streams, so 1,000 streams
+// cost a handful of wake-ups per tick, not 1,000 timers.
+import { TestbedError } from '../common/errors.js';
+import { ProbeUsageError } from './cli-options.js';
+import { makeEmit, type Emit } from './events.js';
+import { ClientStream } from './client-stream.js';
+import { Pacer } from './pattern-sender.js';
+import type { Direction, ProbeEvent, ProbeSummary } from './probe-report.js';
+
+export interface ProbeClientOptions {
+  host: string;
+  port: number;
+  /** Source address to bind (e.g. to pick one of several interfaces). */
+  localAddress?: string;
+  streams: number;
+  firstStreamId?: number;
+  direction: Direction;
+  /** Bytes/s per stream; 0 = as fast as the path allows. */
+  rate: number;
+  durationMs: number;
+  stallMs?: number;
+  /** Default: stallMs. */
+  pingTimeoutMs?: number;
+  gapThresholdMs?: number;
+  reconnect?: boolean;
+  connectTimeoutMs?: number;
+  /** Per-stream 'progress' events at this period (≥ 1000 ms); 0 or undefined = none. */
+  progressMs?: number;
+  node?: string;
+  onEvent?: (event: ProbeEvent) => void;
+}
+
+export const CLIENT_DEFAULTS = { stallMs: 1000, gapThresholdMs: 100, connectTimeoutMs: 3000, firstStreamId: 1 } as const;
+
+export class ProbeClient {
+  private readonly pacer = new Pacer();
+  private readonly emit: Emit;
+  private readonly streams: ClientStream[] = [];
+  private finish: (() => void) | undefined;
+  private started = false;
+
+  constructor(private readonly options: ProbeClientOptions) {
+    const first = options.firstStreamId ?? CLIENT_DEFAULTS.firstStreamId;
+    if (!Number.isInteger(options.streams) || options.streams < 1 || first + options.streams - 1 > 0xffffffff) {
+      throw new ProbeUsageError(`streams ${first}..${first + options.streams - 1} do not fit stream ids (u32)`);
+    }
+    if (!(options.durationMs > 0)) throw new ProbeUsageError('the run needs a positive duration');
+    this.emit = makeEmit('probe-client', options.node, options.onEvent ?? (() => {}));
+  }
+
+  /** Runs until the duration is over or stop() is called; resolves with the summary. */
+  async run(): Promise<ProbeSummary> {
+    if (this.started) throw new TestbedError('PROBE_CLIENT_REUSED', 'a ProbeClient runs once');
+    this.started = true;
+    const o = this.options;
+    const stallMs = o.stallMs ?? CLIENT_DEFAULTS.stallMs;
+    const pingTimeoutMs = o.pingTimeoutMs ?? stallMs;
+    const deadline = Date.now() + o.durationMs;
+    const first = o.firstStreamId ?? CLIENT_DEFAULTS.firstStreamId;
+    for (let i = 0; i < o.streams; i++) {
+      this.streams.push(new ClientStream({
+        host: o.host, port: o.port, localAddress: o.localAddress, stream: first + i, direction: o.direction, rate: o.rate,
+        stallMs, pingTimeoutMs, gapThresholdMs: o.gapThresholdMs ?? CLIENT_DEFAULTS.gapThresholdMs,
+        reconnect: o.reconnect ?? true, connectTimeoutMs: o.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs, deadline,
+      }, this.pacer, this.emit));
+    }
+    for (const s of this.streams) s.start();
+
+    // Fine enough to honour the stall and ping timeouts within a few percent.
+    const checkEvery = Math.max(5, Math.min(100, Math.min(stallMs, pingTimeoutMs) / 10));
+    const progressEvery = o.progressMs ? Math.max(1000, o.progressMs) : 0;
+    let lastProgress = Date.now();
+    const liveness = setInterval(() => {
+      const now = Date.now();
+      for (const s of this.streams) s.check(now);
+      if (progressEvery && now - lastProgress >= progressEvery) {
+        lastProgress = now;
+        for (const s of this.streams) this.emit(s.id, { event: 'progress', bytes: s.offset });
+      }
+    }, checkEvery);
+
+    let ending: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.finish = resolve;
+      ending = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    clearTimeout(ending);
+    clearInterval(liveness);
+    const now = Date.now();
+    const closing = Promise.all(this.streams.map((s) => s.stop(now)));
+    const summary: ProbeSummary = {
+      t: now,
+      source: 'probe-client',
+      ...(o.node === undefined ? {} : { node: o.node }),
+      summary: this.streams.map((s) => s.summary()),
+    };
+    await closing;
+    return summary;
+  }
+
+  /** Ends the run early (SIGTERM); run() then resolves with the summary so far. */
+  stop(): void {
+    this.finish?.();
+  }
+}

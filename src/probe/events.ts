@@ -1,0 +1,51 @@
+// Building and writing probe events: each component emits only the event-specific part, the
+// emitter stamps time, source and node; the sink writes JSON lines to stdout or a file.
+import { createWriteStream } from 'node:fs';
+import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import type { FourTuple, ProbeEvent } from './probe-report.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event without the fields the emitter stamps. */
+export type EventBody = DistributiveOmit<ProbeEvent, 't' | 'source' | 'node' | 'stream'>;
+export type Emit = (stream: number, body: EventBody) => void;
+
+export const makeEmit = (source: ProbeEvent['source'], node: string | undefined, write: (event: ProbeEvent) => void): Emit =>
+  (stream, body) => write({ t: Date.now(), source, ...(node === undefined ? {} : { node }), stream, ...body });
+
+export const tupleOf = (socket: Socket): FourTuple | undefined =>
+  socket.localAddress === undefined || socket.remoteAddress === undefined
+    ? undefined
+    : {
+      localAddress: socket.localAddress,
+      localPort: socket.localPort ?? 0,
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort ?? 0,
+    };
+
+/** A Node error's code (ECONNRESET, EPIPE, ...) or its message. */
+export const errorCode = (error: unknown): string =>
+  (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
+
+/** JSON lines onto stdout or an append-mode file (a restarted server keeps one history). */
+export class JsonLinesSink {
+  private constructor(private readonly out: Writable, private readonly owned: boolean) {}
+
+  static open(file: string | undefined): JsonLinesSink {
+    return file === undefined
+      ? new JsonLinesSink(process.stdout, false)
+      : new JsonLinesSink(createWriteStream(file, { flags: 'a' }), true);
+  }
+
+  write(record: unknown): void {
+    this.out.write(JSON.stringify(record) + '\n');
+  }
+
+  /** Resolves once everything written so far has been handed to the OS. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.owned) this.out.end(resolve);
+      else this.out.write('', () => resolve());
+    });
+  }
+}

@@ -1,0 +1,130 @@
+// Sends a stream's pattern as DATA frames from a given offset: back to back as fast as the
+// socket takes it (rate 0), or paced by a shared timer. Either way it respects backpressure:
+// once write() returns false nothing more is written until 'drain'.
+import type { Socket } from 'node:net';
+import { streamShift, patternSlice } from './byte-pattern.js';
+import { FrameType, HEADER_BYTES, MAX_DATA_PAYLOAD, writeHeader } from './frames.js';
+import { MIN_PACED_FRAME, PACER_TICK_MS } from './timing.js';
+
+/** Full speed: bytes per write, and writes per event-loop turn before yielding to other streams. */
+const BATCH_BYTES = 16 * MAX_DATA_PAYLOAD;
+const BATCHES_PER_TURN = 8;
+/** A paced stream may catch up at most this much after a stall (no burst of a minute's data). */
+const MAX_BURST_S = 0.25;
+
+/** `len` pattern bytes of `stream` from `offset`, framed in ≤ 16 KiB DATA frames, in one buffer. */
+export const patternFrames = (stream: number, offset: number, len: number, shift = streamShift(stream)): Buffer => {
+  const frames = Math.ceil(len / MAX_DATA_PAYLOAD);
+  const buf = Buffer.allocUnsafe(len + frames * HEADER_BYTES);
+  let at = 0;
+  for (let done = 0; done < len;) {
+    const n = Math.min(MAX_DATA_PAYLOAD, len - done);
+    writeHeader(buf, at, FrameType.Data, stream, offset + done, n);
+    patternSlice(stream, offset + done, n, shift).copy(buf, at + HEADER_BYTES);
+    at += HEADER_BYTES + n;
+    done += n;
+  }
+  return buf;
+};
+
+export interface Paced {
+  tick(now: number): void;
+}
+
+/** One timer for every rate-limited stream of a process: 1,000 streams cost one wake-up per tick. */
+export class Pacer {
+  private readonly members = new Set<Paced>();
+  private timer: NodeJS.Timeout | undefined;
+
+  add(member: Paced): void {
+    this.members.add(member);
+    if (!this.timer) {
+      this.timer = setInterval(() => {
+        const now = performance.now();
+        for (const m of this.members) m.tick(now);
+      }, PACER_TICK_MS);
+      this.timer.unref();
+    }
+  }
+
+  remove(member: Paced): void {
+    this.members.delete(member);
+    if (this.members.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+export class PatternSender implements Paced {
+  private budget = 0;
+  private lastTick = 0;
+  private blocked = false;
+  private stopped = false;
+  private readonly shift: number;
+  private readonly cap: number;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly stream: number,
+    /** Next offset to send. */
+    public offset: number,
+    readonly rate: number,
+    private readonly pacer: Pacer,
+    private readonly onSent?: (offset: number) => void,
+  ) {
+    this.shift = streamShift(stream);
+    this.cap = Math.max(rate * MAX_BURST_S, MIN_PACED_FRAME);
+  }
+
+  start(): void {
+    if (this.rate === 0) {
+      this.pump();
+      return;
+    }
+    this.lastTick = performance.now();
+    this.pacer.add(this);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pacer.remove(this);
+  }
+
+  tick(now: number): void {
+    this.budget = Math.min(this.budget + (this.rate * (now - this.lastTick)) / 1000, this.cap);
+    this.lastTick = now;
+    // High rates write several batches per tick, until the budget is spent or the socket is full.
+    while (!this.blocked && !this.stopped && this.budget >= MIN_PACED_FRAME) {
+      const n = Math.min(Math.floor(this.budget), BATCH_BYTES);
+      this.budget -= n;
+      this.write(n);
+    }
+  }
+
+  private pump(): void {
+    for (let i = 0; i < BATCHES_PER_TURN; i++) {
+      if (this.stopped || this.blocked || !this.write(BATCH_BYTES)) return;
+    }
+    setImmediate(() => this.pump());
+  }
+
+  /** False when the socket is gone or asked us to wait. */
+  private write(len: number): boolean {
+    if (this.stopped || this.socket.destroyed || !this.socket.writable) {
+      this.stop();
+      return false;
+    }
+    const ok = this.socket.write(patternFrames(this.stream, this.offset, len, this.shift));
+    this.offset += len;
+    this.onSent?.(this.offset);
+    if (!ok) {
+      this.blocked = true;
+      this.socket.once('drain', () => {
+        this.blocked = false;
+        if (this.rate === 0) this.pump();
+      });
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,29 @@
+// The probe's timing constants and the figures derived from a stream's rate, shared by the
+// sending side (how often it writes) and the verifying side (what silence is abnormal).
+
+/** Rate-limited streams are served by one timer with this period (all streams per tick). */
+export const PACER_TICK_MS = 20;
+/** A rate-limited stream waits until at least this much is due, so tiny rates don't send 1-byte frames. */
+export const MIN_PACED_FRAME = 64;
+/** A c2s receiver acknowledges at least every this many bytes... */
+export const ACK_EVERY_BYTES = 64 * 1024;
+/** ...or this many ms, whichever comes first. */
+export const ACK_EVERY_MS = 50;
+
+/** Expected time between DATA arrivals at `rate` bytes/s (0 = unlimited: back to back). */
+export const expectedInterFrameMs = (rate: number): number =>
+  rate <= 0 ? 0 : Math.max(PACER_TICK_MS, (MIN_PACED_FRAME / rate) * 1000);
+
+/**
+ * The gap threshold in force: never below 3× the expected inter-frame time, so a slow but
+ * healthy stream is not a string of gaps. Progress seen through ACKs (c2s) is coarser by up
+ * to one ACK period.
+ */
+export const effectiveGapThresholdMs = (configuredMs: number, rate: number, viaAcks: boolean): number =>
+  Math.max(configuredMs, 3 * expectedInterFrameMs(rate)) + (viaAcks ? ACK_EVERY_MS : 0);
+
+/** Reconnect backoff: 50 ms doubling to 1 s, jittered to 50–100 % so 1,000 streams don't stampede. */
+export const backoffMs = (attempt: number, random: () => number = Math.random): number => {
+  const base = Math.min(1000, 50 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.5 + 0.5 * random()));
+};

@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import { GapTracker } from '../../../src/probe/gap-tracker.js';
+import { backoffMs, effectiveGapThresholdMs, expectedInterFrameMs, PACER_TICK_MS } from '../../../src/probe/timing.js';
+
+describe('probe gaps and timing', () => {
+  it('records intervals between in-order arrivals longer than the threshold, in wall-clock ms', () => {
+    const g = new GapTracker(100);
+    for (const t of [1000, 1050, 1100, 1250, 1300, 1400, 1900]) g.arrival(t);
+    assert.deepEqual(g.gaps, [{ startMs: 1100, endMs: 1250 }, { startMs: 1400, endMs: 1900 }]);
+    assert.equal(g.maxGapMs, 500);
+  });
+
+  it('closes an open gap at the end of the run', () => {
+    const g = new GapTracker(100);
+    g.arrival(1000);
+    assert.deepEqual(g.finish(1500), { startMs: 1000, endMs: 1500 });
+    assert.equal(g.finish(2000), undefined, 'finished once');
+  });
+
+  it('never lets the threshold fall below 3× the expected inter-frame time', () => {
+    assert.equal(expectedInterFrameMs(0), 0);
+    assert.equal(expectedInterFrameMs(1_000_000), PACER_TICK_MS);
+    assert.equal(effectiveGapThresholdMs(100, 1_000_000, false), 100);
+    assert.equal(effectiveGapThresholdMs(10, 1_000_000, false), 3 * PACER_TICK_MS);
+    assert.equal(effectiveGapThresholdMs(100, 100, false), 3 * 640, '64-byte frames every 640 ms');
+    assert.ok(effectiveGapThresholdMs(100, 0, true) > 100, 'ACK-paced progress is coarser');
+  });
+
+  it('backs off from 50 ms to 1 s with jitter', () => {
+    assert.equal(backoffMs(1, () => 1), 50);
+    assert.equal(backoffMs(1, () => 0), 25);
+    assert.equal(backoffMs(3, () => 1), 200);
+    assert.equal(backoffMs(30, () => 1), 1000);
+  });
+});
