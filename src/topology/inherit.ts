@@ -1,6 +1,6 @@
 // containerlab's inheritance, defaults < kind < group < node, as one merge over layers. How each
 // setting combines is data (a strategy per key), so adding a setting cannot forget a layer.
-import type { YamlPath } from './yaml-positions.js';
+import type { YamlPath } from '../common/yaml-source.js';
 
 export interface Layer<S> {
   /** Where the layer's settings sit in the file, for pointing errors at an inherited value. */

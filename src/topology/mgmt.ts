@@ -5,7 +5,7 @@ import { DEFAULT_MGMT_NETWORK, DEFAULT_MGMT_SUBNET, type MgmtSpec } from './type
 import { hostAddressProblem, parseIpv4, parseSubnet, type Ipv4Subnet } from './ipv4.js';
 import { interfaceNameProblem } from './names.js';
 import type { TopologyFile } from './schema.js';
-import type { YamlSource } from './yaml-positions.js';
+import type { YamlSource } from '../common/yaml-source.js';
 
 export interface ResolvedMgmt {
   spec: MgmtSpec;

@@ -10,7 +10,8 @@ import { resolveLinks } from './resolve-links.js';
 import { resolveNodes } from './resolve-nodes.js';
 import { validateTopologyFile } from './schema-issues.js';
 import { stringifyStringMaps } from './stringify-maps.js';
-import { parseYaml } from './yaml-positions.js';
+import { parseYaml } from '../common/yaml-source.js';
+import { TopologyError } from '../common/errors.js';
 
 /**
  * Parses and checks a topology. Pure: `file` (absolute) is only used in messages and to resolve
@@ -18,7 +19,7 @@ import { parseYaml } from './yaml-positions.js';
  */
 export const parseTopologyText = (text: string, file: string, env: EnvRecord): Topology => {
   if (!isAbsolute(file)) throw new TypeError(`parseTopologyText needs an absolute file path, got '${file}'`);
-  const source = parseYaml(expandVariables(text, file, env), file);
+  const source = parseYaml(expandVariables(text, file, env), file, (position, problem) => new TopologyError(position, problem));
   stringifyStringMaps(source.value, source);
   const parsed = validateTopologyFile(source);
   const dir = dirname(file);

@@ -4,7 +4,7 @@ import { TopologyError, type SourcePosition } from '../common/errors.js';
 import type { EndpointSpec, LinkSpec, NodeSpec } from './types.js';
 import { interfaceNameProblem } from './names.js';
 import type { EndpointFile, LinkFile } from './schema.js';
-import type { YamlPath, YamlSource } from './yaml-positions.js';
+import type { YamlPath, YamlSource } from '../common/yaml-source.js';
 
 interface Located {
   endpoint: EndpointSpec;

@@ -8,7 +8,7 @@ import { hostAddressProblem, parseIpv4 } from './ipv4.js';
 import type { ResolvedMgmt } from './mgmt.js';
 import { CONTAINER_NAME, MAX_CONTAINER_NAME } from './names.js';
 import type { NodeSettingsFile, TopologyFile } from './schema.js';
-import type { YamlPath, YamlSource } from './yaml-positions.js';
+import type { YamlPath, YamlSource } from '../common/yaml-source.js';
 
 type Settings = Omit<NodeSettingsFile, 'binds'> & { binds?: BindSpec[] };
 

@@ -20,7 +20,7 @@ import {
   type TopologyFile,
 } from './schema.js';
 import { AT_KEY } from './value-schemas.js';
-import type { YamlPath, YamlSource } from './yaml-positions.js';
+import type { YamlPath, YamlSource } from '../common/yaml-source.js';
 
 export const validateTopologyFile = (source: YamlSource): TopologyFile => {
   const result = topologyFileSchema.safeParse(source.value);

@@ -1,7 +1,7 @@
 // containerlab decodes `env` and `labels` into Go string maps, so `VERSION: 1.10` means the string
 // "1.10" and `DEBUG: true` means "true". YAML would make those a number 1.1 and a boolean, so we
 // take such values back from the source text before validation.
-import type { YamlPath, YamlSource } from './yaml-positions.js';
+import type { YamlPath, YamlSource } from '../common/yaml-source.js';
 
 const STRING_MAPS = ['env', 'labels'] as const;
 

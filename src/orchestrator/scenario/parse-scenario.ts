@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { TopologyError } from '../../common/errors.js';
 import { parseTopologyFile } from '../../topology/parse-topology.js';
 import type { Topology } from '../../topology/types.js';
-import { parseYaml, type YamlPath, type YamlSource } from '../../topology/yaml-positions.js';
+import { parseYaml, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioFileSchema } from './scenario-schema.js';
@@ -73,13 +73,7 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
 };
 
 export const parseScenarioText = async (text: string, file: string, env: Record<string, string | undefined> = process.env): Promise<Scenario> => {
-  let source: YamlSource;
-  try {
-    source = parseYaml(text, file);
-  } catch (error) {
-    if (error instanceof TopologyError) throw new ScenarioError(error.position, error.problem);
-    throw error;
-  }
+  const source = parseYaml(text, file, (position, problem) => new ScenarioError(position, problem));
   const result = schema.safeParse(source.value);
   if (!result.success) throw issueToError(result.error.issues[0]!, source);
   const topologyFile = path.resolve(path.dirname(file), result.data.topology);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { TopologyError } from '../../../src/common/errors.js';
-import { parseYaml } from '../../../src/topology/yaml-positions.js';
+import { InputFileError } from '../../../src/common/errors.js';
+import { parseYaml } from '../../../src/common/yaml-source.js';
 
 const FILE = '/labs/t.clab.yml';
 const TEXT = [
@@ -53,8 +53,8 @@ describe('parseYaml', () => {
   });
 
   it('reports malformed YAML and unknown tags with the parser position', () => {
-    assert.throws(() => parseYaml('a: 1\nb: [1, 2\nc: 3\n', FILE), (e: unknown) => e instanceof TopologyError && e.position.line >= 2 && /invalid YAML/.test(e.problem));
-    assert.throws(() => parseYaml('a: 1\nb: !weird x\n', FILE), (e: unknown) => e instanceof TopologyError && e.position.line === 2 && /Unresolved tag/.test(e.problem));
+    assert.throws(() => parseYaml('a: 1\nb: [1, 2\nc: 3\n', FILE), (e: unknown) => e instanceof InputFileError && e.position.line >= 2 && /invalid YAML/.test(e.problem));
+    assert.throws(() => parseYaml('a: 1\nb: !weird x\n', FILE), (e: unknown) => e instanceof InputFileError && e.position.line === 2 && /Unresolved tag/.test(e.problem));
     assert.throws(() => parseYaml('a: 1\n---\nb: 2\n', FILE), /multiple documents/);
   });
 });

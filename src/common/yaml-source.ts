@@ -1,7 +1,7 @@
 // Parses YAML while keeping the document tree, so that any later check can point at the exact
 // line and column of the value (or key) it complains about.
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { TopologyError, type SourcePosition } from '../common/errors.js';
+import { InputFileError, type SourcePosition } from './errors.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -18,8 +18,13 @@ export interface YamlSource {
   scalarSourceAt(path: YamlPath): string | undefined;
 }
 
-/** Throws TopologyError for malformed YAML, duplicate keys and unresolvable tags. */
-export const parseYaml = (text: string, file: string): YamlSource => {
+/** Builds the error for malformed input; each kind of file (topology, scenario, daemon config) has its own. */
+export type InputErrorFactory = (position: SourcePosition, problem: string) => InputFileError;
+
+const yamlError: InputErrorFactory = (position, problem) => new InputFileError('YAML_INVALID', position, problem);
+
+/** Throws (through `makeError`) for malformed YAML, duplicate keys and unresolvable tags. */
+export const parseYaml = (text: string, file: string, makeError: InputErrorFactory = yamlError): YamlSource => {
   const lineCounter = new LineCounter();
   // merge: containerlab (go-yaml) honours `<<: *anchor`, which YAML 1.2 otherwise treats as a key.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
@@ -29,7 +34,7 @@ export const parseYaml = (text: string, file: string): YamlSource => {
   };
   // Warnings (such as an unknown `!tag`) would otherwise change values silently.
   const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem !== undefined) throw new TopologyError(at(problem.pos[0]), `invalid YAML: ${problem.message}`);
+  if (problem !== undefined) throw makeError(at(problem.pos[0]), `invalid YAML: ${problem.message}`);
 
   const positionOf = (path: YamlPath, options: { key?: boolean } = {}): SourcePosition => {
     const found = walk(doc, path);
