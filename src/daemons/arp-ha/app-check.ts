@@ -1,0 +1,49 @@
+// The optional application check: a TCP connect or a command, every intervalMs; `failures`
+// consecutive failures make the node ineligible (it demotes), one success makes it eligible.
+import { connect } from 'node:net';
+import { runCommand } from '../../kernel/run-command.js';
+
+export type CheckSpec =
+  | { tcp: string; intervalMs: number; timeoutMs: number; failures: number }
+  | { command: string; intervalMs: number; timeoutMs: number; failures: number };
+
+const tcpCheck = (target: string, timeoutMs: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const i = target.lastIndexOf(':');
+    const socket = connect({ host: target.slice(0, i), port: Number(target.slice(i + 1)), timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+
+export const runCheckOnce = (spec: CheckSpec): Promise<boolean> =>
+  'tcp' in spec
+    ? tcpCheck(spec.tcp, spec.timeoutMs)
+    : runCommand('sh', ['-c', spec.command], { timeoutMs: spec.timeoutMs }).then(() => true, () => false);
+
+/** Calls onChange(healthy) when the verdict flips; returns a stop function. */
+export const watchCheck = (spec: CheckSpec, onChange: (healthy: boolean) => void): (() => void) => {
+  let failures = 0;
+  let healthy = true;
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      const ok = await runCheckOnce(spec);
+      failures = ok ? 0 : failures + 1;
+      const verdict = ok || failures < spec.failures;
+      if (verdict !== healthy) {
+        healthy = verdict;
+        onChange(healthy);
+      }
+      await new Promise((r) => setTimeout(r, spec.intervalMs));
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+  };
+};

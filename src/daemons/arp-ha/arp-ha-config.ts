@@ -1,0 +1,57 @@
+// The daemon's config file (YAML), validated strictly; errors name file, line and problem.
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputFileError } from '../../common/errors.js';
+import { parseYaml } from '../../common/yaml-source.js';
+
+const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
+
+const checkSchema = z.union([
+  z.object({ tcp: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'), intervalMs: z.number().int().min(10).default(200), timeoutMs: z.number().int().min(10).default(200), failures: z.number().int().min(1).default(2) }).strict(),
+  z.object({ command: z.string().min(1), intervalMs: z.number().int().min(10).default(500), timeoutMs: z.number().int().min(10).default(1000), failures: z.number().int().min(1).default(2) }).strict(),
+]);
+
+export const arpHaConfigSchema = z.object({
+  node: z.string().min(1).optional(),
+  /** Bearer token of the status API. */
+  token: z.string().min(8),
+  status: z.object({ listen: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT') }).strict().optional(),
+  /** Heartbeat HMAC key, shared by the group. */
+  key: z.string().min(8),
+  heartbeat: z.object({
+    intervalMs: z.number().int().min(10).default(100),
+    misses: z.number().int().min(1).default(3),
+    port: z.number().int().min(1).max(65535).default(7946),
+    paths: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9_-]+$/), local: ipv4, peers: z.array(ipv4).min(1) }).strict()).min(1),
+  }).strict(),
+  groups: z.array(z.object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    vip: ipv4,
+    iface: z.string().min(1),
+    priority: z.number().int().min(0).max(255).default(100),
+    preempt: z.boolean().default(false),
+    garp: z.object({ count: z.number().int().min(1).max(20).default(2), intervalMs: z.number().int().min(0).default(50) }).strict().default({}),
+    check: checkSchema.optional(),
+  }).strict()).min(1),
+}).strict();
+
+export type ArpHaConfig = z.infer<typeof arpHaConfigSchema> & { node: string };
+
+export const parseArpHaConfig = (text: string, file: string): ArpHaConfig => {
+  const error = (position: InputFileError['position'], problem: string) => new InputFileError('CONFIG_INVALID', position, problem);
+  const source = parseYaml(text, file, error);
+  const result = arpHaConfigSchema.safeParse(source.value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    throw error(source.positionOf(key ? [...issue.path, key] : issue.path, { key: key !== undefined }), `${issue.path.join('.') || 'config'}: ${key ? `unknown key '${key}'` : issue.message}`);
+  }
+  const names = result.data.groups.map((g) => g.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw error(source.positionOf(['groups', names.lastIndexOf(dup), 'name']), `two groups are named '${dup}'`);
+  return { ...result.data, node: result.data.node ?? hostname() };
+};
+
+export const loadArpHaConfig = async (file: string): Promise<ArpHaConfig> => parseArpHaConfig(await readFile(file, 'utf8'), path.resolve(file));

@@ -1,0 +1,175 @@
+// The arp-ha decision logic as a pure state machine (keepalived's split: protocol here, I/O in
+// the effects shell). Inputs: heartbeats from peers (per path), clock ticks, application-check
+// results. Outputs: actions — set a group's ARP mode, (re)announce its VIP, send a heartbeat
+// now, log an event. Modes follow the patent's Fig. 2 (INITIAL → STANDBY | ACTIVE), plus what
+// it leaves open: demotion when two are ACTIVE (split brain), optional preemption, and
+// demotion when the application check fails.
+import { best, compareRank, type Candidate } from './election.js';
+import type { GroupAdvert, Heartbeat, Mode } from './heartbeat-codec.js';
+
+export interface GroupConfig {
+  name: string;
+  vip: string;
+  priority: number;
+  preempt: boolean;
+}
+
+export interface MachineConfig {
+  node: string;
+  mac: string;
+  paths: string[];
+  groups: GroupConfig[];
+  /** A peer (or path) is dead after this long without a valid heartbeat: interval × misses. */
+  deadMs: number;
+}
+
+export type Action =
+  | { type: 'set-mode'; group: string; vip: string; from: Mode; to: Mode; reason: string }
+  | { type: 'announce'; group: string; vip: string; reason: string }
+  | { type: 'send-heartbeat' }
+  | { type: 'event'; event: string; data: Record<string, unknown> };
+
+interface PeerView {
+  lastHeard: Map<string, number>;
+  /** Paths already reported down (one 'path-down' per loss). */
+  downPaths: Set<string>;
+  alive: boolean;
+  adverts: Map<string, GroupAdvert>;
+}
+
+interface GroupState extends GroupConfig {
+  mode: Mode;
+  since: number;
+  eligible: boolean;
+  /** Set while this node, ACTIVE, sees another ACTIVE it outranks (re-announce once). */
+  contested: boolean;
+}
+
+export class ArpHaMachine {
+  private readonly peers = new Map<string, PeerView>();
+  private readonly groups: GroupState[];
+  private readonly startedMs: number;
+
+  constructor(private readonly config: MachineConfig, nowMs: number) {
+    this.startedMs = nowMs;
+    this.groups = config.groups.map((g) => ({ ...g, mode: 'INITIAL', since: nowMs, eligible: true, contested: false }));
+  }
+
+  adverts(): GroupAdvert[] {
+    return this.groups.map((g) => ({ group: g.name, mode: g.mode, priority: g.priority, mac: this.config.mac, eligible: g.eligible }));
+  }
+
+  status(nowMs: number) {
+    return {
+      node: this.config.node,
+      mac: this.config.mac,
+      groups: this.groups.map((g) => ({ name: g.name, vip: g.vip, mode: g.mode, priority: g.priority, eligible: g.eligible, preempt: g.preempt, sinceMs: nowMs - g.since })),
+      peers: [...this.peers].map(([node, p]) => ({
+        node,
+        alive: p.alive,
+        paths: Object.fromEntries([...p.lastHeard].map(([path, t]) => [path, { lastHeardMsAgo: nowMs - t, up: nowMs - t <= this.config.deadMs }])),
+        groups: [...p.adverts.values()],
+      })),
+    };
+  }
+
+  onHeartbeat(path: string, hb: Heartbeat, nowMs: number): Action[] {
+    if (hb.node === this.config.node) return [];
+    const actions: Action[] = [];
+    let peer = this.peers.get(hb.node);
+    if (!peer) {
+      peer = { lastHeard: new Map(), downPaths: new Set(), alive: false, adverts: new Map() };
+      this.peers.set(hb.node, peer);
+    }
+    const pathWasUp = (peer.lastHeard.get(path) ?? -Infinity) >= nowMs - this.config.deadMs;
+    peer.lastHeard.set(path, nowMs);
+    peer.downPaths.delete(path);
+    if (!pathWasUp) actions.push({ type: 'event', event: 'path-up', data: { peer: hb.node, path } });
+    if (!peer.alive) {
+      peer.alive = true;
+      actions.push({ type: 'event', event: 'peer-up', data: { peer: hb.node, path } });
+    }
+    peer.adverts = new Map(hb.groups.map((g) => [g.group, g]));
+    return [...actions, ...this.decide(nowMs)];
+  }
+
+  onTick(nowMs: number): Action[] {
+    const actions: Action[] = [];
+    for (const [node, peer] of this.peers) {
+      for (const [path, t] of peer.lastHeard) {
+        if (t < nowMs - this.config.deadMs && !peer.downPaths.has(path)) {
+          peer.downPaths.add(path);
+          actions.push({ type: 'event', event: 'path-down', data: { peer: node, path, silentMs: nowMs - t } });
+        }
+      }
+      const alive = [...peer.lastHeard.values()].some((t) => t >= nowMs - this.config.deadMs);
+      if (peer.alive && !alive) {
+        peer.alive = false;
+        actions.push({ type: 'event', event: 'peer-down', data: { peer: node, deadMs: this.config.deadMs } });
+      }
+    }
+    return [...actions, ...this.decide(nowMs)];
+  }
+
+  /** Application check result for a group (or all groups when undefined). */
+  onCheck(group: string | undefined, healthy: boolean, nowMs: number): Action[] {
+    const actions: Action[] = [];
+    for (const g of this.groups.filter((x) => group === undefined || x.name === group)) {
+      if (g.eligible === healthy) continue;
+      g.eligible = healthy;
+      actions.push({ type: 'event', event: healthy ? 'check-passed' : 'check-failed', data: { group: g.name } }, { type: 'send-heartbeat' });
+    }
+    return [...actions, ...this.decide(nowMs)];
+  }
+
+  private decide(nowMs: number): Action[] {
+    return this.groups.flatMap((g) => this.decideGroup(g, nowMs));
+  }
+
+  private decideGroup(g: GroupState, nowMs: number): Action[] {
+    const me: Candidate = { node: this.config.node, priority: g.priority, mac: this.config.mac, eligible: g.eligible };
+    const others = [...this.peers].flatMap(([node, p]) => {
+      const a = p.alive ? p.adverts.get(g.name) : undefined;
+      return a ? [{ node, mode: a.mode, candidate: { node, priority: a.priority, mac: a.mac, eligible: a.eligible } }] : [];
+    });
+    const active = others.filter((o) => o.mode === 'ACTIVE');
+    const move = (to: Mode, reason: string): Action[] => {
+      const from = g.mode;
+      g.mode = to;
+      g.since = nowMs;
+      g.contested = false;
+      return [{ type: 'set-mode', group: g.name, vip: g.vip, from, to, reason }, { type: 'send-heartbeat' }];
+    };
+    const bestCandidate = () => best([me, ...others.filter((o) => o.mode !== 'ACTIVE').map((o) => o.candidate)]);
+    const iAmBest = () => me.eligible && bestCandidate()?.node === me.node;
+
+    switch (g.mode) {
+      case 'INITIAL':
+        if (active.length > 0) return move('STANDBY', `peer ${active[0]!.node} is active`);
+        // Wait one dead interval to hear every peer before choosing (both may boot together).
+        if (nowMs - this.startedMs < this.config.deadMs) return [];
+        return iAmBest() ? move('ACTIVE', others.length === 0 ? 'no peer heard' : 'best of the peers, none active') : move('STANDBY', `${bestCandidate()?.node ?? 'another node'} ranks higher`);
+      case 'STANDBY':
+        if (active.length === 0) return iAmBest() ? move('ACTIVE', 'no active peer left') : [];
+        if (g.preempt && me.eligible && active.every((a) => compareRank(me, a.candidate) < 0)) return move('ACTIVE', `preempting ${active.map((a) => a.node).join(', ')}`);
+        return [];
+      case 'ACTIVE': {
+        if (!me.eligible) return move('STANDBY', 'application check failed');
+        if (active.length === 0) {
+          g.contested = false;
+          return [];
+        }
+        const winner = best([me, ...active.map((a) => a.candidate)])!;
+        if (winner.node !== me.node) {
+          return [{ type: 'event', event: 'split-brain', data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: winner.node } }, ...move('STANDBY', `${winner.node} is also active and ranks higher`)];
+        }
+        if (g.contested) return [];
+        g.contested = true;
+        return [
+          { type: 'event', event: 'split-brain', data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: me.node } },
+          { type: 'announce', group: g.name, vip: g.vip, reason: 'won a split brain: re-announcing at once' },
+        ];
+      }
+    }
+  }
+}

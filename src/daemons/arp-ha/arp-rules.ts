@@ -1,0 +1,21 @@
+// Pure: the nftables `arp` family table that makes a node silent about the VIPs it does not
+// own. A VIP in the `standby_vips` set: ARP requests for it are dropped on input (so the kernel
+// never answers), and no ARP packet with it as sender leaves (so the kernel never announces
+// it, e.g. as the source of its own requests). Mode changes are one set element add/delete.
+
+export const ARP_TABLE = 'arpha';
+
+export const arpTableScript = (standbyVips: readonly string[]): string => [
+  `table arp ${ARP_TABLE}`,
+  `delete table arp ${ARP_TABLE}`,
+  `table arp ${ARP_TABLE} {`,
+  '  set standby_vips { type ipv4_addr; }',
+  '  chain in { type filter hook input priority 0; policy accept; arp operation request arp daddr ip @standby_vips counter drop; }',
+  '  chain out { type filter hook output priority 0; policy accept; arp saddr ip @standby_vips counter drop; }',
+  '}',
+  ...(standbyVips.length > 0 ? [`add element arp ${ARP_TABLE} standby_vips { ${standbyVips.join(', ')} }`] : []),
+].join('\n') + '\n';
+
+/** ACTIVE leaves the set (answers, may announce); anything else joins it (silent). */
+export const arpModeScript = (vip: string, active: boolean): string =>
+  `${active ? 'delete' : 'add'} element arp ${ARP_TABLE} standby_vips { ${vip} }\n`;

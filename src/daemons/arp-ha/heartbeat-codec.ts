@@ -1,0 +1,87 @@
+// Heartbeat wire format: a small JSON body followed by HMAC-SHA256(key, body). The body says who
+// sends (node, boot id), in which order (seq), when (sentMs) and, per group, the sender's mode
+// and rank. Decoding never throws: a bad packet is a typed rejection the daemon counts.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type Mode = 'INITIAL' | 'STANDBY' | 'ACTIVE';
+
+export interface GroupAdvert {
+  group: string;
+  mode: Mode;
+  priority: number;
+  mac: string;
+  /** False while the node's application check fails: it must not be chosen. */
+  eligible: boolean;
+}
+
+export interface Heartbeat {
+  v: 1;
+  node: string;
+  /** Random per daemon start, so a restarted peer's sequence may start again. */
+  boot: string;
+  seq: number;
+  sentMs: number;
+  groups: GroupAdvert[];
+}
+
+const MAC_BYTES = 32;
+const MAX_PACKET = 8192;
+
+export const encodeHeartbeat = (hb: Heartbeat, key: Buffer): Buffer => {
+  const body = Buffer.from(JSON.stringify(hb), 'utf8');
+  return Buffer.concat([body, createHmac('sha256', key).update(body).digest()]);
+};
+
+export type DecodeResult =
+  | { ok: true; heartbeat: Heartbeat }
+  | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
+
+const isMode = (m: unknown): m is Mode => m === 'INITIAL' || m === 'STANDBY' || m === 'ACTIVE';
+
+const isAdvert = (g: unknown): g is GroupAdvert => {
+  if (typeof g !== 'object' || g === null) return false;
+  const a = g as Record<string, unknown>;
+  return typeof a.group === 'string' && isMode(a.mode) && typeof a.priority === 'number' && typeof a.mac === 'string' && typeof a.eligible === 'boolean';
+};
+
+export const decodeHeartbeat = (packet: Buffer, key: Buffer): DecodeResult => {
+  if (packet.length > MAX_PACKET) return { ok: false, reason: 'oversize' };
+  if (packet.length <= MAC_BYTES) return { ok: false, reason: 'malformed' };
+  const body = packet.subarray(0, packet.length - MAC_BYTES);
+  const mac = packet.subarray(packet.length - MAC_BYTES);
+  // Authenticate before parsing: nothing an unauthenticated sender wrote is interpreted.
+  if (!timingSafeEqual(createHmac('sha256', key).update(body).digest(), mac)) return { ok: false, reason: 'auth' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const h = parsed as Record<string, unknown>;
+  if (
+    typeof parsed !== 'object' || parsed === null || h.v !== 1 || typeof h.node !== 'string' || typeof h.boot !== 'string' ||
+    !Number.isSafeInteger(h.seq) || typeof h.sentMs !== 'number' || !Array.isArray(h.groups) || !h.groups.every(isAdvert)
+  ) {
+    return { ok: false, reason: 'malformed' };
+  }
+  return { ok: true, heartbeat: parsed as Heartbeat };
+};
+
+/**
+ * Replay protection: per (sender, boot, path) the sequence must grow, and the packet must be
+ * fresh (sent within `maxAgeMs` of now — all lab nodes share a clock; elsewhere NTP). A replayed
+ * old boot's packets are stale; a replayed current packet has an old sequence number.
+ */
+export class ReplayGuard {
+  private readonly lastSeq = new Map<string, number>();
+  constructor(private readonly maxAgeMs = 2000) {}
+
+  accept(hb: Heartbeat, path: string, nowMs: number): 'ok' | 'stale' | 'replay' {
+    if (Math.abs(nowMs - hb.sentMs) > this.maxAgeMs) return 'stale';
+    const key = `${hb.node}\0${hb.boot}\0${path}`;
+    const last = this.lastSeq.get(key);
+    if (last !== undefined && hb.seq <= last) return 'replay';
+    this.lastSeq.set(key, hb.seq);
+    return 'ok';
+  }
+}

@@ -1,0 +1,146 @@
+import { strict as assert } from 'node:assert';
+import { ArpHaMachine, type Action, type MachineConfig } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
+import { decodeHeartbeat, encodeHeartbeat, ReplayGuard, type Heartbeat, type Mode } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
+
+const DEAD = 300;
+const cfg = (node: string, mac: string, extra: Partial<MachineConfig> = {}, preempt = false): MachineConfig => ({
+  node, mac, paths: ['hb', 'lan'], deadMs: DEAD, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt }], ...extra,
+});
+const hb = (node: string, mac: string, mode: Mode, seq = 1, extra: Partial<Heartbeat['groups'][number]> = {}): Heartbeat => ({
+  v: 1, node, boot: 'b1', seq, sentMs: 0, groups: [{ group: 'web', mode, priority: 100, mac, eligible: true, ...extra }],
+});
+const modes = (actions: Action[]) => actions.flatMap((a) => (a.type === 'set-mode' ? [`${a.from}->${a.to}`] : []));
+const events = (actions: Action[]) => actions.flatMap((a) => (a.type === 'event' ? [a.event] : []));
+
+describe('arp-ha state machine', () => {
+  it('alone: INITIAL waits one dead interval, then goes ACTIVE', () => {
+    const m = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    assert.deepEqual(modes(m.onTick(100)), []);
+    assert.deepEqual(modes(m.onTick(DEAD)), ['INITIAL->ACTIVE']);
+  });
+
+  it('booting together: the lower MAC becomes ACTIVE, the other STANDBY', () => {
+    const a = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    const b = new ArpHaMachine(cfg('b', '02:00:00:00:00:02'), 0);
+    a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'INITIAL'), 50);
+    b.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'INITIAL'), 50);
+    a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'INITIAL', 2), 250);
+    b.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'INITIAL', 2), 250);
+    assert.deepEqual(modes(a.onTick(DEAD)), ['INITIAL->ACTIVE']);
+    assert.deepEqual(modes(b.onTick(DEAD)), ['INITIAL->STANDBY']);
+  });
+
+  it('priority beats MAC', () => {
+    const b = new ArpHaMachine({ ...cfg('b', '02:00:00:00:00:02'), groups: [{ name: 'web', vip: 'v', priority: 200, preempt: false }] }, 0);
+    b.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'INITIAL'), 250);
+    assert.deepEqual(modes(b.onTick(DEAD)), ['INITIAL->ACTIVE']);
+  });
+
+  it('joining a group with an ACTIVE peer: STANDBY at once, no announcement (no preemption)', () => {
+    const a = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    const actions = a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 10);
+    assert.deepEqual(modes(actions), ['INITIAL->STANDBY']);
+    assert.ok(!actions.some((x) => x.type === 'announce'));
+    assert.deepEqual(modes(a.onTick(5000 + 10)), ['STANDBY->ACTIVE'], 'and takes over only when the active is gone');
+  });
+
+  it('takes over only when every path has lost the active peer', () => {
+    const s = new ArpHaMachine(cfg('b', '02:00:00:00:00:02'), 0);
+    s.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE', 1), 0);
+    s.onHeartbeat('lan', hb('a', '02:00:00:00:00:01', 'ACTIVE', 1), 0);
+    for (let t = 100, seq = 2; t <= 1000; t += 100, seq++) {
+      const acts = [...s.onHeartbeat('lan', hb('a', '02:00:00:00:00:01', 'ACTIVE', seq), t), ...s.onTick(t)];
+      assert.deepEqual(modes(acts), [], `no takeover at ${t} while the LAN path lives`);
+    }
+    assert.deepEqual(events(s.onTick(1000)), []);
+    const later = s.onTick(1000 + DEAD + 1);
+    assert.deepEqual(events(later).filter((e) => e === 'peer-down'), ['peer-down']);
+    assert.deepEqual(modes(later), ['STANDBY->ACTIVE']);
+  });
+
+  it('reports each path going down once and coming back', () => {
+    const s = new ArpHaMachine(cfg('b', '02:00:00:00:00:02'), 0);
+    s.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE', 1), 0);
+    s.onHeartbeat('lan', hb('a', '02:00:00:00:00:01', 'ACTIVE', 1), 350);
+    assert.deepEqual(events(s.onTick(400)), ['path-down']);
+    assert.deepEqual(events(s.onTick(500)), []);
+    assert.deepEqual(events(s.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE', 2), 550)), ['path-up']);
+  });
+
+  it('three servers: exactly the best standby takes over', () => {
+    const make = (node: string, mac: string) => {
+      const m = new ArpHaMachine(cfg(node, mac), 0);
+      m.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE'), 0);
+      return m;
+    };
+    const b = make('b', '02:00:00:00:00:02');
+    const c = make('c', '02:00:00:00:00:03');
+    b.onHeartbeat('hb', hb('c', '02:00:00:00:00:03', 'STANDBY'), 0);
+    c.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'STANDBY'), 0);
+    // a dies; b and c keep hearing each other.
+    b.onHeartbeat('hb', hb('c', '02:00:00:00:00:03', 'STANDBY', 2), 300);
+    c.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'STANDBY', 2), 300);
+    assert.deepEqual(modes(b.onTick(350)), ['STANDBY->ACTIVE']);
+    assert.deepEqual(modes(c.onTick(350)), []);
+  });
+
+  it('split brain: when heartbeats return, the lower-ranked ACTIVE demotes and the winner re-announces once', () => {
+    const a = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    const b = new ArpHaMachine(cfg('b', '02:00:00:00:00:02'), 0);
+    a.onTick(DEAD);
+    b.onTick(DEAD);
+    const aSeesB = a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 1000);
+    assert.deepEqual(modes(aSeesB), []);
+    assert.deepEqual(aSeesB.filter((x) => x.type === 'announce').length, 1);
+    assert.deepEqual(a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE', 2), 1100).filter((x) => x.type === 'announce').length, 0, 'once');
+    const bSeesA = b.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE'), 1000);
+    assert.deepEqual(modes(bSeesA), ['ACTIVE->STANDBY']);
+    assert.ok(events(bSeesA).includes('split-brain'));
+  });
+
+  it('preempt: a better node takes the VIP back; without it, it stays standby', () => {
+    const withPreempt = new ArpHaMachine(cfg('a', '02:00:00:00:00:01', {}, true), 0);
+    withPreempt.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 10);
+    assert.deepEqual(modes(withPreempt.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE', 2), 110)), ['STANDBY->ACTIVE']);
+    const without = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    without.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 10);
+    assert.deepEqual(modes(without.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE', 2), 110)), []);
+  });
+
+  it('a failing application check demotes the active and keeps it from being chosen', () => {
+    const a = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    a.onTick(DEAD);
+    assert.deepEqual(modes(a.onCheck(undefined, false, 400)), ['ACTIVE->STANDBY']);
+    assert.equal(a.adverts()[0]!.eligible, false);
+    assert.deepEqual(modes(a.onTick(2000)), [], 'ineligible: does not take the VIP even alone');
+    assert.deepEqual(modes(a.onCheck(undefined, true, 2100)), ['STANDBY->ACTIVE']);
+  });
+});
+
+describe('heartbeat codec', () => {
+  const key = Buffer.from('k1');
+  const beat = hb('a', '02:00:00:00:00:01', 'ACTIVE');
+  it('round-trips an authenticated heartbeat', () => {
+    const d = decodeHeartbeat(encodeHeartbeat(beat, key), key);
+    assert.deepEqual(d, { ok: true, heartbeat: beat });
+  });
+  it('rejects a wrong key, tampering, garbage and oversize packets without throwing', () => {
+    const packet = encodeHeartbeat(beat, key);
+    assert.deepEqual(decodeHeartbeat(packet, Buffer.from('k2')), { ok: false, reason: 'auth' });
+    const tampered = Buffer.from(packet);
+    tampered[5] = tampered[5]! ^ 1;
+    assert.deepEqual(decodeHeartbeat(tampered, key), { ok: false, reason: 'auth' });
+    assert.deepEqual(decodeHeartbeat(Buffer.from('x'), key), { ok: false, reason: 'malformed' });
+    assert.deepEqual(decodeHeartbeat(Buffer.alloc(9000), key), { ok: false, reason: 'oversize' });
+    const badBody = encodeHeartbeat({ ...beat, groups: [{ nope: 1 }] } as unknown as Heartbeat, key);
+    assert.deepEqual(decodeHeartbeat(badBody, key), { ok: false, reason: 'malformed' });
+  });
+  it('guards against replays and stale packets per sender, boot and path', () => {
+    const g = new ReplayGuard(2000);
+    assert.equal(g.accept({ ...beat, seq: 5, sentMs: 1000 }, 'hb', 1000), 'ok');
+    assert.equal(g.accept({ ...beat, seq: 5, sentMs: 1000 }, 'hb', 1010), 'replay');
+    assert.equal(g.accept({ ...beat, seq: 5, sentMs: 1000 }, 'lan', 1010), 'ok', 'same beat on another path');
+    assert.equal(g.accept({ ...beat, seq: 1, boot: 'b2', sentMs: 1100 }, 'hb', 1100), 'ok', 'a restarted peer');
+    assert.equal(g.accept({ ...beat, seq: 9, sentMs: 0 }, 'hb', 5000), 'stale');
+  });
+});
