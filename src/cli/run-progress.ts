@@ -58,7 +58,11 @@ export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr): 
           if (resets <= 5 || ev.event === 'failed') line(`  [repeat ${r}] ${since(e.t)} stream ${ev.stream}: ${ev.event} ${'error' in ev ? ev.error : 'reason' in ev ? ev.reason : ''}`);
         }
       } else if (e.kind === 'daemon') {
-        line(`  [repeat ${r}] ${since(e.t)} ${e.node}/${e.daemon}: ${e.event}`);
+        const d = e.data;
+        const what = e.event === 'mode' ? `${String(d.group)} ${String(d.from)} → ${String(d.to)} (${String(d.reason)})`
+          : ['peer-down', 'peer-up', 'path-down', 'path-up'].includes(e.event) ? `${String(d.peer)}${d.path ? ` via ${String(d.path)}` : ''}`
+          : e.event === 'garp-sent' ? `${String(d.vip)} is at ${String(d.mac)}` : '';
+        line(`  [repeat ${r}] ${since(e.t)} ${e.node}/${e.daemon}: ${e.event}${what ? ` ${what}` : ''}`);
       }
     },
     onRepeat(report) {

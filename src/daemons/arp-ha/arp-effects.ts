@@ -2,6 +2,8 @@
 // ARP request then an ARP reply, both broadcast with sender = target = VIP, i.e. RFC 5227
 // gratuitous ARP, which Linux neighbours take as an update of an existing entry).
 import { readFile } from 'node:fs/promises';
+import { announcementFrames } from '../../kernel/arp-frame.js';
+import { PacketSocket } from '../../kernel/packet-socket.js';
 import { runCommand } from '../../kernel/run-command.js';
 import { arpModeScript, arpTableScript } from './arp-rules.js';
 
@@ -24,10 +26,17 @@ export const ensureVip = async (vip: string, iface: string): Promise<void> => {
 
 export const macOf = async (iface: string): Promise<string> => (await readFile(`/sys/class/net/${iface}/address`, 'utf8')).trim();
 
-export const announce = async (vip: string, iface: string, count: number, intervalMs: number): Promise<void> => {
-  for (let i = 0; i < count; i++) {
-    await runCommand('arping', ['-q', '-U', '-c', '1', '-w', '1', '-I', iface, vip]);
-    await runCommand('arping', ['-q', '-A', '-c', '1', '-w', '1', '-I', iface, vip]);
-    if (i + 1 < count && intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
+/** `count` times: the broadcast ARP request, then the broadcast ARP reply, `intervalMs` apart. */
+export const announce = async (vip: string, iface: string, mac: string, count: number, intervalMs: number): Promise<void> => {
+  const socket = new PacketSocket(iface);
+  try {
+    const [request, reply] = announcementFrames(vip, mac);
+    for (let i = 0; i < count; i++) {
+      socket.send(request);
+      socket.send(reply);
+      if (i + 1 < count && intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  } finally {
+    socket.close();
   }
 };

@@ -64,11 +64,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
           await setArpMode(action.vip, action.to === 'ACTIVE');
           emit('mode', { group: action.group, vip: action.vip, from: action.from, to: action.to, reason: action.reason, mac });
           if (action.to === 'ACTIVE') {
-            await announce(action.vip, group.iface, group.garp.count, group.garp.intervalMs);
+            await announce(action.vip, group.iface, mac, group.garp.count, group.garp.intervalMs);
             emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac });
           }
         } else if (action.type === 'announce' && group) {
-          await announce(action.vip, group.iface, group.garp.count, group.garp.intervalMs);
+          await announce(action.vip, group.iface, mac, group.garp.count, group.garp.intervalMs);
           emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac, reason: action.reason });
         } else if (action.type === 'send-heartbeat') {
           sendHeartbeat();

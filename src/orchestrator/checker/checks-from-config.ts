@@ -10,6 +10,12 @@ import { filterProblem } from './event-count.js';
 const count = z.number().int().nonnegative();
 const positiveMs = z.number().finite().positive();
 
+const nonNegativeMs = z.number().finite().nonnegative();
+const vip = z.string().ip({ version: 'v4', message: 'an IPv4 address' });
+const macAddress = z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, 'a MAC address like 02:00:5e:00:02:01');
+/** One object per VIP, or a list of them (a pair serving several VIPs). */
+const perVip = <T extends z.ZodTypeAny>(one: T) => z.union([one, z.array(one).min(1)]);
+
 const maxOnly = z.union([count, z.object({ max: count }).strict()]);
 const minMax = z.union([
   count,
@@ -19,7 +25,7 @@ const minMax = z.union([
 ]);
 
 export const EntryFilterSchema = z.object({
-  kind: z.enum(['fault', 'probe', 'daemon', 'runner']),
+  kind: z.enum(['fault', 'probe', 'daemon', 'runner', 'packet']),
   event: z.string().min(1).optional(),
   node: z.string().min(1).optional(),
   daemon: z.string().min(1).optional(),
@@ -52,12 +58,30 @@ export const ChecksConfigSchema = z.object({
   noFailedStreams: z.boolean().optional(),
   streamsEstablished: z.union([count, z.object({ min: count }).strict()]).optional(),
   stallDetectedWithinMs: positiveMs.optional(),
+  /** Never two MACs claiming a VIP by ARP within windowMs, except during the listed faults (+ graceMs). */
+  singleArpOwner: perVip(z.object({
+    vip,
+    allowDuringFaults: z.array(z.string().min(1)).optional(),
+    graceMs: nonNegativeMs.optional(),
+    windowMs: positiveMs.optional(),
+  }).strict()).optional(),
+  /** No ARP with the VIP as sender from a node the arp-ha daemon has not made ACTIVE. */
+  arpSilentWhileStandby: perVip(z.object({ vip, leadMs: nonNegativeMs.optional() }).strict()).optional(),
+  /** After the (last, or named) fault ends, the VIP's ARP claims settle on one MAC within withinMs. */
+  arpOwnerAfter: perVip(z.object({
+    vip,
+    withinMs: nonNegativeMs,
+    mac: macAddress.optional(),
+    node: z.string().min(1).optional(),
+    afterFault: z.string().min(1).optional(),
+  }).strict().refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both')).optional(),
   invariants: z.array(InvariantSchema).optional(),
 }).strict();
 
 export type ChecksConfig = z.infer<typeof ChecksConfigSchema>;
 
 const toMax = (v: number | { max: number }) => (typeof v === 'number' ? { max: v } : v);
+const toList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The checkers a validated `checks:` section asks for, in a fixed order. */
 export function checksFromConfig(config: ChecksConfig): Checker[] {
@@ -79,6 +103,9 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.bytesLost !== undefined) checkers.push(Checks.bytesLost(toMax(config.bytesLost)));
   if (config.bytesDuplicated !== undefined) checkers.push(Checks.bytesDuplicated(toMax(config.bytesDuplicated)));
   if (config.bytesCorrupt !== undefined) checkers.push(Checks.bytesCorrupt(toMax(config.bytesCorrupt)));
+  for (const spec of toList(config.singleArpOwner)) checkers.push(Checks.singleArpOwner(spec));
+  for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
+  for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));

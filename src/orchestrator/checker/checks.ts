@@ -1,4 +1,5 @@
 // One place to discover every built-in check: `Checks.maxGap(2300)`, `Checks.never({...})`.
+import { arpOwnerAfter, arpSilentWhileStandby, singleArpOwner } from './arp-checks.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { eventCount, never } from './event-count.js';
@@ -21,9 +22,13 @@ export const Checks = {
   eventCount,
   never,
   customInvariant,
+  singleArpOwner,
+  arpSilentWhileStandby,
+  arpOwnerAfter,
   compose: composeCheckers,
 } as const;
 
+export type { ArpOwnerAfterSpec, ArpSilentWhileStandbySpec, SingleArpOwnerSpec } from './arp-checks.js';
 export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';

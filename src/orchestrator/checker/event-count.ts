@@ -10,7 +10,7 @@ export interface EntryFilter {
   kind: HistoryEntry['kind'];
   /** probe: the probe event name; daemon and runner: the event; fault: the phase (start | end). */
   event?: string;
-  /** probe and daemon: the node it ran on; fault: one of the fault's targets. */
+  /** probe and daemon: the node it ran on; packet: the capture point's node; fault: one of the fault's targets. */
   node?: string;
   /** daemon only. */
   daemon?: string;
@@ -22,7 +22,10 @@ export interface EntryFilter {
   stream?: number;
   /** probe only: which side wrote the event. */
   source?: 'probe-client' | 'probe-server';
-  /** Field equality on the payload: daemon `data`, the probe event, or the fault/runner entry. */
+  /**
+   * Field equality on the payload: daemon `data`, the probe event, or the fault/runner/packet
+   * entry. A key with dots that is not itself a field names a nested one: `arp.op`, `arp.senderIp`.
+   */
   where?: Record<string, Scalar>;
 }
 
@@ -31,6 +34,7 @@ const APPLIES: Record<HistoryEntry['kind'], ReadonlySet<string>> = {
   probe: new Set(['event', 'node', 'workload', 'stream', 'source', 'where']),
   daemon: new Set(['event', 'node', 'daemon', 'where']),
   runner: new Set(['event', 'where']),
+  packet: new Set(['node', 'where']),
 };
 
 /** Why a filter can never match as meant (a key that does not apply to its kind), if so. */
@@ -55,6 +59,8 @@ export function matches(filter: EntryFilter, e: HistoryEntry): boolean {
       return is(f.event, e.event) && is(f.node, e.node) && is(f.daemon, e.daemon) && fieldsMatch(f.where, e.data);
     case 'runner':
       return is(f.event, e.event) && fieldsMatch(f.where, e);
+    case 'packet':
+      return is(f.node, e.node) && fieldsMatch(f.where, e);
   }
 }
 
@@ -62,8 +68,19 @@ const is = <T>(want: T | undefined, got: T): boolean => want === undefined || wa
 
 function fieldsMatch(where: EntryFilter['where'], payload: object): boolean {
   if (!where) return true;
+  return Object.entries(where).every(([key, value]) => field(payload, key) === value);
+}
+
+/** A field by name, else (for a dotted name) by path; a literal key with dots wins, so older filters keep their meaning. */
+function field(payload: object, key: string): unknown {
   const record = payload as Record<string, unknown>;
-  return Object.entries(where).every(([key, value]) => record[key] === value);
+  if (key in record || !key.includes('.')) return record[key];
+  let value: unknown = payload;
+  for (const part of key.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 export function describeFilter(filter: EntryFilter): string {

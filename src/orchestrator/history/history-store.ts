@@ -11,7 +11,7 @@ import type { HistoryEntry, RunHistory, WorkloadStreamSummary } from './history-
 export const HISTORY_FORMAT = 'failover-lab-history';
 export const HISTORY_VERSION = 1;
 
-const ENTRY_KINDS = new Set(['fault', 'probe', 'daemon', 'runner']);
+const ENTRY_KINDS = new Set(['fault', 'probe', 'daemon', 'runner', 'packet']);
 
 export class HistoryFileError extends TestbedError {
   constructor(message: string) {

@@ -41,7 +41,39 @@ export interface RunnerEntry {
   detail?: string;
 }
 
-export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry;
+/** The fields of one ARP packet for IPv4 over Ethernet, as seen on the wire. */
+export interface ArpFields {
+  /** Ethernet source, lower-case colon form (`02:00:5e:00:02:01`). */
+  ethSrc: string;
+  /** Ethernet destination; absent from Linux cooked captures, which record only the source. */
+  ethDst?: string;
+  /** The 802.1Q VLAN id when the frame carried a tag. */
+  vlan?: number;
+  op: 'request' | 'reply' | number;
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+  /** Sender IP = target IP: an announcement (RFC 5227), which Linux neighbours take as gratuitous. */
+  gratuitous: boolean;
+}
+
+/**
+ * One captured packet of interest, read from a capture point's pcap after the run. Only ARP
+ * is kept: it is what moves a service address, and it is rare enough for the history, unlike
+ * the probe's own TCP data.
+ */
+export interface PacketEntry {
+  t: number;
+  kind: 'packet';
+  /** The capture point: the node and interface tcpdump ran on. */
+  node: string;
+  iface: string;
+  proto: 'arp';
+  arp: ArpFields;
+}
+
+export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry | PacketEntry;
 
 /** Per-stream final figures of one workload, with where they came from. */
 export interface WorkloadStreamSummary extends StreamSummary {

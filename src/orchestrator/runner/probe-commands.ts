@@ -17,7 +17,7 @@ export interface ServerInstance {
 /** One server per (node, listen address), however many workloads use it. */
 export const serverInstances = (workloads: readonly Workload[]): ServerInstance[] => {
   const seen = new Map<string, ServerInstance>();
-  for (const w of workloads) seen.set(`${w.server.node} ${w.server.listen}`, { node: w.server.node, listen: w.server.listen });
+  for (const w of workloads) for (const node of w.server.node) seen.set(`${node} ${w.server.listen}`, { node, listen: w.server.listen });
   return [...seen.values()];
 };
 

@@ -12,6 +12,7 @@ import { runCheckers } from '../checker/checker.js';
 import { checksFromConfig } from '../checker/checks-from-config.js';
 import type { FaultEntry, HistoryEntry, RunHistory } from '../history/history-types.js';
 import { mergeHistory } from '../history/merge-history.js';
+import { arpEntriesFromPcap } from '../packets/packet-entries.js';
 import { planFault } from '../nemesis/fault-plan.js';
 import type { NemesisContext } from '../nemesis/nemesis.js';
 import type { CheckResult } from '../report/report-types.js';
@@ -141,6 +142,15 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
     await Promise.all(processes.map((p) => p.stop()));
     captureAbort.abort();
     await Promise.all(captures);
+  }
+  // ARP frames from the captures join the history (ARP checks judge them); other frames do not.
+  for (const link of scenario.capture?.links ?? []) {
+    const [node, iface] = link.split(':') as [string, string];
+    const file = path.join(dir, `${node}-${iface}.pcap`);
+    lists.push(...await arpEntriesFromPcap(file, node, iface).catch((e: unknown) => {
+      errors.push(`reading ${file}: ${errorMessage(e)}`);
+      return [];
+    }));
   }
   runnerEntry('collected');
   const history = mergeHistory({ entries: [lists], streams: events.summaries, startMs, endMs: Date.now() });

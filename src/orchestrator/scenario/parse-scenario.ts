@@ -48,7 +48,7 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
     if (!nodes.has(node)) throw new ScenarioError(source.positionOf(at), `node '${node}' is not in topology ${topology.name} (nodes: ${[...nodes].join(', ')})`);
   };
   file.workloads.forEach((w, i) => {
-    requireNode(w.server.node, ['workloads', i, 'server', 'node']);
+    w.server.node.forEach((n) => requireNode(n, ['workloads', i, 'server', 'node']));
     requireNode(w.client.node, ['workloads', i, 'client', 'node']);
   });
   const names = file.workloads.map((w) => w.name);

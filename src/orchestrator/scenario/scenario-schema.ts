@@ -26,7 +26,8 @@ const endpoint = z.string().regex(/^[0-9.]+:\d{1,5}$/, 'expected IPV4:PORT, e.g.
 
 export const workloadSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('main'),
-  server: z.object({ node: nodeName, listen: endpoint }).strict(),
+  /** One node, or several for hot standby: each runs a probe server on the same address. */
+  server: z.object({ node: z.union([nodeName, z.array(nodeName).min(1)]).transform((n) => (Array.isArray(n) ? n : [n])), listen: endpoint }).strict(),
   client: z.object({ node: nodeName, connect: endpoint }).strict(),
   streams: z.number().int().min(1).max(5000).default(1),
   direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),

@@ -36,7 +36,7 @@ describe('nemesis nftables scripts', () => {
 });
 
 describe('probe command lines', () => {
-  const w = { name: 'main', server: { node: 's', listen: '198.18.5.2:7000' }, client: { node: 'c', connect: '198.18.5.2:7000' }, streams: 3, direction: 'echo' as const, rate: 1000, duration: 2500, stall: 700, gapThreshold: 100, reconnect: false };
+  const w = { name: 'main', server: { node: ['s'], listen: '198.18.5.2:7000' }, client: { node: 'c', connect: '198.18.5.2:7000' }, streams: 3, direction: 'echo' as const, rate: 1000, duration: 2500, stall: 700, gapThreshold: 100, reconnect: false };
   it('builds the client argv from a workload, stream ids apart per workload', () => {
     const argv = clientArgv(w, 2);
     assert.deepEqual(argv.slice(0, 3), ['node', '/opt/failover-lab/dist/src/probe/main.js', 'client']);
@@ -47,7 +47,7 @@ describe('probe command lines', () => {
     assert.ok(argv.includes('--no-reconnect'));
   });
   it('starts one server per node and address', () => {
-    assert.equal(serverInstances([w, { ...w, name: 'b' }, { ...w, server: { node: 's', listen: '198.18.5.2:7001' } }]).length, 2);
+    assert.equal(serverInstances([w, { ...w, name: 'b' }, { ...w, server: { node: ['s'], listen: '198.18.5.2:7001' } }]).length, 2);
   });
   it('finds the probe server without matching a shell that names it', () => {
     assert.ok(new RegExp(PROBE_SERVER_PATTERN).test('node /opt/failover-lab/dist/src/probe/main.js server --listen x'));
