@@ -24,6 +24,8 @@ export const arpHaConfigSchema = z.object({
     intervalMs: z.number().int().min(10).default(100),
     misses: z.number().int().min(1).default(3),
     port: z.number().int().min(1).max(65535).default(7946),
+    /** INITIAL listens this long before choosing, so servers booting a moment apart still elect by rank. */
+    startupWaitMs: z.number().int().min(0).optional(),
     paths: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9_-]+$/), local: ipv4, peers: z.array(ipv4).min(1) }).strict()).min(1),
   }).strict(),
   groups: z.array(z.object({

@@ -21,7 +21,12 @@ export interface MachineConfig {
   groups: GroupConfig[];
   /** A peer (or path) is dead after this long without a valid heartbeat: interval × misses. */
   deadMs: number;
+  /** How long INITIAL listens before choosing (default deadMs). */
+  startupWaitMs?: number;
 }
+
+/** Why an ACTIVE node announces again: a peer is back that may have held the VIP meanwhile. */
+export const REANNOUNCE = 're-announcing after a split brain';
 
 export type Action =
   | { type: 'set-mode'; group: string; vip: string; from: Mode; to: Mode; reason: string }
@@ -77,6 +82,7 @@ export class ArpHaMachine {
     if (hb.node === this.config.node) return [];
     const actions: Action[] = [];
     let peer = this.peers.get(hb.node);
+    const regained = peer !== undefined && !peer.alive;
     if (!peer) {
       peer = { lastHeard: new Map(), downPaths: new Set(), alive: false, adverts: new Map() };
       this.peers.set(hb.node, peer);
@@ -90,7 +96,17 @@ export class ArpHaMachine {
       actions.push({ type: 'event', event: 'peer-up', data: { peer: hb.node, path } });
     }
     peer.adverts = new Map(hb.groups.map((g) => [g.group, g]));
-    return [...actions, ...this.decide(nowMs)];
+    actions.push(...this.decide(nowMs));
+    // A peer that was cut off may have claimed our VIPs meanwhile (split brain) and may step
+    // down before we ever see it ACTIVE: whoever is still ACTIVE after deciding re-announces
+    // now (unless deciding already did), so no client is left on the other MAC.
+    if (regained) {
+      const announced = new Set(actions.flatMap((a) => (a.type === 'announce' ? [a.group] : [])));
+      for (const g of this.groups.filter((x) => x.mode === 'ACTIVE' && !announced.has(x.name))) {
+        actions.push({ type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE });
+      }
+    }
+    return actions;
   }
 
   onTick(nowMs: number): Action[] {
@@ -146,8 +162,8 @@ export class ArpHaMachine {
     switch (g.mode) {
       case 'INITIAL':
         if (active.length > 0) return move('STANDBY', `peer ${active[0]!.node} is active`);
-        // Wait one dead interval to hear every peer before choosing (both may boot together).
-        if (nowMs - this.startedMs < this.config.deadMs) return [];
+        // Listen before choosing: peers that boot a moment apart must still elect by rank.
+        if (nowMs - this.startedMs < (this.config.startupWaitMs ?? this.config.deadMs)) return [];
         return iAmBest() ? move('ACTIVE', others.length === 0 ? 'no peer heard' : 'best of the peers, none active') : move('STANDBY', `${bestCandidate()?.node ?? 'another node'} ranks higher`);
       case 'STANDBY':
         if (active.length === 0) return iAmBest() ? move('ACTIVE', 'no active peer left') : [];
@@ -167,7 +183,7 @@ export class ArpHaMachine {
         g.contested = true;
         return [
           { type: 'event', event: 'split-brain', data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: me.node } },
-          { type: 'announce', group: g.name, vip: g.vip, reason: 'won a split brain: re-announcing at once' },
+          { type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE },
         ];
       }
     }

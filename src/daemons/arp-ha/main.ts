@@ -38,7 +38,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   for (const g of config.groups) await ensureVip(g.vip, g.iface);
   const mac = await macOf(config.groups[0]!.iface);
   const machine = new ArpHaMachine({
-    node: config.node, mac, deadMs: intervalMs * misses, paths: config.heartbeat.paths.map((p) => p.name),
+    node: config.node, mac, deadMs: intervalMs * misses, startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000), paths: config.heartbeat.paths.map((p) => p.name),
     groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority, preempt: g.preempt })),
   }, Date.now());
 

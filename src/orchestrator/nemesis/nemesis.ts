@@ -21,6 +21,8 @@ export interface NemesisContext {
   restartProbeServer(node: string): Promise<void>;
   /** The pkill -f pattern that finds the scenario's probe server on a node. */
   probeServerPattern: string;
+  /** A node came back up: start its daemons and probe servers again, as a machine's boot would. */
+  nodeRestarted(node: string): Promise<void>;
 }
 
 /** Runs a shell snippet in a node; a non-zero exit is an error with the node's stderr. */

@@ -6,7 +6,10 @@ import { once, type Nemesis, type NemesisContext } from './nemesis.js';
 const STOP_MODE: Record<'crash' | 'kill' | 'stop', StopMode> = { crash: 'crash', kill: 'kill', stop: 'graceful' };
 
 export const nodeDownNemesis = (ctx: NemesisContext, fault: 'crash' | 'kill' | 'stop', node: string): Nemesis => {
-  const restart = once(async () => void (await ctx.lab.startNode(node)));
+  const restart = once(async () => {
+    await ctx.lab.startNode(node);
+    await ctx.nodeRestarted(node);
+  });
   return {
     fault,
     targets: [node],

@@ -100,9 +100,13 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
       pcaps.push(file);
       captures.push(capture(lab.containerOf(node), iface, { out: path.join(dir, file) }, { ...ctx, signal: captureAbort.signal }).catch((e: unknown) => errors.push(`capture ${link}: ${errorMessage(e)}`)));
     }
-    for (const d of scenario.daemons) {
-      processes.push(await startTracked(lab, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) }));
-    }
+    const startDaemons = async (nodes?: string) => {
+      for (const d of scenario.daemons.filter((x) => nodes === undefined || x.node === nodes)) {
+        processes.push(await startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) }));
+      }
+    };
+    await startDaemons();
+    if (scenario.warmup > 0) await new Promise((r) => setTimeout(r, scenario.warmup));
     for (const s of serverInstances(scenario.workloads)) await startServer(s);
 
     const workloadStart = Date.now();
@@ -115,6 +119,11 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
       lab,
       probeServerPattern: PROBE_SERVER_PATTERN,
       restartProbeServer: async (node) => {
+        for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
+      },
+      nodeRestarted: async (node) => {
+        runnerEntry('node-restarted', node);
+        await startDaemons(node);
         for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
       },
     };

@@ -95,6 +95,8 @@ export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) => z.objec
   seed: z.number().int().min(0).default(1),
   repeat: z.number().int().min(1).max(1000).default(1),
   daemons: z.array(daemonSchema).default([]),
+  /** Time between starting the daemons and starting the workload (elections settle). */
+  warmup: durationMs.default(0),
   workloads: z.array(workloadSchema).min(1),
   schedule: z.array(faultSchema).default([]),
   checks: checks,

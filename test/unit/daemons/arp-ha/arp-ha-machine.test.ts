@@ -98,6 +98,16 @@ describe('arp-ha state machine', () => {
     assert.ok(events(bSeesA).includes('split-brain'));
   });
 
+  it('re-announces when a peer it had lost comes back, before any ACTIVE is seen', () => {
+    const a = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
+    a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'STANDBY'), 0);
+    a.onTick(DEAD);
+    assert.equal(a.status(DEAD).groups[0]!.mode, 'ACTIVE');
+    assert.ok(events(a.onTick(DEAD + 400)).includes('peer-down'));
+    const back = a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'STANDBY', 2), 2000);
+    assert.deepEqual(back.filter((x) => x.type === 'announce').map((x) => x.type === 'announce' && x.reason), ['re-announcing after a split brain']);
+  });
+
   it('preempt: a better node takes the VIP back; without it, it stays standby', () => {
     const withPreempt = new ArpHaMachine(cfg('a', '02:00:00:00:00:01', {}, true), 0);
     withPreempt.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 10);
