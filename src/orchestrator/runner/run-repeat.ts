@@ -79,6 +79,7 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
   const scheduleAbort = new AbortController();
   let scheduled: ScheduledFault[] = [];
   let lab: StartedLab | undefined;
+  let tearingDown = false;
   const startMs = Date.now();
   const log = (node: string) => (line: string, stream: 'stdout' | 'stderr') => ctx.logger.debug(`${node} ${stream}: ${line}`);
 
@@ -123,6 +124,8 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
       },
       nodeRestarted: async (node) => {
         runnerEntry('node-restarted', node);
+        // At teardown a restart only restores the lab; nothing is measured any more.
+        if (tearingDown) return;
         await startDaemons(node);
         for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
       },
@@ -146,6 +149,7 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
   } catch (error) {
     errors.push(errorMessage(error));
   } finally {
+    tearingDown = true;
     scheduleAbort.abort();
     errors.push(...await healAll(scheduled, (e: FaultEntry) => record(e), () => [...openFaults]));
     await Promise.all(processes.map((p) => p.stop()));

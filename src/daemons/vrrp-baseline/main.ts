@@ -1,0 +1,57 @@
+// The keepalived (VRRP) baseline, run the way the lab runs arp-ha: keepalived in the
+// foreground, its log turned into the same JSON-lines events (see keepalived-log.ts).
+//   node .../vrrp-baseline/main.js --config keepalived.conf --group web --vip 198.18.7.100 --iface eth1
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import { errorMessage } from '../../common/errors.js';
+import { createEventLog } from '../shared/event-log.js';
+import { waitForInterface } from '../shared/wait-for-interface.js';
+import { parseKeepalivedLine } from './keepalived-log.js';
+
+interface Options { config: string; group: string; vip: string; iface: string; node?: string }
+
+const run = async (o: Options): Promise<void> => {
+  const node = o.node ?? hostname();
+  const emit = createEventLog(node, 'keepalived');
+  await waitForInterface(o.iface);
+  const mac = (await readFile(`/sys/class/net/${o.iface}/address`, 'utf8')).trim();
+  const child = spawn('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let mode = 'INITIAL';
+  const onLine = (line: string) => {
+    const e = parseKeepalivedLine(line);
+    if (!e) return;
+    if (e.event === 'mode') {
+      emit('mode', { group: e.group, vip: o.vip, from: mode, to: e.to, reason: `keepalived ${e.state}`, mac });
+      mode = e.to;
+    } else if (e.event === 'garp-sent') {
+      emit('garp-sent', { group: o.group, vip: e.vip, mac });
+    } else {
+      emit('peer-down', { group: e.group, peer: 'the VRRP master' });
+    }
+  };
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
+  emit('started', { mac, groups: [{ name: o.group, vip: o.vip }], implementation: 'keepalived' });
+  const stop = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  emit('stopped', { code });
+  process.exit(code);
+};
+
+new Command('vrrp-baseline')
+  .requiredOption('--config <file>', 'keepalived.conf')
+  .requiredOption('--group <name>', 'the vrrp_instance name (events carry it)')
+  .requiredOption('--vip <ip>', 'the instance\'s virtual IP')
+  .requiredOption('--iface <name>', 'the service interface')
+  .option('--node <name>', 'node name stamped on events')
+  .action((o: Options) => run(o))
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`vrrp-baseline: ${errorMessage(error)}\n`);
+    process.exit(1);
+  });
