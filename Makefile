@@ -48,6 +48,7 @@ tour: build images
 bench: build images
 	node dist/bench/deploy-bench.js
 	node dist/bench/probe-throughput.js
+	node dist/bench/failover-bench.js
 
 clean:
 	-node bin/failover-lab.js destroy --all
