@@ -57,14 +57,19 @@ export class DockerRuntime implements ContainerRuntime {
     await this.call('engine does not answer (is dockerd running? try `make engine`)', () => this.docker.ping());
   }
 
-  async imageExists(image: string): Promise<boolean> {
+  /** Runs `fn`; true when it succeeded, false when the object did not exist (404). */
+  private async unlessAbsent(what: string, fn: () => Promise<unknown>): Promise<boolean> {
     try {
-      await this.docker.getImage(image).inspect();
+      await fn();
       return true;
     } catch (error) {
       if (statusCodeOf(error) === 404) return false;
-      throw new ContainerRuntimeError(`docker: inspecting image ${image}: ${errorMessage(error)}`, { cause: error });
+      throw new ContainerRuntimeError(`docker: ${what}: ${errorMessage(error)}`, { cause: error });
     }
+  }
+
+  imageExists(image: string): Promise<boolean> {
+    return this.unlessAbsent(`inspecting image ${image}`, () => this.docker.getImage(image).inspect());
   }
 
   async ensureNetwork(spec: NetworkSpec): Promise<{ created: boolean }> {
@@ -91,14 +96,8 @@ export class DockerRuntime implements ContainerRuntime {
     }));
   }
 
-  async removeNetwork(name: string): Promise<boolean> {
-    try {
-      await this.docker.getNetwork(name).remove();
-      return true;
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return false;
-      throw new ContainerRuntimeError(`docker: removing network ${name}: ${errorMessage(error)}`, { cause: error });
-    }
+  removeNetwork(name: string): Promise<boolean> {
+    return this.unlessAbsent(`removing network ${name}`, () => this.docker.getNetwork(name).remove());
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
@@ -167,14 +166,8 @@ export class DockerRuntime implements ContainerRuntime {
     await this.call(`unpausing container ${name}`, () => this.docker.getContainer(name).unpause());
   }
 
-  async removeContainer(name: string): Promise<boolean> {
-    try {
-      await this.docker.getContainer(name).remove({ force: true, v: true });
-      return true;
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return false;
-      throw new ContainerRuntimeError(`docker: removing container ${name}: ${errorMessage(error)}`, { cause: error });
-    }
+  removeContainer(name: string): Promise<boolean> {
+    return this.unlessAbsent(`removing container ${name}`, () => this.docker.getContainer(name).remove({ force: true, v: true }));
   }
 
   async inspectContainer(name: string): Promise<ContainerDetails | undefined> {
