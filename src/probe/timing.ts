@@ -22,8 +22,14 @@ export const expectedInterFrameMs = (rate: number): number =>
 export const effectiveGapThresholdMs = (configuredMs: number, rate: number, viaAcks: boolean): number =>
   Math.max(configuredMs, 3 * expectedInterFrameMs(rate)) + (viaAcks ? ACK_EVERY_MS : 0);
 
-/** Reconnect backoff: 50 ms doubling to 1 s, jittered to 50–100 % so 1,000 streams don't stampede. */
+/**
+ * Reconnect backoff. The first try after an established connection broke (attempt 0) is
+ * immediate — what a real client does, and what the gap measurements must not be padded
+ * with; failed tries then wait 50 ms doubling to 1 s, jittered to 50–100 % so 1,000 streams
+ * don't stampede.
+ */
 export const backoffMs = (attempt: number, random: () => number = Math.random): number => {
+  if (attempt <= 0) return 0;
   const base = Math.min(1000, 50 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.5 + 0.5 * random()));
 };

@@ -36,6 +36,8 @@ export const arpHaConfigSchema = z.object({
     preempt: z.boolean().default(false),
     garp: z.object({ count: z.number().int().min(1).max(20).default(2), intervalMs: z.number().int().min(0).default(50) }).strict().default({}),
     check: checkSchema.optional(),
+    /** Beyond the patent, level 1: replicate the service port's client list; a new active resets them at once. */
+    fastFail: z.object({ port: z.number().int().min(1).max(65535) }).strict().optional(),
   }).strict()).min(1),
 }).strict();
 

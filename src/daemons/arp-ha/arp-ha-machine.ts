@@ -12,6 +12,8 @@ export interface GroupConfig {
   vip: string;
   priority: number;
   preempt: boolean;
+  /** Service port whose connections the active replicates, so a new active can reset them at once. */
+  fastFailPort?: number;
 }
 
 export interface MachineConfig {
@@ -32,6 +34,8 @@ export type Action =
   | { type: 'set-mode'; group: string; vip: string; from: Mode; to: Mode; reason: string }
   | { type: 'announce'; group: string; vip: string; reason: string }
   | { type: 'send-heartbeat' }
+  /** Make each client of the old active answer us now, so our kernel resets it (fast fail). */
+  | { type: 'fast-fail'; group: string; vip: string; port: number; clients: string[] }
   | { type: 'event'; event: string; data: Record<string, unknown> };
 
 interface PeerView {
@@ -52,6 +56,8 @@ interface GroupState extends GroupConfig {
 
 export class ArpHaMachine {
   private readonly peers = new Map<string, PeerView>();
+  /** Per group: the clients each peer last reported as ACTIVE, with when. */
+  private readonly replicated = new Map<string, Map<string, { clients: string[]; atMs: number }>>();
   private readonly groups: GroupState[];
   private readonly startedMs: number;
 
@@ -96,6 +102,11 @@ export class ArpHaMachine {
       actions.push({ type: 'event', event: 'peer-up', data: { peer: hb.node, path } });
     }
     peer.adverts = new Map(hb.groups.map((g) => [g.group, g]));
+    for (const c of hb.conns ?? []) {
+      const table = this.replicated.get(c.group) ?? new Map<string, { clients: string[]; atMs: number }>();
+      table.set(hb.node, { clients: c.clients, atMs: nowMs });
+      this.replicated.set(c.group, table);
+    }
     actions.push(...this.decide(nowMs));
     // A peer that was cut off may have claimed our VIPs meanwhile (split brain) and may step
     // down before we ever see it ACTIVE: whoever is still ACTIVE after deciding re-announces
@@ -138,6 +149,14 @@ export class ArpHaMachine {
     return [...actions, ...this.decide(nowMs)];
   }
 
+  /** The clients the previous active reported, to be reset at once (only with fast fail on). */
+  private fastFail(g: GroupState): Action[] {
+    if (g.fastFailPort === undefined) return [];
+    const clients = [...new Set([...(this.replicated.get(g.name)?.values() ?? [])].flatMap((r) => r.clients))];
+    this.replicated.delete(g.name);
+    return clients.length > 0 ? [{ type: 'fast-fail', group: g.name, vip: g.vip, port: g.fastFailPort, clients }] : [];
+  }
+
   private decide(nowMs: number): Action[] {
     return this.groups.flatMap((g) => this.decideGroup(g, nowMs));
   }
@@ -166,7 +185,7 @@ export class ArpHaMachine {
         if (nowMs - this.startedMs < (this.config.startupWaitMs ?? this.config.deadMs)) return [];
         return iAmBest() ? move('ACTIVE', others.length === 0 ? 'no peer heard' : 'best of the peers, none active') : move('STANDBY', `${bestCandidate()?.node ?? 'another node'} ranks higher`);
       case 'STANDBY':
-        if (active.length === 0) return iAmBest() ? move('ACTIVE', 'no active peer left') : [];
+        if (active.length === 0) return iAmBest() ? [...move('ACTIVE', 'no active peer left'), ...this.fastFail(g)] : [];
         if (g.preempt && me.eligible && active.every((a) => compareRank(me, a.candidate) < 0)) return move('ACTIVE', `preempting ${active.map((a) => a.node).join(', ')}`);
         return [];
       case 'ACTIVE': {

@@ -14,6 +14,12 @@ export interface GroupAdvert {
   eligible: boolean;
 }
 
+/** The active's service connections of a group (client "ip:port"), for fast fail. */
+export interface GroupConnections {
+  group: string;
+  clients: string[];
+}
+
 export interface Heartbeat {
   v: 1;
   node: string;
@@ -22,7 +28,11 @@ export interface Heartbeat {
   seq: number;
   sentMs: number;
   groups: GroupAdvert[];
+  /** Only from an ACTIVE node with fast fail on; at most MAX_CONNS_PER_BEAT entries in all. */
+  conns?: GroupConnections[];
 }
+
+export const MAX_CONNS_PER_BEAT = 250;
 
 const MAC_BYTES = 32;
 const MAX_PACKET = 8192;
@@ -35,6 +45,11 @@ export const encodeHeartbeat = (hb: Heartbeat, key: Buffer): Buffer => {
 export type DecodeResult =
   | { ok: true; heartbeat: Heartbeat }
   | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
+
+const isConns = (c: unknown): boolean =>
+  c === undefined ||
+  (Array.isArray(c) && c.every((g: unknown) => typeof g === 'object' && g !== null && typeof (g as GroupConnections).group === 'string' &&
+    Array.isArray((g as GroupConnections).clients) && (g as GroupConnections).clients.every((x) => typeof x === 'string')));
 
 const isMode = (m: unknown): m is Mode => m === 'INITIAL' || m === 'STANDBY' || m === 'ACTIVE';
 
@@ -60,7 +75,7 @@ export const decodeHeartbeat = (packet: Buffer, key: Buffer): DecodeResult => {
   const h = parsed as Record<string, unknown>;
   if (
     typeof parsed !== 'object' || parsed === null || h.v !== 1 || typeof h.node !== 'string' || typeof h.boot !== 'string' ||
-    !Number.isSafeInteger(h.seq) || typeof h.sentMs !== 'number' || !Array.isArray(h.groups) || !h.groups.every(isAdvert)
+    !Number.isSafeInteger(h.seq) || typeof h.sentMs !== 'number' || !Array.isArray(h.groups) || !h.groups.every(isAdvert) || !isConns(h.conns)
   ) {
     return { ok: false, reason: 'malformed' };
   }

@@ -13,7 +13,8 @@ import { watchCheck } from './app-check.js';
 import { announce, ensureVip, installArpGate, macOf, setArpMode } from './arp-effects.js';
 import { ArpHaMachine, type Action } from './arp-ha-machine.js';
 import { loadArpHaConfig, type ArpHaConfig } from './arp-ha-config.js';
-import { decodeHeartbeat, encodeHeartbeat, ReplayGuard } from './heartbeat-codec.js';
+import { nudgeClients, serviceClients } from './fast-fail.js';
+import { decodeHeartbeat, encodeHeartbeat, MAX_CONNS_PER_BEAT, ReplayGuard } from './heartbeat-codec.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
 
 const waitForAddress = async (address: string, timeoutMs = 30_000): Promise<void> => {
@@ -39,7 +40,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   const mac = await macOf(config.groups[0]!.iface);
   const machine = new ArpHaMachine({
     node: config.node, mac, deadMs: intervalMs * misses, startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000), paths: config.heartbeat.paths.map((p) => p.name),
-    groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority, preempt: g.preempt })),
+    groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority, preempt: g.preempt, ...(g.fastFail ? { fastFailPort: g.fastFail.port } : {}) })),
   }, Date.now());
 
   const counters = { heartbeatsSent: 0, heartbeatsReceived: 0, authFailures: 0, malformed: 0, replays: 0, stale: 0, sendErrors: 0 };
@@ -49,9 +50,24 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   const onSendError = () => {
     counters.sendErrors++;
   };
+  // Fast fail: while ACTIVE, the clients of each such group ride along in every heartbeat.
+  const clientsByGroup = new Map<string, string[]>();
+  const refreshClients = async () => {
+    for (const g of config.groups) {
+      const active = machine.adverts().find((a) => a.group === g.name)?.mode === 'ACTIVE';
+      if (g.fastFail && active) clientsByGroup.set(g.name, await serviceClients(g.vip, g.fastFail.port).catch(() => []));
+      else clientsByGroup.delete(g.name);
+    }
+  };
   const sendHeartbeat = () => {
     counters.heartbeatsSent++;
-    transport.send(encodeHeartbeat({ v: 1, node: config.node, boot, seq: ++seq, sentMs: Date.now(), groups: machine.adverts() }, key), onSendError);
+    let room = MAX_CONNS_PER_BEAT;
+    const conns = [...clientsByGroup].map(([group, clients]) => {
+      const some = clients.slice(0, room);
+      room -= some.length;
+      return { group, clients: some };
+    });
+    transport.send(encodeHeartbeat({ v: 1, node: config.node, boot, seq: ++seq, sentMs: Date.now(), groups: machine.adverts(), ...(conns.length ? { conns } : {}) }, key), onSendError);
   };
 
   // Actions run in order: a mode change's ARP gate flip must precede its announcement.
@@ -70,6 +86,9 @@ const run = async (config: ArpHaConfig): Promise<void> => {
         } else if (action.type === 'announce' && group) {
           await announce(action.vip, group.iface, mac, group.garp.count, group.garp.intervalMs);
           emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac, reason: action.reason });
+        } else if (action.type === 'fast-fail') {
+          const sent = nudgeClients(action.vip, action.port, action.clients);
+          emit('fast-fail', { group: action.group, vip: action.vip, clients: sent });
         } else if (action.type === 'send-heartbeat') {
           sendHeartbeat();
         } else if (action.type === 'event') {
@@ -98,12 +117,15 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   emit('started', { mac, groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority })), intervalMs, misses, paths: config.heartbeat.paths.map((p) => p.name) });
   sendHeartbeat();
   const beat = setInterval(sendHeartbeat, intervalMs);
-  const tick = setInterval(() => apply(machine.onTick(Date.now())), Math.max(5, Math.min(25, intervalMs / 4)));
+  const clientsTimer = config.groups.some((g) => g.fastFail) ? setInterval(() => void refreshClients(), intervalMs) : undefined;
+  // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
+  const tick = setInterval(() => apply(machine.onTick(Date.now())), Math.max(5, Math.min(25, intervalMs / 20)));
   const stopChecks = config.groups.flatMap((g) => (g.check ? [watchCheck(g.check, (healthy) => apply(machine.onCheck(g.name, healthy, Date.now())))] : []));
   const status = config.status ? await startStatusServer(config.status.listen, config.token, () => ({ ...machine.status(Date.now()), counters })) : undefined;
 
   const shutdown = async (signal: string) => {
     clearInterval(beat);
+    if (clientsTimer) clearInterval(clientsTimer);
     clearInterval(tick);
     stopChecks.forEach((s) => s());
     transport.close();

@@ -1,0 +1,43 @@
+// Beyond the patent, level 1 — fast fail. A new active has no socket for the old active's
+// connections, but a client only learns that when it next sends; on a server→client stream it
+// sends nothing and waits for its own stall timer. So the active reports its clients in every
+// heartbeat, and the new active sends each one a bare ACK with a sequence number outside the
+// client's window. The client must answer an unacceptable segment with an ACK carrying its
+// exact receive point (RFC 793 §3.9); that ACK reaches the new active, whose kernel has no
+// connection for it and resets it with exactly that sequence number — which the client
+// accepts (RFC 5961). No sequence numbers need replicating for this level.
+import { randomInt } from 'node:crypto';
+import { runCommand } from '../../kernel/run-command.js';
+import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
+import { tcpSegment } from '../../kernel/tcp-segment.js';
+
+/** Established connections to vip:port, as client "ip:port" (from `ss`). */
+export const serviceClients = async (vip: string, port: number): Promise<string[]> => {
+  const out = await runCommand('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`]);
+  return parseSsClients(out, vip, port);
+};
+
+/** Pure: `ss -Htn state established` lines (Recv-Q Send-Q Local Peer) → peers of vip:port. */
+export const parseSsClients = (out: string, vip: string, port: number): string[] =>
+  out.split('\n').flatMap((line) => {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 4) return [];
+    const [local, peer] = cols.slice(-2) as [string, string];
+    return local === `${vip}:${port}` ? [peer] : [];
+  });
+
+export const nudgeClients = (vip: string, port: number, clients: readonly string[]): number => {
+  const socket = new RawTcpSocket(vip);
+  let sent = 0;
+  try {
+    for (const client of clients) {
+      const i = client.lastIndexOf(':');
+      const [ip, clientPort] = [client.slice(0, i), Number(client.slice(i + 1))];
+      socket.send(tcpSegment({ src: vip, dst: ip, srcPort: port, dstPort: clientPort, seq: randomInt(2 ** 31), ack: randomInt(2 ** 31), flags: { ack: true }, window: 0 }), ip);
+      sent++;
+    }
+  } finally {
+    socket.close();
+  }
+  return sent;
+};

@@ -1,0 +1,48 @@
+import { strict as assert } from 'node:assert';
+import { ArpHaMachine } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
+import { parseSsClients } from '../../../../src/daemons/arp-ha/fast-fail.js';
+import { decodeHeartbeat, encodeHeartbeat, type Heartbeat } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
+import { tcpChecksumOk, tcpSegment } from '../../../../src/kernel/tcp-segment.js';
+
+describe('fast fail', () => {
+  it('reads the service clients from ss, only for the VIP and port', () => {
+    const out = [
+      '0      0      198.18.7.100:7000    198.18.7.1:52344',
+      '0      0      198.18.7.100:7000    198.18.7.1:52348',
+      '0      0      198.18.7.12:7946     198.18.7.11:7946',
+      '0      0      198.18.7.100:7001    198.18.7.1:40000',
+      '',
+    ].join('\n');
+    assert.deepEqual(parseSsClients(out, '198.18.7.100', 7000), ['198.18.7.1:52344', '198.18.7.1:52348']);
+  });
+
+  it('builds a bare ACK whose checksum verifies', () => {
+    const seg = tcpSegment({ src: '198.18.7.100', dst: '198.18.7.1', srcPort: 7000, dstPort: 52344, seq: 0xfffffff0, ack: 12345, flags: { ack: true }, window: 0 });
+    assert.equal(seg.length, 20);
+    assert.equal(seg[13], 0x10, 'ACK only');
+    assert.equal(seg.readUInt32BE(4), 0xfffffff0);
+    assert.ok(tcpChecksumOk(seg, '198.18.7.100', '198.18.7.1'));
+    assert.ok(!tcpChecksumOk(seg, '198.18.7.100', '198.18.7.2'));
+  });
+
+  it('carries the active\'s clients in heartbeats and hands them to the node that takes over', () => {
+    const key = Buffer.from('k');
+    const beat: Heartbeat = {
+      v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0,
+      groups: [{ group: 'web', mode: 'ACTIVE', priority: 100, mac: '02:00:00:00:00:01', eligible: true }],
+      conns: [{ group: 'web', clients: ['198.18.7.1:52344', '198.18.7.1:52348'] }],
+    };
+    const decoded = decodeHeartbeat(encodeHeartbeat(beat, key), key);
+    assert.ok(decoded.ok);
+    const b = new ArpHaMachine({ node: 'b', mac: '02:00:00:00:00:02', paths: ['hb'], deadMs: 300, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }] }, 0);
+    b.onHeartbeat('hb', decoded.heartbeat, 0);
+    const takeover = b.onTick(400);
+    assert.deepEqual(takeover.filter((a) => a.type === 'fast-fail'), [{ type: 'fast-fail', group: 'web', vip: '198.18.7.100', port: 7000, clients: ['198.18.7.1:52344', '198.18.7.1:52348'] }]);
+  });
+
+  it('rejects a heartbeat whose connection list is malformed', () => {
+    const key = Buffer.from('k');
+    const bad = encodeHeartbeat({ v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: [], conns: [{ group: 'web', clients: [1] }] } as unknown as Heartbeat, key);
+    assert.deepEqual(decodeHeartbeat(bad, key), { ok: false, reason: 'malformed' });
+  });
+});
