@@ -13,7 +13,8 @@ import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
 
 const REPEATS = Number(process.env.FAILOVER_REPEATS ?? 20);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCENARIOS = (process.env.FAILOVER_SCENARIOS ?? 'scenarios/arp-ha/crash-active.yml,scenarios/keepalived/crash-active.yml').split(',');
+const SCENARIOS = (process.env.FAILOVER_SCENARIOS ??
+  'scenarios/arp-ha/crash-active.yml,scenarios/keepalived/crash-active.yml,scenarios/arp-ha/fast-fail.yml,scenarios/keepalived/crash-s2c.yml').split(',');
 
 const logger = createLogger({ level: 'warn' });
 const ctx = { runtime: new DockerRuntime({ logger }), logger, progress: silentProgress() };
