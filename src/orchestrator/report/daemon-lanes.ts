@@ -59,9 +59,14 @@ export function daemonLanes(history: RunHistory, frame: Frame, top: number): Lan
       const tip = `${fmtSeconds(e.t - frame.t0)}  ${e.node}/${e.daemon}  ${e.event}  ${clipJson(e.data)}`;
       parts.push(el('path', { d: `M${x.toFixed(1)} ${mid - 5}l4 5l-4 5l-4 -5z`, fill: colour.get(e.event), class: 'marker' }, title(tip)));
     }
+    // Labels never overlap: one that would start inside the previous one is left to its tooltip.
+    let freeFrom = -Infinity;
     for (const g of labelGroups(rare, frame, merged)) {
       const text = g.names.join(' → ');
       const fits = g.x + 6 + textWidth(text) <= frame.right;
+      const start = fits ? g.x + 6 : g.x - 6 - textWidth(text);
+      if (start < freeFrom) continue;
+      freeFrom = start + textWidth(text) + 8;
       parts.push(el('text', { x: fits ? g.x + 6 : g.x - 6, y: mid + 3.5, class: 'marker-label', 'text-anchor': fits ? undefined : 'end' }, escapeXml(text)));
     }
   });
@@ -71,14 +76,15 @@ export function daemonLanes(history: RunHistory, frame: Frame, top: number): Lan
 
 const textWidth = (text: string): number => text.length * 5.6;
 
-/** Rare events closer together than their labels are named in one label: `peer-dead → became-master`. */
+/** Rare events within a few pixels of a group's first one share its label: `peer-down → mode`. */
+const GROUP_PX = 40;
 function labelGroups(events: readonly DaemonEntry[], frame: Frame, withNode: boolean): { x: number; names: string[] }[] {
   const groups: { x: number; names: string[] }[] = [];
   for (const e of events) {
     const x = clampX(frame, e.t);
     const name = withNode ? `${e.node} ${e.event}` : e.event;
     const last = groups[groups.length - 1];
-    if (last && x < last.x + 6 + textWidth(last.names.join(' → ')) + 6) {
+    if (last && x - last.x < GROUP_PX) {
       if (last.names[last.names.length - 1] !== name) last.names.push(name);
     } else {
       groups.push({ x, names: [name] });
