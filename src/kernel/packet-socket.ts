@@ -1,7 +1,7 @@
 // Raw Ethernet frames out of one interface (AF_PACKET), through libc via the koffi FFI: Node
 // has no packet sockets, and spawning arping costs about a second per packet here (it waits
 // out its own interval), which would put a second into every takeover.
-import koffi from 'koffi';
+import { libc } from './libc.js';
 
 const AF_PACKET = 17;
 const SOCK_RAW = 3;
@@ -9,28 +9,15 @@ const ETH_P_ARP = 0x0806;
 
 const htons = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 
-let libc: ReturnType<typeof bindLibc> | undefined;
-const bindLibc = () => {
-  const lib = koffi.load('libc.so.6');
-  return {
-    socket: lib.func('int socket(int, int, int)'),
-    sendto: lib.func('long sendto(int, const void *, size_t, int, const void *, uint32_t)'),
-    close: lib.func('int close(int)'),
-    ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)'),
-    errno: () => koffi.errno(),
-  };
-};
-
 export class PacketSocket {
   private readonly fd: number;
   private readonly address: Buffer;
 
   constructor(readonly iface: string, protocol = ETH_P_ARP) {
-    libc ??= bindLibc();
-    const index = libc.ifNameToIndex(iface) as number;
+    const index = libc().ifNameToIndex(iface);
     if (index === 0) throw new Error(`no interface ${iface}`);
-    this.fd = libc.socket(AF_PACKET, SOCK_RAW, htons(protocol)) as number;
-    if (this.fd < 0) throw new Error(`packet socket on ${iface}: errno ${libc.errno()} (needs CAP_NET_RAW)`);
+    this.fd = libc().socket(AF_PACKET, SOCK_RAW, htons(protocol));
+    if (this.fd < 0) throw new Error(`packet socket on ${iface}: errno ${libc().errno()} (needs CAP_NET_RAW)`);
     // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr[8]
     this.address = Buffer.alloc(20);
     this.address.writeUInt16LE(AF_PACKET, 0);
@@ -41,11 +28,11 @@ export class PacketSocket {
 
   send(frame: Buffer): void {
     frame.copy(this.address, 12, 0, 6);
-    const sent = libc!.sendto(this.fd, frame, frame.length, 0, this.address, this.address.length) as number;
-    if (sent !== frame.length) throw new Error(`sending on ${this.iface}: errno ${libc!.errno()}`);
+    const sent = libc().sendto(this.fd, frame, frame.length, 0, this.address, this.address.length);
+    if (sent !== frame.length) throw new Error(`sending on ${this.iface}: errno ${libc().errno()}`);
   }
 
   close(): void {
-    libc!.close(this.fd);
+    libc().close(this.fd);
   }
 }
