@@ -50,6 +50,8 @@ export const ChecksConfigSchema = z.object({
   maxGapMs: positiveMs.optional(),
   /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
   gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
+  /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
+  gapMatchesFault: z.object({ extraMaxMs: z.number().finite().nonnegative(), toleranceMs: z.number().finite().nonnegative(), fault: z.string().min(1).optional() }).strict().optional(),
   resets: maxOnly.optional(),
   reconnects: minMax.optional(),
   bytesLost: maxOnly.optional(),
@@ -93,6 +95,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.noFailedStreams) checkers.push(Checks.noFailedStreams());
   if (config.maxGapMs !== undefined) checkers.push(Checks.maxGap(config.maxGapMs));
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
+  if (config.gapMatchesFault !== undefined) checkers.push(Checks.gapMatchesFault(config.gapMatchesFault));
   if (config.stallDetectedWithinMs !== undefined) checkers.push(Checks.stallDetectedWithin({ ms: config.stallDetectedWithinMs }));
   if (config.resets !== undefined) checkers.push(Checks.resets(toMax(config.resets)));
   if (config.reconnects !== undefined) {

@@ -1,5 +1,6 @@
 // One place to discover every built-in check: `Checks.maxGap(2300)`, `Checks.never({...})`.
 import { arpOwnerAfter, arpSilentWhileStandby, singleArpOwner } from './arp-checks.js';
+import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { eventCount, never } from './event-count.js';
@@ -11,6 +12,7 @@ import { noFailedStreams, streamsEstablished } from './stream-health.js';
 export const Checks = {
   maxGap,
   gapWithin,
+  gapMatchesFault,
   resets,
   reconnects,
   bytesLost,

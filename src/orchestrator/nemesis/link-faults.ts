@@ -3,7 +3,8 @@
 // would delete its routes, which no cable fault does).
 import { LabError } from '../../common/errors.js';
 import type { StartedLab } from '../../lab/lab.js';
-import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
+import { inNetns } from '../../kernel/run-command.js';
+import { once, type Nemesis, type NemesisContext } from './nemesis.js';
 
 export const peerOf = (lab: StartedLab, node: string, iface: string): { node: string; iface: string } => {
   for (const link of lab.plan.links) {
@@ -15,13 +16,16 @@ export const peerOf = (lab: StartedLab, node: string, iface: string): { node: st
 
 export const linkDownNemesis = (ctx: NemesisContext, node: string, iface: string, fault = 'link-down'): Nemesis => {
   const peer = peerOf(ctx.lab, node, iface);
-  const up = once(async () => void (await sh(ctx.lab, peer.node, `ip link set ${peer.iface} up`)));
+  // From the host into the peer's netns (a few ms), not through docker exec (tens of ms, more
+  // under load): the outage must last what the scenario says, not what the engine allows.
+  const flip = async (state: 'up' | 'down') => void (await inNetns(await ctx.lab.pid(peer.node), `ip link set ${peer.iface} ${state}`));
+  const up = once(() => flip('up'));
   return {
     fault,
     targets: [`${node}:${iface}`],
     detail: `${node}:${iface} loses carrier (peer ${peer.node}:${peer.iface} down)`,
     async start() {
-      await sh(ctx.lab, peer.node, `ip link set ${peer.iface} down`);
+      await flip('down');
       up.arm();
     },
     heal: up.heal,
