@@ -1,6 +1,7 @@
 // The failover-lab command: flags → options → one call into lab/ (thin, like containerlab's cmd/).
 // Exit codes: 0 success, 1 failure, 2 bad input (usage, topology file).
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputFileError, errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
@@ -19,6 +20,7 @@ import { createPlainProgress } from '../common/progress.js';
 import { parseScenarioFile } from '../orchestrator/scenario/parse-scenario.js';
 import { exitCodeOf, runScenario } from '../orchestrator/runner/run-scenario.js';
 import { consoleSummary } from '../orchestrator/report/console-summary.js';
+import { writeComparison } from '../orchestrator/report/comparison.js';
 
 const runtimeOption = () => new Option('--runtime <name>', 'container engine').choices(['docker', 'containerlab']).default('docker');
 const out = (text: string) => process.stdout.write(text);
@@ -188,6 +190,33 @@ program.command('run')
     } finally {
       progress.stop();
     }
+  });
+
+program.command('compare')
+  .description('run several scenarios (a mechanism and its baseline) and report them side by side')
+  .argument('<scenarios...>', 'scenario files')
+  .option('-o, --out <dir>', 'base folder for run folders', 'runs')
+  .option('-r, --repeat <n>', 'repeats for every scenario (overrides the files)', (v) => Number(v))
+  .action(async (files: string[], o: { out: string; repeat?: number }) => {
+    const ctx = createCliContext();
+    const scenarios = await Promise.all(files.map((f) => parseScenarioFile(f)));
+    const progress = createRunProgress();
+    const compareDir = path.resolve(o.out, `compare-${new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '')}`);
+    const runs = [];
+    try {
+      for (const scenario of scenarios) {
+        const result = await runScenario(scenario, {
+          ctx: { ...ctx, progress: createPlainProgress() }, outBase: o.out, ...(o.repeat ? { repeat: o.repeat } : {}),
+          onEntry: (r, e) => progress.onEntry(r, e), onRepeat: (r) => progress.onRepeat(r),
+        });
+        runs.push({ report: result.report, dir: path.relative(compareDir, result.dir) });
+      }
+    } finally {
+      progress.stop();
+    }
+    const written = await writeComparison(compareDir, runs);
+    out(`comparison: ${written.html}\n`);
+    process.exitCode = runs.some((r) => exitCodeOf(r.report) === 2) ? 2 : runs.every((r) => r.report.passed) ? 0 : 1;
   });
 
 export const main = async (argv: string[]): Promise<void> => {
