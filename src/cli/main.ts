@@ -18,7 +18,7 @@ import { resolveNodeContainer } from './node-target.js';
 import { createRunProgress } from './run-progress.js';
 import { createPlainProgress } from '../common/progress.js';
 import { parseScenarioFile } from '../orchestrator/scenario/parse-scenario.js';
-import { exitCodeOf, runScenario } from '../orchestrator/runner/run-scenario.js';
+import { exitCodeOf, runScenario, stamp } from '../orchestrator/runner/run-scenario.js';
 import { consoleSummary } from '../orchestrator/report/console-summary.js';
 import { writeComparison } from '../orchestrator/report/comparison.js';
 
@@ -201,7 +201,7 @@ program.command('compare')
     const ctx = createCliContext();
     const scenarios = await Promise.all(files.map((f) => parseScenarioFile(f)));
     const progress = createRunProgress();
-    const compareDir = path.resolve(o.out, `compare-${new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '')}`);
+    const compareDir = path.resolve(o.out, `compare-${stamp(new Date())}`);
     const runs = [];
     try {
       for (const scenario of scenarios) {

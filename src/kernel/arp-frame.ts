@@ -1,19 +1,8 @@
 // Pure: Ethernet + ARP frames for IPv4 (RFC 826), including the gratuitous forms of RFC 5227
 // (sender IP = target IP) that announce an address.
+import { ipv4Bytes as ipBytes, macBytes } from './inet-bytes.js';
 
 export type ArpOp = 'request' | 'reply';
-
-const macBytes = (mac: string): Buffer => {
-  const parts = mac.split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) throw new Error(`not a MAC address: ${mac}`);
-  return Buffer.from(parts.map((p) => parseInt(p, 16)));
-};
-
-const ipBytes = (ip: string): Buffer => {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return Buffer.from(parts);
-};
 
 export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 

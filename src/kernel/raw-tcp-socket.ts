@@ -1,5 +1,6 @@
 // Bare TCP segments from a chosen local address (a raw IPPROTO_TCP socket bound to it; the
 // kernel writes the IP header), through libc via the koffi FFI, which Node cannot do itself.
+import { ipv4Bytes } from './inet-bytes.js';
 import { libc } from './libc.js';
 
 const AF_INET = 2;
@@ -9,7 +10,7 @@ const IPPROTO_TCP = 6;
 const sockaddrIn = (ip: string): Buffer => {
   const a = Buffer.alloc(16);
   a.writeUInt16LE(AF_INET, 0);
-  Buffer.from(ip.split('.').map(Number)).copy(a, 4);
+  ipv4Bytes(ip).copy(a, 4);
   return a;
 };
 

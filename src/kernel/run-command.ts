@@ -25,15 +25,10 @@ export const runCommand = async (file: string, args: readonly string[], options:
   return String(result.stdout);
 };
 
-/** Runs `ip -batch -` with one command per line: one process for many link operations. */
-export const ipBatch = async (commands: readonly string[], options: RunOptions & { netnsPid?: number } = {}): Promise<void> => {
+/** Runs `ip -batch -` with one command per line (in a named netns if given): one process for many link operations. */
+export const ipBatch = async (commands: readonly string[], options: RunOptions & { netns?: string } = {}): Promise<void> => {
   if (commands.length === 0) return;
-  const input = commands.join('\n') + '\n';
-  if (options.netnsPid !== undefined) {
-    await runCommand('nsenter', ['-t', String(options.netnsPid), '-n', 'ip', '-batch', '-'], { ...options, input });
-  } else {
-    await runCommand('ip', ['-batch', '-'], { ...options, input });
-  }
+  await runCommand('ip', [...(options.netns ? ['-n', options.netns] : []), '-batch', '-'], { ...options, input: commands.join('\n') + '\n' });
 };
 
 /** Runs a shell script in the network namespace of process `pid`, with the host's tools. */

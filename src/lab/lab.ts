@@ -7,6 +7,7 @@ import type { Topology } from '../topology/types.js';
 import { deployLab, type DeployOptions } from './deploy.js';
 import { destroyLabs, destroyTargetOf, type DestroyReport } from './destroy.js';
 import type { LabContext } from './lab-context.js';
+import { LABEL } from './labels.js';
 import { planLab, type LabPlan } from './lab-plan.js';
 import { plannedNode, startNode, stopNode, type StopMode } from './node-lifecycle.js';
 import type { ExecOutput } from './node-exec.js';
@@ -29,7 +30,7 @@ export class Lab {
 
   /** Attaches to a lab deployed earlier (e.g. by the CLI) without deploying. */
   async attach(): Promise<StartedLab> {
-    const found = await this.ctx.runtime.listContainers({ containerlab: this.name });
+    const found = await this.ctx.runtime.listContainers({ [LABEL.lab]: this.name });
     if (found.length === 0) throw new LabError(`lab '${this.name}' is not deployed`);
     return new StartedLab(this.topology, this.ctx, []);
   }

@@ -9,6 +9,7 @@
 //   kill     — SIGKILL: the kernel still closes the sockets, so peers get FIN/RST;
 //   crash    — links cut first, then SIGKILL: nothing escapes, peers are not warned.
 import { LabError } from '../common/errors.js';
+import { pollUntil } from '../common/poll.js';
 import type { LabContext } from './lab-context.js';
 import type { LabPlan, PlannedNode } from './lab-plan.js';
 import { runNodeExecs, type ExecOutput } from './node-exec.js';
@@ -30,15 +31,8 @@ const runningPid = async (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): 
   return details.pid;
 };
 
-const waitUntilStopped = async (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const details = await ctx.runtime.inspectContainer(node.container);
-    if (!details || details.status !== 'running') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new LabError(`node '${node.spec.name}' did not stop within ${timeoutMs} ms`);
-};
+const waitUntilStopped = (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): Promise<void> =>
+  pollUntil(`node '${node.spec.name}' to stop`, async () => (await ctx.runtime.inspectContainer(node.container))?.status !== 'running', { timeoutMs: 10_000, intervalMs: 20 });
 
 export const stopNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>, mode: StopMode = 'graceful'): Promise<void> => {
   const node = plannedNode(plan, name);

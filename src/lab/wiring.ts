@@ -40,12 +40,12 @@ export const holdNamespace = async (pid: number, netns: string): Promise<void> =
 
 /** Takes interfaces down in a namespace (by name), so peers see carrier loss. */
 export const downInterfaces = async (netns: string, ifaces: readonly PlannedInterface[]): Promise<void> => {
-  await runCommand('ip', ['-n', netns, '-batch', '-'], { input: ifaces.map((i) => `link set ${i.iface} down`).join('\n') + '\n' });
+  await ipBatch(ifaces.map((i) => `link set ${i.iface} down`), { netns });
 };
 
 export const unparkInterfaces = async (netns: string, ifaces: readonly PlannedInterface[], pid: number): Promise<void> => {
-  await runCommand('ip', ['-n', netns, '-batch', '-'], { input: ifaces.map((i) => `link set ${i.iface} netns ${pid}`).join('\n') + '\n' });
-  await runCommand('ip', ['netns', 'delete', netns]);
+  await ipBatch(ifaces.map((i) => `link set ${i.iface} netns ${pid}`), { netns });
+  await deleteNamespace(netns);
 };
 
 export const listNamespaces = async (): Promise<string[]> => {

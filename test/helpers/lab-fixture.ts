@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { silentLogger } from '../../src/common/logger.js';
+import { pollUntil } from '../../src/common/poll.js';
 import { silentProgress } from '../../src/common/progress.js';
 import type { LabContext } from '../../src/lab/lab-context.js';
 import { LABEL } from '../../src/lab/labels.js';
@@ -51,11 +52,5 @@ export const nothingLeft: Leftovers = { containers: [], networks: [], namespaces
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 50 ms until it returns true, or fails after `timeoutMs`. */
-export const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-};
+export const waitFor = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> =>
+  pollUntil(what, check, { timeoutMs });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputFileError } from '../../common/errors.js';
 import { parseYaml } from '../../common/yaml-source.js';
+import { zodInputError } from '../../common/zod-input-error.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 
@@ -47,11 +48,7 @@ export const parseArpHaConfig = (text: string, file: string): ArpHaConfig => {
   const error = (position: InputFileError['position'], problem: string) => new InputFileError('CONFIG_INVALID', position, problem);
   const source = parseYaml(text, file, error);
   const result = arpHaConfigSchema.safeParse(source.value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    throw error(source.positionOf(key ? [...issue.path, key] : issue.path, { key: key !== undefined }), `${issue.path.join('.') || 'config'}: ${key ? `unknown key '${key}'` : issue.message}`);
-  }
+  if (!result.success) throw zodInputError(result.error.issues[0]!, source, error);
   const names = result.data.groups.map((g) => g.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw error(source.positionOf(['groups', names.lastIndexOf(dup), 'name']), `two groups are named '${dup}'`);

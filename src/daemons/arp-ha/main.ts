@@ -5,27 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { errorMessage, InputFileError } from '../../common/errors.js';
-import { runCommand } from '../../kernel/run-command.js';
 import { createEventLog } from '../shared/event-log.js';
 import { startStatusServer } from '../shared/status-server.js';
-import { waitForInterface } from '../shared/wait-for-interface.js';
+import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.js';
 import { watchCheck } from './app-check.js';
-import { announce, ensureVip, installArpGate, macOf, setArpMode } from './arp-effects.js';
+import { macOf } from '../../kernel/ip-addr.js';
+import { announce, ensureVip, installArpGate, setArpMode } from './arp-effects.js';
 import { ArpHaMachine, type Action } from './arp-ha-machine.js';
 import { loadArpHaConfig, type ArpHaConfig } from './arp-ha-config.js';
 import { nudgeClients, serviceClients } from './fast-fail.js';
 import { decodeHeartbeat, encodeHeartbeat, MAX_CONNS_PER_BEAT, ReplayGuard } from './heartbeat-codec.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
-
-const waitForAddress = async (address: string, timeoutMs = 30_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const out = await runCommand('ip', ['-j', '-4', 'addr', 'show']);
-    if ((JSON.parse(out) as { addr_info: { local: string }[] }[]).some((l) => l.addr_info.some((a) => a.local === address))) return;
-    if (Date.now() > deadline) throw new Error(`address ${address} is not configured on this node after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 const run = async (config: ArpHaConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'arp-ha');

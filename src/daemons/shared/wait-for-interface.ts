@@ -1,11 +1,12 @@
 // A daemon may start before its node's links are wired (containerlab starts the node command
-// first; CLAB_INTFS tells how many data interfaces will come). Wait for the one we need.
+// first; CLAB_INTFS tells how many data interfaces will come) or addressed (exec runs after).
+// Wait for what we need.
 import { existsSync } from 'node:fs';
+import { pollUntil } from '../../common/poll.js';
+import { hasIpv4Address } from '../../kernel/ip-addr.js';
 
-export const waitForInterface = async (iface: string, timeoutMs = 30_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(`/sys/class/net/${iface}`)) {
-    if (Date.now() > deadline) throw new Error(`interface ${iface} did not appear within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+export const waitForInterface = (iface: string, timeoutMs = 30_000): Promise<void> =>
+  pollUntil(`interface ${iface} to appear`, () => existsSync(`/sys/class/net/${iface}`), { timeoutMs });
+
+export const waitForAddress = (address: string, timeoutMs = 30_000): Promise<void> =>
+  pollUntil(`address ${address} on this node`, () => hasIpv4Address(address), { timeoutMs });

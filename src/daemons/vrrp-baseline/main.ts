@@ -2,11 +2,11 @@
 // foreground, its log turned into the same JSON-lines events (see keepalived-log.ts).
 //   node .../vrrp-baseline/main.js --config keepalived.conf --group web --vip 198.18.7.100 --iface eth1
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { errorMessage } from '../../common/errors.js';
+import { macOf } from '../../kernel/ip-addr.js';
 import { createEventLog } from '../shared/event-log.js';
 import { waitForInterface } from '../shared/wait-for-interface.js';
 import { parseKeepalivedLine } from './keepalived-log.js';
@@ -17,7 +17,7 @@ const run = async (o: Options): Promise<void> => {
   const node = o.node ?? hostname();
   const emit = createEventLog(node, 'keepalived');
   await waitForInterface(o.iface);
-  const mac = (await readFile(`/sys/class/net/${o.iface}/address`, 'utf8')).trim();
+  const mac = await macOf(o.iface);
   const child = spawn('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let mode = 'INITIAL';
   const onLine = (line: string) => {

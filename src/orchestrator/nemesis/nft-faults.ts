@@ -1,5 +1,6 @@
 // Partitions and random loss with nftables inside the nodes (no netem on this kernel).
 import { LabError } from '../../common/errors.js';
+import { parseIpv4Json } from '../../kernel/ip-addr.js';
 import type { StartedLab } from '../../lab/lab.js';
 import { deleteTableScript, lossScript, partitionScript } from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
@@ -9,9 +10,8 @@ const nft = (lab: StartedLab, node: string, script: string) =>
 
 /** The node's data-plane IPv4 addresses (management eth0 and loopback excluded). */
 export const dataAddresses = async (lab: StartedLab, node: string): Promise<string[]> => {
-  const out = await sh(lab, node, 'ip -j -4 addr show');
-  const links = JSON.parse(out) as { ifname: string; addr_info: { local: string }[] }[];
-  return links.filter((l) => l.ifname !== 'lo' && l.ifname !== 'eth0').flatMap((l) => l.addr_info.map((a) => a.local));
+  const links = parseIpv4Json(await sh(lab, node, 'ip -j -4 addr show'));
+  return links.filter((l) => l.ifname !== 'lo' && l.ifname !== 'eth0').flatMap((l) => l.addresses);
 };
 
 export interface PartitionSpec {

@@ -5,6 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../../common/errors.js';
+import { pollUntil } from '../../common/poll.js';
 import { capture } from '../../lab/capture.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import { Lab, type StartedLab } from '../../lab/lab.js';
@@ -43,15 +44,12 @@ export interface RepeatOutcome {
   lab?: StartedLab;
 }
 
-const waitListening = async (lab: StartedLab, s: ServerInstance, timeoutMs = 10_000): Promise<void> => {
+const waitListening = (lab: StartedLab, s: ServerInstance): Promise<void> => {
   const port = s.listen.split(':').pop();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  return pollUntil(`the probe server on ${s.node} to listen on ${s.listen}`, async () => {
     const r = await lab.exec(s.node, ['ss', '-Hltn', `sport = :${port}`]);
-    if (r.exitCode === 0 && r.stdout.trim() !== '') return;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`probe server on ${s.node} is not listening on ${s.listen} after ${timeoutMs} ms`);
+    return r.exitCode === 0 && r.stdout.trim() !== '';
+  }, { timeoutMs: 10_000 });
 };
 
 const triggerOf = (spec: Scenario['schedule'][number], random: () => number): Trigger => {
@@ -116,18 +114,19 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
     processes.push(...clients);
     runnerEntry('workload-started', scenario.workloads.map((w) => `${w.name}: ${w.streams} × ${w.direction}`).join('; '));
 
+    const startServersOn = async (node: string) => {
+      for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
+    };
     const nemesisCtx: NemesisContext = {
       lab,
       probeServerPattern: PROBE_SERVER_PATTERN,
-      restartProbeServer: async (node) => {
-        for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
-      },
+      restartProbeServer: startServersOn,
       nodeRestarted: async (node) => {
         runnerEntry('node-restarted', node);
         // At teardown a restart only restores the lab; nothing is measured any more.
         if (tearingDown) return;
         await startDaemons(node);
-        for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
+        await startServersOn(node);
       },
     };
     const random = seededRandom(options.seed);

@@ -31,7 +31,8 @@ export interface RunResult {
   written: WrittenReport;
 }
 
-const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').replace('Z', '');
+/** A folder-name-safe timestamp: 2026-11-22T01-32-04-278. */
+export const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').replace('Z', '');
 
 export const runScenario = async (scenario: Scenario, options: RunOptions): Promise<RunResult> => {
   const started = new Date();

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { TopologyError } from '../../common/errors.js';
 import { parseTopologyFile } from '../../topology/parse-topology.js';
 import type { Topology } from '../../topology/types.js';
-import { parseYaml, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
+import { parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
+import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioFileSchema } from './scenario-schema.js';
@@ -24,21 +25,7 @@ export interface Scenario extends Omit<ScenarioFile, 'topology' | 'name'> {
   topology: Topology;
 }
 
-const showPath = (p: YamlPath): string => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '') || 'the file';
-
-const issueToError = (issue: z.ZodIssue, source: YamlSource): ScenarioError => {
-  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
-    const key = issue.keys[0]!;
-    return new ScenarioError(source.positionOf([...issue.path, key], { key: true }), `unknown key '${key}' in ${showPath(issue.path)}`);
-  }
-  if (issue.code === z.ZodIssueCode.invalid_union_discriminator) {
-    return new ScenarioError(source.positionOf(issue.path), `${showPath(issue.path)}: unknown fault; supported: ${issue.options.join(', ')}`);
-  }
-  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') {
-    return new ScenarioError(source.positionOf(issue.path.slice(0, -1), { key: true }), `missing required key '${String(issue.path.at(-1))}' in ${showPath(issue.path.slice(0, -1))}`);
-  }
-  return new ScenarioError(source.positionOf(issue.path), `${showPath(issue.path)}: ${issue.message}`);
-};
+const scenarioError: InputErrorFactory = (position, problem) => new ScenarioError(position, problem);
 
 const nodesNamed = (fault: FaultSpec): string[] => ('node' in fault ? [fault.node] : [...fault.from, ...fault.to]);
 
@@ -73,9 +60,9 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
 };
 
 export const parseScenarioText = async (text: string, file: string, env: Record<string, string | undefined> = process.env): Promise<Scenario> => {
-  const source = parseYaml(text, file, (position, problem) => new ScenarioError(position, problem));
+  const source = parseYaml(text, file, scenarioError);
   const result = schema.safeParse(source.value);
-  if (!result.success) throw issueToError(result.error.issues[0]!, source);
+  if (!result.success) throw zodInputError(result.error.issues[0]!, source, scenarioError, { unionLabel: 'fault' });
   const topologyFile = path.resolve(path.dirname(file), result.data.topology);
   let topology: Topology;
   try {
