@@ -1,0 +1,95 @@
+// The nat-lb control plane contract (seed 001): what the controller, the balancers and the
+// servers' copy stores say to each other. HTTP + JSON over the inside network, every request
+// with `Authorization: Bearer <token>`; both sides validate with these schemas, so a
+// malformed request is refused with 400 and a reason naming the field.
+//
+// Addressing model (decided here, the patent leaves it open): every VIP has an external
+// address (clients connect to it) and an *inside* address on the server LAN that moves with
+// it. In destination NAT (embodiment 1) the VIP's server routes via the inside address, so
+// moving that address (plus gratuitous ARP on the server LAN) is the patent's "change the
+// server's router"; in full NAT (embodiment 2) the inside address is the translated source,
+// the patent's internal interface IP 32a-IP-1.
+import { z } from 'zod';
+
+const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
+const port = z.number().int().min(1).max(65535);
+
+export const natModeSchema = z.enum(['normal', 'migration']);
+export type NatMode = z.infer<typeof natModeSchema>;
+
+/** One row of the access table (Fig. 5 / Fig. 12 columns), built from conntrack. */
+export const accessRowSchema = z.object({
+  clientIp: ipv4, // 901 / 910
+  clientPort: port, // 902 / 911
+  vip: ipv4, // 903 / 912
+  vipPort: port, // the client's destination port (803)
+  insideIp: ipv4.optional(), // 913, full NAT only
+  insidePort: port.optional(), // 914, full NAT only
+  serverIp: ipv4, // 904 / 915
+  serverPort: port, // 905 / 916
+  protocol: z.enum(['tcp', 'udp']),
+  /** conntrack's TCP state (ESTABLISHED, FIN_WAIT, …); absent for UDP. */
+  state: z.string().optional(),
+  seq: z.number().int().min(0).optional(), // 906: unknown to conntrack unless seqadj is in use
+  delta: z.number().int().default(0), // 907: NAT sequence offset (RFC 1631); 0 without an ALG
+  timestampMs: z.number().int().min(0).optional(), // 908: when the row was created
+}).strict();
+export type AccessRow = z.infer<typeof accessRowSchema>;
+
+export const vipStatsSchema = z.object({ vip: ipv4, mode: natModeSchema, bytes: z.number().int().min(0), packets: z.number().int().min(0), held: z.number().int().min(0), rows: z.number().int().min(0) }).strict();
+export type VipStats = z.infer<typeof vipStatsSchema>;
+
+/** GET /status on a balancer. */
+export const balancerStatusSchema = z.object({
+  node: z.string(),
+  nat: z.enum(['dnat', 'fullnat']),
+  /** The mode table (7a/7b): a VIP absent here gets an error back. */
+  vips: z.array(vipStatsSchema),
+  counters: z.record(z.number().int()),
+}).strict();
+export type BalancerStatus = z.infer<typeof balancerStatusSchema>;
+
+const vipBody = z.object({ vip: ipv4 }).strict();
+
+/** The balancer's control endpoints, one per step of the migration (all POST, all idempotent). */
+export const balancerRequests = {
+  /** Step 1 on the target: add the VIP to the mode table in migration mode (hold its packets). */
+  '/migration/begin': vipBody,
+  /** Step 2 on the target: configure the VIP and its inside address, announce both (GARP). */
+  '/address/take': vipBody,
+  /** Step 2 on the source: unconfigure the VIP and its inside address. */
+  '/address/release': vipBody,
+  /** Step 3, read at the source (or V14: a failed balancer still readable). */
+  '/rows/export': vipBody,
+  /** Step 3, write at the target. */
+  '/rows/import': z.object({ vip: ipv4, rows: z.array(accessRowSchema) }).strict(),
+  /** Step 3, delete at the source. */
+  '/rows/delete': vipBody,
+  /** Step 4 on the target: mode normal, held packets released in arrival order. */
+  '/migration/finish': vipBody,
+  /** Step 4 on the source: the VIP leaves the mode table. */
+  '/vip/forget': vipBody,
+  /** Rollback on the target of a failed move: forget the VIP, drop what it held. */
+  '/migration/abort': vipBody,
+} as const;
+export type BalancerPath = keyof typeof balancerRequests;
+
+export const balancerReplies = {
+  '/migration/begin': z.object({ vip: ipv4, mode: natModeSchema }).strict(),
+  '/address/take': z.object({ vip: ipv4, garpSent: z.number().int().min(0) }).strict(),
+  '/address/release': z.object({ vip: ipv4 }).strict(),
+  '/rows/export': z.object({ vip: ipv4, rows: z.array(accessRowSchema) }).strict(),
+  '/rows/import': z.object({ vip: ipv4, imported: z.number().int().min(0) }).strict(),
+  '/rows/delete': z.object({ vip: ipv4, deleted: z.number().int().min(0) }).strict(),
+  '/migration/finish': z.object({ vip: ipv4, released: z.number().int().min(0) }).strict(),
+  '/vip/forget': z.object({ vip: ipv4 }).strict(),
+  '/migration/abort': z.object({ vip: ipv4, dropped: z.number().int().min(0) }).strict(),
+} satisfies Record<BalancerPath, z.ZodTypeAny>;
+
+/** A server's copy store (53/54). Balancers push snapshots; the controller reads at failover. */
+export const copyStoreRequests = {
+  /** PUT /copy: the complete current rows of one balancer for one VIP (replaces the previous snapshot). */
+  '/copy': z.object({ balancer: z.string(), vip: ipv4, rows: z.array(accessRowSchema) }).strict(),
+} as const;
+/** GET /copy?vip=V → rows stored for V (all balancers); GET /tcp-table?vip=V → variant 1 rows from the server's own TCP table. */
+export const copyStoreRowsReplySchema = z.object({ vip: ipv4, rows: z.array(accessRowSchema) }).strict();
