@@ -1,4 +1,4 @@
-// The few libc calls Node has no API for (packet and raw sockets; later TCP_REPAIR), bound once
+// The few libc calls Node has no API for (packet and raw sockets, TCP_REPAIR), bound once
 // through the koffi FFI on first use, so nothing loads libc for code that never needs it.
 import koffi from 'koffi';
 
@@ -9,6 +9,11 @@ const bind = () => {
     bind: lib.func('int bind(int, const void *, uint32_t)') as (fd: number, addr: Buffer, len: number) => number,
     sendto: lib.func('long sendto(int, const void *, size_t, int, const void *, uint32_t)') as (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrLen: number) => number,
     close: lib.func('int close(int)') as (fd: number) => number,
+    connect: lib.func('int connect(int, const void *, uint32_t)') as (fd: number, addr: Buffer, len: number) => number,
+    recvfrom: lib.func('long recvfrom(int, void *, size_t, int, void *, void *)') as (fd: number, buf: Buffer, len: number, flags: number, addr: null, addrLen: null) => number,
+    setsockopt: lib.func('int setsockopt(int, int, int, const void *, uint32_t)') as (fd: number, level: number, name: number, value: Buffer, len: number) => number,
+    // The length is in/out: a 4-byte buffer holding the value buffer's size.
+    getsockopt: lib.func('int getsockopt(int, int, int, void *, void *)') as (fd: number, level: number, name: number, value: Buffer, len: Buffer) => number,
     ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)') as (name: string) => number,
     errno: (): number => koffi.errno(),
   };

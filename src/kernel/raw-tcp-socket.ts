@@ -6,6 +6,8 @@ import { libc } from './libc.js';
 const AF_INET = 2;
 const SOCK_RAW = 3;
 const IPPROTO_TCP = 6;
+const MSG_DONTWAIT = 0x40;
+const EAGAIN = 11;
 
 const sockaddrIn = (ip: string): Buffer => {
   const a = Buffer.alloc(16);
@@ -28,6 +30,18 @@ export class RawTcpSocket {
     const dest = sockaddrIn(to);
     const sent = libc().sendto(this.fd, segment, segment.length, 0, dest, dest.length);
     if (sent !== segment.length) throw new Error(`sending a segment to ${to}: errno ${libc().errno()}`);
+  }
+
+  /**
+   * The next inbound IPv4 packet carrying TCP to the bound address (a copy: the kernel's TCP
+   * sees it too), IP header included; undefined when none is waiting. Never blocks.
+   */
+  receive(buffer: Buffer = Buffer.allocUnsafe(65536)): Buffer | undefined {
+    const n = libc().recvfrom(this.fd, buffer, buffer.length, MSG_DONTWAIT, null, null);
+    if (n >= 0) return buffer.subarray(0, n);
+    const errno = libc().errno();
+    if (errno === EAGAIN) return undefined;
+    throw new Error(`receiving on a raw socket: errno ${errno}`);
   }
 
   close(): void {

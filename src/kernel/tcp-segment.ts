@@ -37,3 +37,52 @@ export const tcpSegment = (s: TcpSegmentSpec): Buffer => {
 
 /** True when the segment's checksum verifies (for tests and captures). */
 export const tcpChecksumOk = (seg: Buffer, src: string, dst: string): boolean => checksumSum(seg, src, dst) === 0xffff;
+
+export interface ParsedTcp {
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: { fin: boolean; syn: boolean; rst: boolean; ack: boolean };
+  window: number;
+  /** The timestamp option, when present. */
+  tsVal?: number;
+  tsEcr?: number;
+  payloadBytes: number;
+}
+
+const dotted = (b: Buffer, at: number): string => `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+
+/** Pure: an IPv4 packet carrying TCP (as a raw socket delivers it) → the header fields; undefined when it is not one or is cut short. */
+export const parseTcpPacket = (ip: Buffer): ParsedTcp | undefined => {
+  if (ip.length < 20 || ip[0]! >> 4 !== 4 || ip[9] !== 6) return undefined;
+  const ihl = (ip[0]! & 0x0f) * 4;
+  const total = Math.min(ip.readUInt16BE(2), ip.length);
+  if (total < ihl + 20) return undefined;
+  const tcp = ip.subarray(ihl, total);
+  const dataOffset = (tcp[12]! >> 4) * 4;
+  if (dataOffset < 20 || dataOffset > tcp.length) return undefined;
+  const f = tcp[13]!;
+  const parsed: ParsedTcp = {
+    src: dotted(ip, 12), dst: dotted(ip, 16), srcPort: tcp.readUInt16BE(0), dstPort: tcp.readUInt16BE(2),
+    seq: tcp.readUInt32BE(4), ack: tcp.readUInt32BE(8),
+    flags: { fin: (f & 1) !== 0, syn: (f & 2) !== 0, rst: (f & 4) !== 0, ack: (f & 16) !== 0 },
+    window: tcp.readUInt16BE(14), payloadBytes: tcp.length - dataOffset,
+  };
+  // Options: kind 0 ends, kind 1 pads, every other kind carries its length.
+  for (let i = 20; i < dataOffset;) {
+    const kind = tcp[i]!;
+    if (kind === 0) break;
+    if (kind === 1) { i++; continue; }
+    const len = tcp[i + 1] ?? 0;
+    if (len < 2 || i + len > dataOffset) break;
+    if (kind === 8 && len === 10) {
+      parsed.tsVal = tcp.readUInt32BE(i + 2);
+      parsed.tsEcr = tcp.readUInt32BE(i + 6);
+    }
+    i += len;
+  }
+  return parsed;
+};

@@ -1,10 +1,14 @@
 // The server's control port: JSON lines over TCP, one reply line per request line.
 //   {"op":"get"}                                  → {"ok":true,"streams":[{stream,direction,offset},...]}
 //   {"op":"set","streams":[...],"replace":false}  → {"ok":true,"streams":N}
+//   {"op":"checkpoints","since":V}                → {"ok":true,"version":V2,"conns":[S2cCheckpoint…]} (conns left out when V2 = since)
+//   {"op":"restore","conns":[{checkpoint,answer}]} → {"ok":true,"results":[{client,ok,error?}…]}
 // Errors answer {"ok":false,"error":"..."}; the connection stays open for further requests.
 import net from 'node:net';
 import { errorMessage } from '../common/errors.js';
 import { parseStreamState, ProbeStateError, type StreamState } from './server-state.js';
+import type { ClientAnswer, S2cCheckpoint } from './takeover.js';
+import { parseRestoreItems } from './takeover-input.js';
 
 /** A request line longer than this (≈ 20,000 streams) is refused and the connection closed. */
 const MAX_LINE_BYTES = 1 << 20;
@@ -12,13 +16,21 @@ const MAX_LINE_BYTES = 1 << 20;
 export interface StateAccess {
   getState(): StreamState[];
   setState(streams: StreamState[], options?: { replace?: boolean }): void;
+  readonly checkpointVersion?: number;
+  checkpoints?(): S2cCheckpoint[];
+  restore?(items: readonly { checkpoint: S2cCheckpoint; answer: ClientAnswer }[]): unknown[];
 }
 
 /** Pure request handling, separate from the socket plumbing. */
 export const handleControlRequest = (line: string, access: StateAccess): Record<string, unknown> => {
   try {
-    const request = JSON.parse(line) as { op?: unknown; streams?: unknown; replace?: unknown };
+    const request = JSON.parse(line) as { op?: unknown; streams?: unknown; replace?: unknown; since?: unknown; conns?: unknown };
     if (request.op === 'get') return { ok: true, streams: access.getState() };
+    if (request.op === 'checkpoints' && access.checkpoints) {
+      const version = access.checkpointVersion ?? 0;
+      return version === request.since ? { ok: true, version } : { ok: true, version, conns: access.checkpoints() };
+    }
+    if (request.op === 'restore' && access.restore) return { ok: true, results: access.restore(parseRestoreItems(request.conns)) };
     if (request.op === 'set') {
       if (!Array.isArray(request.streams)) throw new ProbeStateError('"streams" must be an array');
       const streams = request.streams.map(parseStreamState);

@@ -30,13 +30,13 @@ const endSignal = (seconds?: number): Promise<void> =>
     if (seconds !== undefined) setTimeout(resolve, seconds * 1000).unref();
   });
 
-interface ServerFlags { listen: HostPort; controlPort?: number; controlHost: string; events?: string; node?: string; durationS?: number }
+interface ServerFlags { listen: HostPort; controlPort?: number; controlHost: string; events?: string; node?: string; durationS?: number; takeover?: boolean }
 
 const runServer = async (o: ServerFlags): Promise<void> => {
   const sink = JsonLinesSink.open(o.events);
   const server = new ProbeServer({
     host: o.listen.host, port: o.listen.port, node: o.node, controlPort: o.controlPort, controlHost: o.controlHost,
-    onEvent: (e) => sink.write(e), logger: createLogger(),
+    onEvent: (e) => sink.write(e), logger: createLogger(), takeover: o.takeover === true,
   });
   await server.listen();
   process.stderr.write(`probe server listening on ${o.listen.host}:${server.port}` +
@@ -81,6 +81,7 @@ program.command('server')
   .option('--events <file>', 'JSON-lines events to this file (appended) instead of stdout')
   .option('--node <name>', 'node name stamped on events')
   .option('--duration-s <s>', 'stop after this many seconds', arg(parseSeconds))
+  .option('--takeover', 'checkpoint s2c connections for transparent takeover (control port ops "checkpoints"/"restore"; needs CAP_NET_ADMIN)')
   .action((o: ServerFlags) => runServer(o));
 
 program.command('client')

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import { streamShift, patternSlice } from './byte-pattern.js';
 import { FrameType, HEADER_BYTES, MAX_DATA_PAYLOAD, writeHeader } from './frames.js';
+import { GRID_FRAME_BYTES, type S2cLayout } from './s2c-layout.js';
 import { MIN_PACED_FRAME, PACER_TICK_MS } from './timing.js';
 
 /** Full speed: bytes per write, and writes per event-loop turn before yielding to other streams. */
@@ -56,13 +57,23 @@ export class Pacer {
   }
 }
 
+/**
+ * Without a layout every write is whole frames (control frames the owner writes between writes
+ * land on frame boundaries). With a layout (the server's s2c streams) the writes follow the
+ * layout's fixed frame grid, and control frames must go through `control()`, which places
+ * them on the next grid boundary and records them, keeping the byte stream reproducible.
+ */
 export class PatternSender implements Paced {
   private budget = 0;
+  /** Grid bytes written (layout mode). */
+  private grid = 0;
   private lastTick = 0;
   private blocked = false;
   private stopped = false;
   private readonly shift: number;
   private readonly cap: number;
+  /** Bytes per full-speed write: whole grid frames in layout mode, so writes stay frame-aligned. */
+  private readonly batch: number;
 
   constructor(
     private readonly socket: Socket,
@@ -72,7 +83,13 @@ export class PatternSender implements Paced {
     readonly rate: number,
     private readonly pacer: Pacer,
     private readonly onSent?: (offset: number) => void,
+    private readonly layout?: S2cLayout,
+    /** Layout mode: the grid position to continue from (a taken-over connection). */
+    fromGrid = 0,
   ) {
+    this.grid = fromGrid;
+    this.batch = layout ? 16 * GRID_FRAME_BYTES : BATCH_BYTES;
+    if (layout) this.offset = layout.offsetAt(fromGrid);
     this.shift = streamShift(stream);
     this.cap = Math.max(rate * MAX_BURST_S, MIN_PACED_FRAME);
   }
@@ -96,7 +113,7 @@ export class PatternSender implements Paced {
     this.lastTick = now;
     // High rates write several batches per tick, until the budget is spent or the socket is full.
     while (!this.blocked && !this.stopped && this.budget >= MIN_PACED_FRAME) {
-      const n = Math.min(Math.floor(this.budget), BATCH_BYTES);
+      const n = Math.min(Math.floor(this.budget), this.batch);
       this.budget -= n;
       this.write(n);
     }
@@ -104,9 +121,25 @@ export class PatternSender implements Paced {
 
   private pump(): void {
     for (let i = 0; i < BATCHES_PER_TURN; i++) {
-      if (this.stopped || this.blocked || !this.write(BATCH_BYTES)) return;
+      if (this.stopped || this.blocked || !this.write(this.batch)) return;
     }
     setImmediate(() => this.pump());
+  }
+
+  /** Layout mode: a control frame for the peer, sent at once if the grid is on a frame boundary, else after the current frame is completed (pacing catches up). */
+  control(frame: Buffer): void {
+    if (!this.layout) throw new Error('control() needs a layout; write control frames between whole-frame writes instead');
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const rest = (GRID_FRAME_BYTES - (this.grid % GRID_FRAME_BYTES)) % GRID_FRAME_BYTES;
+    if (rest > 0) {
+      this.socket.write(this.layout.gridBytes(this.grid, rest));
+      this.grid += rest;
+      this.budget -= rest;
+      this.offset = this.layout.offsetAt(this.grid);
+      this.onSent?.(this.offset);
+    }
+    this.layout.insert(this.grid, frame);
+    this.socket.write(frame);
   }
 
   /** False when the socket is gone or asked us to wait. */
@@ -115,8 +148,15 @@ export class PatternSender implements Paced {
       this.stop();
       return false;
     }
-    const ok = this.socket.write(patternFrames(this.stream, this.offset, len, this.shift));
-    this.offset += len;
+    let ok: boolean;
+    if (this.layout) {
+      ok = this.socket.write(this.layout.gridBytes(this.grid, len));
+      this.grid += len;
+      this.offset = this.layout.offsetAt(this.grid);
+    } else {
+      ok = this.socket.write(patternFrames(this.stream, this.offset, len, this.shift));
+      this.offset += len;
+    }
     this.onSent?.(this.offset);
     if (!ok) {
       this.blocked = true;

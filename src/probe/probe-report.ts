@@ -29,6 +29,8 @@ export type ProbeEvent = EventBase & (
   | { event: 'connecting'; attempt: number; offset: number }
   /** hadState (server side, and echoed to the client): the server already had this stream's offset. */
   | { event: 'established'; tuple: FourTuple; offset: number; hadState?: boolean }
+  /** Server side: this server continues a connection another server was sending (transparent takeover). */
+  | { event: 'taken-over'; tuple?: FourTuple; offset: number }
   /** duringConnect: the connection failed before it was established (refused, reset in the handshake). */
   | { event: 'reset'; tuple?: FourTuple; offset: number; error: string; duringConnect?: boolean }
   | { event: 'eof'; tuple?: FourTuple; offset: number }

@@ -8,7 +8,9 @@ import { FrameDecoder } from './frame-decoder.js';
 import { decodeHello, encodeData, encodePong, encodeWelcome, FrameType, type ControlFrame } from './frames.js';
 import { PatternSender, type Pacer } from './pattern-sender.js';
 import type { Direction, FourTuple } from './probe-report.js';
+import { S2cLayout } from './s2c-layout.js';
 import type { StateStore } from './server-state.js';
+import type { S2cCheckpoint, TakeOver } from './takeover.js';
 
 /** A connection that says nothing this long after connecting is dropped. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -22,7 +24,12 @@ export interface ConnectionHost {
   /** This connection now carries `stream`: the host drops any older connection of the stream. */
   claim(stream: number, conn: ServerConnection): void;
   closed(conn: ServerConnection): void;
+  /** The connection's replicable state changed (s2c streams of a server with takeover on). */
+  checkpointChanged(): void;
 }
+
+/** What takeover needs from the kernel at accept time: the first byte's sequence number and the options. */
+export type AcceptPeek = Omit<S2cCheckpoint, 'client' | 'server' | 'stream' | 'start' | 'rate' | 'insertions'>;
 
 export class ServerConnection {
   stream: number | undefined;
@@ -30,6 +37,8 @@ export class ServerConnection {
   private tuple: FourTuple | undefined;
   private readonly decoder: FrameDecoder;
   private sender: PatternSender | undefined;
+  private layout: S2cLayout | undefined;
+  private rate = 0;
   private receiver: C2sReceiver | undefined;
   private echoOffset = 0;
   private echoPieces: { offset: number; piece: Buffer }[] = [];
@@ -38,7 +47,7 @@ export class ServerConnection {
   private dropped = false;
   private readonly helloTimer: NodeJS.Timeout;
 
-  constructor(private readonly socket: Socket, private readonly host: ConnectionHost) {
+  constructor(private readonly socket: Socket, private readonly host: ConnectionHost, private readonly peek?: AcceptPeek, resume?: TakeOver) {
     socket.setNoDelay(true);
     this.decoder = new FrameDecoder({
       control: (f) => this.onControl(f),
@@ -49,6 +58,7 @@ export class ServerConnection {
       garbage: (bytes) => this.receiver?.garbage(bytes),
     });
     this.helloTimer = setTimeout(() => this.drop(), HELLO_TIMEOUT_MS);
+    if (resume) this.resume(resume);
     socket.on('data', (chunk: Buffer) => {
       this.decoder.push(chunk);
       this.afterChunk();
@@ -76,7 +86,43 @@ export class ServerConnection {
 
   private onControl(frame: ControlFrame): void {
     if (frame.type === FrameType.Hello) this.onHello(frame);
-    else if (frame.type === FrameType.Ping && this.stream !== undefined) this.socket.write(encodePong(this.stream, this.offset));
+    else if (frame.type === FrameType.Ping && this.stream !== undefined) {
+      const pong = encodePong(this.stream, this.offset);
+      if (this.sender && this.layout) {
+        this.sender.control(pong);
+        this.host.checkpointChanged();
+      } else this.socket.write(pong);
+    }
+  }
+
+  /** The replicable state of an s2c stream (undefined for others, or before HELLO, or without a peek). */
+  checkpoint(): S2cCheckpoint | undefined {
+    if (!this.peek || !this.layout || !this.tuple || this.stream === undefined) return undefined;
+    return {
+      client: `${this.tuple.remoteAddress}:${this.tuple.remotePort}`, server: `${this.tuple.localAddress}:${this.tuple.localPort}`,
+      stream: this.stream, start: this.layout.start, rate: this.rate,
+      insertions: this.layout.insertions.map((i) => ({ at: i.at, hex: i.bytes.toString('hex') })),
+      ...this.peek,
+    };
+  }
+
+  /** Continues a stream another server was sending, from the byte the client is waiting for. */
+  private resume(t: TakeOver): void {
+    clearTimeout(this.helloTimer);
+    const cp = t.checkpoint;
+    this.host.claim(cp.stream, this);
+    this.stream = cp.stream;
+    this.direction = 's2c';
+    this.rate = cp.rate;
+    this.layout = new S2cLayout(cp.stream, cp.start, cp.insertions.map((i) => ({ at: i.at, bytes: Buffer.from(i.hex, 'hex') })));
+    const point = this.layout.locate(t.position);
+    if (point.head.length > 0) this.socket.write(point.head);
+    this.tuple = tupleOf(this.socket);
+    this.sender = new PatternSender(this.socket, cp.stream, cp.start, cp.rate, this.host.pacer,
+      (offset) => this.host.state.record(cp.stream, 's2c', offset), this.layout, point.grid);
+    this.host.state.record(cp.stream, 's2c', this.sender.offset);
+    this.host.emit(cp.stream, { event: 'taken-over', tuple: this.tuple, offset: this.sender.offset });
+    this.sender.start();
   }
 
   private onHello(frame: ControlFrame): void {
@@ -95,13 +141,19 @@ export class ServerConnection {
     // our received offset wins — unless we have no state (restarted), then the client's.
     const start = direction === 'c2s' && known ? known.offset : frame.offset;
     this.host.state.record(stream, direction, start);
-    this.socket.write(encodeWelcome(stream, start, known !== undefined));
+    const welcome = encodeWelcome(stream, start, known !== undefined);
+    this.socket.write(welcome);
     this.tuple = tupleOf(this.socket);
     if (this.tuple) this.host.emit(stream, { event: 'established', tuple: this.tuple, offset: start, hadState: known !== undefined });
     if (direction === 's2c') {
+      // The WELCOME is the layout's first insertion: the byte stream from the connection's
+      // first server byte is then a function of (stream, start, insertions).
+      this.layout = new S2cLayout(stream, start, [{ at: 0, bytes: welcome }]);
+      this.rate = hello.rate;
       this.sender = new PatternSender(this.socket, stream, start, hello.rate, this.host.pacer,
-        (offset) => this.host.state.record(stream, 's2c', offset));
+        (offset) => this.host.state.record(stream, 's2c', offset), this.layout);
       this.sender.start();
+      this.host.checkpointChanged();
     } else if (direction === 'c2s') {
       this.receiver = new C2sReceiver(stream, start, this.host.emit);
     } else {
@@ -133,6 +185,7 @@ export class ServerConnection {
     this.decoder.close();
     this.sender?.stop();
     this.host.closed(this);
+    if (this.layout) this.host.checkpointChanged();
     const stream = this.stream;
     if (stream === undefined || this.dropped) return;
     const offset = this.offset;

@@ -11,6 +11,9 @@ import type { ProbeEvent } from './probe-report.js';
 import { ServerConnection, type ConnectionHost } from './server-connection.js';
 import { StateStore, type StreamState } from './server-state.js';
 import { ACK_EVERY_MS } from './timing.js';
+import { peekTcp, rebuildTcp } from '../kernel/tcp-repair.js';
+import { positionOf, rebuildParams, type ClientAnswer, type S2cCheckpoint } from './takeover.js';
+import type { AcceptPeek } from './server-connection.js';
 
 export interface ProbeServerOptions {
   host: string;
@@ -23,6 +26,17 @@ export interface ProbeServerOptions {
   controlHost?: string;
   /** For errors after start-up (e.g. accept failing with EMFILE); they do not stop the server. */
   logger?: Logger;
+  /** Checkpoint s2c connections for transparent takeover (reads sequence numbers with TCP_REPAIR: needs CAP_NET_ADMIN). */
+  takeover?: boolean;
+}
+
+/** Node keeps a TCP socket's descriptor on its internal handle; there is no public accessor. */
+const fdOf = (socket: net.Socket): number | undefined => (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+
+export interface RestoreResult {
+  client: string;
+  ok: boolean;
+  error?: string;
 }
 
 export class ProbeListenError extends TestbedError {
@@ -58,7 +72,7 @@ export class ProbeServer implements ConnectionHost {
 
   constructor(private readonly options: ProbeServerOptions) {
     this.emit = makeEmit('probe-server', options.node, options.onEvent ?? (() => {}));
-    this.server = net.createServer((socket) => this.connections.add(new ServerConnection(socket, this)));
+    this.server = net.createServer((socket) => this.connections.add(new ServerConnection(socket, this, this.peek(socket))));
   }
 
   get port(): number {
@@ -87,6 +101,47 @@ export class ProbeServer implements ConnectionHost {
       const now = Date.now();
       for (const c of this.connections) c.flushAck(now);
     }, ACK_EVERY_MS / 2);
+  }
+
+  /** At accept, before anything is written: the connection's first server byte and its options. */
+  private peek(socket: net.Socket): AcceptPeek | undefined {
+    if (!this.options.takeover) return undefined;
+    const fd = fdOf(socket);
+    if (fd === undefined) return undefined;
+    try {
+      const p = peekTcp(fd);
+      return { firstSeq: p.writeSeq, mss: p.mss, sndWscale: p.sndWscale, rcvWscale: p.rcvWscale, sack: p.sack, timestamps: p.timestamps };
+    } catch (error) {
+      (this.options.logger ?? silentLogger).warn(`probe server: no takeover checkpoint for a connection: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  checkpointChanged(): void {
+    this.checkpointVersion++;
+  }
+
+  /** Bumped on every change of the s2c checkpoints, so a replicator can skip unchanged reads. */
+  checkpointVersion = 0;
+
+  checkpoints(): S2cCheckpoint[] {
+    return [...this.connections].flatMap((c) => c.checkpoint() ?? []);
+  }
+
+  /** Continues each given connection (taken over from another server) from the client's answer. */
+  restore(items: readonly { checkpoint: S2cCheckpoint; answer: ClientAnswer }[]): RestoreResult[] {
+    return items.map(({ checkpoint, answer }) => {
+      try {
+        const fd = rebuildTcp(rebuildParams(checkpoint, answer));
+        const socket = new net.Socket({ fd, readable: true, writable: true });
+        const c = checkpoint;
+        const peek = { firstSeq: c.firstSeq, mss: c.mss, sndWscale: c.sndWscale, rcvWscale: c.rcvWscale, sack: c.sack, timestamps: c.timestamps };
+        this.connections.add(new ServerConnection(socket, this, peek, { checkpoint, position: positionOf(checkpoint, answer) }));
+        return { client: checkpoint.client, ok: true };
+      } catch (error) {
+        return { client: checkpoint.client, ok: false, error: errorMessage(error) };
+      }
+    });
   }
 
   getState(): StreamState[] {

@@ -39,6 +39,18 @@ export const arpHaConfigSchema = z.object({
     check: checkSchema.optional(),
     /** Beyond the patent, level 1: replicate the service port's client list; a new active resets them at once. */
     fastFail: z.object({ port: z.number().int().min(1).max(65535) }).strict().optional(),
+    /**
+     * Beyond the patent, level 2: the application (its control port `app`) checkpoints the
+     * service port's connections; a new active rebuilds them with TCP_REPAIR. Clients whose
+     * connection cannot be rebuilt are reset at once (level 1).
+     */
+    takeover: z.object({
+      port: z.number().int().min(1).max(65535),
+      app: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'),
+      /** How long the new active waits for the clients' answers. */
+      answerWaitMs: z.number().int().min(1).max(5000).default(100),
+      restoreTimeoutMs: z.number().int().min(10).max(10_000).default(1000),
+    }).strict().optional(),
   }).strict()).min(1),
 }).strict();
 

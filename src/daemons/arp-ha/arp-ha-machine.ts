@@ -5,7 +5,7 @@
 // it leaves open: demotion when two are ACTIVE (split brain), optional preemption, and
 // demotion when the application check fails.
 import { best, compareRank, type Candidate } from './election.js';
-import type { GroupAdvert, Heartbeat, Mode } from './heartbeat-codec.js';
+import type { GroupAdvert, Heartbeat, Mode, TakeoverCheckpoint } from './heartbeat-codec.js';
 
 export interface GroupConfig {
   name: string;
@@ -34,8 +34,11 @@ export type Action =
   | { type: 'set-mode'; group: string; vip: string; from: Mode; to: Mode; reason: string }
   | { type: 'announce'; group: string; vip: string; reason: string }
   | { type: 'send-heartbeat' }
-  /** Make each client of the old active answer us now, so our kernel resets it (fast fail). */
-  | { type: 'fast-fail'; group: string; vip: string; port: number; clients: string[] }
+  /**
+   * Make each client of the old active answer us now: with checkpoints (takeover) to rebuild its
+   * connection from the answer, otherwise (fast fail) so our kernel resets it.
+   */
+  | { type: 'fast-fail'; group: string; vip: string; port: number; clients: string[]; checkpoints: TakeoverCheckpoint[] }
   | { type: 'event'; event: string; data: Record<string, unknown> };
 
 interface PeerView {
@@ -58,6 +61,8 @@ export class ArpHaMachine {
   private readonly peers = new Map<string, PeerView>();
   /** Per group: the clients each peer last reported as ACTIVE, with when. */
   private readonly replicated = new Map<string, Map<string, { clients: string[]; atMs: number }>>();
+  /** Per group: takeover checkpoints by client, merged from beats (each beat may carry a share), with when. */
+  private readonly checkpoints = new Map<string, Map<string, { checkpoint: TakeoverCheckpoint; atMs: number }>>();
   private readonly groups: GroupState[];
   private readonly startedMs: number;
 
@@ -106,6 +111,12 @@ export class ArpHaMachine {
       const table = this.replicated.get(c.group) ?? new Map<string, { clients: string[]; atMs: number }>();
       table.set(hb.node, { clients: c.clients, atMs: nowMs });
       this.replicated.set(c.group, table);
+      const cps = this.checkpoints.get(c.group) ?? new Map<string, { checkpoint: TakeoverCheckpoint; atMs: number }>();
+      for (const cp of c.tcp ?? []) cps.set(cp.client, { checkpoint: cp, atMs: nowMs });
+      // A client the active no longer lists has closed (the list is complete in every beat).
+      const listed = new Set(c.clients);
+      for (const client of cps.keys()) if (!listed.has(client)) cps.delete(client);
+      this.checkpoints.set(c.group, cps);
     }
     actions.push(...this.decide(nowMs));
     // A peer that was cut off may have claimed our VIPs meanwhile (split brain) and may step
@@ -153,8 +164,10 @@ export class ArpHaMachine {
   private fastFail(g: GroupState): Action[] {
     if (g.fastFailPort === undefined) return [];
     const clients = [...new Set([...(this.replicated.get(g.name)?.values() ?? [])].flatMap((r) => r.clients))];
+    const checkpoints = [...(this.checkpoints.get(g.name)?.values() ?? [])].map((c) => c.checkpoint);
     this.replicated.delete(g.name);
-    return clients.length > 0 ? [{ type: 'fast-fail', group: g.name, vip: g.vip, port: g.fastFailPort, clients }] : [];
+    this.checkpoints.delete(g.name);
+    return clients.length > 0 ? [{ type: 'fast-fail', group: g.name, vip: g.vip, port: g.fastFailPort, clients, checkpoints }] : [];
   }
 
   private decide(nowMs: number): Action[] {

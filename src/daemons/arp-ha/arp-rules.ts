@@ -19,3 +19,22 @@ export const arpTableScript = (standbyVips: readonly string[]): string => [
 /** ACTIVE leaves the set (answers, may announce); anything else joins it (silent). */
 export const arpModeScript = (vip: string, active: boolean): string =>
   `${active ? 'delete' : 'add'} element arp ${ARP_TABLE} standby_vips { ${vip} }\n`;
+
+/**
+ * Transparent takeover: while a new active rebuilds the old active's connections, its kernel
+ * (which has no socket for them yet) must not reset the clients that answer it. A service
+ * (VIP . port) in `held` has the kernel's outgoing RSTs from it dropped; one element per service.
+ */
+export const HOLD_TABLE = 'arpha_hold';
+
+export const holdTableScript = (): string => [
+  `table ip ${HOLD_TABLE}`,
+  `delete table ip ${HOLD_TABLE}`,
+  `table ip ${HOLD_TABLE} {`,
+  '  set held { type ipv4_addr . inet_service; }',
+  '  chain out { type filter hook output priority 0; policy accept; ip saddr . tcp sport @held tcp flags rst counter drop; }',
+  '}',
+].join('\n') + '\n';
+
+export const holdScript = (vip: string, port: number, hold: boolean): string =>
+  `${hold ? 'add' : 'delete'} element ip ${HOLD_TABLE} held { ${vip} . ${port} }\n`;

@@ -14,10 +14,24 @@ export interface GroupAdvert {
   eligible: boolean;
 }
 
-/** The active's service connections of a group (client "ip:port"), for fast fail. */
+/**
+ * An application's checkpoint of one connection for transparent takeover. The daemon reads only
+ * these fields (whom to nudge, and a sequence number surely outside the client's window); the
+ * rest belongs to the application and goes back to it unread.
+ */
+export interface TakeoverCheckpoint {
+  client: string;
+  server: string;
+  firstSeq: number;
+  [field: string]: unknown;
+}
+
+/** The active's service connections of a group (client "ip:port"), for fast fail and takeover. */
 export interface GroupConnections {
   group: string;
   clients: string[];
+  /** Takeover checkpoints; with many connections each beat carries a rotating share. */
+  tcp?: TakeoverCheckpoint[];
 }
 
 export interface Heartbeat {
@@ -33,6 +47,8 @@ export interface Heartbeat {
 }
 
 export const MAX_CONNS_PER_BEAT = 250;
+/** Checkpoints are ~350 bytes: this many per beat keeps a heartbeat well inside MAX_PACKET. */
+export const MAX_CHECKPOINTS_PER_BEAT = 16;
 
 const MAC_BYTES = 32;
 const MAX_PACKET = 8192;
@@ -46,10 +62,16 @@ export type DecodeResult =
   | { ok: true; heartbeat: Heartbeat }
   | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
 
+const isCheckpoint = (c: unknown): boolean => {
+  const x = c as Partial<TakeoverCheckpoint> | null;
+  return typeof x === 'object' && x !== null && typeof x.client === 'string' && typeof x.server === 'string' && Number.isInteger(x.firstSeq);
+};
+
 const isConns = (c: unknown): boolean =>
   c === undefined ||
   (Array.isArray(c) && c.every((g: unknown) => typeof g === 'object' && g !== null && typeof (g as GroupConnections).group === 'string' &&
-    Array.isArray((g as GroupConnections).clients) && (g as GroupConnections).clients.every((x) => typeof x === 'string')));
+    Array.isArray((g as GroupConnections).clients) && (g as GroupConnections).clients.every((x) => typeof x === 'string') &&
+    ((g as GroupConnections).tcp === undefined || (Array.isArray((g as GroupConnections).tcp) && (g as GroupConnections).tcp!.every(isCheckpoint)))));
 
 const isMode = (m: unknown): m is Mode => m === 'INITIAL' || m === 'STANDBY' || m === 'ACTIVE';
 

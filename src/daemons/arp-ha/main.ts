@@ -10,11 +10,13 @@ import { startStatusServer } from '../shared/status-server.js';
 import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.js';
 import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
-import { announce, ensureVip, installArpGate, setArpMode } from './arp-effects.js';
+import { announce, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
+import { AppLink } from './app-link.js';
+import { takeOverConnections } from './tcp-takeover.js';
 import { ArpHaMachine, type Action } from './arp-ha-machine.js';
 import { loadArpHaConfig, type ArpHaConfig } from './arp-ha-config.js';
 import { nudgeClients, serviceClients } from './fast-fail.js';
-import { decodeHeartbeat, encodeHeartbeat, MAX_CONNS_PER_BEAT, ReplayGuard } from './heartbeat-codec.js';
+import { decodeHeartbeat, encodeHeartbeat, MAX_CHECKPOINTS_PER_BEAT, MAX_CONNS_PER_BEAT, ReplayGuard, type TakeoverCheckpoint } from './heartbeat-codec.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
 
 const run = async (config: ArpHaConfig): Promise<void> => {
@@ -26,28 +28,51 @@ const run = async (config: ArpHaConfig): Promise<void> => {
 
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
+  if (config.groups.some((g) => g.takeover)) await installHoldTable();
   for (const g of config.groups) await ensureVip(g.vip, g.iface);
   const mac = await macOf(config.groups[0]!.iface);
   const machine = new ArpHaMachine({
     node: config.node, mac, deadMs: intervalMs * misses, startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000), paths: config.heartbeat.paths.map((p) => p.name),
-    groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority, preempt: g.preempt, ...(g.fastFail ? { fastFailPort: g.fastFail.port } : {}) })),
+    groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority, preempt: g.preempt, ...(g.takeover || g.fastFail ? { fastFailPort: (g.takeover ?? g.fastFail)!.port } : {}) })),
   }, Date.now());
 
-  const counters = { heartbeatsSent: 0, heartbeatsReceived: 0, authFailures: 0, malformed: 0, replays: 0, stale: 0, sendErrors: 0 };
+  const counters = { heartbeatsSent: 0, heartbeatsReceived: 0, authFailures: 0, malformed: 0, replays: 0, stale: 0, sendErrors: 0, appErrors: 0 };
   const boot = randomBytes(8).toString('hex');
   let seq = 0;
   const transport = new HeartbeatTransport(config.heartbeat.paths, port);
   const onSendError = () => {
     counters.sendErrors++;
   };
-  // Fast fail: while ACTIVE, the clients of each such group ride along in every heartbeat.
+  // Fast fail and takeover: while ACTIVE, the clients of each such group (and the application's
+  // checkpoints of their connections) ride along in every heartbeat.
   const clientsByGroup = new Map<string, string[]>();
+  const apps = new Map(config.groups.flatMap((g) => (g.takeover ? [[g.name, new AppLink(g.takeover.app)] as const] : [])));
+  const checkpointsByGroup = new Map<string, { version: number; list: TakeoverCheckpoint[]; next: number }>();
+  const refreshCheckpoints = async (group: string, app: AppLink) => {
+    const known = checkpointsByGroup.get(group);
+    const reply = await app.request({ op: 'checkpoints', ...(known ? { since: known.version } : {}) }, 1000);
+    if (reply.ok !== true || typeof reply.version !== 'number') throw new Error(`checkpoints refused: ${String(reply.error)}`);
+    if (Array.isArray(reply.conns)) checkpointsByGroup.set(group, { version: reply.version, list: reply.conns as TakeoverCheckpoint[], next: 0 });
+  };
   const refreshClients = async () => {
     for (const g of config.groups) {
       const active = machine.adverts().find((a) => a.group === g.name)?.mode === 'ACTIVE';
-      if (g.fastFail && active) clientsByGroup.set(g.name, await serviceClients(g.vip, g.fastFail.port).catch(() => []));
+      const port = (g.takeover ?? g.fastFail)?.port;
+      if (port !== undefined && active) clientsByGroup.set(g.name, await serviceClients(g.vip, port).catch(() => []));
       else clientsByGroup.delete(g.name);
+      const app = apps.get(g.name);
+      if (app && active) await refreshCheckpoints(g.name, app).catch((e: unknown) => { counters.appErrors++; if (counters.appErrors === 1 || counters.appErrors % 100 === 0) emit('app-error', { group: g.name, error: errorMessage(e), count: counters.appErrors }); });
+      else checkpointsByGroup.delete(g.name);
     }
+  };
+  /** The next share of a group's checkpoints, round robin, so any number of connections gets through. */
+  const checkpointShare = (group: string): TakeoverCheckpoint[] | undefined => {
+    const c = checkpointsByGroup.get(group);
+    if (!c || c.list.length === 0) return undefined;
+    if (c.list.length <= MAX_CHECKPOINTS_PER_BEAT) return c.list;
+    const share = Array.from({ length: MAX_CHECKPOINTS_PER_BEAT }, (_, i) => c.list[(c.next + i) % c.list.length]!);
+    c.next = (c.next + MAX_CHECKPOINTS_PER_BEAT) % c.list.length;
+    return share;
   };
   const sendHeartbeat = () => {
     counters.heartbeatsSent++;
@@ -55,7 +80,8 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     const conns = [...clientsByGroup].map(([group, clients]) => {
       const some = clients.slice(0, room);
       room -= some.length;
-      return { group, clients: some };
+      const tcp = checkpointShare(group);
+      return { group, clients: some, ...(tcp ? { tcp } : {}) };
     });
     transport.send(encodeHeartbeat({ v: 1, node: config.node, boot, seq: ++seq, sentMs: Date.now(), groups: machine.adverts(), ...(conns.length ? { conns } : {}) }, key), onSendError);
   };
@@ -63,19 +89,45 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   // Actions run in order: a mode change's ARP gate flip must precede its announcement.
   let queue = Promise.resolve();
   const apply = (actions: Action[]) => {
+    // Groups about to rebuild connections: their kernel's resets are held from the same nft
+    // transaction that makes them ACTIVE, before any client can be sent their way.
+    const rebuilding = new Set(actions.flatMap((a) => (a.type === 'fast-fail' && a.checkpoints.length > 0 && apps.has(a.group) ? [a.group] : [])));
     for (const action of actions) {
       queue = queue.then(async () => {
         const group = 'group' in action ? config.groups.find((g) => g.name === action.group) : undefined;
         if (action.type === 'set-mode' && group) {
-          await setArpMode(action.vip, action.to === 'ACTIVE');
+          const hold = action.to === 'ACTIVE' && group.takeover && rebuilding.has(group.name) ? { port: group.takeover.port } : undefined;
+          await setArpMode(action.vip, action.to === 'ACTIVE', hold);
           emit('mode', { group: action.group, vip: action.vip, from: action.from, to: action.to, reason: action.reason, mac });
           if (action.to === 'ACTIVE') {
-            await announce(action.vip, group.iface, mac, group.garp.count, group.garp.intervalMs);
+            // The first request/reply pair now; the rest keep their spacing in the background,
+            // so fast fail / takeover (next in the queue) need not wait for them.
+            await announce(action.vip, group.iface, mac, 1, 0);
+            const rest = group.garp.count - 1;
+            if (rest > 0) setTimeout(() => void announce(action.vip, group.iface, mac, rest, group.garp.intervalMs).catch((e: unknown) => emit('error', { error: errorMessage(e) })), group.garp.intervalMs);
             emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac });
           }
         } else if (action.type === 'announce' && group) {
           await announce(action.vip, group.iface, mac, group.garp.count, group.garp.intervalMs);
           emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac, reason: action.reason });
+        } else if (action.type === 'fast-fail' && rebuilding.has(action.group)) {
+          const app = apps.get(action.group)!;
+          const t = group!.takeover!;
+          let held = true;
+          const release = async () => {
+            if (held) await releaseHold(action.vip, action.port);
+            held = false;
+          };
+          try {
+            const outcome = await takeOverConnections({ vip: action.vip, port: action.port, checkpoints: action.checkpoints, app, answerWaitMs: t.answerWaitMs, restoreTimeoutMs: t.restoreTimeoutMs, releaseHold: release });
+            emit('takeover', { group: action.group, vip: action.vip, ...outcome });
+          } finally {
+            await release();
+          }
+          // Clients without a checkpoint (connected since the last beat): fast fail.
+          const covered = new Set(action.checkpoints.map((c) => c.client));
+          const rest = action.clients.filter((c) => !covered.has(c));
+          if (rest.length > 0) emit('fast-fail', { group: action.group, vip: action.vip, clients: nudgeClients(action.vip, action.port, rest) });
         } else if (action.type === 'fast-fail') {
           const sent = nudgeClients(action.vip, action.port, action.clients);
           emit('fast-fail', { group: action.group, vip: action.vip, clients: sent });
@@ -107,7 +159,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   emit('started', { mac, groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority })), intervalMs, misses, paths: config.heartbeat.paths.map((p) => p.name) });
   sendHeartbeat();
   const beat = setInterval(sendHeartbeat, intervalMs);
-  const clientsTimer = config.groups.some((g) => g.fastFail) ? setInterval(() => void refreshClients(), intervalMs) : undefined;
+  const clientsTimer = config.groups.some((g) => g.fastFail || g.takeover) ? setInterval(() => void refreshClients(), intervalMs) : undefined;
   // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
   const tick = setInterval(() => apply(machine.onTick(Date.now())), Math.max(5, Math.min(25, intervalMs / 20)));
   const stopChecks = config.groups.flatMap((g) => (g.check ? [watchCheck(g.check, (healthy) => apply(machine.onCheck(g.name, healthy, Date.now())))] : []));
@@ -120,6 +172,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     stopChecks.forEach((s) => s());
     transport.close();
     status?.close();
+    for (const app of apps.values()) app.close();
     // Leaving on purpose: go silent so the peers take over cleanly instead of splitting.
     await queue;
     for (const g of config.groups) await setArpMode(g.vip, false).catch(() => undefined);

@@ -28,6 +28,7 @@ const variant = <E extends string, S extends z.ZodRawShape>(event: E, shape: S) 
 export const ProbeEventSchema = z.discriminatedUnion('event', [
   variant('connecting', { attempt: count, offset: count }),
   variant('established', { tuple, offset: count }),
+  variant('taken-over', { tuple: tuple.optional(), offset: count }),
   variant('reset', { tuple: tuple.optional(), offset: count, error: z.string() }),
   variant('eof', { tuple: tuple.optional(), offset: count }),
   variant('timeout', { tuple: tuple.optional(), offset: count, kind: z.enum(['connect', 'stall']) }),

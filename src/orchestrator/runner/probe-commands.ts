@@ -12,16 +12,25 @@ export const STREAM_ID_STRIDE = 100_000;
 export interface ServerInstance {
   node: string;
   listen: string;
+  control?: string;
+  takeover?: boolean;
 }
 
 /** One server per (node, listen address), however many workloads use it. */
 export const serverInstances = (workloads: readonly Workload[]): ServerInstance[] => {
   const seen = new Map<string, ServerInstance>();
-  for (const w of workloads) for (const node of w.server.node) seen.set(`${node} ${w.server.listen}`, { node, listen: w.server.listen });
+  for (const w of workloads) {
+    for (const node of w.server.node) {
+      seen.set(`${node} ${w.server.listen}`, { node, listen: w.server.listen, ...(w.server.control ? { control: w.server.control } : {}), ...(w.server.takeover ? { takeover: true } : {}) });
+    }
+  }
   return [...seen.values()];
 };
 
-export const serverArgv = (s: ServerInstance): string[] => ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node];
+export const serverArgv = (s: ServerInstance): string[] => {
+  const control = s.control ? ['--control-host', s.control.slice(0, s.control.lastIndexOf(':')), '--control-port', s.control.slice(s.control.lastIndexOf(':') + 1)] : [];
+  return ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node, ...control, ...(s.takeover ? ['--takeover'] : [])];
+};
 
 export const clientArgv = (w: Workload, index: number): string[] => [
   'node', PROBE_MAIN, 'client',

@@ -27,7 +27,14 @@ const endpoint = z.string().regex(/^[0-9.]+:\d{1,5}$/, 'expected IPV4:PORT, e.g.
 export const workloadSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('main'),
   /** One node, or several for hot standby: each runs a probe server on the same address. */
-  server: z.object({ node: z.union([nodeName, z.array(nodeName).min(1)]).transform((n) => (Array.isArray(n) ? n : [n])), listen: endpoint }).strict(),
+  server: z.object({
+    node: z.union([nodeName, z.array(nodeName).min(1)]).transform((n) => (Array.isArray(n) ? n : [n])),
+    listen: endpoint,
+    /** The probe server's control port (JSON lines), for daemons that replicate or restore its streams. */
+    control: endpoint.optional(),
+    /** Checkpoint s2c connections for transparent takeover (daemons read them over `control`). */
+    takeover: z.boolean().optional(),
+  }).strict(),
   client: z.object({ node: nodeName, connect: endpoint }).strict(),
   streams: z.number().int().min(1).max(5000).default(1),
   direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),

@@ -37,7 +37,25 @@ describe('fast fail', () => {
     const b = new ArpHaMachine({ node: 'b', mac: '02:00:00:00:00:02', paths: ['hb'], deadMs: 300, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }] }, 0);
     b.onHeartbeat('hb', decoded.heartbeat, 0);
     const takeover = b.onTick(400);
-    assert.deepEqual(takeover.filter((a) => a.type === 'fast-fail'), [{ type: 'fast-fail', group: 'web', vip: '198.18.7.100', port: 7000, clients: ['198.18.7.1:52344', '198.18.7.1:52348'] }]);
+    assert.deepEqual(takeover.filter((a) => a.type === 'fast-fail'), [{ type: 'fast-fail', group: 'web', vip: '198.18.7.100', port: 7000, clients: ['198.18.7.1:52344', '198.18.7.1:52348'], checkpoints: [] }]);
+  });
+
+  it('merges takeover checkpoints across beats (each may carry a share) and forgets clients the active stopped listing', () => {
+    const cp = (client: string) => ({ client, server: '198.18.7.100:7000', firstSeq: 1000, app: 'opaque' });
+    const advert = [{ group: 'web', mode: 'ACTIVE' as const, priority: 100, mac: '02:00:00:00:00:01', eligible: true }];
+    const b = new ArpHaMachine({ node: 'b', mac: '02:00:00:00:00:02', paths: ['hb'], deadMs: 300, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }] }, 0);
+    b.onHeartbeat('hb', { v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: advert, conns: [{ group: 'web', clients: ['c:1', 'c:2', 'c:3'], tcp: [cp('c:1'), cp('c:2')] }] }, 0);
+    b.onHeartbeat('hb', { v: 1, node: 'a', boot: 'b', seq: 2, sentMs: 100, groups: advert, conns: [{ group: 'web', clients: ['c:2', 'c:3'], tcp: [cp('c:3')] }] }, 100);
+    const action = b.onTick(500).find((a) => a.type === 'fast-fail');
+    assert.ok(action && action.type === 'fast-fail');
+    assert.deepEqual(action.checkpoints.map((c) => c.client).sort(), ['c:2', 'c:3']);
+    assert.equal(action.checkpoints[0]!.app, 'opaque', 'the application part travels unread');
+  });
+
+  it('rejects a heartbeat whose checkpoints lack the fields the daemon reads', () => {
+    const key = Buffer.from('k');
+    const bad = encodeHeartbeat({ v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: [], conns: [{ group: 'web', clients: [], tcp: [{ client: 'c:1', server: 's:1' }] }] } as unknown as Heartbeat, key);
+    assert.deepEqual(decodeHeartbeat(bad, key), { ok: false, reason: 'malformed' });
   });
 
   it('rejects a heartbeat whose connection list is malformed', () => {

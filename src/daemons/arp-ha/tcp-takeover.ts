@@ -1,0 +1,108 @@
+// Beyond the patent, level 2 — transparent takeover. The new active knows each old connection's
+// checkpoint (from heartbeats) but not how far its client got. The client tells it: a segment
+// far below its window (the checkpoint's first sequence number − 1 GiB) must be answered with an
+// ACK carrying its exact receive point, send point, window and timestamp echo (RFC 793 §3.9). The
+// daemon reads that answer on a raw socket while the kernel's reset to it is held (arp-rules.ts
+// holdScript), and hands checkpoint + answer to the application, which rebuilds the socket with
+// TCP_REPAIR and continues the stream. A client whose connection could not be rebuilt gets a
+// valid reset from the numbers it sent, so it reconnects at once instead of stalling.
+import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
+import { parseTcpPacket, tcpSegment } from '../../kernel/tcp-segment.js';
+import type { AppLink } from './app-link.js';
+import type { TakeoverCheckpoint } from './heartbeat-codec.js';
+
+export interface ClientAnswer {
+  seq: number;
+  ack: number;
+  window: number;
+  tsEcr?: number;
+}
+
+export interface TakeoverOutcome {
+  nudged: number;
+  answered: number;
+  restored: number;
+  /** Clients reset because their connection could not be rebuilt (with why). */
+  reset: { client: string; why: string }[];
+  answerMs: number;
+  restoreMs: number;
+}
+
+/** A sequence number the client surely finds outside its window (streams under 3 GiB). */
+const FAR_BELOW = 2 ** 30;
+
+const hostPort = (text: string): [string, number] => {
+  const i = text.lastIndexOf(':');
+  return [text.slice(0, i), Number(text.slice(i + 1))];
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Nudges every checkpoint's client and collects the answers that arrive within `waitMs`. */
+export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number): Promise<Map<string, ClientAnswer>> => {
+  const wanted = new Set(checkpoints.map((c) => c.client));
+  for (const cp of checkpoints) {
+    const [ip, clientPort] = hostPort(cp.client);
+    socket.send(tcpSegment({ src: vip, dst: ip, srcPort: port, dstPort: clientPort, seq: (cp.firstSeq - FAR_BELOW) >>> 0, ack: 0, flags: { ack: true }, window: 0 }), ip);
+  }
+  const answers = new Map<string, ClientAnswer>();
+  const buffer = Buffer.allocUnsafe(65536);
+  const deadline = performance.now() + waitMs;
+  while (answers.size < wanted.size && performance.now() < deadline) {
+    for (let packet = socket.receive(buffer); packet; packet = socket.receive(buffer)) {
+      const t = parseTcpPacket(packet);
+      if (!t || t.dst !== vip || t.dstPort !== port || !t.flags.ack || t.flags.rst || t.flags.syn) continue;
+      const client = `${t.src}:${t.srcPort}`;
+      if (wanted.has(client) && !answers.has(client)) answers.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
+    }
+    if (answers.size < wanted.size) await sleep(1);
+  }
+  return answers;
+};
+
+/** Resets a client with the exact numbers it sent: RFC 5961 makes it accept only such a reset. */
+const resetClient = (socket: RawTcpSocket, vip: string, port: number, client: string, answer: ClientAnswer): void => {
+  const [ip, clientPort] = hostPort(client);
+  socket.send(tcpSegment({ src: vip, dst: ip, srcPort: port, dstPort: clientPort, seq: answer.ack, ack: 0, flags: { rst: true }, window: 0 }), ip);
+};
+
+export const takeOverConnections = async (o: {
+  vip: string; port: number; checkpoints: readonly TakeoverCheckpoint[]; app: AppLink; answerWaitMs: number; restoreTimeoutMs: number;
+  /** Ends the hold on the kernel's resets; called before our own resets go out (the hold would drop them too). */
+  releaseHold: () => Promise<void>;
+}): Promise<TakeoverOutcome> => {
+  const socket = new RawTcpSocket(o.vip);
+  try {
+    const t0 = performance.now();
+    const answers = await collectAnswers(socket, o.vip, o.port, o.checkpoints, o.answerWaitMs);
+    const t1 = performance.now();
+    const items = o.checkpoints.flatMap((checkpoint) => {
+      const answer = answers.get(checkpoint.client);
+      return answer ? [{ checkpoint, answer }] : [];
+    });
+    const reset: TakeoverOutcome['reset'] = [];
+    let restored = 0;
+    if (items.length > 0) {
+      let results: { client: string; ok: boolean; error?: string }[];
+      try {
+        const reply = await o.app.request({ op: 'restore', conns: items }, o.restoreTimeoutMs);
+        results = reply.ok === true && Array.isArray(reply.results) ? reply.results as typeof results
+          : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: String(reply.error ?? 'the application refused the restore') }));
+      } catch (error) {
+        results = items.map((i) => ({ client: i.checkpoint.client, ok: false, error: (error as Error).message }));
+      }
+      for (const r of results) {
+        if (r.ok) restored++;
+        else reset.push({ client: r.client, why: r.error ?? 'not rebuilt' });
+      }
+    }
+    await o.releaseHold();
+    for (const r of reset) {
+      const answer = answers.get(r.client);
+      if (answer) resetClient(socket, o.vip, o.port, r.client, answer);
+    }
+    return { nudged: o.checkpoints.length, answered: answers.size, restored, reset, answerMs: Math.round(t1 - t0), restoreMs: Math.round(performance.now() - t1) };
+  } finally {
+    socket.close();
+  }
+};

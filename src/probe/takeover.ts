@@ -1,0 +1,63 @@
+// Transparent takeover of s2c streams (arp-ha level 2). The active server's probe publishes a
+// checkpoint per s2c connection — what no packet on the wire tells a newcomer: the sequence
+// number of the connection's first server byte, the options negotiated in the handshake, and
+// the stream's layout (s2c-layout.ts). A new server learns the rest from the client itself (its
+// exact receive and send points, window and timestamp echo, from its answer to an out-of-window
+// segment; see daemons/arp-ha/tcp-takeover.ts), rebuilds the socket with TCP_REPAIR and sends
+// on from exactly the byte the client is waiting for.
+import type { TcpOptions } from '../kernel/tcp-repair.js';
+
+export interface S2cCheckpoint extends TcpOptions {
+  /** "ip:port" */
+  client: string;
+  server: string;
+  stream: number;
+  /** The stream offset this connection started at (its WELCOME's). */
+  start: number;
+  rate: number;
+  insertions: { at: number; hex: string }[];
+  /** Sequence number of the connection's first server byte (the server's ISN + 1). */
+  firstSeq: number;
+}
+
+/** The client's answer to an out-of-window segment: its exact view of the connection. */
+export interface ClientAnswer {
+  /** The client's next sequence number (our receive point). */
+  seq: number;
+  /** The next server byte the client expects. */
+  ack: number;
+  /** Raw window field (scale it with the client's shift). */
+  window: number;
+  /** Timestamp echo: the last TSval the client accepted from the old server. */
+  tsEcr?: number;
+}
+
+export interface TakeOver {
+  checkpoint: S2cCheckpoint;
+  /** Bytes since the connection's first server byte that the client already has. */
+  position: number;
+}
+
+export const splitHostPort = (text: string): { ip: string; port: number } => {
+  const i = text.lastIndexOf(':');
+  return { ip: text.slice(0, i), port: Number(text.slice(i + 1)) };
+};
+
+/** Our receive window for a rebuilt connection: the client sends us nearly nothing on s2c. */
+const REBUILT_RCV_WINDOW = 256 * 1024;
+
+/** Pure: the TCP_REPAIR parameters for continuing `cp` given the client's answer. */
+export const rebuildParams = (cp: S2cCheckpoint, answer: ClientAnswer) => ({
+  local: splitHostPort(cp.server),
+  remote: splitHostPort(cp.client),
+  sndNxt: answer.ack >>> 0,
+  rcvNxt: answer.seq >>> 0,
+  sndWnd: answer.window * 2 ** cp.sndWscale,
+  rcvWnd: Math.min(REBUILT_RCV_WINDOW, 65535 * 2 ** cp.rcvWscale),
+  mss: cp.mss, sndWscale: cp.sndWscale, rcvWscale: cp.rcvWscale, sack: cp.sack, timestamps: cp.timestamps,
+  // PAWS: the client drops segments whose TSval is below the last one it accepted.
+  ...(answer.tsEcr !== undefined ? { tsVal: (answer.tsEcr + 1) >>> 0 } : {}),
+});
+
+/** Pure: how far into the connection's server byte stream the client is (sequence space wraps). */
+export const positionOf = (cp: S2cCheckpoint, answer: ClientAnswer): number => ((answer.ack - cp.firstSeq) >>> 0);

@@ -1,0 +1,95 @@
+import { strict as assert } from 'node:assert';
+import { patternSlice } from '../../../src/probe/byte-pattern.js';
+import { encodePong, encodeWelcome, FrameType, MAX_DATA_PAYLOAD } from '../../../src/probe/frames.js';
+import { GRID_FRAME_BYTES, S2cLayout } from '../../../src/probe/s2c-layout.js';
+import { positionOf, rebuildParams, type S2cCheckpoint } from '../../../src/probe/takeover.js';
+import { parseRestoreItems } from '../../../src/probe/takeover-input.js';
+import { decodeChunks, randomSplit, rng } from './frames-helpers.js';
+
+/** What the old server sent: WELCOME, grid bytes cut by random writes, a PONG at a boundary. */
+const oldServerBytes = (stream: number, start: number) => {
+  const layout = new S2cLayout(stream, start);
+  const welcome = encodeWelcome(stream, start, false);
+  layout.insert(0, welcome);
+  const parts: Buffer[] = [welcome];
+  const random = rng(7);
+  let grid = 0;
+  const writeUpTo = (end: number) => {
+    while (grid < end) {
+      const n = Math.min(end - grid, 1 + Math.floor(random() * 5000));
+      parts.push(layout.gridBytes(grid, n));
+      grid += n;
+    }
+  };
+  writeUpTo(2 * GRID_FRAME_BYTES + 100);
+  writeUpTo(3 * GRID_FRAME_BYTES); // the sender completes the frame before a control frame
+  const pong = encodePong(stream, layout.offsetAt(grid));
+  layout.insert(grid, pong);
+  parts.push(pong);
+  writeUpTo(5 * GRID_FRAME_BYTES + 777);
+  return { layout, wire: Buffer.concat(parts), grid };
+};
+
+describe('s2c layout (transparent takeover)', () => {
+  const stream = 42;
+  const start = 123_456;
+
+  it('makes the byte stream a function of the position: any cut point continues byte-exactly', () => {
+    const { layout, wire } = oldServerBytes(stream, start);
+    // The new server knows only the checkpoint (stream, start, insertions) and the position.
+    const replica = new S2cLayout(stream, start, layout.insertions);
+    // Control frames the client never got are not repeated (a PONG is an answer, not data), so
+    // a continuation matches the old bytes up to the next insertion the cut precedes.
+    const pongAt = 22 + 3 * GRID_FRAME_BYTES;
+    for (const cut of [0, 5, 22, 23, 22 + 21, GRID_FRAME_BYTES, 3 * GRID_FRAME_BYTES + 22, 3 * GRID_FRAME_BYTES + 22 + 10, 3 * GRID_FRAME_BYTES + 22 + 21 + 4, wire.length - 1]) {
+      const point = replica.locate(cut);
+      const end = cut < pongAt ? pongAt : wire.length;
+      const continued = Buffer.concat([point.head, replica.gridBytes(point.grid, end - cut - point.head.length)]);
+      assert.ok(continued.equals(wire.subarray(cut, end)), `continuation from ${cut} differs`);
+    }
+  });
+
+  it('decodes as clean frames: contiguous pattern bytes, the WELCOME and the PONG, no garbage', () => {
+    const { wire } = oldServerBytes(stream, start);
+    const d = decodeChunks(randomSplit(wire, 3000, rng(3)));
+    assert.equal(d.garbage, 0);
+    assert.deepEqual(d.controls.map((c) => c.type), [FrameType.Welcome, FrameType.Pong]);
+    let offset = start;
+    for (const p of d.pieces) {
+      assert.equal(p.offset, offset);
+      assert.ok(p.bytes.equals(patternSlice(stream, p.offset, p.bytes.length)));
+      offset += p.bytes.length;
+    }
+    assert.equal(offset, start + 5 * MAX_DATA_PAYLOAD + (777 - 21));
+  });
+
+  it('refuses an insertion off the frame grid or out of order', () => {
+    const layout = new S2cLayout(1, 0);
+    assert.throws(() => layout.insert(5, Buffer.alloc(1)), /not on a frame boundary/);
+    layout.insert(GRID_FRAME_BYTES, Buffer.alloc(1));
+    assert.throws(() => layout.insert(0, Buffer.alloc(1)), /before the previous one/);
+  });
+});
+
+describe('takeover parameters', () => {
+  const cp: S2cCheckpoint = {
+    client: '198.18.7.1:40000', server: '198.18.7.100:7000', stream: 1, start: 0, rate: 0, insertions: [],
+    firstSeq: 0xfffffff0, mss: 1460, sndWscale: 7, rcvWscale: 9, sack: true, timestamps: true,
+  };
+
+  it('takes sequence numbers and window from the client, options from the checkpoint, across the 2^32 wrap', () => {
+    const answer = { seq: 5000, ack: 0x10, window: 100, tsEcr: 777 };
+    assert.equal(positionOf(cp, answer), 0x20);
+    assert.deepEqual(rebuildParams(cp, answer), {
+      local: { ip: '198.18.7.100', port: 7000 }, remote: { ip: '198.18.7.1', port: 40000 },
+      sndNxt: 0x10, rcvNxt: 5000, sndWnd: 100 * 128, rcvWnd: 256 * 1024,
+      mss: 1460, sndWscale: 7, rcvWscale: 9, sack: true, timestamps: true, tsVal: 778,
+    });
+  });
+
+  it('validates restore requests and names the bad field', () => {
+    assert.throws(() => parseRestoreItems([{ checkpoint: { ...cp, mss: 'x' }, answer: { seq: 1, ack: 2, window: 3 } }]), /conns\.0\.checkpoint\.mss/);
+    assert.throws(() => parseRestoreItems([{ checkpoint: cp, answer: { seq: -1, ack: 2, window: 3 } }]), /conns\.0\.answer\.seq/);
+    assert.equal(parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3 } }]).length, 1);
+  });
+});
