@@ -99,6 +99,8 @@ export const deployLab = async (topology: Topology, ctx: LabContext, options: De
     ctx.logger.warn(`deploy of lab '${plan.lab}' failed; removing what it created`);
     await destroyLabs(destroyTargetOf(plan), ctx)
       .catch((cleanupError: unknown) => ctx.logger.error(`cleanup after failed deploy also failed: ${String(cleanupError)}; run \`failover-lab destroy -t ${plan.topologyFile}\``));
+    // An interrupt cancels whatever command was running; say what happened, not what was cancelled.
+    if (signal?.aborted && !(error instanceof LabError)) throw new LabError(`deploy of lab '${plan.lab}' was interrupted`, { cause: error });
     throw error;
   }
 };

@@ -30,10 +30,14 @@ const endSignal = (seconds?: number): Promise<void> =>
     if (seconds !== undefined) setTimeout(resolve, seconds * 1000).unref();
   });
 
-interface ServerFlags { listen: HostPort; controlPort?: number; controlHost: string; events?: string; node?: string; durationS?: number; takeover?: boolean }
+interface ServerFlags { listen: HostPort; controlPort?: number; controlHost: string; events?: string; node?: string; durationS?: number; takeover?: boolean; startDelayMs?: number }
 
 const runServer = async (o: ServerFlags): Promise<void> => {
   const sink = JsonLinesSink.open(o.events);
+  if (o.startDelayMs) {
+    process.stderr.write(`probe server: starting in ${o.startDelayMs} ms (--start-delay-ms)\n`);
+    await new Promise((r) => setTimeout(r, o.startDelayMs));
+  }
   const server = new ProbeServer({
     host: o.listen.host, port: o.listen.port, node: o.node, controlPort: o.controlPort, controlHost: o.controlHost,
     onEvent: (e) => sink.write(e), logger: createLogger(), takeover: o.takeover === true,
@@ -81,6 +85,7 @@ program.command('server')
   .option('--events <file>', 'JSON-lines events to this file (appended) instead of stdout')
   .option('--node <name>', 'node name stamped on events')
   .option('--duration-s <s>', 'stop after this many seconds', arg(parseSeconds))
+  .option('--start-delay-ms <ms>', 'a service that takes this long to start: listen only after it', ms)
   .option('--takeover', 'checkpoint s2c connections for transparent takeover (control port ops "checkpoints"/"restore"; needs CAP_NET_ADMIN)')
   .action((o: ServerFlags) => runServer(o));
 

@@ -10,6 +10,7 @@ import { startStatusServer } from '../shared/status-server.js';
 import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.js';
 import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
+import { libc } from '../../kernel/libc.js';
 import { announce, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
 import { takeOverConnections } from './tcp-takeover.js';
@@ -26,6 +27,8 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   await Promise.all(config.groups.map((g) => waitForInterface(g.iface)));
   await Promise.all(config.heartbeat.paths.map((p) => waitForAddress(p.local)));
 
+  // Bind libc now (announcements and takeover use it): not in the middle of a failover.
+  libc();
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
   if (config.groups.some((g) => g.takeover)) await installHoldTable();

@@ -52,6 +52,8 @@ export const ChecksConfigSchema = z.object({
   gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
   /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
   gapMatchesFault: z.object({ extraMaxMs: z.number().finite().nonnegative(), toleranceMs: z.number().finite().nonnegative(), fault: z.string().min(1).optional() }).strict().optional(),
+  /** Each stream's longest gap minus the detection time (first fault start → the `detection` entry) stays ≤ maxMs. */
+  gapBeyondDetection: z.object({ detection: EntryFilterSchema, maxMs: nonNegativeMs }).strict().optional(),
   resets: maxOnly.optional(),
   reconnects: minMax.optional(),
   bytesLost: maxOnly.optional(),
@@ -96,6 +98,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.maxGapMs !== undefined) checkers.push(Checks.maxGap(config.maxGapMs));
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
   if (config.gapMatchesFault !== undefined) checkers.push(Checks.gapMatchesFault(config.gapMatchesFault));
+  if (config.gapBeyondDetection !== undefined) checkers.push(Checks.gapBeyondDetection(config.gapBeyondDetection));
   if (config.stallDetectedWithinMs !== undefined) checkers.push(Checks.stallDetectedWithin({ ms: config.stallDetectedWithinMs }));
   if (config.resets !== undefined) checkers.push(Checks.resets(toMax(config.resets)));
   if (config.reconnects !== undefined) {

@@ -3,6 +3,7 @@ import { arpOwnerAfter, arpSilentWhileStandby, singleArpOwner } from './arp-chec
 import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
+import { gapBeyondDetection } from './detection-gap-check.js';
 import { eventCount, never } from './event-count.js';
 import { gapWithin, maxGap } from './gap-checks.js';
 import { stallDetectedWithin } from './stall-check.js';
@@ -13,6 +14,7 @@ export const Checks = {
   maxGap,
   gapWithin,
   gapMatchesFault,
+  gapBeyondDetection,
   resets,
   reconnects,
   bytesLost,

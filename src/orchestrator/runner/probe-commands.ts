@@ -14,6 +14,7 @@ export interface ServerInstance {
   listen: string;
   control?: string;
   takeover?: boolean;
+  startDelayMs?: number;
 }
 
 /** One server per (node, listen address), however many workloads use it. */
@@ -21,7 +22,7 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
   const seen = new Map<string, ServerInstance>();
   for (const w of workloads) {
     for (const node of w.server.node) {
-      seen.set(`${node} ${w.server.listen}`, { node, listen: w.server.listen, ...(w.server.control ? { control: w.server.control } : {}), ...(w.server.takeover ? { takeover: true } : {}) });
+      seen.set(`${node} ${w.server.listen}`, { node, listen: w.server.listen, ...(w.server.control ? { control: w.server.control } : {}), ...(w.server.takeover ? { takeover: true } : {}), ...(w.server.startDelay ? { startDelayMs: w.server.startDelay } : {}) });
     }
   }
   return [...seen.values()];
@@ -29,7 +30,8 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
 
 export const serverArgv = (s: ServerInstance): string[] => {
   const control = s.control ? ['--control-host', s.control.slice(0, s.control.lastIndexOf(':')), '--control-port', s.control.slice(s.control.lastIndexOf(':') + 1)] : [];
-  return ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node, ...control, ...(s.takeover ? ['--takeover'] : [])];
+  return ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node, ...control, ...(s.takeover ? ['--takeover'] : []),
+    ...(s.startDelayMs ? ['--start-delay-ms', String(s.startDelayMs)] : [])];
 };
 
 export const clientArgv = (w: Workload, index: number): string[] => [

@@ -106,7 +106,8 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
     };
     await startDaemons();
     if (scenario.warmup > 0) await new Promise((r) => setTimeout(r, scenario.warmup));
-    for (const s of serverInstances(scenario.workloads)) await startServer(s);
+    // In parallel: a server with a start delay must not delay the others.
+    await Promise.all(serverInstances(scenario.workloads).map(startServer));
 
     const workloadStart = Date.now();
     const clients = await Promise.all(scenario.workloads.map((w, i) =>
@@ -115,7 +116,7 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
     runnerEntry('workload-started', scenario.workloads.map((w) => `${w.name}: ${w.streams} × ${w.direction}`).join('; '));
 
     const startServersOn = async (node: string) => {
-      for (const s of serverInstances(scenario.workloads).filter((i) => i.node === node)) await startServer(s);
+      await Promise.all(serverInstances(scenario.workloads).filter((i) => i.node === node).map(startServer));
     };
     const nemesisCtx: NemesisContext = {
       lab,

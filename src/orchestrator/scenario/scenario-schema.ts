@@ -34,6 +34,8 @@ export const workloadSchema = z.object({
     control: endpoint.optional(),
     /** Checkpoint s2c connections for transparent takeover (daemons read them over `control`). */
     takeover: z.boolean().optional(),
+    /** The service deliberately takes this long to start (listen) — hot vs cold standby. */
+    startDelay: durationMs.optional(),
   }).strict(),
   client: z.object({ node: nodeName, connect: endpoint }).strict(),
   streams: z.number().int().min(1).max(5000).default(1),
