@@ -74,7 +74,8 @@ export class StartedLab extends Lab implements AsyncDisposable {
   }
 
   /** Stops a node, keeping its links for a later startNode; see StopMode for how it goes. */
-  stopNode(node: string, mode: StopMode = 'graceful'): Promise<void> {
+  /** Resolves with the instant the node went silent (see node-lifecycle.ts). */
+  stopNode(node: string, mode: StopMode = 'graceful'): Promise<number> {
     return stopNode(this.plan, node, this.ctx, mode);
   }
 

@@ -7,7 +7,11 @@
 // How the node goes matters to the clients of its services:
 //   graceful — docker stop: processes get SIGTERM and close their sockets (peers get FIN);
 //   kill     — SIGKILL: the kernel still closes the sockets, so peers get FIN/RST;
-//   crash    — links cut first, then SIGKILL: nothing escapes, peers are not warned.
+//   crash    — links cut first, then SIGKILL: nothing escapes, peers are not warned. The kill
+//              follows the cut by CRASH_KILL_DELAY_MS: a dead machine costs its peers no CPU,
+//              but a container's teardown does (≈ 200 ms of dockerd, containerd and netns
+//              cleanup on a 2-core host) — right when the survivors take over, which is what
+//              the lab measures. Cut off, the node's processes can no longer be heard anyway.
 import { LabError } from '../common/errors.js';
 import { pollUntil } from '../common/poll.js';
 import type { LabContext } from './lab-context.js';
@@ -17,6 +21,8 @@ import { inNetns, shellQuote } from '../kernel/run-command.js';
 import { bringUpInterfaces, downInterfaces, holdNamespace, parkNamespaceOf, unparkInterfaces } from './wiring.js';
 
 export type StopMode = 'graceful' | 'kill' | 'crash';
+
+export const CRASH_KILL_DELAY_MS = 1000;
 
 export const plannedNode = (plan: LabPlan, node: string): PlannedNode => {
   const found = plan.nodes.find((n) => n.spec.name === node);
@@ -34,18 +40,30 @@ const runningPid = async (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): 
 const waitUntilStopped = (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): Promise<void> =>
   pollUntil(`node '${node.spec.name}' to stop`, async () => (await ctx.runtime.inspectContainer(node.container))?.status !== 'running', { timeoutMs: 10_000, intervalMs: 20 });
 
-export const stopNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>, mode: StopMode = 'graceful'): Promise<void> => {
+/**
+ * Stops a node; resolves with the instant it went silent to its peers (ms since the epoch):
+ * a crash when its links were cut, a kill when the kill returned, a graceful stop when asked —
+ * the fault's true start, which the whole stop (≈ 150 ms more) would blur.
+ */
+export const stopNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>, mode: StopMode = 'graceful'): Promise<number> => {
   const node = plannedNode(plan, name);
   const pid = await runningPid(ctx, node);
   const held = parkNamespaceOf(plan.lab, name);
   if (node.interfaces.length > 0) await holdNamespace(pid, held);
+  let silentAt = Date.now();
   if (mode === 'crash' && node.interfaces.length > 0) {
     await inNetns(pid, node.interfaces.map((i) => `ip link set ${shellQuote(i.iface)} down`).join('\n'));
+    silentAt = Date.now();
+    await new Promise((r) => setTimeout(r, CRASH_KILL_DELAY_MS));
   }
   if (mode === 'graceful') await ctx.runtime.stopContainer(node.container, 2);
-  else await ctx.runtime.killContainer(node.container, 'SIGKILL');
+  else {
+    await ctx.runtime.killContainer(node.container, 'SIGKILL');
+    if (mode === 'kill') silentAt = Date.now();
+  }
   await waitUntilStopped(ctx, node);
   if (node.interfaces.length > 0) await downInterfaces(held, node.interfaces);
+  return silentAt;
 };
 
 export const startNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>): Promise<ExecOutput[]> => {

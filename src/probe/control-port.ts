@@ -2,7 +2,7 @@
 //   {"op":"get"}                                  → {"ok":true,"streams":[{stream,direction,offset},...]}
 //   {"op":"set","streams":[...],"replace":false}  → {"ok":true,"streams":N}
 //   {"op":"checkpoints","since":V}                → {"ok":true,"version":V2,"conns":[S2cCheckpoint…]} (conns left out when V2 = since)
-//   {"op":"restore","conns":[{checkpoint,answer}]} → {"ok":true,"results":[{client,ok,error?}…]}
+//   {"op":"restore","conns":[{checkpoint,answer}]} → {"ok":true,"results":[{client,ok,error?}…],"ms":M} (M: time spent rebuilding)
 // Errors answer {"ok":false,"error":"..."}; the connection stays open for further requests.
 import net from 'node:net';
 import { errorMessage } from '../common/errors.js';
@@ -30,7 +30,11 @@ export const handleControlRequest = (line: string, access: StateAccess): Record<
       const version = access.checkpointVersion ?? 0;
       return version === request.since ? { ok: true, version } : { ok: true, version, conns: access.checkpoints() };
     }
-    if (request.op === 'restore' && access.restore) return { ok: true, results: access.restore(parseRestoreItems(request.conns)) };
+    if (request.op === 'restore' && access.restore) {
+      const t0 = performance.now();
+      const results = access.restore(parseRestoreItems(request.conns));
+      return { ok: true, results, ms: Math.round((performance.now() - t0) * 10) / 10 };
+    }
     if (request.op === 'set') {
       if (!Array.isArray(request.streams)) throw new ProbeStateError('"streams" must be an array');
       const streams = request.streams.map(parseStreamState);

@@ -94,13 +94,18 @@ export class PatternSender implements Paced {
     this.cap = Math.max(rate * MAX_BURST_S, MIN_PACED_FRAME);
   }
 
-  start(): void {
+  /** `now`: a paced stream sends its first tick's worth at once instead of on the next tick (a taken-over stream that already waited). */
+  start(now = false): void {
     if (this.rate === 0) {
       this.pump();
       return;
     }
     this.lastTick = performance.now();
     this.pacer.add(this);
+    if (now) {
+      this.budget = Math.max(MIN_PACED_FRAME, (this.rate * PACER_TICK_MS) / 1000);
+      this.tick(this.lastTick);
+    }
   }
 
   stop(): void {

@@ -121,8 +121,8 @@ export class ServerConnection {
     this.sender = new PatternSender(this.socket, cp.stream, cp.start, cp.rate, this.host.pacer,
       (offset) => this.host.state.record(cp.stream, 's2c', offset), this.layout, point.grid);
     this.host.state.record(cp.stream, 's2c', this.sender.offset);
+    this.sender.start(true);
     this.host.emit(cp.stream, { event: 'taken-over', tuple: this.tuple, offset: this.sender.offset });
-    this.sender.start();
   }
 
   private onHello(frame: ControlFrame): void {

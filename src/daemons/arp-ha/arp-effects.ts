@@ -5,19 +5,25 @@ import { announcementFrames } from '../../kernel/arp-frame.js';
 import { hasIpv4Address } from '../../kernel/ip-addr.js';
 import { PacketSocket } from '../../kernel/packet-socket.js';
 import { runCommand } from '../../kernel/run-command.js';
+import { NftSession } from '../../kernel/nft-session.js';
 import { arpModeScript, arpTableScript, holdScript, holdTableScript } from './arp-rules.js';
 
 const nft = (script: string) => runCommand('nft', ['-f', '-'], { input: script });
+/** Mode flips are on the failover's critical path: one running nft instead of a spawn each. */
+const session = new NftSession();
+const nftNow = (script: string) => session.run(script).catch(() => nft(script).then(() => undefined));
 
 export const installArpGate = (standbyVips: readonly string[]) => nft(arpTableScript(standbyVips));
 
 /** With `hold`, the same nft transaction starts holding the kernel's resets for vip:port (takeover). */
 export const setArpMode = (vip: string, active: boolean, hold?: { port: number }) =>
-  nft(arpModeScript(vip, active) + (hold ? holdScript(vip, hold.port, true) : ''));
+  nftNow(arpModeScript(vip, active) + (hold ? holdScript(vip, hold.port, true) : ''));
 
 export const installHoldTable = () => nft(holdTableScript());
 
-export const releaseHold = (vip: string, port: number) => nft(holdScript(vip, port, false));
+export const releaseHold = (vip: string, port: number) => nftNow(holdScript(vip, port, false));
+
+export const closeNftSession = () => session.close();
 
 /** Every server holds the VIP (hot standby); a /32 adds no second connected route. */
 export const ensureVip = async (vip: string, iface: string): Promise<void> => {

@@ -19,6 +19,8 @@ export const arpHaConfigSchema = z.object({
   /** Bearer token of the status API. */
   token: z.string().min(8),
   status: z.object({ listen: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT') }).strict().optional(),
+  /** The daemon's scheduling niceness: below the applications', so heartbeats are not starved on a busy node. */
+  nice: z.number().int().min(-20).max(19).default(-10),
   /** Heartbeat HMAC key, shared by the group. */
   key: z.string().min(8),
   heartbeat: z.object({

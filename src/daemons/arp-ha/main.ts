@@ -3,6 +3,7 @@
 // Wires the pure state machine to the kernel (nftables ARP gate, VIP, gratuitous ARP), the
 // UDP heartbeat paths, the optional application check, the status API and the event log.
 import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { Command } from 'commander';
 import { errorMessage, InputFileError } from '../../common/errors.js';
 import { createEventLog } from '../shared/event-log.js';
@@ -11,7 +12,7 @@ import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.j
 import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { libc } from '../../kernel/libc.js';
-import { announce, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
+import { announce, closeNftSession, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
 import { takeOverConnections } from './tcp-takeover.js';
 import { ArpHaMachine, type Action } from './arp-ha-machine.js';
@@ -29,6 +30,12 @@ const run = async (config: ArpHaConfig): Promise<void> => {
 
   // Bind libc now (announcements and takeover use it): not in the middle of a failover.
   libc();
+  // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
+  try {
+    setPriority(config.nice);
+  } catch (e) {
+    emit('warning', { problem: `cannot set nice ${config.nice}: ${errorMessage(e)}` });
+  }
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
   if (config.groups.some((g) => g.takeover)) await installHoldTable();
@@ -57,6 +64,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     if (reply.ok !== true || typeof reply.version !== 'number') throw new Error(`checkpoints refused: ${String(reply.error)}`);
     if (Array.isArray(reply.conns)) checkpointsByGroup.set(group, { version: reply.version, list: reply.conns as TakeoverCheckpoint[], next: 0 });
   };
+  let standbyPolls = 0;
   const refreshClients = async () => {
     for (const g of config.groups) {
       const active = machine.adverts().find((a) => a.group === g.name)?.mode === 'ACTIVE';
@@ -65,7 +73,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
       else clientsByGroup.delete(g.name);
       const app = apps.get(g.name);
       if (app && active) await refreshCheckpoints(g.name, app).catch((e: unknown) => { counters.appErrors++; if (counters.appErrors === 1 || counters.appErrors % 100 === 0) emit('app-error', { group: g.name, error: errorMessage(e), count: counters.appErrors }); });
-      else checkpointsByGroup.delete(g.name);
+      else {
+        checkpointsByGroup.delete(g.name);
+        // A standby keeps its link to the application open, so a takeover does not start by connecting.
+        if (app && ++standbyPolls % 10 === 0) await app.request({ op: 'checkpoints', since: -1 }, 1000).catch(() => undefined);
+      }
     }
   };
   /** The next share of a group's checkpoints, round robin, so any number of connections gets through. */
@@ -106,8 +118,15 @@ const run = async (config: ArpHaConfig): Promise<void> => {
             // The first request/reply pair now; the rest keep their spacing in the background,
             // so fast fail / takeover (next in the queue) need not wait for them.
             await announce(action.vip, group.iface, mac, 1, 0);
-            const rest = group.garp.count - 1;
-            if (rest > 0) setTimeout(() => void announce(action.vip, group.iface, mac, rest, group.garp.intervalMs).catch((e: unknown) => emit('error', { error: errorMessage(e) })), group.garp.intervalMs);
+            // Each later pair is queued (after any demotion already queued) and skipped once the
+            // group is no longer ACTIVE: a node that stepped down must stay silent.
+            for (let i = 1; i < group.garp.count; i++) {
+              setTimeout(() => {
+                queue = queue.then(async () => {
+                  if (machine.adverts().find((a) => a.group === group.name)?.mode === 'ACTIVE') await announce(action.vip, group.iface, mac, 1, 0);
+                }).catch((e: unknown) => emit('error', { error: errorMessage(e) }));
+              }, i * group.garp.intervalMs);
+            }
             emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac });
           }
         } else if (action.type === 'announce' && group) {
@@ -176,6 +195,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     transport.close();
     status?.close();
     for (const app of apps.values()) app.close();
+    closeNftSession();
     // Leaving on purpose: go silent so the peers take over cleanly instead of splitting.
     await queue;
     for (const g of config.groups) await setArpMode(g.vip, false).catch(() => undefined);

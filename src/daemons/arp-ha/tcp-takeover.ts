@@ -19,13 +19,17 @@ export interface ClientAnswer {
 }
 
 export interface TakeoverOutcome {
+  /** When the clients were nudged (ms since the epoch). */
+  startedAt: number;
   nudged: number;
   answered: number;
   restored: number;
   /** Clients reset because their connection could not be rebuilt (with why). */
   reset: { client: string; why: string }[];
   answerMs: number;
+  /** From asking the application to its answer; appMs of it spent rebuilding sockets. */
   restoreMs: number;
+  appMs?: number;
 }
 
 /** A sequence number the client surely finds outside its window (streams under 3 GiB). */
@@ -73,6 +77,7 @@ export const takeOverConnections = async (o: {
 }): Promise<TakeoverOutcome> => {
   const socket = new RawTcpSocket(o.vip);
   try {
+    const startedAt = Date.now();
     const t0 = performance.now();
     const answers = await collectAnswers(socket, o.vip, o.port, o.checkpoints, o.answerWaitMs);
     const t1 = performance.now();
@@ -82,10 +87,12 @@ export const takeOverConnections = async (o: {
     });
     const reset: TakeoverOutcome['reset'] = [];
     let restored = 0;
+    let appMs: number | undefined;
     if (items.length > 0) {
       let results: { client: string; ok: boolean; error?: string }[];
       try {
         const reply = await o.app.request({ op: 'restore', conns: items }, o.restoreTimeoutMs);
+        if (typeof reply.ms === 'number') appMs = reply.ms;
         results = reply.ok === true && Array.isArray(reply.results) ? reply.results as typeof results
           : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: String(reply.error ?? 'the application refused the restore') }));
       } catch (error) {
@@ -96,12 +103,13 @@ export const takeOverConnections = async (o: {
         else reset.push({ client: r.client, why: r.error ?? 'not rebuilt' });
       }
     }
+    const restoreMs = Math.round(performance.now() - t1);
     await o.releaseHold();
     for (const r of reset) {
       const answer = answers.get(r.client);
       if (answer) resetClient(socket, o.vip, o.port, r.client, answer);
     }
-    return { nudged: o.checkpoints.length, answered: answers.size, restored, reset, answerMs: Math.round(t1 - t0), restoreMs: Math.round(performance.now() - t1) };
+    return { startedAt, nudged: o.checkpoints.length, answered: answers.size, restored, reset, answerMs: Math.round(t1 - t0), restoreMs, ...(appMs !== undefined ? { appMs } : {}) };
   } finally {
     socket.close();
   }

@@ -10,7 +10,8 @@ export interface Nemesis {
   readonly targets: string[];
   /** One line for the history and the report. */
   readonly detail: string;
-  start(): Promise<void>;
+  /** Resolves when the fault is in effect; with the instant it took effect when that came well before (a crash cuts links first, then waits for the kill). */
+  start(): Promise<void | number>;
   heal(): Promise<void>;
 }
 

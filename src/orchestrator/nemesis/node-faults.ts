@@ -15,8 +15,9 @@ export const nodeDownNemesis = (ctx: NemesisContext, fault: 'crash' | 'kill' | '
     targets: [node],
     detail: `${fault} ${node}`,
     async start() {
-      await ctx.lab.stopNode(node, STOP_MODE[fault]);
+      const silentAt = await ctx.lab.stopNode(node, STOP_MODE[fault]);
       restart.arm();
+      return silentAt;
     },
     heal: restart.heal,
   };

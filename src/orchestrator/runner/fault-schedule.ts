@@ -49,8 +49,8 @@ const runOne = async ({ plan, trigger }: ScheduledFault, startedAt: number, hook
   });
   for (let cycle = 0; cycle < plan.cycles && !hooks.signal.aborted; cycle++) {
     const id = plan.cycles > 1 ? `${plan.id}.${cycle + 1}` : plan.id;
-    await nemesis.start();
-    hooks.record(entry('start', id));
+    const effectiveAt = await nemesis.start();
+    hooks.record({ ...entry('start', id), ...(typeof effectiveAt === 'number' ? { t: effectiveAt } : {}) });
     if (plan.holdMs === undefined) return; // healed at teardown
     await sleep(plan.holdMs, hooks.signal);
     await nemesis.heal();
