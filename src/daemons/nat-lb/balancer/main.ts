@@ -53,7 +53,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     clearInterval(holdTimer);
     stopCopies();
     server.close();
-    lb.close();
+    await lb.close();
     // Leaving on purpose: take the rules away so nothing half-configured stays in the node.
     await removeDataPlane();
     emit('stopped', { signal });

@@ -180,7 +180,9 @@ export class NatBalancer {
     return { node: this.config.node, nat: this.config.nat, vips, counters: { ...this.counters, ...refusals, holdOverflow } };
   }
 
-  close(): void {
+  /** Leaving on purpose: held packets are dropped (TCP retransmits them), addresses go. */
+  async close(): Promise<void> {
     this.hold.close();
+    for (const v of this.config.vips) await releaseAddresses(this.config, v).catch(() => undefined);
   }
 }

@@ -66,7 +66,7 @@ export const nftTableScript = (config: BalancerConfig): string => {
     '  }',
     `  chain refuse_fwd { type filter hook forward priority filter; policy accept;`,
     `    ip daddr ${config.vipPrefix} ip daddr != @known meta l4proto tcp counter name refused_unknown_vip reject with tcp reset`,
-    `    ip daddr ${config.vipPrefix} ip daddr != @known counter name refused_unknown_vip reject with icmp type host-unreachable`,
+    `    ip daddr ${config.vipPrefix} ip daddr != @known counter name refused_unknown_vip reject with icmp type admin-prohibited`,
     ...(nat === 'dnat' ? [
       // A server's segment with no row (with loose tracking off, conntrack calls it invalid).
       `    iifname ${ins} ct state invalid meta l4proto tcp counter name refused_server reject with tcp reset`,

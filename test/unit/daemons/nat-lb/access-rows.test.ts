@@ -8,6 +8,7 @@ const DNAT = 'ipv4     2 tcp      6 431999 ESTABLISHED src=198.18.20.1 dst=198.1
 const FULLNAT = 'ipv4     2 tcp      6 599 ESTABLISHED src=198.18.20.1 dst=198.18.20.101 sport=1029 dport=80 src=198.18.21.11 dst=198.18.21.101 sport=80 dport=2011 [ASSURED] mark=0 use=1';
 const UNREPLIED = 'ipv4     2 tcp      6 119 SYN_SENT src=198.18.20.2 dst=198.18.20.102 sport=5000 dport=7000 [UNREPLIED] src=198.18.21.12 dst=198.18.20.2 sport=7000 dport=5000 mark=0 use=1';
 const UDP = 'ipv4     2 udp      17 29 src=198.18.20.1 dst=198.18.20.103 sport=4000 dport=53 [UNREPLIED] src=198.18.21.13 dst=198.18.20.1 sport=53 dport=4000 mark=0 use=1';
+const ENDED = DNAT.replace('ESTABLISHED', 'TIME_WAIT').replace(/34962/g, '34963');
 const ICMP = 'ipv4     2 icmp     1 29 src=198.18.20.1 dst=198.18.20.101 type=8 code=0 id=7 src=198.18.21.11 dst=198.18.20.1 type=0 code=0 id=7 mark=0 use=1';
 
 describe('nat-balancer access rows from conntrack', () => {
@@ -22,8 +23,8 @@ describe('nat-balancer access rows from conntrack', () => {
     assert.deepEqual([row.insideIp, row.insidePort, row.serverIp, row.serverPort], ['198.18.21.101', 2011, '198.18.21.11', 80]);
     assert.equal(row.timestampMs, undefined);
   });
-  it('keeps tcp and udp rows of the VIPs asked for; skips ICMP and other destinations; rows match the protocol schema', () => {
-    const rows = parseConntrackListing([DNAT, FULLNAT, UNREPLIED, UDP, ICMP, ''].join('\n'), new Set(['198.18.20.101', '198.18.20.103']), 1_000_000);
+  it('keeps live tcp and udp rows of the VIPs asked for; skips ended accesses (TIME_WAIT), ICMP and other destinations; rows match the protocol schema', () => {
+    const rows = parseConntrackListing([DNAT, ENDED, FULLNAT, UNREPLIED, UDP, ICMP, ''].join('\n'), new Set(['198.18.20.101', '198.18.20.103']), 1_000_000);
     assert.deepEqual(rows.map((r) => `${r.protocol} ${r.clientPort} ${r.state ?? '-'}`), ['tcp 34962 ESTABLISHED', 'tcp 1029 ESTABLISHED', 'udp 4000 -']);
     for (const r of rows) accessRowSchema.parse(r);
   });
