@@ -16,9 +16,16 @@ export const installDataPlane = async (config: BalancerConfig): Promise<void> =>
   await runCommand('sysctl', ['-qw', 'net.netfilter.nf_conntrack_tcp_loose=0', 'net.netfilter.nf_conntrack_tcp_be_liberal=1', 'net.netfilter.nf_conntrack_timestamp=1',
     'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2']);
   await nft(nftTableScript(config));
+  await runCommand('iptables-legacy', ['-t', 'raw', '-D', 'PREROUTING', '-j', HOLD_CHAIN]).catch(() => undefined);
   await runCommand('iptables-legacy-restore', ['--noflush'], { input: holdQueueScript(config) });
+};
+
+/** Sends marked packets to their queues (while holding) or not at all (otherwise). */
+export const setQueueJump = async (on: boolean): Promise<void> => {
   const jump = (op: string) => ['-t', 'raw', op, 'PREROUTING', '-j', HOLD_CHAIN];
-  await runCommand('iptables-legacy', jump('-C')).catch(() => runCommand('iptables-legacy', jump('-I')));
+  const present = await runCommand('iptables-legacy', jump('-C')).then(() => true, () => false);
+  if (on && !present) await runCommand('iptables-legacy', jump('-I'));
+  if (!on && present) await runCommand('iptables-legacy', jump('-D'));
 };
 
 export const setMembership = (config: BalancerConfig, vip: string, m: Membership) => nft(vipMembershipScript(config, vip, m));

@@ -7,7 +7,7 @@ import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
 import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
 import { deleteRows, importRows, readRows } from './access-table.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
-import { installDataPlane, readCounters, releaseAddresses, setMembership, takeAddresses } from './data-plane.js';
+import { installDataPlane, readCounters, releaseAddresses, setMembership, setQueueJump, takeAddresses } from './data-plane.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
 
@@ -58,7 +58,10 @@ export class NatBalancer {
   begin = (vip: string) => this.serial(async () => {
     this.vipConfig(vip);
     const r = this.checked(this.table.begin(vip));
-    if (this.queueing) this.hold.bind(queueOf(this.config, vip));
+    if (this.queueing) {
+      this.hold.bind(queueOf(this.config, vip));
+      await setQueueJump(true);
+    }
     await this.apply(vip);
     if (r.changed) this.emit('migration-begin', { vip, hold: this.config.migration.hold });
     return { vip, mode: 'migration' as NatMode };
@@ -159,7 +162,9 @@ export class NatBalancer {
   private async unbind(queue: number, accept: boolean): Promise<number> {
     if (!this.hold.bound().includes(queue)) return 0;
     this.counters.holdOverflow! += (await queueDrops()).get(queue) ?? 0;
-    return this.hold.unbind(queue, accept);
+    const count = this.hold.unbind(queue, accept);
+    if (this.hold.bound().length === 0) await setQueueJump(false);
+    return count;
   }
 
   /** Reads pending hold notices (called on a short timer while something is held). */

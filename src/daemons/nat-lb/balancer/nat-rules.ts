@@ -30,7 +30,8 @@ export const nftTableScript = (config: BalancerConfig): string => {
   const { vips, nat } = config;
   const out = JSON.stringify(config.outside.iface);
   const ins = JSON.stringify(config.inside.iface);
-  const holdAction = (vip: string) => (config.migration.hold === 'drop' ? 'drop' : `meta mark set ${hex(MARK_BASE + queueOf(config, vip))}`);
+  const mark = (vip: string) => hex(MARK_BASE + queueOf(config, vip));
+  const drop = config.migration.hold === 'drop';
   return [
     `table ip ${TABLE}`,
     `delete table ip ${TABLE}`,
@@ -38,13 +39,15 @@ export const nftTableScript = (config: BalancerConfig): string => {
     ...['known', 'serving', 'serving_inside', 'hold_dst', 'hold_src'].map((s) => `  set ${s} { type ipv4_addr; }`),
     `  map server_of { type ipv4_addr : ipv4_addr; elements = { ${vips.map((v) => `${v.vip} : ${v.server}`).join(', ')} } }`,
     `  map inside_of { type ipv4_addr : ipv4_addr; elements = { ${vips.map((v) => `${v.vip} : ${v.inside}`).join(', ')} } }`,
+    `  map mark_of_dst { type ipv4_addr : mark; elements = { ${vips.flatMap((v) => [`${v.vip} : ${mark(v.vip)}`, `${v.inside} : ${mark(v.vip)}`]).join(', ')} } }`,
+    `  map mark_of_src { type ipv4_addr : mark; elements = { ${vips.map((v) => `${v.server} : ${mark(v.vip)}`).join(', ')} } }`,
+    `  map counter_of { type ipv4_addr : counter; elements = { ${vips.map((v, i) => `${v.vip} : "${counterOf(i)}"`).join(', ')} } }`,
     ...vips.map((_, i) => `  counter ${counterOf(i)} { }`),
     ...REFUSAL_COUNTERS.map((c) => `  counter ${c} { }`),
     `  chain hold { type filter hook prerouting priority raw - 10; policy accept;`,
-    ...vips.flatMap((v) => [
-      `    ip daddr @hold_dst ip daddr { ${v.vip}, ${v.inside} } ${holdAction(v.vip)}`,
-      ...(nat === 'dnat' ? [`    iifname ${ins} ip saddr @hold_src ip saddr ${v.server} ${holdAction(v.vip)}`] : []),
-    ]),
+    // Two lookups per packet whatever the number of VIPs: the normal path stays cheap.
+    `    ip daddr @hold_dst ${drop ? 'drop' : 'meta mark set ip daddr map @mark_of_dst'}`,
+    ...(nat === 'dnat' ? [`    iifname ${ins} ip saddr @hold_src ${drop ? 'drop' : 'meta mark set ip saddr map @mark_of_src'}`] : []),
     '  }',
     `  chain nat_pre { type nat hook prerouting priority dstnat; policy accept;`,
     `    iifname ${out} ip daddr @serving dnat to ip daddr map @server_of`,
@@ -55,7 +58,7 @@ export const nftTableScript = (config: BalancerConfig): string => {
       '  }',
     ] : []),
     `  chain count { type filter hook forward priority filter - 1; policy accept;`,
-    ...vips.map((v, i) => `    ct original ip daddr ${v.vip} counter name ${counterOf(i)}`),
+    '    counter name ct original ip daddr map @counter_of',
     '  }',
     // What still reaches a served VIP (or its inside address) locally matched no row.
     `  chain refuse_in { type filter hook input priority filter; policy accept;`,
@@ -76,7 +79,8 @@ export const nftTableScript = (config: BalancerConfig): string => {
   ].join('\n') + '\n';
 };
 
-/** iptables-legacy-restore input: the NFQUEUE jumps for marked packets (one queue per VIP). */
+/** iptables-legacy-restore input: the NFQUEUE jumps for marked packets (one queue per VIP). The
+ * jump into this chain exists only while something is held, so normal traffic never meets it. */
 export const holdQueueScript = (config: BalancerConfig): string => [
   '*raw',
   `:${HOLD_CHAIN} - [0:0]`,

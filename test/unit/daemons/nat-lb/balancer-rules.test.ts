@@ -61,15 +61,18 @@ describe('nat-balancer ruleset', () => {
   it('holds both directions before conntrack: marks for the VIP\'s NFQUEUE, or drops in variant 3', () => {
     const s = nftTableScript(dnat);
     assert.match(s, /chain hold \{ type filter hook prerouting priority raw - 10;/);
-    assert.match(s, /ip daddr @hold_dst ip daddr \{ 198\.18\.20\.101, 198\.18\.21\.101 \} meta mark set 0x4e4c0064/);
-    assert.match(s, /iifname "eth2" ip saddr @hold_src ip saddr 198\.18\.21\.13 meta mark set 0x4e4c0065/);
+    assert.match(s, /ip daddr @hold_dst meta mark set ip daddr map @mark_of_dst\n/);
+    assert.match(s, /map mark_of_dst \{ type ipv4_addr : mark; elements = \{ 198\.18\.20\.101 : 0x4e4c0064, 198\.18\.21\.101 : 0x4e4c0064, 198\.18\.20\.103 : 0x4e4c0065, 198\.18\.21\.103 : 0x4e4c0065 \} \}/);
+    assert.match(s, /iifname "eth2" ip saddr @hold_src meta mark set ip saddr map @mark_of_src\n/);
+    assert.match(s, /map mark_of_src \{ type ipv4_addr : mark; elements = \{ 198\.18\.21\.11 : 0x4e4c0064, 198\.18\.21\.13 : 0x4e4c0065 \} \}/);
     assert.match(holdQueueScript(dnat), /-A NATLB_HOLD -m mark --mark 0x4e4c0065 -j NFQUEUE --queue-num 101\n/);
-    assert.match(nftTableScript(drop), /ip daddr @hold_dst ip daddr \{ 198\.18\.20\.101, 198\.18\.21\.101 \} drop/);
+    assert.match(nftTableScript(drop), /ip daddr @hold_dst drop\n/);
     assert.doesNotMatch(holdQueueScript(drop), /NFQUEUE/);
-    assert.doesNotMatch(nftTableScript(fullnat), /hold_src ip saddr/);
+    assert.doesNotMatch(nftTableScript(fullnat), /ip saddr @hold_src/);
   });
   it('counts each VIP in both directions by its original destination', () => {
-    assert.match(nftTableScript(dnat), /ct original ip daddr 198\.18\.20\.103 counter name vip_1/);
+    assert.match(nftTableScript(dnat), /counter name ct original ip daddr map @counter_of/);
+    assert.match(nftTableScript(dnat), /map counter_of \{ type ipv4_addr : counter; elements = \{ 198\.18\.20\.101 : "vip_0", 198\.18\.20\.103 : "vip_1" \} \}/);
   });
   it('puts a VIP in exactly its sets, idempotently (add before delete)', () => {
     const s = vipMembershipScript(dnat, '198.18.20.101', { known: true, serving: false, holding: true });
