@@ -1,4 +1,4 @@
-// The few libc calls Node has no API for (packet and raw sockets, TCP_REPAIR), bound once
+// The few libc calls Node has no API for (packet, raw and netlink sockets, TCP_REPAIR), bound once
 // through the koffi FFI on first use, so nothing loads libc for code that never needs it.
 import koffi from 'koffi';
 
@@ -8,6 +8,7 @@ const bind = () => {
     socket: lib.func('int socket(int, int, int)') as (domain: number, type: number, protocol: number) => number,
     bind: lib.func('int bind(int, const void *, uint32_t)') as (fd: number, addr: Buffer, len: number) => number,
     sendto: lib.func('long sendto(int, const void *, size_t, int, const void *, uint32_t)') as (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrLen: number) => number,
+    recv: lib.func('long recv(int, void *, size_t, int)') as (fd: number, buf: Buffer, len: number, flags: number) => number,
     close: lib.func('int close(int)') as (fd: number) => number,
     connect: lib.func('int connect(int, const void *, uint32_t)') as (fd: number, addr: Buffer, len: number) => number,
     recvfrom: lib.func('long recvfrom(int, void *, size_t, int, void *, void *)') as (fd: number, buf: Buffer, len: number, flags: number, addr: null, addrLen: null) => number,

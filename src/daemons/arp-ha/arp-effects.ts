@@ -1,9 +1,7 @@
 // The kernel side of arp-ha: the nftables ARP gate, the VIP address, and the announcement (an
 // ARP request then an ARP reply, both broadcast with sender = target = VIP, i.e. RFC 5227
 // gratuitous ARP, which Linux neighbours take as an update of an existing entry).
-import { announcementFrames } from '../../kernel/arp-frame.js';
 import { hasIpv4Address } from '../../kernel/ip-addr.js';
-import { PacketSocket } from '../../kernel/packet-socket.js';
 import { runCommand } from '../../kernel/run-command.js';
 import { NftSession } from '../../kernel/nft-session.js';
 import { arpModeScript, arpTableScript, holdScript, holdTableScript } from './arp-rules.js';
@@ -15,7 +13,7 @@ const nftNow = (script: string) => session.run(script).catch(() => nft(script).t
 
 export const installArpGate = (standbyVips: readonly string[]) => nft(arpTableScript(standbyVips));
 
-/** With `hold`, the same nft transaction starts holding the kernel's resets for vip:port (takeover). */
+/** With `hold`, the same nft call also starts holding the kernel's resets for vip:port (takeover). */
 export const setArpMode = (vip: string, active: boolean, hold?: { port: number }) =>
   nftNow(arpModeScript(vip, active) + (hold ? holdScript(vip, hold.port, true) : ''));
 
@@ -32,17 +30,4 @@ export const ensureVip = async (vip: string, iface: string): Promise<void> => {
   await runCommand('sysctl', ['-qw', `net.ipv4.conf.${iface}.arp_announce=2`, 'net.ipv4.conf.all.arp_announce=2']);
 };
 
-/** `count` times: the broadcast ARP request, then the broadcast ARP reply, `intervalMs` apart. */
-export const announce = async (vip: string, iface: string, mac: string, count: number, intervalMs: number): Promise<void> => {
-  const socket = new PacketSocket(iface);
-  try {
-    const [request, reply] = announcementFrames(vip, mac);
-    for (let i = 0; i < count; i++) {
-      socket.send(request);
-      socket.send(reply);
-      if (i + 1 < count && intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  } finally {
-    socket.close();
-  }
-};
+export { announce } from '../shared/garp.js';

@@ -1,0 +1,73 @@
+// nat-balancer: one NAT load balancer of seed 001, inside a lab node:
+//   node /opt/failover-lab/dist/src/daemons/nat-lb/balancer/main.js --config FILE
+// The kernel forwards (nftables NAT + conntrack); this process owns the mode table, holds
+// packets during a migration (NFQUEUE), moves rows, pushes copies to the servers, and serves
+// the control API of protocol.ts plus GET /status.
+import { Command } from 'commander';
+import type { z } from 'zod';
+import { errorMessage, InputFileError } from '../../../common/errors.js';
+import { postRoute, startControlServer } from '../../shared/control-server.js';
+import { createEventLog } from '../../shared/event-log.js';
+import { waitForInterface } from '../../shared/wait-for-interface.js';
+import { balancerRequests, type BalancerPath } from '../protocol.js';
+import { loadBalancerConfig, type BalancerConfig } from './balancer-config.js';
+import { startCopyPush } from './copy-push.js';
+import { removeDataPlane } from './data-plane.js';
+import { NatBalancer } from './nat-balancer.js';
+
+const HOLD_POLL_MS = 20;
+
+const run = async (config: BalancerConfig): Promise<void> => {
+  const emit = createEventLog(config.node, 'nat-balancer');
+  await waitForInterface(config.outside.iface);
+  await waitForInterface(config.inside.iface);
+  const lb = new NatBalancer(config, emit);
+  await lb.start();
+
+  const route = <P extends BalancerPath>(path: P, handle: (body: z.infer<(typeof balancerRequests)[P]>) => Promise<unknown>) => postRoute(balancerRequests[path], handle);
+  const server = await startControlServer(config.listen, config.token, {
+    get: { '/status': () => lb.status() },
+    post: {
+      '/migration/begin': route('/migration/begin', (b) => lb.begin(b.vip)),
+      '/address/take': route('/address/take', (b) => lb.take(b.vip)),
+      '/address/release': route('/address/release', (b) => lb.release(b.vip)),
+      '/rows/export': route('/rows/export', (b) => lb.exportRows(b.vip)),
+      '/rows/import': route('/rows/import', (b) => lb.importRows(b.vip, b.rows)),
+      '/rows/delete': route('/rows/delete', (b) => lb.deleteRows(b.vip)),
+      '/migration/finish': route('/migration/finish', (b) => lb.finish(b.vip)),
+      '/vip/forget': route('/vip/forget', (b) => lb.forget(b.vip)),
+      '/migration/abort': route('/migration/abort', (b) => lb.abort(b.vip)),
+    },
+  });
+  const holdTimer = setInterval(() => {
+    try {
+      lb.pollHold();
+    } catch (e) {
+      emit('error', { error: errorMessage(e) });
+    }
+  }, HOLD_POLL_MS);
+  const stopCopies = startCopyPush(config, lb.counters, emit);
+  emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
+
+  const shutdown = async (signal: string) => {
+    clearInterval(holdTimer);
+    stopCopies();
+    server.close();
+    await lb.close();
+    // Leaving on purpose: take the rules away so nothing half-configured stays in the node.
+    await removeDataPlane();
+    emit('stopped', { signal });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+};
+
+const program = new Command('nat-balancer')
+  .requiredOption('-c, --config <file>', 'YAML config file')
+  .action(async (o: { config: string }) => run(await loadBalancerConfig(o.config)));
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`nat-balancer: ${errorMessage(error)}\n`);
+  process.exit(error instanceof InputFileError ? 2 : 1);
+});

@@ -1,0 +1,193 @@
+// The balancer's step handlers (protocol.ts, one per migration step): the mode table decides,
+// the data plane and the NFQUEUE hold carry it out, every step is an event. Steps run one at a
+// time, so a retried request never interleaves with the one it repeats.
+import { ConflictError } from '../../shared/control-server.js';
+import type { EmitEvent } from '../../shared/event-log.js';
+import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
+import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
+import { deleteRows, importRows, readRows } from './access-table.js';
+import type { BalancerConfig, VipConfig } from './balancer-config.js';
+import { installDataPlane, readCounters, releaseAddresses, setMembership, setQueueJump, takeAddresses } from './data-plane.js';
+import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
+import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
+
+export class NatBalancer {
+  readonly table: ModeTable;
+  private readonly hold: NfQueueHold;
+  private steps: Promise<unknown> = Promise.resolve();
+  readonly counters: Record<string, number> = { released: 0, droppedHeld: 0, rowsExported: 0, rowsImported: 0, rowsDeleted: 0, copyPushes: 0, copyPushErrors: 0, holdOverflow: 0 };
+
+  constructor(private readonly config: BalancerConfig, private readonly emit: EmitEvent) {
+    this.table = new ModeTable(config.vips.filter((v) => v.owned).map((v) => v.vip));
+    this.hold = new NfQueueHold(config.migration.queueMaxLength);
+  }
+
+  private get queueing(): boolean {
+    return this.config.migration.hold === 'queue';
+  }
+
+  async start(): Promise<void> {
+    await installDataPlane(this.config);
+    for (const [vip] of this.table.list()) {
+      await this.apply(vip);
+      await takeAddresses(this.config, this.vipConfig(vip));
+    }
+  }
+
+  vipConfig(vip: string): VipConfig {
+    const v = this.config.vips.find((x) => x.vip === vip);
+    if (!v) throw new ConflictError(`VIP ${vip} is not in this balancer's config (it knows ${this.config.vips.map((x) => x.vip).join(', ')})`);
+    return v;
+  }
+
+  private apply(vip: string) {
+    return setMembership(this.config, vip, membershipOf(this.table.get(vip)));
+  }
+
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.steps.then(step, step);
+    this.steps = next.catch(() => undefined);
+    return next;
+  }
+
+  private checked(r: StepResult): Extract<StepResult, { ok: true }> {
+    if (!r.ok) throw new ConflictError(r.problem);
+    return r;
+  }
+
+  begin = (vip: string) => this.serial(async () => {
+    this.vipConfig(vip);
+    const r = this.checked(this.table.begin(vip));
+    if (this.queueing) {
+      this.hold.bind(queueOf(this.config, vip));
+      await setQueueJump(true);
+    }
+    await this.apply(vip);
+    if (r.changed) this.emit('migration-begin', { vip, hold: this.config.migration.hold });
+    return { vip, mode: 'migration' as NatMode };
+  });
+
+  take = (vip: string) => this.serial(async () => {
+    const v = this.vipConfig(vip);
+    this.checked(this.table.take(vip));
+    const garpSent = await takeAddresses(this.config, v);
+    await this.apply(vip);
+    this.emit('address-take', { vip, inside: v.inside, garpSent });
+    return { vip, garpSent };
+  });
+
+  release = (vip: string) => this.serial(async () => {
+    const v = this.vipConfig(vip);
+    const r = this.checked(this.table.release(vip));
+    await this.apply(vip);
+    await releaseAddresses(this.config, v);
+    if (r.changed) this.emit('address-release', { vip, inside: v.inside });
+    return { vip };
+  });
+
+  exportRows = (vip: string) => this.serial(async () => {
+    this.vipConfig(vip);
+    const started = Date.now();
+    const rows = await readRows([vip]);
+    this.counters.rowsExported! += rows.length;
+    this.emit('rows-export', { vip, rows: rows.length, ms: Date.now() - started });
+    return { vip, rows };
+  });
+
+  importRows = (vip: string, rows: AccessRow[]) => this.serial(async () => {
+    this.vipConfig(vip);
+    const stray = rows.find((r) => r.vip !== vip);
+    if (stray) throw new ConflictError(`a row for ${stray.clientIp}:${stray.clientPort} names VIP ${stray.vip}, not ${vip}`);
+    const started = Date.now();
+    const imported = await importRows(vip, rows);
+    this.counters.rowsImported! += imported;
+    this.emit('rows-import', { vip, rows: rows.length, imported, ms: Date.now() - started });
+    return { vip, imported };
+  });
+
+  deleteRows = (vip: string) => this.serial(async () => {
+    this.vipConfig(vip);
+    const started = Date.now();
+    const deleted = await deleteRows(vip);
+    this.counters.rowsDeleted! += deleted;
+    this.emit('rows-delete', { vip, deleted, ms: Date.now() - started });
+    return { vip, deleted };
+  });
+
+  finish = (vip: string) => this.serial(async () => {
+    this.vipConfig(vip);
+    const r = this.checked(this.table.finish(vip));
+    let released = 0;
+    if (r.before?.mode === 'migration') {
+      const started = Date.now();
+      const queue = queueOf(this.config, vip);
+      if (this.queueing) {
+        // Serve first while still holding, release in order, then stop holding and let the
+        // few packets queued meanwhile go too: nothing new overtakes the held backlog.
+        await setMembership(this.config, vip, { known: true, serving: r.after!.addressUp, holding: true });
+        released = this.hold.settle(queue, true);
+      }
+      await this.apply(vip);
+      if (this.queueing) released += await this.unbind(queue, true);
+      this.counters.released! += released;
+      this.emit('migration-finish', { vip, released, ms: Date.now() - started });
+    }
+    return { vip, released };
+  });
+
+  forget = (vip: string) => this.serial(async () => {
+    const v = this.vipConfig(vip);
+    const r = this.table.forget(vip);
+    if (!r.ok) throw new ConflictError(r.problem);
+    const dropped = this.queueing ? await this.unbind(queueOf(this.config, vip), false) : 0;
+    this.counters.droppedHeld! += dropped;
+    await this.apply(vip);
+    await releaseAddresses(this.config, v);
+    if (r.changed) this.emit('vip-forget', { vip, ...(dropped ? { dropped } : {}) });
+    return { vip };
+  });
+
+  abort = (vip: string) => this.serial(async () => {
+    const v = this.vipConfig(vip);
+    const r = this.checked(this.table.abort(vip));
+    const dropped = this.queueing ? await this.unbind(queueOf(this.config, vip), false) : 0;
+    this.counters.droppedHeld! += dropped;
+    await this.apply(vip);
+    await releaseAddresses(this.config, v);
+    if (r.changed) this.emit('migration-abort', { vip, dropped });
+    return { vip, dropped };
+  });
+
+  /** Kernel overflow counts vanish with the queue: keep them before unbinding. */
+  private async unbind(queue: number, accept: boolean): Promise<number> {
+    if (!this.hold.bound().includes(queue)) return 0;
+    this.counters.holdOverflow! += (await queueDrops()).get(queue) ?? 0;
+    const count = this.hold.unbind(queue, accept);
+    if (this.hold.bound().length === 0) await setQueueJump(false);
+    return count;
+  }
+
+  /** Reads pending hold notices (called on a short timer while something is held). */
+  pollHold(): void {
+    if (this.hold.bound().length > 0) this.hold.poll();
+  }
+
+  async status(): Promise<BalancerStatus> {
+    const [counters, rows, drops] = await Promise.all([readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);
+    this.pollHold();
+    const vips = this.table.list().map(([vip, e]) => {
+      const index = this.config.vips.findIndex((v) => v.vip === vip);
+      const c = counters.get(counterOf(index));
+      return { vip, mode: e.mode, bytes: c?.bytes ?? 0, packets: c?.packets ?? 0, held: this.hold.held(queueOf(this.config, vip)), rows: rows.filter((r) => r.vip === vip).length };
+    });
+    const holdOverflow = this.counters.holdOverflow! + this.hold.bound().reduce((sum, q) => sum + (drops.get(q) ?? 0), 0);
+    const refusals = Object.fromEntries(REFUSAL_COUNTERS.map((name) => [name.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase()), counters.get(name)?.packets ?? 0]));
+    return { node: this.config.node, nat: this.config.nat, vips, counters: { ...this.counters, ...refusals, holdOverflow } };
+  }
+
+  /** Leaving on purpose: held packets are dropped (TCP retransmits them), addresses go. */
+  async close(): Promise<void> {
+    this.hold.close();
+    for (const v of this.config.vips) await releaseAddresses(this.config, v).catch(() => undefined);
+  }
+}

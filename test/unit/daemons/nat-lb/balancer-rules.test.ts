@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import { InputFileError } from '../../../../src/common/errors.js';
+import { parseBalancerConfig } from '../../../../src/daemons/nat-lb/balancer/balancer-config.js';
+import { holdQueueScript, nftTableScript, vipMembershipScript } from '../../../../src/daemons/nat-lb/balancer/nat-rules.js';
+import { membershipOf, ModeTable } from '../../../../src/daemons/nat-lb/balancer/mode-table.js';
+
+const base = `node: lb1
+token: a-long-token
+listen: "0.0.0.0:7080"
+nat: dnat
+outside: { iface: eth1 }
+inside: { iface: eth2 }
+vipPrefix: 198.18.20.96/27
+vips:
+  - { vip: 198.18.20.101, inside: 198.18.21.101, server: 198.18.21.11, owned: true }
+  - { vip: 198.18.20.103, inside: 198.18.21.103, server: 198.18.21.13 }
+`;
+
+describe('nat-balancer config', () => {
+  it('fills defaults: hold in NFQUEUE from queue 100, 65536 packets, not owned unless said', () => {
+    const c = parseBalancerConfig(base, '/c.yml');
+    assert.deepEqual(c.migration, { hold: 'queue', queueMaxLength: 65536, queueBase: 100 });
+    assert.deepEqual(c.vips.map((v) => v.owned), [true, false]);
+  });
+  const rejects = (text: string, line: number, problem: RegExp) =>
+    assert.throws(() => parseBalancerConfig(text, '/c.yml'), (e: unknown) => e instanceof InputFileError && e.message.startsWith(`/c.yml:${line}:`) && problem.test(e.message));
+  it('names the line of an unknown key, a bad mode, a reused address and a server shared in dnat', () => {
+    rejects(base + 'extra: 1\n', 11, /unknown key 'extra'/);
+    rejects(base.replace('nat: dnat', 'nat: snat'), 4, /dnat|fullnat/);
+    rejects(base.replace('inside: 198.18.21.103', 'inside: 198.18.21.101'), 10, /198\.18\.21\.101 is already the inside of VIP 198\.18\.20\.101/);
+    rejects(base.replace('server: 198.18.21.13', 'server: 198.18.21.11'), 10, /server 198\.18\.21\.11 belongs to two VIPs/);
+  });
+  it('lets full NAT share a server between VIPs', () => {
+    assert.equal(parseBalancerConfig(base.replace('nat: dnat', 'nat: fullnat').replace('server: 198.18.21.13', 'server: 198.18.21.11'), '/c.yml').nat, 'fullnat');
+  });
+});
+
+describe('nat-balancer ruleset', () => {
+  const dnat = parseBalancerConfig(base, '/c.yml');
+  const fullnat = parseBalancerConfig(base.replace('nat: dnat', 'nat: fullnat'), '/c.yml');
+  const drop = parseBalancerConfig(base + 'migration: { hold: drop }\n', '/c.yml');
+
+  it('translates new connections to served VIPs only, from the outside, to the VIP\'s server', () => {
+    const s = nftTableScript(dnat);
+    assert.match(s, /chain nat_pre \{ type nat hook prerouting priority dstnat;[^}]*iifname "eth1" ip daddr @serving dnat to ip daddr map @server_of/);
+    assert.match(s, /map server_of \{ type ipv4_addr : ipv4_addr; elements = \{ 198\.18\.20\.101 : 198\.18\.21\.11, 198\.18\.20\.103 : 198\.18\.21\.13 \} \}/);
+    assert.doesNotMatch(s, /snat/);
+  });
+  it('full NAT rewrites the source to the VIP\'s inside address and refuses row-less replies to it', () => {
+    const s = nftTableScript(fullnat);
+    assert.match(s, /oifname "eth2" ct original ip daddr @serving snat to ct original ip daddr map @inside_of/);
+    assert.match(s, /ip daddr @serving_inside meta l4proto tcp counter name refused_server reject with tcp reset/);
+  });
+  it('refuses: a row-less segment to a served VIP (reset), anything in the VIP prefix outside the mode table, a row-less server segment', () => {
+    const s = nftTableScript(dnat);
+    assert.match(s, /chain refuse_in \{ type filter hook input[^}]*ip daddr @serving meta l4proto tcp counter name refused_tcp reject with tcp reset/);
+    assert.match(s, /ip daddr @serving counter name refused_other reject with icmp type port-unreachable/);
+    assert.match(s, /ip daddr 198\.18\.20\.96\/27 ip daddr != @known meta l4proto tcp counter name refused_unknown_vip reject with tcp reset/);
+    assert.match(s, /iifname "eth2" ct state invalid meta l4proto tcp counter name refused_server reject with tcp reset/);
+  });
+  it('holds both directions before conntrack: marks for the VIP\'s NFQUEUE, or drops in variant 3', () => {
+    const s = nftTableScript(dnat);
+    assert.match(s, /chain hold \{ type filter hook prerouting priority raw - 10;/);
+    assert.match(s, /ip daddr @hold_dst meta mark set ip daddr map @mark_of_dst\n/);
+    assert.match(s, /map mark_of_dst \{ type ipv4_addr : mark; elements = \{ 198\.18\.20\.101 : 0x4e4c0064, 198\.18\.21\.101 : 0x4e4c0064, 198\.18\.20\.103 : 0x4e4c0065, 198\.18\.21\.103 : 0x4e4c0065 \} \}/);
+    assert.match(s, /iifname "eth2" ip saddr @hold_src meta mark set ip saddr map @mark_of_src\n/);
+    assert.match(s, /map mark_of_src \{ type ipv4_addr : mark; elements = \{ 198\.18\.21\.11 : 0x4e4c0064, 198\.18\.21\.13 : 0x4e4c0065 \} \}/);
+    assert.match(holdQueueScript(dnat), /-A NATLB_HOLD -m mark --mark 0x4e4c0065 -j NFQUEUE --queue-num 101\n/);
+    assert.match(nftTableScript(drop), /ip daddr @hold_dst drop\n/);
+    assert.doesNotMatch(holdQueueScript(drop), /NFQUEUE/);
+    assert.doesNotMatch(nftTableScript(fullnat), /ip saddr @hold_src/);
+  });
+  it('counts each VIP in both directions by its original destination', () => {
+    assert.match(nftTableScript(dnat), /counter name ct original ip daddr map @counter_of/);
+    assert.match(nftTableScript(dnat), /map counter_of \{ type ipv4_addr : counter; elements = \{ 198\.18\.20\.101 : "vip_0", 198\.18\.20\.103 : "vip_1" \} \}/);
+  });
+  it('puts a VIP in exactly its sets, idempotently (add before delete)', () => {
+    const s = vipMembershipScript(dnat, '198.18.20.101', { known: true, serving: false, holding: true });
+    assert.deepEqual(s.trim().split('\n'), [
+      'add element ip natlb known { 198.18.20.101 }',
+      'add element ip natlb serving { 198.18.20.101 }',
+      'delete element ip natlb serving { 198.18.20.101 }',
+      'add element ip natlb serving_inside { 198.18.21.101 }',
+      'delete element ip natlb serving_inside { 198.18.21.101 }',
+      'add element ip natlb hold_dst { 198.18.20.101, 198.18.21.101 }',
+      'add element ip natlb hold_src { 198.18.21.11 }',
+    ]);
+    assert.throws(() => vipMembershipScript(dnat, '198.18.20.109', { known: true, serving: true, holding: false }), /not in the config/);
+  });
+});
+
+describe('nat-balancer mode table', () => {
+  it('runs a move: begin, take, finish on the target; release, forget on the source', () => {
+    const a = new ModeTable(['V1']);
+    const b = new ModeTable();
+    assert.deepEqual(membershipOf(a.get('V1')), { known: true, serving: true, holding: false });
+    assert.ok(b.begin('V1').ok);
+    assert.deepEqual(membershipOf(b.get('V1')), { known: true, serving: false, holding: true });
+    assert.ok(b.take('V1').ok);
+    assert.ok(a.release('V1').ok);
+    assert.deepEqual(membershipOf(a.get('V1')), { known: true, serving: false, holding: false }, 'released: rows still translate, nothing new');
+    const f = b.finish('V1');
+    assert.ok(f.ok && f.before?.mode === 'migration' && f.changed);
+    assert.deepEqual(membershipOf(b.get('V1')), { known: true, serving: true, holding: false });
+    assert.ok(a.forget('V1').ok);
+    assert.deepEqual(membershipOf(a.get('V1')), { known: false, serving: false, holding: false });
+  });
+  it('repeats are no-ops, nonsense is a conflict', () => {
+    const b = new ModeTable();
+    assert.equal((b.take('V1') as { problem: string }).problem, 'VIP V1 is not in the mode table here; begin the migration first so that its packets are held, not refused');
+    assert.ok(!b.finish('V1').ok);
+    b.begin('V1');
+    const again = b.begin('V1');
+    assert.ok(again.ok && !again.changed);
+    b.finish('V1');
+    const twice = b.finish('V1');
+    assert.ok(twice.ok && !twice.changed && twice.before?.mode === 'normal');
+    assert.ok(!b.begin('V1').ok, 'a served VIP cannot become a move target');
+    assert.ok(!b.abort('V1').ok, 'a finished move cannot be aborted');
+    const forgot = new ModeTable().forget('V9');
+    assert.ok(forgot.ok && !forgot.changed);
+  });
+});
