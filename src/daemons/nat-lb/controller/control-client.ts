@@ -7,8 +7,8 @@ import { describeIssue } from '../../shared/json-api.js';
 import { balancerReplies, balancerRequests, balancerStatusSchema, copyStoreRowsReplySchema, type AccessRow, type BalancerPath, type BalancerStatus } from '../protocol.js';
 
 export class ControlCallError extends TestbedError {
-  constructor(readonly target: string, readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply', message: string, options?: { cause?: unknown }) {
-    super('NAT_LB_CALL', `${target}: ${message}`, options);
+  constructor(readonly target: string, readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply', readonly detail: string, options?: { cause?: unknown }) {
+    super('NAT_LB_CALL', `${target}: ${detail}`, options);
   }
 }
 

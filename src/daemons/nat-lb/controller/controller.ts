@@ -7,7 +7,7 @@ import type { EmitEvent } from '../../shared/event-log.js';
 import { rowKey } from '../copy-store/row-store.js';
 import type { AccessRow, BalancerPath, BalancerStatus } from '../protocol.js';
 import type { ControllerConfig } from './controller-config.js';
-import type { ControlClient, Endpoint } from './control-client.js';
+import { ControlCallError, type ControlClient, type Endpoint } from './control-client.js';
 import { FailureDetector } from './failure-detector.js';
 import { Migration, type MoveSpec, type Op, type OpResult } from './migration.js';
 import { ByteRatePolicy, type MovePolicy, type PolicyInput, type PolicyVerdict } from './policy.js';
@@ -55,6 +55,8 @@ export class NatController {
   private readonly policy: MovePolicy;
   private readonly views = new Map<string, View>();
   private readonly assignment = new Map<string, string>();
+  /** Every VIP ever configured or seen: one that nobody holds any more must still be placed. */
+  private readonly known: Set<string>;
   private readonly endpoints: Map<string, Endpoint>;
   private readonly stores: Endpoint[];
   private readonly moves: MoveResult[] = [];
@@ -74,6 +76,7 @@ export class NatController {
     const token = (e: { token?: string | undefined }) => e.token ?? config.peerToken;
     this.endpoints = new Map(config.balancers.map((b) => [b.name, { name: b.name, api: b.api, token: token(b) }]));
     this.stores = config.copyStores.map((s) => ({ name: s.name, api: s.api, token: token(s) }));
+    this.known = new Set(config.vips);
     this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses);
     this.rates = new RateTracker(config.policy.windowMs);
     this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
@@ -151,7 +154,10 @@ export class NatController {
         const status = await this.deps.client.balancerStatus(b, this.config.poll.timeoutMs, this.abort.signal);
         if (this.stopped) return;
         this.views.set(b.name, { status, askedMs });
-        for (const v of status.vips) if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
+        for (const v of status.vips) {
+          this.known.add(v.vip);
+          if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
+        }
         this.emitAll(this.detector.onPoll(b.name, true, this.now()));
       } catch (e) {
         if (!this.stopped) this.emitAll(this.detector.onPoll(b.name, false, this.now(), errorMessage(e)));
@@ -166,7 +172,7 @@ export class NatController {
     if (alive.some((n) => (this.views.get(n)?.askedMs ?? -Infinity) <= this.lastChangeMs)) return;
     const findings = findOwnership({
       balancers: [...this.endpoints.keys()].map((name) => ({ name, health: this.detector.health(name), vips: this.views.get(name)?.status?.vips ?? [] })),
-      configVips: this.config.vips,
+      configVips: [...this.known],
       assignment: this.assignment,
     });
     for (const f of findings) if (f.kind === 'owned') this.assignment.set(f.vip, f.owner);
@@ -259,7 +265,8 @@ export class NatController {
       }
       return { ok: true, reply: { rows: await this.storeRows(op.vip, op.source, timeoutMs) } };
     } catch (e) {
-      return { ok: false, error: errorMessage(e) };
+      // The migration names the call itself; keep only what went wrong.
+      return { ok: false, error: e instanceof ControlCallError ? e.detail : errorMessage(e) };
     }
   }
 
