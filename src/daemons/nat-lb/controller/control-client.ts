@@ -7,7 +7,7 @@ import { describeIssue } from '../../shared/json-api.js';
 import { balancerReplies, balancerRequests, balancerStatusSchema, copyStoreRowsReplySchema, type AccessRow, type BalancerPath, type BalancerStatus } from '../protocol.js';
 
 export class ControlCallError extends TestbedError {
-  constructor(readonly target: string, readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply', readonly detail: string, options?: { cause?: unknown }) {
+  constructor(readonly target: string, readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply' | 'invalid-request', readonly detail: string, options?: { cause?: unknown }) {
     super('NAT_LB_CALL', `${target}: ${detail}`, options);
   }
 }
@@ -75,7 +75,7 @@ export class ControlClient {
   /** A call whose body was built at run time (a migration step): checked against the contract before it leaves. */
   async balancerOp(b: Endpoint, path: BalancerPath, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
     const checked = balancerRequests[path].safeParse(body);
-    if (!checked.success) throw new ControlCallError(`${b.name} ${path}`, 'invalid-reply', `request not sent, ${describeIssue('body', checked.error.issues[0]!)}`);
+    if (!checked.success) throw new ControlCallError(`${b.name} ${path}`, 'invalid-request', `request not sent, ${describeIssue('body', checked.error.issues[0]!)}`);
     return this.balancer(b, path, checked.data as never, timeoutMs, signal);
   }
 

@@ -63,7 +63,8 @@ export class NatController {
   private readonly requests: { vip: string; to: string; done: (r: MoveResult) => void }[] = [];
   private readonly retry = new Map<string, { untilMs: number; exclude: Set<string> }>();
   private migration: Migration | undefined;
-  private lastChangeMs = -Infinity;
+  /** When each VIP last changed hands (move, rollback, dedupe): older mode tables are not trusted for it. */
+  private readonly changedMs = new Map<string, number>();
   private lastVerdict: PolicyVerdict['kind'] | undefined;
   private acting = false;
   private polling = false;
@@ -168,21 +169,25 @@ export class NatController {
   private async act(): Promise<void> {
     if (!this.detector.allKnown()) return;
     const alive = [...this.endpoints.keys()].filter((n) => this.detector.health(n) === 'alive');
-    // Act only on mode tables read after the last change, never on a picture from mid-move.
-    if (alive.some((n) => (this.views.get(n)?.askedMs ?? -Infinity) <= this.lastChangeMs)) return;
+    // Judge a VIP only on mode tables asked for after it last changed, never on a picture from
+    // mid-move; other VIPs need not wait (a failover of several VIPs runs back to back).
+    const oldest = Math.min(...alive.map((n) => this.views.get(n)?.askedMs ?? -Infinity));
+    const fresh = (vip: string) => oldest > (this.changedMs.get(vip) ?? -Infinity);
+    const allFresh = [...this.changedMs.keys()].every(fresh);
     const findings = findOwnership({
       balancers: [...this.endpoints.keys()].map((name) => ({ name, health: this.detector.health(name), vips: this.views.get(name)?.status?.vips ?? [] })),
       configVips: [...this.known],
       assignment: this.assignment,
     });
-    for (const f of findings) if (f.kind === 'owned') this.assignment.set(f.vip, f.owner);
+    for (const f of findings) if (f.kind === 'owned' && fresh(f.vip)) this.assignment.set(f.vip, f.owner);
     const now = this.now();
     for (const f of findings) {
-      if (f.kind === 'owned') continue;
+      if (f.kind === 'owned' || !fresh(f.vip)) continue;
       if (f.kind === 'dedupe') return this.dedupe(f);
       const spec = this.repairSpec(f, now);
       if (spec) return void (await this.runMove(spec));
     }
+    if (!allFresh) return;
     const request = this.requests.shift();
     if (request) {
       const from = this.assignment.get(request.vip);
@@ -253,7 +258,7 @@ export class NatController {
       this.retry.set(spec.vip, { untilMs: this.now() + this.config.migration.retryMs, exclude: new Set([...(prev?.exclude ?? []), spec.to]) });
     } else if (o.state === 'done') this.retry.delete(spec.vip);
     this.rates.forget(spec.vip);
-    this.lastChangeMs = this.now();
+    this.changedMs.set(spec.vip, this.now());
     return result;
   }
 
@@ -306,7 +311,7 @@ export class NatController {
     }
     const announced = f.keepMode === 'normal' ? await call(keep, '/address/take', { vip: f.vip }) : undefined;
     this.deps.emit('repair', { vip: f.vip, kind: 'dedupe', keep: f.keep, dropped: f.drop.map((d) => d.balancer), rowsMoved: moved, ...(announced && 'error' in (announced as object) ? { error: (announced as { error: string }).error } : {}) });
-    this.lastChangeMs = this.now();
+    this.changedMs.set(f.vip, this.now());
   }
 
   private record(r: MoveResult): MoveResult {
