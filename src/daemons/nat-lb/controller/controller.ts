@@ -239,9 +239,15 @@ export class NatController {
     this.migration = m;
     try {
       for (let op = m.next(this.now()); op && !this.stopped; op = m.next(this.now())) {
-        const result = await this.execute(op);
-        if (this.stopped) break;
-        m.onResult(op, result, this.now());
+        if (op.kind === 'balancer' && op.detached) {
+          const sent = op;
+          void this.execute(sent).then((late) => m.onLateResult(sent, late));
+          m.onResult(op, { ok: false, error: 'not awaited' }, this.now());
+        } else {
+          const result = await this.execute(op);
+          if (this.stopped) break;
+          m.onResult(op, result, this.now());
+        }
         this.emitAll(m.drainEvents());
       }
       this.emitAll(m.drainEvents());

@@ -7,8 +7,10 @@
 //   2 A /address/release, B /address/take        (traffic now reaches B and is held)
 //   3 A /rows/export, B /rows/import, A /rows/delete
 //   4 A /vip/forget, B /migration/finish         (B releases the held packets)
-// Failover from a dead A: A's calls are best effort with a short deadline; step 3 takes the
-// rows from the copy stores (or, V14, from A if it still answers; V1, the servers' TCP tables).
+// Failover from a dead A: A's calls are fire-and-forget (sent, not awaited: a killed node's
+// address may not even answer ARP, and every wait would lengthen the outage); step 3 takes the
+// rows from the copy stores (or, V14, from A if it still answers within deadCallTimeoutMs; V1,
+// the servers' TCP tables).
 // V2 (`state-first`, failover only): 1, 3, 2, 4 — rows are in place before traffic arrives.
 //
 // Every step has one deadline (stepTimeoutMs from its first call). A required call that fails
@@ -40,7 +42,8 @@ export interface MoveSpec {
 }
 
 export type Op =
-  | { kind: 'balancer'; phase: 'move' | 'rollback'; step: Step; balancer: string; path: BalancerPath; body: unknown; required: boolean; deadlineMs: number }
+  /** `detached`: send it and report {ok: false} at once; its real result may come later (onLateResult). */
+  | { kind: 'balancer'; phase: 'move' | 'rollback'; step: Step; balancer: string; party: 'from' | 'to'; path: BalancerPath; body: unknown; required: boolean; detached: boolean; deadlineMs: number }
   | { kind: 'copy-rows'; phase: 'move'; step: 3; vip: string; source: 'copy' | 'tcp-table'; required: true; deadlineMs: number };
 
 export type OpResult = { ok: true; reply: unknown } | { ok: false; error: string };
@@ -63,6 +66,8 @@ interface Template {
   required: boolean;
   /** Best-effort call to a balancer believed dead: short deadline. */
   dead?: boolean;
+  /** Not awaited (implies best effort): cleanup or a courtesy to a balancer believed dead. */
+  detached?: boolean;
   collectRows?: boolean;
   skip?: () => boolean;
 }
@@ -127,7 +132,7 @@ export class Migration {
       const deadlineMs = t.dead ? Math.min(stepDeadline, nowMs + this.spec.deadCallTimeoutMs) : stepDeadline;
       if (t.copy) return { kind: 'copy-rows', phase: 'move', step: 3, vip: this.spec.vip, source: t.copy, required: true, deadlineMs };
       this.issued.add(`${t.party}:${t.path}`);
-      return { kind: 'balancer', phase: this.phase, step: t.step, balancer: balancer!, path: t.path!, body: this.bodyFor(t.path!), required: t.required, deadlineMs };
+      return { kind: 'balancer', phase: this.phase, step: t.step, balancer: balancer!, party: t.party, path: t.path!, body: this.bodyFor(t.path!), required: t.required, detached: t.detached === true, deadlineMs };
     }
     if (this.state === 'running') this.finish(nowMs);
     return undefined;
@@ -148,6 +153,11 @@ export class Migration {
     }
     this.index++;
     this.closeStepIfLast(nowMs);
+  }
+
+  /** The answer to a detached call, whenever it comes: a "dead" source that answers is alive after all. */
+  onLateResult(op: Op, result: OpResult): void {
+    if (op.kind === 'balancer' && result.ok) this.succeeded.add(`${op.party}:${op.path}`);
   }
 
   private bodyFor(path: BalancerPath): unknown {
@@ -209,7 +219,7 @@ export class Migration {
 const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Template[] => {
   const planned = spec.kind === 'planned';
   // In a failover the source is believed dead: its calls may not hold the move up.
-  const src = planned ? { required: true } : { required: false, dead: true };
+  const src = planned ? { required: true } : { required: false, dead: true, detached: true };
   const step1: Template[] = [{ step: 1, party: 'to', path: '/migration/begin', required: true }];
   const step2: Template[] = [
     { step: 2, party: 'from', path: '/address/release', ...src },
@@ -238,23 +248,21 @@ const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Template[]
 };
 
 /**
- * After a failed required call. Planned move: the source is the consistent owner — the target
- * gives back what it took (address, rows, mode-table entry) and the source gets back what it
- * gave (address, rows from the controller's memory or the target's table, its mode-table entry
- * if it had already forgotten the VIP). Failover: the target cleans up and the VIP stays
- * without an owner (retried later) — unless the "dead" source answered after all, in which
- * case it takes the address back. Target calls are best effort: it may be the one that died.
+ * After a failed required call. Planned move: the source is the consistent owner. It gets back
+ * what it gave first (its mode-table entry if it had already forgotten the VIP, the address,
+ * the rows from the controller's memory), then the target gives back what it took (address,
+ * rows, mode-table entry) without being waited for — it may be the one that died, and the
+ * outage lasts until the source holds the address again. A resumed move has no rows in memory:
+ * the target's rows are read first. Failover: the target cleans up and the VIP stays without
+ * an owner (retried later), unless the "dead" source answered after all: then it takes the
+ * address back.
  */
 const rollbackTemplates = (spec: MoveSpec, issued: (key: string) => boolean, succeeded: (key: string) => boolean, haveRows: () => boolean): Template[] => {
   const t: Template[] = [];
   const step = 1 as Step; // rollback calls are not numbered steps; the event says which step failed
-  if (issued('to:/address/take')) t.push({ step, party: 'to', path: '/address/release', required: false });
-  if (issued('to:/rows/import')) {
-    if (spec.kind === 'planned') t.push({ step, party: 'to', path: '/rows/export', required: false, collectRows: true });
-    t.push({ step, party: 'to', path: '/rows/delete', required: false });
-  }
-  t.push({ step, party: 'to', path: '/migration/abort', required: false });
+  const cleanup = { party: 'to', required: false, detached: true } as const;
   if (spec.kind === 'planned') {
+    if (spec.resumed && issued('to:/rows/import')) t.push({ step, party: 'to', path: '/rows/export', required: false, collectRows: true });
     const forgot = issued('from:/vip/forget');
     if (forgot) t.push({ step, party: 'from', path: '/migration/begin', required: true });
     if (issued('from:/address/release')) t.push({ step, party: 'from', path: '/address/take', required: true });
@@ -263,6 +271,9 @@ const rollbackTemplates = (spec: MoveSpec, issued: (key: string) => boolean, suc
   } else if (spec.from !== undefined && (succeeded('from:/address/release') || succeeded('from:/rows/export'))) {
     t.push({ step, party: 'from', path: '/address/take', required: false });
   }
+  if (issued('to:/address/take')) t.push({ step, path: '/address/release', ...cleanup });
+  if (issued('to:/rows/import')) t.push({ step, path: '/rows/delete', ...cleanup });
+  t.push({ step, path: '/migration/abort', ...cleanup });
   return t;
 };
 

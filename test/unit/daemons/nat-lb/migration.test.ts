@@ -22,7 +22,11 @@ const drive = (spec: MoveSpec, respond: Responder = () => undefined) => {
     ops.push(op);
     now += 10;
     const reply = /export|stores/.test(name(op)) ? { vip: VIP, rows: [row(1000), row(1001)] } : { vip: VIP };
-    m.onResult(op, respond(op, name(op)) ?? { ok: true, reply }, now);
+    const result = respond(op, name(op)) ?? { ok: true, reply };
+    if (op.kind === 'balancer' && op.detached) {
+      m.onLateResult(op, result);
+      m.onResult(op, { ok: false, error: 'not awaited' }, now);
+    } else m.onResult(op, result, now);
     events.push(...m.drainEvents());
   }
   events.push(...m.drainEvents());
@@ -52,17 +56,19 @@ describe('nat-lb migration: planned move', () => {
 describe('nat-lb migration: planned rollback to the source', () => {
   const cases: [string, string, string[], number][] = [
     ['target fails step 1', 'B /migration/begin', ['B /migration/abort'], 1],
-    ['target fails to take the address', 'B /address/take', ['B /address/release', 'B /migration/abort', 'A /address/take'], 2],
-    ['source fails to release the address', 'A /address/release', ['B /migration/abort', 'A /address/take'], 2],
-    ['target fails the import', 'B /rows/import', ['B /address/release', 'B /rows/export', 'B /rows/delete', 'B /migration/abort', 'A /address/take'], 3],
-    ['source fails the delete (rows may be gone there)', 'A /rows/delete', ['B /address/release', 'B /rows/export', 'B /rows/delete', 'B /migration/abort', 'A /address/take', 'A /rows/import'], 3],
-    ['target fails finish after the source forgot', 'B /migration/finish', ['B /address/release', 'B /rows/export', 'B /rows/delete', 'B /migration/abort', 'A /migration/begin', 'A /address/take', 'A /rows/import', 'A /migration/finish'], 4],
+    ['target fails to take the address', 'B /address/take', ['A /address/take', 'B /address/release', 'B /migration/abort'], 2],
+    ['source fails to release the address', 'A /address/release', ['A /address/take', 'B /migration/abort'], 2],
+    ['target fails the import', 'B /rows/import', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
+    ['source fails the delete (rows may be gone there)', 'A /rows/delete', ['A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
+    ['target fails finish after the source forgot', 'B /migration/finish', ['A /migration/begin', 'A /address/take', 'A /rows/import', 'A /migration/finish', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
   ];
   for (const [what, failing, rollback, step] of cases) {
-    it(`${what}: ${rollback.length} rollback calls, owner A`, () => {
+    it(`${what}: the source restored first, then the target cleaned up unawaited; owner A`, () => {
       const r = drive(planned(), failAt(failing));
       const at = r.calls.indexOf(failing);
       assert.deepEqual(r.calls.slice(at + 1), rollback);
+      const targetCleanup = r.ops.slice(at + 1).filter((o) => o.kind === 'balancer' && o.balancer === 'B');
+      assert.ok(targetCleanup.every((o) => o.kind === 'balancer' && o.detached && !o.required));
       assert.deepEqual(r.outcome.state, 'rolled-back');
       assert.deepEqual([r.outcome.owner, r.outcome.failedStep], ['A', step]);
       assert.equal(steps(r.events).at(-1), `${step}:false`);
@@ -86,7 +92,7 @@ describe('nat-lb migration: planned rollback to the source', () => {
   });
   it('a resumed move rolls back as if steps 2 and 3 had happened, but the source never forgot', () => {
     const r = drive(planned({ resumed: true }), failAt('B /migration/begin'));
-    assert.deepEqual(r.calls.slice(1), ['B /address/release', 'B /rows/export', 'B /rows/delete', 'B /migration/abort', 'A /address/take', 'A /rows/import']);
+    assert.deepEqual(r.calls.slice(1), ['B /rows/export', 'A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort']);
   });
 });
 
@@ -96,7 +102,7 @@ describe('nat-lb migration: failover', () => {
     assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'stores /copy', 'B /rows/import', 'A /vip/forget', 'B /migration/finish']);
     assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
     const release = r.ops[1]!;
-    assert.deepEqual([release.required, release.deadlineMs], [false, 110]);
+    assert.deepEqual([release.required, release.kind === 'balancer' && release.detached, release.deadlineMs], [false, true, 110]);
     assert.deepEqual([r.outcome.state, r.outcome.owner, r.outcome.rows], ['done', 'B', 2]);
   });
   it('V2 state first: rows are installed before the address moves', () => {
@@ -121,11 +127,12 @@ describe('nat-lb migration: failover', () => {
   it('target dies: it cleans up best effort and the VIP is left without owner, to be retried', () => {
     const r = drive(failover(), (_op, n) => (n.startsWith('A /') || n === 'B /rows/import' ? { ok: false, error: 'x' } : undefined));
     assert.deepEqual(r.calls.slice(r.calls.indexOf('B /rows/import') + 1), ['B /address/release', 'B /rows/delete', 'B /migration/abort']);
+    assert.ok(r.ops.filter((o) => o.kind === 'balancer' && o.balancer === 'A').every((o) => o.kind === 'balancer' && o.detached), 'the dead source is never waited for');
     assert.deepEqual([r.outcome.state, r.outcome.owner, r.outcome.failedStep], ['rolled-back', null, 3]);
   });
   it('target fails but the "dead" source answered after all: it takes the address back', () => {
     const r = drive(failover(), failAt('B /address/take'));
-    assert.deepEqual(r.calls.slice(3), ['B /address/release', 'B /migration/abort', 'A /address/take']);
+    assert.deepEqual(r.calls.slice(3), ['A /address/take', 'B /address/release', 'B /migration/abort']);
     assert.deepEqual([r.outcome.state, r.outcome.owner], ['rolled-back', 'A']);
   });
   it('copy stores all failing fail step 3', () => {
