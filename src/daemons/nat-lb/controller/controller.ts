@@ -4,12 +4,12 @@
 // policy proposes — by running a Migration's calls. Decisions live in the pure modules.
 import { errorMessage } from '../../../common/errors.js';
 import type { EmitEvent } from '../../shared/event-log.js';
-import { rowKey } from '../copy-store/row-store.js';
-import type { AccessRow, BalancerPath, BalancerStatus } from '../protocol.js';
+import type { BalancerStatus } from '../protocol.js';
 import type { ControllerConfig } from './controller-config.js';
-import { ControlCallError, type ControlClient, type Endpoint } from './control-client.js';
+import type { ControlClient, Endpoint } from './control-client.js';
+import { CallRunner } from './call-runner.js';
 import { FailureDetector } from './failure-detector.js';
-import { Migration, type MoveSpec, type Op, type OpResult } from './migration.js';
+import { Migration, type MoveSpec } from './migration.js';
 import { ByteRatePolicy, type MovePolicy, type PolicyInput, type PolicyVerdict } from './policy.js';
 import { RateTracker } from './rate-tracker.js';
 import { findOwnership, type Finding } from './repairs.js';
@@ -71,6 +71,7 @@ export class NatController {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
+  private readonly calls: CallRunner;
 
   constructor(private readonly config: ControllerConfig, private readonly deps: ControllerDeps) {
     this.now = deps.now ?? Date.now;
@@ -81,6 +82,7 @@ export class NatController {
     this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses);
     this.rates = new RateTracker(config.policy.windowMs);
     this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
+    this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, this.now);
   }
 
   start(): void {
@@ -183,7 +185,10 @@ export class NatController {
     const now = this.now();
     for (const f of findings) {
       if (f.kind === 'owned' || !fresh(f.vip)) continue;
-      if (f.kind === 'dedupe') return this.dedupe(f);
+      if (f.kind === 'dedupe') {
+        await this.calls.dedupe(f, this.config.migration.stepTimeoutMs);
+        return void this.changedMs.set(f.vip, this.now());
+      }
       const spec = this.repairSpec(f, now);
       if (spec) return void (await this.runMove(spec));
     }
@@ -241,10 +246,10 @@ export class NatController {
       for (let op = m.next(this.now()); op && !this.stopped; op = m.next(this.now())) {
         if (op.kind === 'balancer' && op.detached) {
           const sent = op;
-          void this.execute(sent).then((late) => m.onLateResult(sent, late));
+          void this.calls.execute(sent).then((late) => m.onLateResult(sent, late));
           m.onResult(op, { ok: false, error: 'not awaited' }, this.now());
         } else {
-          const result = await this.execute(op);
+          const result = await this.calls.execute(op);
           if (this.stopped) break;
           m.onResult(op, result, this.now());
         }
@@ -266,58 +271,6 @@ export class NatController {
     this.rates.forget(spec.vip);
     this.changedMs.set(spec.vip, this.now());
     return result;
-  }
-
-  private async execute(op: Op): Promise<OpResult> {
-    const timeoutMs = Math.max(1, op.deadlineMs - this.now());
-    try {
-      if (op.kind === 'balancer') {
-        return { ok: true, reply: await this.deps.client.balancerOp(this.endpoints.get(op.balancer)!, op.path, op.body, timeoutMs, this.abort.signal) };
-      }
-      return { ok: true, reply: { rows: await this.storeRows(op.vip, op.source, timeoutMs) } };
-    } catch (e) {
-      // The migration names the call itself; keep only what went wrong.
-      return { ok: false, error: e instanceof ControlCallError ? e.detail : errorMessage(e) };
-    }
-  }
-
-  /** Every copy store at once; rows merged. Fails only if every store failed (none configured: no rows). */
-  private async storeRows(vip: string, source: 'copy' | 'tcp-table', timeoutMs: number): Promise<AccessRow[]> {
-    const results = await Promise.allSettled(this.stores.map((s) => this.deps.client.storeRows(s, source, vip, timeoutMs, this.abort.signal)));
-    const failed = results.flatMap((r) => (r.status === 'rejected' ? [errorMessage(r.reason)] : []));
-    const rows = new Map<string, AccessRow>();
-    for (const r of results) if (r.status === 'fulfilled') for (const row of r.value) rows.set(rowKey(row), row);
-    this.deps.emit('copy-rows', { vip, source, stores: this.stores.length, failed: failed.length, rows: rows.size });
-    if (this.stores.length > 0 && failed.length === this.stores.length) throw new Error(`every copy store failed: ${failed.join('; ')}`);
-    return [...rows.values()];
-  }
-
-  /** Several balancers claim the VIP: the kept one gets the others' rows, the others let go. */
-  private async dedupe(f: Extract<Finding, { kind: 'dedupe' }>): Promise<void> {
-    const t = this.config.migration.stepTimeoutMs;
-    const keep = this.endpoints.get(f.keep)!;
-    const call = async (b: Endpoint, path: BalancerPath, body: unknown): Promise<unknown> => {
-      try {
-        return await this.deps.client.balancerOp(b, path, body, t, this.abort.signal);
-      } catch (e) {
-        return { error: errorMessage(e) };
-      }
-    };
-    let moved = 0;
-    for (const d of f.drop) {
-      const b = this.endpoints.get(d.balancer)!;
-      const rows = ((await call(b, '/rows/export', { vip: f.vip })) as { rows?: AccessRow[] }).rows ?? [];
-      if (rows.length) moved += ((await call(keep, '/rows/import', { vip: f.vip, rows })) as { imported?: number }).imported ?? 0;
-      await call(b, '/address/release', { vip: f.vip });
-      if (d.mode === 'normal') await call(b, '/vip/forget', { vip: f.vip });
-      else {
-        await call(b, '/rows/delete', { vip: f.vip });
-        await call(b, '/migration/abort', { vip: f.vip });
-      }
-    }
-    const announced = f.keepMode === 'normal' ? await call(keep, '/address/take', { vip: f.vip }) : undefined;
-    this.deps.emit('repair', { vip: f.vip, kind: 'dedupe', keep: f.keep, dropped: f.drop.map((d) => d.balancer), rowsMoved: moved, ...(announced && 'error' in (announced as object) ? { error: (announced as { error: string }).error } : {}) });
-    this.changedMs.set(f.vip, this.now());
   }
 
   private record(r: MoveResult): MoveResult {
