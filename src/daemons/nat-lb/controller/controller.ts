@@ -72,6 +72,7 @@ export class NatController {
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private readonly calls: CallRunner;
+  private readonly unawaited = new Map<string, Set<Promise<void>>>();
 
   constructor(private readonly config: ControllerConfig, private readonly deps: ControllerDeps) {
     this.now = deps.now ?? Date.now;
@@ -186,6 +187,7 @@ export class NatController {
     for (const f of findings) {
       if (f.kind === 'owned' || !fresh(f.vip)) continue;
       if (f.kind === 'dedupe') {
+        await this.settled([f.keep, ...f.drop.map((d) => d.balancer)]);
         await this.calls.dedupe(f, this.config.migration.stepTimeoutMs);
         return void this.changedMs.set(f.vip, this.now());
       }
@@ -243,10 +245,11 @@ export class NatController {
     const m = new Migration(spec, this.now());
     this.migration = m;
     try {
+      await this.settled(spec.kind === 'planned' && spec.from ? [spec.to, spec.from] : [spec.to]);
       for (let op = m.next(this.now()); op && !this.stopped; op = m.next(this.now())) {
         if (op.kind === 'balancer' && op.detached) {
           const sent = op;
-          void this.calls.execute(sent).then((late) => m.onLateResult(sent, late));
+          this.track(sent.balancer, spec.vip, this.calls.execute(sent).then((late) => m.onLateResult(sent, late)));
           m.onResult(op, { ok: false, error: 'not awaited' }, this.now());
         } else {
           const result = await this.calls.execute(op);
@@ -271,6 +274,25 @@ export class NatController {
     this.rates.forget(spec.vip);
     this.changedMs.set(spec.vip, this.now());
     return result;
+  }
+
+  /** An unawaited call changes the VIP when it lands: mode tables asked before that are stale for it. */
+  private track(balancer: string, vip: string, call: Promise<void>): void {
+    const set = this.unawaited.get(balancer) ?? new Set();
+    this.unawaited.set(balancer, set.add(call));
+    void call.finally(() => {
+      set.delete(call);
+      this.changedMs.set(vip, Math.max(this.changedMs.get(vip) ?? -Infinity, this.now()));
+    });
+  }
+
+  /**
+   * Unawaited calls (a rollback's cleanup) still on their way to these balancers must land
+   * before a new move uses them: a late /migration/abort would undo the next move's begin.
+   * Each is bounded by its own deadline.
+   */
+  private async settled(balancers: readonly string[]): Promise<void> {
+    await Promise.allSettled(balancers.flatMap((b) => [...(this.unawaited.get(b) ?? [])]));
   }
 
   private record(r: MoveResult): MoveResult {

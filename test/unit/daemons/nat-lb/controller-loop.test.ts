@@ -37,7 +37,9 @@ class Bed {
   async start(): Promise<this> {
     await this.a.start();
     await this.b.start();
-    this.storeApi = await startJsonApi('127.0.0.1:0', TOKEN, copyStoreRoutes({ node: 's1', store: this.store, now: Date.now, emit: () => undefined }));
+    // Variant 1: this server's "TCP table" holds V1's connections on ports 3000+.
+    const tcpTable = { vips: [V1], read: async (vip: string) => rows(vip, 3000, 3001) };
+    this.storeApi = await startJsonApi('127.0.0.1:0', TOKEN, copyStoreRoutes({ node: 's1', store: this.store, now: Date.now, emit: () => undefined, tcpTable }));
     return this;
   }
 
@@ -230,7 +232,7 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     await waitFor('assignment', () => owned(c, V1) === 'A');
     const from = bed.log.length;
     await bed.a.kill();
-    await waitFor('failover', () => bed.b.mode(V1) === 'normal', 20_000);
+    await waitFor('failover', () => bed.b.mode(V1) === 'normal' && bed.named('migration-done').length > 0, 20_000);
     const b = bed.calls(from).filter((x) => x.startsWith('B '));
     assert.deepEqual(b, ['B /migration/begin', 'B /rows/import', 'B /address/take', 'B /migration/finish']);
     assert.deepEqual(bed.named('migration-step').map((e) => e.step), [1, 3, 2, 4]);
@@ -245,6 +247,28 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     await waitFor('failover', () => bed.b.mode(V1) === 'normal', 20_000);
     assert.deepEqual(bed.b.rowPorts(V1), [1000, 1001, 1002]);
     assert.equal(bed.named('copy-rows').length, 0, 'the copy stores were not needed');
+  });
+
+  it('V1 failover: the rows are rebuilt from the servers\' TCP tables', async () => {
+    bed.a.hold(V1, rows(V1, 1000));
+    const { c } = await bed.controller({ migration: { stepTimeoutMs: 600, deadCallTimeoutMs: 200, failoverRows: 'tcp-table' } });
+    await waitFor('assignment', () => owned(c, V1) === 'A');
+    await bed.a.kill();
+    await waitFor('failover', () => bed.b.mode(V1) === 'normal', 20_000);
+    assert.deepEqual(bed.b.rowPorts(V1), [3000, 3001]);
+  });
+
+  it('the source dies in the middle of a planned move: the rollback cannot reach it, so the VIP fails over to the target', async () => {
+    bed.a.hold(V1, rows(V1, 1000, 1001));
+    bed.store.put('A', V1, rows(V1, 1000, 1001), Date.now());
+    const { c } = await bed.controller();
+    await waitFor('assignment', () => owned(c, V1) === 'A');
+    bed.a.dieAfter = '/address/release';
+    const r = await c.requestMove(V1, 'B');
+    assert.deepEqual([r.state, r.owner], ['failed', null]);
+    await waitFor('failed over to B', () => owned(c, V1) === 'B' && bed.b.mode(V1) === 'normal', 20_000);
+    assert.deepEqual(bed.b.rowPorts(V1), [1000, 1001]);
+    assert.ok(bed.b.addresses.has(V1));
   });
 
   it('a failover target that dies leaves the VIP unowned, then it is retried when a balancer is back', async () => {
