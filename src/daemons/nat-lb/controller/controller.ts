@@ -111,6 +111,7 @@ export class NatController {
     if (owner === undefined) throw new MoveRefused(404, `no VIP ${vip} with a known owner; known: ${[...this.assignment.keys()].join(', ') || 'none yet'}`);
     if (owner === to) throw new MoveRefused(409, `${vip} is already on ${to}`);
     if (this.detector.health(to) !== 'alive') throw new MoveRefused(409, `balancer ${to} is ${this.detector.health(to)}`);
+    if (this.detector.health(owner) !== 'alive') throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
     if (this.migration?.spec.vip === vip || this.requests.some((r) => r.vip === vip)) throw new MoveRefused(409, `${vip} is already moving`);
     return new Promise((done) => this.requests.push({ vip, to, done }));
   }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { errorMessage, InputFileError } from '../../../common/errors.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
+import { waitForListenAddress } from '../../shared/listen-address.js';
 import { controllerRoutes } from './controller-api.js';
 import { loadControllerConfig, type ControllerConfig } from './controller-config.js';
 import { ControlClient } from './control-client.js';
@@ -14,6 +15,7 @@ import { NatController } from './controller.js';
 const run = async (config: ControllerConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'nat-controller');
   const controller = new NatController(config, { client: new ControlClient(), emit });
+  await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, controllerRoutes(controller));
   controller.start();
   const shutdown = async (signal: string) => {

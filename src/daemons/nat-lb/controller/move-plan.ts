@@ -96,6 +96,8 @@ export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Tem
  * the target's rows are read first. Failover: the target cleans up and the VIP stays without
  * an owner (retried later), unless the "dead" source answered after all: then it takes the
  * address back.
+ * If the source cannot be restored either, the rollback stops there and the target keeps what
+ * it has: the next round's repair finds it in migration mode and completes the VIP on it.
  */
 export const rollbackTemplates = (spec: MoveSpec, issued: (key: string) => boolean, succeeded: (key: string) => boolean, haveRows: () => boolean): Template[] => {
   const t: Template[] = [];

@@ -7,6 +7,7 @@ import { errorMessage, InputFileError } from '../../../common/errors.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
+import { waitForListenAddress } from '../../shared/listen-address.js';
 import { loadCopyStoreConfig, type CopyStoreConfig } from './copy-store-config.js';
 import { copyStoreRoutes } from './copy-store-api.js';
 import { RowStore } from './row-store.js';
@@ -19,6 +20,7 @@ const run = async (config: CopyStoreConfig): Promise<void> => {
     const sel = config.tcpTable.find((t) => t.vip === vip)!;
     return tcpTableRows(parseSs(await runCommand('ss', ['-tniH'], { timeoutMs: 5000 })), sel);
   };
+  await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, copyStoreRoutes({
     node: config.node, store, now: Date.now, emit,
     ...(config.tcpTable.length ? { tcpTable: { vips: config.tcpTable.map((t) => t.vip), read: readTcpTable } } : {}),
