@@ -51,7 +51,12 @@ export type BalancerStatus = z.infer<typeof balancerStatusSchema>;
 
 const vipBody = z.object({ vip: ipv4 }).strict();
 
-/** The balancer's control endpoints, one per step of the migration (all POST, all idempotent). */
+/**
+ * The balancer's control endpoints, one per step of the migration (all POST, all idempotent).
+ * The controller relies on idempotence to resume a move a killed controller left half done: it
+ * simply makes the same calls again (a second begin keeps the existing mode, a second take
+ * re-announces, an export after the delete returns no rows).
+ */
 export const balancerRequests = {
   /** Step 1 on the target: add the VIP to the mode table in migration mode (hold its packets). */
   '/migration/begin': vipBody,
@@ -61,15 +66,15 @@ export const balancerRequests = {
   '/address/release': vipBody,
   /** Step 3, read at the source (or V14: a failed balancer still readable). */
   '/rows/export': vipBody,
-  /** Step 3, write at the target. */
+  /** Step 3, write at the target: adds the rows, replacing any row of the same connection (never clears the others). */
   '/rows/import': z.object({ vip: ipv4, rows: z.array(accessRowSchema) }).strict(),
   /** Step 3, delete at the source. */
   '/rows/delete': vipBody,
   /** Step 4 on the target: mode normal, held packets released in arrival order. */
   '/migration/finish': vipBody,
-  /** Step 4 on the source: the VIP leaves the mode table. */
+  /** Step 4 on the source: the VIP leaves the mode table, with any rows it still has. Sent before the target's finish. */
   '/vip/forget': vipBody,
-  /** Rollback on the target of a failed move: forget the VIP, drop what it held. */
+  /** Rollback on the target of a failed move: forget the VIP, drop what it held (packets and rows). */
   '/migration/abort': vipBody,
 } as const;
 export type BalancerPath = keyof typeof balancerRequests;

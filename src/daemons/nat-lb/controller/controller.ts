@@ -1,0 +1,308 @@
+// The nat-controller's shell (seed 001, control mechanism 52): polls every balancer's /status,
+// feeds the failure detector and the rate tracker, and on each round does at most one thing —
+// repair ownership (recovery, failover, duplicates), else a requested move, else what the
+// policy proposes — by running a Migration's calls. Decisions live in the pure modules.
+import { errorMessage } from '../../../common/errors.js';
+import type { EmitEvent } from '../../shared/event-log.js';
+import type { BalancerStatus } from '../protocol.js';
+import type { ControllerConfig } from './controller-config.js';
+import type { ControlClient, Endpoint } from './control-client.js';
+import { CallRunner } from './call-runner.js';
+import { FailureDetector } from './failure-detector.js';
+import { Migration, type MoveSpec } from './migration.js';
+import { ByteRatePolicy, type MovePolicy, type PolicyInput, type PolicyVerdict } from './policy.js';
+import { RateTracker } from './rate-tracker.js';
+import { findOwnership, type Finding } from './repairs.js';
+
+export interface ControllerDeps {
+  client: ControlClient;
+  emit: EmitEvent;
+  now?: () => number;
+  policy?: MovePolicy;
+}
+
+export interface MoveResult {
+  vip: string;
+  from: string | null;
+  to: string;
+  state: string;
+  owner: string | null;
+  failedStep: number | null;
+  error: string | null;
+  rows: number;
+  ms: number;
+}
+
+/** Refused before anything moved: unknown VIP or balancer (404), or not possible now (409). */
+export class MoveRefused extends Error {
+  constructor(readonly code: 404 | 409, message: string) {
+    super(message);
+  }
+}
+
+interface View {
+  status: BalancerStatus | undefined;
+  /** When the poll that produced `status` was sent: a status is trusted only if asked after the last change. */
+  askedMs: number;
+}
+
+const MOVES_KEPT = 20;
+
+export class NatController {
+  private readonly now: () => number;
+  private readonly detector: FailureDetector;
+  private readonly rates: RateTracker;
+  private readonly policy: MovePolicy;
+  private readonly views = new Map<string, View>();
+  private readonly assignment = new Map<string, string>();
+  /** Every VIP ever configured or seen: one that nobody holds any more must still be placed. */
+  private readonly known: Set<string>;
+  private readonly endpoints: Map<string, Endpoint>;
+  private readonly stores: Endpoint[];
+  private readonly moves: MoveResult[] = [];
+  private readonly requests: { vip: string; to: string; done: (r: MoveResult) => void }[] = [];
+  private readonly retry = new Map<string, { untilMs: number; exclude: Set<string> }>();
+  private migration: Migration | undefined;
+  /** When each VIP last changed hands (move, rollback, dedupe): older mode tables are not trusted for it. */
+  private readonly changedMs = new Map<string, number>();
+  private lastVerdict: PolicyVerdict['kind'] | undefined;
+  private acting = false;
+  private polling = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+  private readonly calls: CallRunner;
+  private readonly unawaited = new Map<string, Set<Promise<void>>>();
+
+  constructor(private readonly config: ControllerConfig, private readonly deps: ControllerDeps) {
+    this.now = deps.now ?? Date.now;
+    const token = (e: { token?: string | undefined }) => e.token ?? config.peerToken;
+    this.endpoints = new Map(config.balancers.map((b) => [b.name, { name: b.name, api: b.api, token: token(b) }]));
+    this.stores = config.copyStores.map((s) => ({ name: s.name, api: s.api, token: token(s) }));
+    this.known = new Set(config.vips);
+    this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses);
+    this.rates = new RateTracker(config.policy.windowMs);
+    this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
+    this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, this.now);
+  }
+
+  start(): void {
+    this.deps.emit('started', { balancers: [...this.endpoints.keys()], copyStores: this.stores.map((s) => s.name), policy: this.policy.name, failoverRows: this.config.migration.failoverRows, failoverOrder: this.config.migration.failoverOrder });
+    const round = () => {
+      if (this.stopped) return;
+      void this.round().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(round, this.config.poll.intervalMs);
+      });
+    };
+    round();
+  }
+
+  /** Stops at once, like a killed process: calls in flight are abandoned, nothing is rolled back. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+  }
+
+  /** A planned move (POST /move): resolves when it is done or rolled back. */
+  requestMove(vip: string, to: string): Promise<MoveResult> {
+    if (!this.endpoints.has(to)) throw new MoveRefused(404, `no balancer '${to}'; known: ${[...this.endpoints.keys()].join(', ')}`);
+    const owner = this.assignment.get(vip);
+    if (owner === undefined) throw new MoveRefused(404, `no VIP ${vip} with a known owner; known: ${[...this.assignment.keys()].join(', ') || 'none yet'}`);
+    if (owner === to) throw new MoveRefused(409, `${vip} is already on ${to}`);
+    if (this.detector.health(to) !== 'alive') throw new MoveRefused(409, `balancer ${to} is ${this.detector.health(to)}`);
+    if (this.detector.health(owner) !== 'alive') throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
+    if (this.migration?.spec.vip === vip || this.requests.some((r) => r.vip === vip)) throw new MoveRefused(409, `${vip} is already moving`);
+    return new Promise((done) => this.requests.push({ vip, to, done }));
+  }
+
+  status() {
+    const now = this.now();
+    return {
+      node: this.config.node,
+      assignment: Object.fromEntries([...this.assignment].sort()),
+      balancers: this.detector.status(now).map((h) => ({
+        ...h,
+        vips: (this.views.get(h.name)?.status?.vips ?? []).map((v) => ({ ...v, rateBps: Math.round(this.rates.rateBps(v.vip)) })),
+      })),
+      copyStores: this.stores.map((s) => s.name),
+      migration: this.migration?.status ?? null,
+      pendingMoves: this.requests.map((r) => ({ vip: r.vip, to: r.to })),
+      lastMoves: this.moves,
+      policy: { name: this.policy.name, enabled: this.config.policy.enabled, lastVerdict: this.lastVerdict ?? null },
+    };
+  }
+
+  /** One poll of every balancer, then (unless a move is running) one action. */
+  async round(): Promise<void> {
+    if (!this.polling) {
+      this.polling = true;
+      try {
+        await this.poll();
+      } finally {
+        this.polling = false;
+      }
+    }
+    if (!this.acting && !this.stopped) {
+      this.acting = true;
+      // A move runs while the next polls go on; only one move at a time.
+      void this.act().catch((e: unknown) => this.deps.emit('error', { error: errorMessage(e) })).finally(() => {
+        this.acting = false;
+      });
+    }
+  }
+
+  private async poll(): Promise<void> {
+    await Promise.all([...this.endpoints.values()].map(async (b) => {
+      const askedMs = this.now();
+      try {
+        const status = await this.deps.client.balancerStatus(b, this.config.poll.timeoutMs, this.abort.signal);
+        if (this.stopped) return;
+        this.views.set(b.name, { status, askedMs });
+        for (const v of status.vips) {
+          this.known.add(v.vip);
+          if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
+        }
+        this.emitAll(this.detector.onPoll(b.name, true, this.now()));
+      } catch (e) {
+        if (!this.stopped) this.emitAll(this.detector.onPoll(b.name, false, this.now(), errorMessage(e)));
+      }
+    }));
+  }
+
+  private async act(): Promise<void> {
+    if (!this.detector.allKnown()) return;
+    const alive = [...this.endpoints.keys()].filter((n) => this.detector.health(n) === 'alive');
+    // Judge a VIP only on mode tables asked for after it last changed, never on a picture from
+    // mid-move; other VIPs need not wait (a failover of several VIPs runs back to back).
+    const oldest = Math.min(...alive.map((n) => this.views.get(n)?.askedMs ?? -Infinity));
+    const fresh = (vip: string) => oldest > (this.changedMs.get(vip) ?? -Infinity);
+    const allFresh = [...this.changedMs.keys()].every(fresh);
+    const findings = findOwnership({
+      balancers: [...this.endpoints.keys()].map((name) => ({ name, health: this.detector.health(name), vips: this.views.get(name)?.status?.vips ?? [] })),
+      configVips: [...this.known],
+      assignment: this.assignment,
+    });
+    for (const f of findings) if (f.kind === 'owned' && fresh(f.vip)) this.assignment.set(f.vip, f.owner);
+    const now = this.now();
+    for (const f of findings) {
+      if (f.kind === 'owned' || !fresh(f.vip)) continue;
+      if (f.kind === 'dedupe') {
+        await this.settled([f.keep, ...f.drop.map((d) => d.balancer)]);
+        await this.calls.dedupe(f, this.config.migration.stepTimeoutMs);
+        return void this.changedMs.set(f.vip, this.now());
+      }
+      const spec = this.repairSpec(f, now);
+      if (spec) return void (await this.runMove(spec));
+    }
+    if (!allFresh) return;
+    const request = this.requests.shift();
+    if (request) {
+      const from = this.assignment.get(request.vip);
+      const result = from === undefined || from === request.to || this.detector.health(request.to) !== 'alive'
+        ? this.record({ vip: request.vip, from: from ?? null, to: request.to, state: 'refused', owner: from ?? null, failedStep: null, error: 'ownership changed before the move could start', rows: 0, ms: 0 })
+        : await this.runMove(this.plannedSpec(request.vip, from, request.to, 'requested'));
+      return request.done(result);
+    }
+    if (this.config.policy.enabled) {
+      const verdict = this.policy.decide(this.policyInput(now));
+      if (verdict.kind !== this.lastVerdict || verdict.kind === 'move') this.deps.emit('policy-decision', { policy: this.policy.name, ...verdict });
+      this.lastVerdict = verdict.kind;
+      if (verdict.kind === 'move') await this.runMove(this.plannedSpec(verdict.vip, verdict.from, verdict.to, verdict.reason));
+    }
+  }
+
+  private repairSpec(f: Exclude<Finding, { kind: 'owned' | 'dedupe' }>, now: number): MoveSpec | undefined {
+    const m = this.config.migration;
+    const base = { stepTimeoutMs: m.stepTimeoutMs, deadCallTimeoutMs: m.deadCallTimeoutMs, order: m.failoverOrder };
+    if (f.kind === 'resume-planned') return { ...base, vip: f.vip, from: f.from, to: f.to, kind: 'planned', reason: 'resume a half-done move', resumed: true };
+    if (f.kind === 'resume-failover') {
+      return { ...base, vip: f.vip, ...(f.from ? { from: f.from } : {}), to: f.to, kind: 'failover', reason: 'resume a half-done failover', resumed: true, rows: f.rowsPresent ? 'none' : m.failoverRows };
+    }
+    if (!this.config.failover.enabled) return undefined;
+    const retry = this.retry.get(f.vip);
+    if (retry && now < retry.untilMs && retry.exclude.size >= this.endpoints.size - 1) return undefined;
+    const to = this.policy.place(f.vip, this.policyInput(now), retry && now < retry.untilMs ? retry.exclude : new Set());
+    if (to === undefined) return undefined;
+    return { ...base, vip: f.vip, ...(f.from ? { from: f.from } : {}), to, kind: 'failover', reason: f.from ? `${f.from} is dead` : 'no balancer holds it', rows: m.failoverRows };
+  }
+
+  private plannedSpec(vip: string, from: string, to: string, reason: string): MoveSpec {
+    return { vip, from, to, kind: 'planned', reason, stepTimeoutMs: this.config.migration.stepTimeoutMs, deadCallTimeoutMs: this.config.migration.deadCallTimeoutMs };
+  }
+
+  private policyInput(nowMs: number): PolicyInput {
+    return {
+      nowMs,
+      migrating: new Set(this.migration ? [this.migration.spec.vip] : []),
+      balancers: [...this.endpoints.keys()].map((name) => ({
+        name, alive: this.detector.health(name) === 'alive',
+        vips: (this.views.get(name)?.status?.vips ?? []).map((v) => ({ vip: v.vip, mode: v.mode, rateBps: this.rates.rateBps(v.vip) })),
+      })),
+    };
+  }
+
+  private async runMove(spec: MoveSpec): Promise<MoveResult> {
+    const m = new Migration(spec, this.now());
+    this.migration = m;
+    try {
+      await this.settled(spec.kind === 'planned' && spec.from ? [spec.to, spec.from] : [spec.to]);
+      for (let op = m.next(this.now()); op && !this.stopped; op = m.next(this.now())) {
+        if (op.kind === 'balancer' && op.detached) {
+          const sent = op;
+          this.track(sent.balancer, spec.vip, this.calls.execute(sent).then((late) => m.onLateResult(sent, late)));
+          m.onResult(op, { ok: false, error: 'not awaited' }, this.now());
+        } else {
+          const result = await this.calls.execute(op);
+          if (this.stopped) break;
+          m.onResult(op, result, this.now());
+        }
+        this.emitAll(m.drainEvents());
+      }
+      this.emitAll(m.drainEvents());
+    } finally {
+      this.migration = undefined;
+    }
+    const o = m.outcome();
+    const result = this.record({ vip: spec.vip, from: spec.from ?? null, to: spec.to, state: this.stopped ? 'abandoned' : o.state, owner: o.owner, failedStep: o.failedStep, error: o.error, rows: o.rows, ms: this.now() - m.status.startMs });
+    if (this.stopped) return result;
+    if (o.owner) this.assignment.set(spec.vip, o.owner);
+    else this.assignment.delete(spec.vip);
+    if (spec.kind === 'failover' && o.state !== 'done') {
+      const prev = this.retry.get(spec.vip);
+      this.retry.set(spec.vip, { untilMs: this.now() + this.config.migration.retryMs, exclude: new Set([...(prev?.exclude ?? []), spec.to]) });
+    } else if (o.state === 'done') this.retry.delete(spec.vip);
+    this.rates.forget(spec.vip);
+    this.changedMs.set(spec.vip, this.now());
+    return result;
+  }
+
+  /** An unawaited call changes the VIP when it lands: mode tables asked before that are stale for it. */
+  private track(balancer: string, vip: string, call: Promise<void>): void {
+    const set = this.unawaited.get(balancer) ?? new Set();
+    this.unawaited.set(balancer, set.add(call));
+    void call.finally(() => {
+      set.delete(call);
+      this.changedMs.set(vip, Math.max(this.changedMs.get(vip) ?? -Infinity, this.now()));
+    });
+  }
+
+  /**
+   * Unawaited calls (a rollback's cleanup) still on their way to these balancers must land
+   * before a new move uses them: a late /migration/abort would undo the next move's begin.
+   * Each is bounded by its own deadline.
+   */
+  private async settled(balancers: readonly string[]): Promise<void> {
+    await Promise.allSettled(balancers.flatMap((b) => [...(this.unawaited.get(b) ?? [])]));
+  }
+
+  private record(r: MoveResult): MoveResult {
+    this.moves.push(r);
+    if (this.moves.length > MOVES_KEPT) this.moves.shift();
+    return r;
+  }
+
+  private emitAll(events: readonly { event: string; data: Record<string, unknown> }[]): void {
+    for (const e of events) this.deps.emit(e.event, e.data);
+  }
+}
