@@ -15,7 +15,9 @@ const ROWS = Math.min(Number(process.env.BENCH_ROWS ?? 10_000), 60_000);
 const RUNS = Math.min(Number(process.env.BENCH_RUNS ?? 3), 20);
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 4), 30);
 const V1 = '198.18.20.101';
-const MGMT = { lb1: '198.19.20.21', lb2: '198.19.20.22' } as const;
+/** The lab's management prefix (NAT_LB_MGMT, as in topologies/nat-lb.clab.yml). */
+const MGMT_PREFIX = process.env.NAT_LB_MGMT ?? '198.19.20';
+const MGMT = { lb1: `${MGMT_PREFIX}.21`, lb2: `${MGMT_PREFIX}.22` } as const;
 
 const api = async <T>(lb: keyof typeof MGMT, path: string, body: unknown): Promise<T> => {
   const res = await fetch(`http://${MGMT[lb]}:7080${path}`, { method: 'POST', headers: { authorization: 'Bearer nat-lb-control-token', 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });

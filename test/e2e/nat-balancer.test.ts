@@ -11,7 +11,9 @@ import { loadTopology, sleep, testContext, waitFor } from '../helpers/lab-fixtur
 const TOPOLOGY = 'topologies/nat-lb.clab.yml';
 const DAEMON = '/opt/failover-lab/dist/src/daemons/nat-lb/balancer/main.js';
 const PROBE = '/opt/failover-lab/dist/src/probe/main.js';
-const MGMT = { lb1: '198.19.20.21', lb2: '198.19.20.22' } as const;
+/** The lab's management prefix (NAT_LB_MGMT, as in topologies/nat-lb.clab.yml). */
+const MGMT_PREFIX = process.env.NAT_LB_MGMT ?? '198.19.20';
+const MGMT = { lb1: `${MGMT_PREFIX}.21`, lb2: `${MGMT_PREFIX}.22` } as const;
 const MAC = { lb2out: '02:00:5e:14:00:22', lb2in: '02:00:5e:15:00:22' };
 const V1 = '198.18.20.101';
 const V2 = '198.18.20.102';
