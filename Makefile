@@ -5,14 +5,15 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build engine images test test-unit e2e demo tour bench clean
+.PHONY: help deps build engine images test test-unit e2e demo tour bench bench-split-brain clean
 
 help:
 	@echo "make demo   run one failover scenario with live output; prints where the report is"
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
 	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
-	@echo "make bench  deploy/destroy benchmark"
+	@echo "make bench  deploy/destroy, probe and failover benchmarks"
+	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -49,6 +50,10 @@ bench: build images
 	node dist/bench/deploy-bench.js
 	node dist/bench/probe-throughput.js
 	node dist/bench/failover-bench.js
+
+# The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.
+bench-split-brain: build images
+	node dist/bench/split-brain-bench.js
 
 clean:
 	-node bin/failover-lab.js destroy --all

@@ -1,5 +1,6 @@
 // Removes everything a lab can have left, found by label and by name rather than from any
 // state file, so it also cleans up after a deploy that was killed half-way. Idempotent.
+import { errorMessage } from '../common/errors.js';
 import { rm } from 'node:fs/promises';
 import type { LabContext } from './lab-context.js';
 import type { LabPlan } from './lab-plan.js';
@@ -38,7 +39,17 @@ export const destroyLabs = async (target: DestroyTarget, ctx: Pick<LabContext, '
   const managed = await runtime.listNetworks({ [LABEL.managed]: 'true' });
   const removable = managed.filter((n) => n.containers === 0 && ('all' in target || n.name === target.network));
   const networks: string[] = [];
-  for (const n of removable) if (await runtime.removeNetwork(n.name)) networks.push(n.name);
+  for (const n of removable) {
+    try {
+      if (await runtime.removeNetwork(n.name)) networks.push(n.name);
+    } catch (error) {
+      // dockerd sometimes keeps an endpoint of a container that is long gone (its own store
+      // disagrees with itself); only a dockerd restart clears it. The network is empty and the
+      // next deploy reuses it, so this must not fail a destroy (nor a deploy --reconfigure).
+      if (!/active endpoints/.test(errorMessage(error))) throw error;
+      ctx.logger.warn(`network ${n.name} has no containers but dockerd still lists an endpoint in it; left in place (restart dockerd to clear it)`);
+    }
+  }
 
   if (!('all' in target) && target.labDir) await rm(target.labDir, { recursive: true, force: true });
   return { containers: containers.map((c) => c.name), networks, namespaces };

@@ -107,17 +107,23 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     // Groups about to rebuild connections: their kernel's resets are held from the same nft
     // transaction that makes them ACTIVE, before any client can be sent their way.
     const rebuilding = new Set(actions.flatMap((a) => (a.type === 'fast-fail' && a.checkpoints.length > 0 && apps.has(a.group) ? [a.group] : [])));
+    // Where a takeover's time goes, from the decision on (ms), reported with its outcome.
+    const decidedAt = performance.now();
+    const stages: Record<string, number> = {};
+    const mark = (stage: string) => { stages[stage] = Math.round((performance.now() - decidedAt) * 10) / 10; };
     for (const action of actions) {
       queue = queue.then(async () => {
         const group = 'group' in action ? config.groups.find((g) => g.name === action.group) : undefined;
         if (action.type === 'set-mode' && group) {
           const hold = action.to === 'ACTIVE' && group.takeover && rebuilding.has(group.name) ? { port: group.takeover.port } : undefined;
           await setArpMode(action.vip, action.to === 'ACTIVE', hold);
+          mark('gate');
           emit('mode', { group: action.group, vip: action.vip, from: action.from, to: action.to, reason: action.reason, mac });
           if (action.to === 'ACTIVE') {
             // The first request/reply pair now; the rest keep their spacing in the background,
             // so fast fail / takeover (next in the queue) need not wait for them.
             await announce(action.vip, group.iface, mac, 1, 0);
+            mark('garp');
             // Each later pair is queued (after any demotion already queued) and skipped once the
             // group is no longer ACTIVE: a node that stepped down must stay silent.
             for (let i = 1; i < group.garp.count; i++) {
@@ -141,8 +147,10 @@ const run = async (config: ArpHaConfig): Promise<void> => {
             held = false;
           };
           try {
+            mark('nudge');
             const outcome = await takeOverConnections({ vip: action.vip, port: action.port, checkpoints: action.checkpoints, app, answerWaitMs: t.answerWaitMs, restoreTimeoutMs: t.restoreTimeoutMs, releaseHold: release });
-            emit('takeover', { group: action.group, vip: action.vip, ...outcome });
+            mark('done');
+            emit('takeover', { group: action.group, vip: action.vip, ...outcome, stagesMs: stages });
           } finally {
             await release();
           }

@@ -121,8 +121,11 @@ export function singleArpOwner(spec: SingleArpOwnerSpec): Checker {
       const last = new Map<string, Sighting>();
       let first: [Sighting, Sighting] | undefined;
       let conflicts = 0;
+      const nodes = nodesByMac(history);
       for (const c of judged) {
-        const rival = [...last.values()].find((p) => p.mac !== c.mac && c.t - p.t <= windowMs);
+        // A claim made just before its node went down is history, not a rival: the new owner
+        // of a crashed node's VIP announces within the window by design.
+        const rival = [...last.values()].find((p) => p.mac !== c.mac && c.t - p.t <= windowMs && !wentDown(history, nodes.get(p.mac), p.t, c.t));
         if (rival) {
           conflicts++;
           first ??= [rival, c];
@@ -177,6 +180,19 @@ function modesByMac(history: RunHistory, vip: string): Map<string, NodeModes> {
   }
   return byMac;
 }
+
+/** Which node each MAC belongs to, from any daemon event that names the node's MAC. */
+function nodesByMac(history: RunHistory): Map<string, string> {
+  const nodes = new Map<string, string>();
+  for (const e of history.entries) if (e.kind === 'daemon' && typeof e.data['mac'] === 'string') nodes.set(e.data['mac'].toLowerCase(), e.node);
+  return nodes;
+}
+
+const NODE_DOWN = new Set(['crash', 'kill', 'stop']);
+
+/** Whether `node` was crashed, killed or stopped at some moment in [from, to]. */
+const wentDown = (history: RunHistory, node: string | undefined, from: number, to: number): boolean =>
+  node !== undefined && history.entries.some((e) => e.kind === 'fault' && e.phase === 'start' && NODE_DOWN.has(e.fault) && e.targets.includes(node) && e.t >= from && e.t <= to);
 
 const isModeEvent = (e: HistoryEntry, vip: string): e is DaemonEntry =>
   e.kind === 'daemon' && e.daemon === ARP_HA && e.event === 'mode' && e.data['vip'] === vip

@@ -2,7 +2,7 @@
 import { LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
 import type { StartedLab } from '../../lab/lab.js';
-import { deleteTableScript, lossScript, partitionScript } from './nft-rules.js';
+import { deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 const nft = (lab: StartedLab, node: string, script: string) =>
@@ -18,7 +18,7 @@ export interface PartitionSpec {
   from: string[];
   to: string[];
   oneWay: boolean;
-  protocol?: 'tcp' | 'udp' | 'icmp';
+  protocol?: PartitionRule['protocol'];
   port?: number;
 }
 

@@ -7,13 +7,15 @@ export const tableName = (faultId: string): string => `fl_nemesis_${faultId.repl
 export interface PartitionRule {
   /** Drop packets whose source is one of these addresses. */
   fromAddresses: string[];
-  protocol?: 'tcp' | 'udp' | 'icmp';
+  /** vrrp: IP protocol 112 (VRRP advertisements), to split a keepalived pair. */
+  protocol?: 'tcp' | 'udp' | 'icmp' | 'vrrp';
   port?: number;
 }
 
 const matchers = (r: PartitionRule): string[] => {
   const src = `ip saddr { ${r.fromAddresses.join(', ')} }`;
   if (r.protocol === 'icmp') return [`${src} meta l4proto icmp`];
+  if (r.protocol === 'vrrp') return [`${src} meta l4proto 112`];
   if (r.port !== undefined) {
     const proto = `meta l4proto ${r.protocol ?? '{ tcp, udp }'} `;
     return [`${src} ${proto}th dport ${r.port}`, `${src} ${proto}th sport ${r.port}`];

@@ -76,7 +76,7 @@ export const faultSchema = z.discriminatedUnion('fault', [
     from: z.array(nodeName).min(1),
     to: z.array(nodeName).min(1),
     oneWay: z.boolean().default(false),
-    protocol: z.enum(['tcp', 'udp', 'icmp']).optional(),
+    protocol: z.enum(['tcp', 'udp', 'icmp', 'vrrp']).optional(),
     port: z.number().int().min(1).max(65535).optional(),
   }),
   withTiming('loss', { node: nodeName, iface: z.string().optional(), percent: z.number().min(0).max(100), direction: z.enum(['in', 'out', 'both']).default('both') }),

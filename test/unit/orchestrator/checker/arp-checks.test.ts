@@ -48,6 +48,17 @@ describe('ARP checks', () => {
       assert.match(r.detail, /5 claims, owners in order 02:00:00:00:00:0a → 02:00:00:00:00:0b/);
     });
 
+    it('does not hold a claim made just before its node went down against the new owner', () => {
+      const h = history([
+        mode(0, 'lb1', A, 'ACTIVE'), mode(0, 'lb2', B, 'STANDBY'),
+        reply(4700, A), fault(5000, 'start', 'crash-1', 'crash', ['lb1']), garp(5300, B),
+      ]);
+      assert.equal(Checks.singleArpOwner({ vip: VIP }).check(h).valid, true);
+      // The same claims without the crash in between are two owners at once.
+      const split = history([mode(0, 'lb1', A, 'ACTIVE'), mode(0, 'lb2', B, 'STANDBY'), reply(4700, A), garp(5300, B)]);
+      assert.equal(Checks.singleArpOwner({ vip: VIP }).check(split).valid, false);
+    });
+
     it('counts one frame seen on several capture points once', () => {
       const h = history([garp(200, A, 'sw1:eth1'), garp(200.4, A, 'sw1:eth3'), garp(200.9, A, 'lb2:eth1'), garp(1200, A, 'sw1:eth1')]);
       assert.match(Checks.singleArpOwner({ vip: VIP }).check(h).detail, /: 2 claims,/);
