@@ -80,6 +80,8 @@ export const ChecksConfigSchema = z.object({
     afterFault: z.string().min(1).optional(),
   }).strict().refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both')).optional(),
   invariants: z.array(InvariantSchema).optional(),
+  /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
+  natTables: z.object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() }).strict().optional(),
 }).strict();
 
 export type ChecksConfig = z.infer<typeof ChecksConfigSchema>;
@@ -112,6 +114,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.singleArpOwner)) checkers.push(Checks.singleArpOwner(spec));
   for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
+  if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));
