@@ -5,7 +5,7 @@ import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
 import { eventCount, never } from './event-count.js';
-import { gapWithin, maxGap } from './gap-checks.js';
+import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
 import { bytesCorrupt, bytesDuplicated, bytesLost, reconnects, resets } from './stream-bound.js';
@@ -13,6 +13,7 @@ import { noFailedStreams, streamsEstablished } from './stream-health.js';
 
 export const Checks = {
   maxGap,
+  gapPercentile,
   gapWithin,
   gapMatchesFault,
   gapBeyondDetection,

@@ -12,6 +12,7 @@ interface MoveOptions {
   vip: string;
   to: string;
   timeoutMs: string;
+  expect: string;
 }
 
 const move = async (o: MoveOptions): Promise<void> => {
@@ -23,7 +24,13 @@ const move = async (o: MoveOptions): Promise<void> => {
   });
   const text = (await res.text()).trim();
   process.stdout.write(`${text}\n`);
-  if (!res.ok) throw new Error(`controller answered ${res.status}`);
+  let state: unknown;
+  try {
+    state = (JSON.parse(text) as { state?: unknown }).state;
+  } catch {
+    state = undefined;
+  }
+  if (state !== o.expect) throw new Error(`controller answered ${res.status}, move ${String(state ?? 'refused')}, expected ${o.expect}`);
 };
 
 const program = new Command('nat-move')
@@ -31,6 +38,7 @@ const program = new Command('nat-move')
   .requiredOption('--token <token>', "the controller's bearer token")
   .requiredOption('--vip <ip>', 'the VIP to move')
   .requiredOption('--to <balancer>', 'the target balancer, by its name in the controller config')
+  .option('--expect <state>', 'the outcome that makes this exit 0: done, rolled-back, …', 'done')
   .option('--timeout-ms <ms>', 'give up after this long (a move answers when done or rolled back)', '20000')
   .action(move);
 
