@@ -8,6 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
 import { batchVerdictMessage, NF_ACCEPT, NF_DROP, parseNotices, queueConfigMessage } from './nfqueue-codec.js';
 
+/** How long a request waits for its ack (the event loop is blocked meanwhile: keep it short). */
+const ACK_WAIT_MS = 1500;
+/** Atomics.wait on this gives a 1 ms pause without a busy loop. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 interface QueueState {
   held: number;
   lastId: number;
@@ -24,23 +29,37 @@ export class NfQueueHold {
     return (this.socket ??= new NetlinkSocket(NETLINK_NETFILTER));
   }
 
-  /** Sends one request and reads until its acknowledgement (netlink answers within sendmsg). */
-  private request(build: (seq: number) => Buffer, what: string): void {
+  /**
+   * Sends one request and reads until its acknowledgement. The kernel handles the request inside
+   * sendmsg, but the ack queues behind every packet notice already waiting — thousands while a
+   * busy VIP is held — so the wait is bounded by time, not by a count of reads. Returns whether
+   * the ack came; a request the kernel refused throws.
+   */
+  private request(build: (seq: number) => Buffer, what: string): boolean {
     const socket = this.open();
     const seq = this.seq++;
     socket.send(build(seq));
-    for (let tries = 0; tries < 1000; tries++) {
+    const until = Date.now() + ACK_WAIT_MS;
+    while (Date.now() < until) {
       const datagram = socket.receive();
-      if (!datagram) continue;
+      if (!datagram) {
+        Atomics.wait(PAUSE, 0, 0, 1);
+        continue;
+      }
       for (const n of parseNotices(datagram)) {
         if (n.kind === 'packet') this.note(n.queue, n.id);
         else if (n.kind === 'ack' && n.seq === seq) {
           if (n.errno !== 0) throw new Error(`${what}: errno ${n.errno}`);
-          return;
+          return true;
         }
       }
     }
-    throw new Error(`${what}: no acknowledgement from the kernel`);
+    return false;
+  }
+
+  /** A configuration change must be confirmed: holding without a bound queue would drop packets. */
+  private confirmed(build: (seq: number) => Buffer, what: string): void {
+    if (!this.request(build, what)) throw new Error(`${what}: no acknowledgement from the kernel within ${ACK_WAIT_MS} ms`);
   }
 
   private note(queue: number, id: number): void {
@@ -53,7 +72,7 @@ export class NfQueueHold {
   /** Starts holding queue `queue` (idempotent). */
   bind(queue: number): void {
     if (this.queues.has(queue)) return;
-    this.request((seq) => queueConfigMessage('bind', queue, seq, this.maxLength), `binding NFQUEUE ${queue}`);
+    this.confirmed((seq) => queueConfigMessage('bind', queue, seq, this.maxLength), `binding NFQUEUE ${queue}`);
     this.queues.set(queue, { held: 0, lastId: 0 });
   }
 
@@ -74,6 +93,8 @@ export class NfQueueHold {
     this.poll();
     const q = this.queues.get(queue);
     if (!q || q.held === 0) return 0;
+    // A verdict is carried out inside sendmsg; its ack only reports errors. One lost behind an
+    // overrun of notices must not fail the release of packets that did go.
     this.request((seq) => batchVerdictMessage(queue, q.lastId, accept ? NF_ACCEPT : NF_DROP, seq), `verdict on NFQUEUE ${queue}`);
     const count = q.held;
     q.held = 0;
@@ -84,7 +105,7 @@ export class NfQueueHold {
   unbind(queue: number, accept: boolean): number {
     if (!this.queues.has(queue)) return 0;
     const count = this.settle(queue, accept);
-    this.request((seq) => queueConfigMessage('unbind', queue, seq), `unbinding NFQUEUE ${queue}`);
+    this.confirmed((seq) => queueConfigMessage('unbind', queue, seq), `unbinding NFQUEUE ${queue}`);
     this.queues.delete(queue);
     if (this.queues.size === 0) {
       this.socket?.close();

@@ -1,7 +1,8 @@
 // A daemon's control API: JSON over HTTP with `Authorization: Bearer <token>`. Bodies and
 // queries are validated with zod before a handler sees them, so a malformed request gets 400
 // with a reason naming the field; nothing a client sends can crash the daemon (a handler that
-// throws becomes 500 with its message).
+// throws becomes 500 with its message, or 409 when it threw ConflictError). The one HTTP
+// server of the daemons that take requests (balancer, controller, copy store).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,9 @@ export interface Route<B extends z.ZodTypeAny = z.ZodTypeAny, Q extends z.ZodTyp
 
 /** Keeps each route's handler typed by its own schemas inside a heterogeneous route list. */
 export const route = <B extends z.ZodTypeAny, Q extends z.ZodTypeAny>(r: Route<B, Q>): Route => r as unknown as Route;
+
+/** Thrown by a handler when the request is well-formed but cannot apply now (409). */
+export class ConflictError extends Error {}
 
 export const ok = (body: unknown): ApiReply => ({ code: 200, body });
 export const fail = (code: number, error: string): ApiReply => ({ code, body: { error } });
@@ -110,7 +114,7 @@ export const startJsonApi = async (listen: string, token: string, routes: readon
   const [host, port] = [listen.slice(0, cut), Number(listen.slice(cut + 1))];
   const server = createServer((req, res) => {
     dispatch(req, token, routes)
-      .catch((e: unknown) => fail(500, errorMessage(e)))
+      .catch((e: unknown) => fail(e instanceof ConflictError ? 409 : 500, errorMessage(e)))
       .then((reply) => {
         if (res.headersSent || res.destroyed) return;
         res.writeHead(reply.code, { 'content-type': 'application/json' });

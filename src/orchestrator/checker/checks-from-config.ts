@@ -48,6 +48,10 @@ const InvariantSchema = z.union([
 export const ChecksConfigSchema = z.object({
   /** Every stream's longest application gap, in ms. */
   maxGapMs: positiveMs.optional(),
+  /** Per workload: that workload's streams' longest gap, in ms (e.g. streams that must not notice a move). */
+  workloadMaxGapMs: z.record(positiveMs).optional(),
+  /** A percentile of the streams' longest gaps (all workloads, or one). */
+  gapPercentile: perVip(z.object({ percentile: z.number().min(0).max(100), maxMs: positiveMs, workload: z.string().min(1).optional() }).strict()).optional(),
   /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
   gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
   /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
@@ -80,6 +84,8 @@ export const ChecksConfigSchema = z.object({
     afterFault: z.string().min(1).optional(),
   }).strict().refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both')).optional(),
   invariants: z.array(InvariantSchema).optional(),
+  /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
+  natTables: z.object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() }).strict().optional(),
 }).strict();
 
 export type ChecksConfig = z.infer<typeof ChecksConfigSchema>;
@@ -96,6 +102,8 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   }
   if (config.noFailedStreams) checkers.push(Checks.noFailedStreams());
   if (config.maxGapMs !== undefined) checkers.push(Checks.maxGap(config.maxGapMs));
+  for (const [workload, ms] of Object.entries(config.workloadMaxGapMs ?? {})) checkers.push(Checks.maxGap(ms, { workload }));
+  for (const spec of toList(config.gapPercentile)) checkers.push(Checks.gapPercentile(spec));
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
   if (config.gapMatchesFault !== undefined) checkers.push(Checks.gapMatchesFault(config.gapMatchesFault));
   if (config.gapBeyondDetection !== undefined) checkers.push(Checks.gapBeyondDetection(config.gapBeyondDetection));
@@ -112,6 +120,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.singleArpOwner)) checkers.push(Checks.singleArpOwner(spec));
   for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
+  if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));

@@ -5,13 +5,15 @@ import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
 import { eventCount, never } from './event-count.js';
-import { gapWithin, maxGap } from './gap-checks.js';
+import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
+import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
 import { bytesCorrupt, bytesDuplicated, bytesLost, reconnects, resets } from './stream-bound.js';
 import { noFailedStreams, streamsEstablished } from './stream-health.js';
 
 export const Checks = {
   maxGap,
+  gapPercentile,
   gapWithin,
   gapMatchesFault,
   gapBeyondDetection,
@@ -29,6 +31,7 @@ export const Checks = {
   singleArpOwner,
   arpSilentWhileStandby,
   arpOwnerAfter,
+  natTables,
   compose: composeCheckers,
 } as const;
 
@@ -37,5 +40,6 @@ export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';
 export type { GapShape } from './gap-checks.js';
+export type { NatTablesSpec } from './nat-tables-check.js';
 export type { InvariantFn } from './custom-invariant.js';
 export type { StreamScope } from './stream-select.js';

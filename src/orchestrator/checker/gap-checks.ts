@@ -3,6 +3,7 @@
 // bound the worst one, or demand the expected shape ("one 2 s outage, nothing else").
 import type { RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
+import { percentile } from './stats.js';
 import {
   listSome, noStreams, scopeSuffix, selectStreams, streamLabel, unsummarisedStreams, withMissing, type StreamScope,
 } from './stream-select.js';
@@ -69,3 +70,28 @@ export function gapWithin(shape: GapShape): Checker {
 }
 
 export const fmtMs = (ms: number): string => `${Math.round(ms)} ms`;
+
+export interface GapPercentileSpec extends StreamScope {
+  /** 0..100, e.g. 95. */
+  percentile: number;
+  maxMs: number;
+}
+
+/**
+ * Valid when the given percentile of the selected streams' longest gaps is ≤ maxMs: a bound on
+ * what most connections felt, where one stream's unlucky retransmission must not decide.
+ */
+export function gapPercentile(spec: GapPercentileSpec): Checker {
+  const name = `gap-p${spec.percentile}${scopeSuffix(spec)}`;
+  return {
+    name,
+    check(history: RunHistory) {
+      const streams = selectStreams(history, spec);
+      if (streams.length === 0) return noStreams(name, spec);
+      const value = percentile(streams.map((s) => s.maxGapMs), spec.percentile);
+      const text = `p${spec.percentile} of ${streams.length} streams' longest gaps: ${fmtMs(value)}, max ${fmtMs(Math.max(...streams.map((s) => s.maxGapMs)))}`;
+      if (value > spec.maxMs) return { name, valid: false, detail: `${text} > limit ${fmtMs(spec.maxMs)}` };
+      return withMissing({ name, valid: true, detail: `${text} ≤ limit ${fmtMs(spec.maxMs)}` }, unsummarisedStreams(history, spec));
+    },
+  };
+}

@@ -11,9 +11,9 @@ import { importLine, parseConntrackListing, rowKey } from './conntrack-rows.js';
 const EXISTS = /0 flow entries|such conntrack/i;
 
 /** Rows whose original destination is one of `vips` (all of them for one listing). */
-export const readRows = async (vips: readonly string[]): Promise<AccessRow[]> => {
+export const readRows = async (vips: readonly string[], withEnded = false): Promise<AccessRow[]> => {
   const text = await runCommand('conntrack', ['-L', '-o', 'extended'], { timeoutMs: 10_000 });
-  return parseConntrackListing(text, new Set(vips), Date.now());
+  return parseConntrackListing(text, new Set(vips), Date.now(), withEnded);
 };
 
 let batch = 0;

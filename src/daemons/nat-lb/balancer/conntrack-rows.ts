@@ -55,11 +55,11 @@ export const parseConntrackLine = (line: string, nowMs: number): AccessRow | und
 /** TCP states after which the access has ended: conntrack keeps them to absorb stray segments. */
 const ENDED = new Set(['TIME_WAIT', 'CLOSE']);
 
-/** Live accesses of the listing whose original destination is one of `vips`. */
-export const parseConntrackListing = (text: string, vips: ReadonlySet<string>, nowMs: number): AccessRow[] =>
+/** Live accesses of the listing whose original destination is one of `vips` (ended ones too with `withEnded`). */
+export const parseConntrackListing = (text: string, vips: ReadonlySet<string>, nowMs: number, withEnded = false): AccessRow[] =>
   text.split('\n').flatMap((line) => {
     const row = parseConntrackLine(line, nowMs);
-    return row && vips.has(row.vip) && !ENDED.has(row.state ?? '') ? [row] : [];
+    return row && vips.has(row.vip) && (withEnded || !ENDED.has(row.state ?? '')) ? [row] : [];
   });
 
 /** The key of a row's original-direction tuple (what conntrack refuses to create twice). */

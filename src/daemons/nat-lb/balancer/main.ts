@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import type { z } from 'zod';
 import { errorMessage, InputFileError } from '../../../common/errors.js';
-import { postRoute, startControlServer } from '../../shared/control-server.js';
+import { ok, route, startJsonApi, type Route } from '../../shared/json-api.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
 import { balancerRequests, type BalancerPath } from '../protocol.js';
@@ -14,8 +14,11 @@ import { loadBalancerConfig, type BalancerConfig } from './balancer-config.js';
 import { startCopyPush } from './copy-push.js';
 import { removeDataPlane } from './data-plane.js';
 import { NatBalancer } from './nat-balancer.js';
+import { startTableReport } from './table-report.js';
 
 const HOLD_POLL_MS = 20;
+const TABLE_REPORT_MS = 500;
+const READING_MS = 250;
 
 const run = async (config: BalancerConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'nat-balancer');
@@ -23,22 +26,22 @@ const run = async (config: BalancerConfig): Promise<void> => {
   await waitForInterface(config.inside.iface);
   const lb = new NatBalancer(config, emit);
   await lb.start();
+  const stopReadings = lb.startReadings(READING_MS);
 
-  const route = <P extends BalancerPath>(path: P, handle: (body: z.infer<(typeof balancerRequests)[P]>) => Promise<unknown>) => postRoute(balancerRequests[path], handle);
-  const server = await startControlServer(config.listen, config.token, {
-    get: { '/status': () => lb.status() },
-    post: {
-      '/migration/begin': route('/migration/begin', (b) => lb.begin(b.vip)),
-      '/address/take': route('/address/take', (b) => lb.take(b.vip)),
-      '/address/release': route('/address/release', (b) => lb.release(b.vip)),
-      '/rows/export': route('/rows/export', (b) => lb.exportRows(b.vip)),
-      '/rows/import': route('/rows/import', (b) => lb.importRows(b.vip, b.rows)),
-      '/rows/delete': route('/rows/delete', (b) => lb.deleteRows(b.vip)),
-      '/migration/finish': route('/migration/finish', (b) => lb.finish(b.vip)),
-      '/vip/forget': route('/vip/forget', (b) => lb.forget(b.vip)),
-      '/migration/abort': route('/migration/abort', (b) => lb.abort(b.vip)),
-    },
-  });
+  const step = <P extends BalancerPath>(path: P, handle: (body: z.infer<(typeof balancerRequests)[P]>) => Promise<unknown>): Route =>
+    route({ method: 'POST', path, body: balancerRequests[path], handle: async ({ body }) => ok(await handle(body)) });
+  const api = await startJsonApi(config.listen, config.token, [
+    route({ method: 'GET', path: '/status', handle: async () => ok(await lb.status()) }),
+    step('/migration/begin', (b) => lb.begin(b.vip)),
+    step('/address/take', (b) => lb.take(b.vip)),
+    step('/address/release', (b) => lb.release(b.vip)),
+    step('/rows/export', (b) => lb.exportRows(b.vip)),
+    step('/rows/import', (b) => lb.importRows(b.vip, b.rows)),
+    step('/rows/delete', (b) => lb.deleteRows(b.vip)),
+    step('/migration/finish', (b) => lb.finish(b.vip)),
+    step('/vip/forget', (b) => lb.forget(b.vip)),
+    step('/migration/abort', (b) => lb.abort(b.vip)),
+  ]);
   const holdTimer = setInterval(() => {
     try {
       lb.pollHold();
@@ -47,12 +50,15 @@ const run = async (config: BalancerConfig): Promise<void> => {
     }
   }, HOLD_POLL_MS);
   const stopCopies = startCopyPush(config, lb.counters, emit);
+  const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS);
   emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
 
   const shutdown = async (signal: string) => {
     clearInterval(holdTimer);
     stopCopies();
-    server.close();
+    stopReadings();
+    await tables.final();
+    await api.close();
     await lb.close();
     // Leaving on purpose: take the rules away so nothing half-configured stays in the node.
     await removeDataPlane();

@@ -1,13 +1,13 @@
 // The balancer's step handlers (protocol.ts, one per migration step): the mode table decides,
 // the data plane and the NFQUEUE hold carry it out, every step is an event. Steps run one at a
 // time, so a retried request never interleaves with the one it repeats.
-import { ConflictError } from '../../shared/control-server.js';
+import { ConflictError } from '../../shared/json-api.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
 import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
 import { deleteRows, importRows, readRows } from './access-table.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
-import { installDataPlane, readCounters, releaseAddresses, setMembership, setQueueJump, takeAddresses } from './data-plane.js';
+import { installDataPlane, readCounters, type NftCounter, releaseAddresses, setMembership, setQueueJump, takeAddresses } from './data-plane.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
 
@@ -143,7 +143,11 @@ export class NatBalancer {
     this.counters.droppedHeld! += dropped;
     await this.apply(vip);
     await releaseAddresses(this.config, v);
-    if (r.changed) this.emit('vip-forget', { vip, ...(dropped ? { dropped } : {}) });
+    // protocol.ts: the VIP leaves with any rows it still has (a late row would be a second row
+    // of a connection the target now serves, and would be pushed to the copy store as ours).
+    const rows = await deleteRows(vip);
+    this.counters.rowsDeleted! += rows;
+    if (r.changed || rows > 0) this.emit('vip-forget', { vip, ...(dropped ? { dropped } : {}), ...(rows ? { rowsDeleted: rows } : {}) });
     return { vip };
   });
 
@@ -154,7 +158,10 @@ export class NatBalancer {
     this.counters.droppedHeld! += dropped;
     await this.apply(vip);
     await releaseAddresses(this.config, v);
-    if (r.changed) this.emit('migration-abort', { vip, dropped });
+    // protocol.ts: an abort drops the rows the failed move imported here, too.
+    const rows = await deleteRows(vip);
+    this.counters.rowsDeleted! += rows;
+    if (r.changed || rows > 0) this.emit('migration-abort', { vip, dropped, rowsDeleted: rows });
     return { vip, dropped };
   });
 
@@ -172,8 +179,34 @@ export class NatBalancer {
     if (this.hold.bound().length > 0) this.hold.poll();
   }
 
+  /**
+   * The kernel's view (counters, rows, queue drops) is read by one loop in the background, and
+   * /status answers from its latest reading: spawning nft and conntrack on a busy node takes
+   * hundreds of ms, and a controller must not take a slow answer for a dead balancer.
+   */
+  startReadings(intervalMs: number): () => void {
+    let busy = false;
+    const read = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        const [counters, rows, drops] = await Promise.all([readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);
+        this.reading = { counters, rows, drops };
+      } finally {
+        busy = false;
+      }
+    };
+    this.firstReading = read();
+    const timer = setInterval(() => void read().catch(() => undefined), intervalMs);
+    return () => clearInterval(timer);
+  }
+
+  private reading: { counters: Map<string, NftCounter>; rows: AccessRow[]; drops: Map<number, number> } | undefined;
+  private firstReading: Promise<void> | undefined;
+
   async status(): Promise<BalancerStatus> {
-    const [counters, rows, drops] = await Promise.all([readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);
+    if (!this.reading) await this.firstReading;
+    const { counters, rows, drops } = this.reading ?? { counters: new Map<string, NftCounter>(), rows: [], drops: new Map<number, number>() };
     this.pollHold();
     const vips = this.table.list().map(([vip, e]) => {
       const index = this.config.vips.findIndex((v) => v.vip === vip);

@@ -28,6 +28,8 @@ export const controllerConfigSchema = z.object({
     timeoutMs: z.number().int().min(10).default(500),
     /** Polls in a row without an answer before a balancer is dead. */
     misses: z.number().int().min(1).default(3),
+    /** The same for a balancer never seen alive (still starting when the controller starts). */
+    startupMisses: z.number().int().min(1).default(25),
   }).strict().default({}),
   migration: z.object({
     stepTimeoutMs: z.number().int().min(10).default(2000),

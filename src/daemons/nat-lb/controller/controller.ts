@@ -80,7 +80,7 @@ export class NatController {
     this.endpoints = new Map(config.balancers.map((b) => [b.name, { name: b.name, api: b.api, token: token(b) }]));
     this.stores = config.copyStores.map((s) => ({ name: s.name, api: s.api, token: token(s) }));
     this.known = new Set(config.vips);
-    this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses);
+    this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses, config.poll.startupMisses);
     this.rates = new RateTracker(config.policy.windowMs);
     this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
     this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, this.now);

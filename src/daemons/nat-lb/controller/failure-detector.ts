@@ -1,7 +1,10 @@
 // Which balancers are alive, from the controller's /status polls (the patent leaves failure
 // detection open). A balancer is dead after `misses` polls in a row fail, alive again after one
 // answer. Until its first verdict it is 'unknown', and the controller repairs nothing while any
-// balancer is unknown: on a restart it must see every mode table before judging ownership.
+// balancer is unknown: on a restart it must see every mode table before judging ownership. A
+// balancer never seen alive needs `firstMisses` failed polls to be judged dead: at lab start a
+// controller's first polls meet daemons still starting, and a failover of a VIP whose owner is
+// merely late would hand it to a second balancer.
 export type Health = 'unknown' | 'alive' | 'dead';
 
 export interface DetectorEvent {
@@ -20,7 +23,7 @@ interface Entry {
 export class FailureDetector {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(names: readonly string[], private readonly misses: number) {
+  constructor(names: readonly string[], private readonly misses: number, private readonly firstMisses = misses) {
     for (const n of names) this.entries.set(n, { health: 'unknown', misses: 0, lastOkMs: undefined, deadSinceMs: undefined, lastError: undefined });
   }
 
@@ -39,7 +42,7 @@ export class FailureDetector {
     }
     e.misses++;
     e.lastError = error;
-    if (e.health !== 'dead' && e.misses >= this.misses) {
+    if (e.health !== 'dead' && e.misses >= (e.lastOkMs === undefined ? Math.max(this.misses, this.firstMisses) : this.misses)) {
       e.health = 'dead';
       e.deadSinceMs = nowMs;
       return [{ event: 'balancer-dead', data: { balancer: name, misses: e.misses, lastOkMs: e.lastOkMs ?? null, silentMs: e.lastOkMs === undefined ? null : nowMs - e.lastOkMs, error: error ?? null } }];

@@ -25,6 +25,16 @@ describe('nat-lb controller: failure detector', () => {
     assert.equal(d.allKnown(), true, 'a balancer that never answers becomes dead, so recovery is not blocked forever');
     assert.deepEqual(d.onPoll('A', true, 900).map((e) => [e.event, e.data.downMs]), [['balancer-alive', 400]]);
   });
+
+  it('a balancer never seen alive needs the startup misses to be dead (it may still be starting)', () => {
+    const d = new FailureDetector(['A'], 3, 5);
+    for (const t of [0, 1, 2, 3]) assert.deepEqual(d.onPoll('A', false, t, 'ECONNREFUSED'), []);
+    assert.equal(d.health('A'), 'unknown');
+    assert.deepEqual(d.onPoll('A', false, 4).map((e) => e.event), ['balancer-dead']);
+    d.onPoll('A', true, 5);
+    for (const t of [6, 7]) d.onPoll('A', false, t);
+    assert.deepEqual(d.onPoll('A', false, 8).map((e) => e.event), ['balancer-dead'], 'once seen, the normal miss count applies');
+  });
 });
 
 describe('nat-lb controller: rates and the byte-rate policy', () => {
