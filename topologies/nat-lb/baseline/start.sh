@@ -11,7 +11,11 @@ conf=$dir/conntrackd-$node.conf
 sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 net.netfilter.nf_conntrack_tcp_be_liberal=1
 nft -f "$dir/nat.nft"
 mkdir -p /run/nat-lb-baseline /var/lock /var/run
-conntrackd -C "$conf" -d
+# Idempotent, for a restarted node: a conntrackd that no longer answers leaves a stale lock.
+if ! conntrackd -C "$conf" -s >/dev/null 2>&1; then
+  rm -f /var/lock/conntrack.lock
+  conntrackd -C "$conf" -d
+fi
 i=0
 until conntrackd -C "$conf" -s >/dev/null 2>&1; do
   i=$((i + 1))
