@@ -1,6 +1,7 @@
 // The keepalived (VRRP) baseline, run the way the lab runs arp-ha: keepalived in the
 // foreground, its log turned into the same JSON-lines events (see keepalived-log.ts).
 //   node .../vrrp-baseline/main.js --config keepalived.conf --group web --vip 198.18.7.100 --iface eth1
+//   node .../vrrp-baseline/main.js --config keepalived.conf --vip V1=198.18.20.101 --vip V2=198.18.20.102 --iface eth1
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -9,32 +10,33 @@ import { errorMessage } from '../../common/errors.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { createEventLog } from '../shared/event-log.js';
 import { waitForInterface } from '../shared/wait-for-interface.js';
-import { parseKeepalivedLine } from './keepalived-log.js';
+import { parseKeepalivedLine, vipsByGroup } from './keepalived-log.js';
 
-interface Options { config: string; group: string; vip: string; iface: string; node?: string }
+interface Options { config: string; group?: string; vip: string[]; iface: string; node?: string }
 
 const run = async (o: Options): Promise<void> => {
   const node = o.node ?? hostname();
+  const vips = vipsByGroup(o.vip, o.group);
   const emit = createEventLog(node, 'keepalived');
   await waitForInterface(o.iface);
   const mac = await macOf(o.iface);
   const child = spawn('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let mode = 'INITIAL';
+  const modes = new Map<string, string>();
   const onLine = (line: string) => {
     const e = parseKeepalivedLine(line);
     if (!e) return;
     if (e.event === 'mode') {
-      emit('mode', { group: e.group, vip: o.vip, from: mode, to: e.to, reason: `keepalived ${e.state}`, mac });
-      mode = e.to;
+      emit('mode', { group: e.group, vip: vips.get(e.group), from: modes.get(e.group) ?? 'INITIAL', to: e.to, reason: `keepalived ${e.state}`, mac });
+      modes.set(e.group, e.to);
     } else if (e.event === 'garp-sent') {
-      emit('garp-sent', { group: o.group, vip: e.vip, mac });
+      emit('garp-sent', { group: e.group, vip: e.vip, mac });
     } else {
       emit('peer-down', { group: e.group, peer: 'the VRRP master' });
     }
   };
   createInterface({ input: child.stdout }).on('line', onLine);
   createInterface({ input: child.stderr }).on('line', onLine);
-  emit('started', { mac, groups: [{ name: o.group, vip: o.vip }], implementation: 'keepalived' });
+  emit('started', { mac, groups: [...vips].map(([name, vip]) => ({ name, vip })), implementation: 'keepalived' });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -45,8 +47,8 @@ const run = async (o: Options): Promise<void> => {
 
 new Command('vrrp-baseline')
   .requiredOption('--config <file>', 'keepalived.conf')
-  .requiredOption('--group <name>', 'the vrrp_instance name (events carry it)')
-  .requiredOption('--vip <ip>', 'the instance\'s virtual IP')
+  .option('--group <name>', 'the vrrp_instance name, for a bare --vip IP (events carry it)')
+  .requiredOption('--vip <[name=]ip>', 'an instance\'s virtual IP; repeat as NAME=IP for several instances', (v: string, all: string[]) => [...all, v], [] as string[])
   .requiredOption('--iface <name>', 'the service interface')
   .option('--node <name>', 'node name stamped on events')
   .action((o: Options) => run(o))

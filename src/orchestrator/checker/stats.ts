@@ -28,10 +28,15 @@ export function distribution(values: readonly number[]): Distribution | undefine
 const sum = (streams: readonly StreamReport[], field: keyof StreamReport & ('resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt')) =>
   streams.reduce((total, s) => total + s[field], 0);
 
+/** Kept its one TCP connection: no reset, no reconnect, not failed (DESIGN §5 "transparent"). */
+export const survivedTransparently = (s: StreamReport): boolean =>
+  !s.failed && s.resets === 0 && s.reconnects === 0 && (s.connections === undefined || s.connections <= 1);
+
 /**
  * Across the repeats that ran (no `error`, at least one stream):
  * - maxGapMs: per repeat, the longest gap of any stream;
  * - resets, reconnects, bytesLost, bytesDuplicated, bytesCorrupt: per repeat, summed over streams;
+ * - survivalRate: per repeat, the share (0..1) of streams that survived transparently;
  * - streamMaxGapMs: every stream's longest gap, pooled over all repeats;
  * - gapMs: every single gap's duration, pooled over all streams of all repeats.
  * Keys without any value (e.g. gapMs when nothing ever stalled) are left out.
@@ -45,6 +50,7 @@ export function aggregateRepeats(repeats: readonly RepeatReport[]): Record<strin
     bytesLost: ran.map((r) => sum(r.streams, 'bytesLost')),
     bytesDuplicated: ran.map((r) => sum(r.streams, 'bytesDuplicated')),
     bytesCorrupt: ran.map((r) => sum(r.streams, 'bytesCorrupt')),
+    survivalRate: ran.map((r) => Number((r.streams.filter(survivedTransparently).length / r.streams.length).toPrecision(12))),
     streamMaxGapMs: ran.flatMap((r) => r.streams.map((s) => s.maxGapMs)),
     gapMs: ran.flatMap((r) => r.streams.flatMap((s) => s.gaps.map((g) => g.endMs - g.startMs))),
   };

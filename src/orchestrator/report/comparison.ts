@@ -15,6 +15,7 @@ export interface ComparedRun {
 
 /** Figures compared, in column order, with the reader's name for each. */
 export const COMPARED_FIGURES: [key: string, label: string][] = [
+  ['survivalRate', 'streams that kept their connection (share per repeat)'],
   ['maxGapMs', 'max gap per repeat (ms)'],
   ['resets', 'resets per repeat'],
   ['reconnects', 'reconnects per repeat'],

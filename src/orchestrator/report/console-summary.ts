@@ -40,7 +40,7 @@ function figureLines(report: RunReport): string[] {
     return [`  ${r.streams.length} streams: max gap ${Math.round(maxGap)} ms, resets ${sum((s) => s.resets)}, reconnects ${sum((s) => s.reconnects)}, `
       + `lost ${sum((s) => s.bytesLost)} B, duplicated ${sum((s) => s.bytesDuplicated)} B, corrupt ${sum((s) => s.bytesCorrupt)} B`];
   }
-  const shown = ['maxGapMs', 'resets', 'reconnects', 'bytesLost', 'bytesDuplicated', 'bytesCorrupt'];
+  const shown = ['survivalRate', 'maxGapMs', 'resets', 'reconnects', 'bytesLost', 'bytesDuplicated', 'bytesCorrupt'];
   const rows = shown.flatMap((key) => {
     const d: Distribution | undefined = report.aggregate[key];
     return d ? [`  ${key.padEnd(16)} ${num(d.p50).padStart(9)} ${num(d.p95).padStart(9)} ${num(d.max).padStart(9)}`] : [];

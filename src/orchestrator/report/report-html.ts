@@ -17,6 +17,7 @@ const FIGURES: Record<string, string> = {
   bytesLost: 'bytes lost per repeat',
   bytesDuplicated: 'bytes duplicated per repeat',
   bytesCorrupt: 'bytes corrupt per repeat',
+  survivalRate: 'streams that kept their connection, share per repeat',
   streamMaxGapMs: 'max gap per stream (ms), all repeats',
   gapMs: 'every gap (ms), all repeats',
 };

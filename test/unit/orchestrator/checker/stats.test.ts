@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { aggregateRepeats, distribution, percentile } from '../../../../src/orchestrator/checker/stats.js';
+import { aggregateRepeats, distribution, percentile, survivedTransparently } from '../../../../src/orchestrator/checker/stats.js';
 import type { RepeatReport, StreamReport } from '../../../../src/orchestrator/report/report-types.js';
 
 const stream = (over: Partial<StreamReport>): StreamReport => ({
@@ -44,10 +44,23 @@ describe('aggregateRepeats', () => {
     assert.deepEqual(agg['bytesLost'], { p50: 5, p95: 9.5, max: 10 });
     assert.deepEqual(agg['streamMaxGapMs'], { p50: 1500, p95: 2850, max: 3000 });
     assert.deepEqual(agg['gapMs'], { p50: 2000, p95: 2900, max: 3000 });
-    assert.deepEqual(Object.keys(agg).sort(), ['bytesCorrupt', 'bytesDuplicated', 'bytesLost', 'gapMs', 'maxGapMs', 'reconnects', 'resets', 'streamMaxGapMs']);
+    // Repeat 1: both streams were reset; repeat 2: both kept their connection.
+    assert.deepEqual(agg['survivalRate'], { p50: 0.5, p95: 0.95, max: 1 });
+    assert.deepEqual(Object.keys(agg).sort(), ['bytesCorrupt', 'bytesDuplicated', 'bytesLost', 'gapMs', 'maxGapMs', 'reconnects', 'resets', 'streamMaxGapMs', 'survivalRate']);
   });
   it('leaves out figures with no values', () => {
     assert.deepEqual(aggregateRepeats([repeat(1, [], 'x')]), {});
     assert.equal(aggregateRepeats([repeat(1, [stream({})])])['gapMs'], undefined);
+  });
+});
+
+describe('survivedTransparently', () => {
+  it('is one connection with no reset, no reconnect and no failure', () => {
+    assert.equal(survivedTransparently(stream({ connections: 1 })), true);
+    assert.equal(survivedTransparently(stream({})), true);
+    assert.equal(survivedTransparently(stream({ connections: 2, reconnects: 1 })), false);
+    assert.equal(survivedTransparently(stream({ resets: 1 })), false);
+    assert.equal(survivedTransparently(stream({ failed: true })), false);
+    assert.equal(survivedTransparently(stream({ connections: 2 })), false);
   });
 });
