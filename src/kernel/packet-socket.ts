@@ -9,6 +9,21 @@ const ETH_P_ARP = 0x0806;
 
 const htons = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 
+const open = new Map<string, PacketSocket>();
+
+/**
+ * One send-only packet socket per interface for the process's lifetime: closing a packet socket
+ * waits for an RCU grace period (synchronize_net), 10–20 ms here — on a takeover's critical path.
+ */
+export const packetSocketFor = (iface: string): PacketSocket => {
+  let socket = open.get(iface);
+  if (!socket) {
+    socket = new PacketSocket(iface);
+    open.set(iface, socket);
+  }
+  return socket;
+};
+
 export class PacketSocket {
   private readonly fd: number;
   private readonly address: Buffer;
@@ -16,7 +31,9 @@ export class PacketSocket {
   constructor(readonly iface: string, protocol = ETH_P_ARP) {
     const index = libc().ifNameToIndex(iface);
     if (index === 0) throw new Error(`no interface ${iface}`);
-    this.fd = libc().socket(AF_PACKET, SOCK_RAW, htons(protocol));
+    // Protocol 0: a send-only socket. With a protocol the kernel would also queue every
+    // matching frame for us to read, and hooking that in and out costs an RCU grace period.
+    this.fd = libc().socket(AF_PACKET, SOCK_RAW, 0);
     if (this.fd < 0) throw new Error(`packet socket on ${iface}: errno ${libc().errno()} (needs CAP_NET_RAW)`);
     // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr[8]
     this.address = Buffer.alloc(20);

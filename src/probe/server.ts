@@ -11,8 +11,7 @@ import type { ProbeEvent } from './probe-report.js';
 import { ServerConnection, type ConnectionHost } from './server-connection.js';
 import { StateStore, type StreamState } from './server-state.js';
 import { ACK_EVERY_MS } from './timing.js';
-import { libc } from '../kernel/libc.js';
-import { peekTcp, rebuildTcp } from '../kernel/tcp-repair.js';
+import { peekTcp, rebuildTcp, warmUpTcpRepair } from '../kernel/tcp-repair.js';
 import { positionOf, rebuildParams, type ClientAnswer, type S2cCheckpoint } from './takeover.js';
 import type { AcceptPeek } from './server-connection.js';
 
@@ -91,7 +90,7 @@ export class ProbeServer implements ConnectionHost {
   async listen(): Promise<void> {
     const logger = this.options.logger ?? silentLogger;
     // Bind libc now: a takeover must not pay for loading it in the middle of a failover.
-    if (this.options.takeover) libc();
+    if (this.options.takeover) warmUpTcpRepair();
     this.boundPort = await listen(this.server, this.options.host, this.options.port);
     this.server.on('error', (err) => logger.warn(`probe server: ${errorMessage(err)}`));
     if (this.options.controlPort !== undefined) {

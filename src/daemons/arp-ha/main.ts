@@ -12,6 +12,7 @@ import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.j
 import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { libc } from '../../kernel/libc.js';
+import { packetSocketFor } from '../../kernel/packet-socket.js';
 import { announce, closeNftSession, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
 import { takeOverConnections } from './tcp-takeover.js';
@@ -28,8 +29,10 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   await Promise.all(config.groups.map((g) => waitForInterface(g.iface)));
   await Promise.all(config.heartbeat.paths.map((p) => waitForAddress(p.local)));
 
-  // Bind libc now (announcements and takeover use it): not in the middle of a failover.
+  // Bind libc and open the packet sockets now (announcements and takeover use them), not in
+  // the middle of a failover.
   libc();
+  for (const g of config.groups) packetSocketFor(g.iface);
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
   try {
     setPriority(config.nice);
