@@ -24,9 +24,24 @@ const listing = (vips: readonly string[]): Promise<string> =>
 export const readRows = async (vips: readonly string[]): Promise<AccessRow[]> =>
   parseConntrackListing(await listing(vips), new Set(vips), Date.now());
 
+let lastStepAt = 0;
+const step = async <T>(run: () => Promise<T>): Promise<T> => {
+  lastStepAt = Date.now();
+  try {
+    return await run();
+  } finally {
+    lastStepAt = Date.now();
+  }
+};
+/** Milliseconds since a step 3 call (export, import, delete) last ran here: background readers wait for a quiet table. */
+export const msSinceRowStep = (): number => Date.now() - lastStepAt;
+
+/** Step 3 at the source: the rows of `vip`. */
+export const exportRows = (vip: string): Promise<AccessRow[]> => step(() => readRows([vip]));
+
 let batch = 0;
 
-export const importRows = async (vip: string, rows: readonly AccessRow[]): Promise<number> => {
+export const importRows = (vip: string, rows: readonly AccessRow[]): Promise<number> => step(async () => {
   // `conntrack -R` stops at the first row that exists, so the rows already here are left out.
   // On a move's target that listing is empty and costs one short conntrack run.
   const present = new Set((await readRows([vip])).map(rowKey));
@@ -42,18 +57,18 @@ export const importRows = async (vip: string, rows: readonly AccessRow[]): Promi
     await rm(file, { force: true });
   }
   return missing.length;
-};
+});
 
 /**
  * Deletes every row of `vip`; returns how many went. conntrack prints every deleted row (2 MB
  * for 10,000) and then the count on stderr: only the count is kept.
  */
-export const deleteRows = async (vip: string): Promise<number> => {
+export const deleteRows = (vip: string): Promise<number> => step(async () => {
   const out = await runCommand('sh', ['-c', 'conntrack -D -d "$1" 2>&1 >/dev/null; true', 'conntrack-delete', vip], { timeoutMs: 30_000 });
   const m = DELETED.exec(out);
   if (!m) throw new Error(`conntrack -D -d ${vip}: ${out.trim() || 'no answer'}`);
   return Number(m[1]);
-};
+});
 
 /**
  * conntrack's entry count in this network namespace (a file read, no process), or undefined if

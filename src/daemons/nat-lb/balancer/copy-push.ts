@@ -5,17 +5,21 @@
 // at 10,000 rows most of a core): the poll now reads conntrack's entry count (a file) and lists
 // the table once the count has moved and then held still for a tick (a bulk import or delete
 // of step 3 is over by then), after SETTLE_MAX_MS of steady churn, and every
-// FULL_READ_EVERY_MS (state changes, an equal number of entries opened and closed). A store
-// that refuses is retried after a pause that doubles up to RETRY_MAX_MS.
+// FULL_READ_EVERY_MS (state changes, an equal number of entries opened and closed). Nothing is
+// read while a move's step 3 runs here (and for AFTER_ROW_STEP_MS after it): the controller is
+// moving those rows, and the move must not share the CPU with a copy of them. A store that
+// refuses is retried after a pause that doubles up to RETRY_MAX_MS.
 import type { EmitEvent } from '../../shared/event-log.js';
 import { copyStoreRequests } from '../protocol.js';
-import { conntrackCount, readRows } from './access-table.js';
+import { conntrackCount, msSinceRowStep, readRows } from './access-table.js';
 import type { BalancerConfig } from './balancer-config.js';
 import { SnapshotTracker, type Snapshot } from './copy-snapshots.js';
 import { acceptRowsFast } from './row-validation.js';
 
 const FULL_READ_EVERY_MS = 5000;
 const SETTLE_MAX_MS = 1000;
+/** A move's step 3 in progress: its rows are in flux and its time is short; read after it. */
+const AFTER_ROW_STEP_MS = 1000;
 const RETRY_MAX_MS = 4000;
 
 export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent): (() => void) => {
@@ -47,6 +51,7 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
     if (busy || stopped) return;
     const now = Date.now();
     if (now < retryAt) return; // a store refused: changes seen meanwhile are read after the pause
+    if (msSinceRowStep() < AFTER_ROW_STEP_MS) return;
     busy = true;
     try {
       const count = await conntrackCount();
