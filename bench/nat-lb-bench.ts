@@ -20,7 +20,9 @@
 //    V1 moving lb1 → lb2 → lb1 …; per move the longest application gap of each stream and
 //    its resets. p50/p95/max over the moves.
 // Environment: NAT_LB_LAB / NAT_LB_MGMT (the lab's name and management prefix), BENCH_ROWS,
-// BENCH_RUNS (throughput rounds), BENCH_STEP3_RUNS, BENCH_MOVES, BENCH_SECONDS (per iperf3).
+// BENCH_RUNS (throughput rounds), BENCH_STEP3_RUNS, BENCH_STEP3_PAUSE_MS, BENCH_MOVES,
+// BENCH_SECONDS (per iperf3), BENCH_PARTS (any of throughput,step3,moves), BENCH_COPY_STORES=0
+// (no copy store answers: the balancers' copy pushes fail, as with a server down).
 import { createLogger } from '../src/common/logger.js';
 import { silentProgress } from '../src/common/progress.js';
 import { Lab, type StartedLab } from '../src/lab/lab.js';
@@ -36,6 +38,9 @@ const RUNS = bounded('BENCH_RUNS', 7, 20);
 const STEP3_RUNS = bounded('BENCH_STEP3_RUNS', 9, 40);
 const MOVES = bounded('BENCH_MOVES', 20, 50);
 const SECONDS = bounded('BENCH_SECONDS', 3, 30);
+const STEP3_PAUSE_MS = Math.min(Number(process.env.BENCH_STEP3_PAUSE_MS ?? 3000) || 0, 10_000);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,step3,moves').split(','));
+const COPY_STORES = process.env.BENCH_COPY_STORES !== '0';
 const V1 = '198.18.20.101';
 const S1 = '198.18.21.11';
 const V1_INSIDE = '198.18.21.101';
@@ -171,7 +176,7 @@ const stateMove = async () => {
   for (let i = 0; i < STEP3_RUNS; i++) {
     // Moves of one VIP are seconds apart, not back to back: the copy pushes a move causes
     // (10,000 rows to s1's copy store) are done before the next one.
-    await sleep(3000);
+    await sleep(STEP3_PAUSE_MS);
     const from: Lb = i % 2 === 0 ? 'lb1' : 'lb2';
     const r = await step3(from, other(from));
     if (r.rows !== ROWS || r.imported !== ROWS || r.deleted !== ROWS) throw new Error(`move ${i + 1}: exported ${r.rows}, imported ${r.imported}, deleted ${r.deleted} of ${ROWS} rows`);
@@ -236,44 +241,53 @@ try {
   for (const s of ['s1', 's2', 's3']) {
     const address = (await lab.execOk(s, ['sh', '-c', "ip -4 -o addr show dev eth1 | awk '{print $4}' | cut -d/ -f1"])).trim();
     await lab.execOk(s, ['sh', '-c', `printf 'token: nat-lb-copy-token\\nlisten: "${address}:7090"\\n' > /tmp/copy-store.yml`]);
-    await background(s, `node ${COPY_STORE} --config /tmp/copy-store.yml`, '/tmp/copy-store.log');
+    if (COPY_STORES) await background(s, `node ${COPY_STORE} --config /tmp/copy-store.yml`, '/tmp/copy-store.log');
     await background(s, `node ${PROBE} server --listen 0.0.0.0:7000 --node ${s}`, '/tmp/probe-server.log');
   }
-  await startBalancer('lb2');
-
-  const tp = await throughput();
+  for (const lb of ['lb1', 'lb2'] as const) await startBalancer(lb);
   const median = (xs: number[]) => percentile(xs, 50);
-  const [routed, bare, balancer, ruleset] = [median(tp.routed), median(tp.bare), median(tp.balancer), median(tp.ruleset)];
-  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
-  say(`throughput runs (Gbit/s): routed ${list(tp.routed)} | bare DNAT ${list(tp.bare)} | balancer ${list(tp.balancer)} | ruleset, daemon frozen ${list(tp.ruleset)}`);
-  /** Median over the rounds of a/b within each round. */
-  const perRound = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!)).toFixed(2);
+  const table: string[] = [];
+  const row = (measure: string, result: string, target = '') => table.push(`| ${measure} | ${result} | ${target} |`);
 
-  const s3 = await stateMove();
-  const p50 = (k: 'total' | 'export' | 'import' | 'delete') => percentile(s3.map((r) => r[k]), 50).toFixed(0);
-  say(`step 3 runs (ms): ${s3.map((r) => r.total.toFixed(0)).join(' ')}`);
+  if (PARTS.has('throughput')) {
+    const tp = await throughput();
+    const [routed, bare, balancer, ruleset] = [median(tp.routed), median(tp.bare), median(tp.balancer), median(tp.ruleset)];
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+    say(`throughput runs (Gbit/s): routed ${list(tp.routed)} | bare DNAT ${list(tp.bare)} | balancer ${list(tp.balancer)} | ruleset, daemon frozen ${list(tp.ruleset)}`);
+    /** Median over the rounds of a/b within each round. */
+    const perRound = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!)).toFixed(2);
+    row('iperf3 cl1→s1 via lb1, plain routing ("direct")', `${routed.toFixed(2)} Gbit/s (median of ${RUNS} rounds × ${SECONDS} s)`);
+    row('iperf3 cl1→V1→s1, bare nft DNAT on lb1, no daemon', `${bare.toFixed(2)} Gbit/s = ${(bare / routed).toFixed(2)} of direct (per round: ${perRound(tp.bare, tp.routed)})`);
+    row('iperf3 cl1→V1→s1, nat-balancer on lb1', `${balancer.toFixed(2)} Gbit/s = ${(balancer / routed).toFixed(2)} of direct (per round: ${perRound(tp.balancer, tp.routed)}), ${(balancer / bare).toFixed(2)} of bare DNAT (per round: ${perRound(tp.balancer, tp.bare)})`, '≥ 0.85 of direct');
+    row('iperf3 cl1→V1→s1, nat-balancer ruleset, daemon frozen', `${ruleset.toFixed(2)} Gbit/s = ${(ruleset / routed).toFixed(2)} of direct; running/frozen per round: ${perRound(tp.balancer, tp.ruleset)}`);
+  }
 
-  const moves = await plannedMoves();
-  const gaps = moves.flatMap((m) => m.gaps);
-  const worst = moves.map((m) => Math.max(...m.gaps));
-  say(`planned moves, worst stream gap per move (ms; 0 = no gap over 20 ms): ${worst.map((g) => g.toFixed(0)).join(' ')}`);
+  if (PARTS.has('step3')) {
+    const s3 = await stateMove();
+    const p50 = (k: 'total' | 'export' | 'import' | 'delete') => percentile(s3.map((r) => r[k]), 50).toFixed(0);
+    say(`step 3 runs (ms): ${s3.map((r) => r.total.toFixed(0)).join(' ')}`);
+    row(`step 3, ${ROWS} rows (export + import + delete)${COPY_STORES ? '' : ', no copy store answering'}`, `p50 ${p50('total')} ms (export ${p50('export')}, import ${p50('import')}, delete ${p50('delete')}; ${STEP3_RUNS} moves, ${STEP3_PAUSE_MS} ms apart)`, '< 1000 ms');
+  }
 
-  const g = fmt(gaps);
-  const w = fmt(worst);
-  const d = fmt(moves.map((m) => m.ms));
+  if (PARTS.has('moves')) {
+    const moves = await plannedMoves();
+    const gaps = moves.flatMap((m) => m.gaps);
+    const worst = moves.map((m) => Math.max(...m.gaps));
+    say(`planned moves, worst stream gap per move (ms; 0 = no gap over 20 ms): ${worst.map((g) => g.toFixed(0)).join(' ')}`);
+    const g = fmt(gaps);
+    const w = fmt(worst);
+    const d = fmt(moves.map((m) => m.ms));
+    row(`planned move, application gap per stream (${MOVES} moves × ${STREAMS} streams)`, `p50 ${g.p50} / p95 ${g.p95} / max ${g.max} ms`);
+    row('planned move, worst stream per move', `p50 ${w.p50} / p95 ${w.p95} / max ${w.max} ms`);
+    row('planned move, four steps over HTTP', `p50 ${d.p50} / p95 ${d.p95} / max ${d.max} ms (p50 per call: ${STEPS.map((k) => `${k} ${percentile(moves.map((m) => m.steps[k]), 50).toFixed(0)}`).join(', ')})`);
+    row('planned move, resets / failed streams / bytes lost', `${moves.reduce((n, m) => n + m.resets, 0)} / ${moves.reduce((n, m) => n + m.failed, 0)} / ${moves.reduce((n, m) => n + m.lost, 0)}`, '0 / 0 / 0');
+  }
+
   say('');
   say(`nat-lb benchmark (lab ${topology.name}; medians over repeats on a shared machine)`);
   say('| measure | result | target |');
   say('|---|---|---|');
-  say(`| iperf3 cl1→s1 via lb1, plain routing ("direct") | ${routed.toFixed(2)} Gbit/s (median of ${RUNS} rounds × ${SECONDS} s) | |`);
-  say(`| iperf3 cl1→V1→s1, bare nft DNAT on lb1, no daemon | ${bare.toFixed(2)} Gbit/s = ${(bare / routed).toFixed(2)} of direct (per round: ${perRound(tp.bare, tp.routed)}) | |`);
-  say(`| iperf3 cl1→V1→s1, nat-balancer on lb1 | ${balancer.toFixed(2)} Gbit/s = ${(balancer / routed).toFixed(2)} of direct (per round: ${perRound(tp.balancer, tp.routed)}), ${(balancer / bare).toFixed(2)} of bare DNAT (per round: ${perRound(tp.balancer, tp.bare)}) | ≥ 0.85 of direct |`);
-  say(`| iperf3 cl1→V1→s1, nat-balancer ruleset, daemon frozen | ${ruleset.toFixed(2)} Gbit/s = ${(ruleset / routed).toFixed(2)} of direct; running/frozen per round: ${perRound(tp.balancer, tp.ruleset)} | |`);
-  say(`| step 3, ${ROWS} rows (export + import + delete) | p50 ${p50('total')} ms (export ${p50('export')}, import ${p50('import')}, delete ${p50('delete')}; ${STEP3_RUNS} moves) | < 1000 ms |`);
-  say(`| planned move, application gap per stream (${MOVES} moves × ${STREAMS} streams) | p50 ${g.p50} / p95 ${g.p95} / max ${g.max} ms | |`);
-  say(`| planned move, worst stream per move | p50 ${w.p50} / p95 ${w.p95} / max ${w.max} ms | |`);
-  say(`| planned move, four steps over HTTP | p50 ${d.p50} / p95 ${d.p95} / max ${d.max} ms (p50 per call: ${STEPS.map((k) => `${k} ${percentile(moves.map((m) => m.steps[k]), 50).toFixed(0)}`).join(', ')}) | |`);
-  say(`| planned move, resets / failed streams / bytes lost | ${moves.reduce((n, m) => n + m.resets, 0)} / ${moves.reduce((n, m) => n + m.failed, 0)} / ${moves.reduce((n, m) => n + m.lost, 0)} | 0 / 0 / 0 |`);
+  for (const line of table) say(line);
 } finally {
   await lab.destroy();
 }

@@ -6,8 +6,9 @@
 // the table once the count has moved and then held still for a tick (a bulk import or delete
 // of step 3 is over by then), after SETTLE_MAX_MS of steady churn, and every
 // FULL_READ_EVERY_MS (state changes, an equal number of entries opened and closed). Nothing is
-// read while a move's step 3 runs here (and for AFTER_ROW_STEP_MS after it): the controller is
-// moving those rows, and the move must not share the CPU with a copy of them. A store that
+// read while a move's step 3 runs here (and for AFTER_ROW_STEP_MS after it, unless the last read
+// is FULL_READ_EVERY_MS old): the controller is moving those rows, and the move must not share
+// the CPU with a copy of them. A store that
 // refuses is retried after a pause that doubles up to RETRY_MAX_MS.
 import type { EmitEvent } from '../../shared/event-log.js';
 import { copyStoreRequests } from '../protocol.js';
@@ -21,6 +22,27 @@ const SETTLE_MAX_MS = 1000;
 /** A move's step 3 in progress: its rows are in flux and its time is short; read after it. */
 const AFTER_ROW_STEP_MS = 1000;
 const RETRY_MAX_MS = 4000;
+
+/** What the poll knows at a tick (counts: conntrack's entry count; undefined: not readable). */
+export interface CopyPollState {
+  now: number;
+  lastRead: number;
+  count: number | undefined;
+  countAtRead: number | undefined;
+  countAtTick: number | undefined;
+  retryAt: number;
+  msSinceRowStep: number;
+}
+
+/** Pure: whether this tick lists conntrack (see the file comment). */
+export const copyReadDue = (s: CopyPollState): boolean => {
+  if (s.now < s.retryAt) return false;
+  const stale = s.now - s.lastRead >= FULL_READ_EVERY_MS;
+  if (s.msSinceRowStep < AFTER_ROW_STEP_MS && !stale) return false;
+  const moved = s.count === undefined || s.count !== s.countAtRead;
+  const settled = s.count !== undefined && s.count === s.countAtTick;
+  return s.retryAt > 0 || stale || (moved && (settled || s.now - s.lastRead >= SETTLE_MAX_MS));
+};
 
 export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent): (() => void) => {
   const store = config.copyStore;
@@ -51,14 +73,11 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
     if (busy || stopped) return;
     const now = Date.now();
     if (now < retryAt) return; // a store refused: changes seen meanwhile are read after the pause
-    if (msSinceRowStep() < AFTER_ROW_STEP_MS) return;
     busy = true;
     try {
       const count = await conntrackCount();
-      const moved = count === undefined || count !== countAtRead;
-      const settled = count !== undefined && count === countAtTick;
+      const due = copyReadDue({ now, lastRead, count, countAtRead, countAtTick, retryAt, msSinceRowStep: msSinceRowStep() });
       countAtTick = count;
-      const due = retryAt > 0 || now - lastRead >= FULL_READ_EVERY_MS || (moved && (settled || now - lastRead >= SETTLE_MAX_MS));
       if (!due) return;
       lastRead = now;
       countAtRead = count;
