@@ -12,7 +12,7 @@ help:
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
 	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
-	@echo "make bench  deploy/destroy, probe and failover benchmarks"
+	@echo "make bench  benchmarks: deploy/destroy, probe throughput, failover gaps, nat-lb (throughput vs direct, step 3, planned-move gaps)"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
 
@@ -50,6 +50,7 @@ bench: build images
 	node dist/bench/deploy-bench.js
 	node dist/bench/probe-throughput.js
 	node dist/bench/failover-bench.js
+	node dist/bench/nat-lb-bench.js
 
 # The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.
 bench-split-brain: build images

@@ -1,8 +1,28 @@
-// nat-lb benchmarks on the nat-lb lab (not timed tests; numbers for the README):
-//   - step 3 of a move (export at lb1 + import at lb2 + delete at lb1, over the control API)
-//     for N synthetic rows of V1 (target: 10,000 rows < 1 s), moved back and forth RUNS times;
-//   - iperf3 throughput cl1 → V1 → s1 through lb1 (NAT in the kernel, the daemon out of the
-//     path) against cl1 → lb1 over the same first hop (target: ≥ 85 %).
+// nat-lb benchmarks on the nat-lb lab (not timed tests; numbers for the README), issue #5:
+//
+// 1. Throughput, iperf3 cl1 → s1, one TCP stream, always over the same path: cl1 → osw → lb1 →
+//    isw → s1 (two switches, one router). Only what lb1 does differs:
+//      routed    lb1 forwards, no NAT rule, no daemon (cl1 connects to s1's own address): the
+//                "direct link" of this lab — the fewest hops a balanced path can have;
+//      bare DNAT lb1 with one nftables rule `ip daddr V1 dnat to s1`, no daemon, kernel defaults:
+//                what any NAT router costs;
+//      balancer  the nat-balancer daemon on lb1 with its ruleset, sysctls, copy push to the
+//                servers' copy stores and control API: cl1 connects to V1;
+//      ruleset   the same with the daemon process frozen (SIGSTOP): what the ruleset alone costs,
+//                so balancer − ruleset is what the running process costs the packets.
+//    Each round measures the four back to back (the machine is shared: only neighbours in time
+//    compare). Ratios: of the medians, and the median of each round's own ratio.
+// 2. Step 3 of a move, 10,000 rows of V1 (export at the source + import at the target + delete
+//    at the source, over the control API), moved back and forth, a pause between moves so the
+//    copy pushes they cause are not counted in the next one. Target: median < 1 s.
+// 3. Planned move of V1 with probe streams running through it: the four steps over HTTP as
+//    the controller sends them (begin, take, release, export/import/delete, forget, finish),
+//    V1 moving lb1 → lb2 → lb1 …; per move the longest application gap of each stream and
+//    its resets. p50/p95/max over the moves.
+// Environment: NAT_LB_LAB / NAT_LB_MGMT (the lab's name and management prefix), BENCH_ROWS,
+// BENCH_RUNS (throughput rounds), BENCH_STEP3_RUNS, BENCH_STEP3_PAUSE_MS, BENCH_MOVES,
+// BENCH_SECONDS (per iperf3), BENCH_PARTS (any of throughput,step3,moves), BENCH_COPY_STORES=0
+// (no copy store answers: the balancers' copy pushes fail, as with a server down).
 import { createLogger } from '../src/common/logger.js';
 import { silentProgress } from '../src/common/progress.js';
 import { Lab, type StartedLab } from '../src/lab/lab.js';
@@ -10,28 +30,135 @@ import { percentile } from '../src/orchestrator/checker/stats.js';
 import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
 import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
+import type { ProbeSummary, StreamSummary } from '../src/probe/probe-report.js';
 
-const ROWS = Math.min(Number(process.env.BENCH_ROWS ?? 10_000), 60_000);
-const RUNS = Math.min(Number(process.env.BENCH_RUNS ?? 3), 20);
-const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 4), 30);
+const bounded = (name: string, fallback: number, max: number) => Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
+const ROWS = bounded('BENCH_ROWS', 10_000, 60_000);
+const RUNS = bounded('BENCH_RUNS', 7, 20);
+const STEP3_RUNS = bounded('BENCH_STEP3_RUNS', 9, 40);
+const MOVES = bounded('BENCH_MOVES', 20, 50);
+const SECONDS = bounded('BENCH_SECONDS', 3, 30);
+const STEP3_PAUSE_MS = Math.min(Number(process.env.BENCH_STEP3_PAUSE_MS ?? 3000) || 0, 10_000);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,step3,moves').split(','));
+const COPY_STORES = process.env.BENCH_COPY_STORES !== '0';
 const V1 = '198.18.20.101';
+const S1 = '198.18.21.11';
+const V1_INSIDE = '198.18.21.101';
+const LB1_OUT = '198.18.20.21';
+const ROOT = '/opt/failover-lab';
+const DAEMON = `${ROOT}/dist/src/daemons/nat-lb/balancer/main.js`;
+const COPY_STORE = `${ROOT}/dist/src/daemons/nat-lb/copy-store/main.js`;
+const PROBE = `${ROOT}/dist/src/probe/main.js`;
 /** The lab's management prefix (NAT_LB_MGMT, as in topologies/nat-lb.clab.yml). */
 const MGMT_PREFIX = process.env.NAT_LB_MGMT ?? '198.19.20';
 const MGMT = { lb1: `${MGMT_PREFIX}.21`, lb2: `${MGMT_PREFIX}.22` } as const;
+type Lb = keyof typeof MGMT;
+const other = (lb: Lb): Lb => (lb === 'lb1' ? 'lb2' : 'lb1');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const api = async <T>(lb: keyof typeof MGMT, path: string, body: unknown): Promise<T> => {
-  const res = await fetch(`http://${MGMT[lb]}:7080${path}`, { method: 'POST', headers: { authorization: 'Bearer nat-lb-control-token', 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
+const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
+  const res = await fetch(`http://${MGMT[lb]}:7080${path}`, {
+    method: body === undefined ? 'GET' : 'POST', headers: { authorization: 'Bearer nat-lb-control-token', 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(60_000),
+  });
   if (!res.ok) throw new Error(`${lb} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 };
 
+/** Bounded wait for `check` (every 100 ms, at most `ms`). */
+const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+};
+
+const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
+const topology = await parseTopologyFile('topologies/nat-lb.clab.yml', process.env);
+await new Lab(topology, ctx).destroy();
+const lab: StartedLab = await new Lab(topology, ctx).deploy();
+
+/** Runs `command` in the background on `node`; returns its PID. */
+const background = async (node: string, command: string, log: string): Promise<string> =>
+  (await lab.execOk(node, ['sh', '-c', `${command} > ${log} 2>&1 & echo $!`])).trim();
+const daemons = new Map<Lb, string>();
+const startBalancer = async (lb: Lb) => {
+  daemons.set(lb, await background(lb, `node ${DAEMON} --config ${ROOT}/topologies/nat-lb/${lb}.yml`, '/tmp/nat-balancer.log'));
+  await waitFor(`${lb} API`, async () => (await api(lb, '/status')) !== undefined);
+};
+/** SIGTERM: the daemon removes its addresses and ruleset on the way out. */
+const stopBalancer = async (lb: Lb) => {
+  const pid = daemons.get(lb);
+  if (!pid) return;
+  daemons.delete(lb);
+  await lab.exec(lb, ['sh', '-c', `kill ${pid}; i=0; while kill -0 ${pid} 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`]);
+};
+
+const iperf = async (target: string): Promise<number> => {
+  const out = await lab.execOk('cl1', ['iperf3', '-c', target, '-t', String(SECONDS), '-J']);
+  return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+};
+
+const BARE_NFT = `table ip bare_dnat {\n  chain pre {\n    type nat hook prerouting priority dstnat; policy accept;\n    ip daddr ${V1} dnat to ${S1}\n  }\n}\n`;
+/** lb1 as a plain router (and a bare DNAT router for V1): addresses, kernel-default conntrack sysctls, one rule. */
+const bareRouter = async () => {
+  await lab.execOk('lb1', ['sh', '-c', [
+    `ip addr replace ${V1}/32 dev eth1`, `ip addr replace ${V1_INSIDE}/32 dev eth2`,
+    'sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1 net.netfilter.nf_conntrack_tcp_be_liberal=0 net.netfilter.nf_conntrack_timestamp=0',
+    `printf '${BARE_NFT.replace(/\n/g, '\\n')}' | nft -f -`,
+  ].join(' && ')]);
+};
+const unBareRouter = () => lab.execOk('lb1', ['sh', '-c', `nft delete table ip bare_dnat; ip addr del ${V1}/32 dev eth1; ip addr del ${V1_INSIDE}/32 dev eth2; true`]);
+
+const throughput = async () => {
+  await lab.execOk('s1', ['sh', '-c', 'iperf3 -s -D']);
+  await lab.execOk('cl1', ['ip', 'route', 'replace', '198.18.21.0/24', 'via', LB1_OUT]);
+  const runs = { routed: [] as number[], bare: [] as number[], balancer: [] as number[], ruleset: [] as number[] };
+  for (let i = 0; i < RUNS; i++) {
+    await stopBalancer('lb1');
+    await bareRouter();
+    // Alternate which of the two comes first, so a slow start of the round is shared.
+    if (i % 2 === 0) {
+      runs.routed.push(await iperf(S1));
+      runs.bare.push(await iperf(V1));
+    } else {
+      runs.bare.push(await iperf(V1));
+      runs.routed.push(await iperf(S1));
+    }
+    await unBareRouter();
+    await startBalancer('lb1');
+    await sleep(1000);
+    const pid = daemons.get('lb1')!;
+    const frozen = async () => {
+      await lab.execOk('lb1', ['kill', '-STOP', pid]);
+      try {
+        return await iperf(V1);
+      } finally {
+        await lab.execOk('lb1', ['kill', '-CONT', pid]);
+      }
+    };
+    if (i % 2 === 0) {
+      runs.balancer.push(await iperf(V1));
+      runs.ruleset.push(await frozen());
+    } else {
+      runs.ruleset.push(await frozen());
+      runs.balancer.push(await iperf(V1));
+    }
+  }
+  await lab.execOk('cl1', ['ip', 'route', 'del', '198.18.21.0/24']);
+  return runs;
+};
+
 /** N rows of V1 from 40 client addresses, created in one `conntrack -R` on `lb`. */
-const seedRows = async (lab: StartedLab, lb: string, n: number) => {
-  const script = `i=0; for a in $(seq 1 40); do for p in $(seq 20000 $((20000 + ${Math.ceil(n / 40)} - 1))); do echo "-I -s 198.18.20.$a -d ${V1} -p tcp --sport $p --dport 7000 --state ESTABLISHED -u SEEN_REPLY,ASSURED -t 600 --dst-nat 198.18.21.11:7000"; done; done | head -n ${n} > /tmp/seed && conntrack -R /tmp/seed`;
+const seedRows = async (lb: Lb, n: number) => {
+  const script = `for a in $(seq 1 40); do for p in $(seq 20000 $((20000 + ${Math.ceil(n / 40)} - 1))); do echo "-I -s 198.18.20.$a -d ${V1} -p tcp --sport $p --dport 7000 --state ESTABLISHED -u SEEN_REPLY,ASSURED -t 600 --dst-nat ${S1}:7000"; done; done | head -n ${n} > /tmp/seed && conntrack -R /tmp/seed`;
   await lab.execOk(lb, ['sh', '-c', script]);
 };
 
-const step3 = async (from: 'lb1' | 'lb2', to: 'lb1' | 'lb2') => {
+const step3 = async (from: Lb, to: Lb) => {
   const t0 = performance.now();
   const { rows } = await api<{ rows: AccessRow[] }>(from, '/rows/export', { vip: V1 });
   const t1 = performance.now();
@@ -39,40 +166,128 @@ const step3 = async (from: 'lb1' | 'lb2', to: 'lb1' | 'lb2') => {
   const t2 = performance.now();
   const { deleted } = await api<{ deleted: number }>(from, '/rows/delete', { vip: V1 });
   const t3 = performance.now();
-  if (imported !== ROWS || deleted !== ROWS) throw new Error(`moved ${imported} / deleted ${deleted} of ${ROWS} rows`);
-  return { total: t3 - t0, export: t1 - t0, import: t2 - t1, delete: t3 - t2 };
+  return { total: t3 - t0, export: t1 - t0, import: t2 - t1, delete: t3 - t2, rows: rows.length, imported, deleted };
 };
 
-const iperf = async (lab: StartedLab, target: string): Promise<number> => {
-  const out = await lab.execOk('cl1', ['iperf3', '-c', target, '-t', String(SECONDS), '-J']);
-  return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
-};
-
-const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
-const topology = await parseTopologyFile('topologies/nat-lb.clab.yml', process.env);
-await new Lab(topology, ctx).destroy();
-const lab = await new Lab(topology, ctx).deploy();
-try {
-  for (const lb of ['lb1', 'lb2']) await lab.execOk(lb, ['sh', '-c', `node /opt/failover-lab/dist/src/daemons/nat-lb/balancer/main.js --config /opt/failover-lab/topologies/nat-lb/${lb}.yml > /tmp/nb.log 2>&1 & sleep 2`]);
-  await seedRows(lab, 'lb1', ROWS);
+const stateMove = async () => {
+  for (const lb of ['lb1', 'lb2'] as const) await lab.execOk(lb, ['sh', '-c', 'conntrack -F 2>/dev/null; true']);
+  await seedRows('lb1', ROWS);
   const runs: Awaited<ReturnType<typeof step3>>[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await step3(i % 2 === 0 ? 'lb1' : 'lb2', i % 2 === 0 ? 'lb2' : 'lb1'));
-  const p50 = (k: keyof (typeof runs)[number]) => percentile(runs.map((r) => r[k]), 50).toFixed(0);
-  process.stdout.write(`step 3, ${ROWS} rows: p50 ${p50('total')} ms (export ${p50('export')}, import ${p50('import')}, delete ${p50('delete')}); runs: ${runs.map((r) => r.total.toFixed(0)).join(', ')} ms\n`);
-  await lab.execOk('lb1', ['sh', '-c', 'conntrack -F 2>/dev/null; true']);
-  await lab.execOk('lb2', ['sh', '-c', 'conntrack -F 2>/dev/null; true']);
-
-  await lab.execOk('s1', ['sh', '-c', 'iperf3 -s -D']);
-  await lab.execOk('lb1', ['sh', '-c', 'iperf3 -s -D -B 198.18.20.21']);
-  const direct: number[] = [];
-  const through: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    direct.push(await iperf(lab, '198.18.20.21'));
-    through.push(await iperf(lab, V1));
+  for (let i = 0; i < STEP3_RUNS; i++) {
+    // Moves of one VIP are seconds apart, not back to back: the copy pushes a move causes
+    // (10,000 rows to s1's copy store) are done before the next one.
+    await sleep(STEP3_PAUSE_MS);
+    const from: Lb = i % 2 === 0 ? 'lb1' : 'lb2';
+    const r = await step3(from, other(from));
+    if (r.rows !== ROWS || r.imported !== ROWS || r.deleted !== ROWS) throw new Error(`move ${i + 1}: exported ${r.rows}, imported ${r.imported}, deleted ${r.deleted} of ${ROWS} rows`);
+    runs.push(r);
   }
-  const d = percentile(direct, 50);
-  const t = percentile(through, 50);
-  process.stdout.write(`iperf3 cl1 → lb1 (direct): ${d.toFixed(2)} Gbit/s; cl1 → V1 → s1 through lb1: ${t.toFixed(2)} Gbit/s; ratio ${(t / d).toFixed(2)} (runs: ${direct.map((x) => x.toFixed(2)).join(', ')} / ${through.map((x) => x.toFixed(2)).join(', ')})\n`);
+  // The last move left the rows on one side: clear both before the next benchmark.
+  for (const lb of ['lb1', 'lb2'] as const) await lab.execOk(lb, ['sh', '-c', 'conntrack -F 2>/dev/null; true']);
+  return runs;
+};
+
+/** The four steps as the controller sends them (protocol.ts): V1 from `from` to `to`. */
+const STEPS = ['begin', 'take', 'release', 'rows', 'forget', 'finish'] as const;
+const planned = async (from: Lb, to: Lb) => {
+  const ms: Record<(typeof STEPS)[number], number> = { begin: 0, take: 0, release: 0, rows: 0, forget: 0, finish: 0 };
+  const timed = async <T>(name: (typeof STEPS)[number], call: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await call();
+    } finally {
+      ms[name] = performance.now() - t0;
+    }
+  };
+  await timed('begin', () => api(to, '/migration/begin', { vip: V1 }));
+  await timed('take', () => api(to, '/address/take', { vip: V1 }));
+  await timed('release', () => api(from, '/address/release', { vip: V1 }));
+  const rows = await timed('rows', async () => {
+    const { rows } = await api<{ rows: AccessRow[] }>(from, '/rows/export', { vip: V1 });
+    await api(to, '/rows/import', { vip: V1, rows });
+    await api(from, '/rows/delete', { vip: V1 });
+    return rows.length;
+  });
+  await timed('forget', () => api(from, '/vip/forget', { vip: V1 }));
+  await timed('finish', () => api(to, '/migration/finish', { vip: V1 }));
+  return { rows, ms };
+};
+
+const STREAMS = 3;
+const plannedMoves = async () => {
+  const moves: { gaps: number[]; resets: number; lost: number; failed: number; rows: number; ms: number; steps: Record<(typeof STEPS)[number], number> }[] = [];
+  for (let i = 0; i < MOVES; i++) {
+    const from: Lb = i % 2 === 0 ? 'lb1' : 'lb2';
+    const file = `/tmp/move-${i}.json`;
+    await background('cl1', `node ${PROBE} client --connect ${V1}:7000 --streams ${STREAMS} --first-stream-id ${1000 + i * 10} --direction echo --rate 200k --duration-s 4 --no-reconnect --stall-ms 3000 --gap-threshold-ms 20 --node cl1 --summary ${file}`, `/tmp/move-${i}.log`);
+    await waitFor(`${STREAMS} rows of V1 on ${from}`, async () => (await api<{ rows: AccessRow[] }>(from, '/rows/export', { vip: V1 })).rows.length >= STREAMS);
+    await sleep(800);
+    const t0 = performance.now();
+    const { rows, ms: steps } = await planned(from, other(from));
+    const ms = performance.now() - t0;
+    await waitFor(`probe summary ${file}`, async () => (await lab.exec('cl1', ['test', '-s', file])).exitCode === 0, 30_000);
+    const streams = (JSON.parse(await lab.execOk('cl1', ['cat', file])) as ProbeSummary).summary as StreamSummary[];
+    moves.push({
+      gaps: streams.map((s) => s.maxGapMs), resets: streams.reduce((n, s) => n + s.resets, 0), failed: streams.filter((s) => s.failed).length,
+      lost: streams.reduce((n, s) => n + s.bytesLost + s.bytesCorrupt, 0), rows, ms, steps,
+    });
+  }
+  return moves;
+};
+
+const fmt = (xs: number[], digits = 0) => ({ p50: percentile(xs, 50).toFixed(digits), p95: percentile(xs, 95).toFixed(digits), max: Math.max(...xs).toFixed(digits) });
+
+try {
+  for (const s of ['s1', 's2', 's3']) {
+    const address = (await lab.execOk(s, ['sh', '-c', "ip -4 -o addr show dev eth1 | awk '{print $4}' | cut -d/ -f1"])).trim();
+    await lab.execOk(s, ['sh', '-c', `printf 'token: nat-lb-copy-token\\nlisten: "${address}:7090"\\n' > /tmp/copy-store.yml`]);
+    if (COPY_STORES) await background(s, `node ${COPY_STORE} --config /tmp/copy-store.yml`, '/tmp/copy-store.log');
+    await background(s, `node ${PROBE} server --listen 0.0.0.0:7000 --node ${s}`, '/tmp/probe-server.log');
+  }
+  for (const lb of ['lb1', 'lb2'] as const) await startBalancer(lb);
+  const median = (xs: number[]) => percentile(xs, 50);
+  const table: string[] = [];
+  const row = (measure: string, result: string, target = '') => table.push(`| ${measure} | ${result} | ${target} |`);
+
+  if (PARTS.has('throughput')) {
+    const tp = await throughput();
+    const [routed, bare, balancer, ruleset] = [median(tp.routed), median(tp.bare), median(tp.balancer), median(tp.ruleset)];
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+    say(`throughput runs (Gbit/s): routed ${list(tp.routed)} | bare DNAT ${list(tp.bare)} | balancer ${list(tp.balancer)} | ruleset, daemon frozen ${list(tp.ruleset)}`);
+    /** Median over the rounds of a/b within each round. */
+    const perRound = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!)).toFixed(2);
+    row('iperf3 cl1→s1 via lb1, plain routing ("direct")', `${routed.toFixed(2)} Gbit/s (median of ${RUNS} rounds × ${SECONDS} s)`);
+    row('iperf3 cl1→V1→s1, bare nft DNAT on lb1, no daemon', `${bare.toFixed(2)} Gbit/s = ${(bare / routed).toFixed(2)} of direct (per round: ${perRound(tp.bare, tp.routed)})`);
+    row('iperf3 cl1→V1→s1, nat-balancer on lb1', `${balancer.toFixed(2)} Gbit/s = ${(balancer / routed).toFixed(2)} of direct (per round: ${perRound(tp.balancer, tp.routed)}), ${(balancer / bare).toFixed(2)} of bare DNAT (per round: ${perRound(tp.balancer, tp.bare)})`, '≥ 0.85 of direct');
+    row('iperf3 cl1→V1→s1, nat-balancer ruleset, daemon frozen', `${ruleset.toFixed(2)} Gbit/s = ${(ruleset / routed).toFixed(2)} of direct; running/frozen per round: ${perRound(tp.balancer, tp.ruleset)}`);
+  }
+
+  if (PARTS.has('step3')) {
+    const s3 = await stateMove();
+    const p50 = (k: 'total' | 'export' | 'import' | 'delete') => percentile(s3.map((r) => r[k]), 50).toFixed(0);
+    say(`step 3 runs (ms): ${s3.map((r) => r.total.toFixed(0)).join(' ')}`);
+    row(`step 3, ${ROWS} rows (export + import + delete)${COPY_STORES ? '' : ', no copy store answering'}`, `p50 ${p50('total')} ms (export ${p50('export')}, import ${p50('import')}, delete ${p50('delete')}; ${STEP3_RUNS} moves, ${STEP3_PAUSE_MS} ms apart)`, '< 1000 ms');
+  }
+
+  if (PARTS.has('moves')) {
+    const moves = await plannedMoves();
+    const gaps = moves.flatMap((m) => m.gaps);
+    const worst = moves.map((m) => Math.max(...m.gaps));
+    say(`planned moves, worst stream gap per move (ms; 0 = no gap over 20 ms): ${worst.map((g) => g.toFixed(0)).join(' ')}`);
+    const g = fmt(gaps);
+    const w = fmt(worst);
+    const d = fmt(moves.map((m) => m.ms));
+    row(`planned move, application gap per stream (${MOVES} moves × ${STREAMS} streams)`, `p50 ${g.p50} / p95 ${g.p95} / max ${g.max} ms`);
+    row('planned move, worst stream per move', `p50 ${w.p50} / p95 ${w.p95} / max ${w.max} ms`);
+    row('planned move, four steps over HTTP', `p50 ${d.p50} / p95 ${d.p95} / max ${d.max} ms (p50 per call: ${STEPS.map((k) => `${k} ${percentile(moves.map((m) => m.steps[k]), 50).toFixed(0)}`).join(', ')})`);
+    row('planned move, resets / failed streams / bytes lost', `${moves.reduce((n, m) => n + m.resets, 0)} / ${moves.reduce((n, m) => n + m.failed, 0)} / ${moves.reduce((n, m) => n + m.lost, 0)}`, '0 / 0 / 0');
+  }
+
+  say('');
+  say(`nat-lb benchmark (lab ${topology.name}; medians over repeats on a shared machine)`);
+  say('| measure | result | target |');
+  say('|---|---|---|');
+  for (const line of table) say(line);
 } finally {
   await lab.destroy();
 }

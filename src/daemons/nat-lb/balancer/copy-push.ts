@@ -1,11 +1,48 @@
 // Embodiment 3: during normal running, each server's copy store gets the rows of its own
 // accesses (PUT /copy, protocol.ts), so a failover needs nothing from a dead balancer. A
-// short poll of conntrack finds changes; only changed (server, VIP) snapshots are sent.
+// short poll of conntrack finds changes; only changed (server, VIP) snapshots are sent. Listing
+// conntrack every 250 ms cost the forwarding path CPU (a process spawn and a parse per tick, and
+// at 10,000 rows most of a core): the poll now reads conntrack's entry count (a file) and lists
+// the table once the count has moved and then held still for a tick (a bulk import or delete
+// of step 3 is over by then), after SETTLE_MAX_MS of steady churn, and every
+// FULL_READ_EVERY_MS (state changes, an equal number of entries opened and closed). Nothing is
+// read while a move's step 3 runs here (and for AFTER_ROW_STEP_MS after it, unless the last read
+// is FULL_READ_EVERY_MS old): the controller is moving those rows, and the move must not share
+// the CPU with a copy of them. A store that
+// refuses is retried after a pause that doubles up to RETRY_MAX_MS.
 import type { EmitEvent } from '../../shared/event-log.js';
 import { copyStoreRequests } from '../protocol.js';
-import { readRows } from './access-table.js';
+import { conntrackCount, msSinceRowStep, readRows } from './access-table.js';
 import type { BalancerConfig } from './balancer-config.js';
 import { SnapshotTracker, type Snapshot } from './copy-snapshots.js';
+import { acceptRowsFast } from './row-validation.js';
+
+const FULL_READ_EVERY_MS = 5000;
+const SETTLE_MAX_MS = 1000;
+/** A move's step 3 in progress: its rows are in flux and its time is short; read after it. */
+const AFTER_ROW_STEP_MS = 1000;
+const RETRY_MAX_MS = 4000;
+
+/** What the poll knows at a tick (counts: conntrack's entry count; undefined: not readable). */
+export interface CopyPollState {
+  now: number;
+  lastRead: number;
+  count: number | undefined;
+  countAtRead: number | undefined;
+  countAtTick: number | undefined;
+  retryAt: number;
+  msSinceRowStep: number;
+}
+
+/** Pure: whether this tick lists conntrack (see the file comment). */
+export const copyReadDue = (s: CopyPollState): boolean => {
+  if (s.now < s.retryAt) return false;
+  const stale = s.now - s.lastRead >= FULL_READ_EVERY_MS;
+  if (s.msSinceRowStep < AFTER_ROW_STEP_MS && !stale) return false;
+  const moved = s.count === undefined || s.count !== s.countAtRead;
+  const settled = s.count !== undefined && s.count === s.countAtTick;
+  return s.retryAt > 0 || stale || (moved && (settled || s.now - s.lastRead >= SETTLE_MAX_MS));
+};
 
 export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent): (() => void) => {
   const store = config.copyStore;
@@ -14,9 +51,16 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
   const vips = config.vips.map((v) => v.vip);
   let busy = false;
   let stopped = false;
+  let lastRead = 0;
+  let countAtRead: number | undefined = -1;
+  let countAtTick: number | undefined = -1;
+  let retryAt = 0;
+  let retryMs = store.intervalMs;
 
   const push = async (s: Snapshot): Promise<void> => {
-    const body = copyStoreRequests['/copy'].parse({ balancer: config.node, vip: s.vip, rows: s.rows });
+    const candidate = { balancer: config.node, vip: s.vip, rows: s.rows };
+    // Our own rows from our own parser: the fast check suffices, zod only names a field it refuses.
+    const body = acceptRowsFast(candidate.rows) ? candidate : copyStoreRequests['/copy'].parse(candidate);
     const res = await fetch(`http://${s.server}:${store.port}/copy`, {
       method: 'PUT', headers: { authorization: `Bearer ${store.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(2000),
     });
@@ -27,14 +71,27 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
 
   const tick = async () => {
     if (busy || stopped) return;
+    const now = Date.now();
+    if (now < retryAt) return; // a store refused: changes seen meanwhile are read after the pause
     busy = true;
     try {
+      const count = await conntrackCount();
+      const due = copyReadDue({ now, lastRead, count, countAtRead, countAtTick, retryAt, msSinceRowStep: msSinceRowStep() });
+      countAtTick = count;
+      if (!due) return;
+      lastRead = now;
+      countAtRead = count;
       const snapshots = tracker.changed(await readRows(vips));
+      let failed = false;
       await Promise.all(snapshots.map((s) => push(s).catch((e: unknown) => {
+        failed = true;
         const n = (counters.copyPushErrors = (counters.copyPushErrors ?? 0) + 1);
         // Bounded: the first failure and every 100th, so a missing store cannot flood the history.
         if (n === 1 || n % 100 === 0) emit('copy-push-error', { server: s.server, vip: s.vip, count: n, error: e instanceof Error ? e.message : String(e) });
       })));
+      // Unacknowledged snapshots are pushed again after a pause that doubles while the store refuses.
+      retryAt = failed ? Date.now() + retryMs : 0;
+      retryMs = failed ? Math.min(retryMs * 2, RETRY_MAX_MS) : store.intervalMs;
     } finally {
       busy = false;
     }

@@ -5,7 +5,7 @@ import { ConflictError } from '../../shared/json-api.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
 import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
-import { deleteRows, importRows, readRows } from './access-table.js';
+import { deleteRows, exportRows, importRows, readRows } from './access-table.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
 import { installDataPlane, readCounters, type NftCounter, releaseAddresses, setMembership, setQueueJump, takeAddresses } from './data-plane.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
@@ -88,7 +88,7 @@ export class NatBalancer {
   exportRows = (vip: string) => this.serial(async () => {
     this.vipConfig(vip);
     const started = Date.now();
-    const rows = await readRows([vip]);
+    const rows = await exportRows(vip);
     this.counters.rowsExported! += rows.length;
     this.emit('rows-export', { vip, rows: rows.length, ms: Date.now() - started });
     return { vip, rows };
