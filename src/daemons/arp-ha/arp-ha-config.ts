@@ -1,11 +1,8 @@
 // The daemon's config file (YAML), validated strictly; errors name file, line and problem.
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputFileError } from '../../common/errors.js';
-import { parseYaml } from '../../common/yaml-source.js';
-import { zodInputError } from '../../common/zod-input-error.js';
+import { configError, nodeName, parseDaemonConfig } from '../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 
@@ -59,14 +56,12 @@ export const arpHaConfigSchema = z.object({
 export type ArpHaConfig = z.infer<typeof arpHaConfigSchema> & { node: string };
 
 export const parseArpHaConfig = (text: string, file: string): ArpHaConfig => {
-  const error = (position: InputFileError['position'], problem: string) => new InputFileError('CONFIG_INVALID', position, problem);
-  const source = parseYaml(text, file, error);
-  const result = arpHaConfigSchema.safeParse(source.value);
-  if (!result.success) throw zodInputError(result.error.issues[0]!, source, error);
-  const names = result.data.groups.map((g) => g.name);
+  const { data, source } = parseDaemonConfig(arpHaConfigSchema, text, file);
+  const error = configError;
+  const names = data.groups.map((g) => g.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw error(source.positionOf(['groups', names.lastIndexOf(dup), 'name']), `two groups are named '${dup}'`);
-  return { ...result.data, node: result.data.node ?? hostname() };
+  return { ...data, node: nodeName(data.node) };
 };
 
 export const loadArpHaConfig = async (file: string): Promise<ArpHaConfig> => parseArpHaConfig(await readFile(file, 'utf8'), path.resolve(file));

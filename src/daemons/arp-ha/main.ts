@@ -4,8 +4,7 @@
 // UDP heartbeat paths, the optional application check, the status API and the event log.
 import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
-import { Command } from 'commander';
-import { errorMessage, InputFileError } from '../../common/errors.js';
+import { errorMessage } from '../../common/errors.js';
 import { createEventLog } from '../shared/event-log.js';
 import { startStatusServer } from '../shared/status-server.js';
 import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.js';
@@ -21,6 +20,7 @@ import { loadArpHaConfig, type ArpHaConfig } from './arp-ha-config.js';
 import { nudgeClients, serviceClients } from './fast-fail.js';
 import { decodeHeartbeat, encodeHeartbeat, MAX_CHECKPOINTS_PER_BEAT, MAX_CONNS_PER_BEAT, ReplayGuard, type TakeoverCheckpoint } from './heartbeat-codec.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
+import { onStopSignals, runDaemon } from '../shared/daemon-main.js';
 
 const run = async (config: ArpHaConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'arp-ha');
@@ -213,15 +213,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     emit('stopped', { signal });
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  onStopSignals(shutdown);
 };
 
-const program = new Command('arp-ha')
-  .requiredOption('-c, --config <file>', 'YAML config file')
-  .action(async (o: { config: string }) => run(await loadArpHaConfig(o.config)));
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`arp-ha: ${errorMessage(error)}\n`);
-  process.exit(error instanceof InputFileError ? 2 : 1);
-});
+runDaemon('arp-ha', loadArpHaConfig, run);

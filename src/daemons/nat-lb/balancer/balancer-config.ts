@@ -2,12 +2,9 @@
 // Every balancer lists every VIP of the site (its server and inside address), so that it can
 // take any of them over; `owned` says which ones it serves at start.
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputFileError } from '../../../common/errors.js';
-import { parseYaml } from '../../../common/yaml-source.js';
-import { zodInputError } from '../../../common/zod-input-error.js';
+import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 const hostPort = z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT');
@@ -48,24 +45,22 @@ export type BalancerConfig = z.infer<typeof balancerConfigSchema> & { node: stri
 export type VipConfig = BalancerConfig['vips'][number];
 
 export const parseBalancerConfig = (text: string, file: string): BalancerConfig => {
-  const error = (position: InputFileError['position'], problem: string) => new InputFileError('CONFIG_INVALID', position, problem);
-  const source = parseYaml(text, file, error);
-  const result = balancerConfigSchema.safeParse(source.value);
-  if (!result.success) throw zodInputError(result.error.issues[0]!, source, error);
+  const { data, source } = parseDaemonConfig(balancerConfigSchema, text, file);
+  const error = configError;
   const seen = new Map<string, string>();
-  result.data.vips.forEach((v, i) => {
+  data.vips.forEach((v, i) => {
     for (const [key, address] of [['vip', v.vip], ['inside', v.inside]] as const) {
       const other = seen.get(address);
       if (other) throw error(source.positionOf(['vips', i, key]), `${address} is already ${other}; every VIP and inside address must be distinct`);
       seen.set(address, `the ${key} of VIP ${v.vip}`);
     }
   });
-  if (result.data.nat === 'dnat') {
-    const servers = result.data.vips.map((v) => v.server);
+  if (data.nat === 'dnat') {
+    const servers = data.vips.map((v) => v.server);
     const dup = servers.findIndex((s, i) => servers.indexOf(s) !== i);
     if (dup >= 0) throw error(source.positionOf(['vips', dup, 'server']), `server ${servers[dup]} belongs to two VIPs; in dnat each server routes via exactly one VIP's inside address`);
   }
-  return { ...result.data, node: result.data.node ?? hostname() };
+  return { ...data, node: nodeName(data.node) };
 };
 
 export const loadBalancerConfig = async (file: string): Promise<BalancerConfig> => parseBalancerConfig(await readFile(file, 'utf8'), path.resolve(file));

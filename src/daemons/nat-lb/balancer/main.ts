@@ -3,9 +3,8 @@
 // The kernel forwards (nftables NAT + conntrack); this process owns the mode table, holds
 // packets during a migration (NFQUEUE), moves rows, pushes copies to the servers, and serves
 // the control API of protocol.ts plus GET /status.
-import { Command } from 'commander';
 import type { z } from 'zod';
-import { errorMessage, InputFileError } from '../../../common/errors.js';
+import { errorMessage } from '../../../common/errors.js';
 import { ok, route, startJsonApi, type Route } from '../../shared/json-api.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
@@ -16,6 +15,7 @@ import { removeDataPlane } from './data-plane.js';
 import { NatBalancer } from './nat-balancer.js';
 import { rowsImportBody } from './row-validation.js';
 import { startTableReport } from './table-report.js';
+import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 
 const HOLD_POLL_MS = 20;
 const TABLE_REPORT_MS = 500;
@@ -67,15 +67,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     emit('stopped', { signal });
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  onStopSignals(shutdown);
 };
 
-const program = new Command('nat-balancer')
-  .requiredOption('-c, --config <file>', 'YAML config file')
-  .action(async (o: { config: string }) => run(await loadBalancerConfig(o.config)));
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`nat-balancer: ${errorMessage(error)}\n`);
-  process.exit(error instanceof InputFileError ? 2 : 1);
-});
+runDaemon('nat-balancer', loadBalancerConfig, run);

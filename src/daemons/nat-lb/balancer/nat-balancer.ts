@@ -139,14 +139,9 @@ export class NatBalancer {
     const v = this.vipConfig(vip);
     const r = this.table.forget(vip);
     if (!r.ok) throw new ConflictError(r.problem);
-    const dropped = this.queueing ? await this.unbind(queueOf(this.config, vip), false) : 0;
-    this.counters.droppedHeld! += dropped;
-    await this.apply(vip);
-    await releaseAddresses(this.config, v);
     // protocol.ts: the VIP leaves with any rows it still has (a late row would be a second row
     // of a connection the target now serves, and would be pushed to the copy store as ours).
-    const rows = await deleteRows(vip);
-    this.counters.rowsDeleted! += rows;
+    const { dropped, rows } = await this.letGo(v);
     if (r.changed || rows > 0) this.emit('vip-forget', { vip, ...(dropped ? { dropped } : {}), ...(rows ? { rowsDeleted: rows } : {}) });
     return { vip };
   });
@@ -154,16 +149,23 @@ export class NatBalancer {
   abort = (vip: string) => this.serial(async () => {
     const v = this.vipConfig(vip);
     const r = this.checked(this.table.abort(vip));
+    // protocol.ts: an abort drops the rows the failed move imported here, too.
+    const { dropped, rows } = await this.letGo(v);
+    if (r.changed || rows > 0) this.emit('migration-abort', { vip, dropped, rowsDeleted: rows });
+    return { vip, dropped };
+  });
+
+  /** After the mode table let `vip` go: drop what it held, apply the rules, remove its addresses and rows. */
+  private async letGo(v: VipConfig): Promise<{ dropped: number; rows: number }> {
+    const { vip } = v;
     const dropped = this.queueing ? await this.unbind(queueOf(this.config, vip), false) : 0;
     this.counters.droppedHeld! += dropped;
     await this.apply(vip);
     await releaseAddresses(this.config, v);
-    // protocol.ts: an abort drops the rows the failed move imported here, too.
     const rows = await deleteRows(vip);
     this.counters.rowsDeleted! += rows;
-    if (r.changed || rows > 0) this.emit('migration-abort', { vip, dropped, rowsDeleted: rows });
-    return { vip, dropped };
-  });
+    return { dropped, rows };
+  }
 
   /** Kernel overflow counts vanish with the queue: keep them before unbinding. */
   private async unbind(queue: number, accept: boolean): Promise<number> {

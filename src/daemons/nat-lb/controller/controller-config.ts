@@ -1,11 +1,8 @@
 // The nat-controller's config file (YAML), validated strictly; errors name file, line and problem.
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputFileError } from '../../../common/errors.js';
-import { parseYaml } from '../../../common/yaml-source.js';
-import { zodInputError } from '../../../common/zod-input-error.js';
+import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 const addrPort = z.string().regex(/^[\w.-]+:\d+$/, 'expected ADDR:PORT');
@@ -57,16 +54,14 @@ export const controllerConfigSchema = z.object({
 export type ControllerConfig = z.infer<typeof controllerConfigSchema> & { node: string };
 
 export const parseControllerConfig = (text: string, file: string): ControllerConfig => {
-  const error = (position: InputFileError['position'], problem: string) => new InputFileError('CONFIG_INVALID', position, problem);
-  const source = parseYaml(text, file, error);
-  const result = controllerConfigSchema.safeParse(source.value);
-  if (!result.success) throw zodInputError(result.error.issues[0]!, source, error);
+  const { data, source } = parseDaemonConfig(controllerConfigSchema, text, file);
+  const error = configError;
   for (const list of ['balancers', 'copyStores'] as const) {
-    const names = result.data[list].map((b) => b.name);
+    const names = data[list].map((b) => b.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw error(source.positionOf([list, names.lastIndexOf(dup), 'name']), `two ${list} are named '${dup}'`);
   }
-  return { ...result.data, node: result.data.node ?? hostname() };
+  return { ...data, node: nodeName(data.node) };
 };
 
 export const loadControllerConfig = async (file: string): Promise<ControllerConfig> => parseControllerConfig(await readFile(file, 'utf8'), path.resolve(file));

@@ -1,11 +1,8 @@
 // The copy store's config file (YAML), validated strictly; errors name file, line and problem.
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputFileError } from '../../../common/errors.js';
-import { parseYaml } from '../../../common/yaml-source.js';
-import { zodInputError } from '../../../common/zod-input-error.js';
+import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 const port = z.number().int().min(1).max(65535);
@@ -24,14 +21,12 @@ export const copyStoreConfigSchema = z.object({
 export type CopyStoreConfig = z.infer<typeof copyStoreConfigSchema> & { node: string };
 
 export const parseCopyStoreConfig = (text: string, file: string): CopyStoreConfig => {
-  const error = (position: InputFileError['position'], problem: string) => new InputFileError('CONFIG_INVALID', position, problem);
-  const source = parseYaml(text, file, error);
-  const result = copyStoreConfigSchema.safeParse(source.value);
-  if (!result.success) throw zodInputError(result.error.issues[0]!, source, error);
-  const vips = result.data.tcpTable.map((t) => t.vip);
+  const { data, source } = parseDaemonConfig(copyStoreConfigSchema, text, file);
+  const error = configError;
+  const vips = data.tcpTable.map((t) => t.vip);
   const dup = vips.find((v, i) => vips.indexOf(v) !== i);
   if (dup) throw error(source.positionOf(['tcpTable', vips.lastIndexOf(dup), 'vip']), `VIP ${dup} is listed twice in tcpTable`);
-  return { ...result.data, node: result.data.node ?? hostname() };
+  return { ...data, node: nodeName(data.node) };
 };
 
 export const loadCopyStoreConfig = async (file: string): Promise<CopyStoreConfig> => parseCopyStoreConfig(await readFile(file, 'utf8'), path.resolve(file));

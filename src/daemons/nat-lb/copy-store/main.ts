@@ -2,8 +2,6 @@
 // connections that the balancers push during normal running, so a failover needs nothing from
 // a dead balancer; optionally (variant 1) rebuilds them from the server's own TCP table.
 //   node /opt/failover-lab/dist/src/daemons/nat-lb/copy-store/main.js --config FILE
-import { Command } from 'commander';
-import { errorMessage, InputFileError } from '../../../common/errors.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
@@ -12,6 +10,7 @@ import { loadCopyStoreConfig, type CopyStoreConfig } from './copy-store-config.j
 import { copyStoreRoutes } from './copy-store-api.js';
 import { RowStore } from './row-store.js';
 import { parseSs, tcpTableRows } from './ss-table.js';
+import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 
 const run = async (config: CopyStoreConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'nat-copy-store');
@@ -31,15 +30,7 @@ const run = async (config: CopyStoreConfig): Promise<void> => {
     emit('stopped', { signal });
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  onStopSignals(shutdown);
 };
 
-const program = new Command('nat-copy-store')
-  .requiredOption('-c, --config <file>', 'YAML config file')
-  .action(async (o: { config: string }) => run(await loadCopyStoreConfig(o.config)));
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`nat-copy-store: ${errorMessage(error)}\n`);
-  process.exit(error instanceof InputFileError ? 2 : 1);
-});
+runDaemon('nat-copy-store', loadCopyStoreConfig, run);
