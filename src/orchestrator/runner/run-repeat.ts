@@ -99,10 +99,12 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
       pcaps.push(file);
       captures.push(capture(lab.containerOf(node), iface, { out: path.join(dir, file) }, { ...ctx, signal: captureAbort.signal }).catch((e: unknown) => errors.push(`capture ${link}: ${errorMessage(e)}`)));
     }
+    // All at once, as machines booting together would: one after the other, a loaded engine's
+    // exec latency (100–400 ms each) staggers them past their election's start-up wait.
     const startDaemons = async (nodes?: string) => {
-      for (const d of scenario.daemons.filter((x) => nodes === undefined || x.node === nodes)) {
-        processes.push(await startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) }));
-      }
+      const started = await Promise.all(scenario.daemons.filter((x) => nodes === undefined || x.node === nodes)
+        .map((d) => startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) })));
+      processes.push(...started);
     };
     await startDaemons();
     if (scenario.warmup > 0) await new Promise((r) => setTimeout(r, scenario.warmup));
