@@ -6,6 +6,7 @@
 // segment; see daemons/arp-ha/tcp-takeover.ts), rebuilds the socket with TCP_REPAIR and sends
 // on from exactly the byte the client is waiting for.
 import type { TcpOptions } from '../kernel/tcp-repair.js';
+import { splitHostPort } from '../common/host-port.js';
 
 export interface S2cCheckpoint extends TcpOptions {
   /** "ip:port" */
@@ -38,9 +39,9 @@ export interface TakeOver {
   position: number;
 }
 
-export const splitHostPort = (text: string): { ip: string; port: number } => {
-  const i = text.lastIndexOf(':');
-  return { ip: text.slice(0, i), port: Number(text.slice(i + 1)) };
+const endpoint = (text: string) => {
+  const { host, port } = splitHostPort(text);
+  return { ip: host, port };
 };
 
 /** Our receive window for a rebuilt connection: the client sends us nearly nothing on s2c. */
@@ -48,8 +49,8 @@ const REBUILT_RCV_WINDOW = 256 * 1024;
 
 /** Pure: the TCP_REPAIR parameters for continuing `cp` given the client's answer. */
 export const rebuildParams = (cp: S2cCheckpoint, answer: ClientAnswer) => ({
-  local: splitHostPort(cp.server),
-  remote: splitHostPort(cp.client),
+  local: endpoint(cp.server),
+  remote: endpoint(cp.client),
   sndNxt: answer.ack >>> 0,
   rcvNxt: answer.seq >>> 0,
   sndWnd: answer.window * 2 ** cp.sndWscale,

@@ -2,6 +2,7 @@
 // consecutive failures make the node ineligible (it demotes), one success makes it eligible.
 import { connect } from 'node:net';
 import { runCommand } from '../../kernel/run-command.js';
+import { splitHostPort } from '../../common/host-port.js';
 
 export type CheckSpec =
   | { tcp: string; intervalMs: number; timeoutMs: number; failures: number }
@@ -9,8 +10,7 @@ export type CheckSpec =
 
 const tcpCheck = (target: string, timeoutMs: number): Promise<boolean> =>
   new Promise((resolve) => {
-    const i = target.lastIndexOf(':');
-    const socket = connect({ host: target.slice(0, i), port: Number(target.slice(i + 1)), timeout: timeoutMs });
+    const socket = connect({ ...splitHostPort(target), timeout: timeoutMs });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);

@@ -3,6 +3,7 @@
 // A broken link is reopened on the next request.
 import net from 'node:net';
 import { TestbedError } from '../../common/errors.js';
+import { splitHostPort } from '../../common/host-port.js';
 
 export class AppLinkError extends TestbedError {
   constructor(address: string, problem: string) {
@@ -41,8 +42,7 @@ export class AppLink {
 
   private open(): net.Socket {
     if (this.socket && !this.socket.destroyed) return this.socket;
-    const i = this.address.lastIndexOf(':');
-    const socket = net.connect({ host: this.address.slice(0, i), port: Number(this.address.slice(i + 1)) });
+    const socket = net.connect(splitHostPort(this.address));
     socket.setNoDelay(true);
     socket.setEncoding('utf8');
     socket.on('data', (text: string) => this.onData(text));

@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import { runCommand } from '../../kernel/run-command.js';
 import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
 import { tcpSegment } from '../../kernel/tcp-segment.js';
+import { splitHostPort } from '../../common/host-port.js';
 
 /** Established connections to vip:port, as client "ip:port" (from `ss`). */
 export const serviceClients = async (vip: string, port: number): Promise<string[]> => {
@@ -26,18 +27,19 @@ export const parseSsClients = (out: string, vip: string, port: number): string[]
     return local === `${vip}:${port}` ? [peer] : [];
   });
 
+/** A bare segment from vip:port to `client` ("ip:port") with the given flags and sequence number. */
+export const sendSegment = (socket: RawTcpSocket, vip: string, port: number, client: string, seq: number, flags: { ack?: boolean; rst?: boolean }): void => {
+  const { host, port: clientPort } = splitHostPort(client);
+  socket.send(tcpSegment({ src: vip, dst: host, srcPort: port, dstPort: clientPort, seq: seq >>> 0, ack: 0, flags, window: 0 }), host);
+};
+
+/** Without a checkpoint the client's window is unknown: a random sequence number is outside it all but always. */
 export const nudgeClients = (vip: string, port: number, clients: readonly string[]): number => {
   const socket = new RawTcpSocket(vip);
-  let sent = 0;
   try {
-    for (const client of clients) {
-      const i = client.lastIndexOf(':');
-      const [ip, clientPort] = [client.slice(0, i), Number(client.slice(i + 1))];
-      socket.send(tcpSegment({ src: vip, dst: ip, srcPort: port, dstPort: clientPort, seq: randomInt(2 ** 31), ack: randomInt(2 ** 31), flags: { ack: true }, window: 0 }), ip);
-      sent++;
-    }
+    for (const client of clients) sendSegment(socket, vip, port, client, randomInt(2 ** 31), { ack: true });
   } finally {
     socket.close();
   }
-  return sent;
+  return clients.length;
 };

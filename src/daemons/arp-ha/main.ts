@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
 import { errorMessage } from '../../common/errors.js';
 import { createEventLog } from '../shared/event-log.js';
-import { startStatusServer } from '../shared/status-server.js';
 import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.js';
 import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
@@ -21,6 +20,7 @@ import { nudgeClients, serviceClients } from './fast-fail.js';
 import { decodeHeartbeat, encodeHeartbeat, MAX_CHECKPOINTS_PER_BEAT, MAX_CONNS_PER_BEAT, ReplayGuard, type TakeoverCheckpoint } from './heartbeat-codec.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
 import { onStopSignals, runDaemon } from '../shared/daemon-main.js';
+import { ok, route, startJsonApi } from '../shared/json-api.js';
 
 const run = async (config: ArpHaConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'arp-ha');
@@ -196,7 +196,9 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
   const tick = setInterval(() => apply(machine.onTick(Date.now())), Math.max(5, Math.min(25, intervalMs / 20)));
   const stopChecks = config.groups.flatMap((g) => (g.check ? [watchCheck(g.check, (healthy) => apply(machine.onCheck(g.name, healthy, Date.now())))] : []));
-  const status = config.status ? await startStatusServer(config.status.listen, config.token, () => ({ ...machine.status(Date.now()), counters })) : undefined;
+  const status = config.status
+    ? await startJsonApi(config.status.listen, config.token, [route({ method: 'GET', path: '/status', handle: () => ok({ ...machine.status(Date.now()), counters }) })])
+    : undefined;
 
   const shutdown = async (signal: string) => {
     clearInterval(beat);

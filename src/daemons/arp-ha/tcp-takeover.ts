@@ -7,9 +7,10 @@
 // TCP_REPAIR and continues the stream. A client whose connection could not be rebuilt gets a
 // valid reset from the numbers it sent, so it reconnects at once instead of stalling.
 import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
-import { parseTcpPacket, tcpSegment } from '../../kernel/tcp-segment.js';
+import { parseTcpPacket } from '../../kernel/tcp-segment.js';
 import type { AppLink } from './app-link.js';
 import type { TakeoverCheckpoint } from './heartbeat-codec.js';
+import { sendSegment } from './fast-fail.js';
 
 export interface ClientAnswer {
   seq: number;
@@ -35,20 +36,12 @@ export interface TakeoverOutcome {
 /** A sequence number the client surely finds outside its window (streams under 3 GiB). */
 const FAR_BELOW = 2 ** 30;
 
-const hostPort = (text: string): [string, number] => {
-  const i = text.lastIndexOf(':');
-  return [text.slice(0, i), Number(text.slice(i + 1))];
-};
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Nudges every checkpoint's client and collects the answers that arrive within `waitMs`. */
 export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number): Promise<Map<string, ClientAnswer>> => {
   const wanted = new Set(checkpoints.map((c) => c.client));
-  for (const cp of checkpoints) {
-    const [ip, clientPort] = hostPort(cp.client);
-    socket.send(tcpSegment({ src: vip, dst: ip, srcPort: port, dstPort: clientPort, seq: (cp.firstSeq - FAR_BELOW) >>> 0, ack: 0, flags: { ack: true }, window: 0 }), ip);
-  }
+  for (const cp of checkpoints) sendSegment(socket, vip, port, cp.client, cp.firstSeq - FAR_BELOW, { ack: true });
   const answers = new Map<string, ClientAnswer>();
   const buffer = Buffer.allocUnsafe(65536);
   const deadline = performance.now() + waitMs;
@@ -62,12 +55,6 @@ export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: nu
     if (answers.size < wanted.size) await sleep(1);
   }
   return answers;
-};
-
-/** Resets a client with the exact numbers it sent: RFC 5961 makes it accept only such a reset. */
-const resetClient = (socket: RawTcpSocket, vip: string, port: number, client: string, answer: ClientAnswer): void => {
-  const [ip, clientPort] = hostPort(client);
-  socket.send(tcpSegment({ src: vip, dst: ip, srcPort: port, dstPort: clientPort, seq: answer.ack, ack: 0, flags: { rst: true }, window: 0 }), ip);
 };
 
 export const takeOverConnections = async (o: {
@@ -107,7 +94,8 @@ export const takeOverConnections = async (o: {
     await o.releaseHold();
     for (const r of reset) {
       const answer = answers.get(r.client);
-      if (answer) resetClient(socket, o.vip, o.port, r.client, answer);
+      // The exact numbers it sent: RFC 5961 makes a client accept only such a reset.
+      if (answer) sendSegment(socket, o.vip, o.port, r.client, answer.ack, { rst: true });
     }
     return { startedAt, nudged: o.checkpoints.length, answered: answers.size, restored, reset, answerMs: Math.round(t1 - t0), restoreMs, ...(appMs !== undefined ? { appMs } : {}) };
   } finally {

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { errorMessage } from '../../common/errors.js';
+import { splitHostPort } from '../../common/host-port.js';
 
 export type Method = 'GET' | 'POST' | 'PUT';
 
@@ -110,8 +111,7 @@ export interface JsonApi {
 
 /** Listens on `listen` (ADDR:PORT; port 0 picks a free one). */
 export const startJsonApi = async (listen: string, token: string, routes: readonly Route[]): Promise<JsonApi> => {
-  const cut = listen.lastIndexOf(':');
-  const [host, port] = [listen.slice(0, cut), Number(listen.slice(cut + 1))];
+  const { host, port } = splitHostPort(listen);
   const server = createServer((req, res) => {
     dispatch(req, token, routes)
       .catch((e: unknown) => fail(e instanceof ConflictError ? 409 : 500, errorMessage(e)))

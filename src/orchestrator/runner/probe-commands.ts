@@ -1,6 +1,7 @@
 // Pure: the probe command lines for a scenario's workloads. Nodes run the probe from the
 // project bind-mounted at LAB_PROJECT_DIR (topologies bind it; see topologies/*.clab.yml).
 import type { Workload } from '../scenario/parse-scenario.js';
+import { splitHostPort } from '../../common/host-port.js';
 
 export const LAB_PROJECT_DIR = '/opt/failover-lab';
 export const PROBE_MAIN = `${LAB_PROJECT_DIR}/dist/src/probe/main.js`;
@@ -29,7 +30,8 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
 };
 
 export const serverArgv = (s: ServerInstance): string[] => {
-  const control = s.control ? ['--control-host', s.control.slice(0, s.control.lastIndexOf(':')), '--control-port', s.control.slice(s.control.lastIndexOf(':') + 1)] : [];
+  const c = s.control ? splitHostPort(s.control) : undefined;
+  const control = c ? ['--control-host', c.host, '--control-port', String(c.port)] : [];
   return ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node, ...control, ...(s.takeover ? ['--takeover'] : []),
     ...(s.startDelayMs ? ['--start-delay-ms', String(s.startDelayMs)] : [])];
 };
