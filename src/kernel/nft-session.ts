@@ -40,6 +40,11 @@ export class NftSession {
     });
   }
 
+  /** Runs several commands as one transaction (one line of `nft -i` is one batch): all or none. */
+  transaction(commands: string): Promise<void> {
+    return this.run(commands.split('\n').map((l) => l.trim()).filter((l) => l !== '').join('; '));
+  }
+
   close(): void {
     this.child?.stdin.end();
     this.child?.kill();

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { streamShift, patternSlice } from './byte-pattern.js';
 import { FrameType, HEADER_BYTES, MAX_DATA_PAYLOAD, writeHeader } from './frames.js';
 import { GRID_FRAME_BYTES, type S2cLayout } from './s2c-layout.js';
-import { MIN_PACED_FRAME, PACER_TICK_MS } from './timing.js';
+import { MIN_PACED_FRAME, pacerTickMs } from './timing.js';
 
 /** Full speed: bytes per write, and writes per event-loop turn before yielding to other streams. */
 const BATCH_BYTES = 16 * MAX_DATA_PAYLOAD;
@@ -36,24 +36,35 @@ export interface Paced {
 export class Pacer {
   private readonly members = new Set<Paced>();
   private timer: NodeJS.Timeout | undefined;
+  private period = 0;
+
+  /** The current tick period (ms). */
+  get tickMs(): number {
+    return pacerTickMs(this.members.size);
+  }
 
   add(member: Paced): void {
     this.members.add(member);
-    if (!this.timer) {
-      this.timer = setInterval(() => {
-        const now = performance.now();
-        for (const m of this.members) m.tick(now);
-      }, PACER_TICK_MS);
-      this.timer.unref();
-    }
+    this.retime();
   }
 
   remove(member: Paced): void {
     this.members.delete(member);
-    if (this.members.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    this.retime();
+  }
+
+  private retime(): void {
+    const period = this.members.size === 0 ? 0 : this.tickMs;
+    if (period === this.period) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.period = period;
+    if (period === 0) return;
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      for (const m of this.members) m.tick(now);
+    }, period);
+    this.timer.unref();
   }
 }
 
@@ -103,7 +114,7 @@ export class PatternSender implements Paced {
     this.lastTick = performance.now();
     this.pacer.add(this);
     if (now) {
-      this.budget = Math.max(MIN_PACED_FRAME, (this.rate * PACER_TICK_MS) / 1000);
+      this.budget = Math.max(MIN_PACED_FRAME, (this.rate * this.pacer.tickMs) / 1000);
       this.tick(this.lastTick);
     }
   }

@@ -1,8 +1,20 @@
 // The probe's timing constants and the figures derived from a stream's rate, shared by the
 // sending side (how often it writes) and the verifying side (what silence is abnormal).
 
-/** Rate-limited streams are served by one timer with this period (all streams per tick). */
+/** Rate-limited streams are served by one timer; its period is never longer than this... */
 export const PACER_TICK_MS = 20;
+/** ...nor shorter than this. */
+export const MIN_PACER_TICK_MS = 5;
+/** Paced writes per second one process allows itself: many streams share a coarser tick. */
+const PACED_WRITES_PER_S = 10_000;
+
+/**
+ * The pacer's period for `streams` paced streams: as fine as 5 ms for a few streams (a stream's
+ * data then stops at most 5 ms before a failure, which takeover measurements see as gap), as
+ * coarse as 20 ms for hundreds, keeping one process under ≈ 10,000 paced writes per second.
+ */
+export const pacerTickMs = (streams: number): number =>
+  Math.min(PACER_TICK_MS, Math.max(MIN_PACER_TICK_MS, Math.ceil((streams * 1000) / PACED_WRITES_PER_S)));
 /** A rate-limited stream waits until at least this much is due, so tiny rates don't send 1-byte frames. */
 export const MIN_PACED_FRAME = 64;
 /** A c2s receiver acknowledges at least every this many bytes... */

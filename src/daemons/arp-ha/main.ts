@@ -78,8 +78,9 @@ const run = async (config: ArpHaConfig): Promise<void> => {
       if (app && active) await refreshCheckpoints(g.name, app).catch((e: unknown) => { counters.appErrors++; if (counters.appErrors === 1 || counters.appErrors % 100 === 0) emit('app-error', { group: g.name, error: errorMessage(e), count: counters.appErrors }); });
       else {
         checkpointsByGroup.delete(g.name);
-        // A standby keeps its link to the application open, so a takeover does not start by connecting.
-        if (app && ++standbyPolls % 10 === 0) await app.request({ op: 'checkpoints', since: -1 }, 1000).catch(() => undefined);
+        // A standby keeps its link to the application open (a takeover must not start by
+        // connecting) with an empty restore, which also keeps both sides' restore path warm.
+        if (app && ++standbyPolls % 10 === 0) await app.request({ op: 'restore', conns: [] }, 1000).catch(() => undefined);
       }
     }
   };
@@ -194,7 +195,18 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   const beat = setInterval(sendHeartbeat, intervalMs);
   const clientsTimer = config.groups.some((g) => g.fastFail || g.takeover) ? setInterval(() => void refreshClients(), intervalMs) : undefined;
   // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
-  const tick = setInterval(() => apply(machine.onTick(Date.now())), Math.max(5, Math.min(25, intervalMs / 20)));
+  const tickMs = Math.max(5, Math.min(25, intervalMs / 20));
+  let lastTick = performance.now();
+  const tick = setInterval(() => {
+    // A process that did not run for a while (its timers late) says so: a silence it reports
+    // next may be its own, not the peer's.
+    const now = performance.now();
+    if (now - lastTick > intervalMs) emit('timer-stall', { ms: Math.round(now - lastTick - tickMs) });
+    lastTick = now;
+    // Judged after the event loop's I/O phase: after a stall, timers run first, and the peer's
+    // heartbeats waiting in the socket buffer would otherwise count as silence.
+    setImmediate(() => apply(machine.onTick(Date.now())));
+  }, tickMs);
   const stopChecks = config.groups.flatMap((g) => (g.check ? [watchCheck(g.check, (healthy) => apply(machine.onCheck(g.name, healthy, Date.now())))] : []));
   const status = config.status
     ? await startJsonApi(config.status.listen, config.token, [route({ method: 'GET', path: '/status', handle: () => ok({ ...machine.status(Date.now()), counters }) })])

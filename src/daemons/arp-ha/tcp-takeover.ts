@@ -37,6 +37,9 @@ export interface TakeoverOutcome {
 const FAR_BELOW = 2 ** 30;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const nextTurn = () => new Promise((r) => setImmediate(r));
+/** Answers on a LAN arrive within a millisecond: poll every event-loop turn this long, then every ms. */
+const SPIN_MS = 5;
 
 /** Nudges every checkpoint's client and collects the answers that arrive within `waitMs`. */
 export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number): Promise<Map<string, ClientAnswer>> => {
@@ -44,7 +47,8 @@ export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: nu
   for (const cp of checkpoints) sendSegment(socket, vip, port, cp.client, cp.firstSeq - FAR_BELOW, { ack: true });
   const answers = new Map<string, ClientAnswer>();
   const buffer = Buffer.allocUnsafe(65536);
-  const deadline = performance.now() + waitMs;
+  const started = performance.now();
+  const deadline = started + waitMs;
   while (answers.size < wanted.size && performance.now() < deadline) {
     for (let packet = socket.receive(buffer); packet; packet = socket.receive(buffer)) {
       const t = parseTcpPacket(packet);
@@ -52,7 +56,8 @@ export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: nu
       const client = `${t.src}:${t.srcPort}`;
       if (wanted.has(client) && !answers.has(client)) answers.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
     }
-    if (answers.size < wanted.size) await sleep(1);
+    // setTimeout(1) sleeps 1–2 ms: most of the wait, when the answers are 0.2 ms away.
+    if (answers.size < wanted.size) await (performance.now() - started < SPIN_MS ? nextTurn() : sleep(1));
   }
   return answers;
 };

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { GapTracker } from '../../../src/probe/gap-tracker.js';
-import { backoffMs, effectiveGapThresholdMs, expectedInterFrameMs, PACER_TICK_MS } from '../../../src/probe/timing.js';
+import { backoffMs, effectiveGapThresholdMs, expectedInterFrameMs, MIN_PACER_TICK_MS, PACER_TICK_MS, pacerTickMs } from '../../../src/probe/timing.js';
 
 describe('probe gaps and timing', () => {
   it('records intervals between in-order arrivals longer than the threshold, in wall-clock ms', () => {
@@ -24,6 +24,14 @@ describe('probe gaps and timing', () => {
     assert.equal(effectiveGapThresholdMs(10, 1_000_000, false), 3 * PACER_TICK_MS);
     assert.equal(effectiveGapThresholdMs(100, 100, false), 3 * 640, '64-byte frames every 640 ms');
     assert.ok(effectiveGapThresholdMs(100, 0, true) > 100, 'ACK-paced progress is coarser');
+  });
+
+  it('ticks finely for a few paced streams and coarsely for many (≈ 10,000 writes/s at most)', () => {
+    assert.equal(pacerTickMs(1), MIN_PACER_TICK_MS);
+    assert.equal(pacerTickMs(50), MIN_PACER_TICK_MS);
+    assert.equal(pacerTickMs(120), 12);
+    assert.equal(pacerTickMs(200), PACER_TICK_MS);
+    assert.equal(pacerTickMs(1000), PACER_TICK_MS);
   });
 
   it('backs off from 50 ms to 1 s with jitter', () => {

@@ -7,19 +7,21 @@ import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
 import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
 import { deleteRows, exportRows, importRows, readRows } from './access-table.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
-import { installDataPlane, readCounters, type NftCounter, releaseAddresses, setMembership, setQueueJump, takeAddresses } from './data-plane.js';
+import { DataPlane, type NftCounter } from './data-plane.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
 
 export class NatBalancer {
   readonly table: ModeTable;
   private readonly hold: NfQueueHold;
+  private readonly plane: DataPlane;
   private steps: Promise<unknown> = Promise.resolve();
   readonly counters: Record<string, number> = { released: 0, droppedHeld: 0, rowsExported: 0, rowsImported: 0, rowsDeleted: 0, copyPushes: 0, copyPushErrors: 0, holdOverflow: 0 };
 
   constructor(private readonly config: BalancerConfig, private readonly emit: EmitEvent) {
     this.table = new ModeTable(config.vips.filter((v) => v.owned).map((v) => v.vip));
     this.hold = new NfQueueHold(config.migration.queueMaxLength);
+    this.plane = new DataPlane(config);
   }
 
   private get queueing(): boolean {
@@ -27,10 +29,10 @@ export class NatBalancer {
   }
 
   async start(): Promise<void> {
-    await installDataPlane(this.config);
+    await this.plane.install();
     for (const [vip] of this.table.list()) {
       await this.apply(vip);
-      await takeAddresses(this.config, this.vipConfig(vip));
+      await (await this.plane.takeAddresses(this.vipConfig(vip))).rest;
     }
   }
 
@@ -41,7 +43,7 @@ export class NatBalancer {
   }
 
   private apply(vip: string) {
-    return setMembership(this.config, vip, membershipOf(this.table.get(vip)));
+    return this.plane.setMembership(vip, membershipOf(this.table.get(vip)));
   }
 
   private serial<T>(step: () => Promise<T>): Promise<T> {
@@ -58,10 +60,7 @@ export class NatBalancer {
   begin = (vip: string) => this.serial(async () => {
     this.vipConfig(vip);
     const r = this.checked(this.table.begin(vip));
-    if (this.queueing) {
-      this.hold.bind(queueOf(this.config, vip));
-      await setQueueJump(true);
-    }
+    if (this.queueing) this.hold.bind(queueOf(this.config, vip));
     await this.apply(vip);
     if (r.changed) this.emit('migration-begin', { vip, hold: this.config.migration.hold });
     return { vip, mode: 'migration' as NatMode };
@@ -70,17 +69,19 @@ export class NatBalancer {
   take = (vip: string) => this.serial(async () => {
     const v = this.vipConfig(vip);
     this.checked(this.table.take(vip));
-    const garpSent = await takeAddresses(this.config, v);
+    // Rules first: the first packets the announcement draws here must meet the hold.
     await this.apply(vip);
-    this.emit('address-take', { vip, inside: v.inside, garpSent });
-    return { vip, garpSent };
+    const { garpFrames, rest } = await this.plane.takeAddresses(v);
+    void rest.catch((e: unknown) => this.emit('garp-error', { vip, error: (e as Error).message }));
+    this.emit('address-take', { vip, inside: v.inside, garpSent: garpFrames });
+    return { vip, garpSent: garpFrames };
   });
 
   release = (vip: string) => this.serial(async () => {
     const v = this.vipConfig(vip);
     const r = this.checked(this.table.release(vip));
     await this.apply(vip);
-    await releaseAddresses(this.config, v);
+    this.plane.releaseAddresses(v);
     if (r.changed) this.emit('address-release', { vip, inside: v.inside });
     return { vip };
   });
@@ -124,7 +125,7 @@ export class NatBalancer {
       if (this.queueing) {
         // Serve first while still holding, release in order, then stop holding and let the
         // few packets queued meanwhile go too: nothing new overtakes the held backlog.
-        await setMembership(this.config, vip, { known: true, serving: r.after!.addressUp, holding: true });
+        await this.plane.setMembership(vip, { known: true, serving: r.after!.addressUp, holding: true });
         released = this.hold.settle(queue, true);
       }
       await this.apply(vip);
@@ -161,7 +162,7 @@ export class NatBalancer {
     const dropped = this.queueing ? await this.unbind(queueOf(this.config, vip), false) : 0;
     this.counters.droppedHeld! += dropped;
     await this.apply(vip);
-    await releaseAddresses(this.config, v);
+    this.plane.releaseAddresses(v);
     const rows = await deleteRows(vip);
     this.counters.rowsDeleted! += rows;
     return { dropped, rows };
@@ -171,9 +172,7 @@ export class NatBalancer {
   private async unbind(queue: number, accept: boolean): Promise<number> {
     if (!this.hold.bound().includes(queue)) return 0;
     this.counters.holdOverflow! += (await queueDrops()).get(queue) ?? 0;
-    const count = this.hold.unbind(queue, accept);
-    if (this.hold.bound().length === 0) await setQueueJump(false);
-    return count;
+    return this.hold.unbind(queue, accept);
   }
 
   /** Reads pending hold notices (called on a short timer while something is held). */
@@ -192,7 +191,7 @@ export class NatBalancer {
       if (busy) return;
       busy = true;
       try {
-        const [counters, rows, drops] = await Promise.all([readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);
+        const [counters, rows, drops] = await Promise.all([this.plane.readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);
         this.reading = { counters, rows, drops };
       } finally {
         busy = false;
@@ -223,6 +222,13 @@ export class NatBalancer {
   /** Leaving on purpose: held packets are dropped (TCP retransmits them), addresses go. */
   async close(): Promise<void> {
     this.hold.close();
-    for (const v of this.config.vips) await releaseAddresses(this.config, v).catch(() => undefined);
+    for (const v of this.config.vips) {
+      try {
+        this.plane.releaseAddresses(v);
+      } catch {
+        // Leaving anyway: removeDataPlane and the node's end take the rest.
+      }
+    }
+    this.plane.close();
   }
 }

@@ -79,8 +79,10 @@ export const nftTableScript = (config: BalancerConfig): string => {
   ].join('\n') + '\n';
 };
 
-/** iptables-legacy-restore input: the NFQUEUE jumps for marked packets (one queue per VIP). The
- * jump into this chain exists only while something is held, so normal traffic never meets it. */
+/** The raw PREROUTING rule into the hold chain: only packets the nft hold chain marked take it. */
+export const holdJumpArgs = (): string[] => ['PREROUTING', '-m', 'mark', '--mark', `${hex(MARK_BASE)}/0xffff0000`, '-j', HOLD_CHAIN];
+
+/** iptables-legacy-restore input: the NFQUEUE jumps for marked packets (one queue per VIP). */
 export const holdQueueScript = (config: BalancerConfig): string => [
   '*raw',
   `:${HOLD_CHAIN} - [0:0]`,

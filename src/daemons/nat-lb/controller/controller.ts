@@ -184,18 +184,28 @@ export class NatController {
       assignment: this.assignment,
     });
     for (const f of findings) if (f.kind === 'owned' && fresh(f.vip)) this.assignment.set(f.vip, f.owner);
-    const now = this.now();
+    // Repairs of different VIPs run back to back: a move changes only its own VIP, so the other
+    // findings still hold (waiting for the next round would add a poll timeout per VIP when a
+    // balancer with several VIPs dies).
+    let repaired = false;
     for (const f of findings) {
+      if (this.stopped) return;
       if (f.kind === 'owned' || !fresh(f.vip)) continue;
       if (f.kind === 'dedupe') {
         await this.settled([f.keep, ...f.drop.map((d) => d.balancer)]);
         await this.calls.dedupe(f, this.config.migration.stepTimeoutMs);
-        return void this.changedMs.set(f.vip, this.now());
+        this.changedMs.set(f.vip, this.now());
+        repaired = true;
+        continue;
       }
-      const spec = this.repairSpec(f, now);
-      if (spec) return void (await this.runMove(spec));
+      const spec = this.repairSpec(f, this.now());
+      if (spec) {
+        await this.runMove(spec);
+        repaired = true;
+      }
     }
-    if (!allFresh) return;
+    if (repaired || !allFresh) return;
+    const now = this.now();
     const request = this.requests.shift();
     if (request) {
       const from = this.assignment.get(request.vip);

@@ -5,7 +5,7 @@
 //   1 B /migration/begin        (B holds the VIP's packets)
 //   2 A /address/release, B /address/take        (traffic now reaches B and is held)
 //   3 A /rows/export, B /rows/import, A /rows/delete
-//   4 A /vip/forget, B /migration/finish         (B releases the held packets)
+//   4 B /migration/finish, A /vip/forget         (B releases the held packets)
 // Failover from a dead A: A's calls are fire-and-forget (sent, not awaited: a killed node's
 // address may not even answer ARP, and every wait would lengthen the outage); step 3 takes the
 // rows from the copy stores (or, V14, from A if it still answers within deadCallTimeoutMs; V1,
@@ -79,9 +79,11 @@ export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Tem
         { step: 3, party: 'to', copy: rows === 'tcp-table' ? 'tcp-table' : 'copy', required: true, collectRows: true, skip: rowsCollected },
         { step: 3, party: 'to', path: '/rows/import', required: true },
       ];
+  // The target releases what it holds first: the clients' gap ends there. The source has had
+  // no rows since step 3; forgetting the VIP is its bookkeeping.
   const step4: Template[] = [
-    { step: 4, party: 'from', path: '/vip/forget', ...src },
     { step: 4, party: 'to', path: '/migration/finish', required: true },
+    { step: 4, party: 'from', path: '/vip/forget', ...src },
   ];
   const stateFirst = !planned && spec.order === 'state-first';
   return stateFirst ? [...step1, ...step3, ...step2, ...step4] : [...step1, ...step2, ...step3, ...step4];

@@ -38,7 +38,7 @@ const failAt = (target: string, error = 'boom'): Responder => (_op, n) => (n ===
 describe('nat-lb migration: planned move', () => {
   it('runs the four steps in the patent order and moves the exported rows', () => {
     const r = drive(planned());
-    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'A /rows/export', 'B /rows/import', 'A /rows/delete', 'A /vip/forget', 'B /migration/finish']);
+    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'A /rows/export', 'B /rows/import', 'A /rows/delete', 'B /migration/finish', 'A /vip/forget']);
     assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
     assert.deepEqual((r.ops[4] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort), [1000, 1001]);
     assert.deepEqual(r.outcome, { state: 'done', owner: 'B', failedStep: null, error: null, rows: 2 });
@@ -60,7 +60,8 @@ describe('nat-lb migration: planned rollback to the source', () => {
     ['source fails to release the address', 'A /address/release', ['A /address/take', 'B /migration/abort'], 2],
     ['target fails the import', 'B /rows/import', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
     ['source fails the delete (rows may be gone there)', 'A /rows/delete', ['A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
-    ['target fails finish after the source forgot', 'B /migration/finish', ['A /migration/begin', 'A /address/take', 'A /rows/import', 'A /migration/finish', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
+    ['target fails finish (the source has not forgotten yet)', 'B /migration/finish', ['A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
+    ['source fails to forget after the target finished', 'A /vip/forget', ['A /migration/begin', 'A /address/take', 'A /rows/import', 'A /migration/finish', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
   ];
   for (const [what, failing, rollback, step] of cases) {
     it(`${what}: the source restored first, then the target cleaned up unawaited; owner A`, () => {
@@ -99,7 +100,7 @@ describe('nat-lb migration: planned rollback to the source', () => {
 describe('nat-lb migration: failover', () => {
   it('address first: the dead source is asked briefly and not waited for; rows come from the copy stores', () => {
     const r = drive(failover(), (_op, n) => (n.startsWith('A /') ? { ok: false, error: 'ECONNREFUSED' } : undefined));
-    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'stores /copy', 'B /rows/import', 'A /vip/forget', 'B /migration/finish']);
+    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'stores /copy', 'B /rows/import', 'B /migration/finish', 'A /vip/forget']);
     assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
     const release = r.ops[1]!;
     assert.deepEqual([release.required, release.kind === 'balancer' && release.detached, release.deadlineMs], [false, true, 110]);
@@ -107,7 +108,7 @@ describe('nat-lb migration: failover', () => {
   });
   it('V2 state first: rows are installed before the address moves', () => {
     const r = drive(failover({ order: 'state-first' }));
-    assert.deepEqual(r.calls, ['B /migration/begin', 'stores /copy', 'B /rows/import', 'A /address/release', 'B /address/take', 'A /vip/forget', 'B /migration/finish']);
+    assert.deepEqual(r.calls, ['B /migration/begin', 'stores /copy', 'B /rows/import', 'A /address/release', 'B /address/take', 'B /migration/finish', 'A /vip/forget']);
     assert.deepEqual(steps(r.events), ['1:true', '3:true', '2:true', '4:true']);
   });
   it('V14: reads the rows from the failed balancer if it still answers, else from the copy stores', () => {
@@ -118,7 +119,7 @@ describe('nat-lb migration: failover', () => {
   it('V1 asks the servers\' TCP tables; a resumed failover whose target has rows skips step 3', () => {
     assert.ok(drive(failover({ rows: 'tcp-table' })).calls.includes('stores /tcp-table'));
     const r = drive(failover({ rows: 'none', resumed: true }));
-    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'A /vip/forget', 'B /migration/finish']);
+    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'B /migration/finish', 'A /vip/forget']);
   });
   it('an orphan VIP (no known source) makes only target calls', () => {
     const r = drive(failover({ from: undefined }));
