@@ -1,12 +1,17 @@
-// The optional application check: a TCP connect or a command, every intervalMs; `failures`
-// consecutive failures make the node ineligible (it demotes), one success makes it eligible.
+// The optional application check: a TCP connect, a file's content or a command, every
+// intervalMs; `failures` consecutive failures make the node ineligible (it demotes), one success
+// makes it eligible. Prefer the file check for kernel state (a link's carrier): a command is a
+// process spawn, and Node's spawn blocks the event loop until the child has exec'd — on a busy
+// node that was 100–250 ms, long enough to miss heartbeats.
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { runCommand } from '../../kernel/run-command.js';
 import { splitHostPort } from '../../common/host-port.js';
 
 export type CheckSpec =
   | { tcp: string; intervalMs: number; timeoutMs: number; failures: number }
-  | { command: string; intervalMs: number; timeoutMs: number; failures: number };
+  | { command: string; intervalMs: number; timeoutMs: number; failures: number }
+  | { file: string; equals: string; intervalMs: number; failures: number };
 
 const tcpCheck = (target: string, timeoutMs: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -20,10 +25,11 @@ const tcpCheck = (target: string, timeoutMs: number): Promise<boolean> =>
     socket.once('error', () => done(false));
   });
 
-export const runCheckOnce = (spec: CheckSpec): Promise<boolean> =>
-  'tcp' in spec
-    ? tcpCheck(spec.tcp, spec.timeoutMs)
-    : runCommand('sh', ['-c', spec.command], { timeoutMs: spec.timeoutMs }).then(() => true, () => false);
+export const runCheckOnce = (spec: CheckSpec): Promise<boolean> => {
+  if ('tcp' in spec) return tcpCheck(spec.tcp, spec.timeoutMs);
+  if ('file' in spec) return readFile(spec.file, 'utf8').then((text) => text.trim() === spec.equals, () => false);
+  return runCommand('sh', ['-c', spec.command], { timeoutMs: spec.timeoutMs }).then(() => true, () => false);
+};
 
 /** Calls onChange(healthy) when the verdict flips; returns a stop function. */
 export const watchCheck = (spec: CheckSpec, onChange: (healthy: boolean) => void): (() => void) => {

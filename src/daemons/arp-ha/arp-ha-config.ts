@@ -9,6 +9,8 @@ const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 add
 const checkSchema = z.union([
   z.object({ tcp: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'), intervalMs: z.number().int().min(10).default(200), timeoutMs: z.number().int().min(10).default(200), failures: z.number().int().min(1).default(2) }).strict(),
   z.object({ command: z.string().min(1), intervalMs: z.number().int().min(10).default(500), timeoutMs: z.number().int().min(10).default(1000), failures: z.number().int().min(1).default(2) }).strict(),
+  // A file's content (e.g. /sys/class/net/eth1/carrier = 1): read without spawning anything.
+  z.object({ file: z.string().min(1), equals: z.string(), intervalMs: z.number().int().min(10).default(200), failures: z.number().int().min(1).default(2) }).strict(),
 ]);
 
 export const arpHaConfigSchema = z.object({

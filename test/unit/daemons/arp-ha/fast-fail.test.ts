@@ -1,19 +1,23 @@
 import { strict as assert } from 'node:assert';
 import { ArpHaMachine } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
-import { parseSsClients } from '../../../../src/daemons/arp-ha/fast-fail.js';
+import { parseProcNetTcp } from '../../../../src/daemons/arp-ha/fast-fail.js';
 import { decodeHeartbeat, encodeHeartbeat, type Heartbeat } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
 import { tcpChecksumOk, tcpSegment } from '../../../../src/kernel/tcp-segment.js';
 
 describe('fast fail', () => {
-  it('reads the service clients from ss, only for the VIP and port', () => {
-    const out = [
-      '0      0      198.18.7.100:7000    198.18.7.1:52344',
-      '0      0      198.18.7.100:7000    198.18.7.1:52348',
-      '0      0      198.18.7.12:7946     198.18.7.11:7946',
-      '0      0      198.18.7.100:7001    198.18.7.1:40000',
+  it('reads the service clients from /proc/net/tcp: established, only for the VIP and port', () => {
+    // 198.18.7.100 = 0x6407_12C6 in the kernel's (little-endian) hex; 7000 = 0x1B58.
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 640712C6:1B58 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0',
+      '   1: 640712C6:1B58 010712C6:CC78 01 00000000:00000000 00:00000000 00000000     0        0 2 1 0 20 4 30 10 -1',
+      '   2: 640712C6:1B58 010712C6:CC7C 01 00000000:00000000 00:00000000 00000000     0        0 3 1 0 20 4 30 10 -1',
+      '   3: 640712C6:1B58 010712C6:CC80 06 00000000:00000000 00:00000000 00000000     0        0 0 3 0',
+      '   4: 0C0712C6:1F0A 0B0712C6:1F0A 01 00000000:00000000 00:00000000 00000000     0        0 4 1 0 20 4 30 10 -1',
+      '   5: 640712C6:1B59 010712C6:9C40 01 00000000:00000000 00:00000000 00000000     0        0 5 1 0 20 4 30 10 -1',
       '',
     ].join('\n');
-    assert.deepEqual(parseSsClients(out, '198.18.7.100', 7000), ['198.18.7.1:52344', '198.18.7.1:52348']);
+    assert.deepEqual(parseProcNetTcp(text, '198.18.7.100', 7000), ['198.18.7.1:52344', '198.18.7.1:52348']);
   });
 
   it('builds a bare ACK whose checksum verifies', () => {
