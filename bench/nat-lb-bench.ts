@@ -16,7 +16,7 @@
 //    at the source, over the control API), moved back and forth, a pause between moves so the
 //    copy pushes they cause are not counted in the next one. Target: median < 1 s.
 // 3. Planned move of V1 with probe streams running through it: the four steps over HTTP as
-//    the controller sends them (begin, take, release, export/import/delete, forget, finish),
+//    the controller sends them (begin, release, take, export/import/delete, finish, forget),
 //    V1 moving lb1 → lb2 → lb1 …; per move the longest application gap of each stream and
 //    its resets. p50/p95/max over the moves.
 // Environment: NAT_LB_LAB / NAT_LB_MGMT (the lab's name and management prefix), BENCH_ROWS,
@@ -188,9 +188,9 @@ const stateMove = async () => {
 };
 
 /** The four steps as the controller sends them (protocol.ts): V1 from `from` to `to`. */
-const STEPS = ['begin', 'take', 'release', 'rows', 'forget', 'finish'] as const;
+const STEPS = ['begin', 'release', 'take', 'rows', 'finish', 'forget'] as const;
 const planned = async (from: Lb, to: Lb) => {
-  const ms: Record<(typeof STEPS)[number], number> = { begin: 0, take: 0, release: 0, rows: 0, forget: 0, finish: 0 };
+  const ms: Record<(typeof STEPS)[number], number> = { begin: 0, release: 0, take: 0, rows: 0, finish: 0, forget: 0 };
   const timed = async <T>(name: (typeof STEPS)[number], call: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -200,16 +200,16 @@ const planned = async (from: Lb, to: Lb) => {
     }
   };
   await timed('begin', () => api(to, '/migration/begin', { vip: V1 }));
-  await timed('take', () => api(to, '/address/take', { vip: V1 }));
   await timed('release', () => api(from, '/address/release', { vip: V1 }));
+  await timed('take', () => api(to, '/address/take', { vip: V1 }));
   const rows = await timed('rows', async () => {
     const { rows } = await api<{ rows: AccessRow[] }>(from, '/rows/export', { vip: V1 });
     await api(to, '/rows/import', { vip: V1, rows });
     await api(from, '/rows/delete', { vip: V1 });
     return rows.length;
   });
-  await timed('forget', () => api(from, '/vip/forget', { vip: V1 }));
   await timed('finish', () => api(to, '/migration/finish', { vip: V1 }));
+  await timed('forget', () => api(from, '/vip/forget', { vip: V1 }));
   return { rows, ms };
 };
 

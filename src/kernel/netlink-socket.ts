@@ -12,6 +12,8 @@ const SOL_NETLINK = 270;
 const NETLINK_NO_ENOBUFS = 5;
 const MSG_DONTWAIT = 0x40;
 const EAGAIN = 11;
+/** Atomics.wait on this gives a 1 ms pause without a busy loop. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export const NETLINK_NETFILTER = 12;
 
@@ -53,6 +55,25 @@ export class NetlinkSocket {
       throw new Error(`netlink receive: errno ${errno}`);
     }
     return Buffer.from(this.buffer.subarray(0, n));
+  }
+
+  /**
+   * Hands each arriving datagram to `visit` until it returns a result or `waitMs` pass (then
+   * undefined). Blocks the event loop meanwhile, so callers keep `waitMs` short: the requests
+   * that use it are answered by the kernel inside sendmsg.
+   */
+  receiveUntil<T>(waitMs: number, visit: (datagram: Buffer) => T | undefined): T | undefined {
+    const until = Date.now() + waitMs;
+    while (Date.now() < until) {
+      const datagram = this.receive();
+      if (!datagram) {
+        Atomics.wait(PAUSE, 0, 0, 1);
+        continue;
+      }
+      const result = visit(datagram);
+      if (result !== undefined) return result;
+    }
+    return undefined;
   }
 
   close(): void {

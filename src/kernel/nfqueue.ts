@@ -10,8 +10,6 @@ import { batchVerdictMessage, NF_ACCEPT, NF_DROP, parseNotices, queueConfigMessa
 
 /** How long a request waits for its ack (the event loop is blocked meanwhile: keep it short). */
 const ACK_WAIT_MS = 1500;
-/** Atomics.wait on this gives a 1 ms pause without a busy loop. */
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 interface QueueState {
   held: number;
@@ -39,13 +37,7 @@ export class NfQueueHold {
     const socket = this.open();
     const seq = this.seq++;
     socket.send(build(seq));
-    const until = Date.now() + ACK_WAIT_MS;
-    while (Date.now() < until) {
-      const datagram = socket.receive();
-      if (!datagram) {
-        Atomics.wait(PAUSE, 0, 0, 1);
-        continue;
-      }
+    return socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
       for (const n of parseNotices(datagram)) {
         if (n.kind === 'packet') this.note(n.queue, n.id);
         else if (n.kind === 'ack' && n.seq === seq) {
@@ -53,8 +45,8 @@ export class NfQueueHold {
           return true;
         }
       }
-    }
-    return false;
+      return undefined;
+    }) ?? false;
   }
 
   /** A configuration change must be confirmed: holding without a bound queue would drop packets. */

@@ -21,7 +21,6 @@ const AF_INET = 2;
 /** Deleting an address that is not there: the end state is what was asked for. */
 const EADDRNOTAVAIL = 99;
 const ACK_WAIT_MS = 1000;
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export class AddressChangeError extends TestbedError {
   constructor(op: AddressOp, address: string, iface: string, problem: string) {
@@ -99,18 +98,9 @@ export class AddressControl {
     const socket = (this.socket ??= new NetlinkSocket(NETLINK_ROUTE, 1 << 16));
     const seq = this.seq++;
     socket.send(addressMessage(op, ifindexOf(iface), address, prefixLength, seq));
-    const until = Date.now() + ACK_WAIT_MS;
-    while (Date.now() < until) {
-      const datagram = socket.receive();
-      if (!datagram) {
-        Atomics.wait(PAUSE, 0, 0, 1);
-        continue;
-      }
-      const errno = ackErrno(datagram, seq);
-      if (errno === undefined) continue;
-      if (errno === 0 || (op === 'del' && errno === EADDRNOTAVAIL)) return;
-      throw new AddressChangeError(op, address, iface, `the kernel refused it (errno ${errno})`);
-    }
+    const errno = socket.receiveUntil(ACK_WAIT_MS, (datagram) => ackErrno(datagram, seq));
+    if (errno === 0 || (op === 'del' && errno === EADDRNOTAVAIL)) return;
+    if (errno !== undefined) throw new AddressChangeError(op, address, iface, `the kernel refused it (errno ${errno})`);
     throw new AddressChangeError(op, address, iface, `no acknowledgement within ${ACK_WAIT_MS} ms`);
   }
 }

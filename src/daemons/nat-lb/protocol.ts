@@ -70,9 +70,13 @@ export const balancerRequests = {
   '/rows/import': z.object({ vip: ipv4, rows: z.array(accessRowSchema) }).strict(),
   /** Step 3, delete at the source. */
   '/rows/delete': vipBody,
-  /** Step 4 on the target: mode normal, held packets released in arrival order. */
-  '/migration/finish': vipBody,
-  /** Step 4 on the source: the VIP leaves the mode table, with any rows it still has. Sent before the target's finish. */
+  /**
+   * Step 4 on the target: mode normal, held packets released in arrival order. `kick` (failover):
+   * then make both ends of every imported connection retransmit now instead of at the end of
+   * their backoff (balancer/retransmit-kick.ts).
+   */
+  '/migration/finish': z.object({ vip: ipv4, kick: z.boolean().optional() }).strict(),
+  /** Step 4 on the source: the VIP leaves the mode table, with any rows it still has. Sent after the target's finish. */
   '/vip/forget': vipBody,
   /** Rollback on the target of a failed move: forget the VIP, drop what it held (packets and rows). */
   '/migration/abort': vipBody,
@@ -86,7 +90,8 @@ export const balancerReplies = {
   '/rows/export': z.object({ vip: ipv4, rows: z.array(accessRowSchema) }).strict(),
   '/rows/import': z.object({ vip: ipv4, imported: z.number().int().min(0) }).strict(),
   '/rows/delete': z.object({ vip: ipv4, deleted: z.number().int().min(0) }).strict(),
-  '/migration/finish': z.object({ vip: ipv4, released: z.number().int().min(0) }).strict(),
+  /** kicked: the connections whose ends are being made to retransmit (in the background; event `retransmit-kick`). */
+  '/migration/finish': z.object({ vip: ipv4, released: z.number().int().min(0), kicked: z.number().int().min(0).optional() }).strict(),
   '/vip/forget': z.object({ vip: ipv4 }).strict(),
   '/migration/abort': z.object({ vip: ipv4, dropped: z.number().int().min(0) }).strict(),
 } satisfies Record<BalancerPath, z.ZodTypeAny>;

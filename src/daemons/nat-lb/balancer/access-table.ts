@@ -6,7 +6,7 @@
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../../../kernel/run-command.js';
+import { runCommand, runForStderr } from '../../../kernel/run-command.js';
 import type { AccessRow } from '../protocol.js';
 import { importLine, parseConntrackListing, rowKey } from './conntrack-rows.js';
 
@@ -41,21 +41,33 @@ export const exportRows = (vip: string): Promise<AccessRow[]> => step(() => read
 
 let batch = 0;
 
-export const importRows = (vip: string, rows: readonly AccessRow[]): Promise<number> => step(async () => {
-  // `conntrack -R` stops at the first row that exists, so the rows already here are left out.
-  // On a move's target that listing is empty and costs one short conntrack run.
-  const present = new Set((await readRows([vip])).map(rowKey));
-  const missing = present.size === 0 ? rows : rows.filter((r) => !present.has(rowKey(r)));
-  if (missing.length === 0) return 0;
+const EXISTING_ROW = /Such conntrack exists/i;
+
+const restore = async (rows: readonly AccessRow[]): Promise<void> => {
   const file = path.join(tmpdir(), `natlb-import-${process.pid}-${++batch}`);
   let text = '';
-  for (const r of missing) text += importLine(r) + '\n';
+  for (const r of rows) text += importLine(r) + '\n';
   await writeFile(file, text);
   try {
     await runCommand('conntrack', ['-R', file], { timeoutMs: 30_000 });
   } finally {
     await rm(file, { force: true });
   }
+};
+
+export const importRows = (vip: string, rows: readonly AccessRow[]): Promise<number> => step(async () => {
+  if (rows.length === 0) return 0;
+  // A move's target has none of these rows: one `conntrack -R` does it. `conntrack -R` stops at
+  // the first row that exists, so a repeated import lists what is here and restores the rest.
+  try {
+    await restore(rows);
+    return rows.length;
+  } catch (error) {
+    if (!(error instanceof Error && EXISTING_ROW.test(error.message))) throw error;
+  }
+  const present = new Set((await readRows([vip])).map(rowKey));
+  const missing = rows.filter((r) => !present.has(rowKey(r)));
+  if (missing.length > 0) await restore(missing);
   return missing.length;
 });
 
@@ -64,7 +76,7 @@ export const importRows = (vip: string, rows: readonly AccessRow[]): Promise<num
  * for 10,000) and then the count on stderr: only the count is kept.
  */
 export const deleteRows = (vip: string): Promise<number> => step(async () => {
-  const out = await runCommand('sh', ['-c', 'conntrack -D -d "$1" 2>&1 >/dev/null; true', 'conntrack-delete', vip], { timeoutMs: 30_000 });
+  const out = await runForStderr('conntrack', ['-D', '-d', vip], { timeoutMs: 30_000 });
   const m = DELETED.exec(out);
   if (!m) throw new Error(`conntrack -D -d ${vip}: ${out.trim() || 'no answer'}`);
   return Number(m[1]);

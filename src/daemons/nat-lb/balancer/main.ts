@@ -40,7 +40,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     // The same strict schema, checked by a loop first: 10,000 rows in a few ms instead of zod's 100+.
     route({ method: 'POST', path: '/rows/import', body: rowsImportBody, handle: async ({ body }) => ok(await lb.importRows(body.vip, body.rows)) }),
     step('/rows/delete', (b) => lb.deleteRows(b.vip)),
-    step('/migration/finish', (b) => lb.finish(b.vip)),
+    step('/migration/finish', (b) => lb.finish(b.vip, b.kick === true)),
     step('/vip/forget', (b) => lb.forget(b.vip)),
     step('/migration/abort', (b) => lb.abort(b.vip)),
   ]);

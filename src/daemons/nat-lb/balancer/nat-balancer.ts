@@ -10,11 +10,19 @@ import type { BalancerConfig, VipConfig } from './balancer-config.js';
 import { DataPlane, type NftCounter } from './data-plane.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
+import { kickRetransmissions, kickTargets } from './retransmit-kick.js';
+
+/** How long a kick waits for the connections' ends to say where they are (100 connections: ≈ 170 ms). */
+const KICK_WAIT_MS = 500;
+/** ICMP errors per end: undoes up to this many doublings of its retransmission timeout. */
+const KICK_REVERTS = 8;
 
 export class NatBalancer {
   readonly table: ModeTable;
   private readonly hold: NfQueueHold;
   private readonly plane: DataPlane;
+  /** The rows last imported per VIP: the connections a finishing failover kicks. */
+  private readonly imported = new Map<string, AccessRow[]>();
   private steps: Promise<unknown> = Promise.resolve();
   readonly counters: Record<string, number> = { released: 0, droppedHeld: 0, rowsExported: 0, rowsImported: 0, rowsDeleted: 0, copyPushes: 0, copyPushErrors: 0, holdOverflow: 0 };
 
@@ -101,6 +109,7 @@ export class NatBalancer {
     if (stray) throw new ConflictError(`a row for ${stray.clientIp}:${stray.clientPort} names VIP ${stray.vip}, not ${vip}`);
     const started = Date.now();
     const imported = await importRows(vip, rows);
+    this.imported.set(vip, rows);
     this.counters.rowsImported! += imported;
     this.emit('rows-import', { vip, rows: rows.length, imported, ms: Date.now() - started });
     return { vip, imported };
@@ -115,10 +124,11 @@ export class NatBalancer {
     return { vip, deleted };
   });
 
-  finish = (vip: string) => this.serial(async () => {
-    this.vipConfig(vip);
+  finish = (vip: string, kick = false) => this.serial(async () => {
+    const v = this.vipConfig(vip);
     const r = this.checked(this.table.finish(vip));
     let released = 0;
+    let kicked: number | undefined;
     if (r.before?.mode === 'migration') {
       const started = Date.now();
       const queue = queueOf(this.config, vip);
@@ -132,8 +142,16 @@ export class NatBalancer {
       if (this.queueing) released += await this.unbind(queue, true);
       this.counters.released! += released;
       this.emit('migration-finish', { vip, released, ms: Date.now() - started });
+      if (kick) {
+        // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
+        const targets = kickTargets(this.imported.get(vip) ?? []);
+        kicked = targets.length;
+        void kickRetransmissions(targets, { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS })
+          .then((k) => this.emit('retransmit-kick', { vip, ...k }), (e: unknown) => this.emit('retransmit-kick', { vip, error: (e as Error).message }));
+      }
     }
-    return { vip, released };
+    this.imported.delete(vip);
+    return { vip, released, ...(kicked !== undefined ? { kicked } : {}) };
   });
 
   forget = (vip: string) => this.serial(async () => {

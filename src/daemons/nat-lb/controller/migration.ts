@@ -112,7 +112,10 @@ export class Migration {
   }
 
   private bodyFor(path: BalancerPath): unknown {
-    return path === '/rows/import' ? { vip: this.spec.vip, rows: [...this.rows.values()] } : { vip: this.spec.vip };
+    if (path === '/rows/import') return { vip: this.spec.vip, rows: [...this.rows.values()] };
+    // A failover's connections waited through detection: their ends are deep in TCP backoff.
+    if (path === '/migration/finish' && this.spec.kind === 'failover' && this.phase === 'move') return { vip: this.spec.vip, kick: true };
+    return { vip: this.spec.vip };
   }
 
   private collect(reply: unknown): void {

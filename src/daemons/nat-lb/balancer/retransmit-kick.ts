@@ -1,0 +1,119 @@
+// After a failover a VIP's connections are whole again on the new balancer, but their ends do
+// not know it: a TCP sender that lost segments to the dead balancer is in exponential backoff,
+// and after an outage of 3.5 s its next retransmission is due at 6.2 s. The kick ends that wait:
+// 1. Where is each end? Any segment from it says (its ACK field is exactly the peer's oldest
+//    unacknowledged byte), and an out-of-window ACK makes it send one (RFC 793 §3.9).
+// 2. ICMP "host unreachable" about that byte: RFC 6069 (Linux: tcp_ld_RTO_revert) takes one
+//    backoff step back per such error and retransmits at once when the reverted timeout has
+//    already run out. An end that is not backing off, or whose oldest unacknowledged byte is
+//    another, ignores it.
+// Only the sequence numbers the ends themselves sent are used: the copy stores hold none.
+import { randomInt } from 'node:crypto';
+import { hostUnreachable, IP_PROTOCOL, ipv4Packet } from '../../../kernel/ip-packet.js';
+import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
+import { parseTcpPacket, tcpSegment } from '../../../kernel/tcp-segment.js';
+import type { AccessRow } from '../protocol.js';
+
+interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+/** One connection as its two ends see it: the client talks to the front, the server to the peer. */
+export interface KickTarget {
+  client: Endpoint;
+  front: Endpoint;
+  server: Endpoint;
+  /** The client as the server sees it: the client itself (dnat) or the inside address (full NAT). */
+  peer: Endpoint;
+}
+
+export interface KickOutcome {
+  connections: number;
+  /** Ends whose position was learnt (and that were sent the ICMP errors). */
+  clients: number;
+  servers: number;
+  ms: number;
+}
+
+/** Pure: the TCP rows of an access table as kick targets. */
+export const kickTargets = (rows: readonly AccessRow[]): KickTarget[] =>
+  rows.filter((r) => r.protocol === 'tcp').map((r) => ({
+    client: { ip: r.clientIp, port: r.clientPort },
+    front: { ip: r.vip, port: r.vipPort },
+    server: { ip: r.serverIp, port: r.serverPort },
+    peer: r.insideIp !== undefined && r.insidePort !== undefined ? { ip: r.insideIp, port: r.insidePort } : { ip: r.clientIp, port: r.clientPort },
+  }));
+
+const key = (from: Endpoint, to: Endpoint) => `${from.ip}:${from.port}>${to.ip}:${to.port}`;
+
+/** Pure: the out-of-window ACK from `from` to `to`, as a whole IPv4 packet. */
+export const nudgePacket = (from: Endpoint, to: Endpoint, seq: number): Buffer =>
+  ipv4Packet(from.ip, to.ip, IP_PROTOCOL.tcp, tcpSegment({ src: from.ip, dst: to.ip, srcPort: from.port, dstPort: to.port, seq, ack: seq, flags: { ack: true }, window: 65535 }));
+
+/** Pure: the ICMP error telling `end` that its segment to `to` starting at `seq` met an unreachable host. */
+export const revertPacket = (errorFrom: string, end: Endpoint, to: Endpoint, seq: number): Buffer =>
+  ipv4Packet(errorFrom, end.ip, IP_PROTOCOL.icmp, hostUnreachable({ src: end.ip, dst: to.ip, srcPort: end.port, dstPort: to.port, seq }));
+
+const nextTurn = () => new Promise((r) => setImmediate(r));
+const sleep1 = () => new Promise((r) => setTimeout(r, 1));
+/** Answers on a LAN come within a millisecond or two: poll every event-loop turn this long, then every ms. */
+const SPIN_MS = 10;
+
+export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
+  /** Source of the ICMP errors to clients (the VIP) and to servers (its inside address). */
+  outsideAddress: string;
+  insideAddress: string;
+  waitMs: number;
+  /** ICMP errors per end: one backoff step each. */
+  reverts: number;
+}): Promise<KickOutcome> => {
+  const started = performance.now();
+  if (targets.length === 0) return { connections: 0, clients: 0, servers: 0, ms: 0 };
+  const capture = new IpCapture();
+  const raw = new RawIpSocket();
+  try {
+    // What each end last said, by the direction it sent in: the ACK field is all we need.
+    const wanted = new Map<string, { target: KickTarget; side: 'client' | 'server' }>();
+    for (const t of targets) {
+      wanted.set(key(t.client, t.front), { target: t, side: 'client' });
+      wanted.set(key(t.server, t.peer), { target: t, side: 'server' });
+    }
+    const answered = new Set<string>();
+    let clients = 0;
+    let servers = 0;
+    // Each end's answer is the other end's position: its ICMP errors go out at once, so the
+    // first connections retransmit while the last answers are still on their way.
+    const onAnswer = (side: 'client' | 'server', t: KickTarget, ack: number) => {
+      const icmp = side === 'server'
+        ? revertPacket(o.outsideAddress, t.client, t.front, ack) // the server acknowledged the client up to `ack`
+        : revertPacket(o.insideAddress, t.server, t.peer, ack);
+      for (let i = 0; i < o.reverts; i++) raw.send(icmp);
+      if (side === 'server') clients++;
+      else servers++;
+    };
+    for (const t of targets) {
+      raw.send(nudgePacket(t.front, t.client, randomInt(2 ** 32)));
+      raw.send(nudgePacket(t.peer, t.server, randomInt(2 ** 32)));
+    }
+    const buffer = Buffer.allocUnsafe(65536);
+    const deadline = started + o.waitMs;
+    while (answered.size < wanted.size && performance.now() < deadline) {
+      for (let p = capture.receive(buffer); p; p = capture.receive(buffer)) {
+        const t = parseTcpPacket(p);
+        if (!t || !t.flags.ack || t.flags.rst || t.flags.syn) continue;
+        const k = `${t.src}:${t.srcPort}>${t.dst}:${t.dstPort}`;
+        const w = wanted.get(k);
+        if (!w || answered.has(k)) continue;
+        answered.add(k);
+        onAnswer(w.side, w.target, t.ack);
+      }
+      if (answered.size < wanted.size) await (performance.now() - started < SPIN_MS ? nextTurn() : sleep1());
+    }
+    return { connections: targets.length, clients, servers, ms: Math.round(performance.now() - started) };
+  } finally {
+    raw.close();
+    // Closing a packet socket waits for an RCU grace period: not while the caller waits.
+    setTimeout(() => capture.close(), 50);
+  }
+};
