@@ -17,7 +17,6 @@ const TCP_REPAIR_OPTIONS = 22;
 const TCP_TIMESTAMP = 24;
 const TCP_REPAIR_WINDOW = 29;
 const REPAIR_ON = 1;
-const REPAIR_OFF = 0;
 /** Leave repair mode without the window probe: a peeked live socket must not send anything. */
 const REPAIR_OFF_NO_WP = -1;
 const RECV_QUEUE = 1;
@@ -132,9 +131,9 @@ export interface TcpRebuild extends TcpOptions {
 }
 
 /**
- * An ESTABLISHED socket for an existing connection, built without a handshake. Leaving repair
- * mode sends a window probe, so the peer answers at once and both sides are in step. Returns
- * the file descriptor (Node: `new net.Socket({ fd })`).
+ * An ESTABLISHED socket for an existing connection, built without a handshake, sending nothing
+ * until the caller writes (it must: the peer learns of the socket from that first segment).
+ * Returns the file descriptor (Node: `new net.Socket({ fd })`).
  */
 export const rebuildTcp = (r: TcpRebuild): number => {
   const fd = libc().socket(AF_INET, SOCK_STREAM, 0);
@@ -166,7 +165,9 @@ export const rebuildTcp = (r: TcpRebuild): number => {
     win.writeUInt32LE(r.rcvNxt >>> 0, 16); // rcv_wup
     set(fd, SOL_TCP, TCP_REPAIR_WINDOW, win, 'setting the windows');
     if (r.timestamps && r.tsVal !== undefined) set(fd, SOL_TCP, TCP_TIMESTAMP, u32(r.tsVal), 'setting the timestamp clock');
-    set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_OFF), 'leaving repair mode');
+    // Without the window probe: the caller writes at once, and that segment does the probe's job
+    // (on a veth path the probe and the peer's answer are processed inside this call: ≈ 1 ms each).
+    set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_OFF_NO_WP), 'leaving repair mode');
     return fd;
   } catch (error) {
     libc().close(fd);

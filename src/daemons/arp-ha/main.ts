@@ -3,7 +3,6 @@
 // Wires the pure state machine to the kernel (nftables ARP gate, VIP, gratuitous ARP), the
 // UDP heartbeat paths, the optional application check, the status API and the event log.
 import { randomBytes } from 'node:crypto';
-import { setPriority } from 'node:os';
 import { errorMessage } from '../../common/errors.js';
 import { createEventLog } from '../shared/event-log.js';
 import { waitForAddress, waitForInterface } from '../shared/wait-for-interface.js';
@@ -11,6 +10,7 @@ import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { libc } from '../../kernel/libc.js';
 import { packetSocketFor } from '../../kernel/packet-socket.js';
+import { setProcessPriority } from '../shared/process-priority.js';
 import { announce, closeNftSession, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
 import { takeOverConnections } from './tcp-takeover.js';
@@ -35,7 +35,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   for (const g of config.groups) packetSocketFor(g.iface);
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
   try {
-    setPriority(config.nice);
+    setProcessPriority(config.nice);
   } catch (e) {
     emit('warning', { problem: `cannot set nice ${config.nice}: ${errorMessage(e)}` });
   }
