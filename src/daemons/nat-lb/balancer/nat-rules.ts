@@ -47,7 +47,9 @@ export const nftTableScript = (config: BalancerConfig): string => {
     `  chain hold { type filter hook prerouting priority raw - 10; policy accept;`,
     // Two lookups per packet whatever the number of VIPs: the normal path stays cheap.
     `    ip daddr @hold_dst ${drop ? 'drop' : 'meta mark set ip daddr map @mark_of_dst'}`,
-    ...(nat === 'dnat' ? [`    iifname ${ins} ip saddr @hold_src ${drop ? 'drop' : 'meta mark set ip saddr map @mark_of_src'}`] : []),
+    // Only what the server sends through us: its packets to the balancer itself (a controller or
+    // copy store on that server talking to our API) must not wait for the move they drive.
+    ...(nat === 'dnat' ? [`    iifname ${ins} ip saddr @hold_src fib daddr type != local ${drop ? 'drop' : 'meta mark set ip saddr map @mark_of_src'}`] : []),
     '  }',
     `  chain nat_pre { type nat hook prerouting priority dstnat; policy accept;`,
     `    iifname ${out} ip daddr @serving dnat to ip daddr map @server_of`,

@@ -63,7 +63,7 @@ describe('nat-balancer ruleset', () => {
     assert.match(s, /chain hold \{ type filter hook prerouting priority raw - 10;/);
     assert.match(s, /ip daddr @hold_dst meta mark set ip daddr map @mark_of_dst\n/);
     assert.match(s, /map mark_of_dst \{ type ipv4_addr : mark; elements = \{ 198\.18\.20\.101 : 0x4e4c0064, 198\.18\.21\.101 : 0x4e4c0064, 198\.18\.20\.103 : 0x4e4c0065, 198\.18\.21\.103 : 0x4e4c0065 \} \}/);
-    assert.match(s, /iifname "eth2" ip saddr @hold_src meta mark set ip saddr map @mark_of_src\n/);
+    assert.match(s, /iifname "eth2" ip saddr @hold_src fib daddr type != local meta mark set ip saddr map @mark_of_src\n/);
     assert.match(s, /map mark_of_src \{ type ipv4_addr : mark; elements = \{ 198\.18\.21\.11 : 0x4e4c0064, 198\.18\.21\.13 : 0x4e4c0065 \} \}/);
     assert.match(holdQueueScript(dnat), /-A NATLB_HOLD -m mark --mark 0x4e4c0065 -j NFQUEUE --queue-num 101\n/);
     assert.match(nftTableScript(drop), /ip daddr @hold_dst drop\n/);
