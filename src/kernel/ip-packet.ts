@@ -3,6 +3,7 @@
 // TCP sender in retransmission backoff take one back for each such error about its oldest
 // unacknowledged byte).
 import { ipv4Bytes } from './inet-bytes.js';
+import type { TcpSegmentSpec } from './tcp-segment.js';
 
 const IPPROTO_ICMP = 1;
 const IPPROTO_TCP = 6;
@@ -33,15 +34,11 @@ export const ipv4Packet = (src: string, dst: string, protocol: number, payload: 
   return p;
 };
 
-export interface QuotedSegment {
-  /** The quoted segment's sender and receiver: the endpoint the error goes to sent it. */
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  /** Its sequence number: the receiver of the error checks it against its send window. */
-  seq: number;
-}
+/**
+ * The segment an ICMP error is about: its sender (the endpoint the error goes to), receiver,
+ * ports and sequence number (which the receiver of the error checks against its send window).
+ */
+export type QuotedSegment = Pick<TcpSegmentSpec, 'src' | 'dst' | 'srcPort' | 'dstPort' | 'seq'>;
 
 /** ICMP destination unreachable (host) about a TCP segment: the ICMP message, without the IP header. */
 export const hostUnreachable = (q: QuotedSegment): Buffer => {

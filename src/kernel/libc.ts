@@ -22,4 +22,16 @@ const bind = () => {
 
 let bound: ReturnType<typeof bind> | undefined;
 
+const MSG_DONTWAIT = 0x40;
+const EAGAIN = 11;
+
+/** One datagram from a non-blocking read of `fd` into `buffer` (a view of it), or undefined when none is waiting. */
+export const receiveNow = (fd: number, buffer: Buffer, what: string): Buffer | undefined => {
+  const n = libc().recvfrom(fd, buffer, buffer.length, MSG_DONTWAIT, null, null);
+  if (n >= 0) return buffer.subarray(0, n);
+  const errno = libc().errno();
+  if (errno === EAGAIN) return undefined;
+  throw new Error(`receiving on ${what}: errno ${errno}`);
+};
+
 export const libc = (): ReturnType<typeof bind> => (bound ??= bind());

@@ -3,7 +3,7 @@
 // packets crossing every interface (AF_PACKET, cooked: no link header), both through libc via
 // koffi. Closing a capture socket waits for an RCU grace period (10–20 ms): close it off the
 // critical path.
-import { libc } from './libc.js';
+import { libc, receiveNow } from './libc.js';
 
 const AF_INET = 2;
 const AF_PACKET = 17;
@@ -11,8 +11,6 @@ const SOCK_RAW = 3;
 const SOCK_DGRAM = 2;
 const IPPROTO_RAW = 255;
 const ETH_P_IP = 0x0800;
-const MSG_DONTWAIT = 0x40;
-const EAGAIN = 11;
 const SOL_SOCKET = 1;
 const SO_RCVBUFFORCE = 33;
 const CAPTURE_BUFFER_BYTES = 32 << 20;
@@ -56,11 +54,7 @@ export class IpCapture {
 
   /** The next captured packet (IP header first), or undefined when none is waiting. Never blocks. */
   receive(buffer: Buffer): Buffer | undefined {
-    const n = libc().recvfrom(this.fd, buffer, buffer.length, MSG_DONTWAIT, null, null);
-    if (n >= 0) return buffer.subarray(0, n);
-    const errno = libc().errno();
-    if (errno === EAGAIN) return undefined;
-    throw new Error(`receiving on a capture socket: errno ${errno}`);
+    return receiveNow(this.fd, buffer, 'a capture socket');
   }
 
   close(): void {

@@ -1,13 +1,11 @@
 // Bare TCP segments from a chosen local address (a raw IPPROTO_TCP socket bound to it; the
 // kernel writes the IP header), through libc via the koffi FFI, which Node cannot do itself.
 import { ipv4Bytes } from './inet-bytes.js';
-import { libc } from './libc.js';
+import { libc, receiveNow } from './libc.js';
 
 const AF_INET = 2;
 const SOCK_RAW = 3;
 const IPPROTO_TCP = 6;
-const MSG_DONTWAIT = 0x40;
-const EAGAIN = 11;
 
 const sockaddrIn = (ip: string): Buffer => {
   const a = Buffer.alloc(16);
@@ -37,11 +35,7 @@ export class RawTcpSocket {
    * sees it too), IP header included; undefined when none is waiting. Never blocks.
    */
   receive(buffer: Buffer = Buffer.allocUnsafe(65536)): Buffer | undefined {
-    const n = libc().recvfrom(this.fd, buffer, buffer.length, MSG_DONTWAIT, null, null);
-    if (n >= 0) return buffer.subarray(0, n);
-    const errno = libc().errno();
-    if (errno === EAGAIN) return undefined;
-    throw new Error(`receiving on a raw socket: errno ${errno}`);
+    return receiveNow(this.fd, buffer, 'a raw socket');
   }
 
   close(): void {
