@@ -2,9 +2,9 @@
 // `ip addr replace/del` does, without spawning ip. A spawn costs 10–30 ms on a loaded 2-core
 // node, in the middle of a VIP move; the request costs microseconds, and the kernel handles it
 // inside sendmsg, so its acknowledgement is waiting by the time send returns.
-import { readFileSync } from 'node:fs';
 import { TestbedError } from '../common/errors.js';
 import { ipv4Bytes } from './inet-bytes.js';
+import { libc } from './libc.js';
 import { NetlinkSocket } from './netlink-socket.js';
 
 const NETLINK_ROUTE = 0;
@@ -69,11 +69,9 @@ export const ackErrno = (datagram: Buffer, seq: number): number | undefined => {
 };
 
 const ifindexOf = (iface: string): number => {
-  try {
-    return Number(readFileSync(`/sys/class/net/${iface}/ifindex`, 'utf8'));
-  } catch {
-    throw new TestbedError('NO_INTERFACE', `interface ${iface} does not exist on this node`);
-  }
+  const index = libc().ifNameToIndex(iface);
+  if (index === 0) throw new TestbedError('NO_INTERFACE', `interface ${iface} does not exist on this node`);
+  return index;
 };
 
 /** One rtnetlink socket for a daemon's address changes. */

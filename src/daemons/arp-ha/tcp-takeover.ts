@@ -6,6 +6,7 @@
 // holdScript), and hands checkpoint + answer to the application, which rebuilds the socket with
 // TCP_REPAIR and continues the stream. A client whose connection could not be rebuilt gets a
 // valid reset from the numbers it sent, so it reconnects at once instead of stalling.
+import { pollPause } from '../../common/poll-pause.js';
 import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
 import { parseTcpPacket } from '../../kernel/tcp-segment.js';
 import type { AppLink } from './app-link.js';
@@ -36,8 +37,6 @@ export interface TakeoverOutcome {
 /** A sequence number the client surely finds outside its window (streams under 3 GiB). */
 const FAR_BELOW = 2 ** 30;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const nextTurn = () => new Promise((r) => setImmediate(r));
 /** Answers on a LAN arrive within a millisecond: poll every event-loop turn this long, then every ms. */
 const SPIN_MS = 5;
 
@@ -56,8 +55,7 @@ export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: nu
       const client = `${t.src}:${t.srcPort}`;
       if (wanted.has(client) && !answers.has(client)) answers.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
     }
-    // setTimeout(1) sleeps 1–2 ms: most of the wait, when the answers are 0.2 ms away.
-    if (answers.size < wanted.size) await (performance.now() - started < SPIN_MS ? nextTurn() : sleep(1));
+    if (answers.size < wanted.size) await pollPause(started, SPIN_MS);
   }
   return answers;
 };

@@ -9,6 +9,7 @@
 //    another, ignores it.
 // Only the sequence numbers the ends themselves sent are used: the copy stores hold none.
 import { randomInt } from 'node:crypto';
+import { pollPause } from '../../../common/poll-pause.js';
 import { hostUnreachable, IP_PROTOCOL, ipv4Packet } from '../../../kernel/ip-packet.js';
 import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
 import { parseTcpPacket, tcpSegment } from '../../../kernel/tcp-segment.js';
@@ -55,9 +56,7 @@ export const nudgePacket = (from: Endpoint, to: Endpoint, seq: number): Buffer =
 export const revertPacket = (errorFrom: string, end: Endpoint, to: Endpoint, seq: number): Buffer =>
   ipv4Packet(errorFrom, end.ip, IP_PROTOCOL.icmp, hostUnreachable({ src: end.ip, dst: to.ip, srcPort: end.port, dstPort: to.port, seq }));
 
-const nextTurn = () => new Promise((r) => setImmediate(r));
-const sleep1 = () => new Promise((r) => setTimeout(r, 1));
-/** Answers on a LAN come within a millisecond or two: poll every event-loop turn this long, then every ms. */
+/** Poll every event-loop turn this long, then every ms (common/poll-pause.ts). */
 const SPIN_MS = 10;
 
 export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
@@ -102,13 +101,13 @@ export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
       for (let p = capture.receive(buffer); p; p = capture.receive(buffer)) {
         const t = parseTcpPacket(p);
         if (!t || !t.flags.ack || t.flags.rst || t.flags.syn) continue;
-        const k = `${t.src}:${t.srcPort}>${t.dst}:${t.dstPort}`;
+        const k = key({ ip: t.src, port: t.srcPort }, { ip: t.dst, port: t.dstPort });
         const w = wanted.get(k);
         if (!w || answered.has(k)) continue;
         answered.add(k);
         onAnswer(w.side, w.target, t.ack);
       }
-      if (answered.size < wanted.size) await (performance.now() - started < SPIN_MS ? nextTurn() : sleep1());
+      if (answered.size < wanted.size) await pollPause(started, SPIN_MS);
     }
     return { connections: targets.length, clients, servers, ms: Math.round(performance.now() - started) };
   } finally {
