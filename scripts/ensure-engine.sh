@@ -27,10 +27,26 @@ command -v ethtool >/dev/null || missing+=(ethtool)
 
 engine_up() { timeout 10 docker info >/dev/null 2>&1; }
 
-if command -v docker >/dev/null && engine_up; then
+# Heartbeat daemons run at realtime priority when their node has a realtime budget, which the
+# scenario runner gives with `docker update --cpu-rt-runtime`. The kernel (cgroup v1 with
+# RT group scheduling) refuses any such budget while the engine's parent group has none, and
+# dockerd sets one only for containers created with a budget: so give the parent the root's.
+# Nothing to do on cgroup v2 or without RT group scheduling (the daemons then run at nice -10).
+give_rt_budget() {
+  local root=/sys/fs/cgroup/cpu parent=/sys/fs/cgroup/cpu/docker
+  [ -f "$root/cpu.rt_runtime_us" ] && is_root || return 0
+  mkdir -p "$parent"
+  if [ "$(cat "$parent/cpu.rt_runtime_us")" = 0 ]; then
+    cat "$root/cpu.rt_runtime_us" > "$parent/cpu.rt_runtime_us" && say "engine containers may use realtime scheduling ($(cat "$parent/cpu.rt_runtime_us") µs per $(cat "$parent/cpu.rt_period_us") µs)"
+  fi
+}
+up() {
   say "docker engine is up ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  give_rt_budget || say "warning: could not give the engine's containers a realtime budget; daemons will run at nice -10 only"
   exit 0
-fi
+}
+
+if command -v docker >/dev/null && engine_up; then up; fi
 
 if ! command -v dockerd >/dev/null; then
   apt_install docker.io
@@ -45,10 +61,7 @@ if ! pgrep -x dockerd >/dev/null; then
 fi
 
 for _ in $(seq 1 60); do
-  if engine_up; then
-    say "docker engine is up ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
-    exit 0
-  fi
+  if engine_up; then up; fi
   sleep 1
 done
 say "error: the Docker engine did not answer within 60 s; see $log"

@@ -15,6 +15,8 @@ const bind = () => {
     setsockopt: lib.func('int setsockopt(int, int, int, const void *, uint32_t)') as (fd: number, level: number, name: number, value: Buffer, len: number) => number,
     // The length is in/out: a 4-byte buffer holding the value buffer's size.
     getsockopt: lib.func('int getsockopt(int, int, int, void *, void *)') as (fd: number, level: number, name: number, value: Buffer, len: Buffer) => number,
+    // The parameter is struct sched_param: one int, the priority.
+    schedSetScheduler: lib.func('int sched_setscheduler(int, int, const void *)') as (tid: number, policy: number, param: Buffer) => number,
     ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)') as (name: string) => number,
     errno: (): number => koffi.errno(),
   };

@@ -2,7 +2,7 @@
 // that can be deployed; `deploy()` yields a `StartedLab` that can exec, stop/start/pause
 // nodes and be destroyed, and that destroys itself when disposed (`await using`).
 import { LabError } from '../common/errors.js';
-import type { ExecResult, ExecStream } from '../runtime/container-runtime.js';
+import type { ExecResult, ExecStream, RealtimeBudget } from '../runtime/container-runtime.js';
 import type { Topology } from '../topology/types.js';
 import { deployLab, type DeployOptions } from './deploy.js';
 import { destroyLabs, destroyTargetOf, type DestroyReport } from './destroy.js';
@@ -11,6 +11,16 @@ import { LABEL } from './labels.js';
 import { planLab, type LabPlan } from './lab-plan.js';
 import { plannedNode, startNode, stopNode, type StopMode } from './node-lifecycle.js';
 import type { ExecOutput } from './node-exec.js';
+
+/**
+ * Pure: each of `count` nodes' realtime share. The kernel refuses budgets that add up to more
+ * than the parent group's (95% of each CPU by default); 85% shared out leaves room for a
+ * second lab, and 40% caps what a runaway realtime process can take from everything else.
+ */
+export const realtimeBudget = (count: number): RealtimeBudget => ({
+  periodUs: 100_000,
+  runtimeUs: Math.min(40_000, Math.floor(85_000 / Math.max(1, count))),
+});
 
 export class Lab {
   readonly plan: LabPlan;
@@ -81,6 +91,16 @@ export class StartedLab extends Lab implements AsyncDisposable {
 
   startNode(node: string): Promise<ExecOutput[]> {
     return startNode(this.plan, node, this.ctx);
+  }
+
+  /**
+   * Lets the processes of `nodes` use realtime scheduling: the CPU time is shared out among
+   * `sharedBy` nodes (see realtimeBudget). Containers with a budget of their own reject the change when
+   * the engine's parent group has none left (the error says so).
+   */
+  async giveRealtimeBudget(nodes: readonly string[], sharedBy = nodes.length): Promise<void> {
+    const budget = realtimeBudget(sharedBy);
+    await Promise.all(nodes.map((n) => this.ctx.runtime.setRealtimeBudget(this.containerOf(n), budget)));
   }
 
   pauseNode(node: string): Promise<void> {

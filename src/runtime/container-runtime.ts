@@ -60,6 +60,8 @@ export interface ExecResult {
 /** Label filter: value `true` means "label present, any value". */
 export type LabelFilter = Record<string, string | true>;
 
+export interface RealtimeBudget { periodUs: number; runtimeUs: number }
+
 export interface ContainerRuntime {
   readonly name: string;
   ping(): Promise<void>;
@@ -80,6 +82,11 @@ export interface ContainerRuntime {
   inspectContainer(name: string): Promise<ContainerDetails | undefined>;
   /** Resident memory of the container's processes in bytes (page cache excluded). */
   memoryUsage(name: string): Promise<number>;
+  /**
+   * Lets a node's processes run with realtime scheduling (SCHED_RR) for `runtimeUs` of every
+   * `periodUs` per CPU (cgroup v1 cpu.rt_*): a heartbeat daemon that must not wait for the CPU.
+   */
+  setRealtimeBudget(name: string, budget: RealtimeBudget): Promise<void>;
   listContainers(filter: LabelFilter): Promise<ContainerSummary[]>;
   exec(name: string, argv: string[], options?: { signal?: AbortSignal; user?: string }): Promise<ExecResult>;
   /** Starts a command whose stdout is streamed raw (e.g. tcpdump -w -); `stop` ends it. */

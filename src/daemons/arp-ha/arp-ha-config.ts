@@ -20,6 +20,12 @@ export const arpHaConfigSchema = z.object({
   status: z.object({ listen: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT') }).strict().optional(),
   /** The daemon's scheduling niceness: below the applications', so heartbeats are not starved on a busy node. */
   nice: z.number().int().min(-20).max(19).default(-10),
+  /**
+   * SCHED_RR priority (1–99) for the whole daemon, 0 for none (keepalived: vrrp_rt_priority).
+   * Needs a node with a realtime budget (the scenario runner gives one to daemon nodes); without
+   * one the daemon says so in a warning event and runs at `nice`.
+   */
+  realtimePriority: z.number().int().min(0).max(99).default(10),
   /** Heartbeat HMAC key, shared by the group. */
   key: z.string().min(8),
   heartbeat: z.object({

@@ -10,7 +10,8 @@ import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { libc } from '../../kernel/libc.js';
 import { packetSocketFor } from '../../kernel/packet-socket.js';
-import { setProcessPriority } from '../shared/process-priority.js';
+import { setProcessPriority, setRealtimePriority } from '../shared/process-priority.js';
+import { StallMeter } from '../shared/stall-meter.js';
 import { announce, closeNftSession, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
 import { takeOverConnections } from './tcp-takeover.js';
@@ -38,6 +39,13 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     setProcessPriority(config.nice);
   } catch (e) {
     emit('warning', { problem: `cannot set nice ${config.nice}: ${errorMessage(e)}` });
+  }
+  if (config.realtimePriority > 0) {
+    try {
+      setRealtimePriority(config.realtimePriority);
+    } catch (e) {
+      emit('warning', { problem: `running at nice ${config.nice} only: ${errorMessage(e)}` });
+    }
   }
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
@@ -197,11 +205,14 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
   const tickMs = Math.max(5, Math.min(25, intervalMs / 20));
   let lastTick = performance.now();
+  const stallMeter = new StallMeter();
+  stallMeter.mark();
   const tick = setInterval(() => {
     // A process that did not run for a while (its timers late) says so: a silence it reports
     // next may be its own, not the peer's.
     const now = performance.now();
-    if (now - lastTick > intervalMs) emit('timer-stall', { ms: Math.round(now - lastTick - tickMs) });
+    const share = stallMeter.mark();
+    if (now - lastTick > intervalMs) emit('timer-stall', { ms: Math.round(now - lastTick - tickMs), ...share });
     lastTick = now;
     // Judged after the event loop's I/O phase: after a stall, timers run first, and the peer's
     // heartbeats waiting in the socket buffer would otherwise count as silence.

@@ -101,7 +101,15 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
     }
     // All at once, as machines booting together would: one after the other, a loaded engine's
     // exec latency (100–400 ms each) staggers them past their election's start-up wait.
+    // Heartbeat daemons may run at realtime priority (arp-ha's realtimePriority, keepalived's
+    // max_auto_priority): otherwise a node's burst of work (probe servers starting) or the
+    // engine's own left their event loops runnable but off the CPU for 100–740 ms. A restarted
+    // container starts without it, so it is given each time its daemons start.
+    const daemonNodes = [...new Set(scenario.daemons.map((d) => d.node))];
     const startDaemons = async (nodes?: string) => {
+      const budgeted = daemonNodes.filter((n) => nodes === undefined || n === nodes);
+      await lab!.giveRealtimeBudget(budgeted, daemonNodes.length).catch((e: unknown) =>
+        runnerEntry('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`));
       const started = await Promise.all(scenario.daemons.filter((x) => nodes === undefined || x.node === nodes)
         .map((d) => startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) })));
       processes.push(...started);

@@ -1,11 +1,13 @@
 // ContainerRuntime over the Docker Engine API (dockerode). The only module that sees dockerode.
 import Docker from 'dockerode';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AbortedError, ContainerRuntimeError, errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type {
   ContainerCreateSpec, ContainerDetails, ContainerRuntime, ContainerStatus, ContainerSummary,
-  ExecResult, ExecStream, LabelFilter, NetworkSpec, NetworkSummary,
+  ExecResult, ExecStream, LabelFilter, NetworkSpec, NetworkSummary, RealtimeBudget,
 } from '../container-runtime.js';
 import { describePrivilegeMode, detectPrivilegeMode, type PrivilegeMode } from './privileges.js';
 
@@ -194,6 +196,22 @@ export class DockerRuntime implements ContainerRuntime {
     // cgroup v2 reports page cache as inactive_file, v1 as cache; neither is the node's own memory.
     const cache = m.stats?.inactive_file ?? m.stats?.cache ?? 0;
     return Math.max(0, (m.usage ?? 0) - cache);
+  }
+
+  async setRealtimeBudget(name: string, budget: RealtimeBudget): Promise<void> {
+    // `docker update --cpu-rt-runtime` records the budget but does not apply it to a running
+    // container (dockerd 20.10 leaves it out of runc's update), so it is written to the
+    // container's cgroup here — the engine runs on this host, as the lab's wiring already needs.
+    const info = await this.call(`inspecting ${name}`, () => this.docker.getContainer(name).inspect());
+    const parent = (info.HostConfig.CgroupParent || '/docker').replace(/^\/+/, '');
+    const dir = path.join('/sys/fs/cgroup/cpu', parent, info.Id);
+    try {
+      await writeFile(path.join(dir, 'cpu.rt_period_us'), String(budget.periodUs));
+      await writeFile(path.join(dir, 'cpu.rt_runtime_us'), String(budget.runtimeUs));
+    } catch (e) {
+      throw new ContainerRuntimeError(`giving ${name} a realtime budget of ${budget.runtimeUs} µs per ${budget.periodUs} µs in ${dir}: ${errorMessage(e)}` +
+        ' (needs cgroup v1 with RT group scheduling, root, and a budget on the engine\'s parent group: `make engine` gives one)');
+    }
   }
 
   async listContainers(filter: LabelFilter): Promise<ContainerSummary[]> {
