@@ -3,25 +3,28 @@
 // gratuitous ARP, which Linux neighbours take as an update of an existing entry).
 import { hasIpv4Address } from '../../kernel/ip-addr.js';
 import { runCommand } from '../../kernel/run-command.js';
-import { NftSession } from '../../kernel/nft-session.js';
-import { arpModeScript, arpTableScript, holdScript, holdTableScript } from './arp-rules.js';
+import { SetElements } from '../../kernel/nft-set-elements.js';
+import { arpModeChange, arpTableScript, holdChange, holdTableScript } from './arp-rules.js';
 
 const nft = (script: string) => runCommand('nft', ['-f', '-'], { input: script });
-/** Mode flips are on the failover's critical path: one running nft instead of a spawn each. */
-const session = new NftSession();
-const nftNow = (script: string) => session.run(script).catch(() => nft(script).then(() => undefined));
+/** Mode flips are on the failover's critical path: set elements through nfnetlink, no nft process. */
+const elements = new SetElements();
 
-export const installArpGate = (standbyVips: readonly string[]) => nft(arpTableScript(standbyVips));
+/** Installs the gate with every VIP silent, and opens the socket mode flips use. */
+export const installArpGate = async (standbyVips: readonly string[]): Promise<void> => {
+  await nft(arpTableScript(standbyVips));
+  for (const vip of standbyVips) elements.apply([arpModeChange(vip, false)]);
+};
 
-/** With `hold`, the same nft call also starts holding the kernel's resets for vip:port (takeover). */
-export const setArpMode = (vip: string, active: boolean, hold?: { port: number }) =>
-  nftNow(arpModeScript(vip, active) + (hold ? holdScript(vip, hold.port, true) : ''));
+/** With `hold`, the same transaction also starts holding the kernel's resets for vip:port (takeover). */
+export const setArpMode = async (vip: string, active: boolean, hold?: { port: number }): Promise<void> =>
+  elements.apply([arpModeChange(vip, active), ...(hold ? [holdChange(vip, hold.port, true)] : [])]);
 
 export const installHoldTable = () => nft(holdTableScript());
 
-export const releaseHold = (vip: string, port: number) => nftNow(holdScript(vip, port, false));
+export const releaseHold = async (vip: string, port: number): Promise<void> => elements.apply([holdChange(vip, port, false)]);
 
-export const closeNftSession = () => session.close();
+export const closeElements = () => elements.close();
 
 /** Every server holds the VIP (hot standby); a /32 adds no second connected route. */
 export const ensureVip = async (vip: string, iface: string): Promise<void> => {

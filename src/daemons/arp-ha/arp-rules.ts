@@ -2,6 +2,7 @@
 // own. A VIP in the `standby_vips` set: ARP requests for it are dropped on input (so the kernel
 // never answers), and no ARP packet with it as sender leaves (so the kernel never announces
 // it, e.g. as the source of its own requests). Mode changes are one set element add/delete.
+import { ipv4Key, ipv4PortKey, type SetElementChange } from '../../kernel/nft-set-elements.js';
 
 export const ARP_TABLE = 'arpha';
 
@@ -17,8 +18,8 @@ export const arpTableScript = (standbyVips: readonly string[]): string => [
 ].join('\n') + '\n';
 
 /** ACTIVE leaves the set (answers, may announce); anything else joins it (silent). */
-export const arpModeScript = (vip: string, active: boolean): string =>
-  `${active ? 'delete' : 'add'} element arp ${ARP_TABLE} standby_vips { ${vip} }\n`;
+export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
+  ({ op: active ? 'delete' : 'add', family: 'arp', table: ARP_TABLE, set: 'standby_vips', key: ipv4Key(vip), label: vip });
 
 /**
  * Transparent takeover: while a new active rebuilds the old active's connections, its kernel
@@ -36,5 +37,5 @@ export const holdTableScript = (): string => [
   '}',
 ].join('\n') + '\n';
 
-export const holdScript = (vip: string, port: number, hold: boolean): string =>
-  `${hold ? 'add' : 'delete'} element ip ${HOLD_TABLE} held { ${vip} . ${port} }\n`;
+export const holdChange = (vip: string, port: number, hold: boolean): SetElementChange =>
+  ({ op: hold ? 'add' : 'delete', family: 'ip', table: HOLD_TABLE, set: 'held', key: ipv4PortKey(vip, port), label: `${vip} . ${port}` });

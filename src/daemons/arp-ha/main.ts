@@ -12,7 +12,7 @@ import { libc } from '../../kernel/libc.js';
 import { packetSocketFor } from '../../kernel/packet-socket.js';
 import { setProcessPriority, setRealtimePriority } from '../shared/process-priority.js';
 import { StallMeter } from '../shared/stall-meter.js';
-import { announce, closeNftSession, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
+import { announce, closeElements, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
 import { takeOverConnections } from './tcp-takeover.js';
 import { ArpHaMachine, type Action } from './arp-ha-machine.js';
@@ -231,7 +231,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     transport.close();
     status?.close();
     for (const app of apps.values()) app.close();
-    closeNftSession();
+    closeElements();
     // Leaving on purpose: go silent so the peers take over cleanly instead of splitting.
     await queue;
     for (const g of config.groups) await setArpMode(g.vip, false).catch(() => undefined);

@@ -3,7 +3,7 @@
 // far below its window (the checkpoint's first sequence number − 1 GiB) must be answered with an
 // ACK carrying its exact receive point, send point, window and timestamp echo (RFC 793 §3.9). The
 // daemon reads that answer on a raw socket while the kernel's reset to it is held (arp-rules.ts
-// holdScript), and hands checkpoint + answer to the application, which rebuilds the socket with
+// holdChange), and hands checkpoint + answer to the application, which rebuilds the socket with
 // TCP_REPAIR and continues the stream. A client whose connection could not be rebuilt gets a
 // valid reset from the numbers it sent, so it reconnects at once instead of stalling.
 import { pollPause } from '../../common/poll-pause.js';

@@ -28,7 +28,8 @@ describe('probe gaps and timing', () => {
 
   it('ticks finely for a few paced streams and coarsely for many (≈ 10,000 writes/s at most)', () => {
     assert.equal(pacerTickMs(1), MIN_PACER_TICK_MS);
-    assert.equal(pacerTickMs(50), MIN_PACER_TICK_MS);
+    assert.equal(pacerTickMs(20), MIN_PACER_TICK_MS);
+    assert.equal(pacerTickMs(50), 5);
     assert.equal(pacerTickMs(120), 12);
     assert.equal(pacerTickMs(200), PACER_TICK_MS);
     assert.equal(pacerTickMs(1000), PACER_TICK_MS);

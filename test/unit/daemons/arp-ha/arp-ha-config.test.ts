@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { InputFileError } from '../../../../src/common/errors.js';
 import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.js';
-import { arpModeScript, arpTableScript } from '../../../../src/daemons/arp-ha/arp-rules.js';
+import { arpModeChange, arpTableScript, holdChange } from '../../../../src/daemons/arp-ha/arp-rules.js';
 import { announcementFrames } from '../../../../src/kernel/arp-frame.js';
 
 const base = `node: s1
@@ -37,8 +37,9 @@ describe('arp-ha kernel scripts and frames', () => {
     assert.match(script, /arp operation request arp daddr ip @standby_vips counter drop/);
     assert.match(script, /chain out \{ type filter hook output .* arp saddr ip @standby_vips counter drop/);
     assert.match(script, /add element arp arpha standby_vips \{ 198\.18\.7\.100 \}/);
-    assert.equal(arpModeScript('198.18.7.100', true), 'delete element arp arpha standby_vips { 198.18.7.100 }\n');
-    assert.equal(arpModeScript('198.18.7.100', false), 'add element arp arpha standby_vips { 198.18.7.100 }\n');
+    assert.deepEqual(arpModeChange('198.18.7.100', true), { op: 'delete', family: 'arp', table: 'arpha', set: 'standby_vips', key: Buffer.from([198, 18, 7, 100]), label: '198.18.7.100' });
+    assert.equal(arpModeChange('198.18.7.100', false).op, 'add');
+    assert.deepEqual(holdChange('198.18.7.100', 7000, true).key, Buffer.from([198, 18, 7, 100, 0x1b, 0x58, 0, 0]));
   });
   it('announces with a broadcast request then a broadcast reply, sender = target = VIP', () => {
     const [request, reply] = announcementFrames('198.18.7.100', '02:00:5e:07:00:12');
