@@ -29,7 +29,7 @@ export interface TakeoverOutcome {
   /** Clients reset because their connection could not be rebuilt (with why). */
   reset: { client: string; why: string }[];
   answerMs: number;
-  /** From asking the application to its answer; appMs of it spent rebuilding sockets. */
+  /** From the first restore request to the last answer (requests overlap the answers still arriving); appMs of it spent rebuilding sockets. */
   restoreMs: number;
   appMs?: number;
 }
@@ -40,8 +40,12 @@ const FAR_BELOW = 2 ** 30;
 /** Answers on a LAN arrive within a millisecond: poll every event-loop turn this long, then every ms. */
 const SPIN_MS = 5;
 
-/** Nudges every checkpoint's client and collects the answers that arrive within `waitMs`. */
-export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number): Promise<Map<string, ClientAnswer>> => {
+/**
+ * Nudges every checkpoint's client and collects the answers that arrive within `waitMs`;
+ * `onAnswers` gets each poll's new answers at once, so their restore can start meanwhile.
+ */
+export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number,
+  onAnswers: (fresh: Map<string, ClientAnswer>) => void = () => {}): Promise<Map<string, ClientAnswer>> => {
   const wanted = new Set(checkpoints.map((c) => c.client));
   for (const cp of checkpoints) sendSegment(socket, vip, port, cp.client, cp.firstSeq - FAR_BELOW, { ack: true });
   const answers = new Map<string, ClientAnswer>();
@@ -49,15 +53,32 @@ export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: nu
   const started = performance.now();
   const deadline = started + waitMs;
   while (answers.size < wanted.size && performance.now() < deadline) {
+    const fresh = new Map<string, ClientAnswer>();
     for (let packet = socket.receive(buffer); packet; packet = socket.receive(buffer)) {
       const t = parseTcpPacket(packet);
       if (!t || t.dst !== vip || t.dstPort !== port || !t.flags.ack || t.flags.rst || t.flags.syn) continue;
       const client = `${t.src}:${t.srcPort}`;
-      if (wanted.has(client) && !answers.has(client)) answers.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
+      if (wanted.has(client) && !answers.has(client)) fresh.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
     }
+    for (const [client, answer] of fresh) answers.set(client, answer);
+    if (fresh.size > 0) onAnswers(fresh);
     if (answers.size < wanted.size) await pollPause(started, SPIN_MS);
   }
   return answers;
+};
+
+type RestoreReply = { results: { client: string; ok: boolean; error?: string }[]; appMs?: number };
+
+/** One restore request to the application; a refusal or a broken link fails every item. */
+const requestRestore = async (app: AppLink, items: { checkpoint: TakeoverCheckpoint; answer: ClientAnswer }[], timeoutMs: number): Promise<RestoreReply> => {
+  try {
+    const reply = await app.request({ op: 'restore', conns: items }, timeoutMs);
+    const results = reply.ok === true && Array.isArray(reply.results) ? reply.results as RestoreReply['results']
+      : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: String(reply.error ?? 'the application refused the restore') }));
+    return { results, ...(typeof reply.ms === 'number' ? { appMs: reply.ms } : {}) };
+  } catch (error) {
+    return { results: items.map((i) => ({ client: i.checkpoint.client, ok: false, error: (error as Error).message })) };
+  }
 };
 
 export const takeOverConnections = async (o: {
@@ -69,31 +90,28 @@ export const takeOverConnections = async (o: {
   try {
     const startedAt = Date.now();
     const t0 = performance.now();
-    const answers = await collectAnswers(socket, o.vip, o.port, o.checkpoints, o.answerWaitMs);
-    const t1 = performance.now();
-    const items = o.checkpoints.flatMap((checkpoint) => {
-      const answer = answers.get(checkpoint.client);
-      return answer ? [{ checkpoint, answer }] : [];
+    // Each poll's answers go to the application at once (it answers requests in order), so it
+    // rebuilds the first connections while the last answers are still on their way.
+    const byClient = new Map(o.checkpoints.map((c) => [c.client, c]));
+    const replies: Promise<RestoreReply>[] = [];
+    let firstRequest: number | undefined;
+    const answers = await collectAnswers(socket, o.vip, o.port, o.checkpoints, o.answerWaitMs, (fresh) => {
+      firstRequest ??= performance.now();
+      const items = [...fresh].map(([client, answer]) => ({ checkpoint: byClient.get(client)!, answer }));
+      replies.push(requestRestore(o.app, items, o.restoreTimeoutMs));
     });
+    const t1 = performance.now();
     const reset: TakeoverOutcome['reset'] = [];
     let restored = 0;
     let appMs: number | undefined;
-    if (items.length > 0) {
-      let results: { client: string; ok: boolean; error?: string }[];
-      try {
-        const reply = await o.app.request({ op: 'restore', conns: items }, o.restoreTimeoutMs);
-        if (typeof reply.ms === 'number') appMs = reply.ms;
-        results = reply.ok === true && Array.isArray(reply.results) ? reply.results as typeof results
-          : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: String(reply.error ?? 'the application refused the restore') }));
-      } catch (error) {
-        results = items.map((i) => ({ client: i.checkpoint.client, ok: false, error: (error as Error).message }));
-      }
-      for (const r of results) {
+    for (const reply of await Promise.all(replies)) {
+      if (reply.appMs !== undefined) appMs = (appMs ?? 0) + reply.appMs;
+      for (const r of reply.results) {
         if (r.ok) restored++;
         else reset.push({ client: r.client, why: r.error ?? 'not rebuilt' });
       }
     }
-    const restoreMs = Math.round(performance.now() - t1);
+    const restoreMs = Math.round(performance.now() - (firstRequest ?? t1));
     await o.releaseHold();
     for (const r of reset) {
       const answer = answers.get(r.client);
