@@ -1,7 +1,7 @@
 // Heartbeat wire format: a small JSON body followed by HMAC-SHA256(key, body). The body says who
 // sends (node, boot id), in which order (seq), when (sentMs) and, per group, the sender's mode
 // and rank. Decoding never throws: a bad packet is a typed rejection the daemon counts.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
 
 export type Mode = 'INITIAL' | 'STANDBY' | 'ACTIVE';
 
@@ -50,12 +50,10 @@ export const MAX_CONNS_PER_BEAT = 250;
 /** Checkpoints are ~350 bytes: this many per beat keeps a heartbeat well inside MAX_PACKET. */
 export const MAX_CHECKPOINTS_PER_BEAT = 16;
 
-const MAC_BYTES = 32;
 const MAX_PACKET = 8192;
 
 export const encodeHeartbeat = (hb: Heartbeat, key: Buffer): Buffer => {
-  const body = Buffer.from(JSON.stringify(hb), 'utf8');
-  return Buffer.concat([body, createHmac('sha256', key).update(body).digest()]);
+  return signDatagram(Buffer.from(JSON.stringify(hb), 'utf8'), key);
 };
 
 export type DecodeResult =
@@ -82,15 +80,11 @@ const isAdvert = (g: unknown): g is GroupAdvert => {
 };
 
 export const decodeHeartbeat = (packet: Buffer, key: Buffer): DecodeResult => {
-  if (packet.length > MAX_PACKET) return { ok: false, reason: 'oversize' };
-  if (packet.length <= MAC_BYTES) return { ok: false, reason: 'malformed' };
-  const body = packet.subarray(0, packet.length - MAC_BYTES);
-  const mac = packet.subarray(packet.length - MAC_BYTES);
-  // Authenticate before parsing: nothing an unauthenticated sender wrote is interpreted.
-  if (!timingSafeEqual(createHmac('sha256', key).update(body).digest(), mac)) return { ok: false, reason: 'auth' };
+  const verified = verifyDatagram(packet, key, MAX_PACKET);
+  if (!verified.ok) return verified;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(verified.body.toString('utf8'));
   } catch {
     return { ok: false, reason: 'malformed' };
   }

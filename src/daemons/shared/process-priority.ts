@@ -42,3 +42,10 @@ export const setRealtimePriority = (priority: number): void => {
     if (libc().schedSetScheduler(tid, SCHED_RR, param) !== 0) throw new RealtimeUnavailableError(libc().errno());
   }
 };
+
+/** SCHED_RR at `priority` for the calling thread only (a worker that must keep its timing while the main thread works). */
+export const setThreadRealtimePriority = (priority: number): void => {
+  const param = Buffer.alloc(4);
+  param.writeInt32LE(priority, 0);
+  if (libc().schedSetScheduler(0, SCHED_RR, param) !== 0) throw new RealtimeUnavailableError(libc().errno());
+};

@@ -32,6 +32,14 @@ export const balancerConfigSchema = z.object({
   garp: z.object({ count: z.number().int().min(1).max(20).default(2), intervalMs: z.number().int().min(0).default(50) }).strict().default({}),
   /** Push each server's rows to its copy store (PUT /copy) while they change. */
   copyStore: z.object({ port: z.number().int().min(1).max(65535), token: z.string().min(8), intervalMs: z.number().int().min(50).default(250) }).strict().optional(),
+  /** Liveness datagrams to the controller(s) (../liveness.ts), from a worker thread at realtime priority. */
+  liveness: z.object({
+    to: z.array(z.string().regex(/^[\w.-]+:\d+$/, 'expected ADDR:PORT')).min(1),
+    key: z.string().min(8),
+    intervalMs: z.number().int().min(10).default(100),
+    /** SCHED_RR priority of the sending thread (0: none); needs a node with a realtime budget. */
+    realtimePriority: z.number().int().min(0).max(99).default(10),
+  }).strict().optional(),
   vips: z.array(z.object({
     vip: ipv4,
     /** Moves with the VIP: the server's router (dnat) or the translated source (fullnat). */

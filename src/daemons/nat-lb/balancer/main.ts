@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { errorMessage } from '../../../common/errors.js';
 import { ok, route, startJsonApi, type Route } from '../../shared/json-api.js';
+import { startLivenessSender } from './liveness-sender.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
 import { balancerRequests, type BalancerPath } from '../protocol.js';
@@ -54,9 +55,13 @@ const run = async (config: BalancerConfig): Promise<void> => {
   const stopCopies = startCopyPush(config, lb.counters, emit);
   const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS);
   emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
+  const liveness = config.liveness
+    ? startLivenessSender({ node: config.node, ...config.liveness }, (problem) => emit('warning', { problem }))
+    : undefined;
 
   const shutdown = async (signal: string) => {
     clearInterval(holdTimer);
+    await liveness?.terminate();
     stopCopies();
     stopReadings();
     await tables.final();

@@ -28,6 +28,13 @@ export const controllerConfigSchema = z.object({
     /** The same for a balancer never seen alive (still starting when the controller starts). */
     startupMisses: z.number().int().min(1).default(25),
   }).strict().default({}),
+  /** Liveness datagrams from the balancers (liveness.ts): dead after `misses` intervals of silence. */
+  liveness: z.object({
+    listen: addrPort,
+    key: z.string().min(8),
+    intervalMs: z.number().int().min(10).default(100),
+    misses: z.number().int().min(1).default(3),
+  }).strict().optional(),
   migration: z.object({
     stepTimeoutMs: z.number().int().min(10).default(2000),
     /** Bound on each best-effort call to a balancer believed dead. */

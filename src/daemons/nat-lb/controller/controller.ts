@@ -70,6 +70,7 @@ export class NatController {
   private polling = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private readonly calls: CallRunner;
   private readonly unawaited = new Map<string, Set<Promise<void>>>();
@@ -80,7 +81,8 @@ export class NatController {
     this.endpoints = new Map(config.balancers.map((b) => [b.name, { name: b.name, api: b.api, token: token(b) }]));
     this.stores = config.copyStores.map((s) => ({ name: s.name, api: s.api, token: token(s) }));
     this.known = new Set(config.vips);
-    this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses, config.poll.startupMisses);
+    this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses, config.poll.startupMisses,
+      config.liveness ? config.liveness.intervalMs * config.liveness.misses : Infinity);
     this.rates = new RateTracker(config.policy.windowMs);
     this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
     this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, this.now);
@@ -95,12 +97,17 @@ export class NatController {
       });
     };
     round();
+    const liveness = this.config.liveness;
+    if (liveness) {
+      this.silenceTimer = setInterval(() => this.checkSilence(), Math.max(5, Math.floor(liveness.intervalMs / 4)));
+    }
   }
 
   /** Stops at once, like a killed process: calls in flight are abandoned, nothing is rolled back. */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.silenceTimer);
     this.abort.abort();
   }
 
@@ -143,9 +150,26 @@ export class NatController {
         this.polling = false;
       }
     }
+    this.actNow();
+  }
+
+  /** A liveness datagram from balancer `name` (already authenticated by the caller). */
+  onLiveness(name: string): void {
+    this.emitAll(this.detector.onBeat(name, this.now()));
+  }
+
+  /** Judges silence between polls: a balancer dead by silence is acted on at once, not after the round's poll timeout. */
+  private checkSilence(): void {
+    const events = this.detector.onSilenceCheck(this.now());
+    if (events.length === 0) return;
+    this.emitAll(events);
+    this.actNow();
+  }
+
+  /** One action unless one is running (a move runs while the next polls go on; only one move at a time). */
+  private actNow(): void {
     if (!this.acting && !this.stopped) {
       this.acting = true;
-      // A move runs while the next polls go on; only one move at a time.
       void this.act().catch((e: unknown) => this.deps.emit('error', { error: errorMessage(e) })).finally(() => {
         this.acting = false;
       });

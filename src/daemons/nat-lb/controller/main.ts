@@ -2,7 +2,10 @@
 // Collects per-VIP traffic from the balancers, detects dead ones, and moves VIPs with their
 // connection rows in the patent's four steps; repairs half-done moves on start.
 //   node /opt/failover-lab/dist/src/daemons/nat-lb/controller/main.js --config FILE
+import { createSocket, type Socket } from 'node:dgram';
+import { splitHostPort } from '../../../common/host-port.js';
 import { createEventLog } from '../../shared/event-log.js';
+import { LivenessGuard } from '../liveness.js';
 import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
 import { controllerRoutes } from './controller-api.js';
@@ -11,14 +14,42 @@ import { ControlClient } from './control-client.js';
 import { NatController } from './controller.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 
+/** Receives the balancers' liveness datagrams; refusals are counted (events: the first, then every 100th). */
+const listenForLiveness = async (config: ControllerConfig, controller: NatController, emit: ReturnType<typeof createEventLog>): Promise<Socket> => {
+  const { listen, key } = config.liveness!;
+  const guard = new LivenessGuard(Buffer.from(key, 'utf8'));
+  const names = new Set(config.balancers.map((b) => b.name));
+  let refused = 0;
+  const socket = createSocket('udp4');
+  socket.on('message', (packet, from) => {
+    const verdict = guard.accept(packet, Date.now());
+    if (verdict.ok && names.has(verdict.liveness.node)) return controller.onLiveness(verdict.liveness.node);
+    refused++;
+    if (refused === 1 || refused % 100 === 0) emit('liveness-refused', { from: `${from.address}:${from.port}`, reason: verdict.ok ? `unknown balancer ${verdict.liveness.node}` : verdict.reason, count: refused });
+  });
+  socket.on('error', (e) => emit('error', { error: `liveness socket: ${e.message}` }));
+  await waitForListenAddress(listen);
+  const { host, port } = splitHostPort(listen);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  return socket;
+};
+
 const run = async (config: ControllerConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'nat-controller');
   const controller = new NatController(config, { client: new ControlClient(), emit });
   await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, controllerRoutes(controller));
   controller.start();
+  const liveness = config.liveness ? await listenForLiveness(config, controller, emit) : undefined;
   const shutdown = async (signal: string) => {
     controller.stop();
+    liveness?.close();
     await api.close();
     emit('stopped', { signal });
     process.exit(0);

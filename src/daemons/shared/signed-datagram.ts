@@ -1,0 +1,19 @@
+// Datagrams authenticated with HMAC-SHA256 over a shared key: the body, then its 32-byte MAC.
+// The receiver checks the MAC before it parses anything, so nothing an unauthenticated sender
+// wrote is ever interpreted.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+const MAC_BYTES = 32;
+
+export const signDatagram = (body: Buffer, key: Buffer): Buffer => Buffer.concat([body, createHmac('sha256', key).update(body).digest()]);
+
+export type VerifyResult = { ok: true; body: Buffer } | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
+
+/** The body of a signed datagram of at most `maxBytes`, or why it was refused. */
+export const verifyDatagram = (packet: Buffer, key: Buffer, maxBytes: number): VerifyResult => {
+  if (packet.length > maxBytes) return { ok: false, reason: 'oversize' };
+  if (packet.length <= MAC_BYTES) return { ok: false, reason: 'malformed' };
+  const body = packet.subarray(0, packet.length - MAC_BYTES);
+  if (!timingSafeEqual(createHmac('sha256', key).update(body).digest(), packet.subarray(packet.length - MAC_BYTES))) return { ok: false, reason: 'auth' };
+  return { ok: true, body };
+};
