@@ -5,9 +5,9 @@
 // microseconds, and the kernel commits it inside sendmsg, so the acknowledgements are waiting
 // by the time send returns. Several changes in one batch are one transaction: all or none.
 import { TestbedError } from '../common/errors.js';
-import { ackErrno } from './rtnetlink-addr.js';
 import { ipv4Bytes } from './inet-bytes.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
+import { eachMessage, errorOf, NetlinkWriter, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, NLMSG_ERROR } from './nfnetlink-attrs.js';
 
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFNL_MSG_BATCH_BEGIN = 16;
@@ -15,10 +15,6 @@ const NFNL_MSG_BATCH_END = 17;
 const NFT_MSG_NEWSETELEM = 12;
 /** Deletes like DELSETELEM, but an absent element is no error (Linux ≥ 6.3), so it cannot abort the batch. */
 const NFT_MSG_DESTROYSETELEM = 30;
-const NLM_F_REQUEST = 0x1;
-const NLM_F_ACK = 0x4;
-const NLM_F_CREATE = 0x400;
-const NLA_F_NESTED = 0x8000;
 const NFTA_SET_ELEM_LIST_TABLE = 1;
 const NFTA_SET_ELEM_LIST_SET = 2;
 const NFTA_SET_ELEM_LIST_ELEMENTS = 3;
@@ -59,53 +55,44 @@ export const ipv4PortKey = (address: string, port: number): Buffer => {
   return key;
 };
 
-const align4 = (n: number): number => (n + 3) & ~3;
-
-const attribute = (type: number, payload: Buffer): Buffer => {
-  const a = Buffer.alloc(align4(4 + payload.length));
-  a.writeUInt16LE(4 + payload.length, 0);
-  a.writeUInt16LE(type, 2);
-  payload.copy(a, 4);
-  return a;
-};
-const nested = (type: number, children: Buffer[]): Buffer => attribute(type | NLA_F_NESTED, Buffer.concat(children));
-const cString = (s: string): Buffer => Buffer.from(`${s}\0`, 'utf8');
-
-const nfnlMessage = (type: number, flags: number, seq: number, family: number, resId: number, body: Buffer): Buffer => {
-  const m = Buffer.alloc(20 + body.length);
-  m.writeUInt32LE(m.length, 0);
-  m.writeUInt16LE(type, 4);
-  m.writeUInt16LE(flags, 6);
-  m.writeUInt32LE(seq >>> 0, 8);
-  m.writeUInt32LE(0, 12);
-  m[16] = family;
-  m[17] = 0; // NFNETLINK_V0
-  m.writeUInt16BE(resId, 18);
-  body.copy(m, 20);
-  return m;
-};
-
 /**
  * Pure: the batch for `changes`, its messages numbered from `firstSeq` (begin and end take one
  * each); returns the batch and the sequence numbers whose acknowledgements to wait for.
  */
 export const setElementBatch = (changes: readonly SetElementChange[], firstSeq: number): { batch: Buffer; acks: number[] } => {
+  const w = new NetlinkWriter();
   let seq = firstSeq;
-  const parts = [nfnlMessage(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq++, 0, NFNL_SUBSYS_NFTABLES, Buffer.alloc(0))];
+  // Batch begin and end are nfnetlink's own messages (subsystem 0); res_id names the subsystem.
+  w.endMessage(w.message({ subsystem: 0, type: NFNL_MSG_BATCH_BEGIN, flags: NLM_F_REQUEST, seq: seq++, resId: NFNL_SUBSYS_NFTABLES }));
   const acks: number[] = [];
   for (const c of changes) {
-    const body = Buffer.concat([
-      attribute(NFTA_SET_ELEM_LIST_TABLE, cString(c.table)),
-      attribute(NFTA_SET_ELEM_LIST_SET, cString(c.set)),
-      nested(NFTA_SET_ELEM_LIST_ELEMENTS, [nested(NFTA_LIST_ELEM, [nested(NFTA_SET_ELEM_KEY, [attribute(NFTA_DATA_VALUE, c.key)])])]),
-    ]);
-    const type = (NFNL_SUBSYS_NFTABLES << 8) | (c.op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DESTROYSETELEM);
-    const flags = NLM_F_REQUEST | NLM_F_ACK | (c.op === 'add' ? NLM_F_CREATE : 0);
     acks.push(seq);
-    parts.push(nfnlMessage(type, flags, seq++, FAMILY[c.family], 0, body));
+    const m = w.message({
+      subsystem: NFNL_SUBSYS_NFTABLES, type: c.op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DESTROYSETELEM,
+      flags: NLM_F_REQUEST | NLM_F_ACK | (c.op === 'add' ? NLM_F_CREATE : 0), seq: seq++, family: FAMILY[c.family],
+    });
+    w.bytes(NFTA_SET_ELEM_LIST_TABLE, Buffer.from(`${c.table}\0`));
+    w.bytes(NFTA_SET_ELEM_LIST_SET, Buffer.from(`${c.set}\0`));
+    const elements = w.nest(NFTA_SET_ELEM_LIST_ELEMENTS);
+    const element = w.nest(NFTA_LIST_ELEM);
+    const key = w.nest(NFTA_SET_ELEM_KEY);
+    w.bytes(NFTA_DATA_VALUE, c.key);
+    w.endNest(key);
+    w.endNest(element);
+    w.endNest(elements);
+    w.endMessage(m);
   }
-  parts.push(nfnlMessage(NFNL_MSG_BATCH_END, NLM_F_REQUEST, seq, 0, NFNL_SUBSYS_NFTABLES, Buffer.alloc(0)));
-  return { batch: Buffer.concat(parts), acks };
+  w.endMessage(w.message({ subsystem: 0, type: NFNL_MSG_BATCH_END, flags: NLM_F_REQUEST, seq, resId: NFNL_SUBSYS_NFTABLES }));
+  return { batch: w.take(), acks };
+};
+
+/** Pure: the errno of each acknowledgement in a datagram, by sequence number. */
+const acksIn = (datagram: Buffer): Map<number, number> => {
+  const found = new Map<number, number>();
+  eachMessage(datagram, (m) => {
+    if (m.type === NLMSG_ERROR) found.set(m.seq, errorOf(datagram, m));
+  });
+  return found;
 };
 
 /** One nfnetlink socket for a daemon's set element changes. */
@@ -126,9 +113,9 @@ export class SetElements {
     socket.send(batch);
     const pending = new Map(acks.map((seq, i) => [seq, changes[i]!]));
     const failure = socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
-      for (const [seq, change] of pending) {
-        const errno = ackErrno(datagram, seq);
-        if (errno === undefined) continue;
+      for (const [seq, errno] of acksIn(datagram)) {
+        const change = pending.get(seq);
+        if (!change) continue;
         pending.delete(seq);
         if (errno !== 0) return `the kernel refused ${change.op} ${change.label} (errno ${errno})`;
       }

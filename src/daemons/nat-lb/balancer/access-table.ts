@@ -1,28 +1,21 @@
-// The access table is conntrack itself: rows are read from its listing, created by one
-// `conntrack -R` batch (already-present rows are skipped, so an import can be repeated), and
-// deleted by original destination. Step 3 moves 10,000 rows in well under a second only if
-// nothing here costs more than conntrack itself: one listing of one VIP, one regular
-// expression per line, no capture of what a delete prints.
-import { readFile, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runCommand, runForStderr } from '../../../kernel/run-command.js';
+// The access table is conntrack itself, read and written through ctnetlink (no `conntrack`
+// process): rows are read from a dump — of one VIP, the kernel filtering by original
+// destination —, created in batches (rows already present are refused by the kernel and
+// skipped, so an import can be repeated), and deleted by original tuple. Step 3 of 10,000 rows
+// then costs what the kernel takes, not what spawning and parsing would.
+import { readFile } from 'node:fs/promises';
+import { Conntrack } from '../../../kernel/ctnetlink.js';
 import type { AccessRow } from '../protocol.js';
-import { importLine, parseConntrackListing, rowKey } from './conntrack-rows.js';
+import { entryOf, rowsOf } from './conntrack-rows.js';
 
-const EXISTS = /0 flow entries|such conntrack/i;
-const DELETED = /(\d+) flow entries have been deleted/;
+/** One ctnetlink socket for the daemon, opened on first use in the balancer's namespace. */
+const table = new Conntrack();
 
-const listing = (vips: readonly string[]): Promise<string> =>
-  // One VIP: conntrack filters by original destination, so only its rows are printed and parsed.
-  runCommand('conntrack', ['-L', ...(vips.length === 1 ? ['-d', vips[0]!] : []), '-o', 'extended'], { timeoutMs: 10_000 }).catch((e: unknown) => {
-    if (e instanceof Error && EXISTS.test(e.message)) return '';
-    throw e;
-  });
+const entriesOf = (vips: readonly string[]) => table.dump(vips.length === 1 ? { origDst: vips[0]! } : {});
 
-/** Rows whose original destination is one of `vips` (all of them for one listing). */
+/** Rows whose original destination is one of `vips`: live ones, ended ones too with `withEnded`. */
 export const readRows = async (vips: readonly string[], withEnded = false): Promise<AccessRow[]> =>
-  parseConntrackListing(await listing(vips), new Set(vips), Date.now(), withEnded);
+  vips.length === 0 ? [] : rowsOf(entriesOf(vips), new Set(vips), withEnded);
 
 let lastStepAt = 0;
 const step = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -39,53 +32,25 @@ export const msSinceRowStep = (): number => Date.now() - lastStepAt;
 /** Step 3 at the source: the rows of `vip`. */
 export const exportRows = (vip: string): Promise<AccessRow[]> => step(() => readRows([vip]));
 
-let batch = 0;
-
-const EXISTING_ROW = /Such conntrack exists/i;
-
-const restore = async (rows: readonly AccessRow[]): Promise<void> => {
-  const file = path.join(tmpdir(), `natlb-import-${process.pid}-${++batch}`);
-  let text = '';
-  for (const r of rows) text += importLine(r) + '\n';
-  await writeFile(file, text);
-  try {
-    await runCommand('conntrack', ['-R', file], { timeoutMs: 30_000 });
-  } finally {
-    await rm(file, { force: true });
-  }
-};
-
-export const importRows = (vip: string, rows: readonly AccessRow[]): Promise<number> => step(async () => {
+/**
+ * Step 3 at the target: creates the rows not there yet; returns how many it created. The rows
+ * name their VIP themselves (the caller checked they are `vip`'s).
+ */
+export const importRows = (_vip: string, rows: readonly AccessRow[]): Promise<number> => step(async () => {
   if (rows.length === 0) return 0;
-  // A move's target has none of these rows: one `conntrack -R` does it. `conntrack -R` stops at
-  // the first row that exists, so a repeated import lists what is here and restores the rest.
-  try {
-    await restore(rows);
-    return rows.length;
-  } catch (error) {
-    if (!(error instanceof Error && EXISTING_ROW.test(error.message))) throw error;
-  }
-  const present = new Set((await readRows([vip])).map(rowKey));
-  const missing = rows.filter((r) => !present.has(rowKey(r)));
-  if (missing.length > 0) await restore(missing);
-  return missing.length;
+  return table.create(rows.map(entryOf)).created;
 });
 
-/**
- * Deletes every row of `vip`; returns how many went. conntrack prints every deleted row (2 MB
- * for 10,000) and then the count on stderr: only the count is kept.
- */
+/** Step 3 at the source: deletes every entry of `vip` (any protocol, any state); returns how many went. */
 export const deleteRows = (vip: string): Promise<number> => step(async () => {
-  const out = await runForStderr('conntrack', ['-D', '-d', vip], { timeoutMs: 30_000 });
-  const m = DELETED.exec(out);
-  if (!m) throw new Error(`conntrack -D -d ${vip}: ${out.trim() || 'no answer'}`);
-  return Number(m[1]);
+  const keys = table.dump({ origDst: vip }).map((e) => e.origKey);
+  return keys.length === 0 ? 0 : table.delete(keys).deleted;
 });
 
 /**
  * conntrack's entry count in this network namespace (a file read, no process), or undefined if
- * the kernel does not show it. A poller lists the table only when this moves, so a balancer
- * whose connections just carry data spawns nothing.
+ * the kernel does not show it. A poller dumps the table only when this moves, so a balancer
+ * whose connections just carry data reads nothing more.
  */
 export const conntrackCount = (): Promise<number | undefined> =>
   readFile('/proc/sys/net/netfilter/nf_conntrack_count', 'utf8').then((t) => Number(t.trim()), () => undefined);

@@ -1,50 +1,45 @@
-// Pure: access-table rows (Fig. 5 / Fig. 12) from conntrack's extended listing, and the
-// `conntrack -R` lines that recreate them as NAT'd entries on another balancer. One process
-// loads a whole batch, which is what keeps step 3 of 10,000 rows well under a second.
+// Pure: access-table rows (Fig. 5 / Fig. 12) from conntrack entries as ctnetlink dumps them, and
+// the entries that recreate rows as NAT'd connections on another balancer — what `conntrack -I
+// --dst-nat … [--src-nat …]` did, with the same state, status and timeouts.
+import {
+  type ConntrackEntry, type ConntrackNew, IPPROTO_TCP, IPPROTO_UDP, IPS_ASSURED, IPS_SEEN_REPLY, type TcpState,
+} from '../../../kernel/ctnetlink-codec.js';
 import type { AccessRow } from '../protocol.js';
 
-// One regular expression per line: the protocol, the TCP state, the original tuple, then (after
-// flags such as [UNREPLIED] or accounting fields) the reply tuple. Splitting every line into
-// words cost more than conntrack's own listing at 10,000 rows.
-const LINE = /^ipv4\s+\d+\s+(tcp|udp)\s+\d+\s+\d+\s+(?:([A-Z_]+)\s+)?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)\s(?:\S+\s)*?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)/;
-const DELTA_TIME = / delta-time=(\d+)/;
-
-/** One line of `conntrack -L -o extended` (with nf_conntrack_timestamp: delta-time=S). */
-export const parseConntrackLine = (line: string, nowMs: number): AccessRow | undefined => {
-  const m = LINE.exec(line.trim());
-  if (!m) return undefined;
-  const protocol = m[1] as 'tcp' | 'udp';
-  const state = protocol === 'tcp' ? m[2] : undefined;
-  const [clientIp, vip, serverIp, replyDst] = [m[3]!, m[4]!, m[7]!, m[8]!];
-  const [clientPort, vipPort, serverPort, replyDport] = [Number(m[5]), Number(m[6]), Number(m[9]), Number(m[10])];
-  if (!clientPort || !serverPort) return undefined;
-  const fullNat = replyDst !== clientIp || replyDport !== clientPort;
-  const delta = DELTA_TIME.exec(line);
-  const deltaS = delta ? Number(delta[1]) : undefined;
+/**
+ * The row an entry describes: the original tuple is client → VIP, the reply tuple comes from
+ * the server; in full NAT the reply goes to the inside address instead of the client. TCP and
+ * UDP only, with both ports known.
+ */
+export const rowOf = (e: ConntrackEntry): AccessRow | undefined => {
+  const protocol = e.orig.protocol === IPPROTO_TCP ? 'tcp' : e.orig.protocol === IPPROTO_UDP ? 'udp' : undefined;
+  if (!protocol || !e.orig.sport || !e.reply.sport) return undefined;
+  const fullNat = e.reply.dst !== e.orig.src || e.reply.dport !== e.orig.sport;
   return {
-    clientIp,
-    clientPort,
-    vip,
-    vipPort,
-    ...(fullNat ? { insideIp: replyDst, insidePort: replyDport } : {}),
-    serverIp,
-    serverPort,
+    clientIp: e.orig.src,
+    clientPort: e.orig.sport,
+    vip: e.orig.dst,
+    vipPort: e.orig.dport,
+    ...(fullNat ? { insideIp: e.reply.dst, insidePort: e.reply.dport } : {}),
+    serverIp: e.reply.src,
+    serverPort: e.reply.sport,
     protocol,
-    ...(state ? { state } : {}),
+    ...(protocol === 'tcp' && e.tcpState ? { state: e.tcpState } : {}),
     delta: 0,
-    ...(deltaS !== undefined && Number.isFinite(deltaS) ? { timestampMs: nowMs - deltaS * 1000 } : {}),
+    ...(e.startMs !== undefined ? { timestampMs: e.startMs } : {}),
   };
 };
 
 /** TCP states after which the access has ended: conntrack keeps them to absorb stray segments. */
 const ENDED = new Set(['TIME_WAIT', 'CLOSE']);
 
-/** Live accesses of the listing whose original destination is one of `vips` (ended ones too with `withEnded`). */
-export const parseConntrackListing = (text: string, vips: ReadonlySet<string>, nowMs: number, withEnded = false): AccessRow[] => {
+/** Live accesses among `entries` whose original destination is one of `vips` (ended ones too with `withEnded`). */
+export const rowsOf = (entries: readonly ConntrackEntry[], vips: ReadonlySet<string>, withEnded = false): AccessRow[] => {
   const rows: AccessRow[] = [];
-  for (const line of text.split('\n')) {
-    const row = parseConntrackLine(line, nowMs);
-    if (row && vips.has(row.vip) && (withEnded || !ENDED.has(row.state ?? ''))) rows.push(row);
+  for (const e of entries) {
+    if (!vips.has(e.orig.dst)) continue;
+    const row = rowOf(e);
+    if (row && (withEnded || !ENDED.has(row.state ?? ''))) rows.push(row);
   }
   return rows;
 };
@@ -53,20 +48,27 @@ export const parseConntrackListing = (text: string, vips: ReadonlySet<string>, n
 export const rowKey = (r: AccessRow): string => `${r.protocol} ${r.clientIp}:${r.clientPort} ${r.vip}:${r.vipPort}`;
 
 // conntrack's default timeouts per TCP state (nf_conntrack_tcp_timeout_*), in seconds.
-const TCP_TIMEOUT_S: Record<string, number> = {
-  SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30, TIME_WAIT: 120, CLOSE: 10,
-};
+const TCP_TIMEOUT_S = new Map<string, number>([
+  ['SYN_SENT', 120], ['SYN_RECV', 60], ['ESTABLISHED', 432000], ['FIN_WAIT', 120], ['CLOSE_WAIT', 60], ['LAST_ACK', 30], ['TIME_WAIT', 120], ['CLOSE', 10],
+]);
+const UDP_TIMEOUT_S = 180;
 
-/** The `conntrack -R` line that recreates `row` with its NAT (dst to the server, src to the inside address in full NAT). */
-export const importLine = (row: AccessRow): string => {
-  const state = row.protocol === 'tcp' ? (row.state && row.state in TCP_TIMEOUT_S ? row.state : 'ESTABLISHED') : undefined;
+/**
+ * The entry that recreates `row` with its NAT: destination to the server, and in full NAT source
+ * to the inside address. A connection that saw a reply is marked SEEN_REPLY and ASSURED (an
+ * assured entry is not evicted first when the table fills up); an unknown TCP state is taken as
+ * ESTABLISHED.
+ */
+export const entryOf = (row: AccessRow): ConntrackNew => {
+  const tcp = row.protocol === 'tcp';
+  const state = tcp ? (row.state && TCP_TIMEOUT_S.has(row.state) ? row.state as TcpState : 'ESTABLISHED') : undefined;
   const replied = state !== 'SYN_SENT';
-  return [
-    '-I', '-s', row.clientIp, '-d', row.vip, '-p', row.protocol, '--sport', String(row.clientPort), '--dport', String(row.vipPort),
-    ...(state ? ['--state', state] : []),
-    ...(replied ? ['-u', 'SEEN_REPLY,ASSURED'] : []),
-    '-t', String(state ? TCP_TIMEOUT_S[state] : 180),
-    '--dst-nat', `${row.serverIp}:${row.serverPort}`,
-    ...(row.insideIp ? ['--src-nat', `${row.insideIp}:${row.insidePort ?? row.clientPort}`] : []),
-  ].join(' ');
+  return {
+    orig: { src: row.clientIp, dst: row.vip, protocol: tcp ? IPPROTO_TCP : IPPROTO_UDP, sport: row.clientPort, dport: row.vipPort },
+    status: replied ? IPS_SEEN_REPLY | IPS_ASSURED : 0,
+    timeoutS: state ? TCP_TIMEOUT_S.get(state)! : UDP_TIMEOUT_S,
+    ...(state ? { tcpState: state } : {}),
+    dnat: { ip: row.serverIp, port: row.serverPort },
+    ...(row.insideIp ? { snat: { ip: row.insideIp, port: row.insidePort ?? row.clientPort } } : {}),
+  };
 };

@@ -200,8 +200,8 @@ export class NatBalancer {
 
   /**
    * The kernel's view (counters, rows, queue drops) is read by one loop in the background, and
-   * /status answers from its latest reading: spawning nft and conntrack on a busy node takes
-   * hundreds of ms, and a controller must not take a slow answer for a dead balancer.
+   * /status answers from its latest reading: spawning nft and dumping conntrack on a busy node
+   * can take hundreds of ms, and a controller must not take a slow answer for a dead balancer.
    */
   startReadings(intervalMs: number): () => void {
     let busy = false;
