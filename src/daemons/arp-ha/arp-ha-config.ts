@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { schedulingFields } from '../shared/process-priority.js';
 import { configError, nodeName, parseDaemonConfig } from '../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -18,14 +19,7 @@ export const arpHaConfigSchema = z.object({
   /** Bearer token of the status API. */
   token: z.string().min(8),
   status: z.object({ listen: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT') }).strict().optional(),
-  /** The daemon's scheduling niceness: below the applications', so heartbeats are not starved on a busy node. */
-  nice: z.number().int().min(-20).max(19).default(-10),
-  /**
-   * SCHED_RR priority (1–99) for the whole daemon, 0 for none (keepalived: vrrp_rt_priority).
-   * Needs a node with a realtime budget (the scenario runner gives one to daemon nodes); without
-   * one the daemon says so in a warning event and runs at `nice`.
-   */
-  realtimePriority: z.number().int().min(0).max(99).default(10),
+  ...schedulingFields(10, -10),
   /** Heartbeat HMAC key, shared by the group. */
   key: z.string().min(8),
   heartbeat: z.object({

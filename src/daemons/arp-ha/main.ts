@@ -10,7 +10,7 @@ import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { libc } from '../../kernel/libc.js';
 import { packetSocketFor } from '../../kernel/packet-socket.js';
-import { setProcessPriority, setRealtimePriority } from '../shared/process-priority.js';
+import { applyDaemonScheduling } from '../shared/process-priority.js';
 import { StallMeter } from '../shared/stall-meter.js';
 import { announce, closeElements, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';
 import { AppLink } from './app-link.js';
@@ -35,18 +35,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   libc();
   for (const g of config.groups) packetSocketFor(g.iface);
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
-  try {
-    setProcessPriority(config.nice);
-  } catch (e) {
-    emit('warning', { problem: `cannot set nice ${config.nice}: ${errorMessage(e)}` });
-  }
-  if (config.realtimePriority > 0) {
-    try {
-      setRealtimePriority(config.realtimePriority);
-    } catch (e) {
-      emit('warning', { problem: `running at nice ${config.nice} only: ${errorMessage(e)}` });
-    }
-  }
+  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
   if (config.groups.some((g) => g.takeover)) await installHoldTable();

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { schedulingFields } from '../../shared/process-priority.js';
 import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -12,6 +13,7 @@ const iface = z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'expected an interface 
 
 export const balancerConfigSchema = z.object({
   node: z.string().min(1).optional(),
+  ...schedulingFields(0, 0),
   /** Bearer token of the control and status API. */
   token: z.string().min(8),
   listen: hostPort,

@@ -17,6 +17,7 @@ import { NatBalancer } from './nat-balancer.js';
 import { rowsImportBody } from './row-validation.js';
 import { startTableReport } from './table-report.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
+import { applyDaemonScheduling } from '../../shared/process-priority.js';
 
 const HOLD_POLL_MS = 20;
 const TABLE_REPORT_MS = 500;
@@ -24,6 +25,7 @@ const READING_MS = 250;
 
 const run = async (config: BalancerConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'nat-balancer');
+  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
   await waitForInterface(config.outside.iface);
   await waitForInterface(config.inside.iface);
   const lb = new NatBalancer(config, emit);

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { schedulingFields } from '../../shared/process-priority.js';
 import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -11,6 +12,7 @@ const endpoint = z.object({ name, api: addrPort, token: z.string().min(8).option
 
 export const controllerConfigSchema = z.object({
   node: z.string().min(1).optional(),
+  ...schedulingFields(0, 0),
   /** Bearer token of the controller's own API (GET /status, POST /move). */
   token: z.string().min(8),
   listen: addrPort,

@@ -13,6 +13,7 @@ import { loadControllerConfig, type ControllerConfig } from './controller-config
 import { ControlClient } from './control-client.js';
 import { NatController } from './controller.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
+import { applyDaemonScheduling } from '../../shared/process-priority.js';
 
 /** Receives the balancers' liveness datagrams; refusals are counted (events: the first, then every 100th). */
 const listenForLiveness = async (config: ControllerConfig, controller: NatController, emit: ReturnType<typeof createEventLog>): Promise<Socket> => {
@@ -42,6 +43,7 @@ const listenForLiveness = async (config: ControllerConfig, controller: NatContro
 
 const run = async (config: ControllerConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'nat-controller');
+  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
   const controller = new NatController(config, { client: new ControlClient(), emit });
   await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, controllerRoutes(controller));
