@@ -6,6 +6,7 @@ import {
   AF_INET, eachMessage, errorOf, indexAttributes, NetlinkWriter, NFNL_PAYLOAD, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST,
   NLMSG_DONE, NLMSG_ERROR,
 } from './nfnetlink-attrs.js';
+export { acksIn, type Ack } from './nfnetlink-attrs.js';
 
 const NFNL_SUBSYS_CTNETLINK = 1;
 const IPCTNL_MSG_CT_NEW = 0;
@@ -293,16 +294,4 @@ export const parseDumpPart = (datagram: Buffer, seq: number): DumpPart => {
   return part;
 };
 
-export interface Ack {
-  seq: number;
-  errno: number;
-}
 
-/** The acknowledgements in one datagram (errno 0 = done). */
-export const acksIn = (datagram: Buffer): Ack[] => {
-  const acks: Ack[] = [];
-  eachMessage(datagram, (m) => {
-    if (m.type === NLMSG_ERROR) acks.push({ seq: m.seq, errno: errorOf(datagram, m) });
-  });
-  return acks;
-};

@@ -169,6 +169,21 @@ export const eachMessage = (data: Buffer, visit: (m: NetlinkMessage) => void): v
 /** The errno an NLMSG_ERROR (or NLMSG_DONE) message carries: 0 for success. */
 export const errorOf = (data: Buffer, m: NetlinkMessage): number => (m.end - m.at >= NLMSG_HEADER + 4 ? -data.readInt32LE(m.at + NLMSG_HEADER) || 0 : 0);
 
+/** One acknowledgement (NLMSG_ERROR): the request's sequence number and its errno (0: done). */
+export interface Ack {
+  seq: number;
+  errno: number;
+}
+
+/** Every acknowledgement in a datagram, in order. */
+export const acksIn = (datagram: Buffer): Ack[] => {
+  const acks: Ack[] = [];
+  eachMessage(datagram, (m) => {
+    if (m.type === NLMSG_ERROR) acks.push({ seq: m.seq, errno: errorOf(datagram, m) });
+  });
+  return acks;
+};
+
 /**
  * Visits each attribute between `from` and `to` with its type (nested flag cleared) and where
  * its payload lies. Malformed lengths end the walk rather than throw: the kernel wrote it.

@@ -7,7 +7,7 @@
 import { TestbedError } from '../common/errors.js';
 import { ipv4Bytes } from './inet-bytes.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
-import { eachMessage, errorOf, NetlinkWriter, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, NLMSG_ERROR } from './nfnetlink-attrs.js';
+import { acksIn, NetlinkWriter, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST } from './nfnetlink-attrs.js';
 
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFNL_MSG_BATCH_BEGIN = 16;
@@ -86,14 +86,6 @@ export const setElementBatch = (changes: readonly SetElementChange[], firstSeq: 
   return { batch: w.take(), acks };
 };
 
-/** Pure: the errno of each acknowledgement in a datagram, by sequence number. */
-const acksIn = (datagram: Buffer): Map<number, number> => {
-  const found = new Map<number, number>();
-  eachMessage(datagram, (m) => {
-    if (m.type === NLMSG_ERROR) found.set(m.seq, errorOf(datagram, m));
-  });
-  return found;
-};
 
 /** One nfnetlink socket for a daemon's set element changes. */
 export class SetElements {
@@ -113,7 +105,7 @@ export class SetElements {
     socket.send(batch);
     const pending = new Map(acks.map((seq, i) => [seq, changes[i]!]));
     const failure = socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
-      for (const [seq, errno] of acksIn(datagram)) {
+      for (const { seq, errno } of acksIn(datagram)) {
         const change = pending.get(seq);
         if (!change) continue;
         pending.delete(seq);
