@@ -6,7 +6,7 @@ import {
   AF_INET, eachMessage, errorOf, indexAttributes, NetlinkWriter, NFNL_PAYLOAD, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST,
   NLMSG_DONE, NLMSG_ERROR,
 } from './nfnetlink-attrs.js';
-export { acksIn, type Ack } from './nfnetlink-attrs.js';
+import { ipv4At } from './inet-bytes.js';
 
 const NFNL_SUBSYS_CTNETLINK = 1;
 const IPCTNL_MSG_CT_NEW = 0;
@@ -205,8 +205,6 @@ export const dumpMessage = (seq: number, filter: DumpFilter = {}): Buffer => one
   w.endMessage(m);
 });
 
-const ipAt = (d: Buffer, at: number): string => `${d[at]}.${d[at + 1]}.${d[at + 2]}.${d[at + 3]}`;
-
 // One table per nesting level, reused: parsing is synchronous and never re-enters a level.
 const entrySlots = new Int32Array(2 * (CTA_FILTER + 1));
 const tupleSlots = new Int32Array(2 * (CTA_TUPLE_PROTO + 1));
@@ -222,8 +220,8 @@ const parseTuple = (d: Buffer, from: number, to: number): ConntrackTuple => {
   const t: ConntrackTuple = { src: '', dst: '', protocol: 0, sport: 0, dport: 0 };
   if (has(tupleSlots, CTA_TUPLE_IP)) {
     indexAttributes(d, at(tupleSlots, CTA_TUPLE_IP), end(tupleSlots, CTA_TUPLE_IP), ipSlots);
-    if (has(ipSlots, CTA_IP_V4_SRC)) t.src = ipAt(d, at(ipSlots, CTA_IP_V4_SRC));
-    if (has(ipSlots, CTA_IP_V4_DST)) t.dst = ipAt(d, at(ipSlots, CTA_IP_V4_DST));
+    if (has(ipSlots, CTA_IP_V4_SRC)) t.src = ipv4At(d, at(ipSlots, CTA_IP_V4_SRC));
+    if (has(ipSlots, CTA_IP_V4_DST)) t.dst = ipv4At(d, at(ipSlots, CTA_IP_V4_DST));
   }
   if (has(tupleSlots, CTA_TUPLE_PROTO)) {
     indexAttributes(d, at(tupleSlots, CTA_TUPLE_PROTO), end(tupleSlots, CTA_TUPLE_PROTO), protoSlots);

@@ -4,11 +4,9 @@
 // and their acknowledgements are already queued when send returns; they are drained after
 // each datagram so that the receive buffer never has to hold a whole batch's worth.
 import { errorMessage, TestbedError } from '../common/errors.js';
-import {
-  acksIn, type ConntrackEntry, type ConntrackNew, type DumpFilter, dumpMessage, parseDumpPart, writeCreate, writeDelete,
-} from './ctnetlink-codec.js';
+import { type ConntrackEntry, type ConntrackNew, type DumpFilter, dumpMessage, parseDumpPart, writeCreate, writeDelete } from './ctnetlink-codec.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
-import { NetlinkWriter } from './nfnetlink-attrs.js';
+import { acksIn, NetlinkWriter } from './nfnetlink-attrs.js';
 
 const ENOENT = 2;
 const EEXIST = 17;

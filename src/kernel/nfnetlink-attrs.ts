@@ -1,6 +1,6 @@
-// Pure: the nfnetlink framing shared by NFQUEUE and ctnetlink — a message header plus the
-// nfgenmsg, type-length-value attributes (nested ones too), and walkers over what the kernel
-// sends back. Netlink headers and attribute headers are in host order (little-endian here);
+// Pure: the nfnetlink framing shared by NFQUEUE, ctnetlink and nftables set elements — a
+// message header plus the nfgenmsg, type-length-value attributes (nested ones too), and walkers
+// over what the kernel sends back (the message walkers and acksIn serve rtnetlink too). Netlink headers and attribute headers are in host order (little-endian here);
 // nfnetlink payloads are big-endian, so scalar attributes are written big-endian unless said.
 import { writeIpv4 } from './inet-bytes.js';
 

@@ -99,7 +99,7 @@ export class SetElements {
    */
   apply(changes: readonly SetElementChange[]): void {
     if (changes.length === 0) return;
-    const socket = (this.socket ??= new NetlinkSocket(NETLINK_NETFILTER, 1 << 16));
+    const socket = this.open();
     const { batch, acks } = setElementBatch(changes, this.seq);
     this.seq += changes.length + 2;
     socket.send(batch);
@@ -115,6 +115,11 @@ export class SetElements {
     });
     if (failure === undefined) throw new SetElementError(changes, `no acknowledgement within ${ACK_WAIT_MS} ms`);
     if (failure !== '') throw new SetElementError(changes, failure);
+  }
+
+  /** The socket, opened on first use. */
+  open(): NetlinkSocket {
+    return (this.socket ??= new NetlinkSocket(NETLINK_NETFILTER, 1 << 16));
   }
 
   close(): void {

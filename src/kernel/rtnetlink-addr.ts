@@ -6,11 +6,11 @@ import { TestbedError } from '../common/errors.js';
 import { ipv4Bytes } from './inet-bytes.js';
 import { libc } from './libc.js';
 import { NetlinkSocket } from './netlink-socket.js';
+import { acksIn } from './nfnetlink-attrs.js';
 
 const NETLINK_ROUTE = 0;
 const RTM_NEWADDR = 20;
 const RTM_DELADDR = 21;
-const NLMSG_ERROR = 2;
 const NLM_F_REQUEST = 0x1;
 const NLM_F_ACK = 0x4;
 const NLM_F_REPLACE = 0x100;
@@ -58,15 +58,7 @@ export const addressMessage = (op: AddressOp, ifindex: number, address: string, 
 };
 
 /** Pure: the errno of the acknowledgement of request `seq` in a datagram (0 = done), if it is there. */
-export const ackErrno = (datagram: Buffer, seq: number): number | undefined => {
-  for (let at = 0; at + 16 <= datagram.length;) {
-    const len = datagram.readUInt32LE(at);
-    if (len < 16 || at + len > datagram.length) return undefined;
-    if (datagram.readUInt16LE(at + 4) === NLMSG_ERROR && len >= 20 && datagram.readUInt32LE(at + 8) === seq) return -datagram.readInt32LE(at + 16) || 0;
-    at += (len + 3) & ~3;
-  }
-  return undefined;
-};
+export const ackErrno = (datagram: Buffer, seq: number): number | undefined => acksIn(datagram).find((a) => a.seq === seq)?.errno;
 
 const ifindexOf = (iface: string): number => {
   const index = libc().ifNameToIndex(iface);

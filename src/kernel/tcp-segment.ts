@@ -1,6 +1,6 @@
 // Pure: a bare TCP segment (20-byte header, no payload) with its checksum over the IPv4
 // pseudo-header, for raw sockets that let the kernel write the IP header.
-import { ipv4Bytes } from './inet-bytes.js';
+import { ipv4At, ipv4Bytes } from './inet-bytes.js';
 
 /** The ones'-complement sum over the IPv4 pseudo-header and the segment, folded to 16 bits. */
 const checksumSum = (seg: Buffer, src: string, dst: string): number => {
@@ -53,7 +53,6 @@ export interface ParsedTcp {
   payloadBytes: number;
 }
 
-const dotted = (b: Buffer, at: number): string => `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
 
 /** Pure: an IPv4 packet carrying TCP (as a raw socket delivers it) → the header fields; undefined when it is not one or is cut short. */
 export const parseTcpPacket = (ip: Buffer): ParsedTcp | undefined => {
@@ -66,7 +65,7 @@ export const parseTcpPacket = (ip: Buffer): ParsedTcp | undefined => {
   if (dataOffset < 20 || dataOffset > tcp.length) return undefined;
   const f = tcp[13]!;
   const parsed: ParsedTcp = {
-    src: dotted(ip, 12), dst: dotted(ip, 16), srcPort: tcp.readUInt16BE(0), dstPort: tcp.readUInt16BE(2),
+    src: ipv4At(ip, 12), dst: ipv4At(ip, 16), srcPort: tcp.readUInt16BE(0), dstPort: tcp.readUInt16BE(2),
     seq: tcp.readUInt32BE(4), ack: tcp.readUInt32BE(8),
     flags: { fin: (f & 1) !== 0, syn: (f & 2) !== 0, rst: (f & 4) !== 0, ack: (f & 16) !== 0 },
     window: tcp.readUInt16BE(14), payloadBytes: tcp.length - dataOffset,

@@ -10,10 +10,10 @@ const nft = (script: string) => runCommand('nft', ['-f', '-'], { input: script }
 /** Mode flips are on the failover's critical path: set elements through nfnetlink, no nft process. */
 const elements = new SetElements();
 
-/** Installs the gate with every VIP silent, and opens the socket mode flips use. */
+/** Installs the gate with every VIP silent, and opens the socket mode flips use (not in the middle of one). */
 export const installArpGate = async (standbyVips: readonly string[]): Promise<void> => {
   await nft(arpTableScript(standbyVips));
-  for (const vip of standbyVips) elements.apply([arpModeChange(vip, false)]);
+  elements.open();
 };
 
 /** With `hold`, the same transaction also starts holding the kernel's resets for vip:port (takeover). */

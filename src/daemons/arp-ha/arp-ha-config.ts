@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { schedulingFields } from '../shared/process-priority.js';
-import { configError, nodeName, parseDaemonConfig } from '../shared/daemon-config.js';
+import { configError, nodeName, parseDaemonConfig, schedulingFields } from '../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 

@@ -1,7 +1,7 @@
 // Heartbeat wire format: a small JSON body followed by HMAC-SHA256(key, body). The body says who
 // sends (node, boot id), in which order (seq), when (sentMs) and, per group, the sender's mode
 // and rank. Decoding never throws: a bad packet is a typed rejection the daemon counts.
-import { signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
+import { SequenceGuard, signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
 
 export type Mode = 'INITIAL' | 'STANDBY' | 'ACTIVE';
 
@@ -98,21 +98,14 @@ export const decodeHeartbeat = (packet: Buffer, key: Buffer): DecodeResult => {
   return { ok: true, heartbeat: parsed as Heartbeat };
 };
 
-/**
- * Replay protection: per (sender, boot, path) the sequence must grow, and the packet must be
- * fresh (sent within `maxAgeMs` of now — all lab nodes share a clock; elsewhere NTP). A replayed
- * old boot's packets are stale; a replayed current packet has an old sequence number.
- */
+/** Replay protection per (sender, boot, path): see SequenceGuard. */
 export class ReplayGuard {
-  private readonly lastSeq = new Map<string, number>();
-  constructor(private readonly maxAgeMs = 2000) {}
+  private readonly guard: SequenceGuard;
+  constructor(maxAgeMs = 2000) {
+    this.guard = new SequenceGuard(maxAgeMs);
+  }
 
   accept(hb: Heartbeat, path: string, nowMs: number): 'ok' | 'stale' | 'replay' {
-    if (Math.abs(nowMs - hb.sentMs) > this.maxAgeMs) return 'stale';
-    const key = `${hb.node}\0${hb.boot}\0${path}`;
-    const last = this.lastSeq.get(key);
-    if (last !== undefined && hb.seq <= last) return 'replay';
-    this.lastSeq.set(key, hb.seq);
-    return 'ok';
+    return this.guard.accept(`${hb.node}\0${hb.boot}\0${path}`, hb.seq, hb.sentMs, nowMs);
   }
 }

@@ -5,7 +5,7 @@
 // signed with a shared key, and the controller calls a balancer dead after `misses` intervals of
 // silence. The forwarding is the kernel's, so what must be alive is the node and its daemon
 // process, not the daemon's event loop (a worker thread sends them).
-import { signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
+import { SequenceGuard, signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
 
 export interface Liveness {
   v: 1;
@@ -28,8 +28,10 @@ export type LivenessVerdict = { ok: true; liveness: Liveness } | { ok: false; re
  * refused). Never throws: a bad datagram is a verdict, counted by the caller.
  */
 export class LivenessGuard {
-  private readonly lastSeq = new Map<string, number>();
-  constructor(private readonly key: Buffer, private readonly maxAgeMs = 2000) {}
+  private readonly order: SequenceGuard;
+  constructor(private readonly key: Buffer, maxAgeMs = 2000) {
+    this.order = new SequenceGuard(maxAgeMs);
+  }
 
   accept(packet: Buffer, nowMs: number): LivenessVerdict {
     const verified = verifyDatagram(packet, this.key, MAX_BYTES);
@@ -43,11 +45,7 @@ export class LivenessGuard {
     if (typeof l !== 'object' || l === null || l.v !== 1 || typeof l.node !== 'string' || typeof l.boot !== 'string' || !Number.isSafeInteger(l.seq) || typeof l.sentMs !== 'number') {
       return { ok: false, reason: 'malformed' };
     }
-    if (Math.abs(nowMs - l.sentMs) > this.maxAgeMs) return { ok: false, reason: 'stale' };
-    const id = `${l.node}\0${l.boot}`;
-    const last = this.lastSeq.get(id);
-    if (last !== undefined && l.seq! <= last) return { ok: false, reason: 'replay' };
-    this.lastSeq.set(id, l.seq!);
-    return { ok: true, liveness: l as Liveness };
+    const order = this.order.accept(`${l.node}\0${l.boot}`, l.seq!, l.sentMs, nowMs);
+    return order === 'ok' ? { ok: true, liveness: l as Liveness } : { ok: false, reason: order };
   }
 }

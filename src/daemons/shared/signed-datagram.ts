@@ -1,6 +1,6 @@
 // Datagrams authenticated with HMAC-SHA256 over a shared key: the body, then its 32-byte MAC.
 // The receiver checks the MAC before it parses anything, so nothing an unauthenticated sender
-// wrote is ever interpreted.
+// wrote is ever interpreted; SequenceGuard then refuses stale and replayed ones.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const MAC_BYTES = 32;
@@ -8,6 +8,25 @@ const MAC_BYTES = 32;
 export const signDatagram = (body: Buffer, key: Buffer): Buffer => Buffer.concat([body, createHmac('sha256', key).update(body).digest()]);
 
 export type VerifyResult = { ok: true; body: Buffer } | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
+
+/**
+ * Replay protection for signed datagrams: per sender (and whatever else `key` names: its boot,
+ * a path) the sequence must grow, and the datagram must be fresh (sent within `maxAgeMs` of
+ * now — lab nodes share a clock; elsewhere NTP). A replayed old boot's datagrams are stale; a
+ * replayed current one has an old sequence number.
+ */
+export class SequenceGuard {
+  private readonly lastSeq = new Map<string, number>();
+  constructor(private readonly maxAgeMs: number) {}
+
+  accept(key: string, seq: number, sentMs: number, nowMs: number): 'ok' | 'stale' | 'replay' {
+    if (Math.abs(nowMs - sentMs) > this.maxAgeMs) return 'stale';
+    const last = this.lastSeq.get(key);
+    if (last !== undefined && seq <= last) return 'replay';
+    this.lastSeq.set(key, seq);
+    return 'ok';
+  }
+}
 
 /** The body of a signed datagram of at most `maxBytes`, or why it was refused. */
 export const verifyDatagram = (packet: Buffer, key: Buffer, maxBytes: number): VerifyResult => {

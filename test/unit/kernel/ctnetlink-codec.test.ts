@@ -2,9 +2,10 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  acksIn, type ConntrackNew, createMessage, deleteMessage, dumpMessage, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_SEEN_REPLY, IPS_SRC_NAT,
+  type ConntrackNew, createMessage, deleteMessage, dumpMessage, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_SEEN_REPLY, IPS_SRC_NAT,
   parseDumpPart, parseEntry, tupleKey,
 } from '../../../src/kernel/ctnetlink-codec.js';
+import { acksIn } from '../../../src/kernel/nfnetlink-attrs.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
 /** A real dump (test/fixtures/ctnetlink/README.md): seq 77, seven entries, then NLMSG_DONE. */
