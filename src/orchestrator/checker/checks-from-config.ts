@@ -50,14 +50,14 @@ export const ChecksConfigSchema = z.object({
   maxGapMs: positiveMs.optional(),
   /** Per workload: that workload's streams' longest gap, in ms (e.g. streams that must not notice a move). */
   workloadMaxGapMs: z.record(positiveMs).optional(),
-  /** A percentile of the streams' longest gaps (all workloads, or one). */
-  gapPercentile: perVip(z.object({ percentile: z.number().min(0).max(100), maxMs: positiveMs, workload: z.string().min(1).optional() }).strict()).optional(),
+  /** A percentile of the streams' longest gaps (all workloads, or one; every gap, or those ending after fault `since` started). */
+  gapPercentile: perVip(z.object({ percentile: z.number().min(0).max(100), maxMs: positiveMs, workload: z.string().min(1).optional(), since: z.string().min(1).optional() }).strict()).optional(),
   /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
   gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
   /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
   gapMatchesFault: z.object({ extraMaxMs: z.number().finite().nonnegative(), toleranceMs: z.number().finite().nonnegative(), fault: z.string().min(1).optional() }).strict().optional(),
-  /** Each stream's longest gap minus the detection time (first fault start → the `detection` entry) stays ≤ maxMs. */
-  gapBeyondDetection: z.object({ detection: EntryFilterSchema, maxMs: nonNegativeMs }).strict().optional(),
+  /** Each stream's longest gap (or a percentile of them) minus the detection time (first fault start → the `detection` entry) stays ≤ maxMs. */
+  gapBeyondDetection: z.object({ detection: EntryFilterSchema, maxMs: nonNegativeMs, percentile: z.number().min(0).max(100).optional() }).strict().optional(),
   resets: maxOnly.optional(),
   reconnects: minMax.optional(),
   bytesLost: maxOnly.optional(),

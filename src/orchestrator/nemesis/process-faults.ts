@@ -41,9 +41,13 @@ export const commandNemesis = (ctx: NemesisContext, node: string, run: string, u
     fault: 'command',
     targets: [node],
     detail: `${node}: ${run}${undo ? ` (undo: ${undo})` : ''}`,
+    // The fault starts when its command does: a command that drives a change (a VIP move) acts
+    // while it runs, and the history must date its effects after the fault's start.
     async start() {
+      const launched = Date.now();
       await sh(ctx.lab, node, run);
       revert.arm();
+      return launched;
     },
     heal: revert.heal,
   };

@@ -15,7 +15,7 @@ import { copyStoreRequests } from '../protocol.js';
 import { conntrackCount, msSinceRowStep, readRows } from './access-table.js';
 import type { BalancerConfig } from './balancer-config.js';
 import { SnapshotTracker, type Snapshot } from './copy-snapshots.js';
-import { acceptRowsFast } from './row-validation.js';
+import { acceptRowsFast } from '../row-validation.js';
 
 const FULL_READ_EVERY_MS = 5000;
 const SETTLE_MAX_MS = 1000;

@@ -2,17 +2,18 @@
 // the right nftables sets, configure or remove its addresses (announcing them), and read the
 // counters. Decisions are made by the mode table; this only carries them out.
 //
-// A VIP move waits on every effect of its steps, so none of them spawns a process: set changes go
-// through one long-lived `nft -i`, addresses through rtnetlink, and the NFQUEUE jump is installed
-// once (only marked packets take it). A spawn costs 10–30 ms on a loaded 2-core node, and a move
-// made a dozen of them.
+// A VIP move waits on every effect of its steps, so none of them spawns a process or waits on
+// one: set changes are one nfnetlink batch each (committed inside sendmsg), addresses go through
+// rtnetlink, and the NFQUEUE jump is installed once (only marked packets take it). A spawn costs
+// 10–30 ms on a loaded 2-core node, and a move made a dozen of them; a line through a running
+// `nft -i` still cost 2–20 ms (nft refreshes its cache and lists a marker to say it is done).
 import { runCommand } from '../../../kernel/run-command.js';
 import { macOf } from '../../../kernel/ip-addr.js';
-import { NftSession } from '../../../kernel/nft-session.js';
+import { SetElements } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { announce } from '../../shared/garp.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
-import { HOLD_CHAIN, holdJumpArgs, holdQueueScript, nftTableScript, TABLE, vipMembershipScript, type Membership } from './nat-rules.js';
+import { HOLD_CHAIN, holdJumpArgs, holdQueueScript, nftTableScript, TABLE, vipMembershipChanges, type Membership } from './nat-rules.js';
 
 export interface NftCounter {
   packets: number;
@@ -27,7 +28,7 @@ export interface AddressesTaken {
 }
 
 export class DataPlane {
-  private readonly nft = new NftSession();
+  private readonly elements = new SetElements();
   private readonly addresses = new AddressControl();
 
   constructor(private readonly config: BalancerConfig) {}
@@ -45,8 +46,8 @@ export class DataPlane {
   }
 
   /** One transaction: a VIP is never seen half in one state and half in another. */
-  setMembership(vip: string, m: Membership): Promise<void> {
-    return this.nft.transaction(vipMembershipScript(this.config, vip, m));
+  setMembership(vip: string, m: Membership): void {
+    this.elements.apply(vipMembershipChanges(this.config, vip, m));
   }
 
   /** Configures the VIP and its inside address and sends the first announcement of each at once. */
@@ -75,7 +76,7 @@ export class DataPlane {
   }
 
   close(): void {
-    this.nft.close();
+    this.elements.close();
     this.addresses.close();
   }
 

@@ -14,7 +14,7 @@ import { loadBalancerConfig, type BalancerConfig } from './balancer-config.js';
 import { startCopyPush } from './copy-push.js';
 import { removeDataPlane } from './data-plane.js';
 import { NatBalancer } from './nat-balancer.js';
-import { rowsImportBody } from './row-validation.js';
+import { vipRowsBody } from '../row-validation.js';
 import { startTableReport } from './table-report.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { applyDaemonScheduling } from '../../shared/process-priority.js';
@@ -41,7 +41,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     step('/address/release', (b) => lb.release(b.vip)),
     step('/rows/export', (b) => lb.exportRows(b.vip)),
     // The same strict schema, checked by a loop first: 10,000 rows in a few ms instead of zod's 100+.
-    route({ method: 'POST', path: '/rows/import', body: rowsImportBody, handle: async ({ body }) => ok(await lb.importRows(body.vip, body.rows)) }),
+    route({ method: 'POST', path: '/rows/import', body: vipRowsBody, handle: async ({ body }) => ok(await lb.importRows(body.vip, body.rows)) }),
     step('/rows/delete', (b) => lb.deleteRows(b.vip)),
     step('/migration/finish', (b) => lb.finish(b.vip, b.kick === true)),
     step('/vip/forget', (b) => lb.forget(b.vip)),
@@ -55,7 +55,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     }
   }, HOLD_POLL_MS);
   const stopCopies = startCopyPush(config, lb.counters, emit);
-  const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS);
+  const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS, () => lb.moveUnderWay());
   emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
   const liveness = config.liveness
     ? startLivenessSender({ node: config.node, ...config.liveness }, (problem) => emit('warning', { problem }))

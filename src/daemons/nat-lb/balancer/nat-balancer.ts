@@ -12,6 +12,19 @@ import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
 import { kickRetransmissions, kickTargets } from './retransmit-kick.js';
 
+/** Times the stages of a step: each call records the ms since the previous one under `name`. */
+const stopwatch = () => {
+  let last = performance.now();
+  const laps: Record<string, number> = {};
+  return Object.assign((name: string) => {
+    const now = performance.now();
+    laps[name] = Math.round((now - last) * 10) / 10;
+    last = now;
+  }, { laps });
+};
+
+/** How long background readers stay quiet after a step call (a move's calls come 5–50 ms apart). */
+const QUIET_AFTER_STEP_MS = 1000;
 /** How long a kick waits for the connections' ends to say where they are (100 connections: ≈ 170 ms). */
 const KICK_WAIT_MS = 500;
 /** ICMP errors per end: undoes up to this many doublings of its retransmission timeout. */
@@ -39,7 +52,7 @@ export class NatBalancer {
   async start(): Promise<void> {
     await this.plane.install();
     for (const [vip] of this.table.list()) {
-      await this.apply(vip);
+      this.apply(vip);
       await (await this.plane.takeAddresses(this.vipConfig(vip))).rest;
     }
   }
@@ -50,14 +63,34 @@ export class NatBalancer {
     return v;
   }
 
-  private apply(vip: string) {
-    return this.plane.setMembership(vip, membershipOf(this.table.get(vip)));
+  private apply(vip: string): void {
+    this.plane.setMembership(vip, membershipOf(this.table.get(vip)));
   }
 
   private serial<T>(step: () => Promise<T>): Promise<T> {
-    const next = this.steps.then(step, step);
+    const run = async () => {
+      this.lastStepAt = Date.now();
+      try {
+        return await step();
+      } finally {
+        this.lastStepAt = Date.now();
+      }
+    };
+    const next = this.steps.then(run, run);
     this.steps = next.catch(() => undefined);
     return next;
+  }
+
+  private lastStepAt = 0;
+
+  /**
+   * Whether background readers (status readings, table reports) should hold off: a move is under
+   * way here, or a step ran within QUIET_AFTER_STEP_MS (the next step of the same move is on its
+   * way). Each reader's conntrack dump blocks the event loop for 7–10 ms and its nft spawn takes
+   * CPU from the node; a step that lands behind them keeps the held clients waiting.
+   */
+  moveUnderWay(): boolean {
+    return Date.now() - this.lastStepAt < QUIET_AFTER_STEP_MS || this.table.list().some(([, e]) => e.mode === 'migration');
   }
 
   private checked(r: StepResult): Extract<StepResult, { ok: true }> {
@@ -69,7 +102,7 @@ export class NatBalancer {
     this.vipConfig(vip);
     const r = this.checked(this.table.begin(vip));
     if (this.queueing) this.hold.bind(queueOf(this.config, vip));
-    await this.apply(vip);
+    this.apply(vip);
     if (r.changed) this.emit('migration-begin', { vip, hold: this.config.migration.hold });
     return { vip, mode: 'migration' as NatMode };
   });
@@ -78,7 +111,7 @@ export class NatBalancer {
     const v = this.vipConfig(vip);
     this.checked(this.table.take(vip));
     // Rules first: the first packets the announcement draws here must meet the hold.
-    await this.apply(vip);
+    this.apply(vip);
     const { garpFrames, rest } = await this.plane.takeAddresses(v);
     void rest.catch((e: unknown) => this.emit('garp-error', { vip, error: (e as Error).message }));
     this.emit('address-take', { vip, inside: v.inside, garpSent: garpFrames });
@@ -88,7 +121,7 @@ export class NatBalancer {
   release = (vip: string) => this.serial(async () => {
     const v = this.vipConfig(vip);
     const r = this.checked(this.table.release(vip));
-    await this.apply(vip);
+    this.apply(vip);
     this.plane.releaseAddresses(v);
     if (r.changed) this.emit('address-release', { vip, inside: v.inside });
     return { vip };
@@ -130,18 +163,23 @@ export class NatBalancer {
     let released = 0;
     let kicked: number | undefined;
     if (r.before?.mode === 'migration') {
-      const started = Date.now();
+      const started = performance.now();
       const queue = queueOf(this.config, vip);
+      const lap = stopwatch();
       if (this.queueing) {
         // Serve first while still holding, release in order, then stop holding and let the
         // few packets queued meanwhile go too: nothing new overtakes the held backlog.
-        await this.plane.setMembership(vip, { known: true, serving: r.after!.addressUp, holding: true });
+        this.plane.setMembership(vip, { known: true, serving: r.after!.addressUp, holding: true });
+        lap('serve');
         released = this.hold.settle(queue, true);
+        lap('release');
       }
-      await this.apply(vip);
+      this.apply(vip);
+      lap('normal');
       if (this.queueing) released += await this.unbind(queue, true);
+      lap('unbind');
       this.counters.released! += released;
-      this.emit('migration-finish', { vip, released, ms: Date.now() - started });
+      this.emit('migration-finish', { vip, released, ms: Math.round(performance.now() - started), stagesMs: lap.laps });
       if (kick) {
         // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
         const targets = kickTargets(this.imported.get(vip) ?? []);
@@ -179,7 +217,7 @@ export class NatBalancer {
     const { vip } = v;
     const dropped = this.queueing ? await this.unbind(queueOf(this.config, vip), false) : 0;
     this.counters.droppedHeld! += dropped;
-    await this.apply(vip);
+    this.apply(vip);
     this.plane.releaseAddresses(v);
     const rows = await deleteRows(vip);
     this.counters.rowsDeleted! += rows;
@@ -206,7 +244,7 @@ export class NatBalancer {
   startReadings(intervalMs: number): () => void {
     let busy = false;
     const read = async () => {
-      if (busy) return;
+      if (busy || this.moveUnderWay()) return;
       busy = true;
       try {
         const [counters, rows, drops] = await Promise.all([this.plane.readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);

@@ -12,6 +12,7 @@
 //   serving_inside   their inside addresses (full NAT: replies without a row are refused)
 //   hold_dst         migration mode: VIP and inside address (client→VIP, full-NAT replies)
 //   hold_src         migration mode, dnat: the VIP's server (its replies, routed via us)
+import { ipv4Key, type SetElementChange } from '../../../kernel/nft-set-elements.js';
 import type { BalancerConfig } from './balancer-config.js';
 
 export const TABLE = 'natlb';
@@ -101,8 +102,12 @@ export interface Membership {
   holding: boolean;
 }
 
-/** Puts one VIP's addresses in exactly the sets `m` names (add-then-delete keeps it idempotent). */
-export const vipMembershipScript = (config: BalancerConfig, vip: string, m: Membership): string => {
+/**
+ * Puts one VIP's addresses in exactly the sets `m` names, as set-element changes applied in one
+ * nfnetlink transaction (adding what is there and deleting what is not are both no-ops, so a
+ * repeated call is harmless).
+ */
+export const vipMembershipChanges = (config: BalancerConfig, vip: string, m: Membership): SetElementChange[] => {
   const v = config.vips.find((x) => x.vip === vip);
   if (!v) throw new Error(`VIP ${vip} is not in the config`);
   const sets: [string, string[], boolean][] = [
@@ -112,8 +117,7 @@ export const vipMembershipScript = (config: BalancerConfig, vip: string, m: Memb
     ['hold_dst', [v.vip, v.inside], m.holding],
     ['hold_src', [v.server], m.holding && config.nat === 'dnat'],
   ];
-  return sets.flatMap(([set, elements, member]) => {
-    const add = `add element ip ${TABLE} ${set} { ${elements.join(', ')} }`;
-    return member ? [add] : [add, `delete element ip ${TABLE} ${set} { ${elements.join(', ')} }`];
-  }).join('\n') + '\n';
+  return sets.flatMap(([set, elements, member]) => elements.map((address): SetElementChange => ({
+    op: member ? 'add' : 'delete', family: 'ip', table: TABLE, set, key: ipv4Key(address), label: address,
+  })));
 };

@@ -20,7 +20,8 @@ export const readTableReport = async (table: ModeTable, vips: readonly string[])
   rows: (await readRows(vips, true)).map(rowKey).sort(),
 });
 
-export const startTableReport = (table: ModeTable, vips: readonly string[], emit: EmitEvent, intervalMs: number) => {
+/** `quiet`: skip this tick (a move is under way; the report follows once it is over). */
+export const startTableReport = (table: ModeTable, vips: readonly string[], emit: EmitEvent, intervalMs: number, quiet: () => boolean = () => false) => {
   let last = '';
   let busy = false;
   const report = async (final: boolean) => {
@@ -31,7 +32,7 @@ export const startTableReport = (table: ModeTable, vips: readonly string[], emit
     emit('tables', { ...r, ...(final ? { final: true } : {}) });
   };
   const timer = setInterval(() => {
-    if (busy) return;
+    if (busy || quiet()) return;
     busy = true;
     void report(false).catch(() => undefined).finally(() => {
       busy = false;

@@ -5,6 +5,11 @@ import { z } from 'zod';
 import { errorMessage, TestbedError } from '../../../common/errors.js';
 import { describeIssue } from '../../shared/json-api.js';
 import { balancerReplies, balancerRequests, balancerStatusSchema, copyStoreRowsReplySchema, type AccessRow, type BalancerPath, type BalancerStatus } from '../protocol.js';
+import { vipRowsBody } from '../row-validation.js';
+
+/** The contract's schemas, with the hand-checked fast path where rows travel (row-validation.ts). */
+const requestSchema = (path: BalancerPath): z.ZodTypeAny => (path === '/rows/import' ? vipRowsBody : balancerRequests[path]);
+const replySchema = (path: BalancerPath): z.ZodTypeAny => (path === '/rows/export' ? vipRowsBody : balancerReplies[path]);
 
 export class ControlCallError extends TestbedError {
   constructor(readonly target: string, readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply' | 'invalid-request', readonly detail: string, options?: { cause?: unknown }) {
@@ -69,12 +74,12 @@ export class ControlClient {
 
   async balancer<P extends BalancerPath>(b: Endpoint, path: P, body: z.input<(typeof balancerRequests)[P]>, timeoutMs: number, signal?: AbortSignal): Promise<BalancerReply<P>> {
     const target = `${b.name} ${path}`;
-    return parse(target, balancerReplies[path], await callJson(target, `http://${b.api}${path}`, b.token, { method: 'POST', body }, timeoutMs, signal));
+    return parse(target, replySchema(path), await callJson(target, `http://${b.api}${path}`, b.token, { method: 'POST', body }, timeoutMs, signal));
   }
 
   /** A call whose body was built at run time (a migration step): checked against the contract before it leaves. */
   async balancerOp(b: Endpoint, path: BalancerPath, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
-    const checked = balancerRequests[path].safeParse(body);
+    const checked = requestSchema(path).safeParse(body);
     if (!checked.success) throw new ControlCallError(`${b.name} ${path}`, 'invalid-request', `request not sent, ${describeIssue('body', checked.error.issues[0]!)}`);
     return this.balancer(b, path, checked.data as never, timeoutMs, signal);
   }

@@ -34,7 +34,11 @@ export class Migration {
   /** `party:path` of every call issued (it may have acted even if its answer never came). */
   private readonly issued = new Set<string>();
   private readonly succeeded = new Set<string>();
-  private stepStartMs: number | undefined;
+  /** When each step's first call was issued (a step's calls need not be adjacent: move-plan.ts). */
+  private readonly stepStart = new Map<Step, number>();
+  /** When the call in flight was issued, and how long each call of each step took. */
+  private callStartMs = 0;
+  private readonly stepCalls = new Map<Step, Record<string, number>>();
   private currentStep: Step | undefined;
   private failedStep: Step | undefined;
   private failure: string | undefined;
@@ -70,17 +74,16 @@ export class Migration {
     while (this.state === 'running' && this.index < this.plan.length) {
       const t = this.plan[this.index]!;
       const balancer = t.party === 'from' ? this.spec.from : this.spec.to;
-      if (t.skip?.() || (t.path && balancer === undefined)) {
+      if (this.skipped(t)) {
         this.index++;
-        this.closeStepIfLast(nowMs);
+        this.closeStepIfLast(t.step, nowMs);
         continue;
       }
-      if (this.currentStep !== t.step || this.stepStartMs === undefined) {
-        this.currentStep = t.step;
-        this.stepStartMs = nowMs;
-      }
-      const stepDeadline = this.phase === 'move' ? this.stepStartMs + this.spec.stepTimeoutMs : nowMs + this.spec.stepTimeoutMs;
+      this.currentStep = t.step;
+      if (this.phase === 'move' && !this.stepStart.has(t.step)) this.stepStart.set(t.step, nowMs);
+      const stepDeadline = this.phase === 'move' ? this.stepStart.get(t.step)! + this.spec.stepTimeoutMs : nowMs + this.spec.stepTimeoutMs;
       const deadlineMs = t.dead ? Math.min(stepDeadline, nowMs + this.spec.deadCallTimeoutMs) : stepDeadline;
+      this.callStartMs = nowMs;
       if (t.copy) return { kind: 'copy-rows', phase: 'move', step: 3, vip: this.spec.vip, source: t.copy, required: true, deadlineMs };
       this.issued.add(`${t.party}:${t.path}`);
       return { kind: 'balancer', phase: this.phase, step: t.step, balancer: balancer!, party: t.party, path: t.path!, body: this.bodyFor(t.path!), required: t.required, detached: t.detached === true, deadlineMs };
@@ -92,6 +95,11 @@ export class Migration {
   onResult(op: Op, result: OpResult, nowMs: number): void {
     const t = this.plan[this.index];
     if (this.state !== 'running' || !t) return;
+    if (this.phase === 'move') {
+      const calls = this.stepCalls.get(op.step) ?? {};
+      calls[op.kind === 'balancer' ? `${op.party} ${op.path}` : `copy stores ${op.source}`] = nowMs - this.callStartMs;
+      this.stepCalls.set(op.step, calls);
+    }
     if (result.ok) {
       if (t.path) this.succeeded.add(`${t.party}:${t.path}`);
       if (t.collectRows) this.collect(result.reply);
@@ -103,7 +111,7 @@ export class Migration {
       return this.finish(nowMs);
     }
     this.index++;
-    this.closeStepIfLast(nowMs);
+    this.closeStepIfLast(t.step, nowMs);
   }
 
   /** The answer to a detached call, whenever it comes: a "dead" source that answers is alive after all. */
@@ -124,21 +132,22 @@ export class Migration {
     this.rowsCollected = true;
   }
 
-  /** Emits the step's event once its last call is answered (skipped calls do not count). */
-  private closeStepIfLast(nowMs: number): void {
-    if (this.phase !== 'move' || this.currentStep === undefined) return;
-    const rest = this.plan.slice(this.index);
-    const nextStep = rest.find((t) => !(t.skip?.() || (t.path && (t.party === 'from' ? this.spec.from : this.spec.to) === undefined)))?.step;
-    if (nextStep === this.currentStep) return;
-    this.stepEvent(this.currentStep, true, nowMs);
-    this.stepStartMs = undefined;
-    this.currentStep = undefined;
+  private skipped(t: Template): boolean {
+    return t.skip?.() === true || (t.path !== undefined && (t.party === 'from' ? this.spec.from : this.spec.to) === undefined);
+  }
+
+  /** Emits `step`'s event once its last call is answered (skipped calls do not count). */
+  private closeStepIfLast(step: Step, nowMs: number): void {
+    if (this.phase !== 'move' || !this.stepStart.has(step)) return;
+    if (this.plan.slice(this.index).some((t) => t.step === step && !this.skipped(t))) return;
+    this.stepEvent(step, true, nowMs);
+    this.stepStart.delete(step);
   }
 
   private stepEvent(step: Step, ok: boolean, nowMs: number, error?: string): void {
     this.pending.push({
       event: 'migration-step',
-      data: { vip: this.spec.vip, step, from: this.spec.from ?? null, to: this.spec.to, ok, ms: nowMs - (this.stepStartMs ?? nowMs), kind: this.spec.kind, ...(step === 3 ? { rows: this.rows.size } : {}), ...(error ? { error } : {}) },
+      data: { vip: this.spec.vip, step, from: this.spec.from ?? null, to: this.spec.to, ok, ms: nowMs - (this.stepStart.get(step) ?? nowMs), kind: this.spec.kind, ...(step === 3 ? { rows: this.rows.size } : {}), callsMs: this.stepCalls.get(step) ?? {}, ...(error ? { error } : {}) },
     });
   }
 
@@ -152,7 +161,6 @@ export class Migration {
     this.plan = rollbackTemplates(this.spec, issued, (key) => this.succeeded.has(key), () => this.rows.size > 0);
     this.index = 0;
     this.currentStep = undefined;
-    this.stepStartMs = undefined;
   }
 
   private finish(nowMs: number): void {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { InputFileError } from '../../../../src/common/errors.js';
 import { parseBalancerConfig } from '../../../../src/daemons/nat-lb/balancer/balancer-config.js';
-import { holdQueueScript, nftTableScript, vipMembershipScript } from '../../../../src/daemons/nat-lb/balancer/nat-rules.js';
+import { holdQueueScript, nftTableScript, vipMembershipChanges } from '../../../../src/daemons/nat-lb/balancer/nat-rules.js';
 import { membershipOf, ModeTable } from '../../../../src/daemons/nat-lb/balancer/mode-table.js';
 
 const base = `node: lb1
@@ -74,18 +74,17 @@ describe('nat-balancer ruleset', () => {
     assert.match(nftTableScript(dnat), /counter name ct original ip daddr map @counter_of/);
     assert.match(nftTableScript(dnat), /map counter_of \{ type ipv4_addr : counter; elements = \{ 198\.18\.20\.101 : "vip_0", 198\.18\.20\.103 : "vip_1" \} \}/);
   });
-  it('puts a VIP in exactly its sets, idempotently (add before delete)', () => {
-    const s = vipMembershipScript(dnat, '198.18.20.101', { known: true, serving: false, holding: true });
-    assert.deepEqual(s.trim().split('\n'), [
-      'add element ip natlb known { 198.18.20.101 }',
-      'add element ip natlb serving { 198.18.20.101 }',
-      'delete element ip natlb serving { 198.18.20.101 }',
-      'add element ip natlb serving_inside { 198.18.21.101 }',
-      'delete element ip natlb serving_inside { 198.18.21.101 }',
-      'add element ip natlb hold_dst { 198.18.20.101, 198.18.21.101 }',
-      'add element ip natlb hold_src { 198.18.21.11 }',
+  it('puts a VIP in exactly its sets: one change per address and set', () => {
+    const changes = vipMembershipChanges(dnat, '198.18.20.101', { known: true, serving: false, holding: true });
+    assert.deepEqual(changes.map((c) => `${c.op} ${c.family} ${c.table} ${c.set} ${c.label} ${c.key.toString('hex')}`), [
+      'add ip natlb known 198.18.20.101 c6121465',
+      'delete ip natlb serving 198.18.20.101 c6121465',
+      'delete ip natlb serving_inside 198.18.21.101 c6121565',
+      'add ip natlb hold_dst 198.18.20.101 c6121465',
+      'add ip natlb hold_dst 198.18.21.101 c6121565',
+      'add ip natlb hold_src 198.18.21.11 c612150b',
     ]);
-    assert.throws(() => vipMembershipScript(dnat, '198.18.20.109', { known: true, serving: true, holding: false }), /not in the config/);
+    assert.throws(() => vipMembershipChanges(dnat, '198.18.20.109', { known: true, serving: true, holding: false }), /not in the config/);
   });
 });
 

@@ -115,7 +115,7 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     const from = bed.log.length;
     const res = await post(url!, { vip: V1, to: 'B' });
     assert.deepEqual([res.code, res.body.state, res.body.owner, res.body.rows], [200, 'done', 'B', 3]);
-    assert.deepEqual(bed.calls(from), ['B /migration/begin', 'A /address/release', 'B /address/take', 'A /rows/export', 'B /rows/import', 'B /migration/finish', 'A /rows/delete', 'A /vip/forget']);
+    assert.deepEqual(bed.calls(from), ['B /migration/begin', 'A /address/release', 'A /rows/export', 'B /address/take', 'B /rows/import', 'B /migration/finish', 'A /rows/delete', 'A /vip/forget']);
     assertOwnedBy(bed.b, bed.a, V1, [1000, 1001, 1002]);
     assert.equal(bed.a.mode(V2), 'normal', 'the other VIP stays put');
     const steps = bed.named('migration-step').map((e) => [e.vip, e.step, e.from, e.to, e.ok, typeof e.ms]);

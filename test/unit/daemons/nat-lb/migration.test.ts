@@ -36,19 +36,22 @@ const steps = (events: MigrationEvent[]) => events.filter((e) => e.event === 'mi
 const failAt = (target: string, error = 'boom'): Responder => (_op, n) => (n === target ? { ok: false, error } : undefined);
 
 describe('nat-lb migration: planned move', () => {
-  it('runs the four steps in the patent order and moves the exported rows', () => {
+  it('runs the four steps in the patent order at each balancer (A exports between its release and B\'s take) and moves the exported rows', () => {
     const r = drive(planned());
-    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'A /rows/export', 'B /rows/import', 'B /migration/finish', 'A /rows/delete', 'A /vip/forget']);
+    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'A /rows/export', 'B /address/take', 'B /rows/import', 'B /migration/finish', 'A /rows/delete', 'A /vip/forget']);
     assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
     assert.deepEqual((r.ops[4] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort), [1000, 1001]);
     assert.deepEqual(r.outcome, { state: 'done', owner: 'B', failedStep: null, error: null, rows: 2 });
     assert.deepEqual(r.events.map((e) => e.event), ['migration-start', 'migration-step', 'migration-step', 'migration-step', 'migration-step', 'migration-done']);
     const step3 = r.events.find((e) => e.event === 'migration-step' && e.data.step === 3)!;
-    assert.deepEqual([step3.data.from, step3.data.to, step3.data.ms, step3.data.rows], ['A', 'B', 20, 2]);
+    // Step 3 runs from the export (t 20) to the import's answer (t 50), the take in between.
+    assert.deepEqual([step3.data.from, step3.data.to, step3.data.ms, step3.data.rows], ['A', 'B', 30, 2]);
+    assert.deepEqual(step3.data.callsMs, { 'from /rows/export': 10, 'to /rows/import': 10 });
   });
-  it('gives every call of a step the step deadline (one timeout per step)', () => {
+  it('gives every call of a step the step deadline (one timeout per step, from its first call)', () => {
     const r = drive(planned());
-    assert.deepEqual(r.ops.map((o) => o.deadlineMs), [1000, 1010, 1010, 1030, 1030, 1050, 1050, 1050]);
+    // begin; release (step 2 from t 10); export (step 3 from t 20); take, import; step 4 from t 50.
+    assert.deepEqual(r.ops.map((o) => o.deadlineMs), [1000, 1010, 1020, 1010, 1020, 1050, 1050, 1050]);
     assert.ok(r.ops.every((o) => o.required));
   });
 });
@@ -58,6 +61,7 @@ describe('nat-lb migration: planned rollback to the source', () => {
     ['target fails step 1', 'B /migration/begin', ['B /migration/abort'], 1],
     ['target fails to take the address', 'B /address/take', ['A /address/take', 'B /address/release', 'B /migration/abort'], 2],
     ['source fails to release the address', 'A /address/release', ['A /address/take', 'B /migration/abort'], 2],
+    ['source fails the export (B has taken nothing yet)', 'A /rows/export', ['A /address/take', 'B /migration/abort'], 3],
     ['target fails the import', 'B /rows/import', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
     ['target fails finish (the source still has its rows)', 'B /migration/finish', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
     ['source fails the delete after the target finished (rows may be gone there)', 'A /rows/delete', ['A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],

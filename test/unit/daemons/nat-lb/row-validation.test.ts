@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { fastPathMatchesSchema, rowsImportBody } from '../../../../src/daemons/nat-lb/balancer/row-validation.js';
+import { fastPathMatchesSchema, vipRowsBody } from '../../../../src/daemons/nat-lb/row-validation.js';
 import { balancerRequests } from '../../../../src/daemons/nat-lb/protocol.js';
 
 const zodImport = balancerRequests['/rows/import'];
@@ -43,7 +43,7 @@ describe('nat-balancer row validation (fast path of /rows/import)', () => {
     it(`answers like zod: ${name}`, () => {
       const input = mutate(body());
       const expected = zodImport.safeParse(structuredClone(input));
-      const got = rowsImportBody.safeParse(structuredClone(input));
+      const got = vipRowsBody.safeParse(structuredClone(input));
       assert.equal(got.success, expected.success, JSON.stringify(got.success ? 'accepted' : got.error.issues[0]));
       if (expected.success && got.success) assert.deepEqual(got.data, expected.data);
       if (!expected.success && !got.success) {
@@ -55,7 +55,7 @@ describe('nat-balancer row validation (fast path of /rows/import)', () => {
   it('accepts 10,000 rows in a fraction of zod\'s time', () => {
     const big = { vip: '198.18.20.101', rows: Array.from({ length: 10_000 }, (_, i) => ({ ...dnat, clientPort: 1024 + i })) };
     const t0 = performance.now();
-    assert.equal(rowsImportBody.safeParse(structuredClone(big)).success, true);
+    assert.equal(vipRowsBody.safeParse(structuredClone(big)).success, true);
     const fast = performance.now() - t0;
     const t1 = performance.now();
     zodImport.parse(structuredClone(big));

@@ -6,7 +6,7 @@
 // loses a field, the fast path switches itself off (every body goes through zod) and a unit
 // test says why.
 import { z } from 'zod';
-import { accessRowSchema, balancerRequests, type AccessRow } from '../protocol.js';
+import { accessRowSchema, balancerRequests, type AccessRow } from './protocol.js';
 
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
 const ip = (v: unknown): boolean => typeof v === 'string' && IPV4.test(v);
@@ -71,6 +71,10 @@ export const withFastPath = <S extends z.ZodTypeAny>(schema: S, accept: (body: u
     return z.NEVER;
   });
 
-/** POST /rows/import: `{vip, rows}`, strict, as balancerRequests['/rows/import'] has it. */
-export const rowsImportBody = withFastPath(balancerRequests['/rows/import'], (body) =>
+/**
+ * `{vip, rows}`, strict: the body of POST /rows/import (balancerRequests) and the reply of
+ * /rows/export (balancerReplies, the same shape) — the balancer checks what it is given, the
+ * controller what it gets and what it sends on, each in a few ms where zod took 5–15 for 200 rows.
+ */
+export const vipRowsBody = withFastPath(balancerRequests['/rows/import'], (body) =>
   plainObject(body) && Object.keys(body).length === 2 && ip(body.vip) && acceptRowsFast(body.rows));
