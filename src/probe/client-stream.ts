@@ -19,6 +19,8 @@ export interface ClientStreamConfig {
   stallMs: number;
   pingTimeoutMs: number;
   gapThresholdMs: number;
+  /** The client's pacer period for all its streams (pacerTickMs of the stream count). */
+  pacerTickMs: number;
   reconnect: boolean;
   connectTimeoutMs: number;
   /** Wall-clock ms when the run ends: no reconnect is scheduled past it. */
@@ -41,7 +43,8 @@ export class ClientStream implements ConnectionOwner {
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly cfg: ClientStreamConfig, private readonly pacer: Pacer, private readonly emit: Emit) {
-    this.progress = new StreamProgress(cfg.stream, cfg.direction, cfg.rate, cfg.gapThresholdMs, emit);
+    // An echo comes back at the pace we send it: our pacer's tick, not a server's.
+    this.progress = new StreamProgress(cfg.stream, cfg.direction, cfg.rate, cfg.gapThresholdMs, emit, cfg.direction === 'echo' ? cfg.pacerTickMs : undefined);
   }
 
   get id(): number {

@@ -6,6 +6,7 @@ import { ProbeUsageError } from './cli-options.js';
 import { makeEmit, type Emit } from './events.js';
 import { ClientStream } from './client-stream.js';
 import { Pacer } from './pattern-sender.js';
+import { pacerTickMs } from './timing.js';
 import type { Direction, ProbeEvent, ProbeSummary } from './probe-report.js';
 
 export interface ProbeClientOptions {
@@ -61,7 +62,7 @@ export class ProbeClient {
     for (let i = 0; i < o.streams; i++) {
       this.streams.push(new ClientStream({
         host: o.host, port: o.port, localAddress: o.localAddress, stream: first + i, direction: o.direction, rate: o.rate,
-        stallMs, pingTimeoutMs, gapThresholdMs: o.gapThresholdMs ?? CLIENT_DEFAULTS.gapThresholdMs,
+        stallMs, pingTimeoutMs, gapThresholdMs: o.gapThresholdMs ?? CLIENT_DEFAULTS.gapThresholdMs, pacerTickMs: pacerTickMs(o.streams),
         reconnect: o.reconnect ?? true, connectTimeoutMs: o.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs, deadline,
       }, this.pacer, this.emit));
     }

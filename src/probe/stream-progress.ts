@@ -22,10 +22,11 @@ export class StreamProgress {
   private readonly viaAcks: boolean;
   private issueEvents = 0;
 
-  constructor(private readonly stream: number, direction: Direction, rate: number, gapThresholdMs: number, private readonly emit: Emit) {
+  /** `senderTickMs`: the pacer period of whoever sends the data we verify, when known (timing.ts). */
+  constructor(private readonly stream: number, direction: Direction, rate: number, gapThresholdMs: number, private readonly emit: Emit, senderTickMs?: number) {
     this.viaAcks = direction === 'c2s';
     this.verifier = new StreamVerifier(stream, 0, (issue) => this.onIssue(issue));
-    this.gaps = new GapTracker(effectiveGapThresholdMs(gapThresholdMs, rate, this.viaAcks));
+    this.gaps = new GapTracker(effectiveGapThresholdMs(gapThresholdMs, rate, this.viaAcks, senderTickMs));
   }
 
   /** Where the stream resumes. */

@@ -23,17 +23,22 @@ export const ACK_EVERY_BYTES = 64 * 1024;
 /** ...or this many ms, whichever comes first. */
 export const ACK_EVERY_MS = 50;
 
-/** Expected time between DATA arrivals at `rate` bytes/s (0 = unlimited: back to back). */
-export const expectedInterFrameMs = (rate: number): number =>
-  rate <= 0 ? 0 : Math.max(PACER_TICK_MS, (MIN_PACED_FRAME / rate) * 1000);
+/**
+ * Expected time between DATA arrivals at `rate` bytes/s (0 = unlimited: back to back), when the
+ * sender's pacer ticks every `senderTickMs` (unknown — a server serving other clients' streams
+ * too —: the coarsest tick).
+ */
+export const expectedInterFrameMs = (rate: number, senderTickMs: number = PACER_TICK_MS): number =>
+  rate <= 0 ? 0 : Math.max(senderTickMs, (MIN_PACED_FRAME / rate) * 1000);
 
 /**
  * The gap threshold in force: never below 3× the expected inter-frame time, so a slow but
  * healthy stream is not a string of gaps. Progress seen through ACKs (c2s) is coarser by up
- * to one ACK period.
+ * to one ACK period. An echo stream's data is paced by the client itself, which knows its tick
+ * (2 ms for a few streams): its gaps can be resolved down to a few ms instead of 60.
  */
-export const effectiveGapThresholdMs = (configuredMs: number, rate: number, viaAcks: boolean): number =>
-  Math.max(configuredMs, 3 * expectedInterFrameMs(rate)) + (viaAcks ? ACK_EVERY_MS : 0);
+export const effectiveGapThresholdMs = (configuredMs: number, rate: number, viaAcks: boolean, senderTickMs: number = PACER_TICK_MS): number =>
+  Math.max(configuredMs, 3 * expectedInterFrameMs(rate, senderTickMs)) + (viaAcks ? ACK_EVERY_MS : 0);
 
 /**
  * Reconnect backoff. The first try after an established connection broke (attempt 0) is

@@ -24,6 +24,8 @@ describe('probe gaps and timing', () => {
     assert.equal(effectiveGapThresholdMs(10, 1_000_000, false), 3 * PACER_TICK_MS);
     assert.equal(effectiveGapThresholdMs(100, 100, false), 3 * 640, '64-byte frames every 640 ms');
     assert.ok(effectiveGapThresholdMs(100, 0, true) > 100, 'ACK-paced progress is coarser');
+    assert.equal(effectiveGapThresholdMs(10, 200_000, false, pacerTickMs(3)), 10, 'an echo client with 3 streams paces every 2 ms: 10 ms holds');
+    assert.equal(effectiveGapThresholdMs(10, 10_000, false, pacerTickMs(200)), 60, '200 streams tick every 20 ms');
   });
 
   it('ticks finely for a few paced streams and coarsely for many (≈ 10,000 writes/s at most)', () => {
