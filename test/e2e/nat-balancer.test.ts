@@ -122,11 +122,14 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     assert.ok((await status('lb1')).counters.refusedUnknownVip! >= 2);
   });
 
-  it('planned move of V1 from lb1 to lb2 (§6 4–8): held, not refused; rows moved alone; released in order; no stream disturbed', async () => {
+  it('planned move of V1 from lb1 to lb2 (§6 4–8, 10): held, not refused; rows moved alone; released in order; a new connection set up after step 4; no stream disturbed', async () => {
     await startBalancers('');
     const udpLog = '/tmp/udp-order.txt';
+    const synLog = '/tmp/syn-during-hold.json';
     await lab.execOk('s1', ['sh', '-c', `rm -f ${udpLog}`]);
+    await lab.execOk('cl1', ['sh', '-c', `rm -f ${synLog}`]);
     await background('s1', `node -e "const fs=require('fs'); const s=require('dgram').createSocket('udp4'); s.on('message', (m) => fs.appendFileSync('${udpLog}', m + '\\n')); s.bind(7001); setTimeout(() => process.exit(0), 60000);"`, '/tmp/udp-rx.log');
+    await background('s1', `node -e "const n=require('net').createServer((c) => c.pipe(c)).listen(7002); setTimeout(() => process.exit(0), 60000);"`, '/tmp/tcp-echo.log');
     const v1 = await client('cl1', V1, 3, 12, 1000);
     const v2 = await client('cl2', V2, 2, 12, 2000);
     const v3 = await client('cl2', V3, 2, 12, 3000);
@@ -153,6 +156,12 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     await waitFor('s1 to learn its router at lb2', async () => (await neighbour('s1', '198.18.21.101')) === MAC.lb2in, 5000);
     await lab.execOk('cl1', ['node', '-e', `const s = require('dgram').createSocket('udp4'); let i = 0; const t = setInterval(() => { s.send(String(++i), 7001, '${V1}'); if (i === 20) { clearInterval(t); setTimeout(() => s.close(), 50); } }, 5);`]);
     await waitFor('lb2 to hold V1 packets', async () => vipOf(await status('lb2'), V1)!.held >= 20, 5000);
+    // A new connection during the hold (§6 10): its SYN is held like the rest, not refused.
+    const heldBefore = vipOf(await status('lb2'), V1)!.held;
+    await background('cl1', `node -e "const t0 = Date.now(); const s = require('net').connect(7002, '${V1}'); s.on('connect', () => s.write('hello')); s.on('data', (d) => { require('fs').writeFileSync('${synLog}', JSON.stringify({ echo: String(d), ms: Date.now() - t0 })); process.exit(0); }); s.on('error', (e) => { require('fs').writeFileSync('${synLog}', JSON.stringify({ error: e.code })); process.exit(0); }); setTimeout(() => process.exit(0), 20000);"`, '/tmp/syn-client.log');
+    await waitFor('lb2 to hold the SYN', async () => vipOf(await status('lb2'), V1)!.held > heldBefore, 5000);
+    await sleep(300); // were the SYN forwarded or refused, the client would have written its log by now
+    assert.equal((await lab.exec('cl1', ['test', '-e', synLog])).exitCode, 1, 'no answer, no refusal while held');
     const b2 = await status('lb2');
     assert.equal(refusals(b2), 0, `lb2 refused nothing while holding: ${JSON.stringify(b2.counters)}`);
     assert.equal(vipOf(b2, V1)!.packets, 0, 'lb2 forwarded nothing for V1');
@@ -181,6 +190,9 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     assert.deepEqual([vipOf(b3, V1)?.mode, vipOf(b3, V1)?.held], ['normal', 0]);
     await waitFor('s1 to receive the held datagrams', async () => (await lab.execOk('s1', ['sh', '-c', `cat ${udpLog} 2>/dev/null; true`])).trim().split('\n').length === 20, 5000);
     assert.deepEqual((await lab.execOk('s1', ['cat', udpLog])).trim().split('\n').map(Number), Array.from({ length: 20 }, (_, i) => i + 1), 'in arrival order');
+    await waitFor('the connection opened during the hold to carry data', async () => (await lab.exec('cl1', ['test', '-s', synLog])).exitCode === 0, 5000);
+    const syn = JSON.parse(await lab.execOk('cl1', ['cat', synLog])) as { echo?: string; error?: string; ms?: number };
+    assert.equal(syn.echo, 'hello', `set up after step 4, not refused: ${JSON.stringify(syn)}`);
     await waitFor('lb2 to forward V1 traffic', async () => vipOf(await status('lb2'), V1)!.packets > 0, 5000);
 
     // End to end: no reset, nothing lost anywhere; V2 and V3 never paused.
