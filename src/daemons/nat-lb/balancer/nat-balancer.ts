@@ -175,6 +175,10 @@ export class NatBalancer {
         lap('release');
       }
       this.apply(vip);
+      // Nothing new is marked now; what was queued since the first verdict goes at once, not
+      // after unbinding (which reads a /proc file and waits for an ack: 10–20 ms under load,
+      // and at 200 streams a few hundred packets arrive meanwhile).
+      if (this.queueing) released += this.hold.settle(queue, true);
       lap('normal');
       if (this.queueing) released += await this.unbind(queue, true);
       lap('unbind');
