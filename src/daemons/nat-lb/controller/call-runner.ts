@@ -9,6 +9,9 @@ import type { Op, OpResult } from './migration.js';
 import type { Finding } from './repairs.js';
 
 export class CallRunner {
+  /** Per balancer: aborted when it is declared dead, so a call in flight to it fails at once. */
+  private readonly lifelines = new Map<string, AbortController>();
+
   constructor(
     private readonly client: ControlClient,
     private readonly endpoints: ReadonlyMap<string, Endpoint>,
@@ -18,11 +21,31 @@ export class CallRunner {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * `balancer` was declared dead: its calls in flight fail now with `reason` instead of running
+   * out their step deadline (seconds, during which a half-made move leaves a VIP with no
+   * address). Calls made from now on are not affected.
+   */
+  abandon(balancer: string, reason: string): void {
+    this.lifelines.get(balancer)?.abort(new Error(reason));
+    this.lifelines.delete(balancer);
+  }
+
+  private lifeline(balancer: string): AbortSignal {
+    let line = this.lifelines.get(balancer);
+    if (!line) {
+      const created = new AbortController();
+      this.signal.addEventListener('abort', () => created.abort(new Error('the controller is stopping')), { once: true });
+      this.lifelines.set(balancer, (line = created));
+    }
+    return line.signal;
+  }
+
   async execute(op: Op): Promise<OpResult> {
     const timeoutMs = Math.max(1, op.deadlineMs - this.now());
     try {
       if (op.kind === 'balancer') {
-        return { ok: true, reply: await this.client.balancerOp(this.endpoints.get(op.balancer)!, op.path, op.body, timeoutMs, this.signal) };
+        return { ok: true, reply: await this.client.balancerOp(this.endpoints.get(op.balancer)!, op.path, op.body, timeoutMs, this.lifeline(op.balancer)) };
       }
       return { ok: true, reply: { rows: await this.storeRows(op.vip, op.source, timeoutMs) } };
     } catch (e) {

@@ -33,6 +33,7 @@ const callJson = async (target: string, url: string, token: string, init: { meth
   const abort = () => ctl.abort();
   deadline.addEventListener('abort', abort, { once: true });
   signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
   try {
     const res = await fetch(url, {
       method: init.method,
@@ -52,6 +53,7 @@ const callJson = async (target: string, url: string, token: string, init: { meth
   } catch (e) {
     if (e instanceof ControlCallError) throw e;
     if (deadline.aborted) throw new ControlCallError(target, 'timeout', `no answer within ${timeoutMs} ms`, { cause: e });
+    if (signal?.aborted) throw new ControlCallError(target, 'unreachable', signal.reason instanceof Error ? signal.reason.message : String(signal.reason), { cause: e });
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     throw new ControlCallError(target, 'unreachable', cause ?? errorMessage(e), { cause: e });
   } finally {

@@ -8,7 +8,7 @@ import type { BalancerStatus } from '../protocol.js';
 import type { ControllerConfig } from './controller-config.js';
 import type { ControlClient, Endpoint } from './control-client.js';
 import { CallRunner } from './call-runner.js';
-import { FailureDetector } from './failure-detector.js';
+import { FailureDetector, type DetectorEvent } from './failure-detector.js';
 import { Migration, type MoveSpec } from './migration.js';
 import { ByteRatePolicy, type MovePolicy, type PolicyInput, type PolicyVerdict } from './policy.js';
 import { RateTracker } from './rate-tracker.js';
@@ -62,7 +62,8 @@ export class NatController {
   private readonly moves: MoveResult[] = [];
   private readonly requests: { vip: string; to: string; done: (r: MoveResult) => void }[] = [];
   private readonly retry = new Map<string, { untilMs: number; exclude: Set<string> }>();
-  private migration: Migration | undefined;
+  /** Moves under way, by VIP: one at a time, except the failovers of a dead balancer's VIPs, which run together. */
+  private readonly migrations = new Map<string, Migration>();
   /** When each VIP last changed hands (move, rollback, dedupe): older mode tables are not trusted for it. */
   private readonly changedMs = new Map<string, number>();
   private lastVerdict: PolicyVerdict['kind'] | undefined;
@@ -119,7 +120,7 @@ export class NatController {
     if (owner === to) throw new MoveRefused(409, `${vip} is already on ${to}`);
     if (this.detector.health(to) !== 'alive') throw new MoveRefused(409, `balancer ${to} is ${this.detector.health(to)}`);
     if (this.detector.health(owner) !== 'alive') throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
-    if (this.migration?.spec.vip === vip || this.requests.some((r) => r.vip === vip)) throw new MoveRefused(409, `${vip} is already moving`);
+    if (this.migrations.has(vip) || this.requests.some((r) => r.vip === vip)) throw new MoveRefused(409, `${vip} is already moving`);
     return new Promise((done) => this.requests.push({ vip, to, done }));
   }
 
@@ -133,7 +134,8 @@ export class NatController {
         vips: (this.views.get(h.name)?.status?.vips ?? []).map((v) => ({ ...v, rateBps: Math.round(this.rates.rateBps(v.vip)) })),
       })),
       copyStores: this.stores.map((s) => s.name),
-      migration: this.migration?.status ?? null,
+      migration: [...this.migrations.values()][0]?.status ?? null,
+      migrations: [...this.migrations.values()].map((m) => m.status),
       pendingMoves: this.requests.map((r) => ({ vip: r.vip, to: r.to })),
       lastMoves: this.moves,
       policy: { name: this.policy.name, enabled: this.config.policy.enabled, lastVerdict: this.lastVerdict ?? null },
@@ -155,15 +157,21 @@ export class NatController {
 
   /** A liveness datagram from balancer `name` (already authenticated by the caller). */
   onLiveness(name: string): void {
-    this.emitAll(this.detector.onBeat(name, this.now()));
+    this.onHealth(this.detector.onBeat(name, this.now()));
   }
 
   /** Judges silence between polls: a balancer dead by silence is acted on at once, not after the round's poll timeout. */
   private checkSilence(): void {
     const events = this.detector.onSilenceCheck(this.now());
     if (events.length === 0) return;
-    this.emitAll(events);
+    this.onHealth(events);
     this.actNow();
+  }
+
+  /** Health changes go to the history; a balancer now dead has its calls in flight abandoned (a move waiting on it rolls back now). */
+  private onHealth(events: readonly DetectorEvent[]): void {
+    this.emitAll(events);
+    for (const e of events) if (e.event === 'balancer-dead') this.calls.abandon(String(e.data.balancer), `abandoned: ${String(e.data.balancer)} was declared dead`);
   }
 
   /** One action unless one is running (a move runs while the next polls go on; only one move at a time). */
@@ -187,9 +195,9 @@ export class NatController {
           this.known.add(v.vip);
           if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
         }
-        this.emitAll(this.detector.onPoll(b.name, true, this.now()));
+        this.onHealth(this.detector.onPoll(b.name, true, this.now()));
       } catch (e) {
-        if (!this.stopped) this.emitAll(this.detector.onPoll(b.name, false, this.now(), errorMessage(e)));
+        if (!this.stopped) this.onHealth(this.detector.onPoll(b.name, false, this.now(), errorMessage(e)));
       }
     }));
   }
@@ -208,10 +216,13 @@ export class NatController {
       assignment: this.assignment,
     });
     for (const f of findings) if (f.kind === 'owned' && fresh(f.vip)) this.assignment.set(f.vip, f.owner);
-    // Repairs of different VIPs run back to back: a move changes only its own VIP, so the other
-    // findings still hold (waiting for the next round would add a poll timeout per VIP when a
-    // balancer with several VIPs dies).
+    // Repairs of different VIPs run in the same round: a move changes only its own VIP, so the
+    // other findings still hold (waiting for the next round would add a poll timeout per VIP
+    // when a balancer with several VIPs dies). New failovers run together — a dead balancer's
+    // clients all wait, and the last VIP's should not wait for the others' four steps (at the
+    // target the calls interleave; its step handlers run one at a time) —; the rest back to back.
     let repaired = false;
+    const failovers: Promise<MoveResult>[] = [];
     for (const f of findings) {
       if (this.stopped) return;
       if (f.kind === 'owned' || !fresh(f.vip)) continue;
@@ -223,11 +234,11 @@ export class NatController {
         continue;
       }
       const spec = this.repairSpec(f, this.now());
-      if (spec) {
-        await this.runMove(spec);
-        repaired = true;
-      }
+      if (spec?.kind === 'failover' && !spec.resumed) failovers.push(this.runMove(spec));
+      else if (spec) await this.runMove(spec);
+      if (spec) repaired = true;
     }
+    await Promise.all(failovers);
     if (repaired || !allFresh) return;
     const now = this.now();
     const request = this.requests.shift();
@@ -268,7 +279,7 @@ export class NatController {
   private policyInput(nowMs: number): PolicyInput {
     return {
       nowMs,
-      migrating: new Set(this.migration ? [this.migration.spec.vip] : []),
+      migrating: new Set(this.migrations.keys()),
       balancers: [...this.endpoints.keys()].map((name) => ({
         name, alive: this.detector.health(name) === 'alive',
         vips: (this.views.get(name)?.status?.vips ?? []).map((v) => ({ vip: v.vip, mode: v.mode, rateBps: this.rates.rateBps(v.vip) })),
@@ -278,7 +289,7 @@ export class NatController {
 
   private async runMove(spec: MoveSpec): Promise<MoveResult> {
     const m = new Migration(spec, this.now());
-    this.migration = m;
+    this.migrations.set(spec.vip, m);
     try {
       await this.settled(spec.kind === 'planned' && spec.from ? [spec.to, spec.from] : [spec.to]);
       for (let op = m.next(this.now()); op && !this.stopped; op = m.next(this.now())) {
@@ -295,7 +306,7 @@ export class NatController {
       }
       this.emitAll(m.drainEvents());
     } finally {
-      this.migration = undefined;
+      this.migrations.delete(spec.vip);
     }
     const o = m.outcome();
     const result = this.record({ vip: spec.vip, from: spec.from ?? null, to: spec.to, state: this.stopped ? 'abandoned' : o.state, owner: o.owner, failedStep: o.failedStep, error: o.error, rows: o.rows, ms: this.now() - m.status.startMs });

@@ -153,6 +153,26 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     assert.deepEqual(bed.named('rollback').map((e) => [e.ok, e.owner, e.failedStep]), [[true, 'A', 2]]);
   });
 
+  it('a balancer declared dead mid-move has its call abandoned: the move rolls back at detection, not at the step deadline', async () => {
+    bed.a.hold(V1, rows(V1, 1000));
+    bed.b.hang.add('/address/take');
+    const { c } = await bed.controller({ migration: { stepTimeoutMs: 10_000, deadCallTimeoutMs: 200, retryMs: 300 } });
+    await waitFor('assignment', () => owned(c, V1) === 'A');
+    const started = Date.now();
+    const moving = c.requestMove(V1, 'B');
+    await waitFor('B to be asked to take the address', () => bed.calls().includes('B /address/take'));
+    bed.b.statusDown = true; // its polls fail from now on: dead after 3 misses
+    const r = await moving;
+    assert.deepEqual([r.state, r.owner, r.failedStep], ['rolled-back', 'A', 2]);
+    assert.match(String(r.error), /B \/address\/take: abandoned: B was declared dead/);
+    assert.ok(Date.now() - started < 5_000, `rolled back ${Date.now() - started} ms after the request, long before the 10 s step deadline`);
+    const dead = bed.named('balancer-dead').find((e) => e.balancer === 'B');
+    assert.ok(dead, 'B was declared dead');
+    assert.equal(bed.a.mode(V1), 'normal');
+    assert.ok(bed.a.addresses.has(V1), 'A took the address back');
+    assert.deepEqual(bed.a.rowPorts(V1), [1000]);
+  });
+
   for (const [step, path] of [[1, '/migration/begin'], [2, '/address/take'], [3, '/rows/import']] as const) {
     it(`the target dies after step ${step}: the source is the one consistent owner, with every row`, async () => {
       bed.a.hold(V1, rows(V1, 1000, 1001));
