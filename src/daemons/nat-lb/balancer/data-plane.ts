@@ -9,6 +9,7 @@
 // `nft -i` still cost 2–20 ms (nft refreshes its cache and lists a marker to say it is done).
 import { runCommand } from '../../../kernel/run-command.js';
 import { macOf } from '../../../kernel/ip-addr.js';
+import { NftCounters } from '../../../kernel/nft-counters.js';
 import { SetElements } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { announce } from '../../shared/garp.js';
@@ -29,6 +30,7 @@ export interface AddressesTaken {
 
 export class DataPlane {
   private readonly elements = new SetElements();
+  private readonly counters = new NftCounters();
   private readonly addresses = new AddressControl();
 
   constructor(private readonly config: BalancerConfig) {}
@@ -69,14 +71,14 @@ export class DataPlane {
     for (const [address, iface] of this.addressesOf(v)) this.addresses.remove(address, iface);
   }
 
-  async readCounters(): Promise<Map<string, NftCounter>> {
-    const out = await runCommand('nft', ['-j', 'list', 'counters', 'table', 'ip', TABLE]);
-    const parsed = JSON.parse(out) as { nftables: { counter?: { name: string; packets: number; bytes: number } }[] };
-    return new Map(parsed.nftables.flatMap((o) => (o.counter ? [[o.counter.name, { packets: o.counter.packets, bytes: o.counter.bytes }] as const] : [])));
+  /** The ruleset's named counters (per VIP and per refusal), over nfnetlink: no nft process. */
+  readCounters(): Map<string, NftCounter> {
+    return this.counters.read('ip', TABLE);
   }
 
   close(): void {
     this.elements.close();
+    this.counters.close();
     this.addresses.close();
   }
 

@@ -242,17 +242,23 @@ export class NatBalancer {
 
   /**
    * The kernel's view (counters, rows, queue drops) is read by one loop in the background, and
-   * /status answers from its latest reading: spawning nft and dumping conntrack on a busy node
-   * can take hundreds of ms, and a controller must not take a slow answer for a dead balancer.
+   * /status answers from its latest reading: a controller must not take a slow answer for a
+   * dead balancer. Counters (one small nfnetlink dump) every `intervalMs`, for the controller's
+   * byte rates; rows every `rowsEveryMs`: a conntrack dump walks the whole hash (7–10 ms with
+   * the event loop blocked, whatever it returns), and the row counts are only for people.
    */
-  startReadings(intervalMs: number): () => void {
+  startReadings(intervalMs: number, rowsEveryMs = 1000): () => void {
     let busy = false;
+    let rowsReadAt = -Infinity;
     const read = async () => {
       if (busy || this.moveUnderWay()) return;
       busy = true;
       try {
-        const [counters, rows, drops] = await Promise.all([this.plane.readCounters(), readRows(this.config.vips.map((v) => v.vip)), queueDrops()]);
-        this.reading = { counters, rows, drops };
+        const counters = this.plane.readCounters();
+        const rowsDue = Date.now() - rowsReadAt >= rowsEveryMs || !this.reading;
+        const rows = rowsDue ? await readRows(this.config.vips.map((v) => v.vip)) : this.reading!.rows;
+        if (rowsDue) rowsReadAt = Date.now();
+        this.reading = { counters, rows, drops: await queueDrops() };
       } finally {
         busy = false;
       }
