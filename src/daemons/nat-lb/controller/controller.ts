@@ -298,9 +298,16 @@ export class NatController {
           this.track(sent.balancer, spec.vip, this.calls.execute(sent).then((late) => m.onLateResult(sent, late)));
           m.onResult(op, { ok: false, error: 'not awaited' }, this.now());
         } else {
-          const result = await this.calls.execute(op);
+          const pending = this.calls.execute(op);
+          const then = op.kind === 'balancer' && op.then ? { op: op.then, result: this.calls.execute(op.then) } : undefined;
+          const result = await pending;
           if (this.stopped) break;
           m.onResult(op, result, this.now());
+          if (then) {
+            const second = await then.result;
+            if (this.stopped) break;
+            m.onResult(then.op, second, this.now());
+          }
         }
         this.emitAll(m.drainEvents());
       }

@@ -11,7 +11,9 @@ export type { FailoverRows, MoveKind, MoveOrder, MoveSpec, Step } from './move-p
 
 export type Op =
   /** `detached`: send it and report {ok: false} at once; its real result may come later (onLateResult). */
-  | { kind: 'balancer'; phase: 'move' | 'rollback'; step: Step; balancer: string; party: 'from' | 'to'; path: BalancerPath; body: unknown; required: boolean; detached: boolean; deadlineMs: number }
+  | { kind: 'balancer'; phase: 'move' | 'rollback'; step: Step; balancer: string; party: 'from' | 'to'; path: BalancerPath; body: unknown; required: boolean; detached: boolean; deadlineMs: number;
+    /** Send this one right after, without waiting (move-plan.ts `pipelined`); report its result after this one's. */
+    then?: Op }
   | { kind: 'copy-rows'; phase: 'move'; step: 3; vip: string; source: 'copy' | 'tcp-table'; required: true; deadlineMs: number };
 
 export type OpResult = { ok: true; reply: unknown } | { ok: false; error: string };
@@ -73,28 +75,49 @@ export class Migration {
   next(nowMs: number): Op | undefined {
     while (this.state === 'running' && this.index < this.plan.length) {
       const t = this.plan[this.index]!;
-      const balancer = t.party === 'from' ? this.spec.from : this.spec.to;
       if (this.skipped(t)) {
         this.index++;
         this.closeStepIfLast(t.step, nowMs);
         continue;
       }
-      this.currentStep = t.step;
-      if (this.phase === 'move' && !this.stepStart.has(t.step)) this.stepStart.set(t.step, nowMs);
-      const stepDeadline = this.phase === 'move' ? this.stepStart.get(t.step)! + this.spec.stepTimeoutMs : nowMs + this.spec.stepTimeoutMs;
-      const deadlineMs = t.dead ? Math.min(stepDeadline, nowMs + this.spec.deadCallTimeoutMs) : stepDeadline;
-      this.callStartMs = nowMs;
-      if (t.copy) return { kind: 'copy-rows', phase: 'move', step: 3, vip: this.spec.vip, source: t.copy, required: true, deadlineMs };
-      this.issued.add(`${t.party}:${t.path}`);
-      return { kind: 'balancer', phase: this.phase, step: t.step, balancer: balancer!, party: t.party, path: t.path!, body: this.bodyFor(t.path!), required: t.required, detached: t.detached === true, deadlineMs };
+      const op = this.opFor(t, nowMs);
+      const follower = this.plan[this.index + 1];
+      // A pipelined call goes out right behind this one, to the same balancer, which serves its
+      // step calls one at a time in arrival order: the order is kept and a round trip saved.
+      if (op.kind === 'balancer' && follower?.pipelined && !this.skipped(follower) && follower.party === t.party) {
+        const then = this.opFor(follower, nowMs);
+        if (then.kind === 'balancer') return { ...op, then };
+      }
+      return op;
     }
     if (this.state === 'running') this.finish(nowMs);
     return undefined;
   }
 
+  /** The call for template `t` (its step starts with its first call; the deadline is the step's). */
+  private opFor(t: Template, nowMs: number): Op {
+    this.currentStep = t.step;
+    if (this.phase === 'move' && !this.stepStart.has(t.step)) this.stepStart.set(t.step, nowMs);
+    const stepDeadline = this.phase === 'move' ? this.stepStart.get(t.step)! + this.spec.stepTimeoutMs : nowMs + this.spec.stepTimeoutMs;
+    const deadlineMs = t.dead ? Math.min(stepDeadline, nowMs + this.spec.deadCallTimeoutMs) : stepDeadline;
+    this.callStartMs = nowMs;
+    if (t.copy) return { kind: 'copy-rows', phase: 'move', step: 3, vip: this.spec.vip, source: t.copy, required: true, deadlineMs };
+    this.issued.add(`${t.party}:${t.path}`);
+    const balancer = t.party === 'from' ? this.spec.from : this.spec.to;
+    return { kind: 'balancer', phase: this.phase, step: t.step, balancer: balancer!, party: t.party, path: t.path!, body: this.bodyFor(t.path!), required: t.required, detached: t.detached === true, deadlineMs };
+  }
+
+  /**
+   * The result of `op` (results come in the order the calls were issued). A pipelined call's
+   * result after its predecessor failed belongs to a plan that is over: it is only recorded.
+   */
   onResult(op: Op, result: OpResult, nowMs: number): void {
     const t = this.plan[this.index];
     if (this.state !== 'running' || !t) return;
+    if (op.phase !== this.phase || (op.kind === 'balancer' && (t.party !== op.party || t.path !== op.path))) {
+      if (op.kind === 'balancer' && result.ok) this.succeeded.add(`${op.party}:${op.path}`);
+      return;
+    }
     if (this.phase === 'move') {
       const calls = this.stepCalls.get(op.step) ?? {};
       calls[op.kind === 'balancer' ? `${op.party} ${op.path}` : `copy stores ${op.source}`] = nowMs - this.callStartMs;

@@ -6,7 +6,7 @@
 //   2 A /address/release        (A takes no new connection for the VIP: its rows are final)
 //   3 A /rows/export            (A still forwards its connections meanwhile: nothing waits)
 //   2 B /address/take           (traffic now reaches B and is held)
-//   3 B /rows/import
+//   3 B /rows/import            (sent right behind the take, not after its answer)
 //   4 B /migration/finish, A /rows/delete, A /vip/forget   (B releases the held packets)
 // A's export comes between its release and B's take, not after the take: once A has let the
 // address go it creates no row for the VIP (its DNAT rule matches only served VIPs), and the
@@ -70,6 +70,12 @@ export interface Template {
   detached?: boolean;
   collectRows?: boolean;
   skip?: () => boolean;
+  /**
+   * Sent right behind the previous call (same balancer) without waiting for its answer: the
+   * balancer serves step calls one at a time in arrival order, so the order holds and a
+   * round trip is saved. If the previous call fails, this one's result is only recorded.
+   */
+  pipelined?: boolean;
 }
 
 export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Template[] => {
@@ -101,7 +107,8 @@ export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Tem
     ...(planned ? [{ step: 4, party: 'from', path: '/rows/delete', required: true } as Template] : []),
     { step: 4, party: 'from', path: '/vip/forget', ...src },
   ];
-  if (planned) return [...step1, step2[0]!, step3[0]!, step2[1]!, step3[1]!, ...step4];
+  // The target's import goes out right behind its take: the held clients wait one round trip less.
+  if (planned) return [...step1, step2[0]!, step3[0]!, step2[1]!, { ...step3[1]!, pipelined: true }, ...step4];
   const stateFirst = spec.order === 'state-first';
   return stateFirst ? [...step1, ...step3, ...step2, ...step4] : [...step1, ...step2, ...step3, ...step4];
 };

@@ -17,16 +17,22 @@ const drive = (spec: MoveSpec, respond: Responder = () => undefined) => {
   const calls: string[] = [];
   const ops: Op[] = [];
   const events: MigrationEvent[] = [];
+  const answer = (op: Op) => respond(op, name(op)) ?? { ok: true as const, reply: /export|stores/.test(name(op)) ? { vip: VIP, rows: [row(1000), row(1001)] } : { vip: VIP } };
   for (let op = m.next(now), guard = 0; op && guard < 50; op = m.next(now), guard++) {
-    calls.push(name(op));
-    ops.push(op);
+    // A pipelined follower is sent with its predecessor; both answers come back in order.
+    const sent = op.kind === 'balancer' && op.then ? [op, op.then] : [op];
+    for (const o of sent) {
+      calls.push(name(o));
+      ops.push(o);
+    }
     now += 10;
-    const reply = /export|stores/.test(name(op)) ? { vip: VIP, rows: [row(1000), row(1001)] } : { vip: VIP };
-    const result = respond(op, name(op)) ?? { ok: true, reply };
-    if (op.kind === 'balancer' && op.detached) {
-      m.onLateResult(op, result);
-      m.onResult(op, { ok: false, error: 'not awaited' }, now);
-    } else m.onResult(op, result, now);
+    for (const o of sent) {
+      const result = answer(o);
+      if (o.kind === 'balancer' && o.detached) {
+        m.onLateResult(o, result);
+        m.onResult(o, { ok: false, error: 'not awaited' }, now);
+      } else m.onResult(o, result, now);
+    }
     events.push(...m.drainEvents());
   }
   events.push(...m.drainEvents());
@@ -44,14 +50,15 @@ describe('nat-lb migration: planned move', () => {
     assert.deepEqual(r.outcome, { state: 'done', owner: 'B', failedStep: null, error: null, rows: 2 });
     assert.deepEqual(r.events.map((e) => e.event), ['migration-start', 'migration-step', 'migration-step', 'migration-step', 'migration-step', 'migration-done']);
     const step3 = r.events.find((e) => e.event === 'migration-step' && e.data.step === 3)!;
-    // Step 3 runs from the export (t 20) to the import's answer (t 50), the take in between.
-    assert.deepEqual([step3.data.from, step3.data.to, step3.data.ms, step3.data.rows], ['A', 'B', 30, 2]);
+    // Step 3 runs from the export (t 20) to the import's answer (t 40), sent with the take at t 30.
+    assert.deepEqual([step3.data.from, step3.data.to, step3.data.ms, step3.data.rows], ['A', 'B', 20, 2]);
+    assert.equal(r.ops[4]!.kind === 'balancer' && r.ops[3]!.kind === 'balancer' && r.ops[3]!.then === r.ops[4], true, 'the import goes out behind the take');
     assert.deepEqual(step3.data.callsMs, { 'from /rows/export': 10, 'to /rows/import': 10 });
   });
   it('gives every call of a step the step deadline (one timeout per step, from its first call)', () => {
     const r = drive(planned());
-    // begin; release (step 2 from t 10); export (step 3 from t 20); take, import; step 4 from t 50.
-    assert.deepEqual(r.ops.map((o) => o.deadlineMs), [1000, 1010, 1020, 1010, 1020, 1050, 1050, 1050]);
+    // begin; release (step 2 from t 10); export (step 3 from t 20); take with import (t 30); step 4 from t 40.
+    assert.deepEqual(r.ops.map((o) => o.deadlineMs), [1000, 1010, 1020, 1010, 1020, 1040, 1040, 1040]);
     assert.ok(r.ops.every((o) => o.required));
   });
 });
@@ -59,7 +66,8 @@ describe('nat-lb migration: planned move', () => {
 describe('nat-lb migration: planned rollback to the source', () => {
   const cases: [string, string, string[], number][] = [
     ['target fails step 1', 'B /migration/begin', ['B /migration/abort'], 1],
-    ['target fails to take the address', 'B /address/take', ['A /address/take', 'B /address/release', 'B /migration/abort'], 2],
+    // The import went out behind the take: it may have landed, so the cleanup deletes rows too.
+    ['target fails to take the address', 'B /address/take', ['B /rows/import', 'A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 2],
     ['source fails to release the address', 'A /address/release', ['A /address/take', 'B /migration/abort'], 2],
     ['source fails the export (B has taken nothing yet)', 'A /rows/export', ['A /address/take', 'B /migration/abort'], 3],
     ['target fails the import', 'B /rows/import', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
@@ -72,7 +80,7 @@ describe('nat-lb migration: planned rollback to the source', () => {
       const r = drive(planned(), failAt(failing));
       const at = r.calls.indexOf(failing);
       assert.deepEqual(r.calls.slice(at + 1), rollback);
-      const targetCleanup = r.ops.slice(at + 1).filter((o) => o.kind === 'balancer' && o.balancer === 'B');
+      const targetCleanup = r.ops.slice(at + 1).filter((o) => o.kind === 'balancer' && o.balancer === 'B' && o.phase === 'rollback');
       assert.ok(targetCleanup.every((o) => o.kind === 'balancer' && o.detached && !o.required));
       assert.deepEqual(r.outcome.state, 'rolled-back');
       assert.deepEqual([r.outcome.owner, r.outcome.failedStep], ['A', step]);
