@@ -12,6 +12,11 @@ export const NLM_F_DUMP = 0x300;
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 export const AF_INET = 2;
+/** The nftables subsystem of nfnetlink. */
+export const NFNL_SUBSYS_NFTABLES = 10;
+/** nftables families by name (NFPROTO_*). */
+export const NFT_FAMILY = { inet: 1, ip: 2, arp: 3 } as const;
+export type NftFamily = keyof typeof NFT_FAMILY;
 /** Set by the kernel on nests it writes (and by libmnl on nests it sends); not part of the type. */
 const NLA_F_NESTED = 0x8000;
 const NLA_TYPE_MASK = 0x3fff;

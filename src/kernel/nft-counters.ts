@@ -3,9 +3,8 @@
 // counters several times a second for the controller's byte rates; a spawn of nft costs
 // 10–30 ms of CPU on a loaded 2-core node, taken from the packets it forwards.
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
-import { eachMessage, errorOf, indexAttributes, NetlinkWriter, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NFNL_PAYLOAD } from './nfnetlink-attrs.js';
+import { eachMessage, errorOf, indexAttributes, NetlinkWriter, NFNL_PAYLOAD, NFNL_SUBSYS_NFTABLES, NFT_FAMILY, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, type NftFamily } from './nfnetlink-attrs.js';
 
-const NFNL_SUBSYS_NFTABLES = 10;
 const NFT_MSG_NEWOBJ = 18;
 const NFT_MSG_GETOBJ = 19;
 const NFTA_OBJ_TABLE = 1;
@@ -17,8 +16,6 @@ const NFTA_COUNTER_BYTES = 1;
 const NFTA_COUNTER_PACKETS = 2;
 const DUMP_WAIT_MS = 1000;
 
-/** nftables families by name (NFPROTO_*). */
-const FAMILY = { ip: 2, inet: 1 } as const;
 
 export interface CounterValue {
   packets: number;
@@ -26,9 +23,9 @@ export interface CounterValue {
 }
 
 /** Pure: the dump request for the counters of `table`. */
-export const counterDumpMessage = (family: keyof typeof FAMILY, table: string, seq: number): Buffer => {
+export const counterDumpMessage = (family: NftFamily, table: string, seq: number): Buffer => {
   const w = new NetlinkWriter();
-  const m = w.message({ subsystem: NFNL_SUBSYS_NFTABLES, type: NFT_MSG_GETOBJ, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, family: FAMILY[family] });
+  const m = w.message({ subsystem: NFNL_SUBSYS_NFTABLES, type: NFT_MSG_GETOBJ, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, family: NFT_FAMILY[family] });
   w.bytes(NFTA_OBJ_TABLE, Buffer.from(`${table}\0`));
   w.u32(NFTA_OBJ_TYPE, NFT_OBJECT_COUNTER);
   w.endMessage(m);
@@ -71,7 +68,7 @@ export class NftCounters {
   private seq = 1;
 
   /** Every named counter of `table`, by name. Throws if the table is missing or the kernel does not answer. */
-  read(family: keyof typeof FAMILY, table: string): Map<string, CounterValue> {
+  read(family: NftFamily, table: string): Map<string, CounterValue> {
     const socket = (this.socket ??= new NetlinkSocket(NETLINK_NETFILTER, 1 << 18));
     const seq = this.seq++;
     socket.send(counterDumpMessage(family, table, seq));

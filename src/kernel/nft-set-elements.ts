@@ -7,9 +7,8 @@
 import { TestbedError } from '../common/errors.js';
 import { ipv4Bytes } from './inet-bytes.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
-import { acksIn, NetlinkWriter, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST } from './nfnetlink-attrs.js';
+import { acksIn, NetlinkWriter, NFNL_SUBSYS_NFTABLES, NFT_FAMILY, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, type NftFamily } from './nfnetlink-attrs.js';
 
-const NFNL_SUBSYS_NFTABLES = 10;
 const NFNL_MSG_BATCH_BEGIN = 16;
 const NFNL_MSG_BATCH_END = 17;
 const NFT_MSG_NEWSETELEM = 12;
@@ -23,9 +22,7 @@ const NFTA_SET_ELEM_KEY = 1;
 const NFTA_DATA_VALUE = 1;
 const ACK_WAIT_MS = 1000;
 
-/** nftables families by name (NFPROTO_*). */
-const FAMILY = { ip: 2, arp: 3 } as const;
-export type NftFamily = keyof typeof FAMILY;
+export type { NftFamily };
 
 /** One element change: `key` is the element's bytes (see ipv4Key, ipv4PortKey). */
 export interface SetElementChange {
@@ -69,7 +66,7 @@ export const setElementBatch = (changes: readonly SetElementChange[], firstSeq: 
     acks.push(seq);
     const m = w.message({
       subsystem: NFNL_SUBSYS_NFTABLES, type: c.op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DESTROYSETELEM,
-      flags: NLM_F_REQUEST | NLM_F_ACK | (c.op === 'add' ? NLM_F_CREATE : 0), seq: seq++, family: FAMILY[c.family],
+      flags: NLM_F_REQUEST | NLM_F_ACK | (c.op === 'add' ? NLM_F_CREATE : 0), seq: seq++, family: NFT_FAMILY[c.family],
     });
     w.bytes(NFTA_SET_ELEM_LIST_TABLE, Buffer.from(`${c.table}\0`));
     w.bytes(NFTA_SET_ELEM_LIST_SET, Buffer.from(`${c.set}\0`));

@@ -71,6 +71,8 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
   const events = new WorkloadEvents(record, (line) => runnerEntry('warning', line));
   const errors: string[] = [];
   const processes: TrackedProcess[] = [];
+  /** Daemons marked stopFirst: stopped before everything else at teardown. */
+  const stopFirst = new Set<TrackedProcess>();
   const captureAbort = new AbortController();
   const captures: Promise<unknown>[] = [];
   const pcaps: string[] = [];
@@ -111,7 +113,11 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
       await lab!.giveRealtimeBudget(budgeted, daemonNodes.length).catch((e: unknown) =>
         runnerEntry('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`));
       const started = await Promise.all(scenario.daemons.filter((x) => nodes === undefined || x.node === nodes)
-        .map((d) => startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) })));
+        .map(async (d) => {
+          const p = await startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) });
+          if (d.stopFirst) stopFirst.add(p);
+          return p;
+        }));
       processes.push(...started);
     };
     await startDaemons();
@@ -162,6 +168,7 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
     tearingDown = true;
     scheduleAbort.abort();
     errors.push(...await healAll(scheduled, (e: FaultEntry) => record(e), () => [...openFaults]));
+    await Promise.all([...stopFirst].map((p) => p.stop()));
     await Promise.all(processes.map((p) => p.stop()));
     captureAbort.abort();
     await Promise.all(captures);

@@ -87,6 +87,11 @@ export const daemonSchema = z.object({
   node: nodeName,
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
   command: z.string().min(1),
+  /**
+   * At teardown, stop this daemon (and wait for it) before the others, which then stop all at
+   * once: a daemon that acts on the others' failures (a controller) must not see them leave.
+   */
+  stopFirst: z.boolean().default(false),
 }).strict();
 
 export const captureSchema = z.object({

@@ -68,6 +68,11 @@ checks:
     assert.equal(parseDurationMs('soon'), undefined);
   });
 
+  it('reads daemons, stopFirst defaulting to false', async () => {
+    const s = await parseScenarioText(`${head}daemons:\n  - { node: srv, name: watcher, stopFirst: true, command: "exec sleep 9" }\n  - { node: cli, name: worker, command: "exec sleep 9" }\n`, file);
+    assert.deepEqual(s.daemons.map((d) => [d.name, d.stopFirst]), [['watcher', true], ['worker', false]]);
+    await rejects(`${head}daemons:\n  - { node: srv, name: w, stopFirst: yes please, command: x }\n`, 7, /stopFirst/);
+  });
   it('rejects malformed YAML with its line', () => rejects(`${head}schedule: [\n`, 7, /invalid YAML/));
   it('rejects an unknown top-level key at its line', () => rejects(`${head}repeats: 3\n`, 6, /unknown key 'repeats'/));
   it('rejects an unknown workload key', () => rejects(head.replace('    duration: 5s', '    duration: 5s\n    streamz: 4'), 6, /unknown key 'streamz' in workloads\[0\]/));
