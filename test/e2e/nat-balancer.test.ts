@@ -4,7 +4,7 @@
 // starts both balancers afresh with the embodiment it needs.
 import { strict as assert } from 'node:assert';
 import { Lab, type StartedLab } from '../../src/lab/lab.js';
-import type { AccessRow, BalancerStatus } from '../../src/daemons/nat-lb/protocol.js';
+import { balancerRowsReplySchema, type AccessRow, type BalancerStatus } from '../../src/daemons/nat-lb/protocol.js';
 import type { ProbeSummary, StreamSummary } from '../../src/probe/probe-report.js';
 import { loadTopology, sleep, testContext, waitFor } from '../helpers/lab-fixture.js';
 
@@ -32,7 +32,8 @@ const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
 };
 const status = (lb: Lb) => api<BalancerStatus>(lb, '/status');
 const vipOf = (s: BalancerStatus, vip: string) => s.vips.find((v) => v.vip === vip);
-const rowsOf = async (lb: Lb, vip: string) => (await api<{ rows: AccessRow[] }>(lb, '/rows/export', { vip })).rows;
+/** The access table's rows of `vip` (GET /rows?vip=, the status API; checked against the protocol). */
+const rowsOf = async (lb: Lb, vip: string) => balancerRowsReplySchema.parse(await api(lb, `/rows?vip=${vip}`)).rows;
 const key = (r: AccessRow) => `${r.clientIp}:${r.clientPort}>${r.vip}:${r.vipPort}>${r.serverIp}:${r.serverPort}/${r.insideIp ?? ''}:${r.insidePort ?? ''}`;
 const refusals = (s: BalancerStatus) => (s.counters.refusedTcp ?? 0) + (s.counters.refusedOther ?? 0) + (s.counters.refusedServer ?? 0);
 
@@ -120,6 +121,12 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     const ping = await lab.exec('cl1', ['ping', '-n', '-c', '8', '-i', '0.5', '-W', '1', '198.18.20.104']);
     assert.match(ping.stdout, /From 198\.18\.20\.21 .*(Unreachable|filtered)/i);
     assert.ok((await status('lb1')).counters.refusedUnknownVip! >= 2);
+    // The access table's status API refuses what it cannot answer, naming the problem.
+    const ask = (query: string) => fetch(`http://${MGMT.lb1}:7080/rows?${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const bad = await ask('vip=nonsense');
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /vip/);
+    assert.equal((await ask('vip=198.18.20.109')).status, 409, 'a VIP the balancer does not know');
   });
 
   it('planned move of V1 from lb1 to lb2 (§6 4–8, 10): held, not refused; rows moved alone; released in order; a new connection set up after step 4; no stream disturbed', async () => {

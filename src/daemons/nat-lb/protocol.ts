@@ -51,6 +51,10 @@ export type BalancerStatus = z.infer<typeof balancerStatusSchema>;
 
 const vipBody = z.object({ vip: ipv4 }).strict();
 
+/** GET /rows[?vip=V] on a balancer: its access table now (every VIP it knows, or one), read from conntrack. */
+export const balancerRowsQuery = z.object({ vip: ipv4.optional() }).strict();
+export const balancerRowsReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
+
 /**
  * The balancer's control endpoints, one per step of the migration (all POST, all idempotent).
  * The controller relies on idempotence to resume a move a killed controller left half done: it

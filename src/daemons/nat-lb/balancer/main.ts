@@ -9,7 +9,7 @@ import { ok, route, startJsonApi, type Route } from '../../shared/json-api.js';
 import { startLivenessSender } from './liveness-sender.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
-import { balancerRequests, type BalancerPath } from '../protocol.js';
+import { balancerRequests, balancerRowsQuery, type BalancerPath } from '../protocol.js';
 import { loadBalancerConfig, type BalancerConfig } from './balancer-config.js';
 import { startCopyPush } from './copy-push.js';
 import { removeDataPlane } from './data-plane.js';
@@ -36,6 +36,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     route({ method: 'POST', path, body: balancerRequests[path], handle: async ({ body }) => ok(await handle(body)) });
   const api = await startJsonApi(config.listen, config.token, [
     route({ method: 'GET', path: '/status', handle: async () => ok(await lb.status()) }),
+    route({ method: 'GET', path: '/rows', query: balancerRowsQuery, handle: async ({ query }) => ok({ rows: await lb.accessTable(query.vip) }) }),
     step('/migration/begin', (b) => lb.begin(b.vip)),
     step('/address/take', (b) => lb.take(b.vip)),
     step('/address/release', (b) => lb.release(b.vip)),

@@ -127,6 +127,12 @@ export class NatBalancer {
     return { vip };
   });
 
+  /** The access table as it is now (status API, not a step: no serial queue, no event). */
+  async accessTable(vip: string | undefined): Promise<AccessRow[]> {
+    if (vip !== undefined) this.vipConfig(vip);
+    return readRows(vip !== undefined ? [vip] : this.config.vips.map((v) => v.vip));
+  }
+
   exportRows = (vip: string) => this.serial(async () => {
     this.vipConfig(vip);
     const started = Date.now();
