@@ -204,10 +204,11 @@ const controllerSteps = async () => {
     }
   }).filter((e) => e.event === 'migration-step' && e.vip === V1);
   const calls = new Map<string, number[]>();
-  const steps = new Map<number, number[]>();
+  const steps = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, key: string, ms: number) => m.set(key, [...(m.get(key) ?? []), ms]);
   for (const e of events) {
-    steps.set(e.step!, [...(steps.get(e.step!) ?? []), e.ms!]);
-    for (const [call, ms] of Object.entries(e.callsMs ?? {})) calls.set(call, [...(calls.get(call) ?? []), ms]);
+    add(steps, `${e.step}:`, e.ms!);
+    for (const [call, ms] of Object.entries(e.callsMs ?? {})) add(calls, call, ms);
   }
   return { calls, steps };
 };
@@ -281,10 +282,10 @@ try {
     const g = fmt(gaps);
     const w = fmt(worst);
     const d = fmt(moves.map((m) => m.ms));
-    const p50s = (m: Map<string | number, number[]>, label: (k: string | number) => string) => [...m].map(([k, xs]) => `${label(k)} ${percentile(xs, 50).toFixed(0)}`).join(', ');
+    const p50s = (m: Map<string, number[]>) => [...m].map(([k, xs]) => `${k} ${percentile(xs, 50).toFixed(0)}`).join(', ');
     row(`planned move by the controller, application gap per stream (${MOVES} moves × ${STREAMS} echo streams of 100 KB/s; gaps under 20 ms not counted)`, `p50 ${g.p50} / p95 ${g.p95} / max ${g.max} ms`, 'p95 ≤ 100 ms');
     row('planned move, worst stream per move', `p50 ${w.p50} / p95 ${w.p95} / max ${w.max} ms`);
-    row('planned move, the controller\'s four steps', `p50 ${d.p50} / p95 ${d.p95} / max ${d.max} ms (steps p50: ${p50s(steps as Map<string | number, number[]>, (k) => `${k}:`)}; calls p50: ${p50s(calls as Map<string | number, number[]>, String)})`);
+    row('planned move, the controller\'s four steps', `p50 ${d.p50} / p95 ${d.p95} / max ${d.max} ms (steps p50: ${p50s(steps)}; calls p50: ${p50s(calls)})`);
     row('planned move, resets / failed streams / bytes lost', `${moves.reduce((n, m) => n + m.resets, 0)} / ${moves.reduce((n, m) => n + m.failed, 0)} / ${moves.reduce((n, m) => n + m.lost, 0)}`, '0 / 0 / 0');
   }
 

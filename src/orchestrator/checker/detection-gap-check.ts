@@ -2,9 +2,10 @@
 // gap minus the detection time (first fault start → the first history entry that marks
 // detection, e.g. the new active's mode change). A transparent takeover should add only the
 // time to rebuild the connections; a reset-and-reconnect adds a round trip and a handshake.
-import type { FaultEntry, RunHistory } from '../history/history-types.js';
+import type { RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
 import { matches, type EntryFilter } from './event-count.js';
+import { faultStart } from './fault-start.js';
 import { longestGapSince } from './gap-checks.js';
 import { percentile } from './stats.js';
 import { listSome, noStreams, scopeSuffix, selectStreams, streamLabel, type StreamScope } from './stream-select.js';
@@ -27,7 +28,7 @@ export function gapBeyondDetection(spec: GapBeyondDetectionSpec): Checker {
   return {
     name,
     check(history: RunHistory) {
-      const fault = history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'start');
+      const fault = faultStart(history);
       if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
       const detected = history.entries.find((e) => e.t >= fault.t && matches(spec.detection, e));
       if (!detected) return { name, valid: 'unknown', detail: `no ${spec.detection.kind} entry${spec.detection.event ? ` '${spec.detection.event}'` : ''} marks detection after ${fault.id} started` };

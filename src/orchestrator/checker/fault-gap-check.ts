@@ -4,6 +4,7 @@
 // for TCP, the wait for the next backed-off retransmission, up to the lab's RTO cap.
 import type { FaultEntry, RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
+import { faultStart } from './fault-start.js';
 import { listSome, noStreams, selectStreams, streamLabel, unsummarisedStreams, withMissing } from './stream-select.js';
 
 export interface GapMatchesFaultSpec {
@@ -20,9 +21,8 @@ export function gapMatchesFault(spec: GapMatchesFaultSpec): Checker {
   return {
     name,
     check(history: RunHistory) {
-      const faults = history.entries.filter((e): e is FaultEntry => e.kind === 'fault');
-      const start = faults.find((f) => f.phase === 'start' && (spec.fault === undefined || f.id === spec.fault || f.fault === spec.fault));
-      const end = start && faults.find((f) => f.phase === 'end' && f.id === start.id);
+      const start = faultStart(history, spec.fault);
+      const end = start && history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'end' && e.id === start.id);
       if (!start || !end) return { name, valid: 'unknown', detail: `no ${spec.fault ?? ''} fault with both a start and an end in this history`.replace('  ', ' ') };
       const faultMs = end.t - start.t;
       const [lo, hi] = [faultMs - spec.toleranceMs, faultMs + spec.extraMaxMs];

@@ -1,7 +1,8 @@
 // The application gap is what a user of the HA pair feels: how long the byte stream stood
 // still. The probe records every gap longer than its threshold per stream; these checks
 // bound the worst one, or demand the expected shape ("one 2 s outage, nothing else").
-import type { FaultEntry, RunHistory, WorkloadStreamSummary } from '../history/history-types.js';
+import type { RunHistory, WorkloadStreamSummary } from '../history/history-types.js';
+import { faultStart } from './fault-start.js';
 import type { Checker } from './checker.js';
 import { percentile } from './stats.js';
 import {
@@ -83,10 +84,6 @@ export interface GapPercentileSpec extends StreamScope {
   since?: string;
 }
 
-/** When the first fault with this id (or of this kind) started, if one did. */
-export const faultStartMs = (history: RunHistory, idOrKind: string): number | undefined =>
-  history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'start' && (e.id === idOrKind || e.fault === idOrKind))?.t;
-
 /**
  * A stream's longest gap among those ending after `sinceMs` (all of them without it). A summary
  * with a longest gap but no gap list cannot be dated: its longest gap counts.
@@ -105,7 +102,7 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
     check(history: RunHistory) {
       const streams = selectStreams(history, spec);
       if (streams.length === 0) return noStreams(name, spec);
-      const sinceMs = spec.since === undefined ? undefined : faultStartMs(history, spec.since);
+      const sinceMs = spec.since === undefined ? undefined : faultStart(history, spec.since)?.t;
       if (spec.since !== undefined && sinceMs === undefined) return { name, valid: 'unknown', detail: `no fault '${spec.since}' started in this history, so no gap can be dated after it` };
       const longest = streams.map((s) => longestGapSince(s, sinceMs));
       const text = `p${spec.percentile} of ${streams.length} streams' longest gaps${spec.since === undefined ? '' : ` since ${spec.since}`}: ${fmtMs(percentile(longest, spec.percentile))}, max ${fmtMs(Math.max(...longest))}`;

@@ -1,8 +1,9 @@
 // On a server→client stream the client has nothing to send, so a dead path is only noticed
 // by its application stall timeout (DESIGN §5). This check bounds how long that takes: the
 // part of the outage that is the client's own detection time, not the network's.
-import type { FaultEntry, RunHistory } from '../history/history-types.js';
+import type { RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
+import { faultStart } from './fault-start.js';
 import { listSome, scopeSuffix, streamLabel, type StreamScope } from './stream-select.js';
 
 /**
@@ -19,9 +20,9 @@ export function stallDetectedWithin(bound: { ms: number } & StreamScope): Checke
   return {
     name,
     check(history: RunHistory) {
-      const faultStart = history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'start');
-      if (!faultStart) return { name, valid: 'unknown', detail: 'no fault started in this history' };
-      const F = faultStart.t;
+      const first = faultStart(history);
+      if (!first) return { name, valid: 'unknown', detail: 'no fault started in this history' };
+      const F = first.t;
       const running = new Set<string>();
       const detectedAt = new Map<string, number>();
       for (const e of history.entries) {
@@ -33,7 +34,7 @@ export function stallDetectedWithin(bound: { ms: number } & StreamScope): Checke
         const detects = (ev.event === 'timeout' && ev.kind === 'stall') || ev.event === 'reset' || ev.event === 'eof';
         if (detects && !detectedAt.has(label)) detectedAt.set(label, e.t - F);
       }
-      if (running.size === 0) return { name, valid: 'unknown', detail: `no stream was running when ${faultStart.id} started` };
+      if (running.size === 0) return { name, valid: 'unknown', detail: `no stream was running when ${first.id} started` };
       const late: string[] = [];
       let worst = 0;
       for (const label of running) {
@@ -42,7 +43,7 @@ export function stallDetectedWithin(bound: { ms: number } & StreamScope): Checke
         else if (latency > bound.ms) late.push(`${label}: ${Math.round(latency)} ms`);
         worst = Math.max(worst, latency ?? Infinity);
       }
-      const since = `after ${faultStart.id} started`;
+      const since = `after ${first.id} started`;
       if (late.length > 0) {
         return { name, valid: false, detail: `${late.length} of ${running.size} streams did not detect within ${bound.ms} ms ${since}: ${listSome(late, 3)}` };
       }

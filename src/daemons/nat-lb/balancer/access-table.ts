@@ -17,35 +17,21 @@ const entriesOf = (vips: readonly string[]) => table.dump(vips.length === 1 ? { 
 export const readRows = async (vips: readonly string[], withEnded = false): Promise<AccessRow[]> =>
   vips.length === 0 ? [] : rowsOf(entriesOf(vips), new Set(vips), withEnded);
 
-let lastStepAt = 0;
-const step = async <T>(run: () => Promise<T>): Promise<T> => {
-  lastStepAt = Date.now();
-  try {
-    return await run();
-  } finally {
-    lastStepAt = Date.now();
-  }
-};
-/** Milliseconds since a step 3 call (export, import, delete) last ran here: background readers wait for a quiet table. */
-export const msSinceRowStep = (): number => Date.now() - lastStepAt;
-
 /** Step 3 at the source: the rows of `vip`. */
-export const exportRows = (vip: string): Promise<AccessRow[]> => step(() => readRows([vip]));
+export const exportRows = (vip: string): Promise<AccessRow[]> => readRows([vip]);
 
 /**
  * Step 3 at the target: creates the rows not there yet; returns how many it created. The rows
  * name their VIP themselves (the caller checked they are `vip`'s).
  */
-export const importRows = (_vip: string, rows: readonly AccessRow[]): Promise<number> => step(async () => {
-  if (rows.length === 0) return 0;
-  return table.create(rows.map(entryOf)).created;
-});
+export const importRows = async (_vip: string, rows: readonly AccessRow[]): Promise<number> =>
+  rows.length === 0 ? 0 : table.create(rows.map(entryOf)).created;
 
 /** Step 3 at the source: deletes every entry of `vip` (any protocol, any state); returns how many went. */
-export const deleteRows = (vip: string): Promise<number> => step(async () => {
+export const deleteRows = async (vip: string): Promise<number> => {
   const keys = table.dump({ origDst: vip }).map((e) => e.origKey);
   return keys.length === 0 ? 0 : table.delete(keys).deleted;
-});
+};
 
 /**
  * conntrack's entry count in this network namespace (a file read, no process), or undefined if

@@ -6,13 +6,13 @@
 // the table once the count has moved and then held still for a tick (a bulk import or delete
 // of step 3 is over by then), after SETTLE_MAX_MS of steady churn, and every
 // FULL_READ_EVERY_MS (state changes, an equal number of entries opened and closed). Nothing is
-// read while a move's step 3 runs here (and for AFTER_ROW_STEP_MS after it, unless the last read
-// is FULL_READ_EVERY_MS old): the controller is moving those rows, and the move must not share
-// the CPU with a copy of them. A store that
+// read while a move's step runs here (and for AFTER_STEP_MS after it, unless the last read is
+// FULL_READ_EVERY_MS old; the balancer's step clock, NatBalancer.msSinceStep): the controller
+// is moving those rows, and the move must not share the CPU with a copy of them. A store that
 // refuses is retried after a pause that doubles up to RETRY_MAX_MS.
 import type { EmitEvent } from '../../shared/event-log.js';
 import { copyStoreRequests } from '../protocol.js';
-import { conntrackCount, msSinceRowStep, readRows } from './access-table.js';
+import { conntrackCount, readRows } from './access-table.js';
 import type { BalancerConfig } from './balancer-config.js';
 import { SnapshotTracker, type Snapshot } from './copy-snapshots.js';
 import { acceptRowsFast } from '../row-validation.js';
@@ -20,7 +20,7 @@ import { acceptRowsFast } from '../row-validation.js';
 const FULL_READ_EVERY_MS = 5000;
 const SETTLE_MAX_MS = 1000;
 /** A move's step 3 in progress: its rows are in flux and its time is short; read after it. */
-const AFTER_ROW_STEP_MS = 1000;
+const AFTER_STEP_MS = 1000;
 const RETRY_MAX_MS = 4000;
 
 /** What the poll knows at a tick (counts: conntrack's entry count; undefined: not readable). */
@@ -31,20 +31,21 @@ export interface CopyPollState {
   countAtRead: number | undefined;
   countAtTick: number | undefined;
   retryAt: number;
-  msSinceRowStep: number;
+  msSinceStep: number;
 }
 
 /** Pure: whether this tick lists conntrack (see the file comment). */
 export const copyReadDue = (s: CopyPollState): boolean => {
   if (s.now < s.retryAt) return false;
   const stale = s.now - s.lastRead >= FULL_READ_EVERY_MS;
-  if (s.msSinceRowStep < AFTER_ROW_STEP_MS && !stale) return false;
+  if (s.msSinceStep < AFTER_STEP_MS && !stale) return false;
   const moved = s.count === undefined || s.count !== s.countAtRead;
   const settled = s.count !== undefined && s.count === s.countAtTick;
   return s.retryAt > 0 || stale || (moved && (settled || s.now - s.lastRead >= SETTLE_MAX_MS));
 };
 
-export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent): (() => void) => {
+/** `msSinceStep`: the balancer's step clock (copies wait while a move's calls come in). */
+export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent, msSinceStep: () => number): (() => void) => {
   const store = config.copyStore;
   if (!store) return () => undefined;
   const tracker = new SnapshotTracker();
@@ -76,7 +77,7 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
     busy = true;
     try {
       const count = await conntrackCount();
-      const due = copyReadDue({ now, lastRead, count, countAtRead, countAtTick, retryAt, msSinceRowStep: msSinceRowStep() });
+      const due = copyReadDue({ now, lastRead, count, countAtRead, countAtTick, retryAt, msSinceStep: msSinceStep() });
       countAtTick = count;
       if (!due) return;
       lastRead = now;

@@ -9,17 +9,12 @@
 // `nft -i` still cost 2–20 ms (nft refreshes its cache and lists a marker to say it is done).
 import { runCommand } from '../../../kernel/run-command.js';
 import { macOf } from '../../../kernel/ip-addr.js';
-import { NftCounters } from '../../../kernel/nft-counters.js';
+import { NftCounters, type CounterValue } from '../../../kernel/nft-counters.js';
 import { SetElements } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { announce } from '../../shared/garp.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
 import { HOLD_CHAIN, holdJumpArgs, holdQueueScript, nftTableScript, TABLE, vipMembershipChanges, type Membership } from './nat-rules.js';
-
-export interface NftCounter {
-  packets: number;
-  bytes: number;
-}
 
 export interface AddressesTaken {
   /** Gratuitous ARP frames sent and still to send. */
@@ -72,7 +67,7 @@ export class DataPlane {
   }
 
   /** The ruleset's named counters (per VIP and per refusal), over nfnetlink: no nft process. */
-  readCounters(): Map<string, NftCounter> {
+  readCounters(): Map<string, CounterValue> {
     return this.counters.read('ip', TABLE);
   }
 

@@ -55,7 +55,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
       emit('error', { error: errorMessage(e) });
     }
   }, HOLD_POLL_MS);
-  const stopCopies = startCopyPush(config, lb.counters, emit);
+  const stopCopies = startCopyPush(config, lb.counters, emit, () => lb.msSinceStep());
   const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS, () => lb.moveUnderWay());
   emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
   const liveness = config.liveness

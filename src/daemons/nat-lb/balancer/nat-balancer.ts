@@ -7,7 +7,8 @@ import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
 import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
 import { deleteRows, exportRows, importRows, readRows } from './access-table.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
-import { DataPlane, type NftCounter } from './data-plane.js';
+import type { CounterValue } from '../../../kernel/nft-counters.js';
+import { DataPlane } from './data-plane.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
 import { kickRetransmissions, kickTargets } from './retransmit-kick.js';
@@ -81,16 +82,21 @@ export class NatBalancer {
     return next;
   }
 
+  /** When a step call last started or ended here: the one clock every background reader defers to. */
   private lastStepAt = 0;
+
+  msSinceStep(): number {
+    return Date.now() - this.lastStepAt;
+  }
 
   /**
    * Whether background readers (status readings, table reports) should hold off: a move is under
    * way here, or a step ran within QUIET_AFTER_STEP_MS (the next step of the same move is on its
-   * way). Each reader's conntrack dump blocks the event loop for 7–10 ms and its nft spawn takes
-   * CPU from the node; a step that lands behind them keeps the held clients waiting.
+   * way). Each reader's conntrack dump blocks the event loop for 7–10 ms; a step that lands
+   * behind one keeps the held clients waiting.
    */
   moveUnderWay(): boolean {
-    return Date.now() - this.lastStepAt < QUIET_AFTER_STEP_MS || this.table.list().some(([, e]) => e.mode === 'migration');
+    return this.msSinceStep() < QUIET_AFTER_STEP_MS || this.table.list().some(([, e]) => e.mode === 'migration');
   }
 
   private checked(r: StepResult): Extract<StepResult, { ok: true }> {
@@ -274,12 +280,12 @@ export class NatBalancer {
     return () => clearInterval(timer);
   }
 
-  private reading: { counters: Map<string, NftCounter>; rows: AccessRow[]; drops: Map<number, number> } | undefined;
+  private reading: { counters: Map<string, CounterValue>; rows: AccessRow[]; drops: Map<number, number> } | undefined;
   private firstReading: Promise<void> | undefined;
 
   async status(): Promise<BalancerStatus> {
     if (!this.reading) await this.firstReading;
-    const { counters, rows, drops } = this.reading ?? { counters: new Map<string, NftCounter>(), rows: [], drops: new Map<number, number>() };
+    const { counters, rows, drops } = this.reading ?? { counters: new Map<string, CounterValue>(), rows: [], drops: new Map<number, number>() };
     this.pollHold();
     const vips = this.table.list().map(([vip, e]) => {
       const index = this.config.vips.findIndex((v) => v.vip === vip);

@@ -84,10 +84,7 @@ export class Migration {
       const follower = this.plan[this.index + 1];
       // A pipelined call goes out right behind this one, to the same balancer, which serves its
       // step calls one at a time in arrival order: the order is kept and a round trip saved.
-      if (op.kind === 'balancer' && follower?.pipelined && !this.skipped(follower) && follower.party === t.party) {
-        const then = this.opFor(follower, nowMs);
-        if (then.kind === 'balancer') return { ...op, then };
-      }
+      if (op.kind === 'balancer' && follower?.pipelined && !this.skipped(follower) && follower.party === t.party) return { ...op, then: this.opFor(follower, nowMs) };
       return op;
     }
     if (this.state === 'running') this.finish(nowMs);

@@ -109,7 +109,7 @@ describe('nat-balancer copy-store snapshots', () => {
 });
 
 describe('nat-balancer copy push: when to list conntrack', () => {
-  const base = { now: 10_000, lastRead: 9_750, count: 5, countAtRead: 5, countAtTick: 5, retryAt: 0, msSinceRowStep: 60_000 };
+  const base = { now: 10_000, lastRead: 9_750, count: 5, countAtRead: 5, countAtTick: 5, retryAt: 0, msSinceStep: 60_000 };
   it('lists nothing while the entry count stands still (a balancer that only carries data spawns nothing)', () => {
     assert.equal(copyReadDue(base), false);
   });
@@ -123,8 +123,8 @@ describe('nat-balancer copy push: when to list conntrack', () => {
     assert.equal(copyReadDue({ ...base, count: undefined, countAtTick: undefined, lastRead: 8_999 }), true);
   });
   it('waits while a step 3 runs here, and after a refusing store until its pause is over', () => {
-    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6, msSinceRowStep: 200 }), false);
-    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6, msSinceRowStep: 200, lastRead: 4_000 }), true, 'not for longer than 5 s');
+    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6, msSinceStep: 200 }), false);
+    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6, msSinceStep: 200, lastRead: 4_000 }), true, 'not for longer than 5 s');
     assert.equal(copyReadDue({ ...base, retryAt: 10_500 }), false);
     assert.equal(copyReadDue({ ...base, retryAt: 9_900 }), true, 'retry due');
   });
