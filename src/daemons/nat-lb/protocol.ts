@@ -36,6 +36,9 @@ export const accessRowSchema = z.object({
 }).strict();
 export type AccessRow = z.infer<typeof accessRowSchema>;
 
+/** One connection, whichever balancer reported it: the client side and the VIP, never the server it went to. */
+export const rowKey = (r: AccessRow): string => `${r.protocol}|${r.clientIp}|${r.clientPort}|${r.vip}|${r.vipPort}`;
+
 export const vipStatsSchema = z.object({ vip: ipv4, mode: natModeSchema, bytes: z.number().int().min(0), packets: z.number().int().min(0), held: z.number().int().min(0), rows: z.number().int().min(0) }).strict();
 export type VipStats = z.infer<typeof vipStatsSchema>;
 

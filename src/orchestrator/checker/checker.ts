@@ -4,7 +4,7 @@
 // and must never pass a run either.
 import { errorMessage } from '../../common/errors.js';
 import type { RunHistory } from '../history/history-types.js';
-import type { CheckResult, Validity } from '../report/report-types.js';
+import type { CheckResult, Validity } from './check-result.js';
 
 export type { CheckResult, Validity };
 

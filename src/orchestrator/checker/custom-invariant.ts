@@ -2,7 +2,7 @@
 // affinity held...). The function stays a pure function of the history; a boolean answer is
 // enough, and a throw is turned into 'unknown' by checkSafe when the checks are composed.
 import type { RunHistory } from '../history/history-types.js';
-import type { CheckResult, Validity } from '../report/report-types.js';
+import type { CheckResult, Validity } from './check-result.js';
 import type { Checker } from './checker.js';
 
 export type InvariantFn = (history: RunHistory) => boolean | Validity | { valid: Validity; detail?: string };

@@ -1,6 +1,11 @@
-// Figures across repeats for report tables and benchmark plots. One failover is an anecdote;
-// p50 / p95 / max over repeats is what a design decision can rest on.
-import type { Distribution, RepeatReport, StreamReport } from '../report/report-types.js';
+// Percentiles for checks over many streams, and for report tables and benchmark plots across repeats.
+// One failover is an anecdote; p50 / p95 / max over repeats is what a design decision can rest on.
+
+export interface Distribution {
+  p50: number;
+  p95: number;
+  max: number;
+}
 
 /**
  * The p-th percentile (0..100) with linear interpolation between closest ranks (the
@@ -25,39 +30,15 @@ export function distribution(values: readonly number[]): Distribution | undefine
   return { p50: percentile(values, 50), p95: percentile(values, 95), max: values.reduce((m, v) => Math.max(m, v), -Infinity) };
 }
 
-const sum = (streams: readonly StreamReport[], field: keyof StreamReport & ('resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt')) =>
-  streams.reduce((total, s) => total + s[field], 0);
+/** The figures of a stream's final report that say whether it kept its connection. */
+export interface SurvivalFigures {
+  failed: boolean;
+  resets: number;
+  reconnects: number;
+  /** How many TCP connections the stream used, when recorded. */
+  connections?: number;
+}
 
 /** Kept its one TCP connection: no reset, no reconnect, not failed (DESIGN §5 "transparent"). */
-export const survivedTransparently = (s: StreamReport): boolean =>
+export const survivedTransparently = (s: SurvivalFigures): boolean =>
   !s.failed && s.resets === 0 && s.reconnects === 0 && (s.connections === undefined || s.connections <= 1);
-
-/**
- * Across the repeats that ran (no `error`, at least one stream):
- * - maxGapMs: per repeat, the longest gap of any stream;
- * - resets, reconnects, bytesLost, bytesDuplicated, bytesCorrupt: per repeat, summed over streams;
- * - survivalRate: per repeat, the share (0..1) of streams that survived transparently;
- * - streamMaxGapMs: every stream's longest gap, pooled over all repeats;
- * - gapMs: every single gap's duration, pooled over all streams of all repeats.
- * Keys without any value (e.g. gapMs when nothing ever stalled) are left out.
- */
-export function aggregateRepeats(repeats: readonly RepeatReport[]): Record<string, Distribution> {
-  const ran = repeats.filter((r) => r.error === undefined && r.streams.length > 0);
-  const series: Record<string, number[]> = {
-    maxGapMs: ran.map((r) => r.streams.reduce((m, s) => Math.max(m, s.maxGapMs), 0)),
-    resets: ran.map((r) => sum(r.streams, 'resets')),
-    reconnects: ran.map((r) => sum(r.streams, 'reconnects')),
-    bytesLost: ran.map((r) => sum(r.streams, 'bytesLost')),
-    bytesDuplicated: ran.map((r) => sum(r.streams, 'bytesDuplicated')),
-    bytesCorrupt: ran.map((r) => sum(r.streams, 'bytesCorrupt')),
-    survivalRate: ran.map((r) => Number((r.streams.filter(survivedTransparently).length / r.streams.length).toPrecision(12))),
-    streamMaxGapMs: ran.flatMap((r) => r.streams.map((s) => s.maxGapMs)),
-    gapMs: ran.flatMap((r) => r.streams.flatMap((s) => s.gaps.map((g) => g.endMs - g.startMs))),
-  };
-  const out: Record<string, Distribution> = {};
-  for (const [key, values] of Object.entries(series)) {
-    const d = distribution(values);
-    if (d) out[key] = d;
-  }
-  return out;
-}

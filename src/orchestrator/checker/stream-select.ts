@@ -2,7 +2,7 @@
 // a detail line, and the honesty rule that a stream the probe client spoke of but never
 // summarised (its process died) makes a passing verdict 'unknown' rather than true.
 import type { RunHistory, WorkloadStreamSummary } from '../history/history-types.js';
-import type { CheckResult } from '../report/report-types.js';
+import type { CheckResult } from './check-result.js';
 
 export interface StreamScope {
   /** Only streams of this workload; all workloads when absent. */

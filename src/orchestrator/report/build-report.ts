@@ -2,7 +2,7 @@
 // the same everywhere: a repeat passes only when it ran and every check is valid true
 // ('unknown' is not a pass), and a run passes only when every repeat passed.
 import { mergeValidity } from '../checker/checker.js';
-import { aggregateRepeats } from '../checker/stats.js';
+import { aggregateRepeats } from './aggregate-repeats.js';
 import type { RunHistory } from '../history/history-types.js';
 import type { CheckResult, RepeatReport, RunReport } from './report-types.js';
 import { faultReports, streamReports } from './stream-reports.js';

@@ -1,14 +1,12 @@
 // report.json: the machine-readable contract that CI and other tools read. Documented in the
 // README; change it only by adding fields.
 import type { Gap } from '../../probe/probe-report.js';
+import type { CheckResult } from '../checker/check-result.js';
+import type { Distribution } from '../checker/stats.js';
 
-export type Validity = true | false | 'unknown';
-
-export interface CheckResult {
-  name: string;
-  valid: Validity;
-  detail: string;
-}
+// Part of the contract, defined where they are produced (checkers) so that checkers need not import the report.
+export type { CheckResult, Validity } from '../checker/check-result.js';
+export type { Distribution } from '../checker/stats.js';
 
 export interface StreamReport {
   workload: string;
@@ -59,12 +57,6 @@ export interface RepeatReport {
   history: string;
   /** Set when the repeat could not run (deploy failed, probe crashed, ...). */
   error?: string;
-}
-
-export interface Distribution {
-  p50: number;
-  p95: number;
-  max: number;
 }
 
 export interface RunReport {

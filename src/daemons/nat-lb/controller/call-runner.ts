@@ -2,8 +2,7 @@
 // once) and the calls of a dedupe repair, turning every failure into a result, never a throw.
 import { errorMessage } from '../../../common/errors.js';
 import type { EmitEvent } from '../../shared/event-log.js';
-import { rowKey } from '../copy-store/row-store.js';
-import type { AccessRow, BalancerPath } from '../protocol.js';
+import { rowKey, type AccessRow, type BalancerPath } from '../protocol.js';
 import { ControlCallError, type ControlClient, type Endpoint } from './control-client.js';
 import type { Op, OpResult } from './migration.js';
 import type { Finding } from './repairs.js';

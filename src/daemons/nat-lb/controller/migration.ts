@@ -3,8 +3,7 @@
 // makes the calls. Which calls, in which order, and how a failure is undone: move-plan.ts.
 // Every step has one deadline (stepTimeoutMs from its first call). A required call that fails
 // or misses it ends the move and starts the rollback.
-import type { AccessRow, BalancerPath } from '../protocol.js';
-import { rowKey } from '../copy-store/row-store.js';
+import { rowKey, type AccessRow, type BalancerPath } from '../protocol.js';
 import { moveTemplates, RESUMED_MAYBE, rollbackOwner, rollbackTemplates, type MoveSpec, type Step, type Template } from './move-plan.js';
 
 export type { FailoverRows, MoveKind, MoveOrder, MoveSpec, Step } from './move-plan.js';

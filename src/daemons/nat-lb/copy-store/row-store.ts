@@ -2,7 +2,7 @@
 // balancer pushed. A read for a VIP merges every balancer's snapshot, because during and after a
 // move two balancers may have pushed rows for it; where both hold the same connection the newer
 // snapshot wins. Pure: time comes in as arguments.
-import type { AccessRow } from '../protocol.js';
+import { rowKey, type AccessRow } from '../protocol.js';
 
 interface Snapshot {
   balancer: string;
@@ -15,9 +15,6 @@ export interface RowStoreOptions {
   /** Snapshots older than this are left out of reads (a balancer that stopped pushing); unset = kept. */
   maxAgeMs?: number;
 }
-
-/** One connection, whichever balancer reported it. */
-export const rowKey = (r: AccessRow): string => `${r.protocol}|${r.clientIp}|${r.clientPort}|${r.vip}|${r.vipPort}`;
 
 export class RowStore {
   private readonly snapshots = new Map<string, Snapshot>();

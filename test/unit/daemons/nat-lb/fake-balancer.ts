@@ -1,8 +1,7 @@
 // A balancer's control plane as a real local HTTP server speaking protocol.ts, with tables in
 // memory and switches to make it die, hang or go half-deaf — what the controller tests need.
 import type { AccessRow, BalancerPath, NatMode } from '../../../../src/daemons/nat-lb/protocol.js';
-import { balancerRequests } from '../../../../src/daemons/nat-lb/protocol.js';
-import { rowKey } from '../../../../src/daemons/nat-lb/copy-store/row-store.js';
+import { balancerRequests, rowKey } from '../../../../src/daemons/nat-lb/protocol.js';
 import { fail, ok, route, startJsonApi, type JsonApi, type Route } from '../../../../src/daemons/shared/json-api.js';
 
 export const TOKEN = 'balancer-token';
