@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build engine images test test-unit e2e demo tour bench bench-split-brain clean
+.PHONY: help deps build fresh-build engine images test test-unit e2e demo tour bench bench-split-brain clean
 
 help:
 	@echo "make demo   run one failover scenario with live output; prints where the report is"
@@ -25,19 +25,24 @@ deps: node_modules/.package-lock.json
 build: deps
 	$(NODE_BIN)/tsc -p tsconfig.json
 
+# The test targets compile into an empty dist/: a compiled test of a deleted source must not run.
+fresh-build: deps
+	rm -rf dist
+	$(NODE_BIN)/tsc -p tsconfig.json
+
 engine:
 	@bash scripts/ensure-engine.sh
 
 images: engine
 	@bash images/build.sh
 
-test: build images
+test: fresh-build images
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js'
 
-test-unit: build
+test-unit: fresh-build
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js'
 
-e2e: build images
+e2e: fresh-build images
 	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js'
 
 demo: build images
