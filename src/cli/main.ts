@@ -19,6 +19,7 @@ import { createRunProgress } from './run-progress.js';
 import { createPlainProgress } from '../common/progress.js';
 import { parseScenarioFile } from '../orchestrator/scenario/parse-scenario.js';
 import { exitCodeOf, runScenario, stamp } from '../orchestrator/runner/run-scenario.js';
+import { DEFAULT_RERUNS, RERUNS_ENV, resolveReruns } from '../orchestrator/runner/rerun-policy.js';
 import { consoleSummary } from '../orchestrator/report/console-summary.js';
 import { writeComparison } from '../orchestrator/report/comparison.js';
 
@@ -169,7 +170,8 @@ program.command('run')
   .option('-s, --seed <n>', 'seed (overrides the file)', (v) => Number(v))
   .option('--keep', 'leave the last repeat\'s lab deployed')
   .option('--pcap-always', 'keep pcaps of passing repeats too')
-  .action(async (file: string, o: { out: string; repeat?: number; seed?: number; keep?: boolean; pcapAlways?: boolean }) => {
+  .option('--reruns <n>', `reruns of a failed repeat; a pass on a rerun is FLAKY (default: $${RERUNS_ENV}, else ${DEFAULT_RERUNS})`)
+  .action(async (file: string, o: { out: string; repeat?: number; seed?: number; keep?: boolean; pcapAlways?: boolean; reruns?: string }) => {
     const ctx = createCliContext();
     const scenario = await parseScenarioFile(file);
     const progress = createRunProgress();
@@ -181,6 +183,8 @@ program.command('run')
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.keep ? { keep: true } : {}),
         ...(o.pcapAlways ? { pcapAlways: true } : {}),
+        reruns: resolveReruns({ ...(o.reruns !== undefined ? { flag: o.reruns } : {}), env: process.env[RERUNS_ENV] }),
+        onRerun: (r, attempt) => progress.onRerun(r, attempt),
         onEntry: (r, e) => progress.onEntry(r, e),
         onRepeat: (r) => progress.onRepeat(r),
       });

@@ -7,6 +7,7 @@ import type { RepeatReport } from '../orchestrator/report/report-types.js';
 export interface RunProgress {
   onEntry(repeat: number, entry: HistoryEntry): void;
   onRepeat(report: RepeatReport): void;
+  onRerun(failed: RepeatReport, attempt: number): void;
   stop(): void;
 }
 
@@ -71,6 +72,10 @@ export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr): 
       line(`repeat ${report.index}: ${report.passed ? 'PASS' : 'FAIL'} — ${report.streams.length} streams, max gap ${maxGap} ms, ` +
         `resets ${sum('resets')}, reconnects ${sum('reconnects')}, lost/dup/corrupt ${sum('bytesLost')}/${sum('bytesDuplicated')}/${sum('bytesCorrupt')}` +
         (report.error ? `\n  error: ${report.error}` : ''));
+    },
+    onRerun(failed, attempt) {
+      const why = failed.error ?? failed.checks.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.detail}`).join('; ');
+      line(`repeat ${failed.index}: attempt ${attempt} FAIL (${why}) — running it again`);
     },
     stop() {
       if (timer) clearInterval(timer);

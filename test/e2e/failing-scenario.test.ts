@@ -15,16 +15,18 @@ import { cli, repoRoot } from '../helpers/lab-fixture.js';
 import { assertRepeatPassed } from '../helpers/scenario-assert.js';
 
 describe('a failing scenario (real containers)', function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   const file = path.join(repoRoot, 'test/fixtures/scenarios/failing-check.yml');
 
   it('fails its test, says why, keeps report and pcaps, and destroys its lab', async () => {
     const runtime = new DockerRuntime({ logger: silentLogger });
     const out = path.join(os.tmpdir(), `fl-failing-${process.pid}`);
-    const result = await runScenario(await parseScenarioFile(file), { ctx: { runtime, logger: silentLogger, progress: silentProgress() }, outBase: out });
+    const result = await runScenario(await parseScenarioFile(file), { ctx: { runtime, logger: silentLogger, progress: silentProgress() }, outBase: out, reruns: 2 });
     const repeat = result.report.repeats[0]!;
     assert.equal(result.report.passed, false);
+    assert.equal(result.report.flaky, undefined);
     assert.equal(exitCodeOf(result.report), 1);
+    assert.deepEqual(repeat.failedAttempts?.map((a) => a.attempt), [1, 2], 'it failed its two reruns too');
     assert.throws(() => assertRepeatPassed(repeat, result.dir), /max-gap.*\n(.|\n)*report: /);
     const maxGap = repeat.checks.find((c) => c.name.startsWith('max-gap'))!;
     assert.equal(maxGap.valid, false);
@@ -39,7 +41,7 @@ describe('a failing scenario (real containers)', function () {
   });
 
   it('`failover-lab run` exits 1 when a check fails and 2 when the scenario cannot run', async () => {
-    const failing = await cli(['run', file, '--out', path.join(os.tmpdir(), `fl-failing-cli-${process.pid}`)]);
+    const failing = await cli(['run', file, '--reruns', '0', '--out', path.join(os.tmpdir(), `fl-failing-cli-${process.pid}`)]);
     assert.equal(failing.exitCode, 1, failing.stderr);
     assert.match(failing.stdout, /FAIL/);
     const broken = await cli(['run', path.join(repoRoot, 'test/fixtures/scenarios/missing-node.yml')]);

@@ -10,7 +10,7 @@ import type { RunResult } from '../../src/orchestrator/runner/run-scenario.js';
 import { runScenario } from '../../src/orchestrator/runner/run-scenario.js';
 import { parseScenarioFile, type Scenario } from '../../src/orchestrator/scenario/parse-scenario.js';
 import { repoRoot } from '../helpers/repo-root.js';
-import { assertRepeatPassed } from '../helpers/scenario-assert.js';
+import { assertRepeatPassed, markIfFlaky } from '../helpers/scenario-assert.js';
 
 const scenarioFiles = async (dir: string): Promise<string[]> => {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -39,10 +39,11 @@ describe('scenarios (real containers)', function () {
       });
 
       for (let index = 1; index <= scenario.repeat; index++) {
-        it(`repeat #${index}`, () => {
+        it(`repeat #${index}`, function () {
           const repeat = result.report.repeats[index - 1];
           if (!repeat) throw new Error(`repeat ${index} did not run`);
           assertRepeatPassed(repeat, result.dir);
+          markIfFlaky(this.test, scenario.name, repeat);
         });
       }
     });

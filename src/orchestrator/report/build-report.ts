@@ -5,6 +5,7 @@ import { mergeValidity } from '../checker/checker.js';
 import { aggregateRepeats } from './aggregate-repeats.js';
 import type { RunHistory } from '../history/history-types.js';
 import type { CheckResult, RepeatReport, RunReport } from './report-types.js';
+import { isFlakyRepeat } from './flaky.js';
 import { faultReports, streamReports } from './stream-reports.js';
 
 /** Where a repeat's history lives, relative to the report folder. */
@@ -46,9 +47,11 @@ export interface RunInput {
 }
 
 export function buildRunReport(input: RunInput): RunReport {
+  const passed = input.repeats.length > 0 && input.repeats.every((r) => r.passed);
   return {
     ...input,
-    passed: input.repeats.length > 0 && input.repeats.every((r) => r.passed),
+    passed,
+    ...(passed && input.repeats.some(isFlakyRepeat) ? { flaky: true } : {}),
     aggregate: aggregateRepeats(input.repeats),
   };
 }

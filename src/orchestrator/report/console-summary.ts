@@ -1,6 +1,7 @@
 // The few lines printed in the terminal after a run: the verdict, one line per check (merged
 // over repeats, so 20 repeats still print one line each), and the figures that matter.
 import { mergeValidity } from '../checker/checker.js';
+import { flakyNote, isFlakyRepeat } from './flaky.js';
 import type { CheckResult, Distribution, RunReport } from './report-types.js';
 
 const MARK: Record<string, string> = { true: '✔', false: '✖', unknown: '?' };
@@ -10,6 +11,9 @@ export function consoleSummary(report: RunReport, reportPath?: string): string {
   const passed = report.repeats.filter((r) => r.passed).length;
   const lines = [`${report.passed ? 'PASS' : 'FAIL'}  ${report.scenario}  seed ${report.seed}  ${passed}/${n} repeat${n === 1 ? '' : 's'} passed`];
   for (const r of report.repeats) if (r.error !== undefined) lines.push(`  ✖ repeat #${r.index} did not run to the end: ${r.error}`);
+  for (const r of report.repeats.filter(isFlakyRepeat)) {
+    lines.push(`  FLAKY ${flakyNote(r)} (attempt report: ${r.failedAttempts!.map((a) => a.dir).join(', ')})`);
+  }
   for (const [name, results] of byCheck(report)) {
     const valid = mergeValidity(results.map((x) => x.result.valid));
     const worst = results.find((x) => x.result.valid === false) ?? results.find((x) => x.result.valid !== true) ?? results[0]!;

@@ -1,7 +1,10 @@
 // JUnit XML for CI dashboards: one testsuite per scenario, one testcase per repeat. A check
 // that ended 'unknown' is a failure here, because a CI gate must not go green on a verdict
 // nobody could reach; the message says so, so nobody hunts for a false check that isn't.
-import type { CheckResult, RepeatReport, RunReport } from './report-types.js';
+// A repeat that passed on a rerun carries one <flakyFailure> (or <flakyError>, for an attempt
+// that did not run to the end) per failed attempt, as Maven Surefire writes them.
+import { attemptProblem, isFlakyRepeat } from './flaky.js';
+import type { CheckResult, FailedAttempt, RepeatReport, RunReport } from './report-types.js';
 import { escapeXml as x } from './xml-escape.js';
 
 const MARK: Record<string, string> = { true: '✔', false: '✖', unknown: '?' };
@@ -28,7 +31,8 @@ const seconds = (ms: number) => (Math.max(ms, 0) / 1000).toFixed(3);
 function suite(run: RunReport): string {
   const timeMs = run.repeats.reduce((t, p) => t + (p.endMs - p.startMs), 0);
   const open = `  <testsuite name="${x(run.scenario)}" tests="${run.repeats.length}" failures="${failures(run)}" errors="${errors(run)}" skipped="0" time="${seconds(timeMs)}" timestamp="${x(run.startedAt)}" file="${x(run.file)}">`;
-  const props = `    <properties><property name="seed" value="${run.seed}"/></properties>`;
+  const flaky = run.repeats.filter(isFlakyRepeat).length;
+  const props = `    <properties><property name="seed" value="${run.seed}"/><property name="flaky" value="${flaky}"/></properties>`;
   return [open, props, ...run.repeats.map((p) => testcase(run, p)), '  </testsuite>'].join('\n');
 }
 
@@ -41,8 +45,17 @@ function testcase(run: RunReport, repeat: RepeatReport): string {
     const bad = repeat.checks.filter((c) => c.valid !== true);
     if (bad.length > 0 || !repeat.passed) body.push(failure(bad));
   }
+  body.push(...(repeat.failedAttempts ?? []).map((a) => flakyElement(repeat, a)));
   body.push(`      <system-out>${x(checkLines(repeat))}</system-out>`);
   return [head, ...body, '    </testcase>'].join('\n');
+}
+
+function flakyElement(repeat: RepeatReport, a: FailedAttempt): string {
+  const tag = a.error !== undefined ? 'flakyError' : 'flakyFailure';
+  const type = a.error !== undefined ? 'RepeatError' : 'CheckFailed';
+  const message = `attempt ${a.attempt} of repeat #${repeat.index} failed: ${attemptProblem(a)}`;
+  const text = [...a.failing.map((c) => `${MARK[String(c.valid)]} ${c.name}: ${c.detail}`), `report: ${a.dir}/report.html`].join('\n');
+  return `      <${tag} message="${x(message)}" type="${type}"><system-out>${x(text)}</system-out></${tag}>`;
 }
 
 function failure(bad: readonly CheckResult[]): string {

@@ -7,6 +7,9 @@ import { PAGE_CSS, badge, rowClass, table, validityCell, type Cell } from './htm
 import { streamLabel } from '../checker/stream-select.js';
 import { timelineSvg } from './timeline-svg.js';
 import { escapeHtml as h } from './xml-escape.js';
+import { attemptProblem, isFlakyRepeat } from './flaky.js';
+
+const FLAKY_BADGE = '<span class="badge" style="background:#b7791f">FLAKY</span>';
 
 const TOP_STREAMS = 20;
 
@@ -25,7 +28,7 @@ const FIGURES: Record<string, string> = {
 /** `histories[i]` belongs to `report.repeats[i]`; a missing one only drops the throughput plot. */
 export function reportHtml(report: RunReport, histories: readonly (RunHistory | undefined)[] = []): string {
   const passedCount = report.repeats.filter((r) => r.passed).length;
-  const head = `<h1>${h(report.scenario)} ${badge(report.passed)}</h1>
+  const head = `<h1>${h(report.scenario)} ${badge(report.passed)}${report.flaky ? ` ${FLAKY_BADGE}` : ''}</h1>
 <div class="meta">seed <b>${report.seed}</b> · ${report.repeats.length} repeat${report.repeats.length === 1 ? '' : 's'}, ${passedCount} passed · started ${h(report.startedAt)} · <code>${h(report.file)}</code></div>`;
   const parts = [head];
   if (report.repeats.length > 1) parts.push(aggregateSection(report), overviewSection(report));
@@ -53,7 +56,7 @@ function overviewSection(report: RunReport): string {
     const failed = r.checks.filter((c) => c.valid !== true).map((c) => c.name).join(', ');
     return {
       cls: r.passed ? undefined : 'bad',
-      cells: [{ html: `<a href="#repeat-${r.index}">#${r.index}</a>` }, { html: badge(r.passed) }, r.seed, worst, sum((s) => s.resets),
+      cells: [{ html: `<a href="#repeat-${r.index}">#${r.index}</a>` }, { html: badge(r.passed) + (isFlakyRepeat(r) ? ` ${FLAKY_BADGE}` : '') }, r.seed, worst, sum((s) => s.resets),
         sum((s) => s.reconnects), sum((s) => s.bytesLost + s.bytesDuplicated + s.bytesCorrupt), r.error ?? failed] as Cell[],
     };
   });
@@ -62,9 +65,10 @@ function overviewSection(report: RunReport): string {
 
 function repeatSection(r: RepeatReport, history: RunHistory | undefined): string {
   const durationS = ((r.endMs - r.startMs) / 1000).toFixed(1);
-  const out = [`<h2 id="repeat-${r.index}">Repeat #${r.index} ${badge(r.passed)}</h2>`,
+  const out = [`<h2 id="repeat-${r.index}">Repeat #${r.index} ${badge(r.passed)}${isFlakyRepeat(r) ? ` ${FLAKY_BADGE}` : ''}</h2>`,
     `<div class="meta">seed <b>${r.seed}</b> · ${durationS} s · ${r.streams.length} streams · ${r.faults.length} faults · history <a href="${h(r.history)}">${h(r.history)}</a>${pcaps(r)}</div>`];
   if (r.error !== undefined) out.push(`<div class="error"><b>The repeat did not run to the end:</b> ${h(r.error)}</div>`);
+  if (r.failedAttempts?.length) out.push(failedAttemptsList(r));
   out.push(timelineSvg(r, history));
   out.push('<h3>Checks</h3>', table(['check', 'valid', 'detail'], r.checks.map((c) => ({ cls: rowClass(c.valid), cells: [c.name, validityCell(c.valid), c.detail] }))));
   if (r.faults.length) {
@@ -88,6 +92,13 @@ function streamsTable(streams: readonly StreamReport[]): string {
   }));
   const head = ['stream', 'dir', 'max gap (ms)', 'gaps', 'resets', 'reconnects', 'conns', 'bytes', 'lost', 'dup', 'corrupt', 'state'];
   return `<h3>${h(caption)}</h3>\n${table(head, rows)}`;
+}
+
+function failedAttemptsList(r: RepeatReport): string {
+  const items = (r.failedAttempts ?? []).map((a) => `<li>attempt ${a.attempt} failed: ${h(attemptProblem(a))} · `
+    + `<a href="${h(`${a.dir}/report.html`)}">its report</a> (pcaps and history in <code>${h(a.dir)}</code>)</li>`);
+  const verdict = r.passed ? `passed on attempt ${items.length + 1}` : 'failed every attempt';
+  return `<div class="error"><b>Reruns: ${verdict}.</b><ul>${items.join('')}</ul></div>`;
 }
 
 const pcaps = (r: RepeatReport): string =>

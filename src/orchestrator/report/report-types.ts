@@ -42,6 +42,17 @@ export interface FaultReport {
   detail?: string;
 }
 
+/** An attempt of a repeat that did not pass and was run again (see the runner's rerun policy). */
+export interface FailedAttempt {
+  /** 1-based: attempt 1 is the first run of the repeat. */
+  attempt: number;
+  /** The checks that did not hold (false or unknown). */
+  failing: CheckResult[];
+  error?: string;
+  /** The attempt's own report folder (report.html, history, pcaps), relative to the run's report folder. */
+  dir: string;
+}
+
 export interface RepeatReport {
   index: number;
   seed: number;
@@ -57,6 +68,8 @@ export interface RepeatReport {
   history: string;
   /** Set when the repeat could not run (deploy failed, probe crashed, ...). */
   error?: string;
+  /** Earlier attempts that failed before this one; a passed repeat with any is FLAKY. */
+  failedAttempts?: FailedAttempt[];
 }
 
 export interface RunReport {
@@ -65,6 +78,8 @@ export interface RunReport {
   seed: number;
   startedAt: string;
   passed: boolean;
+  /** Passed, but some repeat passed only on a rerun. */
+  flaky?: boolean;
   repeats: RepeatReport[];
   /** Across repeats: per-repeat figures (max gap, resets, reconnects, bytes lost, ...) summarised. */
   aggregate: Record<string, Distribution>;

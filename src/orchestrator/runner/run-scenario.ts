@@ -1,15 +1,17 @@
 // A scenario run: its repeats one after another (seed, seed+1, ...), each judged on its own
-// merged history, then report.json, junit.xml, report.html and the histories in
-// <out>/<scenario>/<timestamp>/ with a `latest` link beside it (Jepsen's store layout).
+// merged history (a failed repeat is rerun, see rerun-policy.ts), then report.json, junit.xml,
+// report.html and the histories in <out>/<scenario>/<timestamp>/ with a `latest` link beside it
+// (Jepsen's store layout).
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabContext } from '../../lab/lab-context.js';
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
-import { buildRepeatReport, buildRunReport } from '../report/build-report.js';
+import { buildRunReport } from '../report/build-report.js';
 import type { RepeatReport, RunReport } from '../report/report-types.js';
 import { writeRunReport, type WrittenReport } from '../report/write-report.js';
 import type { Scenario } from '../scenario/parse-scenario.js';
-import { dropPcaps, runRepeat } from './run-repeat.js';
+import { RERUNS_ENV, resolveReruns } from './rerun-policy.js';
+import { runRepeatWithReruns } from './run-attempts.js';
 
 export interface RunOptions {
   ctx: LabContext;
@@ -23,6 +25,10 @@ export interface RunOptions {
   pcapAlways?: boolean;
   onEntry?: (repeat: number, entry: HistoryEntry) => void;
   onRepeat?: (report: RepeatReport) => void;
+  /** Reruns of a failed repeat (default: $FAILOVER_LAB_RERUNS, else 2). */
+  reruns?: number;
+  /** Called with each failed attempt that will be run again. */
+  onRerun?: (failed: RepeatReport, attempt: number) => void;
 }
 
 export interface RunResult {
@@ -43,28 +49,18 @@ export const runScenario = async (scenario: Scenario, options: RunOptions): Prom
   await mkdir(dir, { recursive: true });
   const pcapAlways = options.pcapAlways ?? scenario.capture?.keep === 'always';
 
+  const reruns = options.reruns ?? resolveReruns({ env: process.env[RERUNS_ENV] });
   const reports: RepeatReport[] = [];
   const histories: (RunHistory | undefined)[] = [];
   for (let index = 1; index <= repeats; index++) {
-    const repeatSeed = seed + index - 1;
-    const repeatDir = path.join(dir, `repeat-${index}`);
-    const outcome = await runRepeat({
-      scenario, index, seed: repeatSeed, dir: repeatDir, ctx: options.ctx,
+    const { report, history } = await runRepeatWithReruns({
+      scenario, index, seed: seed + index - 1, runDir: dir, ctx: options.ctx, reruns, pcapAlways,
+      keepLab: options.keep === true && index === repeats,
       ...(options.onEntry ? { onEntry: (e: HistoryEntry) => options.onEntry!(index, e) } : {}),
+      ...(options.onRerun ? { onRerun: options.onRerun } : {}),
     });
-    const report = buildRepeatReport({
-      index, seed: repeatSeed, history: outcome.history, checks: outcome.checks,
-      pcaps: outcome.pcaps.map((p) => `repeat-${index}/${p}`),
-      ...(outcome.error ? { error: outcome.error } : {}),
-    });
-    if (report.passed && !pcapAlways) {
-      await dropPcaps(repeatDir, outcome.pcaps);
-      report.pcaps = [];
-    }
-    const keepThisLab = options.keep === true && index === repeats;
-    if (outcome.lab && !keepThisLab) await outcome.lab.destroy();
     reports.push(report);
-    histories.push(outcome.history);
+    histories.push(history);
     options.onRepeat?.(report);
   }
 
