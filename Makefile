@@ -11,7 +11,7 @@ help:
 	@echo "make demo   run one failover scenario with live output; prints where the report is"
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
-	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
+	@echo "make e2e    e2e tests only (SHARD=i/n: shard i of n, for a CI matrix);  make test-unit  unit tests only"
 	@echo "make bench  benchmarks: deploy/destroy, probe throughput, failover gaps, nat-lb (throughput vs direct, step 3, planned-move gaps)"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
@@ -42,8 +42,15 @@ test: fresh-build images
 test-unit: fresh-build
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js'
 
+# SHARD=i/n: shard i of n of the scenarios (balanced by expected duration) and of the other e2e
+# files, so that a CI matrix of n machines runs every test once (docs/ci.md).
 e2e: fresh-build images
+ifeq ($(SHARD),)
 	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js'
+else
+	@files=$$(node dist/test/helpers/e2e-shard-files.js dist/test/e2e '$(SHARD)') && \
+	FAILOVER_LAB_SHARD='$(SHARD)' $(MOCHA) --config .mocharc.json $$files
+endif
 
 demo: build images
 	@bash scripts/demo.sh
