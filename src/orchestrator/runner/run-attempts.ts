@@ -1,7 +1,7 @@
 // One repeat with its reruns: a failed attempt's folder moves to attempts/repeat-<i>-attempt-<a>/
 // with a report of its own (pcaps kept), and the repeat runs again with the same seed, until an
 // attempt passes or the reruns are spent. The last attempt is the repeat's verdict.
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabContext } from '../../lab/lab-context.js';
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
@@ -10,7 +10,7 @@ import type { FailedAttempt, RepeatReport } from '../report/report-types.js';
 import { writeRunReport } from '../report/write-report.js';
 import type { Scenario } from '../scenario/parse-scenario.js';
 import { shouldRerun } from './rerun-policy.js';
-import { dropPcaps, runRepeat } from './run-repeat.js';
+import { runRepeat } from './run-repeat.js';
 
 export interface AttemptsInput {
   scenario: Scenario;
@@ -32,7 +32,12 @@ export interface RepeatResult {
   history: RunHistory;
 }
 
-export const attemptDirName = (index: number, attempt: number): string => `attempts/repeat-${index}-attempt-${attempt}`;
+/** Deletes the pcaps of a repeat (kept only on failure unless asked). */
+const dropPcaps = async (dir: string, pcaps: string[]): Promise<void> => {
+  await Promise.all(pcaps.map((p) => rm(path.join(dir, p), { force: true })));
+};
+
+const attemptDirName = (index: number, attempt: number): string => `attempts/repeat-${index}-attempt-${attempt}`;
 
 export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatResult> => {
   const { index, runDir } = input;

@@ -2,27 +2,23 @@
 // probe clients + fault schedule; then, whatever happened, heal every fault, stop every
 // process, finish captures — and judge the merged history. The lab is destroyed by the caller
 // (it may be kept with --keep).
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { errorMessage } from '../../common/errors.js';
-import { pollUntil } from '../../common/poll.js';
-import { capture } from '../../lab/capture.js';
+import { mkdir } from 'node:fs/promises';
 import type { LabContext } from '../../lab/lab-context.js';
 import { Lab, type StartedLab } from '../../lab/lab.js';
 import { runCheckers } from '../checker/checker.js';
 import { checksFromConfig } from '../checker/checks-from-config.js';
-import type { FaultEntry, HistoryEntry, RunHistory } from '../history/history-types.js';
-import { mergeHistory } from '../history/merge-history.js';
-import { arpEntriesFromPcap } from '../packets/packet-entries.js';
+import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import { planFault } from '../nemesis/fault-plan.js';
 import type { NemesisContext } from '../nemesis/nemesis.js';
 import type { CheckResult } from '../report/report-types.js';
 import type { Scenario } from '../scenario/parse-scenario.js';
-import { healAll, runSchedule, type ScheduledFault, type Trigger } from './fault-schedule.js';
-import { clientArgv, PROBE_SERVER_PATTERN, serverArgv, serverInstances, type ServerInstance } from './probe-commands.js';
+import { healAll, runSchedule, triggerOf, type ScheduledFault } from './fault-schedule.js';
+import { PROBE_SERVER_PATTERN } from './probe-commands.js';
+import { RepeatCaptures } from './repeat-captures.js';
+import { RepeatProcesses } from './repeat-processes.js';
+import { RepeatRecord } from './repeat-record.js';
 import { seededRandom } from './seeded-random.js';
-import { startTracked, type TrackedProcess } from './tracked-process.js';
-import { WorkloadEvents } from './workload-events.js';
+import type { TrackedProcess } from './tracked-process.js';
 
 export interface RepeatOptions {
   scenario: Scenario;
@@ -44,154 +40,119 @@ export interface RepeatOutcome {
   lab?: StartedLab;
 }
 
-const waitListening = (lab: StartedLab, s: ServerInstance): Promise<void> => {
-  const port = s.listen.split(':').pop();
-  return pollUntil(`the probe server on ${s.node} to listen on ${s.listen}`, async () => {
-    const r = await lab.exec(s.node, ['ss', '-Hltn', `sport = :${port}`]);
-    return r.exitCode === 0 && r.stdout.trim() !== '';
-  }, { timeoutMs: 10_000 });
-};
+/** How long past the longest workload the clients may take before the repeat gives up on them. */
+const CLIENT_GRACE_MS = 30_000;
 
-const triggerOf = (spec: Scenario['schedule'][number], random: () => number): Trigger => {
-  if (spec.when) return { streamsEstablished: spec.when.streamsEstablished, ...(spec.when.workload ? { workload: spec.when.workload } : {}) };
-  const at = spec.at ?? 0;
-  return { atMs: Array.isArray(at) ? at[0] + random() * (at[1] - at[0]) : at };
-};
+/** The state of one repeat and its steps, in the order runRepeat calls them. */
+class Repeat {
+  readonly record: RepeatRecord;
+  readonly captures: RepeatCaptures;
+  readonly processes: RepeatProcesses;
+  lab: StartedLab | undefined;
+  private scheduled: ScheduledFault[] = [];
+  private readonly scheduleAbort = new AbortController();
+  private tearingDown = false;
 
-export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> => {
-  const { scenario, ctx, dir } = options;
-  const lists: HistoryEntry[] = [];
-  const openFaults = new Set<string>();
-  const record = (entry: HistoryEntry) => {
-    lists.push(entry);
-    if (entry.kind === 'fault') entry.phase === 'start' ? openFaults.add(entry.id) : openFaults.delete(entry.id);
-    options.onEntry?.(entry);
-  };
-  const runnerEntry = (event: string, detail?: string) => record({ t: Date.now(), kind: 'runner', event, ...(detail ? { detail } : {}) });
-  const events = new WorkloadEvents(record, (line) => runnerEntry('warning', line));
-  const errors: string[] = [];
-  const processes: TrackedProcess[] = [];
-  /** Daemons marked stopFirst: stopped before everything else at teardown. */
-  const stopFirst = new Set<TrackedProcess>();
-  const captureAbort = new AbortController();
-  const captures: Promise<unknown>[] = [];
-  const pcaps: string[] = [];
-  const scheduleAbort = new AbortController();
-  let scheduled: ScheduledFault[] = [];
-  let lab: StartedLab | undefined;
-  let tearingDown = false;
-  const startMs = Date.now();
-  const log = (node: string) => (line: string, stream: 'stdout' | 'stderr') => ctx.logger.debug(`${node} ${stream}: ${line}`);
+  constructor(private readonly options: RepeatOptions) {
+    this.record = new RepeatRecord(options.onEntry);
+    this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record);
+    this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx);
+  }
 
-  const startServer = async (s: ServerInstance) => {
-    processes.push(await startTracked(lab!, s.node, serverArgv(s), {
-      json: (v) => events.probeLine(v, s.node, 'server'),
-      text: log(s.node),
-    }));
-    await waitListening(lab!, s);
-  };
+  private get scenario(): Scenario {
+    return this.options.scenario;
+  }
 
-  try {
-    await mkdir(dir, { recursive: true });
-    lab = await new Lab(scenario.topology, ctx).deploy({ reconfigure: true });
-    runnerEntry('deployed', scenario.topology.name);
-    for (const link of scenario.capture?.links ?? []) {
-      const [node, iface] = link.split(':') as [string, string];
-      const file = `${node}-${iface}.pcap`;
-      pcaps.push(file);
-      captures.push(capture(lab.containerOf(node), iface, { out: path.join(dir, file) }, { ...ctx, signal: captureAbort.signal }).catch((e: unknown) => errors.push(`capture ${link}: ${errorMessage(e)}`)));
-    }
-    // All at once, as machines booting together would: one after the other, a loaded engine's
-    // exec latency (100–400 ms each) staggers them past their election's start-up wait.
-    // Heartbeat daemons may run at realtime priority (arp-ha's realtimePriority, keepalived's
-    // max_auto_priority): otherwise a node's burst of work (probe servers starting) or the
-    // engine's own left their event loops runnable but off the CPU for 100–740 ms. A restarted
-    // container starts without it, so it is given each time its daemons start.
-    const daemonNodes = [...new Set(scenario.daemons.map((d) => d.node))];
-    const startDaemons = async (nodes?: string) => {
-      const budgeted = daemonNodes.filter((n) => nodes === undefined || n === nodes);
-      await lab!.giveRealtimeBudget(budgeted, daemonNodes.length).catch((e: unknown) =>
-        runnerEntry('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`));
-      const started = await Promise.all(scenario.daemons.filter((x) => nodes === undefined || x.node === nodes)
-        .map(async (d) => {
-          const p = await startTracked(lab!, d.node, ['sh', '-c', d.command], { json: (v) => events.daemonLine(v, d.node, d.name), text: log(d.node) });
-          if (d.stopFirst) stopFirst.add(p);
-          return p;
-        }));
-      processes.push(...started);
-    };
-    await startDaemons();
-    if (scenario.warmup > 0) await new Promise((r) => setTimeout(r, scenario.warmup));
-    // In parallel: a server with a start delay must not delay the others.
-    await Promise.all(serverInstances(scenario.workloads).map(startServer));
+  async deploy(): Promise<StartedLab> {
+    await mkdir(this.options.dir, { recursive: true });
+    const lab = await new Lab(this.scenario.topology, this.options.ctx).deploy({ reconfigure: true });
+    this.lab = lab;
+    this.record.note('deployed', this.scenario.topology.name);
+    return lab;
+  }
 
-    const workloadStart = Date.now();
-    const clients = await Promise.all(scenario.workloads.map((w, i) =>
-      startTracked(lab!, w.client.node, clientArgv(w, i), { json: (v) => events.probeLine(v, w.client.node, w.name), text: log(w.client.node) })));
-    processes.push(...clients);
-    runnerEntry('workload-started', scenario.workloads.map((w) => `${w.name}: ${w.streams} × ${w.direction}`).join('; '));
+  async startServices(lab: StartedLab): Promise<void> {
+    this.captures.start(lab, this.options.ctx);
+    await this.processes.startDaemons(lab);
+    if (this.scenario.warmup > 0) await new Promise((r) => setTimeout(r, this.scenario.warmup));
+    await this.processes.startServers(lab);
+  }
 
-    const startServersOn = async (node: string) => {
-      await Promise.all(serverInstances(scenario.workloads).filter((i) => i.node === node).map(startServer));
-    };
-    const nemesisCtx: NemesisContext = {
+  async startWorkload(lab: StartedLab): Promise<{ clients: TrackedProcess[]; startedMs: number }> {
+    const startedMs = Date.now();
+    const clients = await this.processes.startClients(lab);
+    this.record.note('workload-started', this.scenario.workloads.map((w) => `${w.name}: ${w.streams} × ${w.direction}`).join('; '));
+    return { clients, startedMs };
+  }
+
+  /** A restarted node gets its daemons and probe servers back, except at teardown (only the lab is restored then). */
+  private nemesisContext(lab: StartedLab): NemesisContext {
+    return {
       lab,
       probeServerPattern: PROBE_SERVER_PATTERN,
-      restartProbeServer: startServersOn,
+      restartProbeServer: (node) => this.processes.startServers(lab, node),
       nodeRestarted: async (node) => {
-        runnerEntry('node-restarted', node);
-        // At teardown a restart only restores the lab; nothing is measured any more.
-        if (tearingDown) return;
-        await startDaemons(node);
-        await startServersOn(node);
+        this.record.note('node-restarted', node);
+        if (this.tearingDown) return;
+        await this.processes.startDaemons(lab, node);
+        await this.processes.startServers(lab, node);
       },
     };
-    const random = seededRandom(options.seed);
-    scheduled = scenario.schedule.map((spec, i) => ({ plan: planFault(spec, `${spec.fault}-${i + 1}`, nemesisCtx), trigger: triggerOf(spec, random) }));
-    const schedule = runSchedule(scheduled, workloadStart, {
-      established: (w) => events.establishedCount(w),
-      record: (e) => record(e),
-      signal: scheduleAbort.signal,
-    }).catch((e: unknown) => errors.push(errorMessage(e)));
+  }
 
-    const longest = Math.max(...scenario.workloads.map((w) => w.duration));
-    const deadline = new Promise<'late'>((r) => setTimeout(() => r('late'), longest + 30_000).unref());
+  startSchedule(lab: StartedLab, workloadStartMs: number): Promise<void> {
+    const random = seededRandom(this.options.seed);
+    const nemesis = this.nemesisContext(lab);
+    this.scheduled = this.scenario.schedule.map((spec, i) => ({ plan: planFault(spec, `${spec.fault}-${i + 1}`, nemesis), trigger: triggerOf(spec, random) }));
+    return runSchedule(this.scheduled, workloadStartMs, {
+      established: (w) => this.record.events.establishedCount(w),
+      record: (e) => this.record.record(e),
+      signal: this.scheduleAbort.signal,
+    }).catch((e: unknown) => this.record.fail(undefined, e));
+  }
+
+  async awaitWorkload(clients: readonly TrackedProcess[], schedule: Promise<void>): Promise<void> {
+    const limitMs = Math.max(...this.scenario.workloads.map((w) => w.duration)) + CLIENT_GRACE_MS;
+    const deadline = new Promise<'late'>((r) => setTimeout(() => r('late'), limitMs).unref());
     if ((await Promise.race([Promise.all(clients.map((c) => c.done)), deadline])) === 'late') {
-      errors.push(`probe clients did not finish within ${(longest + 30_000) / 1000} s`);
+      this.record.errors.push(`probe clients did not finish within ${limitMs / 1000} s`);
     }
-    runnerEntry('workload-stopped');
-    scheduleAbort.abort();
+    this.record.note('workload-stopped');
+    this.scheduleAbort.abort();
     await schedule;
-  } catch (error) {
-    errors.push(errorMessage(error));
-  } finally {
-    tearingDown = true;
-    scheduleAbort.abort();
-    errors.push(...await healAll(scheduled, (e: FaultEntry) => record(e), () => [...openFaults]));
-    await Promise.all([...stopFirst].map((p) => p.stop()));
-    await Promise.all(processes.map((p) => p.stop()));
-    captureAbort.abort();
-    await Promise.all(captures);
   }
-  // ARP frames from the captures join the history (ARP checks judge them); other frames do not.
-  for (const link of scenario.capture?.links ?? []) {
-    const [node, iface] = link.split(':') as [string, string];
-    const file = path.join(dir, `${node}-${iface}.pcap`);
-    lists.push(...await arpEntriesFromPcap(file, node, iface).catch((e: unknown) => {
-      errors.push(`reading ${file}: ${errorMessage(e)}`);
-      return [];
-    }));
-  }
-  runnerEntry('collected');
-  const history = mergeHistory({ entries: [lists], streams: events.summaries, startMs, endMs: Date.now() });
-  const checks = runCheckers(checksFromConfig(scenario.checks), history).results;
-  const outcome: RepeatOutcome = { history, checks, pcaps };
-  if (errors.length > 0) outcome.error = errors.join('; ');
-  if (lab) outcome.lab = lab;
-  return outcome;
-};
 
-/** Deletes the pcaps of a repeat (kept only on failure unless asked). */
-export const dropPcaps = async (dir: string, pcaps: string[]): Promise<void> => {
-  await Promise.all(pcaps.map((p) => rm(path.join(dir, p), { force: true })));
+  async tearDown(): Promise<void> {
+    this.tearingDown = true;
+    this.scheduleAbort.abort();
+    this.record.errors.push(...await healAll(this.scheduled, (e) => this.record.record(e), () => this.record.openFaultIds()));
+    await this.processes.stopAll();
+    await this.captures.finish();
+  }
+
+  async judge(): Promise<RepeatOutcome> {
+    await this.captures.addArpFrames();
+    this.record.note('collected');
+    const history = this.record.history();
+    const outcome: RepeatOutcome = { history, checks: runCheckers(checksFromConfig(this.scenario.checks), history).results, pcaps: this.captures.files };
+    const error = this.record.error();
+    if (error !== undefined) outcome.error = error;
+    if (this.lab) outcome.lab = this.lab;
+    return outcome;
+  }
+}
+
+export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> => {
+  const repeat = new Repeat(options);
+  try {
+    const lab = await repeat.deploy();
+    await repeat.startServices(lab);
+    const { clients, startedMs } = await repeat.startWorkload(lab);
+    await repeat.awaitWorkload(clients, repeat.startSchedule(lab, startedMs));
+  } catch (error) {
+    repeat.record.fail(undefined, error);
+  } finally {
+    await repeat.tearDown();
+  }
+  return repeat.judge();
 };

@@ -1,0 +1,48 @@
+// The packet captures of a repeat: started right after deploy, finished at teardown, and their
+// ARP frames added to the history afterwards (ARP checks judge them; other frames do not).
+import path from 'node:path';
+import { capture } from '../../lab/capture.js';
+import type { LabContext } from '../../lab/lab-context.js';
+import type { StartedLab } from '../../lab/lab.js';
+import { arpEntriesFromPcap } from '../packets/packet-entries.js';
+import type { RepeatRecord } from './repeat-record.js';
+
+const parseLink = (link: string) => {
+  const [node, iface] = link.split(':') as [string, string];
+  return { node, iface, file: `${node}-${iface}.pcap` };
+};
+
+export class RepeatCaptures {
+  /** pcap files, relative to the repeat's folder. */
+  readonly files: string[] = [];
+  private readonly abort = new AbortController();
+  private readonly running: Promise<unknown>[] = [];
+
+  constructor(private readonly links: readonly string[], private readonly dir: string, private readonly record: RepeatRecord) {}
+
+  start(lab: StartedLab, ctx: LabContext): void {
+    for (const link of this.links) {
+      const { node, iface, file } = parseLink(link);
+      this.files.push(file);
+      const options = { out: path.join(this.dir, file) };
+      this.running.push(capture(lab.containerOf(node), iface, options, { ...ctx, signal: this.abort.signal })
+        .catch((e: unknown) => this.record.fail(`capture ${link}`, e)));
+    }
+  }
+
+  async finish(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.running);
+  }
+
+  async addArpFrames(): Promise<void> {
+    for (const link of this.links) {
+      const { node, iface, file } = parseLink(link);
+      const full = path.join(this.dir, file);
+      this.record.addLate(await arpEntriesFromPcap(full, node, iface).catch((e: unknown) => {
+        this.record.fail(`reading ${full}`, e);
+        return [];
+      }));
+    }
+  }
+}

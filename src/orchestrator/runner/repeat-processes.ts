@@ -1,0 +1,75 @@
+// The processes of a repeat inside the lab: daemons, probe servers and probe clients, each
+// tracked by PID so that teardown stops exactly what it started (stopFirst daemons first).
+import { errorMessage } from '../../common/errors.js';
+import { pollUntil } from '../../common/poll.js';
+import type { LabContext } from '../../lab/lab-context.js';
+import type { StartedLab } from '../../lab/lab.js';
+import type { Scenario } from '../scenario/parse-scenario.js';
+import { clientArgv, serverArgv, serverInstances, type ServerInstance } from './probe-commands.js';
+import type { RepeatRecord } from './repeat-record.js';
+import { startTracked, type TrackedProcess } from './tracked-process.js';
+
+const waitListening = (lab: StartedLab, s: ServerInstance): Promise<void> => {
+  const port = s.listen.split(':').pop();
+  return pollUntil(`the probe server on ${s.node} to listen on ${s.listen}`, async () => {
+    const r = await lab.exec(s.node, ['ss', '-Hltn', `sport = :${port}`]);
+    return r.exitCode === 0 && r.stdout.trim() !== '';
+  }, { timeoutMs: 10_000 });
+};
+
+export class RepeatProcesses {
+  private readonly all: TrackedProcess[] = [];
+  private readonly stopFirst = new Set<TrackedProcess>();
+
+  constructor(private readonly scenario: Scenario, private readonly record: RepeatRecord, private readonly ctx: LabContext) {}
+
+  private log(node: string) {
+    return (line: string, stream: 'stdout' | 'stderr') => this.ctx.logger.debug(`${node} ${stream}: ${line}`);
+  }
+
+  /**
+   * The daemons of every node (or of one restarted node), all at once as machines booting together
+   * would: one after the other, a loaded engine's exec latency (100–400 ms each) staggers them past
+   * their election's start-up wait. Heartbeat daemons may run at realtime priority (arp-ha's
+   * realtimePriority, keepalived's max_auto_priority): otherwise a node's burst of work (probe
+   * servers starting) or the engine's own left their event loops runnable but off the CPU for
+   * 100–740 ms. A restarted container starts without it, so it is given each time its daemons start.
+   */
+  async startDaemons(lab: StartedLab, node?: string): Promise<void> {
+    const daemonNodes = [...new Set(this.scenario.daemons.map((d) => d.node))];
+    const budgeted = daemonNodes.filter((n) => node === undefined || n === node);
+    await lab.giveRealtimeBudget(budgeted, daemonNodes.length).catch((e: unknown) =>
+      this.record.note('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`));
+    const started = await Promise.all(this.scenario.daemons.filter((d) => node === undefined || d.node === node).map(async (d) => {
+      const p = await startTracked(lab, d.node, ['sh', '-c', d.command], {
+        json: (v) => this.record.events.daemonLine(v, d.node, d.name), text: this.log(d.node),
+      });
+      if (d.stopFirst) this.stopFirst.add(p);
+      return p;
+    }));
+    this.all.push(...started);
+  }
+
+  /** The probe servers (of one node, after a restart), in parallel: a server with a start delay must not delay the others. */
+  async startServers(lab: StartedLab, node?: string): Promise<void> {
+    await Promise.all(serverInstances(this.scenario.workloads).filter((s) => node === undefined || s.node === node).map(async (s) => {
+      this.all.push(await startTracked(lab, s.node, serverArgv(s), {
+        json: (v) => this.record.events.probeLine(v, s.node, 'server'), text: this.log(s.node),
+      }));
+      await waitListening(lab, s);
+    }));
+  }
+
+  async startClients(lab: StartedLab): Promise<TrackedProcess[]> {
+    const clients = await Promise.all(this.scenario.workloads.map((w, i) => startTracked(lab, w.client.node, clientArgv(w, i), {
+      json: (v) => this.record.events.probeLine(v, w.client.node, w.name), text: this.log(w.client.node),
+    })));
+    this.all.push(...clients);
+    return clients;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.stopFirst].map((p) => p.stop()));
+    await Promise.all(this.all.map((p) => p.stop()));
+  }
+}

@@ -1,0 +1,54 @@
+// What one repeat has seen so far: every history entry in arrival order, the faults still
+// open (teardown heals them), the errors that stop it from counting as a clean run, and the
+// probes' and daemons' JSON lines turned into entries.
+import { errorMessage } from '../../common/errors.js';
+import type { HistoryEntry, RunHistory } from '../history/history-types.js';
+import { mergeHistory } from '../history/merge-history.js';
+import { WorkloadEvents } from './workload-events.js';
+
+export class RepeatRecord {
+  readonly entries: HistoryEntry[] = [];
+  readonly errors: string[] = [];
+  readonly events: WorkloadEvents;
+  readonly startMs = Date.now();
+  private readonly openFaults = new Set<string>();
+
+  constructor(private readonly onEntry?: (entry: HistoryEntry) => void) {
+    this.events = new WorkloadEvents((e) => this.record(e), (line) => this.note('warning', line));
+  }
+
+  record(entry: HistoryEntry): void {
+    this.entries.push(entry);
+    if (entry.kind === 'fault') {
+      if (entry.phase === 'start') this.openFaults.add(entry.id);
+      else this.openFaults.delete(entry.id);
+    }
+    this.onEntry?.(entry);
+  }
+
+  /** A runner event (deployed, workload-started, warning, ...). */
+  note(event: string, detail?: string): void {
+    this.record({ t: Date.now(), kind: 'runner', event, ...(detail ? { detail } : {}) });
+  }
+
+  fail(context: string | undefined, error: unknown): void {
+    this.errors.push(context ? `${context}: ${errorMessage(error)}` : errorMessage(error));
+  }
+
+  openFaultIds(): string[] {
+    return [...this.openFaults];
+  }
+
+  /** Frames decoded after the run (ARP from the captures) join without the live callback. */
+  addLate(entries: readonly HistoryEntry[]): void {
+    this.entries.push(...entries);
+  }
+
+  history(): RunHistory {
+    return mergeHistory({ entries: [this.entries], streams: this.events.summaries, startMs: this.startMs, endMs: Date.now() });
+  }
+
+  error(): string | undefined {
+    return this.errors.length > 0 ? this.errors.join('; ') : undefined;
+  }
+}
