@@ -21,19 +21,19 @@ const all: Scenario[] = await Promise.all((await findScenarioFiles([path.join(re
 const shardSpec = process.env[SHARD_ENV]?.trim();
 const shard = shardSpec ? parseShard(shardSpec, SHARD_ENV) : undefined;
 const scenarios = shard ? selectShard(all, shard) : all;
-const reruns = resolveReruns({ env: process.env[RERUNS_ENV] });
 const runsDir = path.join(repoRoot, 'runs');
 
 describe(`scenarios (real containers)${shard ? `, ${shardLabel(shard)}: ${scenarios.length} of ${all.length}` : ''}`, function () {
   for (const scenario of scenarios) {
     describe(`${scenario.name} — ${path.relative(repoRoot, scenario.file)}`, function () {
       const longest = Math.max(...scenario.workloads.map((w) => w.duration));
+      const reruns = resolveReruns({ env: process.env[RERUNS_ENV], ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}) });
       this.timeout((reruns + 1) * scenario.repeat * (longest + 60_000));
       let result: RunResult;
 
       before(async () => {
         const ctx = { runtime: new DockerRuntime({ logger: silentLogger }), logger: silentLogger, progress: silentProgress() };
-        result = await runScenario(scenario, { ctx, outBase: runsDir, reruns });
+        result = await runScenario(scenario, { ctx, outBase: runsDir });
         await mkdir(path.join(runsDir, 'junit'), { recursive: true });
         await copyFile(result.written.junitXml, path.join(runsDir, 'junit', `${scenario.name}${shard ? `.${shardLabel(shard)}` : ''}.xml`));
       });

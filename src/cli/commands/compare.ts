@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeComparison } from '../../orchestrator/report/comparison.js';
-import { RERUNS_ENV, resolveReruns } from '../../orchestrator/runner/rerun-policy.js';
+import { resolveReruns } from '../../orchestrator/runner/rerun-policy.js';
 import { exitCodeOf, stamp } from '../../orchestrator/runner/run-scenario.js';
 import { parseScenarioFile } from '../../orchestrator/scenario/parse-scenario.js';
 import { createCliContext } from '../cli-context.js';
@@ -15,13 +15,13 @@ export const registerCompare = (program: Command): void => void program.command(
   .option('-r, --repeat <n>', 'repeats for every scenario (overrides the files)', countArg)
   .addOption(rerunsOption())
   .action(async (files: string[], o: { out: string; repeat?: number; reruns?: string }) => {
-    const reruns = resolveReruns({ ...(o.reruns !== undefined ? { flag: o.reruns } : {}), env: process.env[RERUNS_ENV] });
+    const reruns = o.reruns !== undefined ? resolveReruns({ flag: o.reruns }) : undefined;
     const scenarios = await Promise.all(files.map((f) => parseScenarioFile(f)));
     const ctx = createCliContext();
     const compareDir = path.resolve(o.out, `compare-${stamp(new Date())}`);
     const runs = [];
     for (const scenario of scenarios) {
-      const result = await runWithProgress(scenario, ctx, { outBase: o.out, reruns, ...(o.repeat ? { repeat: o.repeat } : {}) });
+      const result = await runWithProgress(scenario, ctx, { outBase: o.out, ...(reruns !== undefined ? { reruns } : {}), ...(o.repeat ? { repeat: o.repeat } : {}) });
       runs.push({ report: result.report, dir: path.relative(compareDir, result.dir) });
     }
     const written = await writeComparison(compareDir, runs);

@@ -6,7 +6,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { consoleSummary } from '../../orchestrator/report/console-summary.js';
-import { RERUNS_ENV, resolveReruns } from '../../orchestrator/runner/rerun-policy.js';
+import { resolveReruns } from '../../orchestrator/runner/rerun-policy.js';
 import { exitCodeOf, type RunResult } from '../../orchestrator/runner/run-scenario.js';
 import { findScenarioFiles } from '../../orchestrator/runner/scenario-files.js';
 import { parseShard, selectShard, shardLabel, type Shard } from '../../orchestrator/runner/shard.js';
@@ -29,7 +29,7 @@ export const registerRun = (program: Command): void => void program.command('run
   .option('--shard <i/n>', 'run only shard i of n of the scenarios (balanced by expected duration)')
   .action(async (paths: string[], o: RunFlags) => {
     const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
-    const reruns = resolveReruns({ ...(o.reruns !== undefined ? { flag: o.reruns } : {}), env: process.env[RERUNS_ENV] });
+    const reruns = o.reruns !== undefined ? resolveReruns({ flag: o.reruns }) : undefined;
     const all = await Promise.all((await findScenarioFiles(paths)).map((f) => parseScenarioFile(f)));
     const scenarios = shard ? selectShard(all, shard) : all;
     if (o.keep && scenarios.length > 1) throw new UsageError(`--keep leaves one lab deployed, but ${scenarios.length} scenarios were given`);
@@ -37,13 +37,14 @@ export const registerRun = (program: Command): void => void program.command('run
     const codes: number[] = [];
     for (const scenario of scenarios) {
       const result = await runWithProgress(scenario, ctx, {
-        outBase: o.out, reruns,
+        outBase: o.out,
+        ...(reruns !== undefined ? { reruns } : {}),
         ...(o.repeat ? { repeat: o.repeat } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.keep ? { keep: true } : {}),
         ...(o.pcapAlways ? { pcapAlways: true } : {}),
       });
-      out(consoleSummary(result.report, result.written.reportHtml));
+      out(`${consoleSummary(result.report, result.written.reportHtml)}\n`);
       if (all.length > 1 || shard) await copyJunit(result, o.out, shard);
       codes.push(exitCodeOf(result.report));
     }

@@ -25,7 +25,7 @@ export interface RunOptions {
   pcapAlways?: boolean;
   onEntry?: (repeat: number, entry: HistoryEntry) => void;
   onRepeat?: (report: RepeatReport) => void;
-  /** Reruns of a failed repeat (default: $FAILOVER_LAB_RERUNS, else 2). */
+  /** Reruns of a failed repeat (default: $FAILOVER_LAB_RERUNS, else the scenario's `reruns`, else 2). */
   reruns?: number;
   /** Called with each failed attempt that will be run again. */
   onRerun?: (failed: RepeatReport, attempt: number) => void;
@@ -42,6 +42,10 @@ export const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').
 
 export const runScenario = async (scenario: Scenario, options: RunOptions): Promise<RunResult> => {
   const started = new Date();
+  const reruns = resolveReruns({
+    ...(options.reruns !== undefined ? { flag: options.reruns } : {}), env: process.env[RERUNS_ENV],
+    ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}),
+  });
   const seed = options.seed ?? scenario.seed;
   const repeats = options.repeat ?? scenario.repeat;
   const scenarioDir = path.resolve(options.outBase ?? 'runs', scenario.name);
@@ -49,7 +53,6 @@ export const runScenario = async (scenario: Scenario, options: RunOptions): Prom
   await mkdir(dir, { recursive: true });
   const pcapAlways = options.pcapAlways ?? scenario.capture?.keep === 'always';
 
-  const reruns = options.reruns ?? resolveReruns({ env: process.env[RERUNS_ENV] });
   const reports: RepeatReport[] = [];
   const histories: (RunHistory | undefined)[] = [];
   for (let index = 1; index <= repeats; index++) {

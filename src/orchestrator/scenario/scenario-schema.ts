@@ -108,6 +108,8 @@ export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) => z.objec
   expect: z.enum(['transparent', 'session', 'none']).default('session'),
   seed: z.number().int().min(0).default(1),
   repeat: z.number().int().min(1).max(1000).default(1),
+  /** Reruns of a failed repeat (runner/rerun-policy.ts, at most MAX_RERUNS = 5); --reruns and $FAILOVER_LAB_RERUNS win. */
+  reruns: z.number().int().min(0).max(5).optional(),
   daemons: z.array(daemonSchema).default([]),
   /** Time between starting the daemons and starting the workload (elections settle). */
   warmup: durationMs.default(0),
