@@ -34,7 +34,8 @@ const dockerDriver: LabDriver = {
           const lab = await loadLab(target.topo, ctx);
           return ctx.progress.step(`destroying lab ${lab.name}`, () => lab.destroy());
         })();
-    ctx.logger.info(`removed ${report.containers.length} containers, ${report.networks.length} networks, ${report.namespaces.length} parked namespaces`);
+    ctx.logger.info(`removed ${report.containers.length} containers, ${report.networks.length} networks, `
+      + `${report.namespaces.length} parked namespaces`);
   },
   async inspect(target, format) {
     const ctx = createCliContext();

@@ -21,7 +21,8 @@ describe('a failing scenario (real containers)', function () {
   it('fails its test, says why, keeps report and pcaps, and destroys its lab', async () => {
     const runtime = new DockerRuntime({ logger: silentLogger });
     const out = path.join(os.tmpdir(), `fl-failing-${process.pid}`);
-    const result = await runScenario(await parseScenarioFile(file), { ctx: { runtime, logger: silentLogger, progress: silentProgress() }, outBase: out, reruns: 2 });
+    const ctx = { runtime, logger: silentLogger, progress: silentProgress() };
+    const result = await runScenario(await parseScenarioFile(file), { ctx, outBase: out, reruns: 2 });
     const repeat = result.report.repeats[0]!;
     assert.equal(result.report.passed, false);
     assert.equal(result.report.flaky, undefined);

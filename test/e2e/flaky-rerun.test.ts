@@ -41,13 +41,15 @@ describe('a scenario that fails its first attempt (real containers)', function (
     assert.ok(existsSync(path.join(attemptDir, 'repeat-1/history.jsonl')));
     assert.ok(existsSync(path.join(attemptDir, 'repeat-1/cli-eth1.pcap')), 'the failed attempt keeps its pcap');
     assert.deepEqual(repeat.pcaps, [], 'the passing attempt drops its pcap as usual');
-    assert.match(await readFile(result.written.junitXml, 'utf8'), /<flakyFailure message="attempt 1 of repeat #1 failed: not the first attempt/);
+    const junit = await readFile(result.written.junitXml, 'utf8');
+    assert.match(junit, /<flakyFailure message="attempt 1 of repeat #1 failed: not the first attempt/);
     assert.match(await readFile(result.written.reportHtml, 'utf8'), />FLAKY<\/span>/);
     markIfFlaky(this.test, scenario.name, repeat);
   });
 
   it('fails when it has no rerun left (`run --reruns 0` exits 1)', async () => {
-    const r = await cli(['run', file, '--reruns', '0', '--out', tempDir('flaky-cli')], { env: { FAILOVER_LAB_MARKER_DIR: tempDir('marker0') } });
+    const env = { FAILOVER_LAB_MARKER_DIR: tempDir('marker0') };
+    const r = await cli(['run', file, '--reruns', '0', '--out', tempDir('flaky-cli')], { env });
     assert.equal(r.exitCode, 1, r.stderr);
     assert.match(r.stdout, /FAIL/);
     assert.match(r.stdout, /✖ not the first attempt/);

@@ -27,7 +27,9 @@ describe(`scenarios (real containers)${shard ? `, ${shardLabel(shard)}: ${scenar
   for (const scenario of scenarios) {
     describe(`${scenario.name} — ${path.relative(repoRoot, scenario.file)}`, function () {
       const longest = Math.max(...scenario.workloads.map((w) => w.duration));
-      const reruns = resolveReruns({ env: process.env[RERUNS_ENV], ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}) });
+      const reruns = resolveReruns({
+        env: process.env[RERUNS_ENV], ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}),
+      });
       this.timeout((reruns + 1) * scenario.repeat * (longest + 60_000));
       let result: RunResult;
 

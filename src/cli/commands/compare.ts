@@ -21,7 +21,9 @@ export const registerCompare = (program: Command): void => void program.command(
     const compareDir = path.resolve(o.out, `compare-${stamp(new Date())}`);
     const runs = [];
     for (const scenario of scenarios) {
-      const result = await runWithProgress(scenario, ctx, { outBase: o.out, ...(reruns !== undefined ? { reruns } : {}), ...(o.repeat ? { repeat: o.repeat } : {}) });
+      const result = await runWithProgress(scenario, ctx, {
+        outBase: o.out, ...(reruns !== undefined ? { reruns } : {}), ...(o.repeat ? { repeat: o.repeat } : {}),
+      });
       runs.push({ report: result.report, dir: path.relative(compareDir, result.dir) });
     }
     const written = await writeComparison(compareDir, runs);

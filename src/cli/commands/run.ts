@@ -32,7 +32,9 @@ export const registerRun = (program: Command): void => void program.command('run
     const reruns = o.reruns !== undefined ? resolveReruns({ flag: o.reruns }) : undefined;
     const all = await Promise.all((await findScenarioFiles(paths)).map((f) => parseScenarioFile(f)));
     const scenarios = shard ? selectShard(all, shard) : all;
-    if (o.keep && scenarios.length > 1) throw new UsageError(`--keep leaves one lab deployed, but ${scenarios.length} scenarios were given`);
+    if (o.keep && scenarios.length > 1) {
+      throw new UsageError(`--keep leaves one lab deployed, but ${scenarios.length} scenarios were given`);
+    }
     const ctx = createCliContext();
     const codes: number[] = [];
     for (const scenario of scenarios) {

@@ -10,6 +10,7 @@ import { escapeHtml as h } from './xml-escape.js';
 import { attemptProblem, isFlakyRepeat } from './flaky.js';
 
 const FLAKY_BADGE = '<span class="badge" style="background:#b7791f">FLAKY</span>';
+const verdictBadges = (r: RepeatReport): string => badge(r.passed) + (isFlakyRepeat(r) ? ` ${FLAKY_BADGE}` : '');
 
 const TOP_STREAMS = 20;
 
@@ -56,7 +57,7 @@ function overviewSection(report: RunReport): string {
     const failed = r.checks.filter((c) => c.valid !== true).map((c) => c.name).join(', ');
     return {
       cls: r.passed ? undefined : 'bad',
-      cells: [{ html: `<a href="#repeat-${r.index}">#${r.index}</a>` }, { html: badge(r.passed) + (isFlakyRepeat(r) ? ` ${FLAKY_BADGE}` : '') }, r.seed, worst, sum((s) => s.resets),
+      cells: [{ html: `<a href="#repeat-${r.index}">#${r.index}</a>` }, { html: verdictBadges(r) }, r.seed, worst, sum((s) => s.resets),
         sum((s) => s.reconnects), sum((s) => s.bytesLost + s.bytesDuplicated + s.bytesCorrupt), r.error ?? failed] as Cell[],
     };
   });
@@ -65,7 +66,7 @@ function overviewSection(report: RunReport): string {
 
 function repeatSection(r: RepeatReport, history: RunHistory | undefined): string {
   const durationS = ((r.endMs - r.startMs) / 1000).toFixed(1);
-  const out = [`<h2 id="repeat-${r.index}">Repeat #${r.index} ${badge(r.passed)}${isFlakyRepeat(r) ? ` ${FLAKY_BADGE}` : ''}</h2>`,
+  const out = [`<h2 id="repeat-${r.index}">Repeat #${r.index} ${verdictBadges(r)}</h2>`,
     `<div class="meta">seed <b>${r.seed}</b> · ${durationS} s · ${r.streams.length} streams · ${r.faults.length} faults · history <a href="${h(r.history)}">${h(r.history)}</a>${pcaps(r)}</div>`];
   if (r.error !== undefined) out.push(`<div class="error"><b>The repeat did not run to the end:</b> ${h(r.error)}</div>`);
   if (r.failedAttempts?.length) out.push(failedAttemptsList(r));

@@ -11,7 +11,9 @@ export type Trigger = { atMs: number } | { streamsEstablished: number; workload?
 
 /** A scenario's `when:` or `at:` (a range is drawn from the repeat's seeded random). */
 export const triggerOf = (spec: Scenario['schedule'][number], random: () => number): Trigger => {
-  if (spec.when) return { streamsEstablished: spec.when.streamsEstablished, ...(spec.when.workload ? { workload: spec.when.workload } : {}) };
+  if (spec.when) {
+    return { streamsEstablished: spec.when.streamsEstablished, ...(spec.when.workload ? { workload: spec.when.workload } : {}) };
+  }
   const at = spec.at ?? 0;
   return { atMs: Array.isArray(at) ? at[0] + random() * (at[1] - at[0]) : at };
 };

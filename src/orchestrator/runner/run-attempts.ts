@@ -71,7 +71,9 @@ export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatR
 };
 
 /** Moves the attempt's folder aside and writes its own report there, so its evidence survives the rerun. */
-const keepFailedAttempt = async (input: AttemptsInput, attempt: number, report: RepeatReport, history: RunHistory): Promise<FailedAttempt> => {
+const keepFailedAttempt = async (
+  input: AttemptsInput, attempt: number, report: RepeatReport, history: RunHistory,
+): Promise<FailedAttempt> => {
   const rel = attemptDirName(input.index, attempt);
   const dir = path.join(input.runDir, rel);
   await mkdir(dir, { recursive: true });

@@ -103,7 +103,9 @@ class Repeat {
   startSchedule(lab: StartedLab, workloadStartMs: number): Promise<void> {
     const random = seededRandom(this.options.seed);
     const nemesis = this.nemesisContext(lab);
-    this.scheduled = this.scenario.schedule.map((spec, i) => ({ plan: planFault(spec, `${spec.fault}-${i + 1}`, nemesis), trigger: triggerOf(spec, random) }));
+    this.scheduled = this.scenario.schedule.map((spec, i) => ({
+      plan: planFault(spec, `${spec.fault}-${i + 1}`, nemesis), trigger: triggerOf(spec, random),
+    }));
     return runSchedule(this.scheduled, workloadStartMs, {
       established: (w) => this.record.events.establishedCount(w),
       record: (e) => this.record.record(e),
@@ -134,7 +136,8 @@ class Repeat {
     await this.captures.addArpFrames();
     this.record.note('collected');
     const history = this.record.history();
-    const outcome: RepeatOutcome = { history, checks: runCheckers(checksFromConfig(this.scenario.checks), history).results, pcaps: this.captures.files };
+    const checks = runCheckers(checksFromConfig(this.scenario.checks), history).results;
+    const outcome: RepeatOutcome = { history, checks, pcaps: this.captures.files };
     const error = this.record.error();
     if (error !== undefined) outcome.error = error;
     if (this.lab) outcome.lab = this.lab;

@@ -62,7 +62,8 @@ export const selectShard = <T extends ShardableScenario>(scenarios: readonly T[]
   const shards = assignShards(scenarios.map((s) => ({ key: s.file, weightMs: expectedDurationMs(s) })), shard.total);
   const picked = scenarios.filter((_, i) => shards[i] === shard.index);
   if (picked.length === 0 && scenarios.length > 0) {
-    throw new RunOptionError(`shard ${shard.index}/${shard.total} selects none of the ${scenarios.length} scenarios; use at most ${scenarios.length} shards`);
+    throw new RunOptionError(
+      `shard ${shard.index}/${shard.total} selects none of the ${scenarios.length} scenarios; use at most ${scenarios.length} shards`);
   }
   return picked;
 };

@@ -13,8 +13,10 @@ const runReporter = (body: string) => {
   try {
     const file = path.join(dir, 'sample.test.cjs');
     writeFileSync(file, `const mark = (t, scenario, note) => { t[${JSON.stringify(FLAKY_MARK)}] = { scenario, note }; };\n${body}`);
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/mocha/bin/mocha.js'), '--config', path.join(repoRoot, '.mocharc.json'),
-      '--reporter', path.join(repoRoot, 'test/summary-reporter.cjs'), file], { encoding: 'utf8', timeout: 60_000 });
+    const mocha = path.join(repoRoot, 'node_modules/mocha/bin/mocha.js');
+    const reporter = path.join(repoRoot, 'test/summary-reporter.cjs');
+    const args = [mocha, '--config', path.join(repoRoot, '.mocharc.json'), '--reporter', reporter, file];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
     return { status: r.status, lines: r.stdout.trimEnd().split('\n') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -37,7 +39,8 @@ describe('bad', () => { it('repeat #1', function () { mark(this.test, 'bad', 'ig
     assert.equal(r.status, 1);
     assert.deepEqual(r.lines.slice(-2), [
       '4 passed, 1 failed',
-      '2 flaky: arp-ha-crash-active (repeat #1 failed once: max gap 512 > 500 ms; repeat #2 failed twice: x), nat-lb-move (repeat #1 failed once: y)',
+      '2 flaky: arp-ha-crash-active (repeat #1 failed once: max gap 512 > 500 ms; repeat #2 failed twice: x), '
+        + 'nat-lb-move (repeat #1 failed once: y)',
     ]);
   });
 

@@ -9,7 +9,8 @@ import { RUNTIMES } from '../../../src/cli/lab-drivers.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
 const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/failover-lab.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+  const bin = path.join(repoRoot, 'bin/failover-lab.js');
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 };
 

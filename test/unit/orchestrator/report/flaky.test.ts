@@ -6,12 +6,15 @@ import { reportHtml } from '../../../../src/orchestrator/report/report-html.js';
 import type { RepeatReport } from '../../../../src/orchestrator/report/report-types.js';
 import { xmlProblems } from './xml-check.js';
 
-const repeat = (index: number, passed: boolean, failedAttempts?: RepeatReport['failedAttempts']): RepeatReport => ({
+type Attempts = RepeatReport['failedAttempts'];
+const repeat = (index: number, passed: boolean, failedAttempts?: Attempts): RepeatReport => ({
   index, seed: index, passed, startMs: 0, endMs: 5000, streams: [], faults: [], pcaps: [], history: `repeat-${index}/history.jsonl`,
   checks: [{ name: 'max-gap ≤ 500 ms', valid: passed, detail: passed ? 'max gap 300 ms' : 'max gap 700 ms' }],
   ...(failedAttempts ? { failedAttempts } : {}),
 });
-const once = [{ attempt: 1, failing: [{ name: 'max-gap ≤ 500 ms', valid: false as const, detail: 'max gap 512 ms <s1>' }], dir: 'attempts/repeat-1-attempt-1' }];
+const gapCheck = { name: 'max-gap ≤ 500 ms', valid: false as const, detail: 'max gap 512 ms <s1>' };
+const once = [{ attempt: 1, failing: [gapCheck], dir: 'attempts/repeat-1-attempt-1' }];
+const base = { scenario: 'arp', file: 'a.yml', seed: 1, startedAt: 'x' };
 const twice = [...once, { attempt: 2, failing: [], error: 'deploy timed out', dir: 'attempts/repeat-1-attempt-2' }];
 
 describe('flaky repeats', () => {
@@ -28,16 +31,18 @@ describe('flaky repeats', () => {
   });
 
   it('marks the run flaky only when it passed and a repeat needed a rerun', () => {
-    const base = { scenario: 's', file: 'f.yml', seed: 1, startedAt: 'x' };
     assert.equal(buildRunReport({ ...base, repeats: [repeat(1, true, once), repeat(2, true)] }).flaky, true);
     assert.equal(buildRunReport({ ...base, repeats: [repeat(1, true), repeat(2, true)] }).flaky, undefined);
     assert.equal(buildRunReport({ ...base, repeats: [repeat(1, true, once), repeat(2, false)] }).flaky, undefined);
   });
 
   describe('in JUnit', () => {
-    const run = buildRunReport({ scenario: 'arp', file: 'a.yml', seed: 1, startedAt: 'x', repeats: [repeat(1, true, twice), repeat(2, true)] });
+    const run = buildRunReport({ ...base, repeats: [repeat(1, true, twice), repeat(2, true)] });
     const xml = junitXml(run);
-    const testcase = (n: number) => xml.slice(xml.indexOf(`<testcase name="arp #${n}"`), xml.indexOf('</testcase>', xml.indexOf(`<testcase name="arp #${n}"`)));
+    const testcase = (n: number) => {
+      const start = xml.indexOf(`<testcase name="arp #${n}"`);
+      return xml.slice(start, xml.indexOf('</testcase>', start));
+    };
 
     it('stays well-formed and counts a flaky repeat as passed', () => {
       assert.deepEqual(xmlProblems(xml), []);
@@ -48,25 +53,28 @@ describe('flaky repeats', () => {
 
     it('puts one flakyFailure or flakyError per failed attempt inside the flaky testcase, with its report', () => {
       const one = testcase(1);
-      assert.match(one, /<flakyFailure message="attempt 1 of repeat #1 failed: max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt;" type="CheckFailed">/);
+      assert.ok(one.includes('<flakyFailure message="attempt 1 of repeat #1 failed: max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt;" '
+        + 'type="CheckFailed">'), one);
       assert.match(one, /✖ max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt;\nreport: attempts\/repeat-1-attempt-1\/report.html/);
-      assert.match(one, /<flakyError message="attempt 2 of repeat #1 failed: did not run to the end: deploy timed out" type="RepeatError">/);
+      assert.ok(one.includes('<flakyError message="attempt 2 of repeat #1 failed: did not run to the end: deploy timed out" '
+        + 'type="RepeatError">'), one);
       assert.doesNotMatch(testcase(2), /flaky/);
     });
   });
 
   describe('in report.html', () => {
     it('shows a FLAKY badge, the failed attempt\'s failing checks and a link to its report', () => {
-      const html = reportHtml(buildRunReport({ scenario: 'arp', file: 'a.yml', seed: 1, startedAt: 'x', repeats: [repeat(1, true, once), repeat(2, true)] }));
+      const html = reportHtml(buildRunReport({ ...base, repeats: [repeat(1, true, once), repeat(2, true)] }));
       assert.match(html, /<h1>arp <span class="badge pass">PASS<\/span> <span class="badge"[^>]*>FLAKY<\/span><\/h1>/);
       assert.match(html, /Repeat #1 <span class="badge pass">PASS<\/span> <span class="badge"[^>]*>FLAKY</);
       assert.doesNotMatch(html, /Repeat #2 <span class="badge pass">PASS<\/span> <span/);
-      assert.match(html, /attempt 1 failed: max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt; · <a href="attempts\/repeat-1-attempt-1\/report.html">/);
+      const link = '<a href="attempts/repeat-1-attempt-1/report.html">';
+      assert.ok(html.includes(`attempt 1 failed: max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt; · ${link}`), html);
       assert.match(html, /passed on attempt 2/);
     });
 
     it('shows no FLAKY badge on a run without reruns', () => {
-      const html = reportHtml(buildRunReport({ scenario: 'arp', file: 'a.yml', seed: 1, startedAt: 'x', repeats: [repeat(1, true)] }));
+      const html = reportHtml(buildRunReport({ ...base, repeats: [repeat(1, true)] }));
       assert.doesNotMatch(html, /FLAKY/);
     });
   });

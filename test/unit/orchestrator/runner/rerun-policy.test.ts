@@ -21,7 +21,8 @@ describe('rerun policy', () => {
       [{ flag: '-1' }, /--reruns is '-1'/], [{ flag: 'two' }, /--reruns is 'two'/], [{ flag: '1.5' }, /--reruns/],
       [{ env: '6' }, /FAILOVER_LAB_RERUNS is '6'/], [{ scenario: 9 }, /scenario's reruns is '9'/],
     ] as const) {
-      assert.throws(() => resolveReruns(sources), (e: unknown) => e instanceof RunOptionError && where.test(e.message) && /0 to 5/.test(e.message));
+      const named = (e: unknown) => e instanceof RunOptionError && where.test(e.message) && /0 to 5/.test(e.message);
+      assert.throws(() => resolveReruns(sources), named);
     }
   });
 

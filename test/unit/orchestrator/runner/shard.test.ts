@@ -6,7 +6,8 @@ import { findScenarioFiles } from '../../../../src/orchestrator/runner/scenario-
 import { assignShards, expectedDurationMs, parseShard, selectShard, shardLabel } from '../../../../src/orchestrator/runner/shard.js';
 import { repoRoot } from '../../../helpers/repo-root.js';
 
-const fake = (file: string, repeat: number, durationS: number) => ({ file, repeat, warmup: 0, workloads: [{ duration: durationS * 1000 }] });
+const fake = (file: string, repeat: number, durationS: number) =>
+  ({ file, repeat, warmup: 0, workloads: [{ duration: durationS * 1000 }] });
 
 describe('shards', () => {
   it('parses i/n and refuses 0/3, 4/3, a/b and other shapes with a clear error', () => {
@@ -14,17 +15,20 @@ describe('shards', () => {
     assert.deepEqual(parseShard(' 1 / 1 '), { index: 1, total: 1 });
     assert.equal(shardLabel(parseShard('2/3')), 'shard-2-of-3');
     for (const bad of ['0/3', '4/3', 'a/b', '1/0', '0/0', '', '1', '1/2/3', '-1/3', '1.5/3']) {
-      assert.throws(() => parseShard(bad), (e: unknown) => e instanceof RunOptionError && e.message.includes(`--shard is '${bad}'`) && /1 ≤ i ≤ n/.test(e.message), bad);
+      const clear = (e: unknown) =>
+        e instanceof RunOptionError && e.message.includes(`--shard is '${bad}'`) && /1 ≤ i ≤ n/.test(e.message);
+      assert.throws(() => parseShard(bad), clear, bad);
     }
     assert.throws(() => parseShard('x', 'SHARD'), /^RunOptionError: SHARD is 'x'/);
   });
 
   it('estimates a run as repeats × (warm-up + longest workload + 15 s)', () => {
-    assert.equal(expectedDurationMs({ repeat: 3, warmup: 1000, workloads: [{ duration: 4000 }, { duration: 6000 }] }), 3 * (1000 + 6000 + 15_000));
+    const scenario = { repeat: 3, warmup: 1000, workloads: [{ duration: 4000 }, { duration: 6000 }] };
+    assert.equal(expectedDurationMs(scenario), 3 * (1000 + 6000 + 15_000));
   });
 
   it('balances by expected duration, longest first', () => {
-    const items = [{ key: 'a', weightMs: 10 }, { key: 'b', weightMs: 7 }, { key: 'c', weightMs: 5 }, { key: 'd', weightMs: 3 }, { key: 'e', weightMs: 2 }];
+    const items = Object.entries({ a: 10, b: 7, c: 5, d: 3, e: 2 }).map(([key, weightMs]) => ({ key, weightMs }));
     assert.deepEqual(assignShards(items, 2), [1, 2, 2, 1, 2], 'a 10 | b 7, c 5 → 12 | d 3 → 13 | e 2 → 14');
   });
 
@@ -37,7 +41,8 @@ describe('shards', () => {
       const all = shards.flat();
       assert.equal(all.length, scenarios.length, `${n} shards`);
       assert.deepEqual([...all].sort(), scenarios.map((s) => s.file).sort(), `${n} shards cover every scenario once`);
-      const again = Array.from({ length: n }, (_, i) => selectShard([...scenarios].reverse(), { index: i + 1, total: n }).map((s) => s.file).sort());
+      const reversed = [...scenarios].reverse();
+      const again = Array.from({ length: n }, (_, i) => selectShard(reversed, { index: i + 1, total: n }).map((s) => s.file).sort());
       assert.deepEqual(again, shards.map((s) => [...s].sort()), `${n} shards: the input order does not matter`);
       const heaviest = Math.max(...scenarios.map(expectedDurationMs));
       for (const files of shards) {
