@@ -23,7 +23,7 @@ const fmt = (values: number[]) => `${percentile(values, 50).toFixed(0).padStart(
 const rows: string[] = [];
 for (const file of SCENARIOS) {
   const scenario = await parseScenarioFile(path.join(root, file));
-  const { report, dir } = await runScenario(scenario, { ctx, outBase: path.join(root, 'runs', 'bench'), repeat: REPEATS });
+  const { report, dir } = await runScenario(scenario, { ctx, outBase: path.join(root, 'runs', 'bench'), repeat: REPEATS, reruns: 0 });
   const gaps: number[] = [];
   const detections: number[] = [];
   const resets: number[] = [];

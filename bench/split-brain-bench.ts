@@ -24,7 +24,7 @@ const ctx = { runtime: new DockerRuntime({ logger }), logger, progress: silentPr
 const rows: string[] = [];
 for (const file of SCENARIOS) {
   const scenario = await parseScenarioFile(path.join(root, file));
-  const { report, dir } = await runScenario(scenario, { ctx, outBase: path.join(root, 'runs', 'bench'), repeat: REPEATS });
+  const { report, dir } = await runScenario(scenario, { ctx, outBase: path.join(root, 'runs', 'bench'), repeat: REPEATS, reruns: 0 });
   const afterHeal: number[] = [];
   for (const r of report.repeats) {
     const history = await readHistory(path.join(dir, r.history));
