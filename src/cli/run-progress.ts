@@ -76,6 +76,7 @@ export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr): 
     onRerun(failed, attempt) {
       const why = failed.error ?? failed.checks.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.detail}`).join('; ');
       line(`repeat ${failed.index}: attempt ${attempt} FAIL (${why}) — running it again`);
+      repeat = 0; // the rerun's first entry starts the live counters afresh
     },
     stop() {
       if (timer) clearInterval(timer);

@@ -53,7 +53,9 @@ export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatR
       pcaps: outcome.pcaps.map((p) => `repeat-${index}/${p}`),
       ...(outcome.error ? { error: outcome.error } : {}),
     });
-    if (shouldRerun(report.passed, attempt, input.reruns)) {
+    // After Ctrl-C the repeat failed because it was stopped: running it again would ignore the user.
+    const interrupted = input.ctx.signal?.aborted === true;
+    if (!interrupted && shouldRerun(report.passed, attempt, input.reruns)) {
       if (outcome.lab) await outcome.lab.destroy();
       failedAttempts.push(await keepFailedAttempt(input, attempt, report, outcome.history));
       input.onRerun?.(report, attempt);
@@ -67,6 +69,7 @@ export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatR
     if (failedAttempts.length > 0) report.failedAttempts = failedAttempts;
     return { report, history: outcome.history };
   }
+  // Unreachable: the last attempt (reruns + 1) never reruns, so it returns above.
   throw new Error(`repeat ${index} of ${input.scenario.name}: no attempt ran (reruns ${input.reruns})`);
 };
 
