@@ -5,14 +5,15 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build engine images test test-unit e2e demo tour bench bench-split-brain clean
+.PHONY: help deps build engine images browser test test-unit e2e demo demo-probe tour bench bench-split-brain clean
 
 help:
-	@echo "make demo   run one failover scenario with live output; prints where the report is"
+	@echo "make demo   arp-ha's transparent takeover vs keepalived on the same crash; prints both verdicts and the comparison page"
+	@echo "make demo-probe   four byte-checked TCP streams through a 2 s link flap, with live output"
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
 	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
-	@echo "make bench  benchmarks: deploy/destroy, probe throughput, failover gaps, nat-lb (throughput vs direct, step 3, planned-move gaps)"
+	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
 
@@ -31,26 +32,35 @@ engine:
 images: engine
 	@bash images/build.sh
 
-test: build images
+# The comparison page's screenshot test needs a headless browser (Debian's chromium).
+browser:
+	@bash scripts/ensure-chromium.sh
+
+test: build images browser
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js'
 
 test-unit: build
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js'
 
-e2e: build images
+e2e: build images browser
 	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js'
 
 demo: build images
 	@bash scripts/demo.sh
 
+demo-probe: build images
+	@bash scripts/demo-probe.sh
+
 tour: build images
 	@bash scripts/tour.sh
 
+# Each bench writes runs/bench/<name>.json; the generator turns them into docs/measurements.md.
 bench: build images
 	node dist/bench/deploy-bench.js
 	node dist/bench/probe-throughput.js
 	node dist/bench/failover-bench.js
 	node dist/bench/nat-lb-bench.js
+	node dist/bench/write-measurements.js
 
 # The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.
 bench-split-brain: build images
