@@ -39,7 +39,13 @@ export const BENCH_RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.
 
 export const thisMachine = (): Machine => {
   const [a, b, c] = os.loadavg();
-  return { cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', kernel: os.release(), loadAverage: [a!, b!, c!], node: process.versions.node };
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    kernel: os.release(),
+    loadAverage: [a!, b!, c!],
+    node: process.versions.node,
+  };
 };
 
 export interface BenchRecorder {

@@ -39,10 +39,13 @@ export function benchSection(entry: BenchEntry, result: BenchResult | undefined)
   const m = result.machine;
   const load = m.loadAverage.map((l) => l.toFixed(2)).join(' / ');
   const lines = [
-    head, '',
+    head,
+    '',
     `Measured ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cores} cores (${cell(m.cpu)}), Linux ${m.kernel}, ` +
-      `Node ${m.node}; load average at start ${load} (1 / 5 / 15 min).`, '',
-    result.method, '',
+      `Node ${m.node}; load average at start ${load} (1 / 5 / 15 min).`,
+    '',
+    result.method,
+    '',
     '| figure | unit | median | min – max | p5 – p95 | n | target |',
     '|---|---|---:|---:|---:|---:|---|',
     ...result.series.map(seriesRow),

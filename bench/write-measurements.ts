@@ -13,7 +13,8 @@ for (const { bench } of BENCHES) {
   try {
     results.set(bench, JSON.parse(await readFile(file, 'utf8')) as BenchResult);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: cannot read the bench result: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`${file}: cannot read the bench result: ${(error as Error).message}`);
   }
 }
 const out = path.join(root, 'docs/measurements.md');

@@ -10,13 +10,26 @@ import { runColour } from '../../src/orchestrator/report/comparison-charts.js';
 import { countColour, decodePng, inkShare } from '../helpers/png-pixels.js';
 import { cli, repoRoot } from '../helpers/lab-fixture.js';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--window-size=1200,900'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--hide-scrollbars',
+  '--window-size=1200,900',
+];
 
 async function screenshot(page: string, png: string): Promise<void> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'fl-chromium-'));
   try {
-    const r = await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--screenshot=${png}`, `file://${page}`], { reject: false, timeout: 60_000 });
+    const r = await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--screenshot=${png}`, `file://${page}`], {
+      reject: false,
+      timeout: 60_000,
+    });
     assert.equal(r.exitCode, 0, `chromium failed (is it installed? make browser): ${r.stderr}`);
   } finally {
     await rm(profile, { recursive: true, force: true });
@@ -33,7 +46,10 @@ describe('comparison page of the demo (real containers, real browser)', function
     assert.ok(page, result.stdout);
     const json = JSON.parse(await readFile(path.join(path.dirname(page), 'comparison.json'), 'utf8')) as { runs: { verdict: string }[] };
     assert.match(json.runs[0]!.verdict, /^arp-ha-transparent-takeover: kept 4 of 4 connections, 0 bytes lost, longest gap 0\.\d\d s$/);
-    assert.match(json.runs[1]!.verdict, /^keepalived-crash-s2c: kept 0 of 4 connections, 0 bytes lost, longest gap [4-9]\.\d\d s — (\d+ resets?, )?4 reconnects$/);
+    assert.match(
+      json.runs[1]!.verdict,
+      /^keepalived-crash-s2c: kept 0 of 4 connections, 0 bytes lost, longest gap [4-9]\.\d\d s — (\d+ resets?, )?4 reconnects$/,
+    );
 
     const png = path.join(path.dirname(page), 'comparison.png');
     await screenshot(page, png);

@@ -26,7 +26,8 @@ export function decodePng(png: Buffer): Pixels {
       height = data.readUInt32BE(4);
       const [depth, colour, , , interlace] = [data[8], data[9], data[10], data[11], data[12]];
       channels = colour === 2 ? 3 : colour === 6 ? 4 : 0;
-      if (depth !== 8 || channels === 0 || interlace !== 0) throw new Error(`png: unsupported depth ${depth} / colour type ${colour} / interlace ${interlace}`);
+      if (depth !== 8 || channels === 0 || interlace !== 0)
+        throw new Error(`png: unsupported depth ${depth} / colour type ${colour} / interlace ${interlace}`);
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     at += 12 + length;

@@ -21,11 +21,15 @@ const tickSeconds = (ms: number): string => `${fmtNum(ms / 1000)} s`;
 
 function legend(runs: readonly ChartRun[], y: number): string {
   let x = LEFT;
-  return runs.map((r, i) => {
-    const part = el('rect', { x, y: y - 10, width: 14, height: 14, fill: runColour(i) }) + text({ x: x + 20, y: y + 2, 'font-size': 13 }, r.scenario);
-    x += 40 + r.scenario.length * 7.5;
-    return part;
-  }).join('');
+  return runs
+    .map((r, i) => {
+      const part =
+        el('rect', { x, y: y - 10, width: 14, height: 14, fill: runColour(i) }) +
+        text({ x: x + 20, y: y + 2, 'font-size': 13 }, r.scenario);
+      x += 40 + r.scenario.length * 7.5;
+      return part;
+    })
+    .join('');
 }
 
 /** Worst gap per repeat, runs side by side within each repeat; dots are the streams' own longest gaps. */
@@ -46,7 +50,9 @@ export function gapChart(runs: readonly ChartRun[]): string {
   }
   for (let k = 0; k < repeats; k++) {
     const x0 = LEFT + k * group + (group - bar * runs.length) / 2;
-    parts.push(text({ x: LEFT + (k + 0.5) * group, y: bottom + 18, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, `repeat ${k + 1}`));
+    parts.push(
+      text({ x: LEFT + (k + 0.5) * group, y: bottom + 18, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, `repeat ${k + 1}`),
+    );
     runs.forEach((run, i) => {
       const rep = run.repeats[k];
       if (!rep) return;
@@ -59,14 +65,37 @@ export function gapChart(runs: readonly ChartRun[]): string {
       const tip = `${run.scenario}, repeat ${rep.index}: longest gap ${seconds(max)}; streams: ${rep.streamGapsMs.map(seconds).join(', ')}`;
       parts.push(el('rect', { x: x + 2, y: y(max), width: bar - 4, height: Math.max(bottom - y(max), 1), fill: runColour(i) }, title(tip)));
       parts.push(text({ x: x + bar / 2, y: y(max) - 5, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600 }, seconds(max)));
-      for (const g of rep.streamGapsMs) parts.push(el('circle', { cx: x + bar / 2, cy: y(g), r: 3, fill: '#fff', stroke: '#1d1d1d', 'stroke-width': 1 }));
+      for (const g of rep.streamGapsMs)
+        parts.push(el('circle', { cx: x + bar / 2, cy: y(g), r: 3, fill: '#fff', stroke: '#1d1d1d', 'stroke-width': 1 }));
     });
   }
   parts.push(el('line', { x1: LEFT, x2: W - RIGHT, y1: bottom, y2: bottom, stroke: '#888' }));
-  parts.push(text({ x: 14, y: (top + bottom) / 2, transform: `rotate(-90 14 ${(top + bottom) / 2})`, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' },
-    'longest gap a client felt'));
-  return el('svg', { xmlns: 'http://www.w3.org/2000/svg', class: 'chart gaps', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img',
-    'aria-label': 'longest gap per repeat, runs side by side' }, parts.join(''));
+  parts.push(
+    text(
+      {
+        x: 14,
+        y: (top + bottom) / 2,
+        transform: `rotate(-90 14 ${(top + bottom) / 2})`,
+        'text-anchor': 'middle',
+        'font-size': 12,
+        fill: '#333',
+      },
+      'longest gap a client felt',
+    ),
+  );
+  return el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      class: 'chart gaps',
+      width: W,
+      height: H,
+      viewBox: `0 0 ${W} ${H}`,
+      role: 'img',
+      'aria-label': 'longest gap per repeat, runs side by side',
+    },
+    parts.join(''),
+  );
 }
 
 /** Connections kept over all repeats: the kept share in the run's colour, the rest as a pale band. */
@@ -83,9 +112,21 @@ export function keptChart(runs: readonly ChartRun[]): string {
     parts.push(text({ x: labelW - 10, y: y + 17, 'text-anchor': 'end', 'font-size': 13 }, run.scenario));
     parts.push(el('rect', { x: x(0), y, width: x(1) - x(0), height: 24, fill: runColour(i), 'fill-opacity': 0.18, stroke: runColour(i) }));
     const share = streams > 0 ? kept / streams : 0;
-    if (share > 0) parts.push(el('rect', { x: x(0), y, width: x(share) - x(0), height: 24, fill: runColour(i) }, title(`${kept} of ${streams} kept`)));
+    if (share > 0)
+      parts.push(el('rect', { x: x(0), y, width: x(share) - x(0), height: 24, fill: runColour(i) }, title(`${kept} of ${streams} kept`)));
     parts.push(text({ x: x(1) + 10, y: y + 17, 'font-size': 13, 'font-weight': 600 }, `kept ${kept} of ${streams}`));
   });
-  return el('svg', { xmlns: 'http://www.w3.org/2000/svg', class: 'chart kept', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img',
-    'aria-label': 'connections kept per run' }, parts.join(''));
+  return el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      class: 'chart kept',
+      width: W,
+      height: H,
+      viewBox: `0 0 ${W} ${H}`,
+      role: 'img',
+      'aria-label': 'connections kept per run',
+    },
+    parts.join(''),
+  );
 }

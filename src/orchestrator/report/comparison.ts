@@ -47,7 +47,10 @@ export const comparisonRows = (runs: readonly ComparedRun[]): ComparisonRow[] =>
     perRepeat: report.repeats.map(repeatFigures),
   }));
 
-const dist = (d: Distribution | undefined): Cell => ({ html: d ? `${h(fmt(d.p50))} / ${h(fmt(d.p95))} / ${h(fmt(d.max))}` : '–', num: true });
+const dist = (d: Distribution | undefined): Cell => ({
+  html: d ? `${h(fmt(d.p50))} / ${h(fmt(d.p95))} / ${h(fmt(d.max))}` : '–',
+  num: true,
+});
 
 const CHART_CSS = `.verdicts{list-style:none;padding:0;margin:10px 0 18px}.verdicts li{font-size:16px;margin:6px 0}
 .swatch{display:inline-block;width:14px;height:14px;border-radius:2px;vertical-align:-2px;margin-right:8px}
@@ -56,24 +59,35 @@ svg.chart{display:block;margin:6px 0 14px;max-width:100%;height:auto}`;
 export const comparisonHtml = (rows: readonly ComparisonRow[]): string => {
   const all = rows.every((r) => r.passed === r.repeats);
   const names = h(rows.map((r) => r.scenario).join(' vs '));
-  const verdicts = rows.map((r, i) =>
-    `<li><span class="swatch" style="background:${runColour(i)}"></span>${badge(r.passed === r.repeats)} ${h(r.verdict)}</li>`).join('\n');
+  const verdicts = rows
+    .map(
+      (r, i) => `<li><span class="swatch" style="background:${runColour(i)}"></span>${badge(r.passed === r.repeats)} ${h(r.verdict)}</li>`,
+    )
+    .join('\n');
   const charts = rows.map((r) => ({ scenario: r.scenario, repeats: r.perRepeat }));
   const body = table(
     ['scenario', 'repeats passed', ...COMPARED_FIGURES.map(([, label]) => `${label}: p50 / p95 / max`)],
     rows.map((r) => ({
-      cells: [{ html: `<a href="${h(`${r.dir}/report.html`)}">${h(r.scenario)}</a>` }, `${r.passed}/${r.repeats}`, ...COMPARED_FIGURES.map(([key]) => dist(r.figures[key]))],
+      cells: [
+        { html: `<a href="${h(`${r.dir}/report.html`)}">${h(r.scenario)}</a>` },
+        `${r.passed}/${r.repeats}`,
+        ...COMPARED_FIGURES.map(([key]) => dist(r.figures[key])),
+      ],
       ...(r.passed === r.repeats ? {} : { cls: 'bad' }),
     })),
   );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>comparison: ${names}</title><style>${PAGE_CSS}${CHART_CSS}</style></head>` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>comparison: ${names}</title>` +
+    `<style>${PAGE_CSS}${CHART_CSS}</style></head>` +
     `<body><main><h1>${names} ${badge(all)}</h1>` +
     `<p class="meta">The same fault under each mechanism. A connection is kept when its stream never needed a second TCP connection; ` +
     `a gap is the longest time a client received nothing.</p><ul class="verdicts">\n${verdicts}\n</ul>` +
-    `<h2>Longest gap per repeat</h2><p class="small">Bars: the worst stream of the repeat; dots: each stream's own longest gap.</p>${gapChart(charts)}` +
+    `<h2>Longest gap per repeat</h2>` +
+    `<p class="small">Bars: the worst stream of the repeat; dots: each stream's own longest gap.</p>${gapChart(charts)}` +
     `<h2>Connections kept</h2>${keptChart(charts)}` +
     `<h2>Figures</h2><p class="meta">Each row is one scenario run; every figure is taken per repeat and summarised over the repeats. ` +
-    `The scenario names link to their full reports (timelines, checks, streams).</p>${body}</main></body></html>\n`;
+    `The scenario names link to their full reports (timelines, checks, streams).</p>${body}</main></body></html>\n`
+  );
 };
 
 export const writeComparison = async (dir: string, runs: readonly ComparedRun[]): Promise<{ json: string; html: string }> => {

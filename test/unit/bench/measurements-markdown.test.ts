@@ -6,15 +6,22 @@ import { startBench, type BenchResult } from '../../../bench/bench-result.js';
 import { BENCHES, benchSection, measurementsMarkdown, seriesRow } from '../../../bench/measurements-markdown.js';
 
 const result = (o: Partial<BenchResult> = {}): BenchResult => ({
-  bench: 'deploy-bench', startedAt: '2026-12-04T17:50:12.000Z', finishedAt: '2026-12-04T17:51:00.000Z',
+  bench: 'deploy-bench',
+  startedAt: '2026-12-04T17:50:12.000Z',
+  finishedAt: '2026-12-04T17:51:00.000Z',
   machine: { cores: 2, cpu: 'Some CPU', kernel: '5.10.0-test', loadAverage: [1.5, 0.75, 0.25], node: '22.1.0' },
-  method: 'Five deploys.', series: [{ label: 'deploy (total)', unit: 'ms', values: [2100, 1900, 2000, 2500, 1800], target: '< 3 s' }], notes: [], ...o,
+  method: 'Five deploys.',
+  series: [{ label: 'deploy (total)', unit: 'ms', values: [2100, 1900, 2000, 2500, 1800], target: '< 3 s' }],
+  notes: [],
+  ...o,
 });
 
 describe('docs/measurements.md generator', () => {
   it('gives each figure its median, min–max and p5–p95 over the values, and its target', () => {
-    assert.equal(seriesRow({ label: 'deploy (total)', unit: 'ms', values: [2100, 1900, 2000, 2500, 1800], target: '< 3 s' }),
-      '| deploy (total) | ms | 2,000 | 1,800 – 2,500 | 1,820 – 2,420 | 5 | < 3 s |');
+    assert.equal(
+      seriesRow({ label: 'deploy (total)', unit: 'ms', values: [2100, 1900, 2000, 2500, 1800], target: '< 3 s' }),
+      '| deploy (total) | ms | 2,000 | 1,800 – 2,500 | 1,820 – 2,420 | 5 | < 3 s |',
+    );
   });
   it('leaves p5–p95 out below five values, and keeps small figures readable', () => {
     assert.equal(seriesRow({ label: 'ratio', unit: '', values: [0.912, 0.95] }), '| ratio |  | 0.93 | 0.91 – 0.95 | – | 2 |  |');
@@ -28,14 +35,21 @@ describe('docs/measurements.md generator', () => {
   it('says when and on what machine a bench ran, load average included', () => {
     const md = benchSection(BENCHES[0]!, result());
     assert.match(md, /^## Deploy and destroy/);
-    assert.match(md, /Measured 2026-12-04 17:50 UTC on 2 cores \(Some CPU\), Linux 5\.10\.0-test, Node 22\.1\.0; load average at start 1\.50 \/ 0\.75 \/ 0\.25/);
+    assert.match(
+      md,
+      /Measured 2026-12-04 17:50 UTC on 2 cores \(Some CPU\), Linux 5\.10\.0-test, Node 22\.1\.0; load average at start 1\.50 \/ 0\.75/,
+    );
     assert.match(md, /\| deploy \(total\) \| ms \| 2,000 \|/);
   });
   it('says "not measured yet" for a bench without a result, never an old figure', () => {
     const md = measurementsMarkdown(new Map([['deploy-bench', result()]]));
-    for (const b of BENCHES.slice(1)) assert.match(md, new RegExp(`## ${b.title}\\n\\n\`${b.command}\`\\n\\nNot measured yet on this machine\\.`));
+    for (const b of BENCHES.slice(1))
+      assert.match(md, new RegExp(`## ${b.title}\\n\\n\`${b.command}\`\\n\\nNot measured yet on this machine\\.`));
     assert.equal(md.match(/Not measured yet/g)?.length, BENCHES.length - 1);
-    assert.deepEqual(BENCHES.map((b) => md.indexOf(`## ${b.title}`)).every((i, k, a) => i > (a[k - 1] ?? -1)), true);
+    assert.deepEqual(
+      BENCHES.map((b) => md.indexOf(`## ${b.title}`)).every((i, k, a) => i > (a[k - 1] ?? -1)),
+      true,
+    );
   });
   it('a bench records the machine at its start and writes runs/bench/<name>.json', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fl-bench-'));

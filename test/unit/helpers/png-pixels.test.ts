@@ -15,7 +15,12 @@ const png = (width: number, rows: number[][], filters: number[], colour = 2): Bu
   ihdr[8] = 8;
   ihdr[9] = colour;
   const raw = Buffer.concat(rows.map((r, y) => Buffer.from([filters[y]!, ...r])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crcless('IHDR', ihdr), crcless('IDAT', deflateSync(raw)), crcless('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    crcless('IHDR', ihdr),
+    crcless('IDAT', deflateSync(raw)),
+    crcless('IEND', Buffer.alloc(0)),
+  ]);
 };
 
 describe('png pixel reader (screenshot tests)', () => {
@@ -25,10 +30,23 @@ describe('png pixel reader (screenshot tests)', () => {
   });
   it('undoes the sub, up, average and paeth filters', () => {
     // Row 0 (sub): deltas from the left pixel; rows 1-3 encode the same pixels as row 0 through up / average / paeth.
-    const rows = [[10, 20, 30, 5, 5, 5], [0, 0, 0, 0, 0, 0], [5, 10, 15, 3, 3, 3], [0, 0, 0, 0, 0, 0]];
+    const rows = [
+      [10, 20, 30, 5, 5, 5],
+      [0, 0, 0, 0, 0, 0],
+      [5, 10, 15, 3, 3, 3],
+      [0, 0, 0, 0, 0, 0],
+    ];
     const img = decodePng(png(2, rows, [1, 2, 3, 4]));
     const px = (x: number, y: number) => [...img.rgba.subarray((y * 2 + x) * 4, (y * 2 + x) * 4 + 3)];
-    for (let y = 0; y < 4; y++) assert.deepEqual([px(0, y), px(1, y)], [[10, 20, 30], [15, 25, 35]], `row ${y}`);
+    for (let y = 0; y < 4; y++)
+      assert.deepEqual(
+        [px(0, y), px(1, y)],
+        [
+          [10, 20, 30],
+          [15, 25, 35],
+        ],
+        `row ${y}`,
+      );
   });
   it('refuses what it cannot read instead of misreading it', () => {
     assert.throws(() => decodePng(Buffer.from('GIF89a')), /not a PNG/);
