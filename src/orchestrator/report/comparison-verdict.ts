@@ -1,6 +1,7 @@
 // What a person says about one compared run, in one line: how many connections survived the
 // fault on their first TCP connection, what was lost, and the longest silence a client felt.
 // Also the per-repeat figures the comparison's charts draw.
+import { survivedTransparently } from '../checker/stats.js';
 import type { RepeatReport, RunReport, StreamReport } from './report-types.js';
 
 export interface RepeatFigures {
@@ -24,9 +25,8 @@ export interface RunVerdict {
   line: string;
 }
 
-/** A stream kept its connection when it never needed a second one and never failed. */
-export const keptConnection = (s: StreamReport): boolean =>
-  !s.failed && (s.connections !== undefined ? s.connections === 1 : s.resets === 0 && s.reconnects === 0);
+/** A stream kept its connection when it survived transparently: the definition report.json's survivalRate uses. */
+export const keptConnection = (s: StreamReport): boolean => survivedTransparently(s);
 
 export const repeatFigures = (r: RepeatReport): RepeatFigures => ({
   index: r.index,
