@@ -11,7 +11,7 @@ help:
 	@echo "make demo   arp-ha's transparent takeover vs keepalived on the same crash; prints both verdicts and the comparison page"
 	@echo "make demo-probe   four byte-checked TCP streams through a 2 s link flap, with live output"
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
-	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
+	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image, chromium)"
 	@echo "make e2e    e2e tests only;  make test-unit  unit tests only"
 	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
