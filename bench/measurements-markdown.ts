@@ -20,7 +20,8 @@ export const BENCHES: readonly BenchEntry[] = [
 
 const num = (v: number): string => {
   if (!Number.isFinite(v)) return '–';
-  const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  // Counts stay whole; fractions get the digits their size deserves.
+  const digits = Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
   return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 };
 /** Markdown table cells must not break the table. */

@@ -26,6 +26,10 @@ describe('docs/measurements.md generator', () => {
   it('leaves p5–p95 out below five values, and keeps small figures readable', () => {
     assert.equal(seriesRow({ label: 'ratio', unit: '', values: [0.912, 0.95] }), '| ratio |  | 0.93 | 0.91 – 0.95 | – | 2 |  |');
   });
+  it('shows whole values without decimals and fractions with the digits their size deserves', () => {
+    assert.equal(seriesRow({ label: 'resets', unit: 'per repeat', values: [0, 4, 0] }), '| resets | per repeat | 0 | 0 – 4 | – | 3 |  |');
+    assert.equal(seriesRow({ label: 'gap', unit: 'ms', values: [25, 26, 90.44] }), '| gap | ms | 26 | 25 – 90.4 | – | 3 |  |');
+  });
   it('shows an empty series as dashes rather than NaN or Infinity', () => {
     assert.equal(seriesRow({ label: 'x', unit: 'ms', values: [] }), '| x | ms | – | – | – | 0 |  |');
   });
