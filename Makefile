@@ -5,14 +5,15 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build fresh-build engine images test test-unit e2e demo tour bench bench-split-brain clean
+.PHONY: help deps build fresh-build engine images browser test test-unit e2e demo demo-probe tour bench bench-split-brain clean
 
 help:
-	@echo "make demo   run one failover scenario with live output; prints where the report is"
+	@echo "make demo   arp-ha's transparent takeover vs keepalived on the same crash; prints both verdicts and the comparison page"
+	@echo "make demo-probe   four byte-checked TCP streams through a 2 s link flap, with live output"
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
-	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image)"
+	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image, chromium)"
 	@echo "make e2e    e2e tests only (SHARD=i/n: shard i of n, for a CI matrix);  make test-unit  unit tests only"
-	@echo "make bench  benchmarks: deploy/destroy, probe throughput, failover gaps, nat-lb (throughput vs direct, step 3, planned-move gaps)"
+	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
 
@@ -36,7 +37,11 @@ engine:
 images: engine
 	@bash images/build.sh
 
-test: fresh-build images
+# The comparison page's screenshot test needs a headless browser (Debian's chromium).
+browser:
+	@bash scripts/ensure-chromium.sh
+
+test: fresh-build images browser
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js'
 
 test-unit: fresh-build
@@ -44,7 +49,7 @@ test-unit: fresh-build
 
 # SHARD=i/n: shard i of n of the scenarios (balanced by expected duration) and of the other e2e
 # files, so that a CI matrix of n machines runs every test once (docs/ci.md).
-e2e: fresh-build images
+e2e: fresh-build images browser
 ifeq ($(SHARD),)
 	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js'
 else
@@ -55,14 +60,19 @@ endif
 demo: build images
 	@bash scripts/demo.sh
 
+demo-probe: build images
+	@bash scripts/demo-probe.sh
+
 tour: build images
 	@bash scripts/tour.sh
 
+# Each bench writes runs/bench/<name>.json; the generator turns them into docs/measurements.md.
 bench: build images
 	node dist/bench/deploy-bench.js
 	node dist/bench/probe-throughput.js
 	node dist/bench/failover-bench.js
 	node dist/bench/nat-lb-bench.js
+	node dist/bench/write-measurements.js
 
 # The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.
 bench-split-brain: build images

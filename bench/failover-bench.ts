@@ -10,6 +10,7 @@ import { readHistory } from '../src/orchestrator/history/history-store.js';
 import { runScenario } from '../src/orchestrator/runner/run-scenario.js';
 import { parseScenarioFile } from '../src/orchestrator/scenario/parse-scenario.js';
 import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
+import { startBench } from './bench-result.js';
 
 const REPEATS = Number(process.env.FAILOVER_REPEATS ?? 20);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +22,9 @@ const ctx = { runtime: new DockerRuntime({ logger }), logger, progress: silentPr
 const fmt = (values: number[]) => `${percentile(values, 50).toFixed(0).padStart(6)} ${percentile(values, 95).toFixed(0).padStart(6)} ${Math.max(...values).toFixed(0).padStart(6)}`;
 
 const rows: string[] = [];
+const result = startBench('failover-bench', `Hard kill of the active (links cut, then SIGKILL), ${REPEATS} repeats per scenario (\`FAILOVER_REPEATS\`), ` +
+  'heartbeat / advertisement every 100 ms, 4 streams; one value per repeat. gap: the worst stream\'s longest gap; detection: crash → new ACTIVE; ' +
+  'gap − detection: what the mechanism adds to noticing the crash; resets: resets and EOFs summed over the streams.');
 for (const file of SCENARIOS) {
   const scenario = await parseScenarioFile(path.join(root, file));
   const { report, dir } = await runScenario(scenario, { ctx, outBase: path.join(root, 'runs', 'bench'), repeat: REPEATS, reruns: 0 });
@@ -42,9 +46,15 @@ for (const file of SCENARIOS) {
     }
   }
   const passed = report.repeats.filter((r) => r.passed).length;
+  result.add(`${scenario.name}: gap`, 'ms', gaps);
+  result.add(`${scenario.name}: detection`, 'ms', detections);
+  result.add(`${scenario.name}: gap − detection`, 'ms', beyond);
+  result.add(`${scenario.name}: resets`, 'per repeat', resets);
+  result.note(`${scenario.name}: ${passed} of ${report.repeats.length} repeats passed every check of the scenario`);
   const none = '     -      -      -';
   rows.push(`${scenario.name.padEnd(30)} ${fmt(gaps)}   ${detections.length ? fmt(detections) : none}   ${beyond.length ? fmt(beyond) : none}   ${fmt(resets)}   ${passed}/${report.repeats.length}`);
 }
+await result.write();
 process.stdout.write(
   `hard-kill failover of the active, ${REPEATS} repeats each (ms; resets = connections broken, summed over 4 streams)\n` +
   `(gap−det = the worst stream's gap minus detection, per repeat: what the mechanism adds to detecting the crash)\n` +

@@ -1,4 +1,4 @@
-// nat-lb benchmarks on the nat-lb lab (not timed tests; numbers for the README), issue #5:
+// nat-lb benchmarks on the nat-lb lab (not timed tests; figures for docs/measurements.md), issue #5:
 //
 // 1. Throughput, iperf3 cl1 → s1, one TCP stream, always over the same path: cl1 → osw → lb1 →
 //    isw → s1 (two switches, one router). Only what lb1 does differs:
@@ -26,11 +26,11 @@
 import { createLogger } from '../src/common/logger.js';
 import { silentProgress } from '../src/common/progress.js';
 import { Lab, type StartedLab } from '../src/lab/lab.js';
-import { percentile } from '../src/orchestrator/checker/stats.js';
 import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
 import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
 import type { ProbeSummary, StreamSummary } from '../src/probe/probe-report.js';
+import { startBench } from './bench-result.js';
 
 const bounded = (name: string, fallback: number, max: number) => Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
 const ROWS = bounded('BENCH_ROWS', 10_000, 60_000);
@@ -55,7 +55,6 @@ const MGMT = { lb1: `${MGMT_PREFIX}.21`, lb2: `${MGMT_PREFIX}.22` } as const;
 type Lb = keyof typeof MGMT;
 const other = (lb: Lb): Lb => (lb === 'lb1' ? 'lb2' : 'lb1');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
   const res = await fetch(`http://${MGMT[lb]}:7080${path}`, {
@@ -240,8 +239,6 @@ const plannedMoves = async () => {
   return { moves, ...(await controllerSteps()) };
 };
 
-const fmt = (xs: number[], digits = 0) => ({ p50: percentile(xs, 50).toFixed(digits), p95: percentile(xs, 95).toFixed(digits), max: Math.max(...xs).toFixed(digits) });
-
 try {
   for (const s of ['s1', 's2', 's3']) {
     const address = (await lab.execOk(s, ['sh', '-c', "ip -4 -o addr show dev eth1 | awk '{print $4}' | cut -d/ -f1"])).trim();
@@ -250,50 +247,37 @@ try {
     await background(s, `node ${PROBE} server --listen 0.0.0.0:7000 --node ${s}`, '/tmp/probe-server.log');
   }
   for (const lb of ['lb1', 'lb2'] as const) await startBalancer(lb);
-  const median = (xs: number[]) => percentile(xs, 50);
-  const table: string[] = [];
-  const row = (measure: string, result: string, target = '') => table.push(`| ${measure} | ${result} | ${target} |`);
-
+  const result = startBench('nat-lb-bench', `On the nat-lb lab (${topology.name}). Throughput: iperf3, one TCP stream, ${RUNS} rounds × ${SECONDS} s, ` +
+    'the four set-ups of lb1 back to back per round (ratios are per round). Step 3: one value per move. Planned moves: gaps per stream and per move.');
   if (PARTS.has('throughput')) {
     const tp = await throughput();
-    const [routed, bare, balancer, ruleset] = [median(tp.routed), median(tp.bare), median(tp.balancer), median(tp.ruleset)];
-    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
-    say(`throughput runs (Gbit/s): routed ${list(tp.routed)} | bare DNAT ${list(tp.bare)} | balancer ${list(tp.balancer)} | ruleset, daemon frozen ${list(tp.ruleset)}`);
-    /** Median over the rounds of a/b within each round. */
-    const perRound = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!)).toFixed(2);
-    row('iperf3 cl1→s1 via lb1, plain routing ("direct")', `${routed.toFixed(2)} Gbit/s (median of ${RUNS} rounds × ${SECONDS} s)`);
-    row('iperf3 cl1→V1→s1, bare nft DNAT on lb1, no daemon', `${bare.toFixed(2)} Gbit/s = ${(bare / routed).toFixed(2)} of direct (per round: ${perRound(tp.bare, tp.routed)})`);
-    row('iperf3 cl1→V1→s1, nat-balancer on lb1', `${balancer.toFixed(2)} Gbit/s = ${(balancer / routed).toFixed(2)} of direct (per round: ${perRound(tp.balancer, tp.routed)}), ${(balancer / bare).toFixed(2)} of bare DNAT (per round: ${perRound(tp.balancer, tp.bare)})`, '≥ 0.85 of direct');
-    row('iperf3 cl1→V1→s1, nat-balancer ruleset, daemon frozen', `${ruleset.toFixed(2)} Gbit/s = ${(ruleset / routed).toFixed(2)} of direct; running/frozen per round: ${perRound(tp.balancer, tp.ruleset)}`);
+    const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]!);
+    result.add('iperf3 cl1→s1 via lb1, plain routing ("direct")', 'Gbit/s', tp.routed);
+    result.add('iperf3 cl1→V1→s1, bare nft DNAT on lb1, no daemon', 'Gbit/s', tp.bare);
+    result.add('iperf3 cl1→V1→s1, nat-balancer on lb1', 'Gbit/s', tp.balancer);
+    result.add('iperf3 cl1→V1→s1, nat-balancer ruleset, daemon frozen', 'Gbit/s', tp.ruleset);
+    result.add('nat-balancer / direct, per round', 'ratio', ratio(tp.balancer, tp.routed), '≥ 0.85');
+    result.add('nat-balancer / bare DNAT, per round', 'ratio', ratio(tp.balancer, tp.bare));
+    result.add('nat-balancer running / frozen, per round', 'ratio', ratio(tp.balancer, tp.ruleset));
   }
-
   if (PARTS.has('step3')) {
     const s3 = await stateMove();
-    const p50 = (k: 'total' | 'export' | 'import' | 'delete') => percentile(s3.map((r) => r[k]), 50).toFixed(0);
-    say(`step 3 runs (ms): ${s3.map((r) => r.total.toFixed(0)).join(' ')}`);
-    row(`step 3, ${ROWS} rows (export + import + delete)${COPY_STORES ? '' : ', no copy store answering'}`, `p50 ${p50('total')} ms (export ${p50('export')}, import ${p50('import')}, delete ${p50('delete')}; ${STEP3_RUNS} moves, ${STEP3_PAUSE_MS} ms apart)`, '< 1000 ms');
+    const what = `step 3, ${ROWS} rows${COPY_STORES ? '' : ', no copy store answering'}`;
+    result.add(`${what}: export + import + delete`, 'ms', s3.map((r) => r.total), '< 1000 ms');
+    for (const k of ['export', 'import', 'delete'] as const) result.add(`${what}: ${k}`, 'ms', s3.map((r) => r[k]));
+    result.note(`step 3: ${STEP3_RUNS} moves, ${STEP3_PAUSE_MS} ms apart`);
   }
-
   if (PARTS.has('moves')) {
     const { moves, calls, steps } = await plannedMoves();
-    const gaps = moves.flatMap((m) => m.gaps);
-    const worst = moves.map((m) => Math.max(...m.gaps));
-    say(`planned moves, worst stream gap per move (ms; 0 = no gap over 20 ms): ${worst.map((g) => g.toFixed(0)).join(' ')}`);
-    const g = fmt(gaps);
-    const w = fmt(worst);
-    const d = fmt(moves.map((m) => m.ms));
-    const p50s = (m: Map<string, number[]>) => [...m].map(([k, xs]) => `${k} ${percentile(xs, 50).toFixed(0)}`).join(', ');
-    row(`planned move by the controller, application gap per stream (${MOVES} moves × ${STREAMS} echo streams of 100 KB/s; gaps under 20 ms not counted)`, `p50 ${g.p50} / p95 ${g.p95} / max ${g.max} ms`, 'p95 ≤ 100 ms');
-    row('planned move, worst stream per move', `p50 ${w.p50} / p95 ${w.p95} / max ${w.max} ms`);
-    row('planned move, the controller\'s four steps', `p50 ${d.p50} / p95 ${d.p95} / max ${d.max} ms (steps p50: ${p50s(steps)}; calls p50: ${p50s(calls)})`);
-    row('planned move, resets / failed streams / bytes lost', `${moves.reduce((n, m) => n + m.resets, 0)} / ${moves.reduce((n, m) => n + m.failed, 0)} / ${moves.reduce((n, m) => n + m.lost, 0)}`, '0 / 0 / 0');
+    result.add(`planned move: gap per stream (${STREAMS} echo streams of 100 KB/s; gaps < 20 ms not counted)`, 'ms', moves.flatMap((m) => m.gaps), 'p95 ≤ 100 ms');
+    result.add('planned move: worst stream per move', 'ms', moves.map((m) => Math.max(...m.gaps)));
+    result.add('planned move: the controller\'s four steps', 'ms', moves.map((m) => m.ms));
+    const timings: [string, number[]][] = [...[...steps].map(([k, xs]): [string, number[]] => [`step ${k.replace(':', '')}`, xs]), ...calls];
+    for (const [k, xs] of timings) result.add(`planned move, controller: ${k}`, 'ms', xs);
+    const total = (pick: (m: (typeof moves)[number]) => number) => moves.reduce((n, m) => n + pick(m), 0);
+    result.note(`planned moves: ${moves.length}; resets ${total((m) => m.resets)}, failed streams ${total((m) => m.failed)}, bytes lost ${total((m) => m.lost)} (target 0 / 0 / 0)`);
   }
-
-  say('');
-  say(`nat-lb benchmark (lab ${topology.name}; medians over repeats on a shared machine)`);
-  say('| measure | result | target |');
-  say('|---|---|---|');
-  for (const line of table) say(line);
+  await result.write();
 } finally {
   await lab.destroy();
 }

@@ -16,6 +16,7 @@ import { ProbeServer } from '../src/probe/server.js';
 import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
 import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import { percentile } from '../src/orchestrator/checker/stats.js';
+import { startBench } from './bench-result.js';
 
 const median = (values: readonly number[]): number => percentile(values, 50);
 
@@ -28,12 +29,16 @@ const PROBE_ON_HOST = path.join(root, 'dist/src/probe/main.js');
 const mbps = (s: StreamSummary) => s.bytes / SECONDS / 1e6;
 const clean = (s: StreamSummary) => s.bytesLost + s.bytesDuplicated + s.bytesCorrupt === 0 && !s.failed && s.resets + s.eofs + s.timeouts === 0;
 const results: string[] = [];
+const result = startBench('probe-throughput', `One s2c stream at full speed (\`--rate 0\`) for ${SECONDS} s, every byte verified, ` +
+  `${RUNS} runs per path (\`BENCH_RUNS\`, \`BENCH_SECONDS\`); one value per run. The lab paths use Node 18 from the lab image.`);
 
 const report = (label: string, runs: StreamSummary[]) => {
   const rates = runs.map(mbps);
   const ok = runs.every(clean) ? 'every byte verified, no errors' : 'ERRORS: ' + JSON.stringify(runs.filter((s) => !clean(s)));
   const line = `${label.padEnd(44)} ${median(rates).toFixed(0).padStart(6)} MB/s  (runs: ${rates.map((r) => r.toFixed(0)).join(', ')}; ${ok})`;
   results.push(line);
+  result.add(label, 'MB/s', rates, label.startsWith('lab, direct') ? '≥ 500 MB/s' : undefined);
+  if (!runs.every(clean)) result.note(`${label}: errors in a run (lost, duplicated or corrupt bytes, resets, EOFs or timeouts): the figure is not valid`);
   process.stderr.write(line + '\n');
 };
 
@@ -100,4 +105,6 @@ const oneProcess = async () => {
 if (!process.env.BENCH_SKIP_LAB) await lab();
 await hostProcesses();
 await oneProcess();
+result.note('Every run of every path verified every byte, with no reset, EOF or timeout, unless a note above says otherwise.');
+await result.write();
 process.stdout.write(`probe s2c throughput, one stream at full speed, median of ${RUNS} runs of ${SECONDS} s\n${results.join('\n')}\n`);
