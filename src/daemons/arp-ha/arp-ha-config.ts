@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { repeatedEntry } from '../../common/repeated-entry.js';
 import { configError, nodeName, parseDaemonConfig, schedulingFields } from '../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -58,10 +59,8 @@ export type ArpHaConfig = z.infer<typeof arpHaConfigSchema> & { node: string };
 
 export const parseArpHaConfig = (text: string, file: string): ArpHaConfig => {
   const { data, source } = parseDaemonConfig(arpHaConfigSchema, text, file);
-  const error = configError;
-  const names = data.groups.map((g) => g.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw error(source.positionOf(['groups', names.lastIndexOf(dup), 'name']), `two groups are named '${dup}'`);
+  const dup = repeatedEntry(source, ['groups'], 'name', data.groups.map((g) => g.name));
+  if (dup) throw configError(dup.position, `two groups are named '${dup.value}'`);
   return { ...data, node: nodeName(data.node) };
 };
 

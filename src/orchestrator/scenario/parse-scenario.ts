@@ -8,6 +8,7 @@ import { TopologyError } from '../../common/errors.js';
 import { parseTopologyFile } from '../../topology/parse-topology.js';
 import type { Topology } from '../../topology/types.js';
 import { parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
+import { repeatedEntry } from '../../common/repeated-entry.js';
 import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
 import { ScenarioError } from './scenario-error.js';
@@ -39,8 +40,8 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
     requireNode(w.client.node, ['workloads', i, 'client', 'node']);
   });
   const names = file.workloads.map((w) => w.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new ScenarioError(source.positionOf(['workloads', names.lastIndexOf(dup), 'name']), `two workloads are named '${dup}'; give each its own name`);
+  const dup = repeatedEntry(source, ['workloads'], 'name', names);
+  if (dup) throw new ScenarioError(dup.position, `two workloads are named '${dup.value}'; give each its own name`);
   file.daemons.forEach((d, i) => requireNode(d.node, ['daemons', i, 'node']));
   file.schedule.forEach((f, i) => {
     if ((f.at === undefined) === (f.when === undefined)) {

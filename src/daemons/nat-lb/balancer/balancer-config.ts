@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { repeatedEntry } from '../../../common/repeated-entry.js';
 import { configError, nodeName, parseDaemonConfig, schedulingFields } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -55,19 +56,17 @@ export type VipConfig = BalancerConfig['vips'][number];
 
 export const parseBalancerConfig = (text: string, file: string): BalancerConfig => {
   const { data, source } = parseDaemonConfig(balancerConfigSchema, text, file);
-  const error = configError;
   const seen = new Map<string, string>();
   data.vips.forEach((v, i) => {
     for (const [key, address] of [['vip', v.vip], ['inside', v.inside]] as const) {
       const other = seen.get(address);
-      if (other) throw error(source.positionOf(['vips', i, key]), `${address} is already ${other}; every VIP and inside address must be distinct`);
+      if (other) throw configError(source.positionOf(['vips', i, key]), `${address} is already ${other}; every VIP and inside address must be distinct`);
       seen.set(address, `the ${key} of VIP ${v.vip}`);
     }
   });
   if (data.nat === 'dnat') {
-    const servers = data.vips.map((v) => v.server);
-    const dup = servers.findIndex((s, i) => servers.indexOf(s) !== i);
-    if (dup >= 0) throw error(source.positionOf(['vips', dup, 'server']), `server ${servers[dup]} belongs to two VIPs; in dnat each server routes via exactly one VIP's inside address`);
+    const dup = repeatedEntry(source, ['vips'], 'server', data.vips.map((v) => v.server));
+    if (dup) throw configError(dup.position, `server ${dup.value} belongs to two VIPs; in dnat each server routes via exactly one VIP's inside address`);
   }
   return { ...data, node: nodeName(data.node) };
 };

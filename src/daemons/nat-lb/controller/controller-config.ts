@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { repeatedEntry } from '../../../common/repeated-entry.js';
 import { configError, nodeName, parseDaemonConfig, schedulingFields } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -63,11 +64,9 @@ export type ControllerConfig = z.infer<typeof controllerConfigSchema> & { node: 
 
 export const parseControllerConfig = (text: string, file: string): ControllerConfig => {
   const { data, source } = parseDaemonConfig(controllerConfigSchema, text, file);
-  const error = configError;
   for (const list of ['balancers', 'copyStores'] as const) {
-    const names = data[list].map((b) => b.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) throw error(source.positionOf([list, names.lastIndexOf(dup), 'name']), `two ${list} are named '${dup}'`);
+    const dup = repeatedEntry(source, [list], 'name', data[list].map((b) => b.name));
+    if (dup) throw configError(dup.position, `two ${list} are named '${dup.value}'`);
   }
   return { ...data, node: nodeName(data.node) };
 };

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { repeatedEntry } from '../../../common/repeated-entry.js';
 import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
@@ -22,10 +23,8 @@ export type CopyStoreConfig = z.infer<typeof copyStoreConfigSchema> & { node: st
 
 export const parseCopyStoreConfig = (text: string, file: string): CopyStoreConfig => {
   const { data, source } = parseDaemonConfig(copyStoreConfigSchema, text, file);
-  const error = configError;
-  const vips = data.tcpTable.map((t) => t.vip);
-  const dup = vips.find((v, i) => vips.indexOf(v) !== i);
-  if (dup) throw error(source.positionOf(['tcpTable', vips.lastIndexOf(dup), 'vip']), `VIP ${dup} is listed twice in tcpTable`);
+  const dup = repeatedEntry(source, ['tcpTable'], 'vip', data.tcpTable.map((t) => t.vip));
+  if (dup) throw configError(dup.position, `VIP ${dup.value} is listed twice in tcpTable`);
   return { ...data, node: nodeName(data.node) };
 };
 
