@@ -13,7 +13,7 @@ export const parseIpv4Json = (out: string): InterfaceAddresses[] =>
     .map((l) => ({ ifname: l.ifname, addresses: l.addr_info.map((a) => a.local) }));
 
 /** IPv4 addresses per interface, of one device or of all. */
-export const ipv4Addresses = async (dev?: string): Promise<InterfaceAddresses[]> =>
+const ipv4Addresses = async (dev?: string): Promise<InterfaceAddresses[]> =>
   parseIpv4Json(await runCommand('ip', ['-j', '-4', 'addr', 'show', ...(dev ? ['dev', dev] : [])]));
 
 export const hasIpv4Address = async (address: string, dev?: string): Promise<boolean> =>

@@ -25,7 +25,7 @@ const NFGENMSG = 4;
 /** Where a message's attributes start: netlink header plus nfgenmsg. */
 export const NFNL_PAYLOAD = NLMSG_HEADER + NFGENMSG;
 
-export const align4 = (n: number): number => (n + 3) & ~3;
+const align4 = (n: number): number => (n + 3) & ~3;
 
 export interface NfnlHeader {
   subsystem: number;

@@ -1,6 +1,6 @@
 // Adding and removing nftables set elements through nfnetlink (one NFT_MSG_NEWSETELEM /
 // DELSETELEM batch), what `nft add|delete element` does without nft. A mode flip is on a
-// takeover's critical path: through a running `nft -i` it cost 2–3 ms (nft wakes, fetches its
+// takeover's critical path: through a running `nft -i` it costs 2–3 ms (nft wakes, fetches its
 // cache, commits, then lists a marker table so we know it finished); the batch costs tens of
 // microseconds, and the kernel commits it inside sendmsg, so the acknowledgements are waiting
 // by the time send returns. Several changes in one batch are one transaction: all or none.

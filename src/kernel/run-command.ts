@@ -25,19 +25,6 @@ export const runCommand = async (file: string, args: readonly string[], options:
   return String(result.stdout);
 };
 
-/**
- * For a tool that answers on stderr and prints bulk nobody reads on stdout (`conntrack -D`
- * prints every row it deletes): stdout is discarded, stderr returned whatever the exit code.
- * Only a tool that could not run (missing, killed, timed out) is an error.
- */
-export const runForStderr = async (file: string, args: readonly string[], options: RunOptions = {}): Promise<string> => {
-  const result = await execa(file, args, { cancelSignal: options.signal, timeout: options.timeoutMs ?? 30_000, reject: false, stdout: 'ignore', stripFinalNewline: true });
-  if (result.exitCode === undefined || result.timedOut || result.isCanceled) {
-    throw new KernelCommandError([file, ...args].join(' '), String(result.stderr || result.shortMessage), result.exitCode, { cause: result });
-  }
-  return String(result.stderr);
-};
-
 /** Runs `ip -batch -` with one command per line (in a named netns if given): one process for many link operations. */
 export const ipBatch = async (commands: readonly string[], options: RunOptions & { netns?: string } = {}): Promise<void> => {
   if (commands.length === 0) return;

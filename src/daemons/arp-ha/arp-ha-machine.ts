@@ -28,7 +28,7 @@ export interface MachineConfig {
 }
 
 /** Why an ACTIVE node announces again: a peer is back that may have held the VIP meanwhile. */
-export const REANNOUNCE = 're-announcing after a split brain';
+const REANNOUNCE = 're-announcing after a split brain';
 
 export type Action =
   | { type: 'set-mode'; group: string; vip: string; from: Mode; to: Mode; reason: string }

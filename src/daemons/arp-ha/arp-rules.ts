@@ -4,7 +4,7 @@
 // it, e.g. as the source of its own requests). Mode changes are one set element add/delete.
 import { ipv4Key, ipv4PortKey, type SetElementChange } from '../../kernel/nft-set-elements.js';
 
-export const ARP_TABLE = 'arpha';
+const ARP_TABLE = 'arpha';
 
 export const arpTableScript = (standbyVips: readonly string[]): string => [
   `table arp ${ARP_TABLE}`,
@@ -26,7 +26,7 @@ export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
  * (which has no socket for them yet) must not reset the clients that answer it. A service
  * (VIP . port) in `held` has the kernel's outgoing RSTs from it dropped; one element per service.
  */
-export const HOLD_TABLE = 'arpha_hold';
+const HOLD_TABLE = 'arpha_hold';
 
 export const holdTableScript = (): string => [
   `table ip ${HOLD_TABLE}`,

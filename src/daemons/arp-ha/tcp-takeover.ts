@@ -44,7 +44,7 @@ const SPIN_MS = 5;
  * Nudges every checkpoint's client and collects the answers that arrive within `waitMs`;
  * `onAnswers` gets each poll's new answers at once, so their restore can start meanwhile.
  */
-export const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number,
+const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number,
   onAnswers: (fresh: Map<string, ClientAnswer>) => void = () => {}): Promise<Map<string, ClientAnswer>> => {
   const wanted = new Set(checkpoints.map((c) => c.client));
   for (const cp of checkpoints) sendSegment(socket, vip, port, cp.client, cp.firstSeq - FAR_BELOW, { ack: true });

@@ -62,7 +62,7 @@ export const acceptRowsFast = (rows: unknown): rows is AccessRow[] => {
 };
 
 /** `schema`, with a fast path for bodies `accept` is sure of; everything else is zod's to judge. */
-export const withFastPath = <S extends z.ZodTypeAny>(schema: S, accept: (body: unknown) => boolean): z.ZodType<z.infer<S>> =>
+const withFastPath = <S extends z.ZodTypeAny>(schema: S, accept: (body: unknown) => boolean): z.ZodType<z.infer<S>> =>
   z.unknown().transform((body, ctx): z.infer<S> => {
     if (accept(body)) return body as z.infer<S>;
     const parsed = schema.safeParse(body);

@@ -1,11 +1,11 @@
 // Embodiment 3: during normal running, each server's copy store gets the rows of its own
 // accesses (PUT /copy, protocol.ts), so a failover needs nothing from a dead balancer. A
 // short poll of conntrack finds changes; only changed (server, VIP) snapshots are sent. Listing
-// conntrack every 250 ms cost the forwarding path CPU (a process spawn and a parse per tick, and
-// at 10,000 rows most of a core): the poll now reads conntrack's entry count (a file) and lists
-// the table once the count has moved and then held still for a tick (a bulk import or delete
-// of step 3 is over by then), after SETTLE_MAX_MS of steady churn, and every
-// FULL_READ_EVERY_MS (state changes, an equal number of entries opened and closed). Nothing is
+// conntrack on every tick would take the forwarding path's CPU (a parse per tick, and at 10,000
+// rows most of a core), so each tick reads conntrack's entry count (a file) and lists the table
+// only once the count has moved and then held still for a tick (a bulk import or delete of
+// step 3 is over by then), after SETTLE_MAX_MS of steady churn, and every FULL_READ_EVERY_MS
+// (state changes, an equal number of entries opened and closed). Nothing is
 // read while a move's step runs here (and for AFTER_STEP_MS after it, unless the last read is
 // FULL_READ_EVERY_MS old; the balancer's step clock, NatBalancer.msSinceStep): the controller
 // is moving those rows, and the move must not share the CPU with a copy of them. A store that

@@ -5,8 +5,8 @@
 // A VIP move waits on every effect of its steps, so none of them spawns a process or waits on
 // one: set changes are one nfnetlink batch each (committed inside sendmsg), addresses go through
 // rtnetlink, and the NFQUEUE jump is installed once (only marked packets take it). A spawn costs
-// 10–30 ms on a loaded 2-core node, and a move made a dozen of them; a line through a running
-// `nft -i` still cost 2–20 ms (nft refreshes its cache and lists a marker to say it is done).
+// 10–30 ms on a loaded 2-core node, and a move would make a dozen of them; a line through a
+// running `nft -i` still costs 2–20 ms (nft refreshes its cache and lists a marker to say it is done).
 import { runCommand } from '../../../kernel/run-command.js';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { NftCounters, type CounterValue } from '../../../kernel/nft-counters.js';

@@ -18,7 +18,7 @@ import type { BalancerConfig } from './balancer-config.js';
 export const TABLE = 'natlb';
 export const HOLD_CHAIN = 'NATLB_HOLD';
 /** Packet marks that send a packet to its VIP's NFQUEUE: MARK_BASE + queue number. */
-export const MARK_BASE = 0x4e4c0000;
+const MARK_BASE = 0x4e4c0000;
 
 export const queueOf = (config: BalancerConfig, vip: string): number => config.migration.queueBase + config.vips.findIndex((v) => v.vip === vip);
 export const counterOf = (index: number): string => `vip_${index}`;

@@ -13,7 +13,7 @@ export interface TableReport {
   rows: string[];
 }
 
-export const readTableReport = async (table: ModeTable, vips: readonly string[]): Promise<TableReport> => ({
+const readTableReport = async (table: ModeTable, vips: readonly string[]): Promise<TableReport> => ({
   vips: table.list().map(([vip, e]) => ({ vip, mode: e.mode, addressUp: e.addressUp })),
   // Ended rows too: at the end of a run the streams have closed, and a TIME_WAIT row left on a
   // balancer that no longer owns its VIP is exactly the leftover this report must show.

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { fail, ok, route, type Route } from '../../shared/json-api.js';
 import { MoveRefused, type NatController } from './controller.js';
 
-export const moveRequestSchema = z.object({ vip: z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address'), to: z.string().min(1) }).strict();
+const moveRequestSchema = z.object({ vip: z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address'), to: z.string().min(1) }).strict();
 
 export const controllerRoutes = (controller: NatController): Route[] => [
   route({ method: 'GET', path: '/status', handle: () => ok(controller.status()) }),

@@ -40,7 +40,7 @@ interface Holder {
   order: number;
 }
 
-export const knownVips = (input: RepairInput): string[] => {
+const knownVips = (input: RepairInput): string[] => {
   const all = new Set(input.configVips);
   for (const b of input.balancers) for (const v of b.vips) all.add(v.vip);
   for (const v of input.assignment.keys()) all.add(v);

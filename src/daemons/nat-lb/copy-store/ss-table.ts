@@ -25,7 +25,7 @@ export interface SsSocket {
 const TWO_WORD_KEYS = new Set(['send', 'pacing_rate', 'delivery_rate']);
 
 /** `198.18.1.10:80`, `[::ffff:198.18.1.10]:8080`, `*:8080`, `127.0.0.53%lo:53`. */
-export const parseEndpoint = (text: string): SsEndpoint | undefined => {
+const parseEndpoint = (text: string): SsEndpoint | undefined => {
   const cut = text.lastIndexOf(':');
   if (cut <= 0) return undefined;
   let address = text.slice(0, cut).replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
