@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { parseSchedstat, stallShare } from '../../../../src/daemons/shared/stall-meter.js';
-import { realtimeBudget } from '../../../../src/lab/lab.js';
 
 describe('stall meter (schedstat split of a stalled event loop)', () => {
   it('reads the run and wait nanoseconds of a schedstat line', () => {
@@ -14,15 +13,5 @@ describe('stall meter (schedstat split of a stalled event loop)', () => {
     assert.deepEqual(stallShare(from, { atMs: 1750, runNs: 9e6, waitNs: 740e6 }), { runMs: 4, waitMs: 739, blockedMs: 7 });
     // Blocked in a system call: neither running nor waiting.
     assert.deepEqual(stallShare(from, { atMs: 1120, runNs: 6e6, waitNs: 1e6 }), { runMs: 1, waitMs: 0, blockedMs: 119 });
-  });
-});
-
-describe('realtime budget of daemon nodes', () => {
-  it('shares 85% of a CPU among the nodes, at most 40% each', () => {
-    assert.deepEqual(realtimeBudget(1), { periodUs: 100_000, runtimeUs: 40_000 });
-    assert.deepEqual(realtimeBudget(2), { periodUs: 100_000, runtimeUs: 40_000 });
-    assert.deepEqual(realtimeBudget(3), { periodUs: 100_000, runtimeUs: 28_333 });
-    assert.equal(realtimeBudget(6).runtimeUs * 6 <= 85_000, true);
-    assert.deepEqual(realtimeBudget(0), { periodUs: 100_000, runtimeUs: 40_000 });
   });
 });

@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { InputFileError } from '../../../../src/common/errors.js';
 import { parseBalancerConfig } from '../../../../src/daemons/nat-lb/balancer/balancer-config.js';
 import { holdQueueScript, nftTableScript, vipMembershipChanges } from '../../../../src/daemons/nat-lb/balancer/nat-rules.js';
-import { membershipOf, ModeTable } from '../../../../src/daemons/nat-lb/balancer/mode-table.js';
 
 const base = `node: lb1
 token: a-long-token
@@ -15,25 +13,6 @@ vips:
   - { vip: 198.18.20.101, inside: 198.18.21.101, server: 198.18.21.11, owned: true }
   - { vip: 198.18.20.103, inside: 198.18.21.103, server: 198.18.21.13 }
 `;
-
-describe('nat-balancer config', () => {
-  it('fills defaults: hold in NFQUEUE from queue 100, 65536 packets, not owned unless said', () => {
-    const c = parseBalancerConfig(base, '/c.yml');
-    assert.deepEqual(c.migration, { hold: 'queue', queueMaxLength: 65536, queueBase: 100 });
-    assert.deepEqual(c.vips.map((v) => v.owned), [true, false]);
-  });
-  const rejects = (text: string, line: number, problem: RegExp) =>
-    assert.throws(() => parseBalancerConfig(text, '/c.yml'), (e: unknown) => e instanceof InputFileError && e.message.startsWith(`/c.yml:${line}:`) && problem.test(e.message));
-  it('names the line of an unknown key, a bad mode, a reused address and a server shared in dnat', () => {
-    rejects(base + 'extra: 1\n', 11, /unknown key 'extra'/);
-    rejects(base.replace('nat: dnat', 'nat: snat'), 4, /dnat|fullnat/);
-    rejects(base.replace('inside: 198.18.21.103', 'inside: 198.18.21.101'), 10, /198\.18\.21\.101 is already the inside of VIP 198\.18\.20\.101/);
-    rejects(base.replace('server: 198.18.21.13', 'server: 198.18.21.11'), 10, /server 198\.18\.21\.11 belongs to two VIPs/);
-  });
-  it('lets full NAT share a server between VIPs', () => {
-    assert.equal(parseBalancerConfig(base.replace('nat: dnat', 'nat: fullnat').replace('server: 198.18.21.13', 'server: 198.18.21.11'), '/c.yml').nat, 'fullnat');
-  });
-});
 
 describe('nat-balancer ruleset', () => {
   const dnat = parseBalancerConfig(base, '/c.yml');
@@ -85,38 +64,5 @@ describe('nat-balancer ruleset', () => {
       'add ip natlb hold_src 198.18.21.11 c612150b',
     ]);
     assert.throws(() => vipMembershipChanges(dnat, '198.18.20.109', { known: true, serving: true, holding: false }), /not in the config/);
-  });
-});
-
-describe('nat-balancer mode table', () => {
-  it('runs a move: begin, take, finish on the target; release, forget on the source', () => {
-    const a = new ModeTable(['V1']);
-    const b = new ModeTable();
-    assert.deepEqual(membershipOf(a.get('V1')), { known: true, serving: true, holding: false });
-    assert.ok(b.begin('V1').ok);
-    assert.deepEqual(membershipOf(b.get('V1')), { known: true, serving: false, holding: true });
-    assert.ok(b.take('V1').ok);
-    assert.ok(a.release('V1').ok);
-    assert.deepEqual(membershipOf(a.get('V1')), { known: true, serving: false, holding: false }, 'released: rows still translate, nothing new');
-    const f = b.finish('V1');
-    assert.ok(f.ok && f.before?.mode === 'migration' && f.changed);
-    assert.deepEqual(membershipOf(b.get('V1')), { known: true, serving: true, holding: false });
-    assert.ok(a.forget('V1').ok);
-    assert.deepEqual(membershipOf(a.get('V1')), { known: false, serving: false, holding: false });
-  });
-  it('repeats are no-ops, nonsense is a conflict', () => {
-    const b = new ModeTable();
-    assert.equal((b.take('V1') as { problem: string }).problem, 'VIP V1 is not in the mode table here; begin the migration first so that its packets are held, not refused');
-    assert.ok(!b.finish('V1').ok);
-    b.begin('V1');
-    const again = b.begin('V1');
-    assert.ok(again.ok && !again.changed);
-    b.finish('V1');
-    const twice = b.finish('V1');
-    assert.ok(twice.ok && !twice.changed && twice.before?.mode === 'normal');
-    assert.ok(!b.begin('V1').ok, 'a served VIP cannot become a move target');
-    assert.ok(!b.abort('V1').ok, 'a finished move cannot be aborted');
-    const forgot = new ModeTable().forget('V9');
-    assert.ok(forgot.ok && !forgot.changed);
   });
 });

@@ -2,8 +2,6 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { entryOf, rowOf, rowsOf } from '../../../../src/daemons/nat-lb/balancer/conntrack-rows.js';
-import { SnapshotTracker } from '../../../../src/daemons/nat-lb/balancer/copy-snapshots.js';
-import { copyReadDue } from '../../../../src/daemons/nat-lb/balancer/copy-push.js';
 import { type AccessRow, accessRowSchema } from '../../../../src/daemons/nat-lb/protocol.js';
 import { type ConntrackEntry, IPS_ASSURED, IPS_SEEN_REPLY, parseDumpPart } from '../../../../src/kernel/ctnetlink-codec.js';
 import { parseConntrackListing } from '../../../helpers/conntrack-listing.js';
@@ -84,48 +82,5 @@ describe('nat-balancer access rows from conntrack', () => {
     const udp = entryOf(rowOf(UDP)!);
     assert.deepEqual([udp.orig.protocol, udp.tcpState, udp.status, udp.timeoutS], [17, undefined, IPS_SEEN_REPLY | IPS_ASSURED, 180]);
     assert.equal(entryOf({ ...rowOf(DNAT)!, state: 'constructor' }).tcpState, 'ESTABLISHED', 'an unknown state is taken as ESTABLISHED');
-  });
-});
-
-describe('nat-balancer copy-store snapshots', () => {
-  const row = (clientPort: number, serverIp = '198.18.21.11', state = 'ESTABLISHED') =>
-    ({ ...rowOf(DNAT)!, clientPort, serverIp, state });
-  it('pushes per (server, VIP) only what changed, then an empty snapshot once when rows go', () => {
-    const t = new SnapshotTracker();
-    const first = t.changed([row(1), row(2), row(3, '198.18.21.12')]);
-    assert.deepEqual(first.map((s) => `${s.server} ${s.rows.length}`).sort(), ['198.18.21.11 2', '198.18.21.12 1']);
-    first.forEach((s) => t.acknowledge(s));
-    assert.deepEqual(t.changed([row(2), row(1), row(3, '198.18.21.12')]), [], 'same rows in another order');
-    const closed = t.changed([row(1, '198.18.21.11', 'TIME_WAIT'), row(2)]);
-    assert.deepEqual(closed.map((s) => `${s.server} ${s.rows.length}`), ['198.18.21.11 2', '198.18.21.12 0']);
-    closed.forEach((s) => t.acknowledge(s));
-    assert.deepEqual(t.changed([row(1, '198.18.21.11', 'TIME_WAIT'), row(2)]), []);
-  });
-  it('keeps pushing a snapshot the store has not acknowledged', () => {
-    const t = new SnapshotTracker();
-    assert.equal(t.changed([row(1)]).length, 1);
-    assert.equal(t.changed([row(1)]).length, 1);
-  });
-});
-
-describe('nat-balancer copy push: when to list conntrack', () => {
-  const base = { now: 10_000, lastRead: 9_750, count: 5, countAtRead: 5, countAtTick: 5, retryAt: 0, msSinceStep: 60_000 };
-  it('lists nothing while the entry count stands still (a balancer that only carries data spawns nothing)', () => {
-    assert.equal(copyReadDue(base), false);
-  });
-  it('lists once the count moved and then held still for a tick; not while it is still moving, unless for 1 s', () => {
-    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 5 }), false, 'still moving');
-    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6 }), true, 'settled');
-    assert.equal(copyReadDue({ ...base, count: 9, countAtTick: 8, lastRead: 8_900 }), true, 'churning for over 1 s');
-  });
-  it('lists every 5 s whatever the count (state changes), and when the count cannot be read', () => {
-    assert.equal(copyReadDue({ ...base, lastRead: 4_999 }), true);
-    assert.equal(copyReadDue({ ...base, count: undefined, countAtTick: undefined, lastRead: 8_999 }), true);
-  });
-  it('waits while a step 3 runs here, and after a refusing store until its pause is over', () => {
-    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6, msSinceStep: 200 }), false);
-    assert.equal(copyReadDue({ ...base, count: 6, countAtTick: 6, msSinceStep: 200, lastRead: 4_000 }), true, 'not for longer than 5 s');
-    assert.equal(copyReadDue({ ...base, retryAt: 10_500 }), false);
-    assert.equal(copyReadDue({ ...base, retryAt: 9_900 }), true, 'retry due');
   });
 });

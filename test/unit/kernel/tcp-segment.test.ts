@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { parseTcpInfo } from '../../../src/kernel/tcp-repair.js';
 import { parseTcpPacket, tcpSegment } from '../../../src/kernel/tcp-segment.js';
 
-describe('TCP parsing for takeover', () => {
+describe('TCP segments: parsing what a raw socket delivers', () => {
   it('reads the header and the timestamp option of an IPv4 packet a raw socket delivers', () => {
     const seg = tcpSegment({ src: '198.18.7.1', dst: '198.18.7.100', srcPort: 40000, dstPort: 7000, seq: 0xdeadbeef, ack: 12345, flags: { ack: true }, window: 502 });
     // Append NOP NOP TS(10) and fix the data offset: 32-byte header.
@@ -22,15 +21,5 @@ describe('TCP parsing for takeover', () => {
     const udp = Buffer.from(ip);
     udp[9] = 17;
     assert.equal(parseTcpPacket(Buffer.concat([udp, tcp])), undefined, 'not TCP');
-  });
-
-  it('reads options and window scales from struct tcp_info (little-endian bitfields)', () => {
-    const info = Buffer.alloc(232);
-    info[5] = 1 | 2 | 4; // timestamps, SACK, window scaling
-    info[6] = 7 | (9 << 4); // snd_wscale 7, rcv_wscale 9
-    info.writeUInt32LE(1448, 16); // tcpi_snd_mss (without the timestamp option)
-    assert.deepEqual(parseTcpInfo(info), { mss: 1460, sndWscale: 7, rcvWscale: 9, sack: true, timestamps: true });
-    info[5] = 0;
-    assert.deepEqual(parseTcpInfo(info), { mss: 1448, sndWscale: 0, rcvWscale: 0, sack: false, timestamps: false });
   });
 });

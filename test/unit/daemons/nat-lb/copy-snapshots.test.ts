@@ -1,0 +1,37 @@
+import { strict as assert } from 'node:assert';
+import { rowOf } from '../../../../src/daemons/nat-lb/balancer/conntrack-rows.js';
+import { SnapshotTracker } from '../../../../src/daemons/nat-lb/balancer/copy-snapshots.js';
+import { type ConntrackEntry } from '../../../../src/kernel/ctnetlink-codec.js';
+
+const entry = (over: Partial<ConntrackEntry> = {}): ConntrackEntry => ({
+  orig: { src: '198.18.20.1', dst: '198.18.20.101', protocol: 6, sport: 34962, dport: 7000 },
+  reply: { src: '198.18.21.11', dst: '198.18.20.1', protocol: 6, sport: 7000, dport: 34962 },
+  origKey: Buffer.alloc(0),
+  status: 0x1ae,
+  timeoutS: 431999,
+  tcpState: 'ESTABLISHED',
+  startMs: 88_000,
+  ...over,
+});
+const DNAT = entry();
+
+describe('nat-balancer copy-store snapshots', () => {
+  const row = (clientPort: number, serverIp = '198.18.21.11', state = 'ESTABLISHED') =>
+    ({ ...rowOf(DNAT)!, clientPort, serverIp, state });
+  it('pushes per (server, VIP) only what changed, then an empty snapshot once when rows go', () => {
+    const t = new SnapshotTracker();
+    const first = t.changed([row(1), row(2), row(3, '198.18.21.12')]);
+    assert.deepEqual(first.map((s) => `${s.server} ${s.rows.length}`).sort(), ['198.18.21.11 2', '198.18.21.12 1']);
+    first.forEach((s) => t.acknowledge(s));
+    assert.deepEqual(t.changed([row(2), row(1), row(3, '198.18.21.12')]), [], 'same rows in another order');
+    const closed = t.changed([row(1, '198.18.21.11', 'TIME_WAIT'), row(2)]);
+    assert.deepEqual(closed.map((s) => `${s.server} ${s.rows.length}`), ['198.18.21.11 2', '198.18.21.12 0']);
+    closed.forEach((s) => t.acknowledge(s));
+    assert.deepEqual(t.changed([row(1, '198.18.21.11', 'TIME_WAIT'), row(2)]), []);
+  });
+  it('keeps pushing a snapshot the store has not acknowledged', () => {
+    const t = new SnapshotTracker();
+    assert.equal(t.changed([row(1)]).length, 1);
+    assert.equal(t.changed([row(1)]).length, 1);
+  });
+});
