@@ -6,6 +6,7 @@
 // holdChange), and hands checkpoint + answer to the application, which rebuilds the socket with
 // TCP_REPAIR and continues the stream. A client whose connection could not be rebuilt gets a
 // valid reset from the numbers it sent, so it reconnects at once instead of stalling.
+import { systemClock, type Clock } from '../../common/clock.js';
 import { pollPause } from '../../common/poll-pause.js';
 import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
 import { parseTcpPacket } from '../../kernel/tcp-segment.js';
@@ -45,14 +46,14 @@ const SPIN_MS = 5;
  * `onAnswers` gets each poll's new answers at once, so their restore can start meanwhile.
  */
 const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number,
-  onAnswers: (fresh: Map<string, ClientAnswer>) => void = () => {}): Promise<Map<string, ClientAnswer>> => {
+  clock: Clock, onAnswers: (fresh: Map<string, ClientAnswer>) => void): Promise<Map<string, ClientAnswer>> => {
   const wanted = new Set(checkpoints.map((c) => c.client));
   for (const cp of checkpoints) sendSegment(socket, vip, port, cp.client, cp.firstSeq - FAR_BELOW, { ack: true });
   const answers = new Map<string, ClientAnswer>();
   const buffer = Buffer.allocUnsafe(65536);
-  const started = performance.now();
+  const started = clock.monotonicMs();
   const deadline = started + waitMs;
-  while (answers.size < wanted.size && performance.now() < deadline) {
+  while (answers.size < wanted.size && clock.monotonicMs() < deadline) {
     const fresh = new Map<string, ClientAnswer>();
     for (let packet = socket.receive(buffer); packet; packet = socket.receive(buffer)) {
       const t = parseTcpPacket(packet);
@@ -62,7 +63,7 @@ const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, c
     }
     for (const [client, answer] of fresh) answers.set(client, answer);
     if (fresh.size > 0) onAnswers(fresh);
-    if (answers.size < wanted.size) await pollPause(started, SPIN_MS);
+    if (answers.size < wanted.size) await pollPause(started, SPIN_MS, clock);
   }
   return answers;
 };
@@ -81,26 +82,33 @@ const requestRestore = async (app: AppLink, items: { checkpoint: TakeoverCheckpo
   }
 };
 
-export const takeOverConnections = async (o: {
-  vip: string; port: number; checkpoints: readonly TakeoverCheckpoint[]; app: AppLink; answerWaitMs: number; restoreTimeoutMs: number;
+export interface TakeoverOptions {
+  vip: string;
+  port: number;
+  checkpoints: readonly TakeoverCheckpoint[];
+  app: AppLink;
+  answerWaitMs: number;
+  restoreTimeoutMs: number;
   /** Ends the hold on the kernel's resets; called before our own resets go out (the hold would drop them too). */
   releaseHold: () => Promise<void>;
-}): Promise<TakeoverOutcome> => {
+}
+
+export const takeOverConnections = async (o: TakeoverOptions, clock: Clock = systemClock): Promise<TakeoverOutcome> => {
   const socket = new RawTcpSocket(o.vip);
   try {
-    const startedAt = Date.now();
-    const t0 = performance.now();
+    const startedAt = clock.nowMs();
+    const t0 = clock.monotonicMs();
     // Each poll's answers go to the application at once (it answers requests in order), so it
     // rebuilds the first connections while the last answers are still on their way.
     const byClient = new Map(o.checkpoints.map((c) => [c.client, c]));
     const replies: Promise<RestoreReply>[] = [];
     let firstRequest: number | undefined;
-    const answers = await collectAnswers(socket, o.vip, o.port, o.checkpoints, o.answerWaitMs, (fresh) => {
-      firstRequest ??= performance.now();
+    const answers = await collectAnswers(socket, o.vip, o.port, o.checkpoints, o.answerWaitMs, clock, (fresh) => {
+      firstRequest ??= clock.monotonicMs();
       const items = [...fresh].map(([client, answer]) => ({ checkpoint: byClient.get(client)!, answer }));
       replies.push(requestRestore(o.app, items, o.restoreTimeoutMs));
     });
-    const t1 = performance.now();
+    const t1 = clock.monotonicMs();
     const reset: TakeoverOutcome['reset'] = [];
     let restored = 0;
     let appMs: number | undefined;
@@ -111,7 +119,7 @@ export const takeOverConnections = async (o: {
         else reset.push({ client: r.client, why: r.error ?? 'not rebuilt' });
       }
     }
-    const restoreMs = Math.round(performance.now() - (firstRequest ?? t1));
+    const restoreMs = Math.round(clock.monotonicMs() - (firstRequest ?? t1));
     await o.releaseHold();
     for (const r of reset) {
       const answer = answers.get(r.client);

@@ -1,6 +1,16 @@
 // Daemon events as JSON lines on stdout ({t, node, daemon, event, ...}): the orchestrator
 // folds them into the run's history on the shared wall clock.
+import { systemClock, type Clock } from '../../common/clock.js';
+
 export type EmitEvent = (event: string, data?: Record<string, unknown>) => void;
 
-export const createEventLog = (node: string, daemon: string, write: (line: string) => void = (l) => process.stdout.write(l + '\n')): EmitEvent =>
-  (event, data = {}) => write(JSON.stringify({ t: Date.now(), node, daemon, event, ...data }));
+export interface EventLogOptions {
+  write?: (line: string) => void;
+  clock?: Clock;
+}
+
+export const createEventLog = (node: string, daemon: string, options: EventLogOptions = {}): EmitEvent => {
+  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
+  const clock = options.clock ?? systemClock;
+  return (event, data = {}) => write(JSON.stringify({ t: clock.nowMs(), node, daemon, event, ...data }));
+};

@@ -3,6 +3,7 @@
 // is mostly `waitMs` is CPU starvation (scheduling), mostly `runMs` is this process's own work,
 // and the rest (`blockedMs`) was spent asleep in a system call.
 import { readFileSync } from 'node:fs';
+import { systemClock, type Clock } from '../../common/clock.js';
 
 export type StallShare = { runMs: number; waitMs: number; blockedMs: number };
 
@@ -24,6 +25,8 @@ export const parseSchedstat = (text: string): { runNs: number; waitNs: number } 
 export class StallMeter {
   private last: Reading | undefined;
 
+  constructor(private readonly clock: Clock = systemClock) {}
+
   /** Must be called from the main thread (the file names the calling thread). */
   mark(): StallShare | undefined {
     let stat;
@@ -33,7 +36,7 @@ export class StallMeter {
       return undefined; // a kernel without schedstats: the stall is still reported, unsplit
     }
     if (!stat) return undefined;
-    const now: Reading = { atMs: performance.now(), ...stat };
+    const now: Reading = { atMs: this.clock.monotonicMs(), ...stat };
     const share = this.last ? stallShare(this.last, now) : undefined;
     this.last = now;
     return share;

@@ -1,0 +1,129 @@
+import { strict as assert } from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { manualClock } from '../../../../src/common/clock.js';
+import { ActionRunner, type ActionEffects } from '../../../../src/daemons/arp-ha/action-runner.js';
+import { AppLink } from '../../../../src/daemons/arp-ha/app-link.js';
+import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.js';
+import type { Action } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
+import type { TakeoverCheckpoint } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
+
+const CONFIG = parseArpHaConfig(`node: s1
+token: a-long-token
+key: a-shared-key
+heartbeat:
+  paths:
+    - { name: hb, local: 198.18.8.1, peers: [198.18.8.2] }
+groups:
+  - { name: web, vip: 198.18.7.100, iface: eth1, garp: { count: 3, intervalMs: 2 }, takeover: { port: 7000, app: "127.0.0.1:1" } }
+  - { name: api, vip: 198.18.7.101, iface: eth2, fastFail: { port: 8000 } }
+`, '/etc/arp-ha.yml');
+const MAC = '02:00:00:00:00:01';
+const CP: TakeoverCheckpoint = { client: '198.18.7.1:40000', server: '198.18.7.100:7000', firstSeq: 1 };
+
+const toActive = (group: string, vip: string): Action => ({ type: 'set-mode', group, vip, from: 'STANDBY', to: 'ACTIVE', reason: 'peer dead' });
+const fastFail = (group: string, vip: string, port: number, clients: string[], checkpoints: TakeoverCheckpoint[]): Action =>
+  ({ type: 'fast-fail', group, vip, port, clients, checkpoints });
+
+/** Effects that log each call and take the time a real one takes on the manual clock. */
+const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
+  const clock = manualClock(1_700_000_000_000);
+  const calls: string[] = [];
+  const events: { event: string; [k: string]: unknown }[] = [];
+  const active = new Set<string>();
+  let heartbeats = 0;
+  const effects: ActionEffects = {
+    setArpMode: (vip, on, hold) => {
+      calls.push(`gate ${vip} ${on ? 'open' : 'shut'}${hold ? ` hold ${hold.port}` : ''}`);
+      clock.advance(2);
+      return fail.setArpMode ? Promise.reject(new Error('nft refused')) : Promise.resolve();
+    },
+    announce: (vip, iface, mac, count) => {
+      calls.push(`announce ${vip} ${iface} ×${count}`);
+      clock.advance(1);
+      return Promise.resolve();
+    },
+    releaseHold: (vip, port) => {
+      calls.push(`release ${vip}:${port}`);
+      return Promise.resolve();
+    },
+    takeOver: async (o) => {
+      calls.push(`takeover ${o.vip}:${o.port} ${o.checkpoints.length} checkpoint(s)`);
+      clock.advance(30);
+      await o.releaseHold();
+      if (fail.takeOver) throw new Error('raw socket refused');
+      return { startedAt: clock.nowMs(), nudged: 1, answered: 1, restored: 1, reset: [], answerMs: 10, restoreMs: 20 };
+    },
+    nudgeClients: (vip, port, clients) => {
+      calls.push(`nudge ${vip}:${port} ${clients.join(' ')}`);
+      return clients.length;
+    },
+  };
+  const runner = new ActionRunner({
+    groups: CONFIG.groups, mac: MAC, apps: new Map([['web', new AppLink('127.0.0.1:1')]]), isActive: (g) => active.has(g),
+    sendHeartbeat: () => heartbeats++, emit: (event, data = {}) => events.push({ event, ...data }), clock, effects,
+  });
+  return { runner, calls, events, active, heartbeats: () => heartbeats };
+};
+
+describe('arp-ha action runner', () => {
+  it('a takeover: gate opened with the resets held, one announcement, then the rebuild; where its time went', async () => {
+    const { runner, calls, events, active } = setUp();
+    active.add('web');
+    runner.run([toActive('web', '198.18.7.100'), fastFail('web', '198.18.7.100', 7000, [CP.client, '198.18.7.1:40001'], [CP])]);
+    await runner.idle();
+    assert.deepEqual(calls, [
+      'gate 198.18.7.100 open hold 7000',
+      'announce 198.18.7.100 eth1 ×1',
+      'takeover 198.18.7.100:7000 1 checkpoint(s)',
+      'release 198.18.7.100:7000',
+      'nudge 198.18.7.100:7000 198.18.7.1:40001',
+    ], 'released once; the client without a checkpoint gets fast fail');
+    assert.deepEqual(events.map((e) => e.event), ['mode', 'garp-sent', 'takeover', 'fast-fail']);
+    assert.deepEqual(events[2]!.stagesMs, { gate: 2, garp: 3, nudge: 3, done: 33 });
+    assert.deepEqual(events[0], { event: 'mode', group: 'web', vip: '198.18.7.100', from: 'STANDBY', to: 'ACTIVE', reason: 'peer dead', mac: MAC });
+  });
+
+  it('announces the rest of the GARP count in the background, only while still ACTIVE', async () => {
+    const { runner, calls, active } = setUp();
+    active.add('web');
+    runner.run([toActive('web', '198.18.7.100')]);
+    await runner.idle();
+    await sleep(10);
+    await runner.idle();
+    assert.deepEqual(calls.filter((c) => c.startsWith('announce')).length, 3, 'the first at once, two more 2 ms apart');
+
+    const demoted = setUp();
+    demoted.active.add('web');
+    demoted.runner.run([toActive('web', '198.18.7.100')]);
+    await demoted.runner.idle();
+    demoted.active.delete('web');
+    await sleep(10);
+    await demoted.runner.idle();
+    assert.deepEqual(demoted.calls.filter((c) => c.startsWith('announce')).length, 1, 'a node that stepped down stays silent');
+  });
+
+  it('plain fast fail (no application): nudges every client; heartbeats, events and announcements as asked', async () => {
+    const { runner, calls, events, heartbeats } = setUp();
+    runner.run([
+      fastFail('api', '198.18.7.101', 8000, ['198.18.7.1:1', '198.18.7.1:2'], []),
+      { type: 'send-heartbeat' },
+      { type: 'announce', group: 'api', vip: '198.18.7.101', reason: 'split brain' },
+      { type: 'event', event: 'peer-down', data: { peer: 's2' } },
+      { type: 'set-mode', group: 'api', vip: '198.18.7.101', from: 'ACTIVE', to: 'STANDBY', reason: 'outranked' },
+    ]);
+    await runner.idle();
+    assert.deepEqual(calls, ['nudge 198.18.7.101:8000 198.18.7.1:1 198.18.7.1:2', 'announce 198.18.7.101 eth2 ×2', 'gate 198.18.7.101 shut']);
+    assert.equal(heartbeats(), 1);
+    assert.deepEqual(events.map((e) => e.event), ['fast-fail', 'garp-sent', 'peer-down', 'mode']);
+    assert.equal(events[0]!.clients, 2);
+  });
+
+  it('a failed action is an error event; the hold is released and the next actions still run', async () => {
+    const { runner, calls, events } = setUp({ takeOver: true, setArpMode: true });
+    runner.run([fastFail('web', '198.18.7.100', 7000, [CP.client], [CP]), toActive('api', '198.18.7.101'), { type: 'send-heartbeat' }]);
+    runner.run([{ type: 'event', event: 'after', data: {} }]);
+    await runner.idle();
+    assert.deepEqual(calls, ['takeover 198.18.7.100:7000 1 checkpoint(s)', 'release 198.18.7.100:7000', 'gate 198.18.7.101 open']);
+    assert.deepEqual(events.map((e) => [e.event, e.error]), [['error', 'raw socket refused'], ['error', 'nft refused'], ['after', undefined]]);
+  });
+});
