@@ -1,7 +1,8 @@
 // The nat-controller's shell (seed 001, control mechanism 52): polls every balancer's /status,
 // feeds the failure detector and the rate tracker, and on each round does at most one thing —
 // repair ownership (recovery, failover, duplicates), else a requested move, else what the
-// policy proposes — by running a Migration's calls. Decisions live in the pure modules.
+// policy proposes — through the move queue. Decisions live in the pure modules.
+import { systemClock, type Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import type { BalancerStatus } from '../protocol.js';
@@ -9,28 +10,19 @@ import type { ControllerConfig } from './controller-config.js';
 import type { ControlClient, Endpoint } from './control-client.js';
 import { CallRunner } from './call-runner.js';
 import { FailureDetector, type DetectorEvent } from './failure-detector.js';
-import { Migration, type MoveSpec } from './migration.js';
+import type { MoveSpec } from './migration.js';
+import { MoveQueue, type MoveResult } from './move-queue.js';
 import { ByteRatePolicy, type MovePolicy, type PolicyInput, type PolicyVerdict } from './policy.js';
 import { RateTracker } from './rate-tracker.js';
 import { findOwnership, type Finding } from './repairs.js';
 
+export type { MoveResult } from './move-queue.js';
+
 export interface ControllerDeps {
   client: ControlClient;
   emit: EmitEvent;
-  now?: () => number;
+  clock?: Clock;
   policy?: MovePolicy;
-}
-
-export interface MoveResult {
-  vip: string;
-  from: string | null;
-  to: string;
-  state: string;
-  owner: string | null;
-  failedStep: number | null;
-  error: string | null;
-  rows: number;
-  ms: number;
 }
 
 /** Refused before anything moved: unknown VIP or balancer (404), or not possible now (409). */
@@ -46,10 +38,8 @@ interface View {
   askedMs: number;
 }
 
-const MOVES_KEPT = 20;
-
 export class NatController {
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly detector: FailureDetector;
   private readonly rates: RateTracker;
   private readonly policy: MovePolicy;
@@ -59,13 +49,7 @@ export class NatController {
   private readonly known: Set<string>;
   private readonly endpoints: Map<string, Endpoint>;
   private readonly stores: Endpoint[];
-  private readonly moves: MoveResult[] = [];
-  private readonly requests: { vip: string; to: string; done: (r: MoveResult) => void }[] = [];
-  private readonly retry = new Map<string, { untilMs: number; exclude: Set<string> }>();
-  /** Moves under way, by VIP: one at a time, except the failovers of a dead balancer's VIPs, which run together. */
-  private readonly migrations = new Map<string, Migration>();
-  /** When each VIP last changed hands (move, rollback, dedupe): older mode tables are not trusted for it. */
-  private readonly changedMs = new Map<string, number>();
+  private readonly moves: MoveQueue;
   private lastVerdict: PolicyVerdict['kind'] | undefined;
   private acting = false;
   private polling = false;
@@ -74,10 +58,9 @@ export class NatController {
   private silenceTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private readonly calls: CallRunner;
-  private readonly unawaited = new Map<string, Set<Promise<void>>>();
 
   constructor(private readonly config: ControllerConfig, private readonly deps: ControllerDeps) {
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? systemClock;
     const token = (e: { token?: string | undefined }) => e.token ?? config.peerToken;
     this.endpoints = new Map(config.balancers.map((b) => [b.name, { name: b.name, api: b.api, token: token(b) }]));
     this.stores = config.copyStores.map((s) => ({ name: s.name, api: s.api, token: token(s) }));
@@ -86,7 +69,11 @@ export class NatController {
       config.liveness ? config.liveness.intervalMs * config.liveness.misses : Infinity);
     this.rates = new RateTracker(config.policy.windowMs);
     this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
-    this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, this.now);
+    this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, () => this.clock.nowMs());
+    this.moves = new MoveQueue({
+      calls: this.calls, emit: deps.emit, clock: this.clock, assignment: this.assignment, rates: this.rates,
+      retryMs: config.migration.retryMs, isStopped: () => this.stopped,
+    });
   }
 
   start(): void {
@@ -120,12 +107,13 @@ export class NatController {
     if (owner === to) throw new MoveRefused(409, `${vip} is already on ${to}`);
     if (this.detector.health(to) !== 'alive') throw new MoveRefused(409, `balancer ${to} is ${this.detector.health(to)}`);
     if (this.detector.health(owner) !== 'alive') throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
-    if (this.migrations.has(vip) || this.requests.some((r) => r.vip === vip)) throw new MoveRefused(409, `${vip} is already moving`);
-    return new Promise((done) => this.requests.push({ vip, to, done }));
+    if (this.moves.isMoving(vip)) throw new MoveRefused(409, `${vip} is already moving`);
+    return this.moves.request(vip, to);
   }
 
   status() {
-    const now = this.now();
+    const now = this.clock.nowMs();
+    const migrations = this.moves.migrationStatuses();
     return {
       node: this.config.node,
       assignment: Object.fromEntries([...this.assignment].sort()),
@@ -134,10 +122,10 @@ export class NatController {
         vips: (this.views.get(h.name)?.status?.vips ?? []).map((v) => ({ ...v, rateBps: Math.round(this.rates.rateBps(v.vip)) })),
       })),
       copyStores: this.stores.map((s) => s.name),
-      migration: [...this.migrations.values()][0]?.status ?? null,
-      migrations: [...this.migrations.values()].map((m) => m.status),
-      pendingMoves: this.requests.map((r) => ({ vip: r.vip, to: r.to })),
-      lastMoves: this.moves,
+      migration: migrations[0] ?? null,
+      migrations,
+      pendingMoves: this.moves.pending(),
+      lastMoves: this.moves.lastMoves,
       policy: { name: this.policy.name, enabled: this.config.policy.enabled, lastVerdict: this.lastVerdict ?? null },
     };
   }
@@ -157,12 +145,12 @@ export class NatController {
 
   /** A liveness datagram from balancer `name` (already authenticated by the caller). */
   onLiveness(name: string): void {
-    this.onHealth(this.detector.onBeat(name, this.now()));
+    this.onHealth(this.detector.onBeat(name, this.clock.nowMs()));
   }
 
   /** Judges silence between polls: a balancer dead by silence is acted on at once, not after the round's poll timeout. */
   private checkSilence(): void {
-    const events = this.detector.onSilenceCheck(this.now());
+    const events = this.detector.onSilenceCheck(this.clock.nowMs());
     if (events.length === 0) return;
     this.onHealth(events);
     this.actNow();
@@ -170,7 +158,7 @@ export class NatController {
 
   /** Health changes go to the history; a balancer now dead has its calls in flight abandoned (a move waiting on it rolls back now). */
   private onHealth(events: readonly DetectorEvent[]): void {
-    this.emitAll(events);
+    for (const e of events) this.deps.emit(e.event, e.data);
     for (const e of events) if (e.event === 'balancer-dead') this.calls.abandon(String(e.data.balancer), `abandoned: ${String(e.data.balancer)} was declared dead`);
   }
 
@@ -186,7 +174,7 @@ export class NatController {
 
   private async poll(): Promise<void> {
     await Promise.all([...this.endpoints.values()].map(async (b) => {
-      const askedMs = this.now();
+      const askedMs = this.clock.nowMs();
       try {
         const status = await this.deps.client.balancerStatus(b, this.config.poll.timeoutMs, this.abort.signal);
         if (this.stopped) return;
@@ -195,9 +183,9 @@ export class NatController {
           this.known.add(v.vip);
           if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
         }
-        this.onHealth(this.detector.onPoll(b.name, true, this.now()));
+        this.onHealth(this.detector.onPoll(b.name, true, this.clock.nowMs()));
       } catch (e) {
-        if (!this.stopped) this.onHealth(this.detector.onPoll(b.name, false, this.now(), errorMessage(e)));
+        if (!this.stopped) this.onHealth(this.detector.onPoll(b.name, false, this.clock.nowMs(), errorMessage(e)));
       }
     }));
   }
@@ -208,53 +196,59 @@ export class NatController {
     // Judge a VIP only on mode tables asked for after it last changed, never on a picture from
     // mid-move; other VIPs need not wait (a failover of several VIPs runs back to back).
     const oldest = Math.min(...alive.map((n) => this.views.get(n)?.askedMs ?? -Infinity));
-    const fresh = (vip: string) => oldest > (this.changedMs.get(vip) ?? -Infinity);
-    const allFresh = [...this.changedMs.keys()].every(fresh);
+    const fresh = (vip: string) => oldest > this.moves.changedAt(vip);
+    const allFresh = this.moves.changedVips().every(fresh);
     const findings = findOwnership({
       balancers: [...this.endpoints.keys()].map((name) => ({ name, health: this.detector.health(name), vips: this.views.get(name)?.status?.vips ?? [] })),
       configVips: [...this.known],
       assignment: this.assignment,
     });
     for (const f of findings) if (f.kind === 'owned' && fresh(f.vip)) this.assignment.set(f.vip, f.owner);
-    // Repairs of different VIPs run in the same round: a move changes only its own VIP, so the
-    // other findings still hold (waiting for the next round would add a poll timeout per VIP
-    // when a balancer with several VIPs dies). New failovers run together — a dead balancer's
-    // clients all wait, and the last VIP's should not wait for the others' four steps (at the
-    // target the calls interleave; its step handlers run one at a time) —; the rest back to back.
-    let repaired = false;
-    const failovers: Promise<MoveResult>[] = [];
-    for (const f of findings) {
-      if (this.stopped) return;
-      if (f.kind === 'owned' || !fresh(f.vip)) continue;
-      if (f.kind === 'dedupe') {
-        await this.settled([f.keep, ...f.drop.map((d) => d.balancer)]);
-        await this.calls.dedupe(f, this.config.migration.stepTimeoutMs);
-        this.changedMs.set(f.vip, this.now());
-        repaired = true;
-        continue;
-      }
-      const spec = this.repairSpec(f, this.now());
-      if (spec?.kind === 'failover' && !spec.resumed) failovers.push(this.runMove(spec));
-      else if (spec) await this.runMove(spec);
-      if (spec) repaired = true;
-    }
-    await Promise.all(failovers);
-    if (repaired || !allFresh) return;
-    const now = this.now();
-    const request = this.requests.shift();
+    const repaired = await this.repair(findings, fresh);
+    if (repaired !== false || !allFresh) return;
+    const request = this.moves.nextRequest();
     if (request) {
       const from = this.assignment.get(request.vip);
       const result = from === undefined || from === request.to || this.detector.health(request.to) !== 'alive'
-        ? this.record({ vip: request.vip, from: from ?? null, to: request.to, state: 'refused', owner: from ?? null, failedStep: null, error: 'ownership changed before the move could start', rows: 0, ms: 0 })
-        : await this.runMove(this.plannedSpec(request.vip, from, request.to, 'requested'));
+        ? this.moves.record({ vip: request.vip, from: from ?? null, to: request.to, state: 'refused', owner: from ?? null, failedStep: null, error: 'ownership changed before the move could start', rows: 0, ms: 0 })
+        : await this.moves.run(this.plannedSpec(request.vip, from, request.to, 'requested'));
       return request.done(result);
     }
     if (this.config.policy.enabled) {
-      const verdict = this.policy.decide(this.policyInput(now));
+      const verdict = this.policy.decide(this.policyInput(this.clock.nowMs()));
       if (verdict.kind !== this.lastVerdict || verdict.kind === 'move') this.deps.emit('policy-decision', { policy: this.policy.name, ...verdict });
       this.lastVerdict = verdict.kind;
-      if (verdict.kind === 'move') await this.runMove(this.plannedSpec(verdict.vip, verdict.from, verdict.to, verdict.reason));
+      if (verdict.kind === 'move') await this.moves.run(this.plannedSpec(verdict.vip, verdict.from, verdict.to, verdict.reason));
     }
+  }
+
+  /**
+   * Repairs of different VIPs run in the same round: a move changes only its own VIP, so the
+   * other findings still hold (waiting for the next round would add a poll timeout per VIP
+   * when a balancer with several VIPs dies). New failovers run together — a dead balancer's
+   * clients all wait, and the last VIP's should not wait for the others' four steps (at the
+   * target the calls interleave; its step handlers run one at a time) —; the rest back to back.
+   * Only VIPs whose mode tables are `fresh` are judged. Returns whether anything was repaired,
+   * or 'stopped' when the controller stopped meanwhile.
+   */
+  private async repair(findings: readonly Finding[], fresh: (vip: string) => boolean): Promise<boolean | 'stopped'> {
+    let repaired = false;
+    const failovers: Promise<MoveResult>[] = [];
+    for (const f of findings) {
+      if (this.stopped) return 'stopped';
+      if (f.kind === 'owned' || !fresh(f.vip)) continue;
+      if (f.kind === 'dedupe') {
+        await this.moves.dedupe(f, this.config.migration.stepTimeoutMs);
+        repaired = true;
+        continue;
+      }
+      const spec = this.repairSpec(f, this.clock.nowMs());
+      if (spec?.kind === 'failover' && !spec.resumed) failovers.push(this.moves.run(spec));
+      else if (spec) await this.moves.run(spec);
+      if (spec) repaired = true;
+    }
+    await Promise.all(failovers);
+    return repaired;
   }
 
   private repairSpec(f: Exclude<Finding, { kind: 'owned' | 'dedupe' }>, now: number): MoveSpec | undefined {
@@ -265,9 +259,9 @@ export class NatController {
       return { ...base, vip: f.vip, ...(f.from ? { from: f.from } : {}), to: f.to, kind: 'failover', reason: 'resume a half-done failover', resumed: true, rows: f.rowsPresent ? 'none' : m.failoverRows };
     }
     if (!this.config.failover.enabled) return undefined;
-    const retry = this.retry.get(f.vip);
-    if (retry && now < retry.untilMs && retry.exclude.size >= this.endpoints.size - 1) return undefined;
-    const to = this.policy.place(f.vip, this.policyInput(now), retry && now < retry.untilMs ? retry.exclude : new Set());
+    const avoided = this.moves.avoided(f.vip, now);
+    if (avoided && avoided.size >= this.endpoints.size - 1) return undefined;
+    const to = this.policy.place(f.vip, this.policyInput(now), avoided ?? new Set());
     if (to === undefined) return undefined;
     return { ...base, vip: f.vip, ...(f.from ? { from: f.from } : {}), to, kind: 'failover', reason: f.from ? `${f.from} is dead` : 'no balancer holds it', rows: m.failoverRows };
   }
@@ -279,82 +273,11 @@ export class NatController {
   private policyInput(nowMs: number): PolicyInput {
     return {
       nowMs,
-      migrating: new Set(this.migrations.keys()),
+      migrating: this.moves.migratingVips(),
       balancers: [...this.endpoints.keys()].map((name) => ({
         name, alive: this.detector.health(name) === 'alive',
         vips: (this.views.get(name)?.status?.vips ?? []).map((v) => ({ vip: v.vip, mode: v.mode, rateBps: this.rates.rateBps(v.vip) })),
       })),
     };
-  }
-
-  private async runMove(spec: MoveSpec): Promise<MoveResult> {
-    const m = new Migration(spec, this.now());
-    this.migrations.set(spec.vip, m);
-    try {
-      await this.settled(spec.kind === 'planned' && spec.from ? [spec.to, spec.from] : [spec.to]);
-      for (let op = m.next(this.now()); op && !this.stopped; op = m.next(this.now())) {
-        if (op.kind === 'balancer' && op.detached) {
-          const sent = op;
-          this.track(sent.balancer, spec.vip, this.calls.execute(sent).then((late) => m.onLateResult(sent, late)));
-          m.onResult(op, { ok: false, error: 'not awaited' }, this.now());
-        } else {
-          const pending = this.calls.execute(op);
-          const then = op.kind === 'balancer' && op.then ? { op: op.then, result: this.calls.execute(op.then) } : undefined;
-          const result = await pending;
-          if (this.stopped) break;
-          m.onResult(op, result, this.now());
-          if (then) {
-            const second = await then.result;
-            if (this.stopped) break;
-            m.onResult(then.op, second, this.now());
-          }
-        }
-        this.emitAll(m.drainEvents());
-      }
-      this.emitAll(m.drainEvents());
-    } finally {
-      this.migrations.delete(spec.vip);
-    }
-    const o = m.outcome();
-    const result = this.record({ vip: spec.vip, from: spec.from ?? null, to: spec.to, state: this.stopped ? 'abandoned' : o.state, owner: o.owner, failedStep: o.failedStep, error: o.error, rows: o.rows, ms: this.now() - m.status.startMs });
-    if (this.stopped) return result;
-    if (o.owner) this.assignment.set(spec.vip, o.owner);
-    else this.assignment.delete(spec.vip);
-    if (spec.kind === 'failover' && o.state !== 'done') {
-      const prev = this.retry.get(spec.vip);
-      this.retry.set(spec.vip, { untilMs: this.now() + this.config.migration.retryMs, exclude: new Set([...(prev?.exclude ?? []), spec.to]) });
-    } else if (o.state === 'done') this.retry.delete(spec.vip);
-    this.rates.forget(spec.vip);
-    this.changedMs.set(spec.vip, this.now());
-    return result;
-  }
-
-  /** An unawaited call changes the VIP when it lands: mode tables asked before that are stale for it. */
-  private track(balancer: string, vip: string, call: Promise<void>): void {
-    const set = this.unawaited.get(balancer) ?? new Set();
-    this.unawaited.set(balancer, set.add(call));
-    void call.finally(() => {
-      set.delete(call);
-      this.changedMs.set(vip, Math.max(this.changedMs.get(vip) ?? -Infinity, this.now()));
-    });
-  }
-
-  /**
-   * Unawaited calls (a rollback's cleanup) still on their way to these balancers must land
-   * before a new move uses them: a late /migration/abort would undo the next move's begin.
-   * Each is bounded by its own deadline.
-   */
-  private async settled(balancers: readonly string[]): Promise<void> {
-    await Promise.allSettled(balancers.flatMap((b) => [...(this.unawaited.get(b) ?? [])]));
-  }
-
-  private record(r: MoveResult): MoveResult {
-    this.moves.push(r);
-    if (this.moves.length > MOVES_KEPT) this.moves.shift();
-    return r;
-  }
-
-  private emitAll(events: readonly { event: string; data: Record<string, unknown> }[]): void {
-    for (const e of events) this.deps.emit(e.event, e.data);
   }
 }
