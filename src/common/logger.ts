@@ -1,5 +1,6 @@
 // One injected logger (no global): human lines on stderr for the CLI, JSON lines when asked,
 // so that long-running tools and tests can fold output into a history.
+import { systemClock, type Clock } from './clock.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -20,6 +21,7 @@ export interface StreamLoggerOptions {
   json?: boolean;
   namespace?: string;
   write?: (line: string) => void;
+  clock?: Clock;
 }
 
 export const createLogger = (options: StreamLoggerOptions = {}): Logger => {
@@ -28,7 +30,7 @@ export const createLogger = (options: StreamLoggerOptions = {}): Logger => {
   const emit = (at: LogLevel, message: string, fields?: LogFields): void => {
     if (ORDER[at] < ORDER[level]) return;
     if (options.json) {
-      write(JSON.stringify({ t: Date.now(), level: at, ns: options.namespace, msg: message, ...fields }));
+      write(JSON.stringify({ t: (options.clock ?? systemClock).nowMs(), level: at, ns: options.namespace, msg: message, ...fields }));
       return;
     }
     const tail = fields && Object.keys(fields).length > 0

@@ -1,5 +1,6 @@
 // Long lab steps report progress through this interface; the CLI plugs in a spinner on a
 // terminal, tests and CI get plain lines. Timings are returned so benchmarks need no clock of their own.
+import { systemClock, type Clock } from './clock.js';
 
 export interface StepTiming {
   step: string;
@@ -12,15 +13,15 @@ export interface Progress {
   readonly timings: StepTiming[];
 }
 
-export const createPlainProgress = (write?: (line: string) => void): Progress => {
+export const createPlainProgress = (write?: (line: string) => void, clock: Clock = systemClock): Progress => {
   const timings: StepTiming[] = [];
   return {
     timings,
     async step<T>(title: string, fn: () => Promise<T>): Promise<T> {
-      const started = performance.now();
+      const started = clock.monotonicMs();
       try {
         const value = await fn();
-        const ms = performance.now() - started;
+        const ms = clock.monotonicMs() - started;
         timings.push({ step: title, ms });
         write?.(`✓ ${title} (${Math.round(ms)} ms)`);
         return value;

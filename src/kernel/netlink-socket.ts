@@ -1,6 +1,7 @@
 // An AF_NETLINK socket through libc (koffi), which Node cannot open itself. Non-blocking reads
 // only: a blocking recv would stall the event loop, and the callers (NFQUEUE hold) poll while
 // they have something to hold.
+import { systemClock, type Clock } from '../common/clock.js';
 import { libc } from './libc.js';
 
 const AF_NETLINK = 16;
@@ -23,7 +24,7 @@ export class NetlinkSocket {
   private readonly buffer = Buffer.alloc(1 << 17);
   private closed = false;
 
-  constructor(protocol: number, receiveBufferBytes = 8 << 20) {
+  constructor(protocol: number, receiveBufferBytes = 8 << 20, private readonly clock: Clock = systemClock) {
     this.fd = libc().socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, protocol);
     if (this.fd < 0) throw new Error(`netlink socket (protocol ${protocol}): errno ${libc().errno()}`);
     const local = Buffer.alloc(12);
@@ -63,8 +64,8 @@ export class NetlinkSocket {
    * that use it are answered by the kernel inside sendmsg.
    */
   receiveUntil<T>(waitMs: number, visit: (datagram: Buffer) => T | undefined): T | undefined {
-    const until = Date.now() + waitMs;
-    while (Date.now() < until) {
+    const until = this.clock.monotonicMs() + waitMs;
+    while (this.clock.monotonicMs() < until) {
       const datagram = this.receive();
       if (!datagram) {
         Atomics.wait(PAUSE, 0, 0, 1);

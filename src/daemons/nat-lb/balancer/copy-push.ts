@@ -10,7 +10,9 @@
 // FULL_READ_EVERY_MS old; the balancer's step clock, NatBalancer.msSinceStep): the controller
 // is moving those rows, and the move must not share the CPU with a copy of them. A store that
 // refuses is retried after a pause that doubles up to RETRY_MAX_MS.
+import { systemClock, type Clock } from '../../../common/clock.js';
 import type { EmitEvent } from '../../shared/event-log.js';
+import { isReported } from '../../shared/rare-report.js';
 import { copyStoreRequests } from '../protocol.js';
 import { conntrackCount, readRows } from './access-table.js';
 import type { BalancerConfig } from './balancer-config.js';
@@ -45,7 +47,8 @@ export const copyReadDue = (s: CopyPollState): boolean => {
 };
 
 /** `msSinceStep`: the balancer's step clock (copies wait while a move's calls come in). */
-export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent, msSinceStep: () => number): (() => void) => {
+export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent, msSinceStep: () => number,
+  clock: Clock = systemClock): (() => void) => {
   const store = config.copyStore;
   if (!store) return () => undefined;
   const tracker = new SnapshotTracker();
@@ -72,7 +75,7 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
 
   const tick = async () => {
     if (busy || stopped) return;
-    const now = Date.now();
+    const now = clock.nowMs();
     if (now < retryAt) return; // a store refused: changes seen meanwhile are read after the pause
     busy = true;
     try {
@@ -88,10 +91,10 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
         failed = true;
         const n = (counters.copyPushErrors = (counters.copyPushErrors ?? 0) + 1);
         // Bounded: the first failure and every 100th, so a missing store cannot flood the history.
-        if (n === 1 || n % 100 === 0) emit('copy-push-error', { server: s.server, vip: s.vip, count: n, error: e instanceof Error ? e.message : String(e) });
+        if (isReported(n)) emit('copy-push-error', { server: s.server, vip: s.vip, count: n, error: e instanceof Error ? e.message : String(e) });
       })));
       // Unacknowledged snapshots are pushed again after a pause that doubles while the store refuses.
-      retryAt = failed ? Date.now() + retryMs : 0;
+      retryAt = failed ? clock.nowMs() + retryMs : 0;
       retryMs = failed ? Math.min(retryMs * 2, RETRY_MAX_MS) : store.intervalMs;
     } finally {
       busy = false;

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { systemClock } from '../../../common/clock.js';
 import { splitHostPort } from '../../../common/host-port.js';
+import { isReported } from '../../shared/rare-report.js';
 import { errorMessage } from '../../../common/errors.js';
 import { setThreadRealtimePriority } from '../../shared/process-priority.js';
 import { encodeLiveness } from '../liveness.js';
@@ -45,10 +47,10 @@ const runSender = (o: LivenessSenderOptions): void => {
   const onSent = (e: Error | null) => {
     if (!e) return;
     errors++;
-    if (errors === 1 || errors % 100 === 0) parentPort!.postMessage(`liveness datagram not sent (${errors} so far): ${e.message}`);
+    if (isReported(errors)) parentPort!.postMessage(`liveness datagram not sent (${errors} so far): ${e.message}`);
   };
   const send = () => {
-    const packet = encodeLiveness({ v: 1, node: o.node, boot, seq: ++seq, sentMs: Date.now() }, key);
+    const packet = encodeLiveness({ v: 1, node: o.node, boot, seq: ++seq, sentMs: systemClock.nowMs() }, key);
     for (const t of targets) socket.send(packet, t.port, t.host, onSent);
   };
   send();

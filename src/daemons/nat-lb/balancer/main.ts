@@ -4,6 +4,7 @@
 // packets during a migration (NFQUEUE), moves rows, pushes copies to the servers, and serves
 // the control API of protocol.ts plus GET /status.
 import type { z } from 'zod';
+import { systemClock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
 import { ok, route, startJsonApi, type Route } from '../../shared/json-api.js';
 import { startLivenessSender } from './liveness-sender.js';
@@ -24,11 +25,12 @@ const TABLE_REPORT_MS = 500;
 const READING_MS = 250;
 
 const run = async (config: BalancerConfig): Promise<void> => {
-  const emit = createEventLog(config.node, 'nat-balancer');
+  const clock = systemClock;
+  const emit = createEventLog(config.node, 'nat-balancer', { clock });
   applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
   await waitForInterface(config.outside.iface);
   await waitForInterface(config.inside.iface);
-  const lb = new NatBalancer(config, emit);
+  const lb = new NatBalancer(config, emit, clock);
   await lb.start();
   const stopReadings = lb.startReadings(READING_MS);
 
@@ -55,7 +57,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
       emit('error', { error: errorMessage(e) });
     }
   }, HOLD_POLL_MS);
-  const stopCopies = startCopyPush(config, lb.counters, emit, () => lb.msSinceStep());
+  const stopCopies = startCopyPush(config, lb.counters, emit, () => lb.msSinceStep(), clock);
   const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS, () => lb.moveUnderWay());
   emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
   const liveness = config.liveness

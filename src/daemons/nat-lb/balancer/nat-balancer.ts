@@ -1,24 +1,27 @@
 // The balancer's step handlers (protocol.ts, one per migration step): the mode table decides,
 // the data plane and the NFQUEUE hold carry it out, every step is an event. Steps run one at a
-// time, so a retried request never interleaves with the one it repeats.
+// time (step-queue.ts); the kernel is read in the background (kernel-readings.ts) for /status.
+import { systemClock, type Clock } from '../../../common/clock.js';
 import { ConflictError } from '../../shared/json-api.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { NfQueueHold, queueDrops } from '../../../kernel/nfqueue.js';
 import type { AccessRow, BalancerStatus, NatMode } from '../protocol.js';
 import { deleteRows, exportRows, importRows, readRows } from './access-table.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
-import type { CounterValue } from '../../../kernel/nft-counters.js';
+import { balancerStatus } from './balancer-status.js';
 import { DataPlane } from './data-plane.js';
+import { KernelReadings } from './kernel-readings.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
-import { counterOf, queueOf, REFUSAL_COUNTERS } from './nat-rules.js';
+import { queueOf } from './nat-rules.js';
 import { kickRetransmissions, kickTargets } from './retransmit-kick.js';
+import { StepQueue } from './step-queue.js';
 
 /** Times the stages of a step: each call records the ms since the previous one under `name`. */
-const stopwatch = () => {
-  let last = performance.now();
+const stopwatch = (clock: Clock) => {
+  let last = clock.monotonicMs();
   const laps: Record<string, number> = {};
   return Object.assign((name: string) => {
-    const now = performance.now();
+    const now = clock.monotonicMs();
     laps[name] = Math.round((now - last) * 10) / 10;
     last = now;
   }, { laps });
@@ -37,13 +40,20 @@ export class NatBalancer {
   private readonly plane: DataPlane;
   /** The rows last imported per VIP: the connections a finishing failover kicks. */
   private readonly imported = new Map<string, AccessRow[]>();
-  private steps: Promise<unknown> = Promise.resolve();
+  private readonly steps: StepQueue;
+  private readonly readings: KernelReadings;
   readonly counters: Record<string, number> = { released: 0, droppedHeld: 0, rowsExported: 0, rowsImported: 0, rowsDeleted: 0, copyPushes: 0, copyPushErrors: 0, holdOverflow: 0 };
 
-  constructor(private readonly config: BalancerConfig, private readonly emit: EmitEvent) {
+  constructor(private readonly config: BalancerConfig, private readonly emit: EmitEvent, private readonly clock: Clock = systemClock) {
     this.table = new ModeTable(config.vips.filter((v) => v.owned).map((v) => v.vip));
     this.hold = new NfQueueHold(config.migration.queueMaxLength);
     this.plane = new DataPlane(config);
+    this.steps = new StepQueue(clock);
+    this.readings = new KernelReadings({
+      readCounters: () => this.plane.readCounters(),
+      readRows: () => readRows(config.vips.map((v) => v.vip)),
+      readDrops: queueDrops,
+    }, () => this.moveUnderWay(), clock);
   }
 
   private get queueing(): boolean {
@@ -69,24 +79,12 @@ export class NatBalancer {
   }
 
   private serial<T>(step: () => Promise<T>): Promise<T> {
-    const run = async () => {
-      this.lastStepAt = Date.now();
-      try {
-        return await step();
-      } finally {
-        this.lastStepAt = Date.now();
-      }
-    };
-    const next = this.steps.then(run, run);
-    this.steps = next.catch(() => undefined);
-    return next;
+    return this.steps.run(step);
   }
 
-  /** When a step call last started or ended here: the one clock every background reader defers to. */
-  private lastStepAt = 0;
-
+  /** Since a step call last started or ended here: the one clock every background reader defers to. */
   msSinceStep(): number {
-    return Date.now() - this.lastStepAt;
+    return this.steps.msSinceStep();
   }
 
   /**
@@ -141,10 +139,10 @@ export class NatBalancer {
 
   exportRows = (vip: string) => this.serial(async () => {
     this.vipConfig(vip);
-    const started = Date.now();
+    const started = this.clock.nowMs();
     const rows = await exportRows(vip);
     this.counters.rowsExported! += rows.length;
-    this.emit('rows-export', { vip, rows: rows.length, ms: Date.now() - started });
+    this.emit('rows-export', { vip, rows: rows.length, ms: this.clock.nowMs() - started });
     return { vip, rows };
   });
 
@@ -152,20 +150,20 @@ export class NatBalancer {
     this.vipConfig(vip);
     const stray = rows.find((r) => r.vip !== vip);
     if (stray) throw new ConflictError(`a row for ${stray.clientIp}:${stray.clientPort} names VIP ${stray.vip}, not ${vip}`);
-    const started = Date.now();
+    const started = this.clock.nowMs();
     const imported = await importRows(vip, rows);
     this.imported.set(vip, rows);
     this.counters.rowsImported! += imported;
-    this.emit('rows-import', { vip, rows: rows.length, imported, ms: Date.now() - started });
+    this.emit('rows-import', { vip, rows: rows.length, imported, ms: this.clock.nowMs() - started });
     return { vip, imported };
   });
 
   deleteRows = (vip: string) => this.serial(async () => {
     this.vipConfig(vip);
-    const started = Date.now();
+    const started = this.clock.nowMs();
     const deleted = await deleteRows(vip);
     this.counters.rowsDeleted! += deleted;
-    this.emit('rows-delete', { vip, deleted, ms: Date.now() - started });
+    this.emit('rows-delete', { vip, deleted, ms: this.clock.nowMs() - started });
     return { vip, deleted };
   });
 
@@ -175,9 +173,9 @@ export class NatBalancer {
     let released = 0;
     let kicked: number | undefined;
     if (r.before?.mode === 'migration') {
-      const started = performance.now();
+      const started = this.clock.monotonicMs();
       const queue = queueOf(this.config, vip);
-      const lap = stopwatch();
+      const lap = stopwatch(this.clock);
       if (this.queueing) {
         // Serve first while still holding, release in order, then stop holding and let the
         // few packets queued meanwhile go too: nothing new overtakes the held backlog.
@@ -195,12 +193,12 @@ export class NatBalancer {
       if (this.queueing) released += await this.unbind(queue, true);
       lap('unbind');
       this.counters.released! += released;
-      this.emit('migration-finish', { vip, released, ms: Math.round(performance.now() - started), stagesMs: lap.laps });
+      this.emit('migration-finish', { vip, released, ms: Math.round(this.clock.monotonicMs() - started), stagesMs: lap.laps });
       if (kick) {
         // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
         const targets = kickTargets(this.imported.get(vip) ?? []);
         kicked = targets.length;
-        void kickRetransmissions(targets, { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS })
+        void kickRetransmissions(targets, { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS }, this.clock)
           .then((k) => this.emit('retransmit-kick', { vip, ...k }), (e: unknown) => this.emit('retransmit-kick', { vip, error: (e as Error).message }));
       }
     }
@@ -252,49 +250,17 @@ export class NatBalancer {
     if (this.hold.bound().length > 0) this.hold.poll();
   }
 
-  /**
-   * The kernel's view (counters, rows, queue drops) is read by one loop in the background, and
-   * /status answers from its latest reading: a controller must not take a slow answer for a
-   * dead balancer. Counters (one small nfnetlink dump) every `intervalMs`, for the controller's
-   * byte rates; rows every `rowsEveryMs`: a conntrack dump walks the whole hash (7–10 ms with
-   * the event loop blocked, whatever it returns), and the row counts are only for people.
-   */
+  /** Starts reading the kernel in the background for /status (kernel-readings.ts); returns its stop. */
   startReadings(intervalMs: number, rowsEveryMs = 1000): () => void {
-    let busy = false;
-    let rowsReadAt = -Infinity;
-    const read = async () => {
-      if (busy || this.moveUnderWay()) return;
-      busy = true;
-      try {
-        const counters = this.plane.readCounters();
-        const rowsDue = Date.now() - rowsReadAt >= rowsEveryMs || !this.reading;
-        const rows = rowsDue ? await readRows(this.config.vips.map((v) => v.vip)) : this.reading!.rows;
-        if (rowsDue) rowsReadAt = Date.now();
-        this.reading = { counters, rows, drops: await queueDrops() };
-      } finally {
-        busy = false;
-      }
-    };
-    this.firstReading = read();
-    const timer = setInterval(() => void read().catch(() => undefined), intervalMs);
-    return () => clearInterval(timer);
+    return this.readings.start(intervalMs, rowsEveryMs);
   }
 
-  private reading: { counters: Map<string, CounterValue>; rows: AccessRow[]; drops: Map<number, number> } | undefined;
-  private firstReading: Promise<void> | undefined;
-
   async status(): Promise<BalancerStatus> {
-    if (!this.reading) await this.firstReading;
-    const { counters, rows, drops } = this.reading ?? { counters: new Map<string, CounterValue>(), rows: [], drops: new Map<number, number>() };
+    const reading = await this.readings.latest();
     this.pollHold();
-    const vips = this.table.list().map(([vip, e]) => {
-      const index = this.config.vips.findIndex((v) => v.vip === vip);
-      const c = counters.get(counterOf(index));
-      return { vip, mode: e.mode, bytes: c?.bytes ?? 0, packets: c?.packets ?? 0, held: this.hold.held(queueOf(this.config, vip)), rows: rows.filter((r) => r.vip === vip).length };
+    return balancerStatus({
+      config: this.config, modes: this.table.list(), reading, held: (q) => this.hold.held(q), boundQueues: this.hold.bound(), counters: this.counters,
     });
-    const holdOverflow = this.counters.holdOverflow! + this.hold.bound().reduce((sum, q) => sum + (drops.get(q) ?? 0), 0);
-    const refusals = Object.fromEntries(REFUSAL_COUNTERS.map((name) => [name.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase()), counters.get(name)?.packets ?? 0]));
-    return { node: this.config.node, nat: this.config.nat, vips, counters: { ...this.counters, ...refusals, holdOverflow } };
   }
 
   /** Leaving on purpose: held packets are dropped (TCP retransmits them), addresses go. */

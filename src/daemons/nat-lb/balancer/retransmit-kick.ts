@@ -8,6 +8,7 @@
 //    already run out. An end that is not backing off, or whose oldest unacknowledged byte is
 //    another, ignores it.
 // Only the sequence numbers the ends themselves sent are used: the copy stores hold none.
+import { systemClock, type Clock } from '../../../common/clock.js';
 import { randomInt } from 'node:crypto';
 import { pollPause } from '../../../common/poll-pause.js';
 import { hostUnreachable, IP_PROTOCOL, ipv4Packet } from '../../../kernel/ip-packet.js';
@@ -68,8 +69,8 @@ export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
   waitMs: number;
   /** ICMP errors per end: one backoff step each. */
   reverts: number;
-}): Promise<KickOutcome> => {
-  const started = performance.now();
+}, clock: Clock = systemClock): Promise<KickOutcome> => {
+  const started = clock.monotonicMs();
   if (targets.length === 0) return { connections: 0, clients: 0, servers: 0, ms: 0 };
   const capture = new IpCapture();
   const raw = new RawIpSocket();
@@ -99,7 +100,7 @@ export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
     let next = 0;
     const buffer = Buffer.allocUnsafe(65536);
     const deadline = started + o.waitMs;
-    while ((next < targets.length || answered.size < wanted.size) && performance.now() < deadline) {
+    while ((next < targets.length || answered.size < wanted.size) && clock.monotonicMs() < deadline) {
       for (const end = Math.min(targets.length, next + NUDGE_SLICE); next < end; next++) {
         const t = targets[next]!;
         raw.send(nudgePacket(t.front, t.client, randomInt(2 ** 32)));
@@ -115,9 +116,9 @@ export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
         onAnswer(w.side, w.target, t.ack);
       }
       if (next < targets.length) await new Promise((r) => setImmediate(r));
-      else if (answered.size < wanted.size) await pollPause(started, SPIN_MS);
+      else if (answered.size < wanted.size) await pollPause(started, SPIN_MS, clock);
     }
-    return { connections: targets.length, clients, servers, ms: Math.round(performance.now() - started) };
+    return { connections: targets.length, clients, servers, ms: Math.round(clock.monotonicMs() - started) };
   } finally {
     raw.close();
     // Closing a packet socket waits for an RCU grace period: not while the caller waits.

@@ -3,8 +3,10 @@
 // connection rows in the patent's four steps; repairs half-done moves on start.
 //   node /opt/failover-lab/dist/src/daemons/nat-lb/controller/main.js --config FILE
 import { createSocket, type Socket } from 'node:dgram';
+import { systemClock, type Clock } from '../../../common/clock.js';
 import { splitHostPort } from '../../../common/host-port.js';
-import { createEventLog } from '../../shared/event-log.js';
+import { isReported } from '../../shared/rare-report.js';
+import { createEventLog, type EmitEvent } from '../../shared/event-log.js';
 import { LivenessGuard } from '../liveness.js';
 import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
@@ -16,17 +18,17 @@ import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { applyDaemonScheduling } from '../../shared/process-priority.js';
 
 /** Receives the balancers' liveness datagrams; refusals are counted (events: the first, then every 100th). */
-const listenForLiveness = async (config: ControllerConfig, controller: NatController, emit: ReturnType<typeof createEventLog>): Promise<Socket> => {
+const listenForLiveness = async (config: ControllerConfig, controller: NatController, emit: EmitEvent, clock: Clock): Promise<Socket> => {
   const { listen, key } = config.liveness!;
   const guard = new LivenessGuard(Buffer.from(key, 'utf8'));
   const names = new Set(config.balancers.map((b) => b.name));
   let refused = 0;
   const socket = createSocket('udp4');
   socket.on('message', (packet, from) => {
-    const verdict = guard.accept(packet, Date.now());
+    const verdict = guard.accept(packet, clock.nowMs());
     if (verdict.ok && names.has(verdict.liveness.node)) return controller.onLiveness(verdict.liveness.node);
     refused++;
-    if (refused === 1 || refused % 100 === 0) emit('liveness-refused', { from: `${from.address}:${from.port}`, reason: verdict.ok ? `unknown balancer ${verdict.liveness.node}` : verdict.reason, count: refused });
+    if (isReported(refused)) emit('liveness-refused', { from: `${from.address}:${from.port}`, reason: verdict.ok ? `unknown balancer ${verdict.liveness.node}` : verdict.reason, count: refused });
   });
   socket.on('error', (e) => emit('error', { error: `liveness socket: ${e.message}` }));
   await waitForListenAddress(listen);
@@ -42,13 +44,14 @@ const listenForLiveness = async (config: ControllerConfig, controller: NatContro
 };
 
 const run = async (config: ControllerConfig): Promise<void> => {
-  const emit = createEventLog(config.node, 'nat-controller');
+  const clock = systemClock;
+  const emit = createEventLog(config.node, 'nat-controller', { clock });
   applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
-  const controller = new NatController(config, { client: new ControlClient(), emit });
+  const controller = new NatController(config, { client: new ControlClient(), emit, clock });
   await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, controllerRoutes(controller));
   controller.start();
-  const liveness = config.liveness ? await listenForLiveness(config, controller, emit) : undefined;
+  const liveness = config.liveness ? await listenForLiveness(config, controller, emit, clock) : undefined;
   const shutdown = async (signal: string) => {
     controller.stop();
     liveness?.close();

@@ -2,6 +2,7 @@
 // connections that the balancers push during normal running, so a failover needs nothing from
 // a dead balancer; optionally (variant 1) rebuilds them from the server's own TCP table.
 //   node /opt/failover-lab/dist/src/daemons/nat-lb/copy-store/main.js --config FILE
+import { systemClock } from '../../../common/clock.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
@@ -13,7 +14,8 @@ import { parseSs, tcpTableRows } from './ss-table.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 
 const run = async (config: CopyStoreConfig): Promise<void> => {
-  const emit = createEventLog(config.node, 'nat-copy-store');
+  const clock = systemClock;
+  const emit = createEventLog(config.node, 'nat-copy-store', { clock });
   const store = new RowStore(config.maxAgeMs === undefined ? {} : { maxAgeMs: config.maxAgeMs });
   const readTcpTable = async (vip: string) => {
     const sel = config.tcpTable.find((t) => t.vip === vip)!;
@@ -21,7 +23,7 @@ const run = async (config: CopyStoreConfig): Promise<void> => {
   };
   await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, copyStoreRoutes({
-    node: config.node, store, now: Date.now, emit,
+    node: config.node, store, now: () => clock.nowMs(), emit,
     ...(config.tcpTable.length ? { tcpTable: { vips: config.tcpTable.map((t) => t.vip), read: readTcpTable } } : {}),
   }));
   emit('started', { listen: config.listen, tcpTable: config.tcpTable.map((t) => t.vip) });
