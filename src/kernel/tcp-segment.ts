@@ -11,15 +11,19 @@ const checksumSum = (seg: Buffer, src: string, dst: string): number => {
   return sum;
 };
 
-export interface TcpSegmentSpec {
+/** What a segment's header says (with its addresses), whether built here or parsed. */
+interface TcpHeaderFields {
   src: string;
   dst: string;
   srcPort: number;
   dstPort: number;
   seq: number;
   ack: number;
-  flags: { ack?: boolean; rst?: boolean; syn?: boolean; fin?: boolean; psh?: boolean };
   window: number;
+}
+
+export interface TcpSegmentSpec extends TcpHeaderFields {
+  flags: { ack?: boolean; rst?: boolean; syn?: boolean; fin?: boolean; psh?: boolean };
 }
 
 export const tcpSegment = (s: TcpSegmentSpec): Buffer => {
@@ -38,21 +42,13 @@ export const tcpSegment = (s: TcpSegmentSpec): Buffer => {
 /** True when the segment's checksum verifies (for tests and captures). */
 export const tcpChecksumOk = (seg: Buffer, src: string, dst: string): boolean => checksumSum(seg, src, dst) === 0xffff;
 
-export interface ParsedTcp {
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
+export interface ParsedTcp extends TcpHeaderFields {
   flags: { fin: boolean; syn: boolean; rst: boolean; ack: boolean };
-  window: number;
   /** The timestamp option, when present. */
   tsVal?: number;
   tsEcr?: number;
   payloadBytes: number;
 }
-
 
 /** Pure: an IPv4 packet carrying TCP (as a raw socket delivers it) → the header fields; undefined when it is not one or is cut short. */
 export const parseTcpPacket = (ip: Buffer): ParsedTcp | undefined => {

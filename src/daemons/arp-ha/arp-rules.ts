@@ -2,20 +2,19 @@
 // own. A VIP in the `standby_vips` set: ARP requests for it are dropped on input (so the kernel
 // never answers), and no ARP packet with it as sender leaves (so the kernel never announces
 // it, e.g. as the source of its own requests). Mode changes are one set element add/delete.
+import { replaceTableLines, scriptOf } from '../../kernel/nft-script.js';
 import { ipv4Key, ipv4PortKey, type SetElementChange } from '../../kernel/nft-set-elements.js';
 
 const ARP_TABLE = 'arpha';
 
-export const arpTableScript = (standbyVips: readonly string[]): string => [
-  `table arp ${ARP_TABLE}`,
-  `delete table arp ${ARP_TABLE}`,
-  `table arp ${ARP_TABLE} {`,
-  '  set standby_vips { type ipv4_addr; }',
-  '  chain in { type filter hook input priority 0; policy accept; arp operation request arp daddr ip @standby_vips counter drop; }',
-  '  chain out { type filter hook output priority 0; policy accept; arp saddr ip @standby_vips counter drop; }',
-  '}',
+export const arpTableScript = (standbyVips: readonly string[]): string => scriptOf([
+  ...replaceTableLines('arp', ARP_TABLE, [
+    '  set standby_vips { type ipv4_addr; }',
+    '  chain in { type filter hook input priority 0; policy accept; arp operation request arp daddr ip @standby_vips counter drop; }',
+    '  chain out { type filter hook output priority 0; policy accept; arp saddr ip @standby_vips counter drop; }',
+  ]),
   ...(standbyVips.length > 0 ? [`add element arp ${ARP_TABLE} standby_vips { ${standbyVips.join(', ')} }`] : []),
-].join('\n') + '\n';
+]);
 
 /** ACTIVE leaves the set (answers, may announce); anything else joins it (silent). */
 export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
@@ -28,14 +27,10 @@ export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
  */
 const HOLD_TABLE = 'arpha_hold';
 
-export const holdTableScript = (): string => [
-  `table ip ${HOLD_TABLE}`,
-  `delete table ip ${HOLD_TABLE}`,
-  `table ip ${HOLD_TABLE} {`,
+export const holdTableScript = (): string => scriptOf(replaceTableLines('ip', HOLD_TABLE, [
   '  set held { type ipv4_addr . inet_service; }',
   '  chain out { type filter hook output priority 0; policy accept; ip saddr . tcp sport @held tcp flags rst counter drop; }',
-  '}',
-].join('\n') + '\n';
+]));
 
 export const holdChange = (vip: string, port: number, hold: boolean): SetElementChange =>
   ({ op: hold ? 'add' : 'delete', family: 'ip', table: HOLD_TABLE, set: 'held', key: ipv4PortKey(vip, port), label: `${vip} . ${port}` });

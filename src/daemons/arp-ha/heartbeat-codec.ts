@@ -1,7 +1,7 @@
 // Heartbeat wire format: a small JSON body followed by HMAC-SHA256(key, body). The body says who
 // sends (node, boot id), in which order (seq), when (sentMs) and, per group, the sender's mode
 // and rank. Decoding never throws: a bad packet is a typed rejection the daemon counts.
-import { SequenceGuard, signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
+import { SequenceGuard, signDatagram, verifyDatagram, type DatagramOrigin } from '../shared/signed-datagram.js';
 
 export type Mode = 'INITIAL' | 'STANDBY' | 'ACTIVE';
 
@@ -34,13 +34,7 @@ export interface GroupConnections {
   tcp?: TakeoverCheckpoint[];
 }
 
-export interface Heartbeat {
-  v: 1;
-  node: string;
-  /** Random per daemon start, so a restarted peer's sequence may start again. */
-  boot: string;
-  seq: number;
-  sentMs: number;
+export interface Heartbeat extends DatagramOrigin {
   groups: GroupAdvert[];
   /** Only from an ACTIVE node with fast fail on; at most MAX_CONNS_PER_BEAT entries in all. */
   conns?: GroupConnections[];

@@ -115,7 +115,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     ? await startJsonApi(config.status.listen, config.token, [route({ method: 'GET', path: '/status', handle: () => ok({ ...machine.status(clock.nowMs()), counters }) })])
     : undefined;
 
-  const shutdown = async (signal: string) => {
+  onStopSignals(emit, async () => {
     clearInterval(beat);
     if (clientsTimer) clearInterval(clientsTimer);
     clearInterval(tick);
@@ -127,10 +127,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     // Leaving on purpose: go silent so the peers take over cleanly instead of splitting.
     await actions.idle();
     for (const g of config.groups) await setArpMode(g.vip, false).catch(() => undefined);
-    emit('stopped', { signal });
-    process.exit(0);
-  };
-  onStopSignals(shutdown);
+  });
 };
 
 runDaemon('arp-ha', loadArpHaConfig, run);

@@ -5,16 +5,9 @@
 // signed with a shared key, and the controller calls a balancer dead after `misses` intervals of
 // silence. The forwarding is the kernel's, so what must be alive is the node and its daemon
 // process, not the daemon's event loop (a worker thread sends them).
-import { SequenceGuard, signDatagram, verifyDatagram } from '../shared/signed-datagram.js';
+import { SequenceGuard, signDatagram, verifyDatagram, type DatagramOrigin } from '../shared/signed-datagram.js';
 
-export interface Liveness {
-  v: 1;
-  node: string;
-  /** Random per daemon start: sequence numbers restart with it. */
-  boot: string;
-  seq: number;
-  sentMs: number;
-}
+export type Liveness = DatagramOrigin;
 
 const MAX_BYTES = 512;
 

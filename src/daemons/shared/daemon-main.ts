@@ -1,7 +1,8 @@
 // The command line every daemon has: `--config FILE`, errors on stderr, exit 2 for bad input
-// (a config error names file and line) and 1 for anything else; SIGTERM/SIGINT run `shutdown`.
+// (a config error names file and line) and 1 for anything else; SIGTERM/SIGINT end it cleanly.
 import { Command } from 'commander';
 import { errorMessage, InputFileError } from '../../common/errors.js';
+import type { EmitEvent } from './event-log.js';
 
 export const runDaemon = <C>(name: string, load: (file: string) => Promise<C>, run: (config: C) => Promise<void>): void => {
   new Command(name)
@@ -14,7 +15,16 @@ export const runDaemon = <C>(name: string, load: (file: string) => Promise<C>, r
     });
 };
 
-export const onStopSignals = (shutdown: (signal: string) => Promise<void> | void): void => {
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+/**
+ * On SIGTERM or SIGINT: `release` what the daemon holds (timers, sockets, its kernel rules),
+ * then the 'stopped' event, then exit 0 (leaving on purpose is not a failure).
+ */
+export const onStopSignals = (emit: EmitEvent, release: (signal: string) => Promise<void> | void): void => {
+  const stop = async (signal: string) => {
+    await release(signal);
+    emit('stopped', { signal });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 };

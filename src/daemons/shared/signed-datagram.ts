@@ -7,6 +7,16 @@ const MAC_BYTES = 32;
 
 export const signDatagram = (body: Buffer, key: Buffer): Buffer => Buffer.concat([body, createHmac('sha256', key).update(body).digest()]);
 
+/** Who sent a signed datagram and when: what SequenceGuard judges it by. */
+export interface DatagramOrigin {
+  v: 1;
+  node: string;
+  /** Random per daemon start: a restarted sender's sequence may start again. */
+  boot: string;
+  seq: number;
+  sentMs: number;
+}
+
 export type VerifyResult = { ok: true; body: Buffer } | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
 
 /**

@@ -64,7 +64,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     ? startLivenessSender({ node: config.node, ...config.liveness }, (problem) => emit('warning', { problem }))
     : undefined;
 
-  const shutdown = async (signal: string) => {
+  onStopSignals(emit, async () => {
     clearInterval(holdTimer);
     await liveness?.terminate();
     stopCopies();
@@ -74,10 +74,7 @@ const run = async (config: BalancerConfig): Promise<void> => {
     await lb.close();
     // Leaving on purpose: take the rules away so nothing half-configured stays in the node.
     await removeDataPlane();
-    emit('stopped', { signal });
-    process.exit(0);
-  };
-  onStopSignals(shutdown);
+  });
 };
 
 runDaemon('nat-balancer', loadBalancerConfig, run);

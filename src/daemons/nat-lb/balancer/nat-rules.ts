@@ -12,6 +12,7 @@
 //   serving_inside   their inside addresses (full NAT: replies without a row are refused)
 //   hold_dst         migration mode: VIP and inside address (client→VIP, full-NAT replies)
 //   hold_src         migration mode, dnat: the VIP's server (its replies, routed via us)
+import { replaceTableLines, scriptOf } from '../../../kernel/nft-script.js';
 import { ipv4Key, type SetElementChange } from '../../../kernel/nft-set-elements.js';
 import type { BalancerConfig } from './balancer-config.js';
 
@@ -33,10 +34,7 @@ export const nftTableScript = (config: BalancerConfig): string => {
   const ins = JSON.stringify(config.inside.iface);
   const mark = (vip: string) => hex(MARK_BASE + queueOf(config, vip));
   const drop = config.migration.hold === 'drop';
-  return [
-    `table ip ${TABLE}`,
-    `delete table ip ${TABLE}`,
-    `table ip ${TABLE} {`,
+  return scriptOf(replaceTableLines('ip', TABLE, [
     ...['known', 'serving', 'serving_inside', 'hold_dst', 'hold_src'].map((s) => `  set ${s} { type ipv4_addr; }`),
     `  map server_of { type ipv4_addr : ipv4_addr; elements = { ${vips.map((v) => `${v.vip} : ${v.server}`).join(', ')} } }`,
     `  map inside_of { type ipv4_addr : ipv4_addr; elements = { ${vips.map((v) => `${v.vip} : ${v.inside}`).join(', ')} } }`,
@@ -78,8 +76,7 @@ export const nftTableScript = (config: BalancerConfig): string => {
       `    iifname ${ins} ct state invalid meta l4proto tcp counter name refused_server reject with tcp reset`,
     ] : []),
     '  }',
-    '}',
-  ].join('\n') + '\n';
+  ]));
 };
 
 /** The raw PREROUTING rule into the hold chain: only packets the nft hold chain marked take it. */

@@ -52,14 +52,11 @@ const run = async (config: ControllerConfig): Promise<void> => {
   const api = await startJsonApi(config.listen, config.token, controllerRoutes(controller));
   controller.start();
   const liveness = config.liveness ? await listenForLiveness(config, controller, emit, clock) : undefined;
-  const shutdown = async (signal: string) => {
+  onStopSignals(emit, async () => {
     controller.stop();
     liveness?.close();
     await api.close();
-    emit('stopped', { signal });
-    process.exit(0);
-  };
-  onStopSignals(shutdown);
+  });
 };
 
 runDaemon('nat-controller', loadControllerConfig, run);

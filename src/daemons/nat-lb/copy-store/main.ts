@@ -27,12 +27,9 @@ const run = async (config: CopyStoreConfig): Promise<void> => {
     ...(config.tcpTable.length ? { tcpTable: { vips: config.tcpTable.map((t) => t.vip), read: readTcpTable } } : {}),
   }));
   emit('started', { listen: config.listen, tcpTable: config.tcpTable.map((t) => t.vip) });
-  const shutdown = async (signal: string) => {
+  onStopSignals(emit, async () => {
     await api.close();
-    emit('stopped', { signal });
-    process.exit(0);
-  };
-  onStopSignals(shutdown);
+  });
 };
 
 runDaemon('nat-copy-store', loadCopyStoreConfig, run);
