@@ -13,7 +13,12 @@ export interface RepeatedEntry {
  * The first entry of `values` (the `field` of each entry of the list at `listPath`, in order)
  * that repeats an earlier one, or undefined when all differ.
  */
-export const repeatedEntry = (source: YamlSource, listPath: YamlPath, field: string, values: readonly string[]): RepeatedEntry | undefined => {
+export const repeatedEntry = (
+  source: YamlSource,
+  listPath: YamlPath,
+  field: string,
+  values: readonly string[],
+): RepeatedEntry | undefined => {
   const seen = new Set<string>();
   for (const [index, value] of values.entries()) {
     if (seen.has(value)) return { value, position: source.positionOf([...listPath, index, field]) };

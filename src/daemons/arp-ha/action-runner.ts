@@ -43,7 +43,9 @@ export class ActionRunner {
   run(actions: readonly Action[]): void {
     // Groups about to rebuild connections: their kernel's resets are held from the same nft
     // transaction that makes them ACTIVE, before any client can be sent their way.
-    const rebuilding = new Set(actions.flatMap((a) => (a.type === 'fast-fail' && a.checkpoints.length > 0 && this.deps.apps.has(a.group) ? [a.group] : [])));
+    const rebuilding = new Set(
+      actions.flatMap((a) => (a.type === 'fast-fail' && a.checkpoints.length > 0 && this.deps.apps.has(a.group) ? [a.group] : [])),
+    );
     const decidedMs = this.deps.clock.monotonicMs();
     const stagesMs: Record<string, number> = {};
     const mark = (stage: string) => {
@@ -61,7 +63,12 @@ export class ActionRunner {
     this.queue = this.queue.then(step).catch((e: unknown) => this.deps.emit('error', { error: errorMessage(e) }));
   }
 
-  private async one(action: Action, rebuilding: ReadonlySet<string>, mark: (stage: string) => void, stagesMs: Record<string, number>): Promise<void> {
+  private async one(
+    action: Action,
+    rebuilding: ReadonlySet<string>,
+    mark: (stage: string) => void,
+    stagesMs: Record<string, number>,
+  ): Promise<void> {
     const { emit, effects, mac } = this.deps;
     const group = 'group' in action ? this.deps.groups.find((g) => g.name === action.group) : undefined;
     if (action.type === 'set-mode' && group) {
@@ -95,14 +102,23 @@ export class ActionRunner {
     await effects.announce(vip, group.iface, mac, 1, 0);
     mark('garp');
     for (let i = 1; i < group.garp.count; i++) {
-      setTimeout(() => this.enqueue(async () => {
-        if (this.deps.isActive(group.name)) await effects.announce(vip, group.iface, mac, 1, 0);
-      }), i * group.garp.intervalMs);
+      setTimeout(
+        () =>
+          this.enqueue(async () => {
+            if (this.deps.isActive(group.name)) await effects.announce(vip, group.iface, mac, 1, 0);
+          }),
+        i * group.garp.intervalMs,
+      );
     }
     this.deps.emit('garp-sent', { group: group.name, vip, count: group.garp.count, mac });
   }
 
-  private async takeOver(action: Extract<Action, { type: 'fast-fail' }>, t: NonNullable<Group['takeover']>, mark: (stage: string) => void, stagesMs: Record<string, number>): Promise<void> {
+  private async takeOver(
+    action: Extract<Action, { type: 'fast-fail' }>,
+    t: NonNullable<Group['takeover']>,
+    mark: (stage: string) => void,
+    stagesMs: Record<string, number>,
+  ): Promise<void> {
     const { effects, emit } = this.deps;
     let held = true;
     const releaseHold = async () => {
@@ -112,8 +128,13 @@ export class ActionRunner {
     try {
       mark('nudge');
       const outcome = await effects.takeOver({
-        vip: action.vip, port: action.port, checkpoints: action.checkpoints, app: this.deps.apps.get(action.group)!,
-        answerWaitMs: t.answerWaitMs, restoreTimeoutMs: t.restoreTimeoutMs, releaseHold,
+        vip: action.vip,
+        port: action.port,
+        checkpoints: action.checkpoints,
+        app: this.deps.apps.get(action.group)!,
+        answerWaitMs: t.answerWaitMs,
+        restoreTimeoutMs: t.restoreTimeoutMs,
+        releaseHold,
       });
       mark('done');
       emit('takeover', { group: action.group, vip: action.vip, ...outcome, stagesMs });
@@ -123,6 +144,7 @@ export class ActionRunner {
     // Clients without a checkpoint (connected since the last beat): fast fail.
     const covered = new Set(action.checkpoints.map((c) => c.client));
     const rest = action.clients.filter((c) => !covered.has(c));
-    if (rest.length > 0) emit('fast-fail', { group: action.group, vip: action.vip, clients: effects.nudgeClients(action.vip, action.port, rest) });
+    if (rest.length > 0)
+      emit('fast-fail', { group: action.group, vip: action.vip, clients: effects.nudgeClients(action.vip, action.port, rest) });
   }
 }

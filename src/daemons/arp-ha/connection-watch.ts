@@ -47,7 +47,8 @@ export const createConnectionWatch = (deps: ConnectionWatchDeps): (() => Promise
       } else {
         deps.packer.dropCheckpoints(g.name);
         // A takeover must not start by connecting: a standby keeps the link open.
-        if (app && ++standbyRounds % STANDBY_RESTORE_EVERY === 0) await app.request({ op: 'restore', conns: [] }, APP_TIMEOUT_MS).catch(() => undefined);
+        if (app && ++standbyRounds % STANDBY_RESTORE_EVERY === 0)
+          await app.request({ op: 'restore', conns: [] }, APP_TIMEOUT_MS).catch(() => undefined);
       }
     }
   };

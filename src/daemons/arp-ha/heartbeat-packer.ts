@@ -4,7 +4,13 @@
 // checkpoints per group, so larger lists go out in turns, round robin: every connection is
 // carried within a few beats, whatever their number.
 import type { Clock } from '../../common/clock.js';
-import { MAX_CHECKPOINTS_PER_BEAT, MAX_CONNS_PER_BEAT, type GroupAdvert, type Heartbeat, type TakeoverCheckpoint } from './heartbeat-codec.js';
+import {
+  MAX_CHECKPOINTS_PER_BEAT,
+  MAX_CONNS_PER_BEAT,
+  type GroupAdvert,
+  type Heartbeat,
+  type TakeoverCheckpoint,
+} from './heartbeat-codec.js';
 
 interface Checkpoints {
   version: number;
@@ -19,7 +25,11 @@ export class HeartbeatPacker {
   private readonly checkpoints = new Map<string, Checkpoints>();
 
   /** `boot`: random per daemon start, so peers accept a restarted sequence. */
-  constructor(private readonly node: string, private readonly boot: string, private readonly clock: Clock) {}
+  constructor(
+    private readonly node: string,
+    private readonly boot: string,
+    private readonly clock: Clock,
+  ) {}
 
   /** The group's service clients as last read; undefined: the group carries none (not ACTIVE). */
   setClients(group: string, clients: string[] | undefined): void {
@@ -49,7 +59,15 @@ export class HeartbeatPacker {
       const tcp = this.checkpointShare(group);
       return { group, clients: some, ...(tcp ? { tcp } : {}) };
     });
-    return { v: 1, node: this.node, boot: this.boot, seq: ++this.seq, sentMs: this.clock.nowMs(), groups: adverts, ...(conns.length ? { conns } : {}) };
+    return {
+      v: 1,
+      node: this.node,
+      boot: this.boot,
+      seq: ++this.seq,
+      sentMs: this.clock.nowMs(),
+      groups: adverts,
+      ...(conns.length ? { conns } : {}),
+    };
   }
 
   private checkpointShare(group: string): TakeoverCheckpoint[] | undefined {

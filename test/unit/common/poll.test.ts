@@ -18,8 +18,10 @@ describe('pollUntil', () => {
       clock.advance(400); // each check takes 400 ms of the clock's time, none of the machine's
       return false;
     };
-    await assert.rejects(pollUntil('port 7000 to listen', check, { timeoutMs: 1000, intervalMs: 1, clock }),
-      (e: unknown) => e instanceof WaitTimeoutError && /timed out after 1000 ms waiting for port 7000 to listen/.test(e.message));
+    await assert.rejects(
+      pollUntil('port 7000 to listen', check, { timeoutMs: 1000, intervalMs: 1, clock }),
+      (e: unknown) => e instanceof WaitTimeoutError && /timed out after 1000 ms waiting for port 7000 to listen/.test(e.message),
+    );
     assert.equal(calls, 3, 'checked at 0, 400 and 800 ms; past the deadline after the third');
   });
 });

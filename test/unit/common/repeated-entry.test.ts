@@ -27,6 +27,9 @@ describe('repeatedEntry', () => {
   });
 
   it('points at the repeat in a later pair when the first values differ', () => {
-    assert.deepEqual(repeatedEntry(source, ['groups'], 'name', ['a', 'b', 'c', 'b']), { value: 'b', position: { file: FILE, line: 6, column: 11 } });
+    assert.deepEqual(repeatedEntry(source, ['groups'], 'name', ['a', 'b', 'c', 'b']), {
+      value: 'b',
+      position: { file: FILE, line: 6, column: 11 },
+    });
   });
 });

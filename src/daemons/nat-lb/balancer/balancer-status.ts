@@ -23,7 +23,14 @@ export const balancerStatus = (s: StatusInputs): BalancerStatus => {
   const { config, reading } = s;
   const vips = s.modes.map(([vip, e]) => {
     const c = reading.counters.get(counterOf(config.vips.findIndex((v) => v.vip === vip)));
-    return { vip, mode: e.mode, bytes: c?.bytes ?? 0, packets: c?.packets ?? 0, held: s.held(queueOf(config, vip)), rows: reading.rows.filter((r) => r.vip === vip).length };
+    return {
+      vip,
+      mode: e.mode,
+      bytes: c?.bytes ?? 0,
+      packets: c?.packets ?? 0,
+      held: s.held(queueOf(config, vip)),
+      rows: reading.rows.filter((r) => r.vip === vip).length,
+    };
   });
   const holdOverflow = (s.counters.holdOverflow ?? 0) + s.boundQueues.reduce((sum, q) => sum + (reading.drops.get(q) ?? 0), 0);
   const refusals = Object.fromEntries(REFUSAL_COUNTERS.map((name) => [camelCase(name), reading.counters.get(name)?.packets ?? 0]));

@@ -30,7 +30,11 @@ export class KernelReadings {
   private rowsReadAtMs = -Infinity;
   private rowsEveryMs = 1000;
 
-  constructor(private readonly sources: KernelSources, private readonly moveUnderWay: () => boolean, private readonly clock: Clock) {}
+  constructor(
+    private readonly sources: KernelSources,
+    private readonly moveUnderWay: () => boolean,
+    private readonly clock: Clock,
+  ) {}
 
   /** Starts the loop; returns its stop. */
   start(intervalMs: number, rowsEveryMs = 1000): () => void {

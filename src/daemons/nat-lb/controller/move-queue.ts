@@ -121,7 +121,11 @@ export class MoveQueue {
       for (let op = m.next(now()); op && !isStopped(); op = m.next(now())) {
         if (op.kind === 'balancer' && op.detached) {
           const sent = op;
-          this.track(sent.balancer, spec.vip, calls.execute(sent).then((late) => m.onLateResult(sent, late)));
+          this.track(
+            sent.balancer,
+            spec.vip,
+            calls.execute(sent).then((late) => m.onLateResult(sent, late)),
+          );
           m.onResult(op, { ok: false, error: 'not awaited' }, now());
         } else {
           const pending = calls.execute(op);
@@ -148,7 +152,17 @@ export class MoveQueue {
     const o = m.outcome();
     const now = this.deps.clock.nowMs();
     const stopped = this.deps.isStopped();
-    const result = this.record({ vip: spec.vip, from: spec.from ?? null, to: spec.to, state: stopped ? 'abandoned' : o.state, owner: o.owner, failedStep: o.failedStep, error: o.error, rows: o.rows, ms: now - m.status.startMs });
+    const result = this.record({
+      vip: spec.vip,
+      from: spec.from ?? null,
+      to: spec.to,
+      state: stopped ? 'abandoned' : o.state,
+      owner: o.owner,
+      failedStep: o.failedStep,
+      error: o.error,
+      rows: o.rows,
+      ms: now - m.status.startMs,
+    });
     if (stopped) return result;
     if (o.owner) this.deps.assignment.set(spec.vip, o.owner);
     else this.deps.assignment.delete(spec.vip);

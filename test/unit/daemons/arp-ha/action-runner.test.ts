@@ -7,7 +7,8 @@ import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.j
 import type { Action } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
 import type { TakeoverCheckpoint } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
 
-const CONFIG = parseArpHaConfig(`node: s1
+const CONFIG = parseArpHaConfig(
+  `node: s1
 token: a-long-token
 key: a-shared-key
 heartbeat:
@@ -16,13 +17,28 @@ heartbeat:
 groups:
   - { name: web, vip: 198.18.7.100, iface: eth1, garp: { count: 3, intervalMs: 2 }, takeover: { port: 7000, app: "127.0.0.1:1" } }
   - { name: api, vip: 198.18.7.101, iface: eth2, fastFail: { port: 8000 } }
-`, '/etc/arp-ha.yml');
+`,
+  '/etc/arp-ha.yml',
+);
 const MAC = '02:00:00:00:00:01';
 const CP: TakeoverCheckpoint = { client: '198.18.7.1:40000', server: '198.18.7.100:7000', firstSeq: 1 };
 
-const toActive = (group: string, vip: string): Action => ({ type: 'set-mode', group, vip, from: 'STANDBY', to: 'ACTIVE', reason: 'peer dead' });
-const fastFail = (group: string, vip: string, port: number, clients: string[], checkpoints: TakeoverCheckpoint[]): Action =>
-  ({ type: 'fast-fail', group, vip, port, clients, checkpoints });
+const toActive = (group: string, vip: string): Action => ({
+  type: 'set-mode',
+  group,
+  vip,
+  from: 'STANDBY',
+  to: 'ACTIVE',
+  reason: 'peer dead',
+});
+const fastFail = (group: string, vip: string, port: number, clients: string[], checkpoints: TakeoverCheckpoint[]): Action => ({
+  type: 'fast-fail',
+  group,
+  vip,
+  port,
+  clients,
+  checkpoints,
+});
 
 /** Effects that log each call and take the time a real one takes on the manual clock. */
 const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
@@ -59,8 +75,14 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
     },
   };
   const runner = new ActionRunner({
-    groups: CONFIG.groups, mac: MAC, apps: new Map([['web', new AppLink('127.0.0.1:1')]]), isActive: (g) => active.has(g),
-    sendHeartbeat: () => heartbeats++, emit: (event, data = {}) => events.push({ event, ...data }), clock, effects,
+    groups: CONFIG.groups,
+    mac: MAC,
+    apps: new Map([['web', new AppLink('127.0.0.1:1')]]),
+    isActive: (g) => active.has(g),
+    sendHeartbeat: () => heartbeats++,
+    emit: (event, data = {}) => events.push({ event, ...data }),
+    clock,
+    effects,
   });
   return { runner, calls, events, active, heartbeats: () => heartbeats };
 };
@@ -71,16 +93,31 @@ describe('arp-ha action runner', () => {
     active.add('web');
     runner.run([toActive('web', '198.18.7.100'), fastFail('web', '198.18.7.100', 7000, [CP.client, '198.18.7.1:40001'], [CP])]);
     await runner.idle();
-    assert.deepEqual(calls, [
-      'gate 198.18.7.100 open hold 7000',
-      'announce 198.18.7.100 eth1 ×1',
-      'takeover 198.18.7.100:7000 1 checkpoint(s)',
-      'release 198.18.7.100:7000',
-      'nudge 198.18.7.100:7000 198.18.7.1:40001',
-    ], 'released once; the client without a checkpoint gets fast fail');
-    assert.deepEqual(events.map((e) => e.event), ['mode', 'garp-sent', 'takeover', 'fast-fail']);
+    assert.deepEqual(
+      calls,
+      [
+        'gate 198.18.7.100 open hold 7000',
+        'announce 198.18.7.100 eth1 ×1',
+        'takeover 198.18.7.100:7000 1 checkpoint(s)',
+        'release 198.18.7.100:7000',
+        'nudge 198.18.7.100:7000 198.18.7.1:40001',
+      ],
+      'released once; the client without a checkpoint gets fast fail',
+    );
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['mode', 'garp-sent', 'takeover', 'fast-fail'],
+    );
     assert.deepEqual(events[2]!.stagesMs, { gate: 2, garp: 3, nudge: 3, done: 33 });
-    assert.deepEqual(events[0], { event: 'mode', group: 'web', vip: '198.18.7.100', from: 'STANDBY', to: 'ACTIVE', reason: 'peer dead', mac: MAC });
+    assert.deepEqual(events[0], {
+      event: 'mode',
+      group: 'web',
+      vip: '198.18.7.100',
+      from: 'STANDBY',
+      to: 'ACTIVE',
+      reason: 'peer dead',
+      mac: MAC,
+    });
   });
 
   it('announces the rest of the GARP count in the background, only while still ACTIVE', async () => {
@@ -112,9 +149,16 @@ describe('arp-ha action runner', () => {
       { type: 'set-mode', group: 'api', vip: '198.18.7.101', from: 'ACTIVE', to: 'STANDBY', reason: 'outranked' },
     ]);
     await runner.idle();
-    assert.deepEqual(calls, ['nudge 198.18.7.101:8000 198.18.7.1:1 198.18.7.1:2', 'announce 198.18.7.101 eth2 ×2', 'gate 198.18.7.101 shut']);
+    assert.deepEqual(calls, [
+      'nudge 198.18.7.101:8000 198.18.7.1:1 198.18.7.1:2',
+      'announce 198.18.7.101 eth2 ×2',
+      'gate 198.18.7.101 shut',
+    ]);
     assert.equal(heartbeats(), 1);
-    assert.deepEqual(events.map((e) => e.event), ['fast-fail', 'garp-sent', 'peer-down', 'mode']);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['fast-fail', 'garp-sent', 'peer-down', 'mode'],
+    );
     assert.equal(events[0]!.clients, 2);
   });
 
@@ -124,6 +168,13 @@ describe('arp-ha action runner', () => {
     runner.run([{ type: 'event', event: 'after', data: {} }]);
     await runner.idle();
     assert.deepEqual(calls, ['takeover 198.18.7.100:7000 1 checkpoint(s)', 'release 198.18.7.100:7000', 'gate 198.18.7.101 open']);
-    assert.deepEqual(events.map((e) => [e.event, e.error]), [['error', 'raw socket refused'], ['error', 'nft refused'], ['after', undefined]]);
+    assert.deepEqual(
+      events.map((e) => [e.event, e.error]),
+      [
+        ['error', 'raw socket refused'],
+        ['error', 'nft refused'],
+        ['after', undefined],
+      ],
+    );
   });
 });

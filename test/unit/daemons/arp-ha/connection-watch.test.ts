@@ -4,7 +4,8 @@ import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.j
 import { createConnectionWatch, type AppRequests } from '../../../../src/daemons/arp-ha/connection-watch.js';
 import { HeartbeatPacker } from '../../../../src/daemons/arp-ha/heartbeat-packer.js';
 
-const CONFIG = parseArpHaConfig(`node: s1
+const CONFIG = parseArpHaConfig(
+  `node: s1
 token: a-long-token
 key: a-shared-key
 heartbeat:
@@ -14,7 +15,9 @@ groups:
   - { name: web, vip: 198.18.7.100, iface: eth1, takeover: { port: 7000, app: "127.0.0.1:7001" } }
   - { name: api, vip: 198.18.7.101, iface: eth1, fastFail: { port: 8000 } }
   - { name: plain, vip: 198.18.7.102, iface: eth1 }
-`, '/etc/arp-ha.yml');
+`,
+  '/etc/arp-ha.yml',
+);
 
 /** Answers like the probe server's control port: checkpoints since a version, empty restores. */
 class FakeApp implements AppRequests {
@@ -37,7 +40,10 @@ const setUp = () => {
   const packer = new HeartbeatPacker('s1', 'b', manualClock());
   const read: string[] = [];
   const watch = createConnectionWatch({
-    groups: CONFIG.groups, apps: new Map([['web', app]]), isActive: (g) => active.has(g), packer,
+    groups: CONFIG.groups,
+    apps: new Map([['web', app]]),
+    isActive: (g) => active.has(g),
+    packer,
     readClients: (vip, port) => {
       read.push(`${vip}:${port}`);
       return vip.endsWith('.101') ? Promise.reject(new Error('no /proc')) : Promise.resolve(['198.18.7.1:40000']);
@@ -48,15 +54,19 @@ const setUp = () => {
 };
 
 describe('arp-ha connection watch', () => {
-  it('while ACTIVE: reads the clients of fast-fail and takeover groups and the application\'s checkpoints, then only news', async () => {
+  it("while ACTIVE: reads the clients of fast-fail and takeover groups and the application's checkpoints, then only news", async () => {
     const { app, active, packer, read, watch } = setUp();
     active.add('web').add('api').add('plain');
     await watch();
     assert.deepEqual(read, ['198.18.7.100:7000', '198.18.7.101:8000'], 'a group with neither has no clients to read');
-    assert.deepEqual(packer.pack([]).conns, [
-      { group: 'web', clients: ['198.18.7.1:40000'], tcp: app.conns },
-      { group: 'api', clients: [] },
-    ], 'an unreadable client list counts as empty');
+    assert.deepEqual(
+      packer.pack([]).conns,
+      [
+        { group: 'web', clients: ['198.18.7.1:40000'], tcp: app.conns },
+        { group: 'api', clients: [] },
+      ],
+      'an unreadable client list counts as empty',
+    );
     app.conns = undefined; // nothing new since version 3
     await watch();
     assert.deepEqual(app.asked, [{ op: 'checkpoints' }, { op: 'checkpoints', since: 3 }]);
@@ -72,7 +82,10 @@ describe('arp-ha connection watch', () => {
     assert.deepEqual(read, ['198.18.7.100:7000']);
     assert.equal(packer.pack([]).conns, undefined);
     assert.equal(packer.checkpointVersion('web'), undefined);
-    assert.deepEqual(app.asked.slice(1), [{ op: 'restore', conns: [] }, { op: 'restore', conns: [] }]);
+    assert.deepEqual(app.asked.slice(1), [
+      { op: 'restore', conns: [] },
+      { op: 'restore', conns: [] },
+    ]);
   });
 
   it('reports a refused checkpoint request to onAppError and goes on', async () => {

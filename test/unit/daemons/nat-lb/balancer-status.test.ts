@@ -3,7 +3,8 @@ import { parseBalancerConfig } from '../../../../src/daemons/nat-lb/balancer/bal
 import { balancerStatus } from '../../../../src/daemons/nat-lb/balancer/balancer-status.js';
 import { balancerStatusSchema, type AccessRow } from '../../../../src/daemons/nat-lb/protocol.js';
 
-const CONFIG = parseBalancerConfig(`node: lb1
+const CONFIG = parseBalancerConfig(
+  `node: lb1
 token: a-long-token
 listen: "0.0.0.0:7080"
 nat: dnat
@@ -13,31 +14,57 @@ vipPrefix: 198.18.20.96/27
 vips:
   - { vip: 198.18.20.101, inside: 198.18.21.101, server: 198.18.21.11, owned: true }
   - { vip: 198.18.20.103, inside: 198.18.21.103, server: 198.18.21.13 }
-`, '/etc/lb1.yml');
-const row = (vip: string, clientPort: number): AccessRow => ({ clientIp: '198.18.20.1', clientPort, vip, vipPort: 80, serverIp: '198.18.21.11', serverPort: 80, protocol: 'tcp', delta: 0 });
+`,
+  '/etc/lb1.yml',
+);
+const row = (vip: string, clientPort: number): AccessRow => ({
+  clientIp: '198.18.20.1',
+  clientPort,
+  vip,
+  vipPort: 80,
+  serverIp: '198.18.21.11',
+  serverPort: 80,
+  protocol: 'tcp',
+  delta: 0,
+});
 
 describe('nat-balancer status', () => {
   it('per VIP in the mode table: its counter (by its index in the config), packets held, rows; refusals and hold overflow in the counters', () => {
     const status = balancerStatus({
       config: CONFIG,
-      modes: [['198.18.20.103', { mode: 'migration' }], ['198.18.20.101', { mode: 'normal' }]],
+      modes: [
+        ['198.18.20.103', { mode: 'migration' }],
+        ['198.18.20.101', { mode: 'normal' }],
+      ],
       reading: {
-        counters: new Map([['vip_0', { packets: 10, bytes: 1000 }], ['vip_1', { packets: 2, bytes: 120 }], ['refused_tcp', { packets: 3, bytes: 180 }]]),
+        counters: new Map([
+          ['vip_0', { packets: 10, bytes: 1000 }],
+          ['vip_1', { packets: 2, bytes: 120 }],
+          ['refused_tcp', { packets: 3, bytes: 180 }],
+        ]),
         rows: [row('198.18.20.101', 1), row('198.18.20.101', 2), row('198.18.20.103', 3)],
-        drops: new Map([[101, 7], [100, 50]]),
+        drops: new Map([
+          [101, 7],
+          [100, 50],
+        ]),
       },
       held: (q) => (q === 101 ? 4 : 0),
       boundQueues: [101],
       counters: { released: 1, holdOverflow: 5 },
     });
-    assert.deepEqual(status, {
-      node: 'lb1', nat: 'dnat',
-      vips: [
-        { vip: '198.18.20.103', mode: 'migration', bytes: 120, packets: 2, held: 4, rows: 1 },
-        { vip: '198.18.20.101', mode: 'normal', bytes: 1000, packets: 10, held: 0, rows: 2 },
-      ],
-      counters: { released: 1, refusedTcp: 3, refusedOther: 0, refusedUnknownVip: 0, refusedServer: 0, holdOverflow: 12 },
-    }, 'only the bound queue\'s kernel drops are added to what unbinding kept');
+    assert.deepEqual(
+      status,
+      {
+        node: 'lb1',
+        nat: 'dnat',
+        vips: [
+          { vip: '198.18.20.103', mode: 'migration', bytes: 120, packets: 2, held: 4, rows: 1 },
+          { vip: '198.18.20.101', mode: 'normal', bytes: 1000, packets: 10, held: 0, rows: 2 },
+        ],
+        counters: { released: 1, refusedTcp: 3, refusedOther: 0, refusedUnknownVip: 0, refusedServer: 0, holdOverflow: 12 },
+      },
+      "only the bound queue's kernel drops are added to what unbinding kept",
+    );
     balancerStatusSchema.parse(status);
   });
 });

@@ -3,7 +3,16 @@ import { manualClock } from '../../../../src/common/clock.js';
 import { KernelReadings, type KernelSources } from '../../../../src/daemons/nat-lb/balancer/kernel-readings.js';
 import type { AccessRow } from '../../../../src/daemons/nat-lb/protocol.js';
 
-const row = (clientPort: number): AccessRow => ({ clientIp: '198.18.20.1', clientPort, vip: '198.18.20.101', vipPort: 80, serverIp: '198.18.21.11', serverPort: 80, protocol: 'tcp', delta: 0 });
+const row = (clientPort: number): AccessRow => ({
+  clientIp: '198.18.20.1',
+  clientPort,
+  vip: '198.18.20.101',
+  vipPort: 80,
+  serverIp: '198.18.21.11',
+  serverPort: 80,
+  protocol: 'tcp',
+  delta: 0,
+});
 
 const setUp = () => {
   const clock = manualClock(1_700_000_000_000);
