@@ -30,6 +30,8 @@ export interface ActionRunnerDeps {
   emit: EmitEvent;
   clock: Clock;
   effects: ActionEffects;
+  /** Runs `fn` in `ms` (setTimeout unless a test schedules it). */
+  later?: (fn: () => void, ms: number) => void;
 }
 
 type Group = ArpHaConfig['groups'][number];
@@ -101,8 +103,9 @@ export class ActionRunner {
     const { effects, mac } = this.deps;
     await effects.announce(vip, group.iface, mac, 1, 0);
     mark('garp');
+    const later = this.deps.later ?? ((fn: () => void, ms: number) => void setTimeout(fn, ms));
     for (let i = 1; i < group.garp.count; i++) {
-      setTimeout(
+      later(
         () =>
           this.enqueue(async () => {
             if (this.deps.isActive(group.name)) await effects.announce(vip, group.iface, mac, 1, 0);

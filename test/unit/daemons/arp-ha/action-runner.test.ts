@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { manualClock } from '../../../../src/common/clock.js';
 import { ActionRunner, type ActionEffects } from '../../../../src/daemons/arp-ha/action-runner.js';
 import { AppLink } from '../../../../src/daemons/arp-ha/app-link.js';
@@ -47,6 +46,8 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
   const events: { event: string; [k: string]: unknown }[] = [];
   const active = new Set<string>();
   let heartbeats = 0;
+  /** The later announcements, run when the test says their time has come. */
+  const scheduled: { fn: () => void; ms: number }[] = [];
   const effects: ActionEffects = {
     setArpMode: (vip, on, hold) => {
       calls.push(`gate ${vip} ${on ? 'open' : 'shut'}${hold ? ` hold ${hold.port}` : ''}`);
@@ -83,8 +84,9 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
     emit: (event, data = {}) => events.push({ event, ...data }),
     clock,
     effects,
+    later: (fn, ms) => scheduled.push({ fn, ms }),
   });
-  return { runner, calls, events, active, heartbeats: () => heartbeats };
+  return { runner, calls, events, active, scheduled, heartbeats: () => heartbeats };
 };
 
 describe('arp-ha action runner', () => {
@@ -121,20 +123,22 @@ describe('arp-ha action runner', () => {
   });
 
   it('announces the rest of the GARP count in the background, only while still ACTIVE', async () => {
-    const { runner, calls, active } = setUp();
+    const { runner, calls, active, scheduled } = setUp();
     active.add('web');
     runner.run([toActive('web', '198.18.7.100')]);
     await runner.idle();
-    await sleep(10);
+    assert.deepEqual(scheduled.map((s) => s.ms), [2, 4], 'two more, 2 ms apart');
+    assert.equal(calls.filter((c) => c.startsWith('announce')).length, 1, 'not before their time');
+    scheduled.forEach((s) => s.fn());
     await runner.idle();
-    assert.deepEqual(calls.filter((c) => c.startsWith('announce')).length, 3, 'the first at once, two more 2 ms apart');
+    assert.equal(calls.filter((c) => c.startsWith('announce')).length, 3);
 
     const demoted = setUp();
     demoted.active.add('web');
     demoted.runner.run([toActive('web', '198.18.7.100')]);
     await demoted.runner.idle();
     demoted.active.delete('web');
-    await sleep(10);
+    demoted.scheduled.forEach((s) => s.fn());
     await demoted.runner.idle();
     assert.deepEqual(demoted.calls.filter((c) => c.startsWith('announce')).length, 1, 'a node that stepped down stays silent');
   });
