@@ -2,23 +2,14 @@ import { strict as assert } from 'node:assert';
 import { manualClock } from '../../../../src/common/clock.js';
 import { ActionRunner, type ActionEffects } from '../../../../src/daemons/arp-ha/action-runner.js';
 import { AppLink } from '../../../../src/daemons/arp-ha/app-link.js';
-import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.js';
 import type { Action } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
 import type { TakeoverCheckpoint } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
+import { arpHaConfig } from './arp-ha-fixtures.js';
 
-const CONFIG = parseArpHaConfig(
-  `node: s1
-token: a-long-token
-key: a-shared-key
-heartbeat:
-  paths:
-    - { name: hb, local: 198.18.8.1, peers: [198.18.8.2] }
-groups:
-  - { name: web, vip: 198.18.7.100, iface: eth1, garp: { count: 3, intervalMs: 2 }, takeover: { port: 7000, app: "127.0.0.1:1" } }
-  - { name: api, vip: 198.18.7.101, iface: eth2, fastFail: { port: 8000 } }
-`,
-  '/etc/arp-ha.yml',
-);
+const CONFIG = arpHaConfig([
+  '{ name: web, vip: 198.18.7.100, iface: eth1, garp: { count: 3, intervalMs: 2 }, takeover: { port: 7000, app: "127.0.0.1:1" } }',
+  '{ name: api, vip: 198.18.7.101, iface: eth2, fastFail: { port: 8000 } }',
+]);
 const MAC = '02:00:00:00:00:01';
 const CP: TakeoverCheckpoint = { client: '198.18.7.1:40000', server: '198.18.7.100:7000', firstSeq: 1 };
 

@@ -1,16 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { InputFileError } from '../../../../src/common/errors.js';
 import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.js';
+import { arpHaYaml } from './arp-ha-fixtures.js';
 
-const base = `node: s1
-token: a-long-token
-key: a-shared-key
-heartbeat:
-  paths:
-    - { name: hb, local: 198.18.8.1, peers: [198.18.8.2] }
-groups:
-  - { name: web, vip: 198.18.7.100, iface: eth1 }
-`;
+const base = arpHaYaml();
 
 describe('arp-ha config', () => {
   it('fills defaults: 100 ms × 3, no preemption, 2 announcements', () => {

@@ -1,23 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { manualClock } from '../../../../src/common/clock.js';
-import { parseArpHaConfig } from '../../../../src/daemons/arp-ha/arp-ha-config.js';
 import { createConnectionWatch, type AppRequests } from '../../../../src/daemons/arp-ha/connection-watch.js';
 import { HeartbeatPacker } from '../../../../src/daemons/arp-ha/heartbeat-packer.js';
+import { arpHaConfig } from './arp-ha-fixtures.js';
 
-const CONFIG = parseArpHaConfig(
-  `node: s1
-token: a-long-token
-key: a-shared-key
-heartbeat:
-  paths:
-    - { name: hb, local: 198.18.8.1, peers: [198.18.8.2] }
-groups:
-  - { name: web, vip: 198.18.7.100, iface: eth1, takeover: { port: 7000, app: "127.0.0.1:7001" } }
-  - { name: api, vip: 198.18.7.101, iface: eth1, fastFail: { port: 8000 } }
-  - { name: plain, vip: 198.18.7.102, iface: eth1 }
-`,
-  '/etc/arp-ha.yml',
-);
+const CONFIG = arpHaConfig([
+  '{ name: web, vip: 198.18.7.100, iface: eth1, takeover: { port: 7000, app: "127.0.0.1:7001" } }',
+  '{ name: api, vip: 198.18.7.101, iface: eth1, fastFail: { port: 8000 } }',
+  '{ name: plain, vip: 198.18.7.102, iface: eth1 }',
+]);
 
 /** Answers like the probe server's control port: checkpoints since a version, empty restores. */
 class FakeApp implements AppRequests {

@@ -1,18 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { InputFileError } from '../../../../src/common/errors.js';
 import { parseBalancerConfig } from '../../../../src/daemons/nat-lb/balancer/balancer-config.js';
+import { BALANCER_YAML } from './balancer-fixtures.js';
 
-const base = `node: lb1
-token: a-long-token
-listen: "0.0.0.0:7080"
-nat: dnat
-outside: { iface: eth1 }
-inside: { iface: eth2 }
-vipPrefix: 198.18.20.96/27
-vips:
-  - { vip: 198.18.20.101, inside: 198.18.21.101, server: 198.18.21.11, owned: true }
-  - { vip: 198.18.20.103, inside: 198.18.21.103, server: 198.18.21.13 }
-`;
+const base = BALANCER_YAML;
 
 describe('nat-balancer config', () => {
   it('fills defaults: hold in NFQUEUE from queue 100, 65536 packets, not owned unless said', () => {

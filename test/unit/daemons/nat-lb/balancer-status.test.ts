@@ -2,21 +2,9 @@ import { strict as assert } from 'node:assert';
 import { parseBalancerConfig } from '../../../../src/daemons/nat-lb/balancer/balancer-config.js';
 import { balancerStatus } from '../../../../src/daemons/nat-lb/balancer/balancer-status.js';
 import { balancerStatusSchema, type AccessRow } from '../../../../src/daemons/nat-lb/protocol.js';
+import { BALANCER_YAML } from './balancer-fixtures.js';
 
-const CONFIG = parseBalancerConfig(
-  `node: lb1
-token: a-long-token
-listen: "0.0.0.0:7080"
-nat: dnat
-outside: { iface: eth1 }
-inside: { iface: eth2 }
-vipPrefix: 198.18.20.96/27
-vips:
-  - { vip: 198.18.20.101, inside: 198.18.21.101, server: 198.18.21.11, owned: true }
-  - { vip: 198.18.20.103, inside: 198.18.21.103, server: 198.18.21.13 }
-`,
-  '/etc/lb1.yml',
-);
+const CONFIG = parseBalancerConfig(BALANCER_YAML, '/etc/lb1.yml');
 const row = (vip: string, clientPort: number): AccessRow => ({
   clientIp: '198.18.20.1',
   clientPort,

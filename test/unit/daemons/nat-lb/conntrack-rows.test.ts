@@ -3,20 +3,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { entryOf, rowOf, rowsOf } from '../../../../src/daemons/nat-lb/balancer/conntrack-rows.js';
 import { type AccessRow, accessRowSchema } from '../../../../src/daemons/nat-lb/protocol.js';
-import { type ConntrackEntry, IPS_ASSURED, IPS_SEEN_REPLY, parseDumpPart } from '../../../../src/kernel/ctnetlink-codec.js';
+import { IPS_ASSURED, IPS_SEEN_REPLY, parseDumpPart } from '../../../../src/kernel/ctnetlink-codec.js';
 import { parseConntrackListing } from '../../../helpers/conntrack-listing.js';
 import { repoRoot } from '../../../helpers/repo-root.js';
+import { conntrackEntry } from './balancer-fixtures.js';
 
-const entry = (over: Partial<ConntrackEntry> = {}): ConntrackEntry => ({
-  orig: { src: '198.18.20.1', dst: '198.18.20.101', protocol: 6, sport: 34962, dport: 7000 },
-  reply: { src: '198.18.21.11', dst: '198.18.20.1', protocol: 6, sport: 7000, dport: 34962 },
-  origKey: Buffer.alloc(0),
-  status: 0x1ae,
-  timeoutS: 431999,
-  tcpState: 'ESTABLISHED',
-  startMs: 88_000,
-  ...over,
-});
+const entry = conntrackEntry;
 const DNAT = entry();
 const FULLNAT = entry({
   orig: { src: '198.18.20.1', dst: '198.18.20.101', protocol: 6, sport: 1029, dport: 80 },

@@ -1,18 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { rowOf } from '../../../../src/daemons/nat-lb/balancer/conntrack-rows.js';
 import { SnapshotTracker } from '../../../../src/daemons/nat-lb/balancer/copy-snapshots.js';
-import { type ConntrackEntry } from '../../../../src/kernel/ctnetlink-codec.js';
+import { conntrackEntry } from './balancer-fixtures.js';
 
-const entry = (over: Partial<ConntrackEntry> = {}): ConntrackEntry => ({
-  orig: { src: '198.18.20.1', dst: '198.18.20.101', protocol: 6, sport: 34962, dport: 7000 },
-  reply: { src: '198.18.21.11', dst: '198.18.20.1', protocol: 6, sport: 7000, dport: 34962 },
-  origKey: Buffer.alloc(0),
-  status: 0x1ae,
-  timeoutS: 431999,
-  tcpState: 'ESTABLISHED',
-  startMs: 88_000,
-  ...over,
-});
+const entry = conntrackEntry;
 const DNAT = entry();
 
 describe('nat-balancer copy-store snapshots', () => {
