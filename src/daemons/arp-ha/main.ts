@@ -121,7 +121,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     clearInterval(tick);
     stopChecks.forEach((s) => s());
     transport.close();
-    status?.close();
+    void status?.close();
     for (const app of apps.values()) app.close();
     closeElements();
     // Leaving on purpose: go silent so the peers take over cleanly instead of splitting.

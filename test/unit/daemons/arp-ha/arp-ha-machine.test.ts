@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ArpHaMachine, type Action, type MachineConfig } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
-import { type Heartbeat, type Mode } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
+import type { Heartbeat, Mode } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
 
 const DEAD = 300;
 const cfg = (node: string, mac: string, extra: Partial<MachineConfig> = {}, preempt = false): MachineConfig => ({
