@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { TopologyError } from '../../common/errors.js';
 import { parseTopologyFile } from '../../topology/parse-topology.js';
 import type { Topology } from '../../topology/types.js';
-import { parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
+import { decodeYamlBytes, parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
 import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
 import { ScenarioError } from './scenario-error.js';
@@ -76,5 +76,7 @@ export const parseScenarioText = async (text: string, file: string, env: Record<
   return { ...rest, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
 };
 
-export const parseScenarioFile = async (file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>
-  parseScenarioText(await readFile(file, 'utf8'), path.resolve(file), env);
+export const parseScenarioFile = async (file: string, env?: Record<string, string | undefined>): Promise<Scenario> => {
+  const absolute = path.resolve(file);
+  return parseScenarioText(decodeYamlBytes(await readFile(absolute), absolute, scenarioError), absolute, env);
+};
