@@ -41,5 +41,9 @@ export const parseTopologyFile = async (path: string, env: EnvRecord = process.e
   } catch (error) {
     throw new TestbedError('TOPOLOGY_UNREADABLE', `cannot read topology file ${file}: ${errorMessage(error)}`, { cause: error });
   }
-  return parseTopologyText(decodeYamlBytes(bytes, file, topologyError), file, env);
+  return parseTopologyBytes(bytes, file, env);
 };
+
+/** A topology file's bytes as read: refused at the first byte that is not UTF-8, else parsed as text. */
+export const parseTopologyBytes = (bytes: Uint8Array, file: string, env: EnvRecord): Topology =>
+  parseTopologyText(decodeYamlBytes(bytes, file, topologyError), file, env);

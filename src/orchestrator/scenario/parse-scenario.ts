@@ -76,7 +76,11 @@ export const parseScenarioText = async (text: string, file: string, env: Record<
   return { ...rest, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
 };
 
+/** A scenario file's bytes as read: refused at the first byte that is not UTF-8, else parsed as text. */
+export const parseScenarioBytes = (bytes: Uint8Array, file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>
+  parseScenarioText(decodeYamlBytes(bytes, file, scenarioError), file, env);
+
 export const parseScenarioFile = async (file: string, env?: Record<string, string | undefined>): Promise<Scenario> => {
   const absolute = path.resolve(file);
-  return parseScenarioText(decodeYamlBytes(await readFile(absolute), absolute, scenarioError), absolute, env);
+  return parseScenarioBytes(await readFile(absolute), absolute, env);
 };
