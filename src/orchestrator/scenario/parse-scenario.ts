@@ -10,10 +10,11 @@ import type { Topology } from '../../topology/types.js';
 import { decodeYamlBytes, parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
 import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
+import { checkAgainstClass, requireCheckSection } from './check-sections.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioFileSchema } from './scenario-schema.js';
 
-const schema = scenarioFileSchema(ChecksConfigSchema.default({}));
+const schema = scenarioFileSchema(ChecksConfigSchema);
 export type ScenarioFile = z.infer<typeof schema>;
 export type Workload = ScenarioFile['workloads'][number];
 export type FaultSpec = ScenarioFile['schedule'][number];
@@ -62,7 +63,14 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
 export const parseScenarioText = async (text: string, file: string, env: Record<string, string | undefined> = process.env): Promise<Scenario> => {
   const source = parseYaml(text, file, scenarioError);
   const result = schema.safeParse(source.value);
-  if (!result.success) throw zodInputError(result.error.issues[0]!, source, scenarioError, { unionLabel: 'fault' });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    // A missing or empty checks section has a clearer message than the schema's union errors.
+    if (issue.path[0] === 'checks') requireCheckSection(source.value, source);
+    throw zodInputError(issue, source, scenarioError, { unionLabel: 'fault' });
+  }
+  requireCheckSection(source.value, source);
+  checkAgainstClass(result.data.expect, result.data.checks, source);
   const topologyFile = path.resolve(path.dirname(file), result.data.topology);
   let topology: Topology;
   try {
