@@ -46,7 +46,9 @@ export interface ComposedResult {
 }
 
 /** What an empty checker list yields: a run that was asked nothing has not passed anything. */
-export const NO_CHECKS: CheckResult = { name: 'checks', valid: 'unknown', detail: 'no checks were given: a run that checks nothing cannot pass' };
+export const NO_CHECKS: CheckResult = {
+  name: 'checks', valid: 'unknown', detail: 'no checks were given: a run that checks nothing cannot pass',
+};
 
 /** Every checker's result, in order, plus their merged validity. Never throws; never true for no checkers. */
 export function runCheckers(checkers: readonly Checker[], history: RunHistory): ComposedResult {

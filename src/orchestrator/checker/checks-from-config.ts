@@ -130,4 +130,5 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
 }
 
 /** A scenario's checkers: its survival class's implied check first, then its own checks. */
-export const scenarioCheckers = (expect: SurvivalClass, config: ChecksConfig): Checker[] => [survivalClass(expect), ...checksFromConfig(config)];
+export const scenarioCheckers = (expect: SurvivalClass, config: ChecksConfig): Checker[] =>
+  [survivalClass(expect), ...checksFromConfig(config)];

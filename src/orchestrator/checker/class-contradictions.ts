@@ -22,6 +22,8 @@ export function classContradiction(cls: SurvivalClass, checks: ChecksConfig): Cl
     if ((max ?? 0) > 0) return { key, problem: `${key} allows up to ${max} per stream` };
     if ((min ?? 0) > 0) return { key, problem: `${key} asks for at least ${min} per stream` };
   }
-  if (implied.noFailedStreams && checks.noFailedStreams === false) return { key: 'noFailedStreams', problem: 'noFailedStreams: false lets streams fail' };
+  if (implied.noFailedStreams && checks.noFailedStreams === false) {
+    return { key: 'noFailedStreams', problem: 'noFailedStreams: false lets streams fail' };
+  }
   return undefined;
 }

@@ -4,7 +4,7 @@
 // but no stream lost, duplicated or corrupted a byte or failed for good; `none` — connections
 // may die, nothing is implied. A scenario's own checks may be stricter, never weaker: the
 // bounds the class implies are also what the scenario parser holds its checks against.
-import type { RunHistory, WorkloadStreamSummary } from '../history/history-types.js';
+import type { HistoryEntry, ProbeEntry, RunHistory, WorkloadStreamSummary } from '../history/history-types.js';
 import type { CheckResult, Checker, Validity } from './checker.js';
 import { listSome, noStreams, selectStreams, streamLabel, unsummarisedStreams, withMissing } from './stream-select.js';
 
@@ -58,6 +58,9 @@ function breach(s: WorkloadStreamSummary, bounds: ClassBounds): string | undefin
   return over.length === 0 ? undefined : `${streamLabel(s)}: ${over.join(', ')}`;
 }
 
+const isClientFailure = (e: HistoryEntry): e is ProbeEntry =>
+  e.kind === 'probe' && e.event.source === 'probe-client' && e.event.event === 'failed';
+
 const PROMISE: Record<SurvivalClass, string> = {
   transparent: 'kept its first connection (no reset, no reconnect), lost, duplicated and corrupted no byte and did not fail',
   session: 'lost, duplicated and corrupted no byte and did not fail (reconnects allowed)',
@@ -74,12 +77,13 @@ export function survivalClass(cls: SurvivalClass): Checker {
       if (cls === 'none') return { name, valid: true, detail: `connections may die (${streams.length} streams); nothing implied` };
       const breaches = streams.map((s) => breach(s, bounds)).filter((b): b is string => b !== undefined);
       // A client that died before summarising logged 'failed' events only: they count too.
-      const failedEvents = history.entries.flatMap((e) =>
-        e.kind === 'probe' && e.event.source === 'probe-client' && e.event.event === 'failed' ? [streamLabel({ ...e, stream: e.event.stream })] : []);
+      const failedEvents = history.entries.filter(isClientFailure).map((e) => streamLabel({ ...e, stream: e.event.stream }));
       const summarised = new Set(streams.map(streamLabel));
       const unsummarisedFailures = [...new Set(failedEvents)].filter((label) => !summarised.has(label)).map((label) => `${label}: failed`);
       const all = bounds.noFailedStreams ? [...breaches, ...unsummarisedFailures] : breaches;
-      if (all.length > 0) return { name, valid: false, detail: `${all.length} of ${streams.length} streams broke the class: ${listSome(all, 3)}` };
+      if (all.length > 0) {
+        return { name, valid: false, detail: `${all.length} of ${streams.length} streams broke the class: ${listSome(all, 3)}` };
+      }
       if (streams.length === 0) return noStreams(name, {});
       return withMissing({ name, valid: true, detail: `each of ${streams.length} streams ${PROMISE[cls]}` }, unsummarisedStreams(history));
     },

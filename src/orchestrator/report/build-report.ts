@@ -67,7 +67,10 @@ function runSurvival(repeats: readonly RepeatReport[]): SurvivalClassReport | un
   const first = verdicts[0];
   if (first === undefined) return undefined;
   const valid = mergeValidity(verdicts.map((v) => v.valid));
-  if (valid === true) return { expect: first.expect, valid, detail: verdicts.length === 1 ? first.detail : `held in all ${verdicts.length} repeats; ${first.detail}` };
+  if (valid === true) {
+    const detail = verdicts.length === 1 ? first.detail : `held in all ${verdicts.length} repeats; ${first.detail}`;
+    return { expect: first.expect, valid, detail };
+  }
   const worst = verdicts.find((v) => v.valid === false) ?? verdicts.find((v) => v.valid !== true)!;
   const missed = verdicts.filter((v) => v.valid !== true).length;
   const where = verdicts.length === 1 ? '' : `${missed} of ${verdicts.length} repeats, e.g. #${worst.index}: `;

@@ -49,7 +49,8 @@ ${parts.join('\n')}
 function survivalLine(report: RunReport): string {
   const s = report.survivalClass;
   if (s === undefined) return '';
-  return `<p class="survival">expect: <b>${h(s.expect)}</b> — <span class="v-${String(s.valid)}">${SURVIVAL_WORDS[String(s.valid)]}</span>`
+  const verdict = `<span class="v-${String(s.valid)}">${SURVIVAL_WORDS[String(s.valid)]}</span>`;
+  return `<p class="survival">expect: <b>${h(s.expect)}</b> — ${verdict}`
     + ` <span class="small">${h(s.detail)}</span></p>`;
 }
 

@@ -32,7 +32,9 @@ function firstEmpty(value: unknown, path: YamlPath): YamlPath | undefined {
 export function requireCheckSection(raw: unknown, source: YamlSource): void {
   // Not a map at all: the schema says so.
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
-  if (!('checks' in raw)) throw new ScenarioError(source.positionOf([]), 'no checks: section; a scenario must say what it checks (see docs/scenario-checks.md)');
+  if (!('checks' in raw)) {
+    throw new ScenarioError(source.positionOf([]), 'no checks: section; a scenario must say what it checks (see docs/scenario-checks.md)');
+  }
   const checks = (raw as { checks: unknown }).checks;
   // `checks:` with nothing after it is null in YAML: as empty as `checks: {}`.
   const empty = checks === null ? ['checks'] : firstEmpty(checks, ['checks']);
@@ -46,7 +48,8 @@ export function requireCheckSection(raw: unknown, source: YamlSource): void {
 /** After the schema: the section asks for at least one check, and none is weaker than `expect`. */
 export function checkAgainstClass(expect: SurvivalClass, checks: ChecksConfig, source: YamlSource): void {
   if (checksFromConfig(checks).length === 0) {
-    throw new ScenarioError(source.positionOf(['checks'], { key: true }), 'checks: asks for nothing (only switched-off checks); a scenario must say what it checks');
+    const problem = 'checks: asks for nothing (only switched-off checks); a scenario must say what it checks';
+    throw new ScenarioError(source.positionOf(['checks'], { key: true }), problem);
   }
   const contradiction = classContradiction(expect, checks);
   if (contradiction === undefined) return;

@@ -95,7 +95,8 @@ describe('parseYaml', () => {
   });
 
   describe('decodeYamlBytes', () => {
-    const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const bytes = (...parts: (string | number[])[]) =>
+      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
     it('decodes UTF-8 and drops a leading byte-order mark', () => {
       assert.equal(decodeYamlBytes(bytes([0xef, 0xbb, 0xbf], 'a: é\n'), FILE), 'a: é\n');
     });

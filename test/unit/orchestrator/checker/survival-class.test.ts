@@ -9,7 +9,8 @@ const tuple = (port: number) => ({ localAddress: '198.18.1.10', localPort: port,
 /** Two streams that survived the fault on their first connection. */
 const kept = () => [summary({ stream: 0 }), summary({ stream: 1 })];
 /** Stream 1 was reset and came back on a second connection, every byte intact. */
-const reconnected = () => [summary({ stream: 0 }), summary({ stream: 1, resets: 1, reconnects: 1, connections: [tuple(40001), tuple(40002)] })];
+const reconnected = () =>
+  [summary({ stream: 0 }), summary({ stream: 1, resets: 1, reconnects: 1, connections: [tuple(40001), tuple(40002)] })];
 const verdict = (cls: SurvivalClass, streams: WorkloadStreamSummary[], entries = [] as Parameters<typeof history>[0]) =>
   survivalClass(cls).check(history(entries, streams));
 

@@ -38,9 +38,12 @@ const judge = (error: unknown, file: string, mutant: Mutant): string | undefined
   const { position } = error;
   const lines = mutant.bytes.toString('latin1').split('\n').length;
   if (position.file !== file) return `names ${position.file}, not the mutated file (${error.message})`;
-  if (!(position.line >= 1 && position.line <= lines + 1)) return `line ${position.line} is outside the file's ${lines} lines (${error.message})`;
+  if (!(position.line >= 1 && position.line <= lines + 1)) {
+    return `line ${position.line} is outside the file's ${lines} lines (${error.message})`;
+  }
   if (!(position.column >= 1)) return `column ${position.column} (${error.message})`;
-  if (!error.message.startsWith(`${file}:${position.line}:${position.column}: `)) return `message does not start with the place: ${error.message}`;
+  const place = `${file}:${position.line}:${position.column}: `;
+  if (!error.message.startsWith(place)) return `message does not start with the place: ${error.message}`;
   return undefined;
 };
 
@@ -79,7 +82,7 @@ describe('mutated input files: every refusal is the input error with file, line 
   });
 
   it('the project\'s scenario files', async () => {
-    const files = [...filesUnder(path.join(repoRoot, 'scenarios'), /\.ya?ml$/), ...filesUnder(path.join(repoRoot, 'bench/scenarios'), /\.ya?ml$/)];
+    const files = ['scenarios', 'bench/scenarios'].flatMap((dir) => filesUnder(path.join(repoRoot, dir), /\.ya?ml$/));
     assert.ok(files.length >= 20, `found only ${files.length} scenario files`);
     await run(files, SCENARIO_MUTANTS, (bytes, file) => parseScenarioBytes(bytes, file, ENV));
   });
