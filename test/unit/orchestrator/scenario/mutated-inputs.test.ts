@@ -10,7 +10,7 @@ import { InputFileError } from '../../../../src/common/errors.js';
 import { parseScenarioBytes } from '../../../../src/orchestrator/scenario/parse-scenario.js';
 import { parseTopologyBytes } from '../../../../src/topology/parse-topology.js';
 import { repoRoot } from '../../../helpers/repo-root.js';
-import { mutate, seededRandom, type Mutant } from './mutate-text.js';
+import { mutate, seededRandom, type Mutant } from '../../common/mutate-text.js';
 
 // About 2,500 mutants in all: 4 topologies × 150, 29 scenarios × 70 (≈ 2 ms of CPU each).
 const TOPOLOGY_MUTANTS = 150;
