@@ -84,6 +84,8 @@ describe('mutated input files: every refusal is the input error with file, line 
   it('the project\'s scenario files', async () => {
     const files = ['scenarios', 'bench/scenarios'].flatMap((dir) => filesUnder(path.join(repoRoot, dir), /\.ya?ml$/));
     assert.ok(files.length >= 20, `found only ${files.length} scenario files`);
+    // The originals themselves load: their expect: lines agree with their checks, and none is empty.
+    for (const file of files) await parseScenarioBytes(readFileSync(file), file, ENV);
     await run(files, SCENARIO_MUTANTS, (bytes, file) => parseScenarioBytes(bytes, file, ENV));
   });
 });
