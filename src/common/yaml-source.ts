@@ -1,7 +1,9 @@
 // Parses YAML while keeping the document tree, so that any later check can point at the exact
 // line and column of the value (or key) it complains about.
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { InputFileError, type SourcePosition } from './errors.js';
+import { InputFileError, errorMessage, type SourcePosition } from './errors.js';
+import { findYamlHazard } from './yaml-hazards.js';
+import { invalidUtf8Offset, spotOfByte, spotOfChar, unprintableCharacter } from './yaml-text.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -23,8 +25,25 @@ export type InputErrorFactory = (position: SourcePosition, problem: string) => I
 
 const yamlError: InputErrorFactory = (position, problem) => new InputFileError('YAML_INVALID', position, problem);
 
-/** Throws (through `makeError`) for malformed YAML, duplicate keys and unresolvable tags. */
+/**
+ * The text of an input file's bytes; throws (through `makeError`) at the first byte that is not
+ * UTF-8, where Node's own decoding would put U+FFFD in its place and go on.
+ */
+export const decodeYamlBytes = (bytes: Uint8Array, file: string, makeError: InputErrorFactory = yamlError): string => {
+  const bad = invalidUtf8Offset(bytes);
+  if (bad === undefined) return new TextDecoder().decode(bytes);
+  const byte = bytes[bad]!.toString(16).padStart(2, '0');
+  throw makeError({ file, ...spotOfByte(bytes, bad) }, `byte 0x${byte} is not UTF-8; save the file as UTF-8`);
+};
+
+/**
+ * Throws (through `makeError`) for malformed YAML, characters YAML does not allow, an empty
+ * file or several documents, duplicate keys, tags, aliases without an anchor, and anything else
+ * that would make the data differ from what the file seems to say (see yaml-hazards.ts).
+ */
 export const parseYaml = (text: string, file: string, makeError: InputErrorFactory = yamlError): YamlSource => {
+  const unprintable = unprintableCharacter(text);
+  if (unprintable !== undefined) throw makeError({ file, ...spotOfChar(text, unprintable.offset) }, unprintable.problem);
   const lineCounter = new LineCounter();
   // merge: containerlab (go-yaml) honours `<<: *anchor`, which YAML 1.2 otherwise treats as a key.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
@@ -34,7 +53,23 @@ export const parseYaml = (text: string, file: string, makeError: InputErrorFacto
   };
   // Warnings (such as an unknown `!tag`) would otherwise change values silently.
   const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem !== undefined) throw makeError(at(problem.pos[0]), `invalid YAML: ${problem.message}`);
+  if (problem !== undefined) {
+    const what = problem.code === 'DUPLICATE_KEY' ? `duplicate key ${keyAt(text, problem.pos[0])}` : problem.message;
+    throw makeError(at(problem.pos[0]), `invalid YAML: ${what}`);
+  }
+  if (doc.contents === null) throw makeError(at(0), 'the file is empty: it holds no YAML document');
+  const hazard = findYamlHazard(doc, (offset) => at(offset).line);
+  if (hazard !== undefined) {
+    const written = hazard.written === undefined ? -1 : text.lastIndexOf(hazard.written, hazard.offset);
+    throw makeError(at(written >= 0 ? written : hazard.offset), hazard.problem);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // What the checks above do not foresee (e.g. aliases expanding past maxAliasCount) still names the file.
+    throw makeError(at(rangeStart(doc.contents) ?? 0), `invalid YAML: ${errorMessage(error)}`);
+  }
 
   const positionOf = (path: YamlPath, options: { key?: boolean } = {}): SourcePosition => {
     const found = walk(doc, path);
@@ -45,7 +80,13 @@ export const parseYaml = (text: string, file: string, makeError: InputErrorFacto
     const found = walk(doc, path);
     return found.depth === path.length && isScalar(found.node) ? found.node.source : undefined;
   };
-  return { file, value: doc.toJS({ maxAliasCount: 1000 }) as unknown, positionOf, scalarSourceAt };
+  return { file, value, positionOf, scalarSourceAt };
+};
+
+/** The key written at `offset`, for messages: the library's error spans only its first character. */
+const keyAt = (text: string, offset: number): string => {
+  const written = /^("[^"\n]*"|'[^'\n]*'|[^:\n,{}[\]]*)/.exec(text.slice(offset))?.[0].trim() ?? '';
+  return /^["']/.test(written) ? written : `'${written}'`;
 };
 
 interface Found {

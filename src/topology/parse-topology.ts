@@ -10,8 +10,10 @@ import { resolveLinks } from './resolve-links.js';
 import { resolveNodes } from './resolve-nodes.js';
 import { validateTopologyFile } from './schema-issues.js';
 import { stringifyStringMaps } from './stringify-maps.js';
-import { parseYaml } from '../common/yaml-source.js';
+import { decodeYamlBytes, parseYaml, type InputErrorFactory } from '../common/yaml-source.js';
 import { TopologyError } from '../common/errors.js';
+
+const topologyError: InputErrorFactory = (position, problem) => new TopologyError(position, problem);
 
 /**
  * Parses and checks a topology. Pure: `file` (absolute) is only used in messages and to resolve
@@ -19,7 +21,7 @@ import { TopologyError } from '../common/errors.js';
  */
 export const parseTopologyText = (text: string, file: string, env: EnvRecord): Topology => {
   if (!isAbsolute(file)) throw new TypeError(`parseTopologyText needs an absolute file path, got '${file}'`);
-  const source = parseYaml(expandVariables(text, file, env), file, (position, problem) => new TopologyError(position, problem));
+  const source = parseYaml(expandVariables(text, file, env), file, topologyError);
   stringifyStringMaps(source.value, source);
   const parsed = validateTopologyFile(source);
   const dir = dirname(file);
@@ -33,11 +35,15 @@ export const parseTopologyText = (text: string, file: string, env: EnvRecord): T
 /** Reads and parses a topology file; `env` supplies `${VAR}` values (pass process.env to use the shell's). */
 export const parseTopologyFile = async (path: string, env: EnvRecord = process.env): Promise<Topology> => {
   const file = resolve(path);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw new TestbedError('TOPOLOGY_UNREADABLE', `cannot read topology file ${file}: ${errorMessage(error)}`, { cause: error });
   }
-  return parseTopologyText(text, file, env);
+  return parseTopologyBytes(bytes, file, env);
 };
+
+/** A topology file's bytes as read: refused at the first byte that is not UTF-8, else parsed as text. */
+export const parseTopologyBytes = (bytes: Uint8Array, file: string, env: EnvRecord): Topology =>
+  parseTopologyText(decodeYamlBytes(bytes, file, topologyError), file, env);

@@ -23,7 +23,7 @@ workloads:
     rate: 500KB/s
     duration: ${seconds}s
     stall: 10s
-${extra}`;
+${extra}${extra.includes('checks:') ? '' : 'checks:\n  streamsEstablished: 2\n'}`;
 
 const ctx = () => ({ runtime: new DockerRuntime({ logger: silentLogger }), logger: silentLogger, progress: silentProgress() });
 const run = async (text: string, options: { keep?: boolean } = {}): Promise<{ result: RunResult; history: RunHistory }> => {

@@ -45,9 +45,14 @@ export interface ComposedResult {
   results: CheckResult[];
 }
 
-/** Every checker's result, in order, plus their merged validity. Never throws. */
+/** What an empty checker list yields: a run that was asked nothing has not passed anything. */
+export const NO_CHECKS: CheckResult = {
+  name: 'checks', valid: 'unknown', detail: 'no checks were given: a run that checks nothing cannot pass',
+};
+
+/** Every checker's result, in order, plus their merged validity. Never throws; never true for no checkers. */
 export function runCheckers(checkers: readonly Checker[], history: RunHistory): ComposedResult {
-  const results = checkers.map((c) => checkSafe(c, history));
+  const results = checkers.length === 0 ? [NO_CHECKS] : checkers.map((c) => checkSafe(c, history));
   return { valid: mergeValidity(results.map((r) => r.valid)), results };
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Checker } from './checker.js';
 import { Checks } from './checks.js';
 import { filterProblem } from './event-count.js';
+import { survivalClass, type SurvivalClass } from './survival-class.js';
 
 const count = z.number().int().nonnegative();
 const positiveMs = z.number().finite().positive();
@@ -127,3 +128,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   }
   return checkers;
 }
+
+/** A scenario's checkers: its survival class's implied check first, then its own checks. */
+export const scenarioCheckers = (expect: SurvivalClass, config: ChecksConfig): Checker[] =>
+  [survivalClass(expect), ...checksFromConfig(config)];

@@ -2,7 +2,7 @@
 // over repeats, so 20 repeats still print one line each), and the figures that matter.
 import { mergeValidity } from '../checker/checker.js';
 import { flakyNote, isFlakyRepeat } from './flaky.js';
-import type { CheckResult, Distribution, RunReport } from './report-types.js';
+import { SURVIVAL_WORDS, type CheckResult, type Distribution, type RunReport } from './report-types.js';
 
 const MARK: Record<string, string> = { true: '✔', false: '✖', unknown: '?' };
 
@@ -10,6 +10,8 @@ export function consoleSummary(report: RunReport, reportPath?: string): string {
   const n = report.repeats.length;
   const passed = report.repeats.filter((r) => r.passed).length;
   const lines = [`${report.passed ? 'PASS' : 'FAIL'}  ${report.scenario}  seed ${report.seed}  ${passed}/${n} repeat${n === 1 ? '' : 's'} passed`];
+  const survival = report.survivalClass;
+  if (survival !== undefined) lines.push(`  expect: ${survival.expect} — ${SURVIVAL_WORDS[String(survival.valid)]} (${survival.detail})`);
   for (const r of report.repeats) if (r.error !== undefined) lines.push(`  ✖ repeat #${r.index} did not run to the end: ${r.error}`);
   for (const r of report.repeats.filter(isFlakyRepeat)) {
     lines.push(`  FLAKY ${flakyNote(r)} (attempt report: ${r.failedAttempts!.map((a) => a.dir).join(', ')})`);

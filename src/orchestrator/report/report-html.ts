@@ -2,7 +2,7 @@
 // across repeats, then per repeat the timeline and the evidence (checks, faults, streams).
 // Self-contained: inline CSS and SVG, no script, no external assets; all text is escaped.
 import type { RunHistory } from '../history/history-types.js';
-import type { RepeatReport, RunReport, StreamReport } from './report-types.js';
+import { SURVIVAL_WORDS, type RepeatReport, type RunReport, type StreamReport } from './report-types.js';
 import { PAGE_CSS, badge, rowClass, table, validityCell, type Cell } from './html-kit.js';
 import { streamLabel } from '../checker/stream-select.js';
 import { timelineSvg } from './timeline-svg.js';
@@ -31,7 +31,7 @@ export function reportHtml(report: RunReport, histories: readonly (RunHistory | 
   const passedCount = report.repeats.filter((r) => r.passed).length;
   const head = `<h1>${h(report.scenario)} ${badge(report.passed)}${report.flaky ? ` ${FLAKY_BADGE}` : ''}</h1>
 <div class="meta">seed <b>${report.seed}</b> · ${report.repeats.length} repeat${report.repeats.length === 1 ? '' : 's'}, ${passedCount} passed · started ${h(report.startedAt)} · <code>${h(report.file)}</code></div>`;
-  const parts = [head];
+  const parts = [head, survivalLine(report)];
   if (report.repeats.length > 1) parts.push(aggregateSection(report), overviewSection(report));
   report.repeats.forEach((r, i) => parts.push(repeatSection(r, histories[i])));
   return `<!DOCTYPE html>
@@ -43,6 +43,15 @@ ${parts.join('\n')}
 <p class="small">failover-lab report · report.json and junit.xml sit beside this file.</p>
 </main></body></html>
 `;
+}
+
+/** "expect: transparent — held", with the reason, right under the verdict. */
+function survivalLine(report: RunReport): string {
+  const s = report.survivalClass;
+  if (s === undefined) return '';
+  const verdict = `<span class="v-${String(s.valid)}">${SURVIVAL_WORDS[String(s.valid)]}</span>`;
+  return `<p class="survival">expect: <b>${h(s.expect)}</b> — ${verdict}`
+    + ` <span class="small">${h(s.detail)}</span></p>`;
 }
 
 function aggregateSection(report: RunReport): string {

@@ -3,6 +3,7 @@
 import type { Gap } from '../../probe/probe-report.js';
 import type { CheckResult } from '../checker/check-result.js';
 import type { Distribution } from '../checker/stats.js';
+import type { SurvivalVerdict } from '../checker/survival-class.js';
 
 // Part of the contract, defined where they are produced (checkers) so that checkers need not import the report.
 export type { CheckResult, Validity } from '../checker/check-result.js';
@@ -53,10 +54,18 @@ export interface FailedAttempt {
   dir: string;
 }
 
+/** The scenario's declared survival class (`expect:`) and whether the run held it (its implied check). */
+export type { SurvivalVerdict as SurvivalClassReport } from '../checker/survival-class.js';
+
+/** How a survival class verdict reads in the console and the HTML report. */
+export const SURVIVAL_WORDS: Record<string, string> = { true: 'held', false: 'not held', unknown: 'unknown' };
+
 export interface RepeatReport {
   index: number;
   seed: number;
   passed: boolean;
+  /** The survival class's verdict in this repeat (also among `checks`, named `expect: <class>`). */
+  survivalClass?: SurvivalVerdict;
   startMs: number;
   endMs: number;
   streams: StreamReport[];
@@ -80,6 +89,8 @@ export interface RunReport {
   passed: boolean;
   /** Passed, but some repeat passed only on a rerun. */
   flaky?: boolean;
+  /** The survival class over all repeats: held only when every repeat held it. */
+  survivalClass?: SurvivalVerdict;
   repeats: RepeatReport[];
   /** Across repeats: per-repeat figures (max gap, resets, reconnects, bytes lost, ...) summarised. */
   aggregate: Record<string, Distribution>;

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import type { LabContext } from '../../lab/lab-context.js';
 import { Lab, type StartedLab } from '../../lab/lab.js';
 import { runCheckers } from '../checker/checker.js';
-import { checksFromConfig } from '../checker/checks-from-config.js';
+import { scenarioCheckers } from '../checker/checks-from-config.js';
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import { planFault } from '../nemesis/fault-plan.js';
 import type { NemesisContext } from '../nemesis/nemesis.js';
@@ -136,7 +136,7 @@ class Repeat {
     await this.captures.addArpFrames();
     this.record.note('collected');
     const history = this.record.history();
-    const checks = runCheckers(checksFromConfig(this.scenario.checks), history).results;
+    const checks = runCheckers(scenarioCheckers(this.scenario.expect, this.scenario.checks), history).results;
     const outcome: RepeatOutcome = { history, checks, pcaps: this.captures.files };
     const error = this.record.error();
     if (error !== undefined) outcome.error = error;

@@ -7,14 +7,15 @@ import { z } from 'zod';
 import { TopologyError } from '../../common/errors.js';
 import { parseTopologyFile } from '../../topology/parse-topology.js';
 import type { Topology } from '../../topology/types.js';
-import { parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
+import { decodeYamlBytes, parseYaml, type InputErrorFactory, type YamlPath, type YamlSource } from '../../common/yaml-source.js';
 import { repeatedEntry } from '../../common/repeated-entry.js';
 import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
+import { checkAgainstClass, requireCheckSection } from './check-sections.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioFileSchema } from './scenario-schema.js';
 
-const schema = scenarioFileSchema(ChecksConfigSchema.default({}));
+const schema = scenarioFileSchema(ChecksConfigSchema);
 export type ScenarioFile = z.infer<typeof schema>;
 export type Workload = ScenarioFile['workloads'][number];
 export type FaultSpec = ScenarioFile['schedule'][number];
@@ -63,7 +64,14 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
 export const parseScenarioText = async (text: string, file: string, env: Record<string, string | undefined> = process.env): Promise<Scenario> => {
   const source = parseYaml(text, file, scenarioError);
   const result = schema.safeParse(source.value);
-  if (!result.success) throw zodInputError(result.error.issues[0]!, source, scenarioError, { unionLabel: 'fault' });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    // A missing or empty checks section has a clearer message than the schema's union errors.
+    if (issue.path[0] === 'checks') requireCheckSection(source.value, source);
+    throw zodInputError(issue, source, scenarioError, { unionLabel: 'fault' });
+  }
+  requireCheckSection(source.value, source);
+  checkAgainstClass(result.data.expect, result.data.checks, source);
   const topologyFile = path.resolve(path.dirname(file), result.data.topology);
   let topology: Topology;
   try {
@@ -77,5 +85,11 @@ export const parseScenarioText = async (text: string, file: string, env: Record<
   return { ...rest, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
 };
 
-export const parseScenarioFile = async (file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>
-  parseScenarioText(await readFile(file, 'utf8'), path.resolve(file), env);
+/** A scenario file's bytes as read: refused at the first byte that is not UTF-8, else parsed as text. */
+export const parseScenarioBytes = (bytes: Uint8Array, file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>
+  parseScenarioText(decodeYamlBytes(bytes, file, scenarioError), file, env);
+
+export const parseScenarioFile = async (file: string, env?: Record<string, string | undefined>): Promise<Scenario> => {
+  const absolute = path.resolve(file);
+  return parseScenarioBytes(await readFile(absolute), absolute, env);
+};

@@ -1,6 +1,7 @@
 // The scenario file format, as strict zod schemas: unknown keys are errors, durations and
 // rates accept the forms people write (`2s`, `1MB/s`). Faults are a union on `fault`.
 import { z } from 'zod';
+import { SURVIVAL_CLASSES } from '../checker/survival-class.js';
 import { parseDurationMs, parseRate } from './duration.js';
 
 const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -104,8 +105,8 @@ export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) => z.objec
   description: z.string().optional(),
   /** Path of a containerlab topology file, relative to the scenario file. */
   topology: z.string().min(1),
-  /** The survival class the mechanism promises (DESIGN §5): reported beside the checks. */
-  expect: z.enum(['transparent', 'session', 'none']).default('session'),
+  /** The survival class the mechanism promises (DESIGN §5): an implied check of its own (checker/survival-class.ts). */
+  expect: z.enum(SURVIVAL_CLASSES).default('session'),
   seed: z.number().int().min(0).default(1),
   repeat: z.number().int().min(1).max(1000).default(1),
   /** Reruns of a failed repeat (runner/rerun-policy.ts, at most MAX_RERUNS = 5); --reruns and $FAILOVER_LAB_RERUNS win. */

@@ -32,11 +32,12 @@ topology:
   nodes:
     a: {kind: linux, image: i}
     a: {kind: linux, image: j}
-`, 5, /invalid YAML: Map keys must be unique/);
+`, 5, /invalid YAML: duplicate key 'a'/);
     });
 
     it('rejects an empty file and a file that is not a map', () => {
-      assertFailsAt('', 1, /the document must be a map, not empty \(null\)/);
+      assertFailsAt('', 1, /the file is empty/);
+      assertFailsAt('~\n', 1, /the document must be a map, not empty \(null\)/);
       assertFailsAt('- a\n- b\n', 1, /must be a map, not a list/);
     });
   });

@@ -53,6 +53,14 @@ describe('composeCheckers / check-safe', () => {
     assert.equal(checkSafe(unnamed, h).name, 'named');
   });
 
+  it('never passes a run that was asked nothing: no checkers is unknown, and so is their composition', () => {
+    const { valid, results } = runCheckers([], h);
+    assert.equal(valid, 'unknown');
+    assert.deepEqual(results.map((r) => [r.name, r.valid]), [['checks', 'unknown']]);
+    assert.match(results[0]!.detail, /no checks were given/);
+    assert.equal(composeCheckers([]).check(h).valid, 'unknown');
+  });
+
   it('says how many passed when all pass', () => {
     assert.deepEqual(composeCheckers([fixed('a', true)], 'scenario').check(h), { name: 'scenario', valid: true, detail: '1 checks passed' });
   });

@@ -14,8 +14,13 @@ workloads:
     duration: 5s
 `;
 
+// Every scenario must check something: texts without a checks section get one at the end,
+// where it moves no line the tests point at.
+const withChecks = (text: string): string => (/^checks:/m.test(text) ? text : `${text}checks:\n  noFailedStreams: true\n`);
+const parse = (text: string) => parseScenarioText(withChecks(text), file);
+
 const rejects = async (text: string, line: number, problem: RegExp) => {
-  await assert.rejects(parseScenarioText(text, file), (error: unknown) => {
+  await assert.rejects(parse(text), (error: unknown) => {
     assert.ok(error instanceof InputFileError, String(error));
     assert.equal(error.code, 'SCENARIO_INVALID');
     assert.equal(error.position.line, line, error.message);
@@ -27,7 +32,7 @@ const rejects = async (text: string, line: number, problem: RegExp) => {
 
 describe('scenario parser', () => {
   it('fills defaults and resolves the topology', async () => {
-    const s = await parseScenarioText(head, file);
+    const s = await parse(head);
     assert.equal(s.name, 'test');
     assert.equal(s.topology.name, 'client-server');
     assert.equal(s.repeat, 1);
@@ -36,11 +41,11 @@ describe('scenario parser', () => {
     const w = s.workloads[0]!;
     assert.deepEqual([w.name, w.streams, w.direction, w.rate, w.duration, w.stall, w.gapThreshold, w.reconnect], ['main', 1, 's2c', 1_000_000, 5000, 1000, 100, true]);
     assert.deepEqual(s.schedule, []);
-    assert.deepEqual(s.checks, {});
+    assert.deepEqual(s.checks, { noFailedStreams: true });
   });
 
   it('reads every fault kind, durations, rates and conditions', async () => {
-    const s = await parseScenarioText(`${head}schedule:
+    const s = await parse(`${head}schedule:
   - { at: 1s, fault: crash, node: srv, restartAfter: 2s }
   - { at: [1s, 3s], fault: kill, node: srv }
   - { at: 500ms, fault: stop, node: srv, restartAfter: 1s }
@@ -54,7 +59,7 @@ describe('scenario parser', () => {
 checks:
   maxGapMs: 500
   resets: 0
-`, file);
+`);
     assert.equal(s.schedule.length, 10);
     assert.deepEqual(s.schedule[1]!.at, [1000, 3000]);
     const flap = s.schedule[6]!;
@@ -69,7 +74,7 @@ checks:
   });
 
   it('reads daemons, stopFirst defaulting to false', async () => {
-    const s = await parseScenarioText(`${head}daemons:\n  - { node: srv, name: watcher, stopFirst: true, command: "exec sleep 9" }\n  - { node: cli, name: worker, command: "exec sleep 9" }\n`, file);
+    const s = await parse(`${head}daemons:\n  - { node: srv, name: watcher, stopFirst: true, command: "exec sleep 9" }\n  - { node: cli, name: worker, command: "exec sleep 9" }\n`);
     assert.deepEqual(s.daemons.map((d) => [d.name, d.stopFirst]), [['watcher', true], ['worker', false]]);
     await rejects(`${head}daemons:\n  - { node: srv, name: w, stopFirst: yes please, command: x }\n`, 7, /stopFirst/);
   });
@@ -90,7 +95,7 @@ checks:
   it('rejects a bad listen address', () => rejects(head.replace('"198.18.5.2:7000" }\n    client', '"srv:7000" }\n    client'), 3, /expected IPV4:PORT/));
   it('reports a broken topology file as a topology error', async () => {
     const text = head.replace('../../topologies/client-server.clab.yml', '../../test/fixtures/scenarios/missing-node.yml');
-    await assert.rejects(parseScenarioText(text, file), /missing-node\.yml:1:1: .*unknown key 'topology'|missing-node\.yml:\d+:\d+/);
+    await assert.rejects(parse(text), /missing-node\.yml:1:1: .*unknown key 'topology'|missing-node\.yml:\d+:\d+/);
     await rejects(head.replace('client-server.clab.yml', 'nope.clab.yml'), 1, /cannot read topology/);
   });
 });
