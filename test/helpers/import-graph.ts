@@ -61,13 +61,18 @@ export function areaViolations(edges: readonly ImportEdge[], area: Area): string
     .map(show);
 }
 
+/** A composition root: a process's entry module, which wires the modules below it and which nothing imports. */
+const isEntry = (file: string): boolean => path.posix.basename(file) === 'main.ts';
+
 /**
  * Cycles between the folders of one area: the strongly connected components (Tarjan) of the
  * graph whose nodes are folders and whose edges are imports. Each cycle is given as its folders
- * and the imports that close it, so the message says which file to change.
+ * and the imports that close it, so the message says which file to change. Imports made by an
+ * entry module (`main.ts`) are left out: it sits above everything it wires, wherever its file
+ * lies (src/cli/main.ts imports src/cli/commands, whose commands import src/cli's helpers).
  */
 export function folderCycles(edges: readonly ImportEdge[], area: string): { folders: string[]; imports: string[] }[] {
-  const inside = edges.filter((e) => areaOf(e.from) === area && areaOf(e.to) === area);
+  const inside = edges.filter((e) => areaOf(e.from) === area && areaOf(e.to) === area && !isEntry(e.from));
   const folderOf = (file: string): string => path.posix.dirname(file);
   const next = new Map<string, Set<string>>();
   for (const e of inside) {
