@@ -61,7 +61,9 @@ describe('import graph rules (test/helpers/import-graph.ts)', () => {
   it('leaves out an entry module (main.ts), which wires the folders below it, but not a helper beside it', () => {
     const wired = graph({ 'cli/main.ts': ['./commands/run.js'], 'cli/commands/run.ts': ['../context.js'], 'cli/context.ts': [] });
     assert.deepEqual(folderCycles(wired, 'cli'), []);
-    const tangled = graph({ 'cli/drivers.ts': ['./commands/table.js'], 'cli/commands/run.ts': ['../drivers.js'], 'cli/commands/table.ts': [] });
+    const tangled = graph({
+      'cli/drivers.ts': ['./commands/table.js'], 'cli/commands/run.ts': ['../drivers.js'], 'cli/commands/table.ts': [],
+    });
     assert.deepEqual(folderCycles(tangled, 'cli'), [{
       folders: ['cli', 'cli/commands'],
       imports: ['src/cli/drivers.ts → src/cli/commands/table.ts', 'src/cli/commands/run.ts → src/cli/drivers.ts'],
