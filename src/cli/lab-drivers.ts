@@ -5,8 +5,8 @@ import { destroyLabs } from '../lab/destroy.js';
 import type { LabelFilter } from '../runtime/container-runtime.js';
 import { ContainerlabDriver } from '../runtime/containerlab/containerlab-cli.js';
 import { createCliContext, loadLab, resolveTopologyFile } from './cli-context.js';
-import { inspectRows, renderTable } from './commands/inspect-table.js';
-import { out } from './commands/shared-options.js';
+import { inspectRows, renderTable } from './inspect-table.js';
+import { out } from './shared-options.js';
 
 export type RuntimeName = 'docker' | 'containerlab';
 export const RUNTIMES: readonly RuntimeName[] = ['docker', 'containerlab'];

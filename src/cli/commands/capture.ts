@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { capture } from '../../lab/capture.js';
 import { createCliContext } from '../cli-context.js';
 import { resolveNodeContainer } from '../node-target.js';
-import { countArg } from './shared-options.js';
+import { countArg } from '../shared-options.js';
 
 interface CaptureFlags { topo?: string; write: string; count?: number; duration?: number; filter?: string }
 

@@ -6,7 +6,7 @@ import { exitCodeOf, stamp } from '../../orchestrator/runner/run-scenario.js';
 import { parseScenarioFile } from '../../orchestrator/scenario/parse-scenario.js';
 import { createCliContext } from '../cli-context.js';
 import { runWithProgress } from './scenario-run.js';
-import { countArg, out, rerunsOption } from './shared-options.js';
+import { countArg, out, rerunsOption } from '../shared-options.js';
 
 export const registerCompare = (program: Command): void => void program.command('compare')
   .description('run several scenarios (a mechanism and its baseline) and report them side by side')

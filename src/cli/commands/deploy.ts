@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { labDriverFor, type RuntimeName } from '../lab-drivers.js';
-import { runtimeOption } from './shared-options.js';
+import { runtimeOption } from '../shared-options.js';
 
 export const registerDeploy = (program: Command): void => void program.command('deploy')
   .description('deploy a lab: containers, management network, veth links, exec commands')

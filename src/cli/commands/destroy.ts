@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { labDriverFor, type RuntimeName } from '../lab-drivers.js';
-import { runtimeOption } from './shared-options.js';
+import { runtimeOption } from '../shared-options.js';
 
 export const registerDestroy = (program: Command): void => void program.command('destroy')
   .description('remove a lab completely (containers, links, networks, lab folder); idempotent')

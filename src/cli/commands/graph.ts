@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { renderGraph, type GraphFormat } from '../../topology/graph.js';
 import { createCliContext, loadLab } from '../cli-context.js';
-import { out } from './shared-options.js';
+import { out } from '../shared-options.js';
 
 export const registerGraph = (program: Command): void => void program.command('graph')
   .description('print the topology as a Mermaid or DOT graph')

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { labDriverFor, type RuntimeName } from '../lab-drivers.js';
-import { runtimeOption } from './shared-options.js';
+import { runtimeOption } from '../shared-options.js';
 
 export const registerInspect = (program: Command): void => void program.command('inspect')
   .description('list deployed lab nodes')

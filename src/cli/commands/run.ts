@@ -13,7 +13,7 @@ import { parseShard, selectShard, shardLabel, type Shard } from '../../orchestra
 import { parseScenarioFile } from '../../orchestrator/scenario/parse-scenario.js';
 import { UsageError, createCliContext } from '../cli-context.js';
 import { runWithProgress } from './scenario-run.js';
-import { countArg, out, rerunsOption } from './shared-options.js';
+import { countArg, out, rerunsOption } from '../shared-options.js';
 
 interface RunFlags { out: string; repeat?: number; seed?: number; keep?: boolean; pcapAlways?: boolean; reruns?: string; shard?: string }
 

@@ -1,5 +1,7 @@
 // One place to discover every built-in check: `Checks.maxGap(2300)`, `Checks.never({...})`.
-import { arpOwnerAfter, arpSilentWhileStandby, singleArpOwner } from './arp-checks.js';
+import { arpOwnerAfter } from './arp-owner-after.js';
+import { arpSilentWhileStandby } from './arp-silent-while-standby.js';
+import { singleArpOwner } from './single-arp-owner.js';
 import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
@@ -35,7 +37,9 @@ export const Checks = {
   compose: composeCheckers,
 } as const;
 
-export type { ArpOwnerAfterSpec, ArpSilentWhileStandbySpec, SingleArpOwnerSpec } from './arp-checks.js';
+export type { ArpOwnerAfterSpec } from './arp-owner-after.js';
+export type { ArpSilentWhileStandbySpec } from './arp-silent-while-standby.js';
+export type { SingleArpOwnerSpec } from './single-arp-owner.js';
 export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';

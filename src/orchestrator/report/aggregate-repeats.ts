@@ -2,7 +2,8 @@
 import { distribution, survivedTransparently } from '../checker/stats.js';
 import type { Distribution, RepeatReport, StreamReport } from './report-types.js';
 
-const sum = (streams: readonly StreamReport[], field: keyof StreamReport & ('resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt')) =>
+type SummedField = keyof StreamReport & ('resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt');
+const sum = (streams: readonly StreamReport[], field: SummedField) =>
   streams.reduce((total, s) => total + s[field], 0);
 
 /**

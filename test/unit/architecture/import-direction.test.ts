@@ -1,27 +1,15 @@
-// DESIGN §2: dependencies point down. Checked on the sources, so a wrong import fails a test
-// instead of waiting for a reviewer.
+// DESIGN §2: dependencies point down, between areas and between the folders inside an area.
+// Checked on the sources, so a wrong import fails a test instead of waiting for a reviewer. The
+// rules live in test/helpers/import-graph.ts, whose own tests prove each one fails when it should.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import {
+  ALLOWED, AREAS, areaCoverage, areaViolations, daemonPartViolations, folderCycles, importEdges,
+} from '../../helpers/import-graph.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
-const AREAS = ['common', 'topology', 'runtime', 'kernel', 'lab', 'switch', 'probe', 'daemons', 'orchestrator', 'cli'] as const;
-type Area = (typeof AREAS)[number];
-
-/** What each area may import besides itself. */
-const ALLOWED: Record<Area, Area[]> = {
-  common: [],
-  topology: ['common'],
-  kernel: ['common'],
-  runtime: ['common'],
-  lab: ['common', 'topology', 'runtime', 'kernel'],
-  // These ship into lab containers: never the host-side orchestration.
-  switch: ['common', 'kernel'],
-  probe: ['common', 'kernel'],
-  daemons: ['common', 'kernel'],
-  orchestrator: ['common', 'topology', 'runtime', 'kernel', 'lab', 'probe'],
-  cli: ['common', 'topology', 'runtime', 'kernel', 'lab', 'probe', 'orchestrator', 'switch'],
-};
+const src = path.join(repoRoot, 'src');
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir).flatMap((entry) => {
@@ -29,25 +17,32 @@ const sourceFiles = (dir: string): string[] =>
     return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
   });
 
+// Read once: a missing src/ throws here and fails every test below instead of passing them empty.
+const sources = new Map(sourceFiles(src).map((f) => [path.relative(src, f).split(path.sep).join('/'), readFileSync(f, 'utf8')]));
+const edges = importEdges(sources);
+
 describe('import direction (DESIGN §2)', () => {
-  const src = path.join(repoRoot, 'src');
+  it('every area has sources and every folder of src/ is an area', () => {
+    assert.deepEqual(areaCoverage([...sources.keys()]), { missing: [], unknown: [] });
+  });
+
   for (const area of AREAS) {
     it(`src/${area} imports only ${ALLOWED[area].join(', ') || 'nothing of ours'}`, () => {
-      let dir: string;
-      try {
-        dir = path.join(src, area);
-        statSync(dir);
-      } catch {
-        return; // area not written yet
-      }
-      const offending: string[] = [];
-      for (const file of sourceFiles(dir)) {
-        for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
-          const target = path.relative(src, path.resolve(path.dirname(file), m[1]!)).split(path.sep)[0] as Area;
-          if (target !== area && !ALLOWED[area].includes(target)) offending.push(`${path.relative(repoRoot, file)} → ${m[1]}`);
-        }
-      }
-      assert.deepEqual(offending, []);
+      assert.ok([...sources.keys()].some((f) => f.startsWith(`${area}/`)), `src/${area} has no source file to check`);
+      assert.deepEqual(areaViolations(edges, area), []);
+    });
+    it(`src/${area}: no import cycle between its folders`, () => {
+      assert.deepEqual(folderCycles(edges, area), []);
     });
   }
+
+  it('a daemon part imports only itself, its daemon\'s shared modules and src/daemons/shared', () => {
+    assert.deepEqual(daemonPartViolations(edges), []);
+  });
+
+  it('the check sees the imports it checks', () => {
+    // A regex that stopped matching would pass every rule above on an empty graph.
+    assert.ok(edges.length > sources.size, `only ${edges.length} imports found in ${sources.size} files`);
+    assert.ok(edges.some((e) => e.from.startsWith('orchestrator/report/') && e.to.startsWith('orchestrator/checker/')));
+  });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { captureCommandLine } from '../../../src/lab/capture.js';
-import { inspectRows, renderTable } from '../../../src/cli/commands/inspect-table.js';
+import { inspectRows, renderTable } from '../../../src/cli/inspect-table.js';
 import { renderGraph } from '../../../src/topology/graph.js';
 import type { ContainerSummary } from '../../../src/runtime/container-runtime.js';
 import type { Topology } from '../../../src/topology/types.js';

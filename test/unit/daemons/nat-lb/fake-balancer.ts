@@ -1,8 +1,11 @@
 // A balancer's control plane as a real local HTTP server speaking protocol.ts, with tables in
 // memory and switches to make it die, hang or go half-deaf — what the controller tests need.
+// Its modes are the real balancer's ModeTable, so it refuses (409) every step the real one
+// refuses; fake-balancer.test.ts proves the two agree on every step from every state.
+import { ModeTable, type StepResult } from '../../../../src/daemons/nat-lb/balancer/mode-table.js';
 import type { AccessRow, BalancerPath, NatMode } from '../../../../src/daemons/nat-lb/protocol.js';
 import { balancerRequests, rowKey } from '../../../../src/daemons/nat-lb/protocol.js';
-import { fail, ok, route, startJsonApi, type JsonApi, type Route } from '../../../../src/daemons/shared/json-api.js';
+import { fail, ok, route, startJsonApi, type ApiReply, type JsonApi, type Route } from '../../../../src/daemons/shared/json-api.js';
 
 export const TOKEN = 'balancer-token';
 
@@ -13,8 +16,8 @@ export interface Call {
   atMs: number;
 }
 
-interface VipState {
-  mode: NatMode;
+/** What the real balancer keeps outside its mode table: conntrack rows and counters. */
+interface VipData {
   rows: Map<string, AccessRow>;
   /** Bytes counted so far, plus a steady rate from `rateSinceMs` on. */
   bytes: number;
@@ -24,8 +27,10 @@ interface VipState {
 }
 
 export class FakeBalancer {
-  readonly vips = new Map<string, VipState>();
-  readonly addresses = new Set<string>();
+  private table = new ModeTable();
+  private readonly data = new Map<string, VipData>();
+  /** Every step refused with 409, as `<path> <vip>: <problem>`: a controller that needs one is confused. */
+  readonly refusals: string[] = [];
   /** Paths answered only after close (the controller's deadline fires first). */
   readonly hang = new Set<string>();
   /** After answering this path, the balancer dies (its server closes). */
@@ -49,11 +54,21 @@ export class FakeBalancer {
     return this.api !== undefined;
   }
 
-  /** Starts with `vips` in normal mode, addresses up. */
+  /** Starts with `vip` in normal mode, address up (an owned VIP of the real balancer's config). */
   hold(vip: string, rows: AccessRow[] = []): this {
-    this.vips.set(vip, { mode: 'normal', rows: new Map(rows.map((r) => [rowKey(r), r])), bytes: 0, rateBps: this.traffic.get(vip) ?? 0, rateSinceMs: Date.now(), held: 0 });
-    this.addresses.add(vip);
+    // The real steps that make a VIP owned: held, address up, serving (begin refuses a VIP already normal).
+    this.table.begin(vip);
+    this.table.take(vip);
+    this.table.finish(vip);
+    this.dataOf(vip).rows = new Map(rows.map((r) => [rowKey(r), r]));
+    Object.assign(this.dataOf(vip), { rateBps: this.traffic.get(vip) ?? 0, rateSinceMs: Date.now() });
     return this;
+  }
+
+  /** Forgets every mode, address and row: a balancer restarted with nothing owned. */
+  wipe(): void {
+    this.table = new ModeTable();
+    this.data.clear();
   }
 
   async start(): Promise<this> {
@@ -71,14 +86,24 @@ export class FakeBalancer {
   }
 
   mode(vip: string): NatMode | undefined {
-    return this.vips.get(vip)?.mode;
+    return this.table.get(vip)?.mode;
+  }
+
+  hasAddress(vip: string): boolean {
+    return this.table.get(vip)?.addressUp === true;
   }
 
   rowPorts(vip: string): number[] {
-    return [...(this.vips.get(vip)?.rows.values() ?? [])].map((r) => r.clientPort).sort((a, b) => a - b);
+    return [...(this.data.get(vip)?.rows.values() ?? [])].map((r) => r.clientPort).sort((a, b) => a - b);
   }
 
-  private bytesOf(v: VipState): number {
+  private dataOf(vip: string): VipData {
+    let d = this.data.get(vip);
+    if (!d) this.data.set(vip, (d = { rows: new Map(), bytes: 0, rateBps: 0, rateSinceMs: Date.now(), held: 0 }));
+    return d;
+  }
+
+  private bytesOf(v: VipData): number {
     return Math.round(v.bytes + (v.rateBps * (Date.now() - v.rateSinceMs)) / 1000);
   }
 
@@ -87,10 +112,14 @@ export class FakeBalancer {
       method: 'GET', path: '/status',
       handle: () => (this.statusDown || this.dying ? fail(503, 'status is down') : ok({
         node: this.name, nat: 'dnat', counters: {},
-        vips: [...this.vips].map(([vip, v]) => ({ vip, mode: v.mode, bytes: this.bytesOf(v), packets: 0, held: v.held, rows: v.rows.size })),
+        vips: this.table.list().map(([vip, e]) => {
+          const d = this.dataOf(vip);
+          return { vip, mode: e.mode, bytes: this.bytesOf(d), packets: 0, held: d.held, rows: d.rows.size };
+        }),
       })),
     });
-    const step = (path: BalancerPath, act: (vip: string, body: { vip: string; rows?: AccessRow[] }) => Record<string, unknown>) =>
+    type Act = (vip: string, body: { vip: string; rows?: AccessRow[] }) => Record<string, unknown> | ApiReply;
+    const step = (path: BalancerPath, act: Act) =>
       route({
         method: 'POST', path, body: balancerRequests[path],
         handle: async ({ body }: { body: { vip: string; rows?: AccessRow[] } }) => {
@@ -101,7 +130,12 @@ export class FakeBalancer {
             await new Promise<void>((resolve) => this.release.push(resolve));
             return fail(503, 'hung');
           }
-          const reply = ok({ vip: body.vip, ...act(body.vip, body) });
+          const done = act(body.vip, body);
+          if ('code' in done && typeof done.code === 'number') {
+            this.refusals.push(`${path} ${body.vip}: ${JSON.stringify(done.body)}`);
+            return done as ApiReply;
+          }
+          const reply = ok({ vip: body.vip, ...done });
           if (this.dieAfter === path) {
             this.dying = true;
             setTimeout(() => void this.kill(), 5);
@@ -109,57 +143,65 @@ export class FakeBalancer {
           return reply;
         },
       });
-    const table = (vip: string) => this.vips.get(vip);
-    const drop = (vip: string) => {
-      const held = this.vips.get(vip)?.held ?? 0;
-      this.vips.delete(vip);
-      this.addresses.delete(vip);
+    // As nat-balancer.ts: a step the mode table refuses is a ConflictError, answered 409.
+    const refused = (r: StepResult): ApiReply | undefined => (r.ok ? undefined : fail(409, r.problem));
+    /** The real balancer's letGo: the VIP's address and rows go (nothing is held here to drop). */
+    const letGo = (vip: string) => {
+      const held = this.data.get(vip)?.held ?? 0;
+      this.data.delete(vip);
       return held;
+    };
+    /** Traffic follows the address: the VIP's byte rate counts where its address is up. */
+    const rateFollows = (vip: string) => {
+      const d = this.dataOf(vip);
+      const rateBps = this.hasAddress(vip) ? this.traffic.get(vip) ?? 0 : 0;
+      Object.assign(d, { bytes: this.bytesOf(d), rateBps, rateSinceMs: Date.now() });
     };
     return [
       status,
-      step('/migration/begin', (vip) => {
-        if (!this.vips.has(vip)) this.vips.set(vip, { mode: 'migration', rows: new Map(), bytes: 0, rateBps: 0, rateSinceMs: Date.now(), held: 0 });
-        return { mode: this.vips.get(vip)!.mode };
-      }),
+      step('/migration/begin', (vip) => refused(this.table.begin(vip)) ?? { mode: this.mode(vip) }),
       step('/address/take', (vip) => {
-        this.addresses.add(vip);
-        // Traffic follows the address: the VIP's byte rate now counts here.
-        const t = table(vip);
-        if (t) Object.assign(t, { bytes: this.bytesOf(t), rateBps: this.traffic.get(vip) ?? 0, rateSinceMs: Date.now() });
+        const no = refused(this.table.take(vip));
+        if (no) return no;
+        rateFollows(vip);
         return { garpSent: 2 };
       }),
       step('/address/release', (vip) => {
-        this.addresses.delete(vip);
-        const t = table(vip);
-        if (t) Object.assign(t, { bytes: this.bytesOf(t), rateBps: 0, rateSinceMs: Date.now() });
+        const no = refused(this.table.release(vip));
+        if (no) return no;
+        rateFollows(vip);
         return {};
       }),
-      step('/rows/export', (vip) => ({ rows: [...(table(vip)?.rows.values() ?? [])] })),
+      step('/rows/export', (vip) => ({ rows: [...(this.data.get(vip)?.rows.values() ?? [])] })),
       step('/rows/import', (vip, body) => {
-        const t = table(vip);
-        if (!t) return { imported: 0 };
-        for (const r of body.rows ?? []) t.rows.set(rowKey(r), r);
+        const stray = body.rows?.find((r) => r.vip !== vip);
+        if (stray) return fail(409, `a row for ${stray.clientIp}:${stray.clientPort} names VIP ${stray.vip}, not ${vip}`);
+        // Rows go into conntrack whatever the mode table says, as on the real balancer.
+        const d = this.dataOf(vip);
+        for (const r of body.rows ?? []) d.rows.set(rowKey(r), r);
         return { imported: body.rows?.length ?? 0 };
       }),
       step('/rows/delete', (vip) => {
-        const t = table(vip);
-        const deleted = t?.rows.size ?? 0;
-        t?.rows.clear();
+        const d = this.data.get(vip);
+        const deleted = d?.rows.size ?? 0;
+        d?.rows.clear();
         return { deleted };
       }),
       step('/migration/finish', (vip) => {
-        const t = table(vip);
-        if (t) t.mode = 'normal';
-        const released = t?.held ?? 0;
-        if (t) t.held = 0;
+        const no = refused(this.table.finish(vip));
+        if (no) return no;
+        const d = this.dataOf(vip);
+        const released = d.held;
+        d.held = 0;
         return { released };
       }),
       step('/vip/forget', (vip) => {
-        drop(vip);
+        const no = refused(this.table.forget(vip));
+        if (no) return no;
+        letGo(vip);
         return {};
       }),
-      step('/migration/abort', (vip) => ({ dropped: drop(vip) })),
+      step('/migration/abort', (vip) => refused(this.table.abort(vip)) ?? { dropped: letGo(vip) }),
     ];
   }
 }

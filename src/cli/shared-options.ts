@@ -1,6 +1,6 @@
 // Options and output shared by several commands.
 import { Option } from 'commander';
-import { RERUNS_ENV, DEFAULT_RERUNS } from '../../orchestrator/runner/rerun-policy.js';
+import { RERUNS_ENV, DEFAULT_RERUNS } from '../orchestrator/runner/rerun-policy.js';
 
 export const out = (text: string): void => void process.stdout.write(text);
 

@@ -1,6 +1,6 @@
 // Pure: the `inspect` table and JSON rows from container summaries.
-import { LABEL } from '../../lab/labels.js';
-import type { ContainerSummary } from '../../runtime/container-runtime.js';
+import { LABEL } from '../lab/labels.js';
+import type { ContainerSummary } from '../runtime/container-runtime.js';
 
 export interface InspectRow {
   lab: string;
