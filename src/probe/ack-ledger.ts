@@ -3,7 +3,7 @@
 // ledger adds each closed connection's last figures to the history.
 import type { AckCounters } from './frames.js';
 
-const NONE: AckCounters = { lost: 0, duplicated: 0, corrupt: 0, firstBadOffset: undefined };
+const NONE: AckCounters = { lost: 0, duplicated: 0, corrupt: 0, reordered: 0, firstBadOffset: undefined };
 
 export class AckLedger {
   /** Bytes the server has acknowledged in order: the stream's resume point. */
@@ -36,6 +36,7 @@ export class AckLedger {
       lost: h.lost + c.lost,
       duplicated: h.duplicated + c.duplicated,
       corrupt: h.corrupt + c.corrupt,
+      reordered: h.reordered + c.reordered,
       firstBadOffset: h.firstBadOffset ?? c.firstBadOffset,
     };
   }

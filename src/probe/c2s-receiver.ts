@@ -1,8 +1,9 @@
 // The server's side of a c2s stream on one connection: verifies what arrives and decides when
-// to acknowledge (every ACK_EVERY_BYTES, or once data has waited ACK_EVERY_MS). ACKs carry the
-// connection's loss/duplicate/corrupt counters so the client's summary tells the whole story.
+// to acknowledge (every ACK_EVERY_BYTES, once data has waited ACK_EVERY_MS, and once a counter
+// changed). ACKs and PONGs carry the connection's counters, so the server's verdict reaches the
+// client's summary even when the in-order offset stops advancing.
 import type { Emit } from './events.js';
-import { encodeAck } from './frames.js';
+import { encodeAck, encodePong, type AckCounters } from './frames.js';
 import { ACK_EVERY_BYTES, ACK_EVERY_MS } from './timing.js';
 import { StreamVerifier } from './verifier.js';
 
@@ -14,10 +15,13 @@ export class C2sReceiver {
   private ackedOffset: number;
   private lastAckAt = Date.now();
   private issueEvents = 0;
+  /** A counter changed since the last ACK. */
+  private news = false;
 
   constructor(private readonly stream: number, start: number, emit: Emit) {
     this.ackedOffset = start;
     this.verifier = new StreamVerifier(stream, start, (issue) => {
+      this.news = true;
       if (++this.issueEvents <= MAX_ISSUE_EVENTS) emit(stream, { event: issue.kind, offset: issue.offset, bytes: issue.bytes });
     });
   }
@@ -28,6 +32,7 @@ export class C2sReceiver {
   }
 
   data(stream: number, offset: number, piece: Buffer): void {
+    // Another stream's DATA on this connection is not ours to place: corrupt, never re-stamped.
     if (stream === this.stream) this.verifier.data(offset, piece);
     else this.verifier.garbage(piece.length);
   }
@@ -39,10 +44,24 @@ export class C2sReceiver {
   /** The ACK frame due at `now`, if any (after each chunk, and from the server's ACK timer). */
   ackDue(now: number): Buffer | undefined {
     const unacked = this.verifier.expected - this.ackedOffset;
-    if (unacked <= 0 || (unacked < ACK_EVERY_BYTES && now - this.lastAckAt < ACK_EVERY_MS)) return undefined;
-    const v = this.verifier;
-    this.ackedOffset = v.expected;
+    const due = unacked >= ACK_EVERY_BYTES || ((unacked > 0 || this.news) && now - this.lastAckAt >= ACK_EVERY_MS);
+    return due ? this.finalAck(now) : undefined;
+  }
+
+  /** An ACK now, whatever is due: the verdict when the client closes its side. */
+  finalAck(now = Date.now()): Buffer {
+    this.ackedOffset = this.verifier.expected;
     this.lastAckAt = now;
-    return encodeAck(this.stream, v.expected, { lost: v.lost, duplicated: v.duplicated, corrupt: v.corrupt, firstBadOffset: v.firstBadOffset });
+    this.news = false;
+    return encodeAck(this.stream, this.verifier.expected, this.counters());
+  }
+
+  pong(): Buffer {
+    return encodePong(this.stream, this.verifier.expected, this.counters());
+  }
+
+  private counters(): AckCounters {
+    const v = this.verifier;
+    return { lost: v.lost, duplicated: v.duplicated, corrupt: v.corrupt, reordered: v.reordered, firstBadOffset: v.firstBadOffset };
   }
 }

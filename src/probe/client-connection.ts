@@ -1,14 +1,15 @@
-// One connection of a client stream: connect with a timeout, say HELLO, decode what comes
-// back, and track liveness (when we last heard from the peer, whether a PING is out). The
-// stream (client-stream.ts) decides what the frames mean and what to do when it ends.
+// One connection of a client stream: connect with a timeout, say HELLO, check the handshake
+// (an intact WELCOME for our stream and offset, nothing before it), decode what comes back, and
+// track liveness (when we last heard from the peer, whether a PING is out). The stream
+// (client-stream.ts) decides what the frames mean and what to do when it ends.
 import net from 'node:net';
 import { errorCode, tupleOf } from './events.js';
 import { FrameDecoder, type FrameSink } from './frame-decoder.js';
-import { encodePing, FrameType, type ControlFrame } from './frames.js';
+import { decodeReject, encodePing, FrameType, HEADER_BYTES, type ControlFrame } from './frames.js';
 import type { PatternSender } from './pattern-sender.js';
 import type { FourTuple } from './probe-report.js';
 
-export type CloseCause = 'stall' | 'connect-timeout' | 'stop';
+export type CloseCause = 'stall' | 'connect-timeout' | 'handshake' | 'stop';
 
 export interface ConnectionOwner {
   welcome(conn: ClientConnection, frame: ControlFrame): void;
@@ -24,6 +25,13 @@ export interface ConnectionTarget {
   port: number;
   localAddress?: string;
   connectTimeoutMs: number;
+}
+
+/** What the WELCOME must say: our stream, and (s2c, echo) the offset we asked for. */
+export interface HandshakeExpectation {
+  stream: number;
+  offset: number;
+  offsetIsOurs: boolean;
 }
 
 export type Liveness = 'ok' | 'pinged' | 'dead';
@@ -44,20 +52,29 @@ export class ClientConnection {
   closedBy: CloseCause | undefined;
   /** The socket error (ECONNRESET, ...) if the connection ended with one. */
   error: string | undefined;
+  /** Why the handshake failed, when closedBy is 'handshake'. */
+  handshakeError: string | undefined;
   sender: PatternSender | undefined;
   private readonly decoder: FrameDecoder;
   private readonly timer: NodeJS.Timeout;
   private lastHeard = Date.now();
   private pingAt: number | undefined;
 
-  constructor(target: ConnectionTarget, hello: Buffer, private readonly owner: ConnectionOwner) {
+  constructor(target: ConnectionTarget, hello: Buffer, private readonly expect: HandshakeExpectation, private readonly owner: ConnectionOwner) {
     this.decoder = new FrameDecoder({
-      control: (f) => (f.type === FrameType.Welcome ? this.onWelcome(f) : owner.control(this, f)),
-      data: (stream, offset, piece) => owner.data(stream, offset, piece),
-      garbage: (bytes) => owner.garbage(bytes),
+      control: (f) => {
+        if (!this.established) this.beforeWelcome(f);
+        else if (f.stream !== expect.stream) owner.garbage(HEADER_BYTES + f.payload.length);
+        else owner.control(this, f);
+      },
+      data: (stream, offset, piece) => (this.established ? owner.data(stream, offset, piece) : this.handshakeFailed('DATA before WELCOME')),
+      garbage: (bytes) => (this.established ? owner.garbage(bytes) : this.handshakeFailed('corrupt bytes before WELCOME')),
     });
     // The timeout covers the handshake too: a server that accepts but never welcomes is not up.
-    this.timer = setTimeout(() => owner.connectTimeout(this), target.connectTimeoutMs);
+    this.timer = setTimeout(() => {
+      if (this.tuple) this.handshakeFailed(`no WELCOME within ${target.connectTimeoutMs} ms`);
+      else owner.connectTimeout(this);
+    }, target.connectTimeoutMs);
     this.socket = net.connect({
       host: target.host, port: target.port, localAddress: target.localAddress,
       onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => {
@@ -99,7 +116,7 @@ export class ClientConnection {
     return now - this.lastHeard;
   }
 
-  close(cause: Exclude<CloseCause, 'stop'>): void {
+  close(cause: Exclude<CloseCause, 'stop' | 'handshake'>): void {
     this.closedBy = cause;
     this.socket.destroy();
   }
@@ -107,7 +124,7 @@ export class ClientConnection {
   /** Ends it for good at the end of a run: FIN first, so the server logs an EOF, not a reset. */
   stop(lingerMs: number): Promise<void> {
     this.closedBy = 'stop';
-    this.decoder.close();
+    // Decoding goes on while we linger: a c2s server answers our FIN with its last ACK.
     this.sender?.stop();
     if (this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
@@ -117,8 +134,24 @@ export class ClientConnection {
     });
   }
 
+  private beforeWelcome(f: ControlFrame): void {
+    if (f.type === FrameType.Reject) this.handshakeFailed(`server rejected the HELLO: ${decodeReject(f.payload)}`);
+    else if (f.type !== FrameType.Welcome) this.handshakeFailed(`frame type ${f.type} before WELCOME`);
+    else if (f.stream !== this.expect.stream) this.handshakeFailed(`WELCOME for stream ${f.stream}`);
+    else if (this.expect.offsetIsOurs && f.offset !== this.expect.offset) this.handshakeFailed(`WELCOME at offset ${f.offset}, asked ${this.expect.offset}`);
+    else this.onWelcome(f);
+  }
+
+  /** Not a stream: the owner counts it, and without reconnects the stream fails. */
+  private handshakeFailed(reason: string): void {
+    if (this.closedBy) return;
+    this.closedBy = 'handshake';
+    this.handshakeError = reason;
+    this.decoder.close();
+    this.socket.destroy();
+  }
+
   private onWelcome(f: ControlFrame): void {
-    if (this.established) return;
     clearTimeout(this.timer);
     this.established = true;
     this.lastHeard = Date.now();

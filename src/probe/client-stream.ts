@@ -1,6 +1,7 @@
 // One client stream across its connections: connect, follow what the connection reports,
 // handle stalls, and reconnect with backoff to resume at the next offset (or, without
-// reconnects, fail). What the stream achieved is kept by StreamProgress.
+// reconnects, fail: a broken stream or a failed handshake). What the stream achieved is kept by
+// StreamProgress.
 import { ClientConnection, type ConnectionOwner } from './client-connection.js';
 import type { Emit } from './events.js';
 import { decodeAck, encodeHello, encodePong, FrameType, type ControlFrame } from './frames.js';
@@ -35,7 +36,7 @@ export class ClientStream implements ConnectionOwner {
   private readonly progress: StreamProgress;
   private conn: ClientConnection | undefined;
   private readonly connections: FourTuple[] = [];
-  private readonly counts = { resets: 0, eofs: 0, timeouts: 0, connectErrors: 0 };
+  private readonly counts = { resets: 0, eofs: 0, timeouts: 0, connectErrors: 0, handshakeFailures: 0 };
   private attempt = 0;
   private failReason: string | undefined;
   private stopped = false;
@@ -80,8 +81,9 @@ export class ClientStream implements ConnectionOwner {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.progress.finish(now);
-    this.progress.connectionClosed();
-    return this.conn?.stop(LINGER_MS) ?? Promise.resolve();
+    // The connection's counters stay open while it lingers: the server's last ACK may still come.
+    const closing = this.conn?.stop(LINGER_MS) ?? Promise.resolve();
+    return closing.then(() => this.progress.connectionClosed());
   }
 
   summary(): StreamSummary {
@@ -113,22 +115,24 @@ export class ClientStream implements ConnectionOwner {
   }
 
   control(c: ClientConnection, f: ControlFrame): void {
-    if (f.type === FrameType.Ack) {
+    if (this.stopped) {
+      if (f.type === FrameType.Ack || f.type === FrameType.Pong) this.progress.lateCounters(decodeAck(f.payload));
+    } else if (f.type === FrameType.Ack || f.type === FrameType.Pong) {
+      if (f.type === FrameType.Pong) c.heard(Date.now());
       if (this.progress.ack(f.offset, decodeAck(f.payload))) this.heard(c);
-    } else if (f.type === FrameType.Pong) {
-      c.heard(Date.now());
-      if (this.progress.ack(f.offset)) this.heard(c);
     } else if (f.type === FrameType.Ping) {
-      c.socket.write(encodePong(this.cfg.stream, this.offset));
+      // An echo server returns our own PING: it is the answer.
+      if (this.cfg.direction === 'echo') c.heard(Date.now());
+      else c.socket.write(encodePong(this.cfg.stream, this.offset));
     }
   }
 
   data(stream: number, offset: number, piece: Buffer): void {
-    if (this.conn && this.progress.data(stream, offset, piece)) this.heard(this.conn);
+    if (this.conn && !this.stopped && this.progress.data(stream, offset, piece)) this.heard(this.conn);
   }
 
   garbage(bytes: number): void {
-    this.progress.garbage(bytes);
+    if (!this.stopped) this.progress.garbage(bytes);
   }
 
   connectTimeout(c: ClientConnection): void {
@@ -142,7 +146,12 @@ export class ClientStream implements ConnectionOwner {
     this.conn = undefined;
     this.progress.connectionClosed();
     const offset = this.offset;
-    if (c.closedBy === undefined) {
+    const handshakeError = c.closedBy === 'handshake' ? c.handshakeError
+      : !c.established && c.tuple && c.closedBy === undefined ? `closed before WELCOME: ${c.error ?? 'EOF'}` : undefined;
+    if (handshakeError !== undefined) {
+      this.counts.handshakeFailures++;
+      this.emit(this.cfg.stream, { event: 'handshake-failed', tuple: c.tuple, offset, reason: handshakeError });
+    } else if (c.closedBy === undefined) {
       if (!c.established) {
         this.counts.connectErrors++;
         this.emit(this.cfg.stream, { event: 'reset', tuple: c.tuple, offset, error: c.error ?? 'EOF', duringConnect: true });
@@ -154,10 +163,11 @@ export class ClientStream implements ConnectionOwner {
         this.emit(this.cfg.stream, { event: 'eof', tuple: c.tuple, offset });
       }
     }
-    // Without reconnects only breaking an established stream is fatal: a server that is not
-    // listening yet when the run starts is a race, not a failure of the mechanism under test.
-    if (!this.cfg.reconnect && c.established) {
-      this.failReason = c.closedBy ?? (c.error !== undefined ? `reset: ${c.error}` : 'eof');
+    // Without reconnects breaking an established stream or its handshake is fatal: a server that
+    // is not listening yet when the run starts is a race, not a failure of the mechanism under test.
+    if (!this.cfg.reconnect && (c.established || handshakeError !== undefined)) {
+      this.failReason = handshakeError !== undefined ? `handshake: ${handshakeError}`
+        : c.closedBy ?? (c.error !== undefined ? `reset: ${c.error}` : 'eof');
       this.emit(this.cfg.stream, { event: 'failed', offset, reason: this.failReason });
       return;
     }
@@ -171,7 +181,8 @@ export class ClientStream implements ConnectionOwner {
     this.emit(this.cfg.stream, { event: 'connecting', attempt: this.attempt, offset: this.offset });
     const hello = encodeHello(this.cfg.stream, this.offset,
       { direction: DIRECTION_CODE[this.cfg.direction], rate: this.cfg.rate, fresh: this.connections.length === 0 });
-    this.conn = new ClientConnection(this.cfg, hello, this);
+    this.conn = new ClientConnection(this.cfg, hello,
+      { stream: this.cfg.stream, offset: this.offset, offsetIsOurs: this.cfg.direction !== 'c2s' }, this);
   }
 
   /** The stream advanced: the connection is alive and any stall is over. */

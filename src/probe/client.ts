@@ -89,14 +89,14 @@ export class ProbeClient {
     clearTimeout(ending);
     clearInterval(liveness);
     const now = Date.now();
-    const closing = Promise.all(this.streams.map((s) => s.stop(now)));
+    // The summary waits for the connections to close: a c2s server's last ACK is its final verdict.
+    await Promise.all(this.streams.map((s) => s.stop(now)));
     const summary: ProbeSummary = {
       t: now,
       source: 'probe-client',
       ...(o.node === undefined ? {} : { node: o.node }),
       summary: this.streams.map((s) => s.summary()),
     };
-    await closing;
     return summary;
   }
 

@@ -1,9 +1,11 @@
 // Incremental frame decoder for one connection (see frames.ts for the format). Fed the
 // socket's chunks as they come; DATA payloads are passed on as zero-copy views, split into
 // pieces where they straddle chunks. Only the rare header that straddles two chunks is copied.
+// Every header's check is verified (a control frame's with its payload): a damaged header is
+// never trusted for its stream, offset or length, it starts a resync.
 import {
-  FrameType, HEADER_BYTES, MAGIC, MAGIC_BYTES, MAX_CONTROL_PAYLOAD, MAX_DATA_PAYLOAD,
-  type ControlFrame,
+  CHECKED_HEADER_BYTES, FrameType, HEADER_BYTES, LAST_FRAME_TYPE, MAGIC, MAGIC_BYTES, MAX_DATA_PAYLOAD,
+  controlLengthFits, frameCheck, type ControlFrame,
 } from './frames.js';
 
 export interface FrameSink {
@@ -25,8 +27,16 @@ export class FrameDecoder {
   private dataOffset = 0;
   private resyncing = false;
   private closed = false;
+  /** During a control() call: the bytes of the pushed data after that frame. */
+  private current: Buffer = Buffer.alloc(0);
+  private frameEnd = 0;
 
   constructor(private readonly sink: FrameSink) {}
+
+  /** Inside control(): the rest of what has been pushed, after this frame (an echo server returns it as it came). */
+  restAfterFrame(): Buffer {
+    return this.current.subarray(this.frameEnd);
+  }
 
   /** Stops decoding at once (e.g. a sink callback destroyed the connection). */
   close(): void {
@@ -77,28 +87,31 @@ export class FrameDecoder {
       const high = buf.readUInt32BE(pos + 9);
       const offset = high * 0x1_0000_0000 + buf.readUInt32BE(pos + 13);
       const len = buf.readUInt32BE(pos + 17);
-      const valid = type >= FrameType.Hello && type <= FrameType.Ack && high <= MAX_SAFE_OFFSET_HIGH &&
-        len <= (type === FrameType.Data ? MAX_DATA_PAYLOAD : MAX_CONTROL_PAYLOAD);
-      if (!valid) {
+      const isData = type === FrameType.Data;
+      const plausible = type >= FrameType.Hello && type <= LAST_FRAME_TYPE && high <= MAX_SAFE_OFFSET_HIGH &&
+        (isData ? len <= MAX_DATA_PAYLOAD : controlLengthFits(type, len));
+      if (plausible && !isData && buf.length - pos < HEADER_BYTES + len) {
+        this.carry = Buffer.from(buf.subarray(pos));
+        return;
+      }
+      if (!plausible || buf.readUInt32BE(pos + CHECKED_HEADER_BYTES) !== frameCheck(buf, pos, isData ? 0 : len)) {
         // A magic inside garbage (or a damaged header): skip it and look for the next one.
         this.skip(1);
         pos += 1;
         this.resyncing = true;
         continue;
       }
-      if (type === FrameType.Data) {
+      if (isData) {
         pos += HEADER_BYTES;
         this.dataLeft = len;
         this.dataStream = stream;
         this.dataOffset = offset;
         continue;
       }
-      if (buf.length - pos < HEADER_BYTES + len) {
-        this.carry = Buffer.from(buf.subarray(pos));
-        return;
-      }
       const payload = buf.subarray(pos + HEADER_BYTES, pos + HEADER_BYTES + len);
       pos += HEADER_BYTES + len;
+      this.current = buf;
+      this.frameEnd = pos;
       this.sink.control({ type: type as ControlFrame['type'], stream, offset, payload });
     }
   }

@@ -40,6 +40,13 @@ export type ProbeEvent = EventBase & (
   | { event: 'lost'; offset: number; bytes: number }
   | { event: 'duplicated'; offset: number; bytes: number }
   | { event: 'corrupt'; offset: number; bytes: number }
+  /** Bytes that filled an earlier hole: they arrived after later bytes. */
+  | { event: 'reordered'; offset: number; bytes: number }
+  /**
+   * The connection was made but did not become a stream: no intact WELCOME (client side), or no
+   * intact HELLO (server side, stream 0: the id is not known). A failure, not a silent retry.
+   */
+  | { event: 'handshake-failed'; tuple?: FourTuple; offset: number; reason: string }
   | { event: 'failed'; offset: number; reason: string }
   | { event: 'progress'; bytes: number }
 );
@@ -63,13 +70,18 @@ export interface StreamSummary {
   bytesLost: number;
   bytesDuplicated: number;
   bytesCorrupt: number;
-  /** Bytes that arrived after later bytes (filled a hole): not lost, but out of order. */
+  /**
+   * Bytes that arrived after later bytes (filled a hole): not lost, but out of order. Every
+   * direction (c2s: the server's count); optional only for summaries of older probes.
+   */
   bytesReordered?: number;
+  /** Connections made whose handshake failed (a REJECT, a damaged or missing WELCOME); counted apart from resets. */
+  handshakeFailures?: number;
   /** Connection attempts that failed before being established (not counted in `resets`). */
   connectErrors?: number;
-  /** First offset at which a byte was lost, duplicated or corrupt; undefined if none. */
+  /** First offset at which a byte was lost, duplicated, corrupt or reordered; undefined if none. */
   firstBadOffset?: number;
-  /** True when the stream ended for good (e.g. a reset under --no-reconnect). */
+  /** True when the stream ended for good (e.g. a reset or a failed handshake under --no-reconnect). */
   failed: boolean;
   failReason?: string;
 }

@@ -1,11 +1,13 @@
 // One accepted connection on the probe server: waits for HELLO, answers WELCOME with the offset
-// the stream continues from, then serves its direction — sends the pattern (s2c), verifies and
-// acknowledges (c2s), or returns every DATA frame as it came (echo).
+// the stream continues from (or REJECT when the connection does not start with an intact HELLO),
+// then serves its direction — sends the pattern (s2c), verifies and acknowledges (c2s), or
+// returns every byte after the HELLO exactly as it came (echo: nothing is re-framed, so the
+// client's verifier judges both legs and no damage is repaired on the way).
 import type { Socket } from 'node:net';
 import { C2sReceiver } from './c2s-receiver.js';
 import { errorCode, tupleOf, type Emit } from './events.js';
 import { FrameDecoder } from './frame-decoder.js';
-import { decodeHello, encodeData, encodePong, encodeWelcome, FrameType, type ControlFrame } from './frames.js';
+import { decodeHello, encodePong, encodeReject, encodeWelcome, FrameType, type ControlFrame } from './frames.js';
 import { PatternSender, type Pacer } from './pattern-sender.js';
 import type { Direction, FourTuple } from './probe-report.js';
 import { S2cLayout } from './s2c-layout.js';
@@ -41,7 +43,6 @@ export class ServerConnection {
   private rate = 0;
   private receiver: C2sReceiver | undefined;
   private echoOffset = 0;
-  private echoPieces: { offset: number; piece: Buffer }[] = [];
   private error: string | undefined;
   /** Set when we (not the peer) end the connection: no eof/reset event then. */
   private dropped = false;
@@ -53,15 +54,25 @@ export class ServerConnection {
       control: (f) => this.onControl(f),
       data: (stream, offset, piece) => {
         if (this.receiver) this.receiver.data(stream, offset, piece);
-        else if (this.direction === 'echo') this.echoPieces.push({ offset, piece });
+        else if (this.direction === 'echo') this.echoOffset = Math.max(this.echoOffset, offset + piece.length);
+        else if (this.stream === undefined) this.reject('DATA before HELLO');
       },
-      garbage: (bytes) => this.receiver?.garbage(bytes),
+      garbage: (bytes) => {
+        if (this.receiver) this.receiver.garbage(bytes);
+        else if (this.stream === undefined) this.reject('corrupt bytes before HELLO');
+      },
     });
     this.helloTimer = setTimeout(() => this.drop(), HELLO_TIMEOUT_MS);
     if (resume) this.resume(resume);
     socket.on('data', (chunk: Buffer) => {
+      if (this.direction === 'echo') this.echo(chunk);
       this.decoder.push(chunk);
       this.afterChunk();
+    });
+    // The server is created with allowHalfOpen: the client's FIN is answered with a last ACK (c2s), then ours.
+    socket.on('end', () => {
+      if (this.receiver && !this.socket.destroyed) this.socket.write(this.receiver.finalAck());
+      this.socket.end();
     });
     socket.on('error', (err) => { this.error ??= errorCode(err); });
     socket.on('close', () => this.onClose());
@@ -85,14 +96,26 @@ export class ServerConnection {
   }
 
   private onControl(frame: ControlFrame): void {
-    if (frame.type === FrameType.Hello) this.onHello(frame);
-    else if (frame.type === FrameType.Ping && this.stream !== undefined) {
-      const pong = encodePong(this.stream, this.offset);
+    if (this.stream === undefined) {
+      if (frame.type === FrameType.Hello) this.onHello(frame);
+      else this.reject(`frame type ${frame.type} before HELLO`);
+    } else if (frame.type === FrameType.Ping && this.direction !== 'echo') {
+      const pong = this.receiver?.pong() ?? encodePong(this.stream, this.offset);
       if (this.sender && this.layout) {
         this.sender.control(pong);
         this.host.checkpointChanged();
       } else this.socket.write(pong);
     }
+  }
+
+  /** The connection did not start with an intact HELLO: say so and close (the client counts a failed handshake). */
+  private reject(reason: string): void {
+    if (this.dropped) return;
+    clearTimeout(this.helloTimer);
+    this.decoder.close();
+    this.host.emit(0, { event: 'handshake-failed', tuple: tupleOf(this.socket), offset: 0, reason });
+    this.dropped = true;
+    this.socket.end(encodeReject(0, reason));
   }
 
   /** The replicable state of an s2c stream (undefined for others, or before HELLO, or without a peek). */
@@ -127,7 +150,10 @@ export class ServerConnection {
 
   private onHello(frame: ControlFrame): void {
     const hello = decodeHello(frame.payload);
-    if (this.stream !== undefined || !hello) return;
+    if (!hello) {
+      this.reject('HELLO with an unknown direction');
+      return;
+    }
     clearTimeout(this.helloTimer);
     const stream = frame.stream;
     const direction = DIRECTION_OF[hello.direction];
@@ -158,6 +184,17 @@ export class ServerConnection {
       this.receiver = new C2sReceiver(stream, start, this.host.emit);
     } else {
       this.echoOffset = start;
+      // Whatever came with the HELLO goes back as it came, like every later chunk.
+      this.echo(this.decoder.restAfterFrame());
+    }
+  }
+
+  private echo(bytes: Buffer): void {
+    if (bytes.length === 0 || this.socket.destroyed) return;
+    // A slow reader stops us reading.
+    if (!this.socket.write(bytes)) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
     }
   }
 
@@ -166,17 +203,8 @@ export class ServerConnection {
     if (this.receiver) {
       this.host.state.record(this.stream, 'c2s', this.receiver.offset);
       this.flushAck(Date.now());
-    } else if (this.echoPieces.length > 0) {
-      // All of a chunk's pieces go back in one write; a slow reader stops us reading.
-      const last = this.echoPieces[this.echoPieces.length - 1]!;
-      this.echoOffset = last.offset + last.piece.length;
-      const out = encodeData(this.stream, this.echoPieces);
-      this.echoPieces = [];
+    } else if (this.direction === 'echo') {
       this.host.state.record(this.stream, 'echo', this.echoOffset);
-      if (!this.socket.write(out)) {
-        this.socket.pause();
-        this.socket.once('drain', () => this.socket.resume());
-      }
     }
   }
 

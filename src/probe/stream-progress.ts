@@ -1,6 +1,7 @@
 // What a client stream has achieved, across its connections: the verified offset (s2c, echo:
-// we verify) or the acknowledged one (c2s: the server verifies and reports in ACKs), the gaps
-// between advances, and the loss/duplicate/corrupt figures for the summary.
+// we verify) or the acknowledged one (c2s: the server verifies and reports in ACKs and PONGs),
+// the gaps between advances, and the loss/duplicate/corrupt/reorder figures for the summary.
+// For c2s, bytes from the server that could not be decoded (a damaged ACK) count as corrupt too.
 import { AckLedger } from './ack-ledger.js';
 import type { Emit } from './events.js';
 import type { AckCounters } from './frames.js';
@@ -36,9 +37,8 @@ export class StreamProgress {
 
   /** DATA for us to verify; true when the stream advanced. */
   data(stream: number, offset: number, piece: Buffer): boolean {
-    if (this.viaAcks) return false;
-    // DATA of another stream on our connection: not our bytes, so corrupt ones.
-    if (stream !== this.stream) {
+    // DATA of another stream on our connection, or any DATA on a c2s one: not our bytes, so corrupt ones.
+    if (this.viaAcks || stream !== this.stream) {
       this.verifier.garbage(piece.length);
       return false;
     }
@@ -49,9 +49,14 @@ export class StreamProgress {
     this.verifier.garbage(bytes);
   }
 
-  /** An ACK (with the server's counters) or a PONG (without); true when the stream advanced. */
+  /** An ACK or a PONG (c2s: both with the server's counters); true when the stream advanced. */
   ack(offset: number, counters?: AckCounters): boolean {
     return this.viaAcks && this.acks.ack(offset, counters) && this.advanced();
+  }
+
+  /** The server's counters after the run ended (its answer to our FIN): the verdict, not progress. */
+  lateCounters(counters: AckCounters | undefined): void {
+    if (this.viaAcks && counters) this.acks.ack(0, counters);
   }
 
   /** A new connection's WELCOME: for c2s the server's offset is where we stand now. */
@@ -71,7 +76,10 @@ export class StreamProgress {
 
   figures(): ProgressFigures {
     const v = this.verifier;
-    const errors = this.viaAcks ? this.acks.totals() : { lost: v.lost, duplicated: v.duplicated, corrupt: v.corrupt, firstBadOffset: v.firstBadOffset };
+    const server = this.acks.totals();
+    const errors = this.viaAcks
+      ? { ...server, corrupt: server.corrupt + v.corrupt }
+      : { lost: v.lost, duplicated: v.duplicated, corrupt: v.corrupt, reordered: v.reordered, firstBadOffset: v.firstBadOffset };
     return {
       bytes: this.offset,
       gaps: [...this.gaps.gaps],
@@ -79,7 +87,7 @@ export class StreamProgress {
       bytesLost: errors.lost,
       bytesDuplicated: errors.duplicated,
       bytesCorrupt: errors.corrupt,
-      ...(this.viaAcks ? {} : { bytesReordered: v.reordered }),
+      bytesReordered: errors.reordered,
       firstBadOffset: errors.firstBadOffset,
     };
   }

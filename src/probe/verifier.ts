@@ -1,13 +1,18 @@
 // Byte-exact verification of one stream, fed DATA pieces (each with its own offset) and the
-// garbage the decoder skipped. Pure: no I/O, no clock. Every byte that arrives is classified:
-//   - beyond the expected offset: the bytes jumped over are lost (remembered as a hole);
-//   - below it: bytes filling a remembered hole arrived late (reordered, no longer lost),
-//     any other such byte is duplicated (its content is not checked: it was already counted);
-//   - at the expected offset: compared with the pattern; differing bytes are corrupt.
+// garbage the decoder skipped. Pure: no I/O, no clock. Every stream byte is counted in exactly
+// one class (docs/probe-integrity.md):
+//   - at the expected offset: compared with the pattern; differing bytes are corrupt;
+//   - beyond it: the bytes jumped over are a hole. If garbage (an unframeable run: a damaged
+//     header and the payload it carried) came just before, the hole is what that garbage stood
+//     for and counts as corrupt, up to the garbage's size; the rest of the hole is lost;
+//   - below it: bytes filling a remembered hole arrived late (reordered, moved out of the class
+//     the hole was counted in), any other such byte is duplicated (its content is not checked:
+//     it was already counted).
+// Garbage followed by no hole (bytes inserted between frames) stays corrupt at face value.
 // The common case (in order, intact) is one native Buffer.equals per piece.
 import { patternSlice, streamShift } from './byte-pattern.js';
 
-export type IssueKind = 'lost' | 'duplicated' | 'corrupt';
+export type IssueKind = 'lost' | 'duplicated' | 'corrupt' | 'reordered';
 
 export interface VerifierIssue {
   kind: IssueKind;
@@ -18,9 +23,11 @@ export interface VerifierIssue {
 interface Hole {
   start: number;
   end: number;
+  /** Counted as corrupt (a damaged frame stood here), not as lost. */
+  corrupt: boolean;
 }
 
-/** Holes beyond this many are forgotten, oldest first (their bytes stay lost). */
+/** Holes beyond this many are forgotten, oldest first (their bytes stay lost or corrupt). */
 const MAX_HOLES = 32;
 
 export class StreamVerifier {
@@ -34,6 +41,8 @@ export class StreamVerifier {
   firstBadOffset: number | undefined;
   private readonly holes: Hole[] = [];
   private readonly shift: number;
+  /** Garbage bytes since the last DATA piece: what a following hole is explained by. */
+  private pendingGarbage = 0;
 
   constructor(readonly stream: number, start = 0, private readonly onIssue?: (issue: VerifierIssue) => void) {
     this.expected = start;
@@ -44,6 +53,7 @@ export class StreamVerifier {
   data(offset: number, piece: Buffer): number {
     const end = offset + piece.length;
     if (end <= this.expected) {
+      this.pendingGarbage = 0;
       this.old(offset, piece);
       return 0;
     }
@@ -57,15 +67,17 @@ export class StreamVerifier {
     } else if (offset > this.expected) {
       this.hole(this.expected, offset);
     }
+    this.pendingGarbage = 0;
     this.check(from, view);
     this.expected = end;
     return view.length;
   }
 
-  /** Bytes that could not be framed at all count as corrupt, at the current offset. */
+  /** Bytes that could not be framed at all count as corrupt, at the current offset (see hole()). */
   garbage(bytes: number): void {
     if (bytes <= 0) return;
     this.corrupt += bytes;
+    this.pendingGarbage += bytes;
     this.issue('corrupt', this.expected, bytes);
   }
 
@@ -103,10 +115,12 @@ export class StreamVerifier {
         cur = h.start;
       }
       const fillEnd = Math.min(h.end, end);
-      this.lost -= fillEnd - cur;
+      if (h.corrupt) this.corrupt -= fillEnd - cur;
+      else this.lost -= fillEnd - cur;
       this.reordered += fillEnd - cur;
+      this.issue('reordered', cur, fillEnd - cur);
       this.check(cur, piece.subarray(cur - offset, fillEnd - offset));
-      const rest = [{ start: h.start, end: cur }, { start: fillEnd, end: h.end }].filter((r) => r.end > r.start);
+      const rest = [{ ...h, end: cur }, { ...h, start: fillEnd }].filter((r) => r.end > r.start);
       this.holes.splice(i, 1, ...rest);
       i += rest.length;
       cur = fillEnd;
@@ -119,11 +133,24 @@ export class StreamVerifier {
     this.issue('duplicated', at, bytes);
   }
 
+  /** [start, end) was jumped over: garbage just before stood for (part of) it, the rest is lost. */
   private hole(start: number, end: number): void {
-    this.lost += end - start;
-    this.holes.push({ start, end });
+    const explained = Math.min(end - start, this.pendingGarbage);
+    if (explained > 0) {
+      // The garbage was counted at face value (header bytes included): count the stream bytes it carried instead.
+      this.corrupt += explained - this.pendingGarbage;
+      this.remember({ start, end: start + explained, corrupt: true });
+    }
+    if (start + explained < end) {
+      this.lost += end - start - explained;
+      this.remember({ start: start + explained, end, corrupt: false });
+      this.issue('lost', start + explained, end - start - explained);
+    }
+  }
+
+  private remember(hole: Hole): void {
+    this.holes.push(hole);
     if (this.holes.length > MAX_HOLES) this.holes.shift();
-    this.issue('lost', start, end - start);
   }
 
   private issue(kind: IssueKind, offset: number, bytes: number): void {

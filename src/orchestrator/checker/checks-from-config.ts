@@ -64,6 +64,10 @@ export const ChecksConfigSchema = z.object({
   bytesLost: maxOnly.optional(),
   bytesDuplicated: maxOnly.optional(),
   bytesCorrupt: maxOnly.optional(),
+  /** Bytes that arrived after later ones (each direction: c2s as the server counted them). */
+  bytesReordered: maxOnly.optional(),
+  /** Connections whose probe handshake failed (rejected or damaged HELLO/WELCOME). */
+  handshakeFailures: maxOnly.optional(),
   noFailedStreams: z.boolean().optional(),
   streamsEstablished: z.union([count, z.object({ min: count }).strict()]).optional(),
   stallDetectedWithinMs: positiveMs.optional(),
@@ -118,6 +122,8 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.bytesLost !== undefined) checkers.push(Checks.bytesLost(toMax(config.bytesLost)));
   if (config.bytesDuplicated !== undefined) checkers.push(Checks.bytesDuplicated(toMax(config.bytesDuplicated)));
   if (config.bytesCorrupt !== undefined) checkers.push(Checks.bytesCorrupt(toMax(config.bytesCorrupt)));
+  if (config.bytesReordered !== undefined) checkers.push(Checks.bytesReordered(toMax(config.bytesReordered)));
+  if (config.handshakeFailures !== undefined) checkers.push(Checks.handshakeFailures(toMax(config.handshakeFailures)));
   for (const spec of toList(config.singleArpOwner)) checkers.push(Checks.singleArpOwner(spec));
   for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));

@@ -10,7 +10,7 @@ import { eventCount, never } from './event-count.js';
 import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
-import { bytesCorrupt, bytesDuplicated, bytesLost, reconnects, resets } from './stream-bound.js';
+import { bytesCorrupt, bytesDuplicated, bytesLost, bytesReordered, handshakeFailures, reconnects, resets } from './stream-bound.js';
 import { noFailedStreams, streamsEstablished } from './stream-health.js';
 
 export const Checks = {
@@ -24,6 +24,8 @@ export const Checks = {
   bytesLost,
   bytesDuplicated,
   bytesCorrupt,
+  bytesReordered,
+  handshakeFailures,
   noFailedStreams,
   streamsEstablished,
   stallDetectedWithin,

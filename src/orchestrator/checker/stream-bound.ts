@@ -7,7 +7,7 @@ import {
   listSome, noStreams, scopeSuffix, selectStreams, streamLabel, unsummarisedStreams, withMissing, type StreamScope,
 } from './stream-select.js';
 
-type CountField = 'resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt';
+type CountField = 'resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt' | 'bytesReordered' | 'handshakeFailures';
 
 export interface Bound extends StreamScope {
   min?: number;
@@ -24,15 +24,17 @@ export function perStreamBound(baseName: string, field: CountField, bound: Bound
     check(history: RunHistory) {
       const streams = selectStreams(history, bound);
       if (streams.length === 0) return noStreams(name, bound);
-      const total = streams.reduce((sum, s) => sum + s[field], 0);
+      // Summaries of older probes lack the newer counts: they counted none.
+      const value = (s: WorkloadStreamSummary): number => s[field] ?? 0;
+      const total = streams.reduce((sum, s) => sum + value(s), 0);
       const outside = streams
-        .filter((s) => (min !== undefined && s[field] < min) || (max !== undefined && s[field] > max))
+        .filter((s) => (min !== undefined && value(s) < min) || (max !== undefined && value(s) > max))
         .sort((a, b) => distance(b) - distance(a));
       function distance(s: WorkloadStreamSummary): number {
-        return Math.max(min !== undefined ? min - s[field] : 0, max !== undefined ? s[field] - max : 0);
+        return Math.max(min !== undefined ? min - value(s) : 0, max !== undefined ? value(s) - max : 0);
       }
       if (outside.length > 0) {
-        const worst = outside.map((s) => `${streamLabel(s)} = ${s[field]}`);
+        const worst = outside.map((s) => `${streamLabel(s)} = ${value(s)}`);
         return {
           name, valid: false,
           detail: `${outside.length} of ${streams.length} streams not ${range} per stream: ${listSome(worst)} (total ${total})`,
@@ -52,3 +54,7 @@ export const bytesDuplicated = (bound: { max: number } & StreamScope): Checker =
   perStreamBound('bytes-duplicated', 'bytesDuplicated', bound);
 export const bytesCorrupt = (bound: { max: number } & StreamScope): Checker =>
   perStreamBound('bytes-corrupt', 'bytesCorrupt', bound);
+export const bytesReordered = (bound: { max: number } & StreamScope): Checker =>
+  perStreamBound('bytes-reordered', 'bytesReordered', bound);
+export const handshakeFailures = (bound: { max: number } & StreamScope): Checker =>
+  perStreamBound('handshake-failures', 'handshakeFailures', bound);

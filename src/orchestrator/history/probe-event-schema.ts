@@ -37,6 +37,8 @@ export const ProbeEventSchema = z.discriminatedUnion('event', [
   variant('lost', { offset: count, bytes: count }),
   variant('duplicated', { offset: count, bytes: count }),
   variant('corrupt', { offset: count, bytes: count }),
+  variant('reordered', { offset: count, bytes: count }),
+  variant('handshake-failed', { tuple: tuple.optional(), offset: count, reason: z.string() }),
   variant('failed', { offset: count, reason: z.string() }),
   variant('progress', { bytes: count }),
 ]);
@@ -55,6 +57,9 @@ export const StreamSummarySchema = z.object({
   bytesLost: count,
   bytesDuplicated: count,
   bytesCorrupt: count,
+  bytesReordered: count.optional(),
+  connectErrors: count.optional(),
+  handshakeFailures: count.optional(),
   firstBadOffset: count.optional(),
   failed: z.boolean(),
   failReason: z.string().optional(),

@@ -24,10 +24,14 @@ export interface StreamReport {
   bytesLost: number;
   bytesDuplicated: number;
   bytesCorrupt: number;
+  /** Bytes that arrived after later ones (absent in reports of older probes). */
+  bytesReordered?: number;
+  /** Connections whose probe handshake failed (absent in reports of older probes). */
+  handshakeFailures?: number;
   failed: boolean;
   /** Why the stream ended for good, when `failed`. */
   failReason?: string;
-  /** First offset at which a byte was lost, duplicated or corrupt. */
+  /** First offset at which a byte was lost, duplicated, corrupt or reordered. */
   firstBadOffset?: number;
   /** How many TCP connections the stream used (1 = it survived transparently). */
   connections?: number;

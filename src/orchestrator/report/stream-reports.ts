@@ -25,6 +25,8 @@ export function streamReport(s: WorkloadStreamSummary): StreamReport {
   };
   if (s.failReason !== undefined) report.failReason = s.failReason;
   if (s.firstBadOffset !== undefined) report.firstBadOffset = s.firstBadOffset;
+  if (s.bytesReordered !== undefined) report.bytesReordered = s.bytesReordered;
+  if (s.handshakeFailures !== undefined) report.handshakeFailures = s.handshakeFailures;
   return report;
 }
 

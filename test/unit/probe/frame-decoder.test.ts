@@ -24,7 +24,7 @@ describe('probe frame decoder', () => {
     encodeWelcome(stream, start, true),
     patternFrames(stream, start, 3 * MAX_DATA_PAYLOAD + 1234),
     encodePing(stream, 77),
-    encodeAck(stream, 5000, { lost: 1, duplicated: 2, corrupt: 3, firstBadOffset: undefined }),
+    encodeAck(stream, 5000, { lost: 1, duplicated: 2, corrupt: 3, reordered: 4, firstBadOffset: undefined }),
     patternFrames(stream, start + 3 * MAX_DATA_PAYLOAD + 1234, 999),
   ]);
   const total = 3 * MAX_DATA_PAYLOAD + 1234 + 999;
@@ -38,7 +38,7 @@ describe('probe frame decoder', () => {
     assert.deepEqual(decodeHello(d.controls[0]!.payload), { direction: 2, rate: 125_000, fresh: true });
     assert.equal(d.controls[0]!.offset, start);
     assert.equal(d.controls[1]!.payload[0], 1);
-    assert.deepEqual(decodeAck(d.controls[3]!.payload), { lost: 1, duplicated: 2, corrupt: 3, firstBadOffset: undefined });
+    assert.deepEqual(decodeAck(d.controls[3]!.payload), { lost: 1, duplicated: 2, corrupt: 3, reordered: 4, firstBadOffset: undefined });
     const data = reassemble(d.pieces, start);
     assert.equal(data.length, total);
     assert.ok(data.equals(want));

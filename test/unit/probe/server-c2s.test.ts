@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import net from 'node:net';
 import { FrameDecoder } from '../../../src/probe/frame-decoder.js';
-import { decodeAck, encodeHello, FrameType, type AckCounters } from '../../../src/probe/frames.js';
+import { decodeAck, encodeHello, FrameType, HEADER_BYTES, type AckCounters } from '../../../src/probe/frames.js';
 import { patternFrames } from '../../../src/probe/pattern-sender.js';
 import type { ProbeEvent } from '../../../src/probe/probe-report.js';
 import { errorsOf, NO_ERRORS, sleep, startClient, startServer } from './probe-helpers.js';
@@ -23,13 +23,13 @@ describe('probe server: c2s verification and state hand-over', function () {
     try {
       await new Promise((r) => socket.once('connect', r));
       const corrupted = patternFrames(4, 1000, 1000);
-      corrupted[21 + 500] = corrupted[21 + 500]! ^ 0xff; // offset 1500
+      corrupted[HEADER_BYTES + 500] = corrupted[HEADER_BYTES + 500]! ^ 0xff; // offset 1500
       socket.write(Buffer.concat([
         encodeHello(4, 0, { direction: 2, rate: 0, fresh: true }),
         patternFrames(4, 0, 1000), corrupted, patternFrames(4, 3000, 1000), // [2000, 3000) never sent
       ]));
       for (let i = 0; i < 100 && acks.at(-1)?.offset !== 4000; i++) await sleep(10);
-      assert.deepEqual(acks.at(-1), { offset: 4000, counters: { lost: 1000, duplicated: 0, corrupt: 1, firstBadOffset: 1500 } });
+      assert.deepEqual(acks.at(-1), { offset: 4000, counters: { lost: 1000, duplicated: 0, corrupt: 1, reordered: 0, firstBadOffset: 1500 } });
       assert.deepEqual(server.getState(), [{ stream: 4, direction: 'c2s', offset: 4000 }]);
       assert.deepEqual(events.filter((e) => e.event === 'corrupt' || e.event === 'lost').map((e) => [e.event, 'offset' in e ? e.offset : 0]),
         [['corrupt', 1500], ['lost', 2000]]);

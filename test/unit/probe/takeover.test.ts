@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { patternSlice } from '../../../src/probe/byte-pattern.js';
-import { encodePong, encodeWelcome, FrameType, MAX_DATA_PAYLOAD } from '../../../src/probe/frames.js';
+import { encodePong, encodeWelcome, FrameType, HEADER_BYTES, MAX_DATA_PAYLOAD } from '../../../src/probe/frames.js';
 import { GRID_FRAME_BYTES, S2cLayout } from '../../../src/probe/s2c-layout.js';
 import { positionOf, rebuildParams, type S2cCheckpoint } from '../../../src/probe/takeover.js';
 import { parseRestoreItems } from '../../../src/probe/takeover-input.js';
@@ -40,8 +40,10 @@ describe('s2c layout (transparent takeover)', () => {
     const replica = new S2cLayout(stream, start, layout.insertions);
     // Control frames the client never got are not repeated (a PONG is an answer, not data), so
     // a continuation matches the old bytes up to the next insertion the cut precedes.
-    const pongAt = 22 + 3 * GRID_FRAME_BYTES;
-    for (const cut of [0, 5, 22, 23, 22 + 21, GRID_FRAME_BYTES, 3 * GRID_FRAME_BYTES + 22, 3 * GRID_FRAME_BYTES + 22 + 10, 3 * GRID_FRAME_BYTES + 22 + 21 + 4, wire.length - 1]) {
+    const W = HEADER_BYTES + 1; // the WELCOME's length
+    const pongAt = W + 3 * GRID_FRAME_BYTES;
+    const H = HEADER_BYTES;
+    for (const cut of [0, 5, W, W + 1, W + H, GRID_FRAME_BYTES, 3 * GRID_FRAME_BYTES + W, 3 * GRID_FRAME_BYTES + W + 10, 3 * GRID_FRAME_BYTES + W + H + 4, wire.length - 1]) {
       const point = replica.locate(cut);
       const end = cut < pongAt ? pongAt : wire.length;
       const continued = Buffer.concat([point.head, replica.gridBytes(point.grid, end - cut - point.head.length)]);
@@ -60,7 +62,7 @@ describe('s2c layout (transparent takeover)', () => {
       assert.ok(p.bytes.equals(patternSlice(stream, p.offset, p.bytes.length)));
       offset += p.bytes.length;
     }
-    assert.equal(offset, start + 5 * MAX_DATA_PAYLOAD + (777 - 21));
+    assert.equal(offset, start + 5 * MAX_DATA_PAYLOAD + (777 - HEADER_BYTES));
   });
 
   it('refuses an insertion off the frame grid or out of order', () => {
