@@ -50,14 +50,20 @@ export class C2sReceiver {
 
   /** An ACK now, whatever is due: the verdict when the client closes its side. */
   finalAck(now = Date.now()): Buffer {
-    this.ackedOffset = this.verifier.expected;
-    this.lastAckAt = now;
-    this.news = false;
+    this.told(now);
     return encodeAck(this.stream, this.verifier.expected, this.counters());
   }
 
-  pong(): Buffer {
+  /** The answer to a PING: it tells as much as an ACK. */
+  pong(now = Date.now()): Buffer {
+    this.told(now);
     return encodePong(this.stream, this.verifier.expected, this.counters());
+  }
+
+  private told(now: number): void {
+    this.ackedOffset = this.verifier.expected;
+    this.lastAckAt = now;
+    this.news = false;
   }
 
   private counters(): AckCounters {

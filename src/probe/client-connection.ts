@@ -90,6 +90,7 @@ export class ClientConnection {
     this.socket.on('error', (err) => { this.error ??= errorCode(err); });
     this.socket.on('close', () => {
       clearTimeout(this.timer);
+      this.decoder.end();
       this.decoder.close();
       this.sender?.stop();
       owner.closed(this);

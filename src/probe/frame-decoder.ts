@@ -38,6 +38,15 @@ export class FrameDecoder {
     return this.current.subarray(this.frameEnd);
   }
 
+  /**
+   * The peer has finished sending: bytes held back while resyncing (a possible magic) are
+   * garbage after all. A partial frame is not: a connection cut mid-frame is not damage.
+   */
+  end(): void {
+    if (this.resyncing && this.carry && !this.closed) this.skip(this.carry.length);
+    this.carry = undefined;
+  }
+
   /** Stops decoding at once (e.g. a sink callback destroyed the connection). */
   close(): void {
     this.closed = true;

@@ -71,6 +71,8 @@ export class ServerConnection {
     });
     // The server is created with allowHalfOpen: the client's FIN is answered with a last ACK (c2s), then ours.
     socket.on('end', () => {
+      this.decoder.end();
+      if (this.stream === undefined && !this.dropped) this.reject('no complete HELLO before the end');
       if (this.receiver && !this.socket.destroyed) this.socket.write(this.receiver.finalAck());
       this.socket.end();
     });

@@ -4,13 +4,14 @@
 //   - at the expected offset: compared with the pattern; differing bytes are corrupt;
 //   - beyond it: the bytes jumped over are a hole. If garbage (an unframeable run: a damaged
 //     header and the payload it carried) came just before, the hole is what that garbage stood
-//     for and counts as corrupt, up to the garbage's size; the rest of the hole is lost;
+//     for and counts as corrupt, up to the garbage's size less one header; the rest is lost;
 //   - below it: bytes filling a remembered hole arrived late (reordered, moved out of the class
 //     the hole was counted in), any other such byte is duplicated (its content is not checked:
 //     it was already counted).
 // Garbage followed by no hole (bytes inserted between frames) stays corrupt at face value.
 // The common case (in order, intact) is one native Buffer.equals per piece.
 import { patternSlice, streamShift } from './byte-pattern.js';
+import { HEADER_BYTES } from './frames.js';
 
 export type IssueKind = 'lost' | 'duplicated' | 'corrupt' | 'reordered';
 
@@ -135,9 +136,10 @@ export class StreamVerifier {
 
   /** [start, end) was jumped over: garbage just before stood for (part of) it, the rest is lost. */
   private hole(start: number, end: number): void {
-    const explained = Math.min(end - start, this.pendingGarbage);
+    // A damaged frame is its header and its payload: the payload is what the hole misses.
+    const explained = Math.min(end - start, Math.max(0, this.pendingGarbage - HEADER_BYTES));
     if (explained > 0) {
-      // The garbage was counted at face value (header bytes included): count the stream bytes it carried instead.
+      // The garbage was counted at face value (header included): count the stream bytes it carried instead.
       this.corrupt += explained - this.pendingGarbage;
       this.remember({ start, end: start + explained, corrupt: true });
     }

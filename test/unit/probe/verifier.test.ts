@@ -74,6 +74,37 @@ describe('probe stream verifier', () => {
     assert.equal(v.firstBadOffset !== undefined && v.firstBadOffset < 10, true);
   });
 
+  it('garbage right before a hole stands for it (corrupt, up to its size); the rest of the hole is lost', () => {
+    const issues: VerifierIssue[] = [];
+    const v = new StreamVerifier(S, 0, (i) => issues.push(i));
+    for (const [o, p] of pieces(0, 1000)) v.data(o, p);
+    v.garbage(625); // a 600-byte frame's header and payload, damaged
+    for (const [o, p] of pieces(2000, 3000)) v.data(o, p); // and 400 more bytes simply missing
+    assert.deepEqual(counts(v), { verified: 2000, lost: 400, duplicated: 0, corrupt: 600, reordered: 0, firstBad: 1000, expected: 3000 });
+    assert.deepEqual(issues, [{ kind: 'corrupt', offset: 1000, bytes: 625 }, { kind: 'lost', offset: 1600, bytes: 400 }]);
+  });
+
+  it('garbage followed by in-order data (bytes inserted between frames) stays corrupt at face value', () => {
+    const v = new StreamVerifier(S);
+    for (const [o, p] of pieces(0, 1000)) v.data(o, p);
+    v.garbage(37);
+    for (const [o, p] of pieces(1000, 2000)) v.data(o, p);
+    assert.deepEqual(counts(v), { verified: 2000, lost: 0, duplicated: 0, corrupt: 37, reordered: 0, firstBad: 1000, expected: 2000 });
+  });
+
+  it('late bytes filling a hole are reordered, whatever class the hole was counted in, with an event each', () => {
+    const issues: VerifierIssue[] = [];
+    const v = new StreamVerifier(S, 0, (i) => issues.push(i));
+    const input = pieces(0, 4000);
+    v.data(...input[0]!);
+    v.data(...input[2]!); // hole [1000, 2000): lost
+    v.data(...input[1]!);
+    v.garbage(10);
+    v.data(...input[3]!); // nothing jumped over: the garbage stays corrupt
+    assert.deepEqual(counts(v), { verified: 4000, lost: 0, duplicated: 0, corrupt: 10, reordered: 1000, firstBad: 1000, expected: 4000 });
+    assert.deepEqual(issues.map((i) => i.kind), ['lost', 'reordered', 'corrupt']);
+  });
+
   describe('fed by the frame decoder', () => {
     const verifyWire = (chunks: Buffer[]) => {
       const v = new StreamVerifier(S);
