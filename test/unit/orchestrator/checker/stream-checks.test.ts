@@ -84,6 +84,15 @@ describe('per-stream count bounds', () => {
     assert.equal(Checks.bytesCorrupt({ max: 0 }).check(h).valid, false);
     assert.equal(Checks.bytesCorrupt({ max: 0 }).check(clean).valid, true);
   });
+  it('bytes reordered and handshake failures (a summary of an older probe, without them, counts none)', () => {
+    const probeV2 = history([], [summary({ stream: 0, bytesReordered: 16_384, handshakeFailures: 1 }), summary({ stream: 1 })]);
+    const r = Checks.bytesReordered({ max: 0 }).check(probeV2);
+    assert.equal(r.valid, false);
+    assert.equal(r.detail, '1 of 2 streams not ≤ 0 per stream: web/client1#0 = 16384 (total 16384)');
+    assert.equal(Checks.bytesReordered({ max: 16_384 }).check(probeV2).valid, true);
+    assert.equal(Checks.handshakeFailures({ max: 0 }).check(probeV2).valid, false);
+    assert.equal(Checks.handshakeFailures({ max: 0 }).check(clean).valid, true);
+  });
   it('is unknown with no streams in scope', () => {
     assert.equal(Checks.resets({ max: 0, workload: 'nope' }).check(h).valid, 'unknown');
   });
