@@ -2,6 +2,7 @@
 // (corrupting-relay.ts) flips, drops and swaps frames on one leg, and the client's summary must
 // show each damage once, in its class, in every direction.
 import { strict as assert } from 'node:assert';
+import { ProbeEventSchema, StreamSummarySchema } from '../../../src/orchestrator/history/probe-event-schema.js';
 import { FrameType, HEADER_BYTES } from '../../../src/probe/frames.js';
 import type { Direction, ProbeEvent, StreamSummary } from '../../../src/probe/probe-report.js';
 import type { ProbeServer } from '../../../src/probe/server.js';
@@ -37,6 +38,9 @@ describe('probe: every corruption on the wire is counted once, in its class', fu
     const port = await relay.listen();
     const { summary, events } = await startClient({ port, streams: 1, rate: 2_000_000, durationMs: 700, ...run }).done;
     assert.equal(relay.applied.length, actions.length, `applied: ${JSON.stringify(relay.applied)}`);
+    // What the orchestrator reads must pass its contract, new events and counts included.
+    for (const e of events) assert.ok(ProbeEventSchema.safeParse(e).success, `event refused: ${JSON.stringify(e)}`);
+    assert.deepEqual(StreamSummarySchema.parse(summary[0]), summary[0]);
     return { s: summary[0]!, events, applied: relay.applied };
   };
   const dataFrame = (a: AppliedAction): number => {

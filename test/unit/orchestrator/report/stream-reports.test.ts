@@ -14,6 +14,12 @@ describe('stream and fault reports', () => {
     assert.ok(!('connections' in r! && Array.isArray(r!.connections)));
   });
 
+  it('carries reordering and failed handshakes when the probe counted them (absent for older probes)', () => {
+    const [r, old] = streamReports(history([], [summary({ stream: 1, bytesReordered: 512, handshakeFailures: 2 }), summary({ stream: 2 })]));
+    assert.deepEqual([r!.bytesReordered, r!.handshakeFailures], [512, 2]);
+    assert.ok(!('bytesReordered' in old!) && !('handshakeFailures' in old!));
+  });
+
   it('pairs fault start/end by id; keeps unhealed faults open and orphan ends visible', () => {
     const h = history([
       fault(T0 + 1000, 'start', 'a'), fault(T0 + 2000, 'start', 'b', 'partition', ['lb1', 'lb2']),
