@@ -60,14 +60,17 @@ export class ClientConnection {
   private lastHeard = Date.now();
   private pingAt: number | undefined;
 
-  constructor(target: ConnectionTarget, hello: Buffer, private readonly expect: HandshakeExpectation, private readonly owner: ConnectionOwner) {
+  constructor(
+    target: ConnectionTarget, hello: Buffer, private readonly expect: HandshakeExpectation, private readonly owner: ConnectionOwner,
+  ) {
     this.decoder = new FrameDecoder({
       control: (f) => {
         if (!this.established) this.beforeWelcome(f);
         else if (f.stream !== expect.stream) owner.garbage(HEADER_BYTES + f.payload.length);
         else owner.control(this, f);
       },
-      data: (stream, offset, piece) => (this.established ? owner.data(stream, offset, piece) : this.handshakeFailed('DATA before WELCOME')),
+      data: (stream, offset, piece) =>
+        (this.established ? owner.data(stream, offset, piece) : this.handshakeFailed('DATA before WELCOME')),
       garbage: (bytes) => (this.established ? owner.garbage(bytes) : this.handshakeFailed('corrupt bytes before WELCOME')),
     });
     // The timeout covers the handshake too: a server that accepts but never welcomes is not up.
@@ -136,11 +139,13 @@ export class ClientConnection {
   }
 
   private beforeWelcome(f: ControlFrame): void {
-    if (f.type === FrameType.Reject) this.handshakeFailed(`server rejected the HELLO: ${decodeReject(f.payload)}`);
-    else if (f.type !== FrameType.Welcome) this.handshakeFailed(`frame type ${f.type} before WELCOME`);
-    else if (f.stream !== this.expect.stream) this.handshakeFailed(`WELCOME for stream ${f.stream}`);
-    else if (this.expect.offsetIsOurs && f.offset !== this.expect.offset) this.handshakeFailed(`WELCOME at offset ${f.offset}, asked ${this.expect.offset}`);
-    else this.onWelcome(f);
+    const wrong = f.type === FrameType.Reject ? `server rejected the HELLO: ${decodeReject(f.payload)}`
+      : f.type !== FrameType.Welcome ? `frame type ${f.type} before WELCOME`
+        : f.stream !== this.expect.stream ? `WELCOME for stream ${f.stream}`
+          : this.expect.offsetIsOurs && f.offset !== this.expect.offset ? `WELCOME at offset ${f.offset}, asked ${this.expect.offset}`
+            : undefined;
+    if (wrong === undefined) this.onWelcome(f);
+    else this.handshakeFailed(wrong);
   }
 
   /** Not a stream: the owner counts it, and without reconnects the stream fails. */

@@ -102,7 +102,8 @@ export class ProbeServer implements ConnectionHost {
   constructor(private readonly options: ProbeServerOptions) {
     this.emit = makeEmit('probe-server', options.node, options.onEvent ?? (() => {}));
     // Half-open: a c2s client's FIN is answered with a last ACK before our FIN (server-connection.ts).
-    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.connections.add(new ServerConnection(socket, this, this.peek(socket))));
+    this.server = net.createServer({ allowHalfOpen: true },
+      (socket) => this.connections.add(new ServerConnection(socket, this, this.peek(socket))));
   }
 
   get port(): number {

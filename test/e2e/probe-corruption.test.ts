@@ -40,7 +40,8 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
       `nohup node ${RELAY} 127.0.0.1:${port} ${SERVER}:${PORT} '${JSON.stringify(actions)}' > ${log} 2>&1 & echo $!`])).trim();
     assert.match(pid, /^\d+$/);
     try {
-      await waitFor('the relay to listen', async () => (await lab!.exec('client', ['grep', '-q', 'listening', log])).exitCode === 0, 10_000);
+      await waitFor('the relay to listen',
+        async () => (await lab!.exec('client', ['grep', '-q', 'listening', log])).exitCode === 0, 10_000);
       const result = await lab!.exec('client', ['node', PROBE, 'client', '--connect', `127.0.0.1:${port}`, '--node', 'client',
         '--streams', '1', '--first-stream-id', String(100 + n), '--direction', direction, ...args]);
       assert.equal(result.exitCode, 0, result.stderr);
@@ -60,7 +61,8 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
     await new Lab(topology, ctx).destroy();
     lab = await new Lab(topology, ctx).deploy();
     serverPid = (await lab.execOk('server', ['sh', '-c',
-      `nohup node ${PROBE} server --listen ${SERVER}:${PORT} --node server --events /tmp/probe-server.jsonl > /tmp/probe-server.log 2>&1 & echo $!`])).trim();
+      `nohup node ${PROBE} server --listen ${SERVER}:${PORT} --node server --events /tmp/probe-server.jsonl`
+      + ' > /tmp/probe-server.log 2>&1 & echo $!'])).trim();
     assert.match(serverPid, /^\d+$/);
     await waitFor('the probe server to listen', async () =>
       (await lab!.exec('server', ['grep', '-q', 'listening', '/tmp/probe-server.log'])).exitCode === 0, 10_000);
@@ -73,7 +75,7 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
 
   const DATA_LEG = { s2c: 's2c', c2s: 'c2s', echo: 'c2s' } as const;
   for (const direction of ['s2c', 'c2s', 'echo'] as Direction[]) {
-    it(`${direction}: a flipped payload byte, a damaged header, a dropped and a swapped frame — each counted once, in its class`, async () => {
+    it(`${direction}: a flipped payload byte, a damaged header, a dropped and a swapped frame — each once, in its class`, async () => {
       const leg = DATA_LEG[direction];
       const actions: RelayAction[] = [
         { leg, frame: 3, op: 'flip', at: HEADER_BYTES + 100 },
@@ -90,8 +92,8 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
         return a.len;
       };
       const headerDamage = len(6) + (direction === 'echo' ? len(20, 's2c') : 0);
-      assert.deepEqual(classes(s), { lost: len(9), duplicated: 0, corrupt: 1 + headerDamage, reordered: len(12), handshakeFailures: 0, failed: false },
-        JSON.stringify({ s, applied }));
+      const want = { lost: len(9), duplicated: 0, corrupt: 1 + headerDamage, reordered: len(12), handshakeFailures: 0, failed: false };
+      assert.deepEqual(classes(s), want, JSON.stringify({ s, applied }));
       assert.ok(s.bytes > 4_000_000, `${s.bytes} bytes`);
       assert.equal(s.connections.length, 1);
     });

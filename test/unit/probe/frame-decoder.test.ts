@@ -135,7 +135,9 @@ describe('probe frame decoder', () => {
 
   it('restAfterFrame(): inside control(), what was pushed after that frame (an echo server returns it)', () => {
     const rest: Buffer[] = [];
-    const decoder: FrameDecoder = new FrameDecoder({ control: () => rest.push(Buffer.from(decoder.restAfterFrame())), data: () => {}, garbage: () => {} });
+    const decoder: FrameDecoder = new FrameDecoder({
+      control: () => rest.push(Buffer.from(decoder.restAfterFrame())), data: () => {}, garbage: () => {},
+    });
     const hello = encodeHello(stream, 0, { direction: 3, rate: 0, fresh: true });
     const tail = patternFrames(stream, 0, 30);
     decoder.push(hello.subarray(0, 5));

@@ -13,7 +13,8 @@ const rawPeer = async (port: number) => {
   const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
   const frames: (Omit<ControlFrame, 'payload'> & { counters?: AckCounters; text: string })[] = [];
   const decoder = new FrameDecoder({
-    control: (f) => frames.push({ type: f.type, stream: f.stream, offset: f.offset, counters: decodeAck(f.payload), text: decodeReject(f.payload) }),
+    control: (f) =>
+      frames.push({ type: f.type, stream: f.stream, offset: f.offset, counters: decodeAck(f.payload), text: decodeReject(f.payload) }),
     data: () => {},
     garbage: () => {},
   });
@@ -50,7 +51,8 @@ describe('probe server: c2s verification and state hand-over', function () {
         patternFrames(4, 0, 1000), corrupted, patternFrames(4, 3000, 1000), // [2000, 3000) never sent
       ]));
       for (let i = 0; i < 100 && acks.at(-1)?.offset !== 4000; i++) await sleep(10);
-      assert.deepEqual(acks.at(-1), { offset: 4000, counters: { lost: 1000, duplicated: 0, corrupt: 1, reordered: 0, firstBadOffset: 1500 } });
+      const counters = { lost: 1000, duplicated: 0, corrupt: 1, reordered: 0, firstBadOffset: 1500 };
+      assert.deepEqual(acks.at(-1), { offset: 4000, counters });
       assert.deepEqual(server.getState(), [{ stream: 4, direction: 'c2s', offset: 4000 }]);
       assert.deepEqual(events.filter((e) => e.event === 'corrupt' || e.event === 'lost').map((e) => [e.event, 'offset' in e ? e.offset : 0]),
         [['corrupt', 1500], ['lost', 2000]]);
@@ -71,7 +73,8 @@ describe('probe server: c2s verification and state hand-over', function () {
       const garbage = damaged.length;
       const after = { lost: 0, duplicated: 0, corrupt: garbage, reordered: 0, firstBadOffset: 1000 };
       // The decoder holds back 3 bytes (a magic may start there) until more comes or the peer ends.
-      await peer.until('an ACK carrying the garbage', () => peer.frames.some((f) => f.type === FrameType.Ack && f.counters?.corrupt === garbage - 3));
+      await peer.until('an ACK carrying the garbage',
+        () => peer.frames.some((f) => f.type === FrameType.Ack && f.counters?.corrupt === garbage - 3));
       assert.equal(peer.frames.filter((f) => f.type === FrameType.Ack).at(-1)!.offset, 1000);
       peer.socket.write(encodePing(4, 1000));
       await peer.until('a PONG', () => peer.frames.some((f) => f.type === FrameType.Pong));

@@ -43,7 +43,8 @@ describe('s2c layout (transparent takeover)', () => {
     const W = HEADER_BYTES + 1; // the WELCOME's length
     const pongAt = W + 3 * GRID_FRAME_BYTES;
     const H = HEADER_BYTES;
-    for (const cut of [0, 5, W, W + 1, W + H, GRID_FRAME_BYTES, 3 * GRID_FRAME_BYTES + W, 3 * GRID_FRAME_BYTES + W + 10, 3 * GRID_FRAME_BYTES + W + H + 4, wire.length - 1]) {
+    const G = GRID_FRAME_BYTES;
+    for (const cut of [0, 5, W, W + 1, W + H, G, 3 * G + W, 3 * G + W + 10, 3 * G + W + H + 4, wire.length - 1]) {
       const point = replica.locate(cut);
       const end = cut < pongAt ? pongAt : wire.length;
       const continued = Buffer.concat([point.head, replica.gridBytes(point.grid, end - cut - point.head.length)]);

@@ -26,7 +26,8 @@ describe('checks config (scenario `checks:` section)', () => {
     const config = ChecksConfigSchema.parse(full);
     const names = checksFromConfig(config).map((c) => c.name);
     assert.deepEqual(names, ['streams-established', 'no-failed-streams', 'max-gap', 'gap-within', 'stall-detected-within',
-      'resets', 'reconnects', 'bytes-lost', 'bytes-duplicated', 'bytes-corrupt', 'bytes-reordered', 'handshake-failures', 'no probe resets', 'never two masters']);
+      'resets', 'reconnects', 'bytes-lost', 'bytes-duplicated', 'bytes-corrupt', 'bytes-reordered', 'handshake-failures',
+      'no probe resets', 'never two masters']);
   });
 
   it('numeric shorthand means max (min for streamsEstablished)', () => {

@@ -15,7 +15,8 @@ describe('stream and fault reports', () => {
   });
 
   it('carries reordering and failed handshakes when the probe counted them (absent for older probes)', () => {
-    const [r, old] = streamReports(history([], [summary({ stream: 1, bytesReordered: 512, handshakeFailures: 2 }), summary({ stream: 2 })]));
+    const streams = [summary({ stream: 1, bytesReordered: 512, handshakeFailures: 2 }), summary({ stream: 2 })];
+    const [r, old] = streamReports(history([], streams));
     assert.deepEqual([r!.bytesReordered, r!.handshakeFailures], [512, 2]);
     assert.ok(!('bytesReordered' in old!) && !('handshakeFailures' in old!));
   });
