@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build fresh-build engine images browser test test-unit e2e demo demo-probe tour bench bench-split-brain clean
+.PHONY: help deps build fresh-build lint format engine images browser test test-unit e2e demo demo-probe tour bench bench-split-brain clean
 
 help:
 	@echo "make demo   arp-ha's transparent takeover vs keepalived on the same crash; prints both verdicts and the comparison page"
@@ -13,6 +13,7 @@ help:
 	@echo "make tour   deploy the smoke lab, show pings, VLAN moves, node stop/start; destroy it"
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image, chromium)"
 	@echo "make e2e    e2e tests only (SHARD=i/n: shard i of n, for a CI matrix);  make test-unit  unit tests only"
+	@echo "make lint   eslint + prettier --check (make test runs it first);  make format  fix what they can"
 	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
@@ -31,6 +32,16 @@ fresh-build: deps
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.json
 
+# Caches under node_modules/.cache. ESLint's is per file: a type change seen only in another
+# file's result is caught by CI's fresh checkout (docs/lint.md).
+lint: deps
+	@$(NODE_BIN)/eslint --cache --cache-location node_modules/.cache/eslint/ .
+	@$(NODE_BIN)/prettier --check --cache --log-level=warn .
+
+format: deps
+	$(NODE_BIN)/eslint --fix --cache --cache-location node_modules/.cache/eslint/ .
+	$(NODE_BIN)/prettier --write --cache --log-level=warn .
+
 engine:
 	@bash scripts/ensure-engine.sh
 
@@ -41,7 +52,7 @@ images: engine
 browser:
 	@bash scripts/ensure-chromium.sh
 
-test: fresh-build images browser
+test: lint fresh-build images browser
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js'
 
 test-unit: fresh-build
