@@ -2,6 +2,7 @@
 // history live, and which can be stopped by its own PID — never by a name that could hit
 // someone else's process.
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../../common/errors.js';
 import type { StartedLab } from '../../lab/lab.js';
 import { shellQuote } from '../../kernel/run-command.js';
 
@@ -54,6 +55,9 @@ export const startTracked = async (lab: StartedLab, node: string, argv: string[]
   const done = stream.done.finally(() => {
     ended = true;
   });
+  // Servers and daemons are awaited only by stop(): a broken exec stream before that was an
+  // unhandled rejection that ended the whole run. It goes to the process's log; done still rejects.
+  void done.catch((e: unknown) => handlers.text(`exec stream failed: ${errorMessage(e)}`, 'stderr'));
   return {
     node,
     done,

@@ -241,7 +241,10 @@ export class DockerRuntime implements ContainerRuntime {
       const onAbort = () => reject(new AbortedError(`exec of \`${argv.join(' ')}\` in ${name}`));
       if (signal.aborted) onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      void finished.finally(() => signal.removeEventListener('abort', onAbort));
+      // Both outcomes only clean up: the race below reports finished's error. (A .finally here was
+      // a second, unhandled copy of that rejection, which ended the process.)
+      const forget = () => signal.removeEventListener('abort', onAbort);
+      void finished.then(forget, forget);
     });
     const [stdout, stderr, exitCode] = await Promise.race([finished, aborted]);
     return { exitCode, stdout, stderr };

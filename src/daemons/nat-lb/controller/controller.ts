@@ -80,9 +80,13 @@ export class NatController {
     this.deps.emit('started', { balancers: [...this.endpoints.keys()], copyStores: this.stores.map((s) => s.name), policy: this.policy.name, failoverRows: this.config.migration.failoverRows, failoverOrder: this.config.migration.failoverOrder });
     const round = () => {
       if (this.stopped) return;
-      void this.round().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(round, this.config.poll.intervalMs);
-      });
+      // Not awaited: rounds chain by timer. An unexpected error is an event and polling goes on;
+      // unhandled, it would have killed the controller while the next round was already queued.
+      void this.round()
+        .catch((e: unknown) => this.deps.emit('error', { error: errorMessage(e) }))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(round, this.config.poll.intervalMs);
+        });
     };
     round();
     const liveness = this.config.liveness;

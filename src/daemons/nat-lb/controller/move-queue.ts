@@ -179,6 +179,7 @@ export class MoveQueue {
   private track(balancer: string, vip: string, call: Promise<void>): void {
     const set = this.unawaited.get(balancer) ?? new Set();
     this.unawaited.set(balancer, set.add(call));
+    // Not awaited (settled() does that); call never rejects: CallRunner.execute returns its errors.
     void call.finally(() => {
       set.delete(call);
       this.changedMs.set(vip, Math.max(this.changedMs.get(vip) ?? -Infinity, this.deps.clock.nowMs()));
