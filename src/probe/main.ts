@@ -64,6 +64,7 @@ const runClient = async (o: ClientFlags): Promise<void> => {
     pingTimeoutMs: o.pingTimeoutMs, gapThresholdMs: o.gapThresholdMs, reconnect: o.reconnect,
     connectTimeoutMs: o.connectTimeoutMs, progressMs: o.progressMs, node: o.node, onEvent: (e) => sink.write(e),
   });
+  // Not awaited: run() below ends when stop() is called. endSignal never rejects; stop() does not throw.
   void endSignal().then(() => client.stop());
   const summary = await client.run();
   const line = JSON.stringify(summary) + '\n';

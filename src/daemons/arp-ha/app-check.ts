@@ -48,6 +48,8 @@ export const watchCheck = (spec: CheckSpec, onChange: (healthy: boolean) => void
       await new Promise((r) => setTimeout(r, spec.intervalMs));
     }
   };
+  // Not awaited: runs until stopped. runCheckOnce never rejects; a throwing onChange ends the
+  // daemon as an unhandled rejection, which beats a check that silently stopped checking.
   void loop();
   return () => {
     stopped = true;

@@ -93,6 +93,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   emit('started', { mac, groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority })), intervalMs, misses, paths: config.heartbeat.paths.map((p) => p.name) });
   sendHeartbeat();
   const beat = setInterval(sendHeartbeat, intervalMs);
+  // Not awaited: the watch catches each lookup's error itself (a failed one keeps the last list).
   const clientsTimer = config.groups.some((g) => g.fastFail || g.takeover) ? setInterval(() => void watchConnections(), intervalMs) : undefined;
   // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
   const tickMs = Math.max(5, Math.min(25, intervalMs / 20));
@@ -121,7 +122,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     clearInterval(tick);
     stopChecks.forEach((s) => s());
     transport.close();
-    void status?.close();
+    await status?.close();
     for (const app of apps.values()) app.close();
     closeElements();
     // Leaving on purpose: go silent so the peers take over cleanly instead of splitting.

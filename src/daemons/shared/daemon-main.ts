@@ -25,6 +25,7 @@ export const onStopSignals = (emit: EmitEvent, release: (signal: string) => Prom
     emit('stopped', { signal });
     process.exit(0);
   };
+  // A release that throws ends the process as an unhandled rejection (exit 1, stack on stderr).
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 };
