@@ -7,8 +7,6 @@ const AF_PACKET = 17;
 const SOCK_RAW = 3;
 const ETH_P_ARP = 0x0806;
 
-const htons = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
-
 const open = new Map<string, PacketSocket>();
 
 /**

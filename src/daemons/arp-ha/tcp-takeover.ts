@@ -70,12 +70,16 @@ const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, c
 
 type RestoreReply = { results: { client: string; ok: boolean; error?: string }[]; appMs?: number };
 
+/** The application's reason for refusing a restore, as text (its error field is whatever it sent). */
+const refusal = (error: unknown): string =>
+  typeof error === 'string' ? error : error === undefined ? 'the application refused the restore' : JSON.stringify(error);
+
 /** One restore request to the application; a refusal or a broken link fails every item. */
 const requestRestore = async (app: AppLink, items: { checkpoint: TakeoverCheckpoint; answer: ClientAnswer }[], timeoutMs: number): Promise<RestoreReply> => {
   try {
     const reply = await app.request({ op: 'restore', conns: items }, timeoutMs);
     const results = reply.ok === true && Array.isArray(reply.results) ? reply.results as RestoreReply['results']
-      : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: String(reply.error ?? 'the application refused the restore') }));
+      : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: refusal(reply.error) }));
     return { results, ...(typeof reply.ms === 'number' ? { appMs: reply.ms } : {}) };
   } catch (error) {
     return { results: items.map((i) => ({ client: i.checkpoint.client, ok: false, error: (error as Error).message })) };

@@ -34,8 +34,10 @@ const run = async (config: BalancerConfig): Promise<void> => {
   await lb.start();
   const stopReadings = lb.startReadings(READING_MS);
 
-  const step = <P extends BalancerPath>(path: P, handle: (body: z.infer<(typeof balancerRequests)[P]>) => Promise<unknown>): Route =>
-    route({ method: 'POST', path, body: balancerRequests[path], handle: async ({ body }) => ok(await handle(body)) });
+  type StepBody<P extends BalancerPath> = z.infer<(typeof balancerRequests)[P]>;
+  // The route has checked body against balancerRequests[path]; through a generic P, TS only sees any.
+  const step = <P extends BalancerPath>(path: P, handle: (body: StepBody<P>) => Promise<unknown>): Route =>
+    route({ method: 'POST', path, body: balancerRequests[path], handle: async ({ body }) => ok(await handle(body as StepBody<P>)) });
   const api = await startJsonApi(config.listen, config.token, [
     route({ method: 'GET', path: '/status', handle: async () => ok(await lb.status()) }),
     route({ method: 'GET', path: '/rows', query: balancerRowsQuery, handle: async ({ query }) => ok({ rows: await lb.accessTable(query.vip) }) }),

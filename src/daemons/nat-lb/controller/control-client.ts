@@ -48,7 +48,11 @@ const callJson = async (target: string, url: string, token: string, init: { meth
     } catch {
       throw new ControlCallError(target, 'invalid-reply', `HTTP ${res.status}, not JSON: ${text.slice(0, 120)}`);
     }
-    if (!res.ok) throw new ControlCallError(target, 'refused', `HTTP ${res.status}: ${(json as { error?: unknown }).error ?? text.slice(0, 120)}`);
+    if (!res.ok) {
+      // The API's refusals are {error: string}; anything else is shown as the raw reply.
+      const reason = (json as { error?: unknown }).error;
+      throw new ControlCallError(target, 'refused', `HTTP ${res.status}: ${typeof reason === 'string' ? reason : text.slice(0, 120)}`);
+    }
     return json;
   } catch (e) {
     if (e instanceof ControlCallError) throw e;
@@ -65,7 +69,8 @@ const callJson = async (target: string, url: string, token: string, init: { meth
 const parse = <S extends z.ZodTypeAny>(target: string, schema: S, json: unknown): z.infer<S> => {
   const r = schema.safeParse(json);
   if (!r.success) throw new ControlCallError(target, 'invalid-reply', describeIssue('reply', r.error.issues[0]!));
-  return r.data;
+  // zod types the output of a generic schema as any; it is S's output.
+  return r.data as z.infer<S>;
 };
 
 export class ControlClient {
@@ -76,7 +81,9 @@ export class ControlClient {
 
   async balancer<P extends BalancerPath>(b: Endpoint, path: P, body: z.input<(typeof balancerRequests)[P]>, timeoutMs: number, signal?: AbortSignal): Promise<BalancerReply<P>> {
     const target = `${b.name} ${path}`;
-    return parse(target, replySchema(path), await callJson(target, `http://${b.api}${path}`, b.token, { method: 'POST', body }, timeoutMs, signal));
+    // replySchema(path) is P's reply schema, widened to ZodTypeAny because a map cannot be indexed by a generic P.
+    const reply = await callJson(target, `http://${b.api}${path}`, b.token, { method: 'POST', body }, timeoutMs, signal);
+    return parse(target, replySchema(path), reply) as BalancerReply<P>;
   }
 
   /** A call whose body was built at run time (a migration step): checked against the contract before it leaves. */
