@@ -61,7 +61,7 @@ export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr): 
       } else if (e.kind === 'daemon') {
         const d = e.data;
         const what = e.event === 'mode' ? `${String(d.group)} ${String(d.from)} → ${String(d.to)} (${String(d.reason)})`
-          : ['peer-down', 'peer-up', 'path-down', 'path-up'].includes(e.event) ? `${String(d.peer)}${d.path ? ` via ${String(d.path)}` : ''}`
+          : ['peer-down', 'peer-up', 'path-down', 'path-up'].includes(e.event) ? `${String(d.peer)}${typeof d.path === 'string' ? ` via ${d.path}` : ''}`
           : e.event === 'garp-sent' ? `${String(d.vip)} is at ${String(d.mac)}` : '';
         line(`  [repeat ${r}] ${since(e.t)} ${e.node}/${e.daemon}: ${e.event}${what ? ` ${what}` : ''}`);
       }

@@ -84,4 +84,5 @@ function isResult(value: unknown): value is CheckResult {
 }
 
 const describe = (value: unknown): string =>
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- every object is described before String()
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object without valid' : String(value);

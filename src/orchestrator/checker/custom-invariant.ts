@@ -5,7 +5,7 @@ import type { RunHistory } from '../history/history-types.js';
 import type { CheckResult, Validity } from './check-result.js';
 import type { Checker } from './checker.js';
 
-export type InvariantFn = (history: RunHistory) => boolean | Validity | { valid: Validity; detail?: string };
+export type InvariantFn = (history: RunHistory) => Validity | { valid: Validity; detail?: string };
 
 export function customInvariant(name: string, fn: InvariantFn): Checker {
   return {

@@ -37,7 +37,8 @@ export interface DaemonEntry {
 export interface RunnerEntry {
   t: number;
   kind: 'runner';
-  event: 'deployed' | 'workload-started' | 'workload-stopped' | 'collected' | 'destroyed' | 'error' | string;
+  /** deployed, workload-started, workload-stopped, collected, destroyed, error, warning, or a step of its own. */
+  event: string;
   detail?: string;
 }
 
