@@ -92,7 +92,7 @@ describe('probe command line', function () {
       const code = await new Promise((resolve) => server.once('exit', resolve));
       assert.equal(code, 0);
       const serverEvents = (await readFile(path.join(dir, 'server.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { event: string; node: string });
-      assert.deepEqual(serverEvents.map((e) => e.event).sort(), [...Array(5).fill('eof'), ...Array(5).fill('established')]);
+      assert.deepEqual(serverEvents.map((e) => e.event).sort(), [...Array<string>(5).fill('eof'), ...Array<string>(5).fill('established')]);
       assert.ok(serverEvents.every((e) => e.node === 'srv'));
     } finally {
       server.kill('SIGKILL');

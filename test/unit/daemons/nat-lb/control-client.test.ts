@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ControlCallError, ControlClient } from '../../../../src/daemons/nat-lb/controller/control-client.js';
 
 /** A server that answers every request with `reply` (or never, for 'hang'). */
-const serve = async (reply: unknown | 'hang'): Promise<{ server: Server; api: string }> => {
+const serve = async (reply: unknown): Promise<{ server: Server; api: string }> => {
   const server = createServer((req, res) => {
     req.resume();
     if (reply === 'hang') return;

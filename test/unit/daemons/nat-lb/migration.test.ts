@@ -38,7 +38,7 @@ const drive = (spec: MoveSpec, respond: Responder = () => undefined) => {
   events.push(...m.drainEvents());
   return { calls, ops, events, outcome: m.outcome() };
 };
-const steps = (events: MigrationEvent[]) => events.filter((e) => e.event === 'migration-step').map((e) => `${e.data.step}:${e.data.ok}`);
+const steps = (events: MigrationEvent[]) => events.filter((e) => e.event === 'migration-step').map((e) => `${String(e.data.step)}:${String(e.data.ok)}`);
 const failAt = (target: string, error = 'boom'): Responder => (_op, n) => (n === target ? { ok: false, error } : undefined);
 
 describe('nat-lb migration: planned move', () => {
