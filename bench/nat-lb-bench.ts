@@ -29,7 +29,7 @@ import { Lab, type StartedLab } from '../src/lab/lab.js';
 import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
 import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
-import type { ProbeSummary, StreamSummary } from '../src/probe/probe-report.js';
+import type { ProbeSummary } from '../src/probe/probe-report.js';
 import { startBench } from './bench-result.js';
 
 const bounded = (name: string, fallback: number, max: number) => Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
@@ -230,7 +230,7 @@ const plannedMoves = async () => {
     const answer = await lab.execOk('s3', ['node', MOVE, '--controller', CONTROLLER_API, '--token', 'nat-lb-controller-token', '--vip', V1, '--to', other(from)]);
     const result = JSON.parse(answer.trim().split('\n').at(-1)!) as { state: string; rows: number; ms: number };
     await waitFor(`probe summary ${file}`, async () => (await lab.exec('cl1', ['test', '-s', file])).exitCode === 0, 30_000);
-    const streams = (JSON.parse(await lab.execOk('cl1', ['cat', file])) as ProbeSummary).summary as StreamSummary[];
+    const streams = (JSON.parse(await lab.execOk('cl1', ['cat', file])) as ProbeSummary).summary;
     moves.push({
       gaps: streams.map((s) => s.maxGapMs), resets: streams.reduce((n, s) => n + s.resets, 0), failed: streams.filter((s) => s.failed).length,
       lost: streams.reduce((n, s) => n + s.bytesLost + s.bytesCorrupt, 0), rows: result.rows, ms: result.ms,

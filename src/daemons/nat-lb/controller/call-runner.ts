@@ -87,6 +87,8 @@ export class CallRunner {
       }
     }
     const announced = f.keepMode === 'normal' ? await call(keep, '/address/take', { vip: f.vip }) : undefined;
-    this.emit('repair', { vip: f.vip, kind: 'dedupe', keep: f.keep, dropped: f.drop.map((d) => d.balancer), rowsMoved: moved, ...(announced && 'error' in (announced as object) ? { error: (announced as { error: string }).error } : {}) });
+    // Narrowed, not cast: eslint --fix drops the `as object` cast that tsc needs before `in`.
+    const refused = typeof announced === 'object' && announced !== null && 'error' in announced ? announced.error : undefined;
+    this.emit('repair', { vip: f.vip, kind: 'dedupe', keep: f.keep, dropped: f.drop.map((d) => d.balancer), rowsMoved: moved, ...(refused !== undefined ? { error: refused } : {}) });
   }
 }
