@@ -14,7 +14,7 @@ for (const { bench } of BENCHES) {
     results.set(bench, JSON.parse(await readFile(file, 'utf8')) as BenchResult);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new Error(`${file}: cannot read the bench result: ${(error as Error).message}`);
+      throw new Error(`${file}: cannot read the bench result: ${(error as Error).message}`, { cause: error });
   }
 }
 const out = path.join(root, 'docs/measurements.md');

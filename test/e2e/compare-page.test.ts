@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { runColour } from '../../src/orchestrator/report/comparison-charts.js';
 import { countColour, decodePng, inkShare } from '../helpers/png-pixels.js';
-import { cli, repoRoot } from '../helpers/lab-fixture.js';
+import { cli } from '../helpers/lab-fixture.js';
 
 const CHROMIUM_FLAGS = [
   '--headless',
