@@ -48,6 +48,7 @@ export const spotOfChar = (text: string, offset: number): TextSpot => {
 
 // YAML's printable set is tab, LF, CR, x20–x7E, x85, xA0–xD7FF, xE000–xFFFD and beyond; lone
 // surrogates cannot occur in text decoded from UTF-8.
+// eslint-disable-next-line no-control-regex -- the control characters are what it finds
 const NOT_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|(?<!^)\uFEFF/u;
 
 /** The first character YAML does not allow, with a description, or undefined. */

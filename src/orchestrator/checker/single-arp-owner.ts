@@ -1,6 +1,6 @@
 // One owner of the VIP at a time, as the neighbours see it from the captured ARP claims.
 import type { FaultEntry, RunHistory } from '../history/history-types.js';
-import { at, isClaim, sightingText, vipSightings, type Sighting } from './arp-claims.js';
+import { isClaim, sightingText, vipSightings, type Sighting } from './arp-claims.js';
 import { nodesByMac, wentDown } from './arp-ha-modes.js';
 import type { Checker, CheckResult } from './checker.js';
 import { listSome } from './stream-select.js';

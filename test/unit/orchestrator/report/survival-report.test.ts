@@ -29,7 +29,7 @@ describe('the survival class in the report', () => {
 
   it('the console prints it under the verdict line', () => {
     const [verdict, survival] = consoleSummary(transparentRun([reconnected])).split('\n');
-    assert.match(verdict!, /^FAIL  takeover/);
+    assert.match(verdict!, /^FAIL {2}takeover/);
     const why = '1 of 1 streams broke the class: web/client1#0: resets 1, reconnects 1, 0 connections';
     assert.equal(survival, `  expect: transparent — not held (${why})`);
     const held = consoleSummary(transparentRun([kept])).split('\n')[1]!;
