@@ -25,14 +25,16 @@ import { type ConntrackEntry, dumpMessage, parseDumpPart } from '../src/kernel/c
 import { NETLINK_NETFILTER, NetlinkSocket } from '../src/kernel/netlink-socket.js';
 import { parseConntrackListing } from '../test/helpers/conntrack-listing.js';
 
-const bounded = (name: string, fallback: number, max: number) => Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
+const bounded = (name: string, fallback: number, max: number) =>
+  Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
 const ROWS = bounded('CHECK_ROWS', 10_000, 60_000);
 const ROUNDS = bounded('CHECK_ROUNDS', 5, 20);
 const V1 = '198.18.20.101';
 const V2 = '198.18.20.102';
 const OTHER_ROWS = 300;
 
-const conntrackCli = (args: string[]): string => execFileSync('conntrack', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+const conntrackCli = (args: string[]): string =>
+  execFileSync('conntrack', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
 const count = (): number => Number(readFileSync('/proc/sys/net/netfilter/nf_conntrack_count', 'utf8').trim());
 
 const refuseOutsideScratchNamespace = (): void => {
@@ -40,27 +42,28 @@ const refuseOutsideScratchNamespace = (): void => {
   // `ip netns exec` bind-mounts the namespace under /run/netns: the host's own is not there.
   const self = statSync('/proc/self/ns/net');
   const named = readdirSync('/run/netns', { withFileTypes: true }).find((f) => statSync(`/run/netns/${f.name}`).ino === self.ino);
-  if (!named) throw new Error('run inside a scratch network namespace (ip netns add NAME; ip netns exec NAME …), not the host\'s');
+  if (!named) throw new Error("run inside a scratch network namespace (ip netns add NAME; ip netns exec NAME …), not the host's");
   if (count() !== 0) throw new Error(`the conntrack table of this namespace has ${count()} entries: use a fresh namespace`);
 };
 
 /** `n` rows of `vip` from 40 clients: every fifth in full NAT, some UDP, some ended or half-open. */
-const makeRows = (vip: string, n: number, serverNet: number): AccessRow[] => Array.from({ length: n }, (_, i) => {
-  const udp = i % 50 === 1;
-  const state = udp ? undefined : (['TIME_WAIT', 'SYN_SENT', 'FIN_WAIT', 'CLOSE_WAIT'][(i % 100) - 2] ?? 'ESTABLISHED');
-  return {
-    clientIp: `198.18.20.${1 + (i % 40)}`,
-    clientPort: 20_000 + Math.floor(i / 40),
-    vip,
-    vipPort: udp ? 53 : i % 7 === 0 ? 80 : 7000,
-    ...(i % 5 === 0 ? { insideIp: `198.18.${serverNet}.101`, insidePort: 10_000 + i / 5 } : {}),
-    serverIp: `198.18.${serverNet}.${11 + (i % 4)}`,
-    serverPort: udp ? 53 : i % 7 === 0 ? 8080 : 7000,
-    protocol: udp ? 'udp' : 'tcp',
-    ...(state ? { state } : {}),
-    delta: 0,
-  };
-});
+const makeRows = (vip: string, n: number, serverNet: number): AccessRow[] =>
+  Array.from({ length: n }, (_, i) => {
+    const udp = i % 50 === 1;
+    const state = udp ? undefined : (['TIME_WAIT', 'SYN_SENT', 'FIN_WAIT', 'CLOSE_WAIT'][(i % 100) - 2] ?? 'ESTABLISHED');
+    return {
+      clientIp: `198.18.20.${1 + (i % 40)}`,
+      clientPort: 20_000 + Math.floor(i / 40),
+      vip,
+      vipPort: udp ? 53 : i % 7 === 0 ? 80 : 7000,
+      ...(i % 5 === 0 ? { insideIp: `198.18.${serverNet}.101`, insidePort: 10_000 + i / 5 } : {}),
+      serverIp: `198.18.${serverNet}.${11 + (i % 4)}`,
+      serverPort: udp ? 53 : i % 7 === 0 ? 8080 : 7000,
+      protocol: udp ? 'udp' : 'tcp',
+      ...(state ? { state } : {}),
+      delta: 0,
+    };
+  });
 
 const withoutTime = ({ timestampMs: _, ...rest }: AccessRow) => rest;
 const sameRows = (what: string, actual: readonly AccessRow[], expected: readonly AccessRow[], since?: number): void => {
@@ -70,8 +73,16 @@ const sameRows = (what: string, actual: readonly AccessRow[], expected: readonly
     const e = byKey.get(rowKey(r));
     assert.ok(e, `${what}: unexpected row ${rowKey(r)}`);
     assert.deepEqual(withoutTime(r), withoutTime(e), `${what}: ${rowKey(r)}`);
-    if (since !== undefined) assert.ok(r.timestampMs !== undefined && r.timestampMs >= since - 1000 && r.timestampMs <= Date.now() + 1000, `${what}: ${rowKey(r)} created at ${r.timestampMs}`);
-    else if (e.timestampMs !== undefined) assert.ok(Math.abs((r.timestampMs ?? 0) - e.timestampMs) <= 2000, `${what}: ${rowKey(r)} created at ${r.timestampMs} vs ${e.timestampMs}`);
+    if (since !== undefined)
+      assert.ok(
+        r.timestampMs !== undefined && r.timestampMs >= since - 1000 && r.timestampMs <= Date.now() + 1000,
+        `${what}: ${rowKey(r)} created at ${r.timestampMs}`,
+      );
+    else if (e.timestampMs !== undefined)
+      assert.ok(
+        Math.abs((r.timestampMs ?? 0) - e.timestampMs) <= 2000,
+        `${what}: ${rowKey(r)} created at ${r.timestampMs} vs ${e.timestampMs}`,
+      );
   }
 };
 
@@ -79,9 +90,24 @@ const sameRows = (what: string, actual: readonly AccessRow[], expected: readonly
 const cliInsert = (r: AccessRow): string[] => {
   const e = entryOf(r);
   return [
-    '-I', '-s', r.clientIp, '-d', r.vip, '-p', r.protocol, '--sport', String(r.clientPort), '--dport', String(r.vipPort),
-    ...(e.tcpState ? ['--state', e.tcpState] : []), ...(e.status ? ['-u', 'SEEN_REPLY,ASSURED'] : []), '-t', String(e.timeoutS),
-    '--dst-nat', `${r.serverIp}:${r.serverPort}`, ...(r.insideIp ? ['--src-nat', `${r.insideIp}:${r.insidePort}`] : []),
+    '-I',
+    '-s',
+    r.clientIp,
+    '-d',
+    r.vip,
+    '-p',
+    r.protocol,
+    '--sport',
+    String(r.clientPort),
+    '--dport',
+    String(r.vipPort),
+    ...(e.tcpState ? ['--state', e.tcpState] : []),
+    ...(e.status ? ['-u', 'SEEN_REPLY,ASSURED'] : []),
+    '-t',
+    String(e.timeoutS),
+    '--dst-nat',
+    `${r.serverIp}:${r.serverPort}`,
+    ...(r.insideIp ? ['--src-nat', `${r.insideIp}:${r.insidePort}`] : []),
   ];
 };
 
@@ -90,7 +116,10 @@ const comparable = ({ orig, reply, status, tcpState }: ConntrackEntry) => ({ ori
 /** 1. What ctnetlink creates is what `conntrack -I` creates. */
 const checkSameAsConntrackInsert = (table: Conntrack): void => {
   const samples = makeRows('198.18.20.99', 100, 22).filter((_, i) => [0, 1, 3, 21].includes(i));
-  assert.deepEqual(samples.map((r) => `${r.protocol} ${r.state ?? '-'} ${r.insideIp ? 'full' : 'dnat'}`), ['tcp ESTABLISHED full', 'udp - dnat', 'tcp SYN_SENT dnat', 'tcp ESTABLISHED dnat']);
+  assert.deepEqual(
+    samples.map((r) => `${r.protocol} ${r.state ?? '-'} ${r.insideIp ? 'full' : 'dnat'}`),
+    ['tcp ESTABLISHED full', 'udp - dnat', 'tcp SYN_SENT dnat', 'tcp ESTABLISHED dnat'],
+  );
   for (const row of samples) {
     conntrackCli(cliInsert(row));
     const [byCli] = table.dump({ origDst: row.vip });
@@ -142,12 +171,37 @@ const main = async (): Promise<void> => {
   // Other servers: a reply tuple equal to one of V1's would make the kernel refuse that row.
   const others = makeRows(V2, OTHER_ROWS, 23);
   assert.equal(await importRows(V2, others), OTHER_ROWS);
-  const times = { import: [] as number[], export: [] as number[], again: [] as number[], delete: [] as number[], step3: [] as number[], cli: [] as number[] };
+  const times = {
+    import: [] as number[],
+    export: [] as number[],
+    again: [] as number[],
+    delete: [] as number[],
+    step3: [] as number[],
+    cli: [] as number[],
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     const started = Date.now();
     const [created, tImport] = await timed(() => importRows(V1, rows));
     assert.equal(created, ROWS, 'import creates every row');
-    conntrackCli(['-I', '-p', 'icmp', '-s', '198.18.20.1', '-d', V1, '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', String(round), '-t', '30', '--dst-nat', '198.18.21.11']);
+    conntrackCli([
+      '-I',
+      '-p',
+      'icmp',
+      '-s',
+      '198.18.20.1',
+      '-d',
+      V1,
+      '--icmp-type',
+      '8',
+      '--icmp-code',
+      '0',
+      '--icmp-id',
+      String(round),
+      '-t',
+      '30',
+      '--dst-nat',
+      '198.18.21.11',
+    ]);
 
     const [exported, tExport] = await timed(() => exportRows(V1));
     sameRows('export', exported, live, started);
@@ -167,7 +221,7 @@ const main = async (): Promise<void> => {
     const [deleted, tDelete] = await timed(() => deleteRows(V1));
     assert.equal(deleted, ROWS + 1, 'delete takes every entry of the VIP, the ICMP one too');
     assert.equal((await readRows([V1], true)).length, 0);
-    assert.equal(count(), OTHER_ROWS, 'the other VIP\'s entries stay');
+    assert.equal(count(), OTHER_ROWS, "the other VIP's entries stay");
     sameRows('the other VIP', await readRows([V2], true), others);
 
     times.import.push(tImport);
@@ -175,7 +229,9 @@ const main = async (): Promise<void> => {
     times.again.push(tAgain);
     times.delete.push(tDelete);
     times.step3.push(tImport + tExport + tDelete);
-    console.log(`round ${round}: import ${tImport.toFixed(1)} ms, export ${tExport.toFixed(1)} ms, import again ${tAgain.toFixed(1)} ms, delete ${tDelete.toFixed(1)} ms`);
+    console.log(
+      `round ${round}: import ${tImport.toFixed(1)} ms, export ${tExport.toFixed(1)} ms, import again ${tAgain.toFixed(1)} ms, delete ${tDelete.toFixed(1)} ms`,
+    );
   }
   assert.equal(await deleteRows(V2), OTHER_ROWS);
   table.close();
@@ -190,6 +246,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -23,8 +23,11 @@ const topology = await parseTopologyFile(file, process.env);
 const phases = new Map<string, number[]>();
 const record = (phase: string, ms: number) => phases.set(phase, [...(phases.get(phase) ?? []), ms]);
 const memoryPerNode: number[] = [];
-const result = startBench('deploy-bench', `Deploy and destroy of \`bench/topologies/bench10.clab.yml\` (${topology.nodes.length} nodes, ` +
-  `${topology.links.length} links) ${REPEATS} times (\`BENCH_REPEATS\`); one value per run, phases as the deploy's progress steps report them.`);
+const result = startBench(
+  'deploy-bench',
+  `Deploy and destroy of \`bench/topologies/bench10.clab.yml\` (${topology.nodes.length} nodes, ` +
+    `${topology.links.length} links) ${REPEATS} times (\`BENCH_REPEATS\`); one value per run, phases as the deploy's progress steps report them.`,
+);
 
 await new Lab(topology, { runtime, logger, progress: createPlainProgress() }).destroy();
 for (let i = 0; i < REPEATS; i++) {
@@ -43,11 +46,16 @@ for (let i = 0; i < REPEATS; i++) {
 
 const TARGETS: Record<string, string> = { 'deploy (total)': '< 3 s', 'destroy (total)': '< 2 s' };
 for (const [phase, ms] of phases) result.add(phase.trim(), 'ms', ms, TARGETS[phase]);
-result.add('resident memory per node', 'MiB', memoryPerNode.map((b) => b / 1024 / 1024));
+result.add(
+  'resident memory per node',
+  'MiB',
+  memoryPerNode.map((b) => b / 1024 / 1024),
+);
 await result.write();
 const rows = [...phases].map(([phase, ms]) => `${phase.padEnd(44)} ${median(ms).toFixed(0).padStart(6)} ms`);
 process.stdout.write(
   `deploy/destroy of ${topology.nodes.length} nodes, ${topology.links.length} links — median of ${REPEATS} runs\n` +
-  rows.join('\n') + '\n' +
-  `${'resident memory per node'.padEnd(44)} ${(median(memoryPerNode) / 1024 / 1024).toFixed(1).padStart(6)} MiB\n`,
+    rows.join('\n') +
+    '\n' +
+    `${'resident memory per node'.padEnd(44)} ${(median(memoryPerNode) / 1024 / 1024).toFixed(1).padStart(6)} MiB\n`,
 );

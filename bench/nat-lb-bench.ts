@@ -32,7 +32,8 @@ import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
 import type { ProbeSummary } from '../src/probe/probe-report.js';
 import { startBench } from './bench-result.js';
 
-const bounded = (name: string, fallback: number, max: number) => Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
+const bounded = (name: string, fallback: number, max: number) =>
+  Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
 const ROWS = bounded('BENCH_ROWS', 10_000, 60_000);
 const RUNS = bounded('BENCH_RUNS', 7, 20);
 const STEP3_RUNS = bounded('BENCH_STEP3_RUNS', 9, 40);
@@ -58,8 +59,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
   const res = await fetch(`http://${MGMT[lb]}:7080${path}`, {
-    method: body === undefined ? 'GET' : 'POST', headers: { authorization: 'Bearer nat-lb-control-token', 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(60_000),
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: 'Bearer nat-lb-control-token', 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(60_000),
   });
   if (!res.ok) throw new Error(`${lb} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
@@ -104,13 +107,23 @@ const iperf = async (target: string): Promise<number> => {
 const BARE_NFT = `table ip bare_dnat {\n  chain pre {\n    type nat hook prerouting priority dstnat; policy accept;\n    ip daddr ${V1} dnat to ${S1}\n  }\n}\n`;
 /** lb1 as a plain router (and a bare DNAT router for V1): addresses, kernel-default conntrack sysctls, one rule. */
 const bareRouter = async () => {
-  await lab.execOk('lb1', ['sh', '-c', [
-    `ip addr replace ${V1}/32 dev eth1`, `ip addr replace ${V1_INSIDE}/32 dev eth2`,
-    'sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1 net.netfilter.nf_conntrack_tcp_be_liberal=0 net.netfilter.nf_conntrack_timestamp=0',
-    `printf '${BARE_NFT.replace(/\n/g, '\\n')}' | nft -f -`,
-  ].join(' && ')]);
+  await lab.execOk('lb1', [
+    'sh',
+    '-c',
+    [
+      `ip addr replace ${V1}/32 dev eth1`,
+      `ip addr replace ${V1_INSIDE}/32 dev eth2`,
+      'sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1 net.netfilter.nf_conntrack_tcp_be_liberal=0 net.netfilter.nf_conntrack_timestamp=0',
+      `printf '${BARE_NFT.replace(/\n/g, '\\n')}' | nft -f -`,
+    ].join(' && '),
+  ]);
 };
-const unBareRouter = () => lab.execOk('lb1', ['sh', '-c', `nft delete table ip bare_dnat; ip addr del ${V1}/32 dev eth1; ip addr del ${V1_INSIDE}/32 dev eth2; true`]);
+const unBareRouter = () =>
+  lab.execOk('lb1', [
+    'sh',
+    '-c',
+    `nft delete table ip bare_dnat; ip addr del ${V1}/32 dev eth1; ip addr del ${V1_INSIDE}/32 dev eth2; true`,
+  ]);
 
 const throughput = async () => {
   await lab.execOk('s1', ['sh', '-c', 'iperf3 -s -D']);
@@ -178,7 +191,8 @@ const stateMove = async () => {
     await sleep(STEP3_PAUSE_MS);
     const from: Lb = i % 2 === 0 ? 'lb1' : 'lb2';
     const r = await step3(from, other(from));
-    if (r.rows !== ROWS || r.imported !== ROWS || r.deleted !== ROWS) throw new Error(`move ${i + 1}: exported ${r.rows}, imported ${r.imported}, deleted ${r.deleted} of ${ROWS} rows`);
+    if (r.rows !== ROWS || r.imported !== ROWS || r.deleted !== ROWS)
+      throw new Error(`move ${i + 1}: exported ${r.rows}, imported ${r.imported}, deleted ${r.deleted} of ${ROWS} rows`);
     runs.push(r);
   }
   // The last move left the rows on one side: clear both before the next benchmark.
@@ -191,17 +205,26 @@ const MOVE = `${ROOT}/dist/src/daemons/nat-lb/controller/move.js`;
 const CONTROLLER_API = '198.18.21.13:7070';
 const STREAMS = 20;
 
-interface StepEvent { event: string; vip?: string; step?: number; ms?: number; callsMs?: Record<string, number> }
+interface StepEvent {
+  event: string;
+  vip?: string;
+  step?: number;
+  ms?: number;
+  callsMs?: Record<string, number>;
+}
 
 /** The controller's own account of its moves: each step's time and each call's, from its event log. */
 const controllerSteps = async () => {
-  const events = (await lab.execOk('s3', ['cat', '/tmp/controller.log'])).split('\n').flatMap((line) => {
-    try {
-      return [JSON.parse(line) as StepEvent];
-    } catch {
-      return [];
-    }
-  }).filter((e) => e.event === 'migration-step' && e.vip === V1);
+  const events = (await lab.execOk('s3', ['cat', '/tmp/controller.log']))
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as StepEvent];
+      } catch {
+        return [];
+      }
+    })
+    .filter((e) => e.event === 'migration-step' && e.vip === V1);
   const calls = new Map<string, number[]>();
   const steps = new Map<string, number[]>();
   const add = (m: Map<string, number[]>, key: string, ms: number) => m.set(key, [...(m.get(key) ?? []), ms]);
@@ -218,22 +241,47 @@ const controllerSteps = async () => {
  */
 const plannedMoves = async () => {
   await background('s3', `node ${CONTROLLER} --config ${ROOT}/topologies/nat-lb/controller.yml`, '/tmp/controller.log');
-  await waitFor('the controller to start', async () => (await lab.exec('s3', ['grep', '-q', '"event":"started"', '/tmp/controller.log'])).exitCode === 0);
+  await waitFor(
+    'the controller to start',
+    async () => (await lab.exec('s3', ['grep', '-q', '"event":"started"', '/tmp/controller.log'])).exitCode === 0,
+  );
   await sleep(1000); // its first polls learn who owns what
   const moves: { gaps: number[]; resets: number; lost: number; failed: number; rows: number; ms: number }[] = [];
   for (let i = 0; i < MOVES; i++) {
     const from: Lb = i % 2 === 0 ? 'lb1' : 'lb2';
     const file = `/tmp/move-${i}.json`;
-    await background('cl1', `node ${PROBE} client --connect ${V1}:7000 --streams ${STREAMS} --first-stream-id ${1000 + i * 100} --direction echo --rate 100k --duration-s 4 --no-reconnect --stall-ms 3000 --gap-threshold-ms 20 --node cl1 --summary ${file}`, `/tmp/move-${i}.log`);
-    await waitFor(`${STREAMS} rows of V1 on ${from}`, async () => (await api<{ rows: AccessRow[] }>(from, '/rows/export', { vip: V1 })).rows.length >= STREAMS);
+    await background(
+      'cl1',
+      `node ${PROBE} client --connect ${V1}:7000 --streams ${STREAMS} --first-stream-id ${1000 + i * 100} --direction echo --rate 100k --duration-s 4 --no-reconnect --stall-ms 3000 --gap-threshold-ms 20 --node cl1 --summary ${file}`,
+      `/tmp/move-${i}.log`,
+    );
+    await waitFor(
+      `${STREAMS} rows of V1 on ${from}`,
+      async () => (await api<{ rows: AccessRow[] }>(from, '/rows/export', { vip: V1 })).rows.length >= STREAMS,
+    );
     await sleep(800);
-    const answer = await lab.execOk('s3', ['node', MOVE, '--controller', CONTROLLER_API, '--token', 'nat-lb-controller-token', '--vip', V1, '--to', other(from)]);
+    const answer = await lab.execOk('s3', [
+      'node',
+      MOVE,
+      '--controller',
+      CONTROLLER_API,
+      '--token',
+      'nat-lb-controller-token',
+      '--vip',
+      V1,
+      '--to',
+      other(from),
+    ]);
     const result = JSON.parse(answer.trim().split('\n').at(-1)!) as { state: string; rows: number; ms: number };
     await waitFor(`probe summary ${file}`, async () => (await lab.exec('cl1', ['test', '-s', file])).exitCode === 0, 30_000);
     const streams = (JSON.parse(await lab.execOk('cl1', ['cat', file])) as ProbeSummary).summary;
     moves.push({
-      gaps: streams.map((s) => s.maxGapMs), resets: streams.reduce((n, s) => n + s.resets, 0), failed: streams.filter((s) => s.failed).length,
-      lost: streams.reduce((n, s) => n + s.bytesLost + s.bytesCorrupt, 0), rows: result.rows, ms: result.ms,
+      gaps: streams.map((s) => s.maxGapMs),
+      resets: streams.reduce((n, s) => n + s.resets, 0),
+      failed: streams.filter((s) => s.failed).length,
+      lost: streams.reduce((n, s) => n + s.bytesLost + s.bytesCorrupt, 0),
+      rows: result.rows,
+      ms: result.ms,
     });
   }
   return { moves, ...(await controllerSteps()) };
@@ -247,8 +295,11 @@ try {
     await background(s, `node ${PROBE} server --listen 0.0.0.0:7000 --node ${s}`, '/tmp/probe-server.log');
   }
   for (const lb of ['lb1', 'lb2'] as const) await startBalancer(lb);
-  const result = startBench('nat-lb-bench', `On the nat-lb lab (${topology.name}). Throughput: iperf3, one TCP stream, ${RUNS} rounds × ${SECONDS} s, ` +
-    'the four set-ups of lb1 back to back per round (ratios are per round). Step 3: one value per move. Planned moves: gaps per stream and per move.');
+  const result = startBench(
+    'nat-lb-bench',
+    `On the nat-lb lab (${topology.name}). Throughput: iperf3, one TCP stream, ${RUNS} rounds × ${SECONDS} s, ` +
+      'the four set-ups of lb1 back to back per round (ratios are per round). Step 3: one value per move. Planned moves: gaps per stream and per move.',
+  );
   if (PARTS.has('throughput')) {
     const tp = await throughput();
     const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]!);
@@ -263,19 +314,47 @@ try {
   if (PARTS.has('step3')) {
     const s3 = await stateMove();
     const what = `step 3, ${ROWS} rows${COPY_STORES ? '' : ', no copy store answering'}`;
-    result.add(`${what}: export + import + delete`, 'ms', s3.map((r) => r.total), '< 1000 ms');
-    for (const k of ['export', 'import', 'delete'] as const) result.add(`${what}: ${k}`, 'ms', s3.map((r) => r[k]));
+    result.add(
+      `${what}: export + import + delete`,
+      'ms',
+      s3.map((r) => r.total),
+      '< 1000 ms',
+    );
+    for (const k of ['export', 'import', 'delete'] as const)
+      result.add(
+        `${what}: ${k}`,
+        'ms',
+        s3.map((r) => r[k]),
+      );
     result.note(`step 3: ${STEP3_RUNS} moves, ${STEP3_PAUSE_MS} ms apart`);
   }
   if (PARTS.has('moves')) {
     const { moves, calls, steps } = await plannedMoves();
-    result.add(`planned move: gap per stream (${STREAMS} echo streams of 100 KB/s; gaps < 20 ms not counted)`, 'ms', moves.flatMap((m) => m.gaps), 'p95 ≤ 100 ms');
-    result.add('planned move: worst stream per move', 'ms', moves.map((m) => Math.max(...m.gaps)));
-    result.add('planned move: the controller\'s four steps', 'ms', moves.map((m) => m.ms));
-    const timings: [string, number[]][] = [...[...steps].map(([k, xs]): [string, number[]] => [`step ${k.replace(':', '')}`, xs]), ...calls];
+    result.add(
+      `planned move: gap per stream (${STREAMS} echo streams of 100 KB/s; gaps < 20 ms not counted)`,
+      'ms',
+      moves.flatMap((m) => m.gaps),
+      'p95 ≤ 100 ms',
+    );
+    result.add(
+      'planned move: worst stream per move',
+      'ms',
+      moves.map((m) => Math.max(...m.gaps)),
+    );
+    result.add(
+      "planned move: the controller's four steps",
+      'ms',
+      moves.map((m) => m.ms),
+    );
+    const timings: [string, number[]][] = [
+      ...[...steps].map(([k, xs]): [string, number[]] => [`step ${k.replace(':', '')}`, xs]),
+      ...calls,
+    ];
     for (const [k, xs] of timings) result.add(`planned move, controller: ${k}`, 'ms', xs);
     const total = (pick: (m: (typeof moves)[number]) => number) => moves.reduce((n, m) => n + pick(m), 0);
-    result.note(`planned moves: ${moves.length}; resets ${total((m) => m.resets)}, failed streams ${total((m) => m.failed)}, bytes lost ${total((m) => m.lost)} (target 0 / 0 / 0)`);
+    result.note(
+      `planned moves: ${moves.length}; resets ${total((m) => m.resets)}, failed streams ${total((m) => m.failed)}, bytes lost ${total((m) => m.lost)} (target 0 / 0 / 0)`,
+    );
   }
   await result.write();
 } finally {

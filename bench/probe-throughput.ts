@@ -27,10 +27,14 @@ const PROBE_IN_LAB = '/opt/failover-lab/dist/src/probe/main.js';
 const PROBE_ON_HOST = path.join(root, 'dist/src/probe/main.js');
 
 const mbps = (s: StreamSummary) => s.bytes / SECONDS / 1e6;
-const clean = (s: StreamSummary) => s.bytesLost + s.bytesDuplicated + s.bytesCorrupt === 0 && !s.failed && s.resets + s.eofs + s.timeouts === 0;
+const clean = (s: StreamSummary) =>
+  s.bytesLost + s.bytesDuplicated + s.bytesCorrupt === 0 && !s.failed && s.resets + s.eofs + s.timeouts === 0;
 const results: string[] = [];
-const result = startBench('probe-throughput', `One s2c stream at full speed (\`--rate 0\`) for ${SECONDS} s, every byte verified, ` +
-  `${RUNS} runs per path (\`BENCH_RUNS\`, \`BENCH_SECONDS\`); one value per run. The lab paths use Node 18 from the lab image.`);
+const result = startBench(
+  'probe-throughput',
+  `One s2c stream at full speed (\`--rate 0\`) for ${SECONDS} s, every byte verified, ` +
+    `${RUNS} runs per path (\`BENCH_RUNS\`, \`BENCH_SECONDS\`); one value per run. The lab paths use Node 18 from the lab image.`,
+);
 
 const report = (label: string, runs: StreamSummary[]) => {
   const rates = runs.map(mbps);
@@ -38,15 +42,33 @@ const report = (label: string, runs: StreamSummary[]) => {
   const line = `${label.padEnd(44)} ${median(rates).toFixed(0).padStart(6)} MB/s  (runs: ${rates.map((r) => r.toFixed(0)).join(', ')}; ${ok})`;
   results.push(line);
   result.add(label, 'MB/s', rates, label.startsWith('lab, direct') ? '≥ 500 MB/s' : undefined);
-  if (!runs.every(clean)) result.note(`${label}: errors in a run (lost, duplicated or corrupt bytes, resets, EOFs or timeouts): the figure is not valid`);
+  if (!runs.every(clean))
+    result.note(`${label}: errors in a run (lost, duplicated or corrupt bytes, resets, EOFs or timeouts): the figure is not valid`);
   process.stderr.write(line + '\n');
 };
 
 const inLab = async (lab: StartedLab, server: string, label: string) => {
   const runs: StreamSummary[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = await lab.exec('client', ['node', PROBE_IN_LAB, 'client', '--connect', `${server}:7100`, '--streams', '1', '--first-stream-id', String(i + 1),
-      '--direction', 's2c', '--rate', '0', '--duration-s', String(SECONDS), '--events', '/dev/null']);
+    const r = await lab.exec('client', [
+      'node',
+      PROBE_IN_LAB,
+      'client',
+      '--connect',
+      `${server}:7100`,
+      '--streams',
+      '1',
+      '--first-stream-id',
+      String(i + 1),
+      '--direction',
+      's2c',
+      '--rate',
+      '0',
+      '--duration-s',
+      String(SECONDS),
+      '--events',
+      '/dev/null',
+    ]);
     if (r.exitCode !== 0) throw new Error(`probe client exited ${r.exitCode}: ${r.stderr}`);
     runs.push((JSON.parse(r.stdout.trim()) as ProbeSummary).summary[0]!);
   }
@@ -60,7 +82,11 @@ const lab = async () => {
   await new Lab(topology, ctx).destroy();
   const started = await new Lab(topology, ctx).deploy();
   try {
-    await started.execOk('server', ['sh', '-c', `nohup node ${PROBE_IN_LAB} server --listen :7100 --events /dev/null > /tmp/bench-server.log 2>&1 &`]);
+    await started.execOk('server', [
+      'sh',
+      '-c',
+      `nohup node ${PROBE_IN_LAB} server --listen :7100 --events /dev/null > /tmp/bench-server.log 2>&1 &`,
+    ]);
     await new Promise((r) => setTimeout(r, 1000));
     await inLab(started, '198.18.4.130', 'lab, direct veth (Node 18, two containers)');
     await inLab(started, '198.18.4.2', 'lab, across the switch');
@@ -81,7 +107,15 @@ const hostProcesses = async () => {
     });
     const runs: StreamSummary[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const s = await new ProbeClient({ host: '127.0.0.1', port, streams: 1, firstStreamId: i + 1, direction: 's2c', rate: 0, durationMs: SECONDS * 1000 }).run();
+      const s = await new ProbeClient({
+        host: '127.0.0.1',
+        port,
+        streams: 1,
+        firstStreamId: i + 1,
+        direction: 's2c',
+        rate: 0,
+        durationMs: SECONDS * 1000,
+      }).run();
       runs.push(s.summary[0]!);
     }
     report(`host loopback, two processes (Node ${process.versions.node})`, runs);
@@ -95,7 +129,15 @@ const oneProcess = async () => {
   await server.listen();
   const runs: StreamSummary[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const s = await new ProbeClient({ host: '127.0.0.1', port: server.port, streams: 1, firstStreamId: i + 1, direction: 's2c', rate: 0, durationMs: SECONDS * 1000 }).run();
+    const s = await new ProbeClient({
+      host: '127.0.0.1',
+      port: server.port,
+      streams: 1,
+      firstStreamId: i + 1,
+      direction: 's2c',
+      rate: 0,
+      durationMs: SECONDS * 1000,
+    }).run();
     runs.push(s.summary[0]!);
   }
   await server.close();

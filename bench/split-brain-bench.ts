@@ -31,14 +31,22 @@ for (const file of SCENARIOS) {
     const heal = history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'end');
     if (!heal) continue;
     // The worst stream: how far past the heal its data stood still (0 when it flowed on).
-    afterHeal.push(Math.max(0, ...r.streams.flatMap((s) => s.gaps.filter((g) => g.startMs <= heal.t + 100 && g.endMs > heal.t).map((g) => g.endMs - heal.t))));
+    afterHeal.push(
+      Math.max(
+        0,
+        ...r.streams.flatMap((s) => s.gaps.filter((g) => g.startMs <= heal.t + 100 && g.endMs > heal.t).map((g) => g.endMs - heal.t)),
+      ),
+    );
   }
   const cutOff = afterHeal.filter((ms) => ms > CUT_OFF_MS).length;
   const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  rows.push(`${scenario.name.padEnd(36)} ${String(afterHeal.length).padStart(4)}   ${String(cutOff).padStart(7)}   ${fmt(percentile(afterHeal, 50)).padStart(7)} ${fmt(Math.max(...afterHeal)).padStart(7)}   ${afterHeal.map(fmt).join(', ')}`);
+  rows.push(
+    `${scenario.name.padEnd(36)} ${String(afterHeal.length).padStart(4)}   ${String(cutOff).padStart(7)}   ${fmt(percentile(afterHeal, 50)).padStart(7)} ${fmt(Math.max(...afterHeal)).padStart(7)}   ${afterHeal.map(fmt).join(', ')}`,
+  );
 }
 process.stdout.write(
   `split brain, then heal: how long after the heal the client stayed cut off (worst stream per run)\n` +
-  `${''.padEnd(36)} ${'runs'.padStart(4)}   ${`> ${CUT_OFF_MS / 1000} s`.padStart(7)}   ${'p50'.padStart(7)} ${'max'.padStart(7)}   every run\n` +
-  rows.join('\n') + '\n',
+    `${''.padEnd(36)} ${'runs'.padStart(4)}   ${`> ${CUT_OFF_MS / 1000} s`.padStart(7)}   ${'p50'.padStart(7)} ${'max'.padStart(7)}   every run\n` +
+    rows.join('\n') +
+    '\n',
 );

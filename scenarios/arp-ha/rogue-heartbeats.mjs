@@ -10,8 +10,17 @@ let seq = 0;
 const started = Date.now();
 const timer = setInterval(() => {
   if (Date.now() - started > 60_000) return void (clearInterval(timer), socket.close());
-  const packet = encodeHeartbeat({ v: 1, node: 'rogue', boot: 'r', seq: ++seq, sentMs: Date.now(),
-    groups: [{ group: 'web', mode: 'ACTIVE', priority: 255, mac: '00:00:00:00:00:01', eligible: true }] }, key);
+  const packet = encodeHeartbeat(
+    {
+      v: 1,
+      node: 'rogue',
+      boot: 'r',
+      seq: ++seq,
+      sentMs: Date.now(),
+      groups: [{ group: 'web', mode: 'ACTIVE', priority: 255, mac: '00:00:00:00:00:01', eligible: true }],
+    },
+    key,
+  );
   for (const t of targets) socket.send(packet, 7946, t);
   if (seq % 50 === 1) console.log(JSON.stringify({ t: Date.now(), event: 'sent', count: seq }));
 }, 20);

@@ -48,9 +48,11 @@ export const resolveTopologyFile = (given: string | undefined): string => {
   }
   const found = readdirSync('.').filter((f) => /\.clab\.ya?ml$/.test(f));
   if (found.length === 1) return path.resolve(found[0]!);
-  throw new UsageError(found.length === 0
-    ? 'no topology file given (-t FILE) and none (*.clab.yml) in the current folder'
-    : `no topology file given (-t FILE) and several in the current folder: ${found.join(', ')}`);
+  throw new UsageError(
+    found.length === 0
+      ? 'no topology file given (-t FILE) and none (*.clab.yml) in the current folder'
+      : `no topology file given (-t FILE) and several in the current folder: ${found.join(', ')}`,
+  );
 };
 
 export const loadLab = async (file: string | undefined, ctx: LabContext): Promise<Lab> =>

@@ -31,6 +31,10 @@ export const renderTable = (rows: readonly InspectRow[]): string => {
   const header = ['#', 'Lab', 'Node', 'Name', 'Kind', 'Image', 'State', 'IPv4 Address'];
   const cells = rows.map((r, i) => [String(i + 1), r.lab, r.node, r.name, r.kind, r.image, r.state, r.ipv4]);
   const widths = header.map((h, col) => Math.max(h.length, ...cells.map((c) => c[col]!.length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
 };

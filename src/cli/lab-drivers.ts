@@ -28,14 +28,17 @@ const dockerDriver: LabDriver = {
   },
   async destroy(target) {
     const ctx = createCliContext();
-    const report = 'all' in target
-      ? await ctx.progress.step('destroying all labs', () => destroyLabs({ all: true }, ctx))
-      : await (async () => {
-          const lab = await loadLab(target.topo, ctx);
-          return ctx.progress.step(`destroying lab ${lab.name}`, () => lab.destroy());
-        })();
-    ctx.logger.info(`removed ${report.containers.length} containers, ${report.networks.length} networks, `
-      + `${report.namespaces.length} parked namespaces`);
+    const report =
+      'all' in target
+        ? await ctx.progress.step('destroying all labs', () => destroyLabs({ all: true }, ctx))
+        : await (async () => {
+            const lab = await loadLab(target.topo, ctx);
+            return ctx.progress.step(`destroying lab ${lab.name}`, () => lab.destroy());
+          })();
+    ctx.logger.info(
+      `removed ${report.containers.length} containers, ${report.networks.length} networks, ` +
+        `${report.namespaces.length} parked namespaces`,
+    );
   },
   async inspect(target, format) {
     const ctx = createCliContext();

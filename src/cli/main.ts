@@ -23,8 +23,20 @@ export const buildProgram = (): Command => {
     .description('containerlab topologies on a real Docker engine, for high-availability tests')
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
-  for (const register of [registerDeploy, registerDestroy, registerInspect, registerExec, registerStop, registerStart,
-    registerVlan, registerGraph, registerCapture, registerRun, registerCompare]) register(program);
+  for (const register of [
+    registerDeploy,
+    registerDestroy,
+    registerInspect,
+    registerExec,
+    registerStop,
+    registerStart,
+    registerVlan,
+    registerGraph,
+    registerCapture,
+    registerRun,
+    registerCompare,
+  ])
+    register(program);
   return program;
 };
 

@@ -47,7 +47,11 @@ export class KernelCommandError extends TestbedError {
   readonly stderr: string;
   readonly exitCode: number | undefined;
   constructor(command: string, stderr: string, exitCode: number | undefined, options?: { cause?: unknown }) {
-    super('KERNEL_COMMAND', `\`${command}\` failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}: ${stderr.trim() || 'no output'}`, options);
+    super(
+      'KERNEL_COMMAND',
+      `\`${command}\` failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}: ${stderr.trim() || 'no output'}`,
+      options,
+    );
     this.command = command;
     this.stderr = stderr;
     this.exitCode = exitCode;
@@ -74,5 +78,4 @@ export class AbortedError extends TestbedError {
   }
 }
 
-export const errorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

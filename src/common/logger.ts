@@ -33,9 +33,13 @@ export const createLogger = (options: StreamLoggerOptions = {}): Logger => {
       write(JSON.stringify({ t: (options.clock ?? systemClock).nowMs(), level: at, ns: options.namespace, msg: message, ...fields }));
       return;
     }
-    const tail = fields && Object.keys(fields).length > 0
-      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
-      : '';
+    const tail =
+      fields && Object.keys(fields).length > 0
+        ? ' ' +
+          Object.entries(fields)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(' ')
+        : '';
     const tag = at === 'info' ? '' : `${at}: `;
     write(`${tag}${message}${tail}`);
   };
@@ -57,5 +61,4 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-export const logLevelFromEnv = (env: NodeJS.ProcessEnv = process.env): LogLevel =>
-  env.FAILOVER_LAB_DEBUG ? 'debug' : 'info';
+export const logLevelFromEnv = (env: NodeJS.ProcessEnv = process.env): LogLevel => (env.FAILOVER_LAB_DEBUG ? 'debug' : 'info');

@@ -23,8 +23,7 @@ const offsetOf = (node: unknown): number => {
 
 const showTag = (tag: string): string => tag.replace(/^tag:yaml\.org,2002:/, '!!');
 
-const isMergeKey = (key: unknown): boolean =>
-  isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
 
 /** The first hazard in document order, or undefined when the tree is plain data; `lineOf` names earlier places. */
 export const findYamlHazard = (doc: Document, lineOf: (offset: number) => number): YamlHazard | undefined => {

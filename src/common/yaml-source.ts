@@ -132,8 +132,7 @@ const deref = (doc: Document, node: unknown): unknown => (isAlias(node) ? node.r
 const keyText = (key: unknown): string | undefined => (isScalar(key) ? String(key.value) : undefined);
 
 // With `merge` on, a plain `<<` key is composed as a symbol; a quoted '<<' stays an ordinary key.
-const isMergeKey = (key: unknown): boolean =>
-  isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
 
 const rangeStart = (node: unknown): number | undefined => (isNodeWithRange(node) ? node.range[0] : undefined);
 

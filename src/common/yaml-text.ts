@@ -8,10 +8,8 @@ export const invalidUtf8Offset = (bytes: Uint8Array): number | undefined => {
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i]!;
-    const length = lead < 0x80 ? 1
-      : lead >= 0xc2 && lead <= 0xdf ? 2
-        : lead >= 0xe0 && lead <= 0xef ? 3
-          : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    const length =
+      lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
     for (let k = 1; k < length; k++) {
       const next = bytes[i + k];
@@ -57,8 +55,9 @@ export const unprintableCharacter = (text: string): { offset: number; problem: s
   if (match === null) return undefined;
   const code = match[0].codePointAt(0)!;
   const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  const problem = code === 0xfeff
-    ? `a byte-order mark (${name}) inside the file; only the very first character may be one`
-    : `control character ${name} is not allowed in YAML; remove it or write it as an escape in a double-quoted string`;
+  const problem =
+    code === 0xfeff
+      ? `a byte-order mark (${name}) inside the file; only the very first character may be one`
+      : `control character ${name} is not allowed in YAML; remove it or write it as an escape in a double-quoted string`;
   return { offset: match.index, problem };
 };

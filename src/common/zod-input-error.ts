@@ -4,7 +4,11 @@
 import { z } from 'zod';
 import type { InputErrorFactory, YamlPath, YamlSource } from './yaml-source.js';
 
-const showPath = (p: YamlPath): string => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '') || 'the file';
+const showPath = (p: YamlPath): string =>
+  p
+    .map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`))
+    .join('')
+    .replace(/^\./, '') || 'the file';
 
 export interface ZodInputErrorOptions {
   /** What the discriminator of a discriminated union selects, e.g. `fault` ("unknown fault"). */
@@ -17,11 +21,17 @@ export const zodInputError = (issue: z.ZodIssue, source: YamlSource, makeError: 
     return makeError(source.positionOf([...issue.path, key], { key: true }), `unknown key '${key}' in ${showPath(issue.path)}`);
   }
   if (issue.code === z.ZodIssueCode.invalid_union_discriminator) {
-    return makeError(source.positionOf(issue.path), `${showPath(issue.path)}: unknown ${options.unionLabel ?? 'kind'}; supported: ${issue.options.join(', ')}`);
+    return makeError(
+      source.positionOf(issue.path),
+      `${showPath(issue.path)}: unknown ${options.unionLabel ?? 'kind'}; supported: ${issue.options.join(', ')}`,
+    );
   }
   if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') {
     const parent = issue.path.slice(0, -1);
-    return makeError(source.positionOf(parent, { key: true }), `missing required key '${String(issue.path.at(-1))}' in ${showPath(parent)}`);
+    return makeError(
+      source.positionOf(parent, { key: true }),
+      `missing required key '${String(issue.path.at(-1))}' in ${showPath(parent)}`,
+    );
   }
   return makeError(source.positionOf(issue.path), `${showPath(issue.path)}: ${issue.message}`);
 };

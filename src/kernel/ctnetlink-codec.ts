@@ -3,8 +3,19 @@
 // creation of a NAT'd entry the way `conntrack -I` builds it, a delete by original tuple — and
 // the entries of a dump answer. Addresses, ports, status and timeouts travel big-endian.
 import {
-  AF_INET, eachMessage, errorOf, indexAttributes, NetlinkWriter, NFNL_PAYLOAD, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST,
-  NLMSG_DONE, NLMSG_ERROR,
+  AF_INET,
+  eachMessage,
+  errorOf,
+  indexAttributes,
+  NetlinkWriter,
+  NFNL_PAYLOAD,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
 } from './nfnetlink-attrs.js';
 import { ipv4At } from './inet-bytes.js';
 
@@ -56,7 +67,18 @@ export const IPS_SRC_NAT = 1 << 4;
 export const IPS_DST_NAT = 1 << 5;
 
 /** TCP_CONNTRACK_* by value, named as `conntrack -L` prints them (libnetfilter_conntrack). */
-const TCP_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2'] as const;
+const TCP_STATES = [
+  'NONE',
+  'SYN_SENT',
+  'SYN_RECV',
+  'ESTABLISHED',
+  'FIN_WAIT',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'TIME_WAIT',
+  'CLOSE',
+  'SYN_SENT2',
+] as const;
 export type TcpState = (typeof TCP_STATES)[number];
 
 /** One direction of an IPv4 entry; ports are 0 for protocols without them. */
@@ -178,7 +200,8 @@ export const createMessage = (e: ConntrackNew, seq: number): Buffer => one((w) =
 export const deleteMessage = (origKey: Buffer, seq: number): Buffer => one((w) => writeDelete(w, origKey, seq));
 
 /** The key a delete names for a TCP or UDP tuple known by its fields rather than from a dump. */
-export const tupleKey = (t: ConntrackTuple): Buffer => one((w) => writeTuple(w, CTA_TUPLE_ORIG, t.src, t.dst, t.protocol, t.sport, t.dport)).subarray(4);
+export const tupleKey = (t: ConntrackTuple): Buffer =>
+  one((w) => writeTuple(w, CTA_TUPLE_ORIG, t.src, t.dst, t.protocol, t.sport, t.dport)).subarray(4);
 
 export interface DumpFilter {
   /** Only entries whose original destination is this address. */
@@ -190,20 +213,21 @@ export interface DumpFilter {
  * CTA_FILTER whose orig flags select the destination address of the CTA_TUPLE_ORIG that comes
  * with it. Older kernels ignore the filter, so readers filter again.
  */
-export const dumpMessage = (seq: number, filter: DumpFilter = {}): Buffer => one((w) => {
-  const m = w.message(header(IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP, seq));
-  if (filter.origDst) {
-    const tuple = w.nest(CTA_TUPLE_ORIG);
-    const ip = w.nest(CTA_TUPLE_IP);
-    w.ipv4(CTA_IP_V4_DST, filter.origDst);
-    w.endNest(ip);
-    w.endNest(tuple);
-    const f = w.nest(CTA_FILTER);
-    w.u32Host(CTA_FILTER_ORIG_FLAGS, CTA_FILTER_F_CTA_IP_DST);
-    w.endNest(f);
-  }
-  w.endMessage(m);
-});
+export const dumpMessage = (seq: number, filter: DumpFilter = {}): Buffer =>
+  one((w) => {
+    const m = w.message(header(IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP, seq));
+    if (filter.origDst) {
+      const tuple = w.nest(CTA_TUPLE_ORIG);
+      const ip = w.nest(CTA_TUPLE_IP);
+      w.ipv4(CTA_IP_V4_DST, filter.origDst);
+      w.endNest(ip);
+      w.endNest(tuple);
+      const f = w.nest(CTA_FILTER);
+      w.u32Host(CTA_FILTER_ORIG_FLAGS, CTA_FILTER_F_CTA_IP_DST);
+      w.endNest(f);
+    }
+    w.endMessage(m);
+  });
 
 // One table per nesting level, reused: parsing is synchronous and never re-enters a level.
 const entrySlots = new Int32Array(2 * (CTA_FILTER + 1));
@@ -253,12 +277,22 @@ export const parseEntry = (d: Buffer, from: number, to: number): ConntrackEntry 
   const s = indexAttributes(d, from + NFNL_PAYLOAD, to, entrySlots);
   if (!has(s, CTA_TUPLE_ORIG) || !has(s, CTA_TUPLE_REPLY)) return undefined;
   // Read the top-level positions out before the nested reads reuse the other tables.
-  const [origAt, origEnd, replyAt, replyEnd] = [at(s, CTA_TUPLE_ORIG), end(s, CTA_TUPLE_ORIG), at(s, CTA_TUPLE_REPLY), end(s, CTA_TUPLE_REPLY)];
+  const [origAt, origEnd, replyAt, replyEnd] = [
+    at(s, CTA_TUPLE_ORIG),
+    end(s, CTA_TUPLE_ORIG),
+    at(s, CTA_TUPLE_REPLY),
+    end(s, CTA_TUPLE_REPLY),
+  ];
   const status = has(s, CTA_STATUS) ? d.readUInt32BE(at(s, CTA_STATUS)) : 0;
   const timeoutS = has(s, CTA_TIMEOUT) ? d.readUInt32BE(at(s, CTA_TIMEOUT)) : undefined;
   const tcpState = has(s, CTA_PROTOINFO) ? tcpStateIn(d, at(s, CTA_PROTOINFO), end(s, CTA_PROTOINFO)) : undefined;
   const startMs = has(s, CTA_TIMESTAMP) ? startMsIn(d, at(s, CTA_TIMESTAMP), end(s, CTA_TIMESTAMP)) : undefined;
-  const e: ConntrackEntry = { orig: parseTuple(d, origAt, origEnd), reply: parseTuple(d, replyAt, replyEnd), origKey: d.subarray(origAt, origEnd), status };
+  const e: ConntrackEntry = {
+    orig: parseTuple(d, origAt, origEnd),
+    reply: parseTuple(d, replyAt, replyEnd),
+    origKey: d.subarray(origAt, origEnd),
+    status,
+  };
   if (timeoutS !== undefined) e.timeoutS = timeoutS;
   if (tcpState) e.tcpState = tcpState;
   if (startMs !== undefined) e.startMs = startMs;
@@ -291,5 +325,3 @@ export const parseDumpPart = (datagram: Buffer, seq: number): DumpPart => {
   });
   return part;
 };
-
-

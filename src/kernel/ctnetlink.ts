@@ -4,7 +4,15 @@
 // and their acknowledgements are already queued when send returns; they are drained after
 // each datagram so that the receive buffer never has to hold a whole batch's worth.
 import { errorMessage, TestbedError } from '../common/errors.js';
-import { type ConntrackEntry, type ConntrackNew, type DumpFilter, dumpMessage, parseDumpPart, writeCreate, writeDelete } from './ctnetlink-codec.js';
+import {
+  type ConntrackEntry,
+  type ConntrackNew,
+  type DumpFilter,
+  dumpMessage,
+  parseDumpPart,
+  writeCreate,
+  writeDelete,
+} from './ctnetlink-codec.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
 import { acksIn, NetlinkWriter } from './nfnetlink-attrs.js';
 
@@ -103,7 +111,12 @@ export class Conntrack {
     }
   }
 
-  private batch<T>(operation: ConntrackOperation, items: readonly T[], write: (w: NetlinkWriter, item: T, seq: number) => void, toleratedErrno: number) {
+  private batch<T>(
+    operation: ConntrackOperation,
+    items: readonly T[],
+    write: (w: NetlinkWriter, item: T, seq: number) => void,
+    toleratedErrno: number,
+  ) {
     return this.guard(operation, () => {
       const socket = this.open();
       let ok = 0;
@@ -129,7 +142,8 @@ export class Conntrack {
           return seqs.size === 0 || undefined;
         });
         if (failure) throw new ConntrackError(operation, failure.errno, `the kernel refused ${failure.count} of ${chunk.length} requests`);
-        if (!answered) throw new ConntrackError(operation, undefined, `${seqs.size} of ${chunk.length} requests unanswered after ${ACK_WAIT_MS} ms`);
+        if (!answered)
+          throw new ConntrackError(operation, undefined, `${seqs.size} of ${chunk.length} requests unanswered after ${ACK_WAIT_MS} ms`);
       }
       return { ok, tolerated };
     });

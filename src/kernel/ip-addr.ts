@@ -9,8 +9,10 @@ export interface InterfaceAddresses {
 
 /** Pure: `ip -j -4 addr show` output per interface (also for output read from another node). */
 export const parseIpv4Json = (out: string): InterfaceAddresses[] =>
-  (JSON.parse(out || '[]') as { ifname: string; addr_info: { local: string }[] }[])
-    .map((l) => ({ ifname: l.ifname, addresses: l.addr_info.map((a) => a.local) }));
+  (JSON.parse(out || '[]') as { ifname: string; addr_info: { local: string }[] }[]).map((l) => ({
+    ifname: l.ifname,
+    addresses: l.addr_info.map((a) => a.local),
+  }));
 
 /** IPv4 addresses per interface, of one device or of all. */
 const ipv4Addresses = async (dev?: string): Promise<InterfaceAddresses[]> =>

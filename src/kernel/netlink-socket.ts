@@ -24,7 +24,11 @@ export class NetlinkSocket {
   private readonly buffer = Buffer.alloc(1 << 17);
   private closed = false;
 
-  constructor(protocol: number, receiveBufferBytes = 8 << 20, private readonly clock: Clock = systemClock) {
+  constructor(
+    protocol: number,
+    receiveBufferBytes = 8 << 20,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.fd = libc().socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, protocol);
     if (this.fd < 0) throw new Error(`netlink socket (protocol ${protocol}): errno ${libc().errno()}`);
     const local = Buffer.alloc(12);

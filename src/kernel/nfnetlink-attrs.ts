@@ -172,7 +172,8 @@ export const eachMessage = (data: Buffer, visit: (m: NetlinkMessage) => void): v
 };
 
 /** The errno an NLMSG_ERROR (or NLMSG_DONE) message carries: 0 for success. */
-export const errorOf = (data: Buffer, m: NetlinkMessage): number => (m.end - m.at >= NLMSG_HEADER + 4 ? -data.readInt32LE(m.at + NLMSG_HEADER) || 0 : 0);
+export const errorOf = (data: Buffer, m: NetlinkMessage): number =>
+  m.end - m.at >= NLMSG_HEADER + 4 ? -data.readInt32LE(m.at + NLMSG_HEADER) || 0 : 0;
 
 /** One acknowledgement (NLMSG_ERROR): the request's sequence number and its errno (0: done). */
 export interface Ack {

@@ -2,7 +2,17 @@
 // needs: bind/unbind a queue with its length, batch verdicts, and the queued-packet notices.
 // The framing (headers, attributes, byte order) is nfnetlink-attrs.ts's.
 
-import { AF_INET, eachAttribute, eachMessage, errorOf, NetlinkWriter, NFNL_PAYLOAD, NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR } from './nfnetlink-attrs.js';
+import {
+  AF_INET,
+  eachAttribute,
+  eachMessage,
+  errorOf,
+  NetlinkWriter,
+  NFNL_PAYLOAD,
+  NLM_F_ACK,
+  NLM_F_REQUEST,
+  NLMSG_ERROR,
+} from './nfnetlink-attrs.js';
 
 const NFNL_SUBSYS_QUEUE = 3;
 const NFQNL_MSG_PACKET = 0;
@@ -51,9 +61,7 @@ export const batchVerdictMessage = (queue: number, uptoId: number, verdict: numb
   });
 
 export type NetlinkNotice =
-  | { kind: 'packet'; queue: number; id: number }
-  | { kind: 'ack'; seq: number; errno: number }
-  | { kind: 'other'; type: number };
+  { kind: 'packet'; queue: number; id: number } | { kind: 'ack'; seq: number; errno: number } | { kind: 'other'; type: number };
 
 /** Splits one received datagram into its messages. */
 export const parseNotices = (datagram: Buffer): NetlinkNotice[] => {

@@ -37,16 +37,18 @@ export class NfQueueHold {
     const socket = this.open();
     const seq = this.seq++;
     socket.send(build(seq));
-    return socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
-      for (const n of parseNotices(datagram)) {
-        if (n.kind === 'packet') this.note(n.queue, n.id);
-        else if (n.kind === 'ack' && n.seq === seq) {
-          if (n.errno !== 0) throw new Error(`${what}: errno ${n.errno}`);
-          return true;
+    return (
+      socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
+        for (const n of parseNotices(datagram)) {
+          if (n.kind === 'packet') this.note(n.queue, n.id);
+          else if (n.kind === 'ack' && n.seq === seq) {
+            if (n.errno !== 0) throw new Error(`${what}: errno ${n.errno}`);
+            return true;
+          }
         }
-      }
-      return undefined;
-    }) ?? false;
+        return undefined;
+      }) ?? false
+    );
   }
 
   /** A configuration change must be confirmed: holding without a bound queue would drop packets. */

@@ -3,7 +3,20 @@
 // counters several times a second for the controller's byte rates; a spawn of nft costs
 // 10–30 ms of CPU on a loaded 2-core node, taken from the packets it forwards.
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
-import { eachMessage, errorOf, indexAttributes, NetlinkWriter, NFNL_PAYLOAD, NFNL_SUBSYS_NFTABLES, NFT_FAMILY, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, type NftFamily } from './nfnetlink-attrs.js';
+import {
+  eachMessage,
+  errorOf,
+  indexAttributes,
+  NetlinkWriter,
+  NFNL_PAYLOAD,
+  NFNL_SUBSYS_NFTABLES,
+  NFT_FAMILY,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  type NftFamily,
+} from './nfnetlink-attrs.js';
 
 const NFT_MSG_NEWOBJ = 18;
 const NFT_MSG_GETOBJ = 19;
@@ -16,7 +29,6 @@ const NFTA_COUNTER_BYTES = 1;
 const NFTA_COUNTER_PACKETS = 2;
 const DUMP_WAIT_MS = 1000;
 
-
 export interface CounterValue {
   packets: number;
   bytes: number;
@@ -25,7 +37,13 @@ export interface CounterValue {
 /** Pure: the dump request for the counters of `table`. */
 export const counterDumpMessage = (family: NftFamily, table: string, seq: number): Buffer => {
   const w = new NetlinkWriter();
-  const m = w.message({ subsystem: NFNL_SUBSYS_NFTABLES, type: NFT_MSG_GETOBJ, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, family: NFT_FAMILY[family] });
+  const m = w.message({
+    subsystem: NFNL_SUBSYS_NFTABLES,
+    type: NFT_MSG_GETOBJ,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq,
+    family: NFT_FAMILY[family],
+  });
   w.bytes(NFTA_OBJ_TABLE, Buffer.from(`${table}\0`));
   w.u32(NFTA_OBJ_TYPE, NFT_OBJECT_COUNTER);
   w.endMessage(m);
@@ -46,8 +64,8 @@ export const parseCounterDump = (datagram: Buffer, seq: number, into: Map<string
     if (m.type === ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWOBJ)) {
       const o = indexAttributes(datagram, m.at + NFNL_PAYLOAD, m.end, objSlots);
       if (!o[2 * NFTA_OBJ_NAME] || !o[2 * NFTA_OBJ_DATA] || !o[2 * NFTA_OBJ_TYPE]) return;
-      if (datagram.readUInt32BE(o[2 * NFTA_OBJ_TYPE]!) !== NFT_OBJECT_COUNTER) return;
-      const name = datagram.toString('utf8', o[2 * NFTA_OBJ_NAME]!, o[2 * NFTA_OBJ_NAME + 1]!).replace(/\0+$/, '');
+      if (datagram.readUInt32BE(o[2 * NFTA_OBJ_TYPE]) !== NFT_OBJECT_COUNTER) return;
+      const name = datagram.toString('utf8', o[2 * NFTA_OBJ_NAME], o[2 * NFTA_OBJ_NAME + 1]).replace(/\0+$/, '');
       const c = indexAttributes(datagram, o[2 * NFTA_OBJ_DATA]!, o[2 * NFTA_OBJ_DATA + 1]!, counterSlots);
       into.set(name, {
         bytes: c[2 * NFTA_COUNTER_BYTES] ? u64(datagram, c[2 * NFTA_COUNTER_BYTES]!) : 0,
@@ -81,7 +99,8 @@ export class NftCounters {
       this.close(); // a late answer must not be read as the next dump's
       throw new Error(`nft counters of ${family} ${table}: no end of dump within ${DUMP_WAIT_MS} ms`);
     }
-    if (outcome.errno !== undefined) throw new Error(`nft counters of ${family} ${table}: the kernel refused the dump (errno ${outcome.errno})`);
+    if (outcome.errno !== undefined)
+      throw new Error(`nft counters of ${family} ${table}: the kernel refused the dump (errno ${outcome.errno})`);
     return counters;
   }
 

@@ -7,7 +7,16 @@
 import { TestbedError } from '../common/errors.js';
 import { ipv4Bytes } from './inet-bytes.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
-import { acksIn, NetlinkWriter, NFNL_SUBSYS_NFTABLES, NFT_FAMILY, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, type NftFamily } from './nfnetlink-attrs.js';
+import {
+  acksIn,
+  NetlinkWriter,
+  NFNL_SUBSYS_NFTABLES,
+  NFT_FAMILY,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_REQUEST,
+  type NftFamily,
+} from './nfnetlink-attrs.js';
 
 const NFNL_MSG_BATCH_BEGIN = 16;
 const NFNL_MSG_BATCH_END = 17;
@@ -37,7 +46,10 @@ export interface SetElementChange {
 
 export class SetElementError extends TestbedError {
   constructor(changes: readonly SetElementChange[], problem: string) {
-    super('NFT_SET_ELEMENT', `${changes.map((c) => `${c.op} element ${c.family} ${c.table} ${c.set} { ${c.label} }`).join('; ')}: ${problem}`);
+    super(
+      'NFT_SET_ELEMENT',
+      `${changes.map((c) => `${c.op} element ${c.family} ${c.table} ${c.set} { ${c.label} }`).join('; ')}: ${problem}`,
+    );
   }
 }
 
@@ -65,8 +77,11 @@ export const setElementBatch = (changes: readonly SetElementChange[], firstSeq: 
   for (const c of changes) {
     acks.push(seq);
     const m = w.message({
-      subsystem: NFNL_SUBSYS_NFTABLES, type: c.op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DESTROYSETELEM,
-      flags: NLM_F_REQUEST | NLM_F_ACK | (c.op === 'add' ? NLM_F_CREATE : 0), seq: seq++, family: NFT_FAMILY[c.family],
+      subsystem: NFNL_SUBSYS_NFTABLES,
+      type: c.op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DESTROYSETELEM,
+      flags: NLM_F_REQUEST | NLM_F_ACK | (c.op === 'add' ? NLM_F_CREATE : 0),
+      seq: seq++,
+      family: NFT_FAMILY[c.family],
     });
     w.bytes(NFTA_SET_ELEM_LIST_TABLE, Buffer.from(`${c.table}\0`));
     w.bytes(NFTA_SET_ELEM_LIST_SET, Buffer.from(`${c.set}\0`));
@@ -82,7 +97,6 @@ export const setElementBatch = (changes: readonly SetElementChange[], firstSeq: 
   w.endMessage(w.message({ subsystem: 0, type: NFNL_MSG_BATCH_END, flags: NLM_F_REQUEST, seq, resId: NFNL_SUBSYS_NFTABLES }));
   return { batch: w.take(), acks };
 };
-
 
 /** One nfnetlink socket for a daemon's set element changes. */
 export class SetElements {

@@ -26,7 +26,10 @@ export class PacketSocket {
   private readonly fd: number;
   private readonly address: Buffer;
 
-  constructor(readonly iface: string, protocol = ETH_P_ARP) {
+  constructor(
+    readonly iface: string,
+    protocol = ETH_P_ARP,
+  ) {
     const index = libc().ifNameToIndex(iface);
     if (index === 0) throw new Error(`no interface ${iface}`);
     // Protocol 0: a send-only socket. With a protocol the kernel would also queue every

@@ -21,7 +21,8 @@ export class RawTcpSocket {
     this.fd = libc().socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
     if (this.fd < 0) throw new Error(`raw TCP socket: errno ${libc().errno()} (needs CAP_NET_RAW)`);
     const local = sockaddrIn(localAddress);
-    if (libc().bind(this.fd, local, local.length) !== 0) throw new Error(`binding a raw socket to ${localAddress}: errno ${libc().errno()}`);
+    if (libc().bind(this.fd, local, local.length) !== 0)
+      throw new Error(`binding a raw socket to ${localAddress}: errno ${libc().errno()}`);
   }
 
   send(segment: Buffer, to: string): void {

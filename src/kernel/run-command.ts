@@ -28,7 +28,10 @@ export const runCommand = async (file: string, args: readonly string[], options:
 /** Runs `ip -batch -` with one command per line (in a named netns if given): one process for many link operations. */
 export const ipBatch = async (commands: readonly string[], options: RunOptions & { netns?: string } = {}): Promise<void> => {
   if (commands.length === 0) return;
-  await runCommand('ip', [...(options.netns ? ['-n', options.netns] : []), '-batch', '-'], { ...options, input: commands.join('\n') + '\n' });
+  await runCommand('ip', [...(options.netns ? ['-n', options.netns] : []), '-batch', '-'], {
+    ...options,
+    input: commands.join('\n') + '\n',
+  });
 };
 
 /** Runs a shell script in the network namespace of process `pid`, with the host's tools. */
@@ -36,5 +39,4 @@ export const inNetns = (pid: number, script: string, options: RunOptions = {}): 
   runCommand('nsenter', ['-t', String(pid), '-n', 'sh', '-ec', script], options);
 
 /** Quotes a word for /bin/sh. */
-export const shellQuote = (word: string): string =>
-  /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+export const shellQuote = (word: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

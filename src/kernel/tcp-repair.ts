@@ -33,7 +33,8 @@ const TIMESTAMP_OPTION_BYTES = 12;
 
 export class TcpRepairError extends TestbedError {
   constructor(step: string, errno: number) {
-    const hint = errno === 1 ? ' (EPERM: TCP_REPAIR needs CAP_NET_ADMIN)' : errno === 98 ? ' (EADDRINUSE: the 4-tuple is still in use here)' : '';
+    const hint =
+      errno === 1 ? ' (EPERM: TCP_REPAIR needs CAP_NET_ADMIN)' : errno === 98 ? ' (EADDRINUSE: the 4-tuple is still in use here)' : '';
     super('TCP_REPAIR', `TCP_REPAIR: ${step} failed with errno ${errno}${hint}`);
   }
 }
@@ -149,13 +150,17 @@ export const rebuildTcp = (r: TcpRebuild): number => {
     const local = sockaddrIn(r.local.ip, r.local.port);
     if (libc().bind(fd, local, local.length) !== 0) throw new TcpRepairError(`binding ${r.local.ip}:${r.local.port}`, libc().errno());
     const remote = sockaddrIn(r.remote.ip, r.remote.port);
-    if (libc().connect(fd, remote, remote.length) !== 0) throw new TcpRepairError(`connecting to ${r.remote.ip}:${r.remote.port}`, libc().errno());
+    if (libc().connect(fd, remote, remote.length) !== 0)
+      throw new TcpRepairError(`connecting to ${r.remote.ip}:${r.remote.port}`, libc().errno());
     const opts: [number, number][] = [[TCPOPT_MSS, r.mss]];
     if (r.sndWscale || r.rcvWscale) opts.push([TCPOPT_WINDOW, r.sndWscale | (r.rcvWscale << 16)]);
     if (r.sack) opts.push([TCPOPT_SACK_PERM, 0]);
     if (r.timestamps) opts.push([TCPOPT_TIMESTAMP, 0]);
     const optBuf = Buffer.alloc(8 * opts.length);
-    opts.forEach(([code, val], i) => { optBuf.writeUInt32LE(code, 8 * i); optBuf.writeUInt32LE(val >>> 0, 8 * i + 4); });
+    opts.forEach(([code, val], i) => {
+      optBuf.writeUInt32LE(code, 8 * i);
+      optBuf.writeUInt32LE(val >>> 0, 8 * i + 4);
+    });
     set(fd, SOL_TCP, TCP_REPAIR_OPTIONS, optBuf, 'setting the options');
     const win = Buffer.alloc(20);
     win.writeUInt32LE(r.rcvNxt >>> 0, 0); // snd_wl1: the peer's segment that last updated the window

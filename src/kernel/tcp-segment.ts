@@ -61,16 +61,24 @@ export const parseTcpPacket = (ip: Buffer): ParsedTcp | undefined => {
   if (dataOffset < 20 || dataOffset > tcp.length) return undefined;
   const f = tcp[13]!;
   const parsed: ParsedTcp = {
-    src: ipv4At(ip, 12), dst: ipv4At(ip, 16), srcPort: tcp.readUInt16BE(0), dstPort: tcp.readUInt16BE(2),
-    seq: tcp.readUInt32BE(4), ack: tcp.readUInt32BE(8),
+    src: ipv4At(ip, 12),
+    dst: ipv4At(ip, 16),
+    srcPort: tcp.readUInt16BE(0),
+    dstPort: tcp.readUInt16BE(2),
+    seq: tcp.readUInt32BE(4),
+    ack: tcp.readUInt32BE(8),
     flags: { fin: (f & 1) !== 0, syn: (f & 2) !== 0, rst: (f & 4) !== 0, ack: (f & 16) !== 0 },
-    window: tcp.readUInt16BE(14), payloadBytes: tcp.length - dataOffset,
+    window: tcp.readUInt16BE(14),
+    payloadBytes: tcp.length - dataOffset,
   };
   // Options: kind 0 ends, kind 1 pads, every other kind carries its length.
   for (let i = 20; i < dataOffset;) {
     const kind = tcp[i]!;
     if (kind === 0) break;
-    if (kind === 1) { i++; continue; }
+    if (kind === 1) {
+      i++;
+      continue;
+    }
     const len = tcp[i + 1] ?? 0;
     if (len < 2 || i + len > dataOffset) break;
     if (kind === 8 && len === 10) {

@@ -14,12 +14,27 @@ export interface CaptureOptions {
 }
 
 export const captureCommandLine = (iface: string, pidFile: string, options: Omit<CaptureOptions, 'out'>): string => {
-  const tcpdump = ['tcpdump', '-U', '-n', '-i', iface, '-w', '-', ...(options.count ? ['-c', String(options.count)] : []), ...(options.filter ? [options.filter] : [])];
+  const tcpdump = [
+    'tcpdump',
+    '-U',
+    '-n',
+    '-i',
+    iface,
+    '-w',
+    '-',
+    ...(options.count ? ['-c', String(options.count)] : []),
+    ...(options.filter ? [options.filter] : []),
+  ];
   const bounded = options.durationS ? ['timeout', '-s', 'INT', String(options.durationS), ...tcpdump] : tcpdump;
   return `echo $$ > ${pidFile}; exec ${bounded.map(shellQuote).join(' ')}`;
 };
 
-export const capture = async (container: string, iface: string, options: CaptureOptions, ctx: Pick<LabContext, 'runtime' | 'logger' | 'signal'>): Promise<number> => {
+export const capture = async (
+  container: string,
+  iface: string,
+  options: CaptureOptions,
+  ctx: Pick<LabContext, 'runtime' | 'logger' | 'signal'>,
+): Promise<number> => {
   const pidFile = `/tmp/failover-lab-capture-${randomBytes(4).toString('hex')}.pid`;
   const stream = await ctx.runtime.execStream(container, ['sh', '-c', captureCommandLine(iface, pidFile, options)]);
   const file = createWriteStream(options.out);

@@ -36,15 +36,21 @@ const checkPreconditions = async (plan: LabPlan, ctx: LabContext, options: Deplo
   const present = await Promise.all(images.map((i) => ctx.runtime.imageExists(i)));
   const missing = images.filter((_, i) => !present[i]);
   if (missing.length > 0) {
-    const users = (image: string) => plan.nodes.filter((n) => n.spec.image === image).map((n) => n.spec.name).join(', ');
+    const users = (image: string) =>
+      plan.nodes
+        .filter((n) => n.spec.image === image)
+        .map((n) => n.spec.name)
+        .join(', ');
     throw new LabError(
       `image${missing.length > 1 ? 's' : ''} not found in the engine: ${missing.map((m) => `${m} (nodes ${users(m)})`).join('; ')}. ` +
-      'Build the lab image with `make images`, or pull/load the image; nothing was created.',
+        'Build the lab image with `make images`, or pull/load the image; nothing was created.',
     );
   }
   const existing = await ctx.runtime.listContainers({ [LABEL.lab]: plan.lab });
   if (existing.length > 0 && !options.reconfigure) {
-    throw new LabError(`lab '${plan.lab}' is already deployed (${existing.map((c) => c.name).join(', ')}); destroy it first or deploy with --reconfigure`);
+    throw new LabError(
+      `lab '${plan.lab}' is already deployed (${existing.map((c) => c.name).join(', ')}); destroy it first or deploy with --reconfigure`,
+    );
   }
   if (existing.length > 0) await destroyLabs(destroyTargetOf(plan), ctx);
 };
@@ -63,14 +69,17 @@ export const deployLab = async (topology: Topology, ctx: LabContext, options: De
     await progress.step(`starting ${plan.nodes.length} nodes`, async () => {
       for (const wave of plan.waves) {
         abortPoint();
-        await Promise.all(wave.map(async (name) => {
-          const node = plan.nodes.find((n) => n.spec.name === name)!;
-          await runtime.createContainer(node.create);
-          await runtime.startContainer(node.container);
-          const details = await runtime.inspectContainer(node.container);
-          if (!details || details.pid === 0) throw new LabError(`node '${name}' (${node.container}) exited right after start; check its cmd and image`);
-          pids.set(node.container, details.pid);
-        }));
+        await Promise.all(
+          wave.map(async (name) => {
+            const node = plan.nodes.find((n) => n.spec.name === name)!;
+            await runtime.createContainer(node.create);
+            await runtime.startContainer(node.container);
+            const details = await runtime.inspectContainer(node.container);
+            if (!details || details.pid === 0)
+              throw new LabError(`node '${name}' (${node.container}) exited right after start; check its cmd and image`);
+            pids.set(node.container, details.pid);
+          }),
+        );
       }
     });
     abortPoint();
@@ -97,10 +106,14 @@ export const deployLab = async (topology: Topology, ctx: LabContext, options: De
     return { plan, execOutputs };
   } catch (error) {
     ctx.logger.warn(`deploy of lab '${plan.lab}' failed; removing what it created`);
-    await destroyLabs(destroyTargetOf(plan), ctx)
-      .catch((cleanupError: unknown) => ctx.logger.error(`cleanup after failed deploy also failed: ${String(cleanupError)}; run \`failover-lab destroy -t ${plan.topologyFile}\``));
+    await destroyLabs(destroyTargetOf(plan), ctx).catch((cleanupError: unknown) =>
+      ctx.logger.error(
+        `cleanup after failed deploy also failed: ${String(cleanupError)}; run \`failover-lab destroy -t ${plan.topologyFile}\``,
+      ),
+    );
     // An interrupt cancels whatever command was running; say what happened, not what was cancelled.
-    if (signal?.aborted && !(error instanceof LabError)) throw new LabError(`deploy of lab '${plan.lab}' was interrupted`, { cause: error });
+    if (signal?.aborted && !(error instanceof LabError))
+      throw new LabError(`deploy of lab '${plan.lab}' was interrupted`, { cause: error });
     throw error;
   }
 };

@@ -8,9 +8,7 @@ import type { LabelFilter } from '../runtime/container-runtime.js';
 import { LABEL } from './labels.js';
 import { deleteNamespace, listNamespaces } from './wiring.js';
 
-export type DestroyTarget =
-  | { lab: string; network?: string; labDir?: string }
-  | { all: true };
+export type DestroyTarget = { lab: string; network?: string; labDir?: string } | { all: true };
 
 export const destroyTargetOf = (plan: LabPlan): DestroyTarget => ({
   lab: plan.lab,
@@ -47,7 +45,9 @@ export const destroyLabs = async (target: DestroyTarget, ctx: Pick<LabContext, '
       // disagrees with itself); only a dockerd restart clears it. The network is empty and the
       // next deploy reuses it, so this must not fail a destroy (nor a deploy --reconfigure).
       if (!/active endpoints/.test(errorMessage(error))) throw error;
-      ctx.logger.warn(`network ${n.name} has no containers but dockerd still lists an endpoint in it; left in place (restart dockerd to clear it)`);
+      ctx.logger.warn(
+        `network ${n.name} has no containers but dockerd still lists an endpoint in it; left in place (restart dockerd to clear it)`,
+      );
     }
   }
 

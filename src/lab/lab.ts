@@ -24,7 +24,10 @@ export const realtimeBudget = (count: number): RealtimeBudget => ({
 
 export class Lab {
   readonly plan: LabPlan;
-  constructor(readonly topology: Topology, protected readonly ctx: LabContext) {
+  constructor(
+    readonly topology: Topology,
+    protected readonly ctx: LabContext,
+  ) {
     // The owner only labels containers; planning here is for name and node lookups.
     this.plan = planLab(topology, '');
   }
@@ -51,7 +54,11 @@ export class Lab {
 }
 
 export class StartedLab extends Lab implements AsyncDisposable {
-  constructor(topology: Topology, ctx: LabContext, readonly execOutputs: ExecOutput[]) {
+  constructor(
+    topology: Topology,
+    ctx: LabContext,
+    readonly execOutputs: ExecOutput[],
+  ) {
     super(topology, ctx);
   }
 

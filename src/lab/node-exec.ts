@@ -15,7 +15,12 @@ export interface ExecOutput {
   stderr: string;
 }
 
-export const runNodeExecs = async (runtime: ContainerRuntime, node: PlannedNode, labDir: string, signal?: AbortSignal): Promise<ExecOutput[]> => {
+export const runNodeExecs = async (
+  runtime: ContainerRuntime,
+  node: PlannedNode,
+  labDir: string,
+  signal?: AbortSignal,
+): Promise<ExecOutput[]> => {
   const outputs: ExecOutput[] = [];
   if (node.spec.exec.length === 0) return outputs;
   const logDir = path.join(labDir, node.spec.name);
@@ -27,7 +32,9 @@ export const runNodeExecs = async (runtime: ContainerRuntime, node: PlannedNode,
     outputs.push(output);
     await appendFile(path.join(logDir, 'exec.log'), `$ ${command}\n${result.stdout}${result.stderr}[exit ${result.exitCode}]\n`);
     if (result.exitCode !== 0) {
-      throw new LabError(`node '${node.spec.name}': exec \`${command}\` exited ${result.exitCode}: ${(result.stderr || result.stdout).trim() || 'no output'}`);
+      throw new LabError(
+        `node '${node.spec.name}': exec \`${command}\` exited ${result.exitCode}: ${(result.stderr || result.stdout).trim() || 'no output'}`,
+      );
     }
   }
   return outputs;

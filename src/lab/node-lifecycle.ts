@@ -38,7 +38,10 @@ const runningPid = async (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): 
 };
 
 const waitUntilStopped = (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): Promise<void> =>
-  pollUntil(`node '${node.spec.name}' to stop`, async () => (await ctx.runtime.inspectContainer(node.container))?.status !== 'running', { timeoutMs: 10_000, intervalMs: 20 });
+  pollUntil(`node '${node.spec.name}' to stop`, async () => (await ctx.runtime.inspectContainer(node.container))?.status !== 'running', {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+  });
 
 /**
  * Takes every interface of the process `pid`'s namespace down at once (one `ip -batch`) and
@@ -49,8 +52,14 @@ const waitUntilStopped = (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): 
  */
 const cutLinks = async (pid: number, ifaces: readonly string[]): Promise<number> => {
   const before = Date.now();
-  const out = await runCommand('nsenter', ['-t', String(pid), '-n', 'bash', '-ec',
-    `ip -batch - <<'EOF'\n${ifaces.map((i) => `link set ${i} down`).join('\n')}\nEOF\necho "$EPOCHREALTIME"`]);
+  const out = await runCommand('nsenter', [
+    '-t',
+    String(pid),
+    '-n',
+    'bash',
+    '-ec',
+    `ip -batch - <<'EOF'\n${ifaces.map((i) => `link set ${i} down`).join('\n')}\nEOF\necho "$EPOCHREALTIME"`,
+  ]);
   return cutInstant(out, before, Date.now());
 };
 
@@ -66,14 +75,22 @@ export const cutInstant = (out: string, before: number, after: number): number =
  * a crash when its links were cut, a kill when the kill returned, a graceful stop when asked —
  * the fault's true start, which the whole stop (≈ 150 ms more) would blur.
  */
-export const stopNode = async (plan: LabPlan, name: string, ctx: Pick<LabContext, 'runtime'>, mode: StopMode = 'graceful'): Promise<number> => {
+export const stopNode = async (
+  plan: LabPlan,
+  name: string,
+  ctx: Pick<LabContext, 'runtime'>,
+  mode: StopMode = 'graceful',
+): Promise<number> => {
   const node = plannedNode(plan, name);
   const pid = await runningPid(ctx, node);
   const held = parkNamespaceOf(plan.lab, name);
   if (node.interfaces.length > 0) await holdNamespace(pid, held);
   let silentAt = Date.now();
   if (mode === 'crash' && node.interfaces.length > 0) {
-    silentAt = await cutLinks(pid, node.interfaces.map((i) => i.iface));
+    silentAt = await cutLinks(
+      pid,
+      node.interfaces.map((i) => i.iface),
+    );
     await new Promise((r) => setTimeout(r, CRASH_KILL_DELAY_MS));
   }
   if (mode === 'graceful') await ctx.runtime.stopContainer(node.container, 2);

@@ -5,14 +5,20 @@
 import { ipBatch, inNetns, runCommand, shellQuote } from '../kernel/run-command.js';
 import type { PlannedInterface, PlannedLink } from './lab-plan.js';
 
-const side = (i: PlannedInterface, pid: number): string =>
-  `name ${i.iface} address ${i.mac} mtu ${i.mtu} netns ${pid}`;
+const side = (i: PlannedInterface, pid: number): string => `name ${i.iface} address ${i.mac} mtu ${i.mtu} netns ${pid}`;
 
 export const vethAddCommand = (link: PlannedLink, pidOf: (container: string) => number): string =>
   `link add ${side(link.a, pidOf(link.a.container))} type veth peer ${side(link.b, pidOf(link.b.container))}`;
 
-export const createLinks = async (links: readonly PlannedLink[], pidOf: (container: string) => number, signal?: AbortSignal): Promise<void> => {
-  await ipBatch(links.map((l) => vethAddCommand(l, pidOf)), { signal });
+export const createLinks = async (
+  links: readonly PlannedLink[],
+  pidOf: (container: string) => number,
+  signal?: AbortSignal,
+): Promise<void> => {
+  await ipBatch(
+    links.map((l) => vethAddCommand(l, pidOf)),
+    { signal },
+  );
 };
 
 /**
@@ -40,11 +46,17 @@ export const holdNamespace = async (pid: number, netns: string): Promise<void> =
 
 /** Takes interfaces down in a namespace (by name), so peers see carrier loss. */
 export const downInterfaces = async (netns: string, ifaces: readonly PlannedInterface[]): Promise<void> => {
-  await ipBatch(ifaces.map((i) => `link set ${i.iface} down`), { netns });
+  await ipBatch(
+    ifaces.map((i) => `link set ${i.iface} down`),
+    { netns },
+  );
 };
 
 export const unparkInterfaces = async (netns: string, ifaces: readonly PlannedInterface[], pid: number): Promise<void> => {
-  await ipBatch(ifaces.map((i) => `link set ${i.iface} netns ${pid}`), { netns });
+  await ipBatch(
+    ifaces.map((i) => `link set ${i.iface} netns ${pid}`),
+    { netns },
+  );
   await deleteNamespace(netns);
 };
 

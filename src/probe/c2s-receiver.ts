@@ -18,7 +18,11 @@ export class C2sReceiver {
   /** A counter changed since the last ACK. */
   private news = false;
 
-  constructor(private readonly stream: number, start: number, emit: Emit) {
+  constructor(
+    private readonly stream: number,
+    start: number,
+    emit: Emit,
+  ) {
     this.ackedOffset = start;
     this.verifier = new StreamVerifier(stream, start, (issue) => {
       this.news = true;

@@ -34,13 +34,15 @@ export const parseRate = (text: string): number => {
   return value;
 };
 
-export const parseIntIn = (min: number, max: number) => (text: string): number => {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ProbeUsageError(`expected an integer in [${min}, ${max}], got '${text}'`);
-  }
-  return value;
-};
+export const parseIntIn =
+  (min: number, max: number) =>
+  (text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ProbeUsageError(`expected an integer in [${min}, ${max}], got '${text}'`);
+    }
+    return value;
+  };
 
 /** Seconds, fractions allowed, > 0 and at most a day (everything the probe does is bounded). */
 export const parseSeconds = (text: string): number => {

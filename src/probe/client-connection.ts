@@ -61,7 +61,10 @@ export class ClientConnection {
   private pingAt: number | undefined;
 
   constructor(
-    target: ConnectionTarget, hello: Buffer, private readonly expect: HandshakeExpectation, private readonly owner: ConnectionOwner,
+    target: ConnectionTarget,
+    hello: Buffer,
+    private readonly expect: HandshakeExpectation,
+    private readonly owner: ConnectionOwner,
   ) {
     this.decoder = new FrameDecoder({
       control: (f) => {
@@ -69,8 +72,7 @@ export class ClientConnection {
         else if (f.stream !== expect.stream) owner.garbage(HEADER_BYTES + f.payload.length);
         else owner.control(this, f);
       },
-      data: (stream, offset, piece) =>
-        (this.established ? owner.data(stream, offset, piece) : this.handshakeFailed('DATA before WELCOME')),
+      data: (stream, offset, piece) => (this.established ? owner.data(stream, offset, piece) : this.handshakeFailed('DATA before WELCOME')),
       garbage: (bytes) => (this.established ? owner.garbage(bytes) : this.handshakeFailed('corrupt bytes before WELCOME')),
     });
     // The timeout covers the handshake too: a server that accepts but never welcomes is not up.
@@ -79,18 +81,25 @@ export class ClientConnection {
       else owner.connectTimeout(this);
     }, target.connectTimeoutMs);
     this.socket = net.connect({
-      host: target.host, port: target.port, localAddress: target.localAddress,
-      onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => {
-        this.decoder.push(Buffer.from(buf.buffer, buf.byteOffset, n));
-        return true;
-      } },
+      host: target.host,
+      port: target.port,
+      localAddress: target.localAddress,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          this.decoder.push(Buffer.from(buf.buffer, buf.byteOffset, n));
+          return true;
+        },
+      },
     });
     this.socket.setNoDelay(true);
     this.socket.once('connect', () => {
       this.tuple = tupleOf(this.socket);
       this.socket.write(hello);
     });
-    this.socket.on('error', (err) => { this.error ??= errorCode(err); });
+    this.socket.on('error', (err) => {
+      this.error ??= errorCode(err);
+    });
     this.socket.on('close', () => {
       clearTimeout(this.timer);
       this.decoder.end();
@@ -139,11 +148,16 @@ export class ClientConnection {
   }
 
   private beforeWelcome(f: ControlFrame): void {
-    const wrong = f.type === FrameType.Reject ? `server rejected the HELLO: ${decodeReject(f.payload)}`
-      : f.type !== FrameType.Welcome ? `frame type ${f.type} before WELCOME`
-        : f.stream !== this.expect.stream ? `WELCOME for stream ${f.stream}`
-          : this.expect.offsetIsOurs && f.offset !== this.expect.offset ? `WELCOME at offset ${f.offset}, asked ${this.expect.offset}`
-            : undefined;
+    const wrong =
+      f.type === FrameType.Reject
+        ? `server rejected the HELLO: ${decodeReject(f.payload)}`
+        : f.type !== FrameType.Welcome
+          ? `frame type ${f.type} before WELCOME`
+          : f.stream !== this.expect.stream
+            ? `WELCOME for stream ${f.stream}`
+            : this.expect.offsetIsOurs && f.offset !== this.expect.offset
+              ? `WELCOME at offset ${f.offset}, asked ${this.expect.offset}`
+              : undefined;
     if (wrong === undefined) this.onWelcome(f);
     else this.handshakeFailed(wrong);
   }

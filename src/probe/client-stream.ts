@@ -43,9 +43,20 @@ export class ClientStream implements ConnectionOwner {
   private stalled = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly cfg: ClientStreamConfig, private readonly pacer: Pacer, private readonly emit: Emit) {
+  constructor(
+    private readonly cfg: ClientStreamConfig,
+    private readonly pacer: Pacer,
+    private readonly emit: Emit,
+  ) {
     // An echo comes back at the pace we send it: our pacer's tick, not a server's.
-    this.progress = new StreamProgress(cfg.stream, cfg.direction, cfg.rate, cfg.gapThresholdMs, emit, cfg.direction === 'echo' ? cfg.pacerTickMs : undefined);
+    this.progress = new StreamProgress(
+      cfg.stream,
+      cfg.direction,
+      cfg.rate,
+      cfg.gapThresholdMs,
+      emit,
+      cfg.direction === 'echo' ? cfg.pacerTickMs : undefined,
+    );
   }
 
   get id(): number {
@@ -146,8 +157,12 @@ export class ClientStream implements ConnectionOwner {
     this.conn = undefined;
     this.progress.connectionClosed();
     const offset = this.offset;
-    const handshakeError = c.closedBy === 'handshake' ? c.handshakeError
-      : !c.established && c.tuple && c.closedBy === undefined ? `closed before WELCOME: ${c.error ?? 'EOF'}` : undefined;
+    const handshakeError =
+      c.closedBy === 'handshake'
+        ? c.handshakeError
+        : !c.established && c.tuple && c.closedBy === undefined
+          ? `closed before WELCOME: ${c.error ?? 'EOF'}`
+          : undefined;
     if (handshakeError !== undefined) {
       this.counts.handshakeFailures++;
       this.emit(this.cfg.stream, { event: 'handshake-failed', tuple: c.tuple, offset, reason: handshakeError });
@@ -166,8 +181,10 @@ export class ClientStream implements ConnectionOwner {
     // Without reconnects breaking an established stream or its handshake is fatal: a server that
     // is not listening yet when the run starts is a race, not a failure of the mechanism under test.
     if (!this.cfg.reconnect && (c.established || handshakeError !== undefined)) {
-      this.failReason = handshakeError !== undefined ? `handshake: ${handshakeError}`
-        : c.closedBy ?? (c.error !== undefined ? `reset: ${c.error}` : 'eof');
+      this.failReason =
+        handshakeError !== undefined
+          ? `handshake: ${handshakeError}`
+          : (c.closedBy ?? (c.error !== undefined ? `reset: ${c.error}` : 'eof'));
       this.emit(this.cfg.stream, { event: 'failed', offset, reason: this.failReason });
       return;
     }
@@ -179,10 +196,17 @@ export class ClientStream implements ConnectionOwner {
     if (this.stopped) return;
     this.attempt++;
     this.emit(this.cfg.stream, { event: 'connecting', attempt: this.attempt, offset: this.offset });
-    const hello = encodeHello(this.cfg.stream, this.offset,
-      { direction: DIRECTION_CODE[this.cfg.direction], rate: this.cfg.rate, fresh: this.connections.length === 0 });
-    this.conn = new ClientConnection(this.cfg, hello,
-      { stream: this.cfg.stream, offset: this.offset, offsetIsOurs: this.cfg.direction !== 'c2s' }, this);
+    const hello = encodeHello(this.cfg.stream, this.offset, {
+      direction: DIRECTION_CODE[this.cfg.direction],
+      rate: this.cfg.rate,
+      fresh: this.connections.length === 0,
+    });
+    this.conn = new ClientConnection(
+      this.cfg,
+      hello,
+      { stream: this.cfg.stream, offset: this.offset, offsetIsOurs: this.cfg.direction !== 'c2s' },
+      this,
+    );
   }
 
   /** The stream advanced: the connection is alive and any stall is over. */

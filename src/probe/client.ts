@@ -60,11 +60,27 @@ export class ProbeClient {
     const deadline = Date.now() + o.durationMs;
     const first = o.firstStreamId ?? CLIENT_DEFAULTS.firstStreamId;
     for (let i = 0; i < o.streams; i++) {
-      this.streams.push(new ClientStream({
-        host: o.host, port: o.port, localAddress: o.localAddress, stream: first + i, direction: o.direction, rate: o.rate,
-        stallMs, pingTimeoutMs, gapThresholdMs: o.gapThresholdMs ?? CLIENT_DEFAULTS.gapThresholdMs, pacerTickMs: pacerTickMs(o.streams),
-        reconnect: o.reconnect ?? true, connectTimeoutMs: o.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs, deadline,
-      }, this.pacer, this.emit));
+      this.streams.push(
+        new ClientStream(
+          {
+            host: o.host,
+            port: o.port,
+            localAddress: o.localAddress,
+            stream: first + i,
+            direction: o.direction,
+            rate: o.rate,
+            stallMs,
+            pingTimeoutMs,
+            gapThresholdMs: o.gapThresholdMs ?? CLIENT_DEFAULTS.gapThresholdMs,
+            pacerTickMs: pacerTickMs(o.streams),
+            reconnect: o.reconnect ?? true,
+            connectTimeoutMs: o.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs,
+            deadline,
+          },
+          this.pacer,
+          this.emit,
+        ),
+      );
     }
     for (const s of this.streams) s.start();
 

@@ -74,5 +74,10 @@ export const createControlServer = (access: StateAccess): ControlServer => {
     });
     socket.on('error', () => {});
   });
-  return { server, dropClients: () => { for (const c of clients) c.destroy(); } };
+  return {
+    server,
+    dropClients: () => {
+      for (const c of clients) c.destroy();
+    },
+  };
 };

@@ -10,18 +10,20 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type EventBody = DistributiveOmit<ProbeEvent, 't' | 'source' | 'node' | 'stream'>;
 export type Emit = (stream: number, body: EventBody) => void;
 
-export const makeEmit = (source: ProbeEvent['source'], node: string | undefined, write: (event: ProbeEvent) => void): Emit =>
-  (stream, body) => write({ t: Date.now(), source, ...(node === undefined ? {} : { node }), stream, ...body });
+export const makeEmit =
+  (source: ProbeEvent['source'], node: string | undefined, write: (event: ProbeEvent) => void): Emit =>
+  (stream, body) =>
+    write({ t: Date.now(), source, ...(node === undefined ? {} : { node }), stream, ...body });
 
 export const tupleOf = (socket: Socket): FourTuple | undefined =>
   socket.localAddress === undefined || socket.remoteAddress === undefined
     ? undefined
     : {
-      localAddress: socket.localAddress,
-      localPort: socket.localPort ?? 0,
-      remoteAddress: socket.remoteAddress,
-      remotePort: socket.remotePort ?? 0,
-    };
+        localAddress: socket.localAddress,
+        localPort: socket.localPort ?? 0,
+        remoteAddress: socket.remoteAddress,
+        remotePort: socket.remotePort ?? 0,
+      };
 
 /** A Node error's code (ECONNRESET, EPIPE, ...) or its message. */
 export const errorCode = (error: unknown): string =>
@@ -29,12 +31,13 @@ export const errorCode = (error: unknown): string =>
 
 /** JSON lines onto stdout or an append-mode file (a restarted server keeps one history). */
 export class JsonLinesSink {
-  private constructor(private readonly out: Writable, private readonly owned: boolean) {}
+  private constructor(
+    private readonly out: Writable,
+    private readonly owned: boolean,
+  ) {}
 
   static open(file: string | undefined): JsonLinesSink {
-    return file === undefined
-      ? new JsonLinesSink(process.stdout, false)
-      : new JsonLinesSink(createWriteStream(file, { flags: 'a' }), true);
+    return file === undefined ? new JsonLinesSink(process.stdout, false) : new JsonLinesSink(createWriteStream(file, { flags: 'a' }), true);
   }
 
   write(record: unknown): void {

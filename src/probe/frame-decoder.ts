@@ -4,8 +4,16 @@
 // Every header's check is verified (a control frame's with its payload): a damaged header is
 // never trusted for its stream, offset or length, it starts a resync.
 import {
-  CHECKED_HEADER_BYTES, FrameType, HEADER_BYTES, LAST_FRAME_TYPE, MAGIC, MAGIC_BYTES, MAX_DATA_PAYLOAD,
-  controlLengthFits, frameCheck, type ControlFrame,
+  CHECKED_HEADER_BYTES,
+  FrameType,
+  HEADER_BYTES,
+  LAST_FRAME_TYPE,
+  MAGIC,
+  MAGIC_BYTES,
+  MAX_DATA_PAYLOAD,
+  controlLengthFits,
+  frameCheck,
+  type ControlFrame,
 } from './frames.js';
 
 export interface FrameSink {
@@ -97,7 +105,10 @@ export class FrameDecoder {
       const offset = high * 0x1_0000_0000 + buf.readUInt32BE(pos + 13);
       const len = buf.readUInt32BE(pos + 17);
       const isData = type === FrameType.Data;
-      const plausible = type >= FrameType.Hello && type <= LAST_FRAME_TYPE && high <= MAX_SAFE_OFFSET_HIGH &&
+      const plausible =
+        type >= FrameType.Hello &&
+        type <= LAST_FRAME_TYPE &&
+        high <= MAX_SAFE_OFFSET_HIGH &&
         (isData ? len <= MAX_DATA_PAYLOAD : controlLengthFits(type, len));
       if (plausible && !isData && buf.length - pos < HEADER_BYTES + len) {
         this.carry = Buffer.from(buf.subarray(pos));
@@ -121,7 +132,7 @@ export class FrameDecoder {
       pos += HEADER_BYTES + len;
       this.current = buf;
       this.frameEnd = pos;
-      this.sink.control({ type: type as ControlFrame['type'], stream, offset, payload });
+      this.sink.control({ type: type, stream, offset, payload });
     }
   }
 

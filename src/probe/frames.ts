@@ -67,12 +67,18 @@ export const LAST_FRAME_TYPE = FrameType.Reject;
 /** The payload lengths each control frame can have: any other is a damaged header. */
 export const controlLengthFits = (type: FrameType, len: number): boolean => {
   switch (type) {
-    case FrameType.Hello: return len === 10;
-    case FrameType.Welcome: return len === 1;
-    case FrameType.Ping: return len === 0;
-    case FrameType.Pong: return len === 0 || len === ACK_PAYLOAD_BYTES;
-    case FrameType.Ack: return len === ACK_PAYLOAD_BYTES;
-    default: return len <= MAX_CONTROL_PAYLOAD;
+    case FrameType.Hello:
+      return len === 10;
+    case FrameType.Welcome:
+      return len === 1;
+    case FrameType.Ping:
+      return len === 0;
+    case FrameType.Pong:
+      return len === 0 || len === ACK_PAYLOAD_BYTES;
+    case FrameType.Ack:
+      return len === ACK_PAYLOAD_BYTES;
+    default:
+      return len <= MAX_CONTROL_PAYLOAD;
   }
 };
 
@@ -91,8 +97,7 @@ export const writeU64 = (buf: Buffer, at: number, value: number): void => {
   buf.writeUInt32BE(value % 0x1_0000_0000, at + 4);
 };
 
-export const readU64 = (buf: Buffer, at: number): number =>
-  buf.readUInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
+export const readU64 = (buf: Buffer, at: number): number => buf.readUInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
 
 /** The check of the frame whose header starts at `at`; `payloadLen` > 0 only for non-DATA frames. */
 export const frameCheck = (buf: Buffer, at: number, payloadLen: number): number => {
@@ -127,11 +132,17 @@ export interface Hello {
 }
 
 export const encodeHello = (stream: number, offset: number, h: Hello): Buffer =>
-  control(FrameType.Hello, stream, offset, (p) => {
-    p.writeUInt8(h.direction, 0);
-    writeU64(p, 1, h.rate);
-    p.writeUInt8(h.fresh ? 1 : 0, 9);
-  }, 10);
+  control(
+    FrameType.Hello,
+    stream,
+    offset,
+    (p) => {
+      p.writeUInt8(h.direction, 0);
+      writeU64(p, 1, h.rate);
+      p.writeUInt8(h.fresh ? 1 : 0, 9);
+    },
+    10,
+  );
 
 export const encodeWelcome = (stream: number, offset: number, hadState: boolean): Buffer =>
   control(FrameType.Welcome, stream, offset, (p) => p.writeUInt8(hadState ? 1 : 0, 0), 1);
@@ -165,7 +176,8 @@ const writeCounters = (p: Buffer, c: AckCounters): void => {
 
 /** A PONG; with `counters` (a c2s receiver's) it tells the sender its verdict like an ACK. */
 export const encodePong = (stream: number, offset: number, counters?: AckCounters): Buffer =>
-  counters ? control(FrameType.Pong, stream, offset, (p) => writeCounters(p, counters), ACK_PAYLOAD_BYTES)
+  counters
+    ? control(FrameType.Pong, stream, offset, (p) => writeCounters(p, counters), ACK_PAYLOAD_BYTES)
     : control(FrameType.Pong, stream, offset);
 
 export const encodeAck = (stream: number, offset: number, c: AckCounters): Buffer =>

@@ -13,13 +13,15 @@ import type { Direction } from './probe-report.js';
 import { ProbeServer } from './server.js';
 
 /** Commander wants InvalidArgumentError from value parsers to report the flag. */
-const arg = <T>(parse: (text: string) => T) => (text: string): T => {
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new InvalidArgumentError(errorMessage(error));
-  }
-};
+const arg =
+  <T>(parse: (text: string) => T) =>
+  (text: string): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new InvalidArgumentError(errorMessage(error));
+    }
+  };
 const ms = arg(parseIntIn(1, 3_600_000));
 
 /** Resolves on SIGTERM/SIGINT, or after `seconds` if given. */
@@ -30,7 +32,16 @@ const endSignal = (seconds?: number): Promise<void> =>
     if (seconds !== undefined) setTimeout(resolve, seconds * 1000).unref();
   });
 
-interface ServerFlags { listen: HostPort; controlPort?: number; controlHost: string; events?: string; node?: string; durationS?: number; takeover?: boolean; startDelayMs?: number }
+interface ServerFlags {
+  listen: HostPort;
+  controlPort?: number;
+  controlHost: string;
+  events?: string;
+  node?: string;
+  durationS?: number;
+  takeover?: boolean;
+  startDelayMs?: number;
+}
 
 const runServer = async (o: ServerFlags): Promise<void> => {
   const sink = JsonLinesSink.open(o.events);
@@ -39,30 +50,64 @@ const runServer = async (o: ServerFlags): Promise<void> => {
     await new Promise((r) => setTimeout(r, o.startDelayMs));
   }
   const server = new ProbeServer({
-    host: o.listen.host, port: o.listen.port, node: o.node, controlPort: o.controlPort, controlHost: o.controlHost,
-    onEvent: (e) => sink.write(e), logger: createLogger(), takeover: o.takeover === true,
+    host: o.listen.host,
+    port: o.listen.port,
+    node: o.node,
+    controlPort: o.controlPort,
+    controlHost: o.controlHost,
+    onEvent: (e) => sink.write(e),
+    logger: createLogger(),
+    takeover: o.takeover === true,
   });
   await server.listen();
-  process.stderr.write(`probe server listening on ${o.listen.host}:${server.port}` +
-    (server.controlPort === undefined ? '' : `, control port ${server.controlPort}`) + '\n');
+  process.stderr.write(
+    `probe server listening on ${o.listen.host}:${server.port}` +
+      (server.controlPort === undefined ? '' : `, control port ${server.controlPort}`) +
+      '\n',
+  );
   await endSignal(o.durationS);
   await server.close();
   await sink.close();
 };
 
 interface ClientFlags {
-  connect: HostPort; streams: number; direction: Direction; rate: number; durationS: number; firstStreamId: number;
-  stallMs: number; pingTimeoutMs?: number; gapThresholdMs: number; reconnect: boolean; connectTimeoutMs: number;
-  progressMs?: number; events?: string; summary?: string; node?: string; bind?: string;
+  connect: HostPort;
+  streams: number;
+  direction: Direction;
+  rate: number;
+  durationS: number;
+  firstStreamId: number;
+  stallMs: number;
+  pingTimeoutMs?: number;
+  gapThresholdMs: number;
+  reconnect: boolean;
+  connectTimeoutMs: number;
+  progressMs?: number;
+  events?: string;
+  summary?: string;
+  node?: string;
+  bind?: string;
 }
 
 const runClient = async (o: ClientFlags): Promise<void> => {
   const sink = JsonLinesSink.open(o.events);
   const client = new ProbeClient({
-    host: o.connect.host, port: o.connect.port, localAddress: o.bind, streams: o.streams, firstStreamId: o.firstStreamId,
-    direction: o.direction, rate: o.rate, durationMs: Math.round(o.durationS * 1000), stallMs: o.stallMs,
-    pingTimeoutMs: o.pingTimeoutMs, gapThresholdMs: o.gapThresholdMs, reconnect: o.reconnect,
-    connectTimeoutMs: o.connectTimeoutMs, progressMs: o.progressMs, node: o.node, onEvent: (e) => sink.write(e),
+    host: o.connect.host,
+    port: o.connect.port,
+    localAddress: o.bind,
+    streams: o.streams,
+    firstStreamId: o.firstStreamId,
+    direction: o.direction,
+    rate: o.rate,
+    durationMs: Math.round(o.durationS * 1000),
+    stallMs: o.stallMs,
+    pingTimeoutMs: o.pingTimeoutMs,
+    gapThresholdMs: o.gapThresholdMs,
+    reconnect: o.reconnect,
+    connectTimeoutMs: o.connectTimeoutMs,
+    progressMs: o.progressMs,
+    node: o.node,
+    onEvent: (e) => sink.write(e),
   });
   // Not awaited: run() below ends when stop() is called. endSignal never rejects; stop() does not throw.
   void endSignal().then(() => client.stop());
@@ -78,7 +123,8 @@ const program = new Command('probe')
   .exitOverride()
   .showHelpAfterError();
 
-program.command('server')
+program
+  .command('server')
   .description('serve probe streams (s2c, c2s, echo) until SIGTERM')
   .requiredOption('--listen <addr:port>', 'address and port to listen on', arg(parseHostPort))
   .option('--control-port <n>', 'control port: JSON lines {"op":"get"} / {"op":"set","streams":[...]}', arg(parseIntIn(0, 65535)))
@@ -87,10 +133,14 @@ program.command('server')
   .option('--node <name>', 'node name stamped on events')
   .option('--duration-s <s>', 'stop after this many seconds', arg(parseSeconds))
   .option('--start-delay-ms <ms>', 'a service that takes this long to start: listen only after it', ms)
-  .option('--takeover', 'checkpoint s2c connections for transparent takeover (control port ops "checkpoints"/"restore"; needs CAP_NET_ADMIN)')
+  .option(
+    '--takeover',
+    'checkpoint s2c connections for transparent takeover (control port ops "checkpoints"/"restore"; needs CAP_NET_ADMIN)',
+  )
   .action((o: ServerFlags) => runServer(o));
 
-program.command('client')
+program
+  .command('client')
   .description('run N streams against a probe server for a bounded time, then print the summary')
   .requiredOption('--connect <addr:port>', 'server address', arg(parseHostPort))
   .requiredOption('--streams <n>', 'concurrent streams (one connection each)', arg(parseIntIn(1, 100_000)))

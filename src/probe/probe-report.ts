@@ -25,31 +25,32 @@ interface EventBase {
   stream: number;
 }
 
-export type ProbeEvent = EventBase & (
-  | { event: 'connecting'; attempt: number; offset: number }
-  /** hadState (server side, and echoed to the client): the server already had this stream's offset. */
-  | { event: 'established'; tuple: FourTuple; offset: number; hadState?: boolean }
-  /** Server side: this server continues a connection another server was sending (transparent takeover). */
-  | { event: 'taken-over'; tuple?: FourTuple; offset: number }
-  /** duringConnect: the connection failed before it was established (refused, reset in the handshake). */
-  | { event: 'reset'; tuple?: FourTuple; offset: number; error: string; duringConnect?: boolean }
-  | { event: 'eof'; tuple?: FourTuple; offset: number }
-  | { event: 'timeout'; tuple?: FourTuple; offset: number; kind: 'connect' | 'stall' }
-  | { event: 'stall'; offset: number; silentMs: number }
-  | { event: 'gap'; startMs: number; endMs: number; offset: number }
-  | { event: 'lost'; offset: number; bytes: number }
-  | { event: 'duplicated'; offset: number; bytes: number }
-  | { event: 'corrupt'; offset: number; bytes: number }
-  /** Bytes that filled an earlier hole: they arrived after later bytes. */
-  | { event: 'reordered'; offset: number; bytes: number }
-  /**
-   * The connection was made but did not become a stream: no intact WELCOME (client side), or no
-   * intact HELLO (server side, stream 0: the id is not known). A failure, not a silent retry.
-   */
-  | { event: 'handshake-failed'; tuple?: FourTuple; offset: number; reason: string }
-  | { event: 'failed'; offset: number; reason: string }
-  | { event: 'progress'; bytes: number }
-);
+export type ProbeEvent = EventBase &
+  (
+    | { event: 'connecting'; attempt: number; offset: number }
+    /** hadState (server side, and echoed to the client): the server already had this stream's offset. */
+    | { event: 'established'; tuple: FourTuple; offset: number; hadState?: boolean }
+    /** Server side: this server continues a connection another server was sending (transparent takeover). */
+    | { event: 'taken-over'; tuple?: FourTuple; offset: number }
+    /** duringConnect: the connection failed before it was established (refused, reset in the handshake). */
+    | { event: 'reset'; tuple?: FourTuple; offset: number; error: string; duringConnect?: boolean }
+    | { event: 'eof'; tuple?: FourTuple; offset: number }
+    | { event: 'timeout'; tuple?: FourTuple; offset: number; kind: 'connect' | 'stall' }
+    | { event: 'stall'; offset: number; silentMs: number }
+    | { event: 'gap'; startMs: number; endMs: number; offset: number }
+    | { event: 'lost'; offset: number; bytes: number }
+    | { event: 'duplicated'; offset: number; bytes: number }
+    | { event: 'corrupt'; offset: number; bytes: number }
+    /** Bytes that filled an earlier hole: they arrived after later bytes. */
+    | { event: 'reordered'; offset: number; bytes: number }
+    /**
+     * The connection was made but did not become a stream: no intact WELCOME (client side), or no
+     * intact HELLO (server side, stream 0: the id is not known). A failure, not a silent retry.
+     */
+    | { event: 'handshake-failed'; tuple?: FourTuple; offset: number; reason: string }
+    | { event: 'failed'; offset: number; reason: string }
+    | { event: 'progress'; bytes: number }
+  );
 
 export type ProbeEventName = ProbeEvent['event'];
 

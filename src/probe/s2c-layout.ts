@@ -27,7 +27,11 @@ export class S2cLayout {
   private readonly inserted: Insertion[] = [];
   private insertedBytes = 0;
 
-  constructor(readonly stream: number, readonly start: number, insertions: readonly Insertion[] = []) {
+  constructor(
+    readonly stream: number,
+    readonly start: number,
+    insertions: readonly Insertion[] = [],
+  ) {
     this.shift = streamShift(stream);
     for (const i of insertions) this.insert(i.at, i.bytes);
   }

@@ -48,7 +48,12 @@ export class ServerConnection {
   private dropped = false;
   private readonly helloTimer: NodeJS.Timeout;
 
-  constructor(private readonly socket: Socket, private readonly host: ConnectionHost, private readonly peek?: AcceptPeek, resume?: TakeOver) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    private readonly peek?: AcceptPeek,
+    resume?: TakeOver,
+  ) {
     socket.setNoDelay(true);
     this.decoder = new FrameDecoder({
       control: (f) => this.onControl(f),
@@ -76,7 +81,9 @@ export class ServerConnection {
       if (this.receiver && !this.socket.destroyed) this.socket.write(this.receiver.finalAck());
       this.socket.end();
     });
-    socket.on('error', (err) => { this.error ??= errorCode(err); });
+    socket.on('error', (err) => {
+      this.error ??= errorCode(err);
+    });
     socket.on('close', () => this.onClose());
   }
 
@@ -124,8 +131,11 @@ export class ServerConnection {
   checkpoint(): S2cCheckpoint | undefined {
     if (!this.peek || !this.layout || !this.tuple || this.stream === undefined) return undefined;
     return {
-      client: `${this.tuple.remoteAddress}:${this.tuple.remotePort}`, server: `${this.tuple.localAddress}:${this.tuple.localPort}`,
-      stream: this.stream, start: this.layout.start, rate: this.rate,
+      client: `${this.tuple.remoteAddress}:${this.tuple.remotePort}`,
+      server: `${this.tuple.localAddress}:${this.tuple.localPort}`,
+      stream: this.stream,
+      start: this.layout.start,
+      rate: this.rate,
       insertions: this.layout.insertions.map((i) => ({ at: i.at, hex: i.bytes.toString('hex') })),
       ...this.peek,
     };
@@ -139,12 +149,24 @@ export class ServerConnection {
     this.stream = cp.stream;
     this.direction = 's2c';
     this.rate = cp.rate;
-    this.layout = new S2cLayout(cp.stream, cp.start, cp.insertions.map((i) => ({ at: i.at, bytes: Buffer.from(i.hex, 'hex') })));
+    this.layout = new S2cLayout(
+      cp.stream,
+      cp.start,
+      cp.insertions.map((i) => ({ at: i.at, bytes: Buffer.from(i.hex, 'hex') })),
+    );
     const point = this.layout.locate(t.position);
     if (point.head.length > 0) this.socket.write(point.head);
     this.tuple = tupleOf(this.socket);
-    this.sender = new PatternSender(this.socket, cp.stream, cp.start, cp.rate, this.host.pacer,
-      (offset) => this.host.state.record(cp.stream, 's2c', offset), this.layout, point.grid);
+    this.sender = new PatternSender(
+      this.socket,
+      cp.stream,
+      cp.start,
+      cp.rate,
+      this.host.pacer,
+      (offset) => this.host.state.record(cp.stream, 's2c', offset),
+      this.layout,
+      point.grid,
+    );
     this.host.state.record(cp.stream, 's2c', this.sender.offset);
     this.sender.start(true);
     this.host.emit(cp.stream, { event: 'taken-over', tuple: this.tuple, offset: this.sender.offset });
@@ -178,8 +200,15 @@ export class ServerConnection {
       // first server byte is then a function of (stream, start, insertions).
       this.layout = new S2cLayout(stream, start, [{ at: 0, bytes: welcome }]);
       this.rate = hello.rate;
-      this.sender = new PatternSender(this.socket, stream, start, hello.rate, this.host.pacer,
-        (offset) => this.host.state.record(stream, 's2c', offset), this.layout);
+      this.sender = new PatternSender(
+        this.socket,
+        stream,
+        start,
+        hello.rate,
+        this.host.pacer,
+        (offset) => this.host.state.record(stream, 's2c', offset),
+        this.layout,
+      );
       this.sender.start();
       this.host.checkpointChanged();
     } else if (direction === 'c2s') {

@@ -59,12 +59,22 @@ const listen = (server: net.Server, host: string, port: number): Promise<number>
     });
   });
 
-const restoreConnection = ({ checkpoint, answer }: { checkpoint: S2cCheckpoint; answer: ClientAnswer }, host: ConnectionHost): { ok: boolean; error?: string; connection?: ServerConnection } => {
+const restoreConnection = (
+  { checkpoint, answer }: { checkpoint: S2cCheckpoint; answer: ClientAnswer },
+  host: ConnectionHost,
+): { ok: boolean; error?: string; connection?: ServerConnection } => {
   try {
     const fd = rebuildTcp(rebuildParams(checkpoint, answer));
     const socket = new net.Socket({ fd, readable: true, writable: true });
     const c = checkpoint;
-    const peek = { firstSeq: c.firstSeq, mss: c.mss, sndWscale: c.sndWscale, rcvWscale: c.rcvWscale, sack: c.sack, timestamps: c.timestamps };
+    const peek = {
+      firstSeq: c.firstSeq,
+      mss: c.mss,
+      sndWscale: c.sndWscale,
+      rcvWscale: c.rcvWscale,
+      sack: c.sack,
+      timestamps: c.timestamps,
+    };
     return { ok: true, connection: new ServerConnection(socket, host, peek, { checkpoint, position: positionOf(checkpoint, answer) }) };
   } catch (error) {
     return { ok: false, error: errorMessage(error) };
@@ -79,11 +89,33 @@ const restoreConnection = ({ checkpoint, answer }: { checkpoint: S2cCheckpoint; 
  * meets a reset and the connection ends by itself.
  */
 const warmUpRestore = (): void => {
-  const host: ConnectionHost = { pacer: new Pacer(), state: new StateStore(), emit: () => {}, claim: () => {}, closed: () => {}, checkpointChanged: () => {} };
-  const [item] = parseRestoreItems([{
-    checkpoint: { client: '127.0.0.1:9', server: '127.0.0.1:0', stream: 0, start: 0, rate: 1000, insertions: [], firstSeq: 1, mss: 1460, sndWscale: 7, rcvWscale: 7, sack: true, timestamps: true },
-    answer: { seq: 1, ack: 1, window: 1024, tsEcr: 1 },
-  }]);
+  const host: ConnectionHost = {
+    pacer: new Pacer(),
+    state: new StateStore(),
+    emit: () => {},
+    claim: () => {},
+    closed: () => {},
+    checkpointChanged: () => {},
+  };
+  const [item] = parseRestoreItems([
+    {
+      checkpoint: {
+        client: '127.0.0.1:9',
+        server: '127.0.0.1:0',
+        stream: 0,
+        start: 0,
+        rate: 1000,
+        insertions: [],
+        firstSeq: 1,
+        mss: 1460,
+        sndWscale: 7,
+        rcvWscale: 7,
+        sack: true,
+        timestamps: true,
+      },
+      answer: { seq: 1, ack: 1, window: 1024, tsEcr: 1 },
+    },
+  ]);
   if (item) restoreConnection(item, host);
 };
 
@@ -102,8 +134,9 @@ export class ProbeServer implements ConnectionHost {
   constructor(private readonly options: ProbeServerOptions) {
     this.emit = makeEmit('probe-server', options.node, options.onEvent ?? (() => {}));
     // Half-open: a c2s client's FIN is answered with a last ACK before our FIN (server-connection.ts).
-    this.server = net.createServer({ allowHalfOpen: true },
-      (socket) => this.connections.add(new ServerConnection(socket, this, this.peek(socket))));
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) =>
+      this.connections.add(new ServerConnection(socket, this, this.peek(socket))),
+    );
   }
 
   get port(): number {
@@ -190,7 +223,8 @@ export class ProbeServer implements ConnectionHost {
 
   async close(): Promise<void> {
     clearInterval(this.ackTimer);
-    const closing = [this.server, this.control?.server].filter((s): s is net.Server => s !== undefined)
+    const closing = [this.server, this.control?.server]
+      .filter((s): s is net.Server => s !== undefined)
       .map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     this.dropConnections();
     this.control?.dropClients();

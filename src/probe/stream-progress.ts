@@ -13,8 +13,10 @@ import { StreamVerifier, type VerifierIssue } from './verifier.js';
 /** Loss/duplicate/corrupt events per stream beyond this are only counted, not logged. */
 const MAX_ISSUE_EVENTS = 100;
 
-export type ProgressFigures = Pick<StreamSummary,
-  'bytes' | 'gaps' | 'maxGapMs' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt' | 'bytesReordered' | 'firstBadOffset'>;
+export type ProgressFigures = Pick<
+  StreamSummary,
+  'bytes' | 'gaps' | 'maxGapMs' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt' | 'bytesReordered' | 'firstBadOffset'
+>;
 
 export class StreamProgress {
   private readonly verifier: StreamVerifier;
@@ -24,7 +26,14 @@ export class StreamProgress {
   private issueEvents = 0;
 
   /** `senderTickMs`: the pacer period of whoever sends the data we verify, when known (timing.ts). */
-  constructor(private readonly stream: number, direction: Direction, rate: number, gapThresholdMs: number, private readonly emit: Emit, senderTickMs?: number) {
+  constructor(
+    private readonly stream: number,
+    direction: Direction,
+    rate: number,
+    gapThresholdMs: number,
+    private readonly emit: Emit,
+    senderTickMs?: number,
+  ) {
     this.viaAcks = direction === 'c2s';
     this.verifier = new StreamVerifier(stream, 0, (issue) => this.onIssue(issue));
     this.gaps = new GapTracker(effectiveGapThresholdMs(gapThresholdMs, rate, this.viaAcks, senderTickMs));

@@ -55,10 +55,14 @@ export const rebuildParams = (cp: S2cCheckpoint, answer: ClientAnswer) => ({
   rcvNxt: answer.seq >>> 0,
   sndWnd: answer.window * 2 ** cp.sndWscale,
   rcvWnd: Math.min(REBUILT_RCV_WINDOW, 65535 * 2 ** cp.rcvWscale),
-  mss: cp.mss, sndWscale: cp.sndWscale, rcvWscale: cp.rcvWscale, sack: cp.sack, timestamps: cp.timestamps,
+  mss: cp.mss,
+  sndWscale: cp.sndWscale,
+  rcvWscale: cp.rcvWscale,
+  sack: cp.sack,
+  timestamps: cp.timestamps,
   // PAWS: the client drops segments whose TSval is below the last one it accepted.
   ...(answer.tsEcr !== undefined ? { tsVal: (answer.tsEcr + 1) >>> 0 } : {}),
 });
 
 /** Pure: how far into the connection's server byte stream the client is (sequence space wraps). */
-export const positionOf = (cp: S2cCheckpoint, answer: ClientAnswer): number => ((answer.ack - cp.firstSeq) >>> 0);
+export const positionOf = (cp: S2cCheckpoint, answer: ClientAnswer): number => (answer.ack - cp.firstSeq) >>> 0;

@@ -37,8 +37,12 @@ export const expectedInterFrameMs = (rate: number, senderTickMs: number = PACER_
  * to one ACK period. An echo stream's data is paced by the client itself, which knows its tick
  * (2 ms for a few streams): its gaps can be resolved down to a few ms instead of 60.
  */
-export const effectiveGapThresholdMs = (configuredMs: number, rate: number, viaAcks: boolean, senderTickMs: number = PACER_TICK_MS): number =>
-  Math.max(configuredMs, 3 * expectedInterFrameMs(rate, senderTickMs)) + (viaAcks ? ACK_EVERY_MS : 0);
+export const effectiveGapThresholdMs = (
+  configuredMs: number,
+  rate: number,
+  viaAcks: boolean,
+  senderTickMs: number = PACER_TICK_MS,
+): number => Math.max(configuredMs, 3 * expectedInterFrameMs(rate, senderTickMs)) + (viaAcks ? ACK_EVERY_MS : 0);
 
 /**
  * Reconnect backoff. The first try after an established connection broke (attempt 0) is

@@ -45,7 +45,11 @@ export class StreamVerifier {
   /** Garbage bytes since the last DATA piece: what a following hole is explained by. */
   private pendingGarbage = 0;
 
-  constructor(readonly stream: number, start = 0, private readonly onIssue?: (issue: VerifierIssue) => void) {
+  constructor(
+    readonly stream: number,
+    start = 0,
+    private readonly onIssue?: (issue: VerifierIssue) => void,
+  ) {
     this.expected = start;
     this.shift = streamShift(stream);
   }
@@ -109,7 +113,10 @@ export class StreamVerifier {
     let cur = offset;
     for (let i = 0; i < this.holes.length && cur < end;) {
       const h = this.holes[i]!;
-      if (h.end <= cur) { i++; continue; }
+      if (h.end <= cur) {
+        i++;
+        continue;
+      }
       if (h.start >= end) break;
       if (h.start > cur) {
         this.dup(cur, h.start - cur);
@@ -121,7 +128,10 @@ export class StreamVerifier {
       this.reordered += fillEnd - cur;
       this.issue('reordered', cur, fillEnd - cur);
       this.check(cur, piece.subarray(cur - offset, fillEnd - offset));
-      const rest = [{ ...h, end: cur }, { ...h, start: fillEnd }].filter((r) => r.end > r.start);
+      const rest = [
+        { ...h, end: cur },
+        { ...h, start: fillEnd },
+      ].filter((r) => r.end > r.start);
       this.holes.splice(i, 1, ...rest);
       i += rest.length;
       cur = fillEnd;

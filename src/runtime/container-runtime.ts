@@ -19,10 +19,7 @@ export interface ContainerDetails extends ContainerSummary {
 }
 
 export type NetworkAttachment =
-  | { mode: 'bridge'; network: string; ipv4?: string }
-  | { mode: 'none' }
-  | { mode: 'host' }
-  | { mode: 'container'; container: string };
+  { mode: 'bridge'; network: string; ipv4?: string } | { mode: 'none' } | { mode: 'host' } | { mode: 'container'; container: string };
 
 export interface ContainerCreateSpec {
   name: string;
@@ -60,7 +57,10 @@ export interface ExecResult {
 /** Label filter: value `true` means "label present, any value". */
 export type LabelFilter = Record<string, string | true>;
 
-export interface RealtimeBudget { periodUs: number; runtimeUs: number }
+export interface RealtimeBudget {
+  periodUs: number;
+  runtimeUs: number;
+}
 
 export interface ContainerRuntime {
   readonly name: string;

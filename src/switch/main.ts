@@ -4,7 +4,17 @@
 //   lab-switch port eth3 20                    move a port to another VLAN at run time
 //   lab-switch show                            print {mode, ports} as JSON
 import { runCommand } from '../kernel/run-command.js';
-import { applyCommands, FILTERING_BRIDGE, movePortCommands, parsePortArgs, SwitchConfigError, validateVlan, vlanBridge, type SwitchMode, type PortMap } from './switch-plan.js';
+import {
+  applyCommands,
+  FILTERING_BRIDGE,
+  movePortCommands,
+  parsePortArgs,
+  SwitchConfigError,
+  validateVlan,
+  vlanBridge,
+  type SwitchMode,
+  type PortMap,
+} from './switch-plan.js';
 
 const ip = (args: string[]) => runCommand('ip', args);
 
@@ -26,7 +36,11 @@ const probeMode = async (): Promise<SwitchMode> => {
   }
 };
 
-interface LinkInfo { ifname: string; master?: string; linkinfo?: { info_kind?: string } }
+interface LinkInfo {
+  ifname: string;
+  master?: string;
+  linkinfo?: { info_kind?: string };
+}
 
 const links = async (): Promise<LinkInfo[]> => JSON.parse(await ip(['-j', '-d', 'link', 'show'])) as LinkInfo[];
 
@@ -43,7 +57,10 @@ const currentPorts = async (mode: SwitchMode): Promise<PortMap> => {
     for (const l of await links()) if (l.master && /^vlan\d+$/.test(l.master)) ports[l.ifname] = Number(l.master.slice(4));
     return ports;
   }
-  const vlans = JSON.parse(await runCommand('bridge', ['-j', 'vlan', 'show'])) as { ifname: string; vlans: { vlan: number; flags?: string[] }[] }[];
+  const vlans = JSON.parse(await runCommand('bridge', ['-j', 'vlan', 'show'])) as {
+    ifname: string;
+    vlans: { vlan: number; flags?: string[] }[];
+  }[];
   for (const v of vlans) {
     const pvid = v.vlans.find((x) => x.flags?.includes('PVID'));
     if (v.ifname !== FILTERING_BRIDGE && pvid) ports[v.ifname] = pvid.vlan;

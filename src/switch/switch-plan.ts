@@ -16,7 +16,8 @@ export class SwitchConfigError extends Error {}
 const PORT_RE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 export const validateVlan = (vlan: number, where: string): number => {
-  if (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094) throw new SwitchConfigError(`${where}: VLAN must be an integer 1..4094, got ${vlan}`);
+  if (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094)
+    throw new SwitchConfigError(`${where}: VLAN must be an integer 1..4094, got ${vlan}`);
   return vlan;
 };
 
@@ -48,7 +49,11 @@ export const applyCommands = (ports: PortMap, mode: SwitchMode): string[] => {
   if (mode === 'vlan-filtering') {
     commands.push(...bridgeUp(FILTERING_BRIDGE, ' vlan_filtering 1 vlan_default_pvid 0'));
     for (const [port, vlan] of entries) {
-      commands.push(`ip link set ${port} master ${FILTERING_BRIDGE}`, `bridge vlan add dev ${port} vid ${vlan} pvid untagged`, `ip link set ${port} up`);
+      commands.push(
+        `ip link set ${port} master ${FILTERING_BRIDGE}`,
+        `bridge vlan add dev ${port} vid ${vlan} pvid untagged`,
+        `ip link set ${port} up`,
+      );
     }
     return commands;
   }
@@ -60,7 +65,10 @@ export const applyCommands = (ports: PortMap, mode: SwitchMode): string[] => {
 /** Moves one access port to another VLAN; `bridgeExists` says whether the VLAN's bridge is there yet. */
 export const movePortCommands = (port: string, from: number | undefined, to: number, mode: SwitchMode, bridgeExists: boolean): string[] => {
   if (mode === 'vlan-filtering') {
-    return [...(from !== undefined ? [`bridge vlan del dev ${port} vid ${from}`] : []), `bridge vlan add dev ${port} vid ${to} pvid untagged`];
+    return [
+      ...(from !== undefined ? [`bridge vlan del dev ${port} vid ${from}`] : []),
+      `bridge vlan add dev ${port} vid ${to} pvid untagged`,
+    ];
   }
   return [...(bridgeExists ? [] : bridgeUp(vlanBridge(to))), `ip link set ${port} master ${vlanBridge(to)}`, `ip link set ${port} up`];
 };

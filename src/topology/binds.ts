@@ -6,7 +6,20 @@ import type { BindSpec } from './types.js';
 
 // What Docker accepts after the second colon of a bind.
 const BIND_OPTIONS = new Set([
-  'ro', 'rw', 'z', 'Z', 'nocopy', 'shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate', 'consistent', 'cached', 'delegated',
+  'ro',
+  'rw',
+  'z',
+  'Z',
+  'nocopy',
+  'shared',
+  'rshared',
+  'slave',
+  'rslave',
+  'private',
+  'rprivate',
+  'consistent',
+  'cached',
+  'delegated',
 ]);
 
 export const parseBind = (text: string, dir: string, position: SourcePosition): BindSpec => {
@@ -18,7 +31,8 @@ export const parseBind = (text: string, dir: string, position: SourcePosition): 
     return fail('is not host-path:container-path[:options]');
   }
   // The shell is not involved, so `~` would become a folder literally named `~`.
-  if (host.startsWith('~')) return fail(`starts with '~', which is not expanded; write an absolute path, a path relative to the topology file, or \${HOME}`);
+  if (host.startsWith('~'))
+    return fail(`starts with '~', which is not expanded; write an absolute path, a path relative to the topology file, or \${HOME}`);
   if (!target.startsWith('/')) return fail(`has container path '${target}'; it must be absolute (start with '/')`);
   const unknown = options?.split(',').find((option) => !BIND_OPTIONS.has(option));
   if (unknown !== undefined) return fail(`has unknown option '${unknown}'; known options: ${[...BIND_OPTIONS].join(', ')}`);

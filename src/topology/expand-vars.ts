@@ -29,7 +29,10 @@ const expandLine = (line: string, lineNumber: number, file: string, env: EnvReco
   const unterminated = UNTERMINATED.exec(line);
   if (unterminated !== null) {
     const position = { file, line: lineNumber, column: unterminated.index + 1 };
-    throw new TopologyError(position, `variable expression '${unterminated[0]}' has no closing '}' on its line; a default cannot span lines`);
+    throw new TopologyError(
+      position,
+      `variable expression '${unterminated[0]}' has no closing '}' on its line; a default cannot span lines`,
+    );
   }
   return line.replace(EXPRESSION, (whole: string, escaped: string | undefined, body: string, offset: number) => {
     if (escaped !== undefined) return whole.slice(1);
@@ -37,7 +40,10 @@ const expandLine = (line: string, lineNumber: number, file: string, env: EnvReco
     const form = FORM.exec(body);
     const name = form?.[1];
     if (form === null || name === undefined) {
-      throw new TopologyError(position, `unsupported variable expression '${whole}'; supported forms: ${SUPPORTED_FORMS} (write $\${...} for a literal \${...})`);
+      throw new TopologyError(
+        position,
+        `unsupported variable expression '${whole}'; supported forms: ${SUPPORTED_FORMS} (write $\${...} for a literal \${...})`,
+      );
     }
     const value = env[name];
     const fallback = form[3];

@@ -28,7 +28,8 @@ export const mergeLayers = <S extends object>(layers: readonly Layer<S>[], strat
       const specific = layer.settings[key];
       if (specific === undefined) continue;
       const general = value[key];
-      value[key] = general === undefined ? specific : strategies[key](general as NonNullable<S[keyof S]>, specific as NonNullable<S[keyof S]>);
+      value[key] =
+        general === undefined ? specific : strategies[key](general as NonNullable<S[keyof S]>, specific as NonNullable<S[keyof S]>);
       origin[key] = layer.path;
     }
   }

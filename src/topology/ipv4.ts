@@ -15,8 +15,7 @@ export const parseIpv4 = (text: string): number | undefined => {
   return value;
 };
 
-export const formatIpv4 = (value: number): string =>
-  [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+export const formatIpv4 = (value: number): string => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 
 export interface Ipv4Subnet {
   network: number;

@@ -28,16 +28,23 @@ export const resolveLinks = (links: readonly LinkFile[], nodes: readonly NodeSpe
       const node = byName.get(end.endpoint.node);
       if (node === undefined) {
         const known = nodes.map((n) => n.name).join(', ');
-        throw new TopologyError(end.at.node, `link endpoint '${end.text}' names node '${end.endpoint.node}', which is not in topology.nodes (nodes: ${known})`);
+        throw new TopologyError(
+          end.at.node,
+          `link endpoint '${end.text}' names node '${end.endpoint.node}', which is not in topology.nodes (nodes: ${known})`,
+        );
       }
       const mode = node.networkMode;
       if (mode !== undefined && mode !== 'bridge') {
-        throw new TopologyError(end.at.node, `node '${node.name}' has network-mode ${mode}: its links cannot be wired; remove the link or the network-mode`);
+        throw new TopologyError(
+          end.at.node,
+          `node '${node.name}' has network-mode ${mode}: its links cannot be wired; remove the link or the network-mode`,
+        );
       }
       const problem = interfaceNameProblem(end.endpoint.iface);
       if (problem !== undefined) throw new TopologyError(end.at.iface, `link endpoint '${end.text}': ${problem}`);
     }
-    if (a.text === b.text) throw new TopologyError(b.at.whole, `both endpoints of the link are ${a.text}; a link joins two different interfaces`);
+    if (a.text === b.text)
+      throw new TopologyError(b.at.whole, `both endpoints of the link are ${a.text}; a link joins two different interfaces`);
     for (const end of [a, b]) {
       const line = interfaces.get(end.text);
       if (line !== undefined) throw new TopologyError(end.at.iface, `interface ${end.text} is already used by the link at line ${line}`);
@@ -57,16 +64,23 @@ const locate = (endpoint: EndpointFile, extended: boolean, path: YamlPath, sourc
   const whole = source.positionOf(path);
   if (typeof endpoint === 'string') {
     if (extended) {
-      throw new TopologyError(whole, `endpoint '${endpoint}' is a string, but a link with type takes endpoints as maps {node, interface, mac}; drop type for the brief "node:interface" form`);
+      throw new TopologyError(
+        whole,
+        `endpoint '${endpoint}' is a string, but a link with type takes endpoints as maps {node, interface, mac}; drop type for the brief "node:interface" form`,
+      );
     }
     const colon = endpoint.indexOf(':');
     const node = endpoint.slice(0, colon);
     const iface = endpoint.slice(colon + 1);
-    if (colon < 0 || node === '' || iface === '') throw new TopologyError(whole, `link endpoint '${endpoint}' is not "node:interface", such as "a:eth1"`);
+    if (colon < 0 || node === '' || iface === '')
+      throw new TopologyError(whole, `link endpoint '${endpoint}' is not "node:interface", such as "a:eth1"`);
     return { endpoint: { node, iface }, text: endpoint, at: { whole, node: whole, iface: whole, mac: whole } };
   }
   if (!extended) {
-    throw new TopologyError(whole, `endpoint is a map, which needs the extended link form: add 'type: veth' to the link, or write the endpoint as "node:interface"`);
+    throw new TopologyError(
+      whole,
+      `endpoint is a map, which needs the extended link form: add 'type: veth' to the link, or write the endpoint as "node:interface"`,
+    );
   }
   const { node, interface: iface, mac } = endpoint;
   return {

@@ -36,7 +36,10 @@ export interface NodeContext {
 export const resolveNodes = (file: TopologyFile, context: NodeContext): NodeSpec[] => {
   const { source } = context;
   const { defaults, kinds, groups, nodes } = file.topology;
-  const layer = (path: YamlPath, settings: NodeSettingsFile): Layer<Settings> => ({ path, settings: { ...settings, binds: binds(settings.binds, path, context) } });
+  const layer = (path: YamlPath, settings: NodeSettingsFile): Layer<Settings> => ({
+    path,
+    settings: { ...settings, binds: binds(settings.binds, path, context) },
+  });
   const defaultsLayer = layer(['topology', 'defaults'], defaults);
   const kindLayers = new Map(Object.entries(kinds).map(([kind, settings]) => [kind, layer(['topology', 'kinds', kind], settings)]));
   const groupLayers = new Map(Object.entries(groups).map(([group, settings]) => [group, layer(['topology', 'groups', group], settings)]));
@@ -53,17 +56,23 @@ export const resolveNodes = (file: TopologyFile, context: NodeContext): NodeSpec
     const position = source.positionOf(path, { key: true });
     const groupLayer = group === undefined ? undefined : groupLayers.get(group);
     const kind = own.kind ?? groupLayer?.settings.kind ?? defaults.kind;
-    if (kind === undefined) throw new TopologyError(position, `node '${name}' has no kind: set kind on the node, its group or topology.defaults (supported kinds: linux)`);
+    if (kind === undefined)
+      throw new TopologyError(
+        position,
+        `node '${name}' has no kind: set kind on the node, its group or topology.defaults (supported kinds: linux)`,
+      );
     const layers = [defaultsLayer, kindLayers.get(kind), groupLayer, layer(path, own)].filter((l) => l !== undefined);
     const { value, origin } = mergeLayers(layers, STRATEGIES);
     const at = (key: keyof Settings) => source.positionOf([...(origin[key] ?? path), key]);
 
-    if (value.image === undefined) throw new TopologyError(position, `node '${name}' has no image: set image on the node, its kind or topology.defaults`);
+    if (value.image === undefined)
+      throw new TopologyError(position, `node '${name}' has no image: set image on the node, its kind or topology.defaults`);
     checkContainerName(name, context, position);
     const networkMode = value['network-mode'];
     const target = networkMode?.startsWith('container:') === true ? networkMode.slice('container:'.length) : undefined;
     if (target !== undefined && (target === name || !nodeNames.has(target))) {
-      const why = target === name ? 'names the node itself' : `names '${target}', which is not in topology.nodes (nodes: ${names.join(', ')})`;
+      const why =
+        target === name ? 'names the node itself' : `names '${target}', which is not in topology.nodes (nodes: ${names.join(', ')})`;
       throw new TopologyError(at('network-mode'), `network-mode of node '${name}' ${why}`);
     }
     const mgmtIpv4 = value['mgmt-ipv4'];
@@ -71,7 +80,11 @@ export const resolveNodes = (file: TopologyFile, context: NodeContext): NodeSpec
       const mgmtAt = at('mgmt-ipv4');
       checkMgmtAddress(name, mgmtIpv4, networkMode, context.mgmt, mgmtAt);
       const owner = mgmtOwners.get(mgmtIpv4);
-      if (owner !== undefined) throw new TopologyError(mgmtAt, `mgmt-ipv4 ${mgmtIpv4} of node '${name}' is already used by node '${owner.node}' (line ${owner.line})`);
+      if (owner !== undefined)
+        throw new TopologyError(
+          mgmtAt,
+          `mgmt-ipv4 ${mgmtIpv4} of node '${name}' is already used by node '${owner.node}' (line ${owner.line})`,
+        );
       mgmtOwners.set(mgmtIpv4, { node: name, line: mgmtAt.line });
     }
 
@@ -99,7 +112,8 @@ const binds = (list: readonly string[] | undefined, path: YamlPath, context: Nod
     const position = context.source.positionOf([...path, 'binds', index]);
     const bind = parseBind(text, context.dir, position);
     const earlier = seen.get(bind.target);
-    if (earlier !== undefined) throw new TopologyError(position, `bind '${text}' mounts ${bind.target}, which the bind at line ${earlier} already mounts`);
+    if (earlier !== undefined)
+      throw new TopologyError(position, `bind '${text}' mounts ${bind.target}, which the bind at line ${earlier} already mounts`);
     seen.set(bind.target, position.line);
     return bind;
   });
@@ -115,16 +129,27 @@ const checkContainerName = (node: string, context: NodeContext, position: NodeSp
   }
 };
 
-const checkMgmtAddress = (node: string, address: string, networkMode: string | undefined, mgmt: ResolvedMgmt, at: NodeSpec['position']): void => {
+const checkMgmtAddress = (
+  node: string,
+  address: string,
+  networkMode: string | undefined,
+  mgmt: ResolvedMgmt,
+  at: NodeSpec['position'],
+): void => {
   const fail = (problem: string): never => {
     throw new TopologyError(at, `mgmt-ipv4 ${address} of node '${node}' ${problem}`);
   };
-  if (networkMode !== undefined && networkMode !== 'bridge') fail(`cannot be used with network-mode ${networkMode}, which takes the node off the mgmt network`);
+  if (networkMode !== undefined && networkMode !== 'bridge')
+    fail(`cannot be used with network-mode ${networkMode}, which takes the node off the mgmt network`);
   // The schema has checked the syntax.
   const value = parseIpv4(address) ?? fail('is not an IPv4 address');
   const problem = hostAddressProblem(value, mgmt.subnet, mgmt.spec.ipv4Subnet);
   if (problem !== undefined) fail(problem);
   if (value === mgmt.gateway) {
-    fail(mgmt.gatewayIsDefault ? 'is the mgmt gateway (Docker gives the first address of the subnet to the gateway unless mgmt.ipv4-gw says otherwise)' : 'is the mgmt gateway (mgmt.ipv4-gw)');
+    fail(
+      mgmt.gatewayIsDefault
+        ? 'is the mgmt gateway (Docker gives the first address of the subnet to the gateway unless mgmt.ipv4-gw says otherwise)'
+        : 'is the mgmt gateway (mgmt.ipv4-gw)',
+    );
   }
 };

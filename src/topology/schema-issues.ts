@@ -2,12 +2,7 @@
 // order) into a TopologyError with a sentence a user can act on.
 import { z } from 'zod';
 import { TopologyError } from '../common/errors.js';
-import {
-  UNSUPPORTED_LINK_KEYS,
-  UNSUPPORTED_MGMT_KEYS,
-  UNSUPPORTED_NODE_KEYS,
-  UNSUPPORTED_TOP_LEVEL_KEYS,
-} from './containerlab-keys.js';
+import { UNSUPPORTED_LINK_KEYS, UNSUPPORTED_MGMT_KEYS, UNSUPPORTED_NODE_KEYS, UNSUPPORTED_TOP_LEVEL_KEYS } from './containerlab-keys.js';
 import {
   ENDPOINT_KEYS,
   LINK_KEYS,
@@ -51,7 +46,9 @@ const toErrors = (issue: z.ZodIssue, source: YamlSource): TopologyError[] => {
       const branches = issue.unionErrors.map((error) => error.issues);
       const matching = branches.find((issues) => !issues.every((i) => i.code === 'invalid_type' && i.path.length === issue.path.length));
       if (matching !== undefined) return matching.flatMap((i) => toErrors(i, source));
-      const expected = branches.flatMap((issues) => issues.map((i) => (i.code === 'invalid_type' ? describeType(i.expected) : 'another value')));
+      const expected = branches.flatMap((issues) =>
+        issues.map((i) => (i.code === 'invalid_type' ? describeType(i.expected) : 'another value')),
+      );
       return [new TopologyError(at(issue.path), `${showPath(issue.path)} must be ${expected.join(' or ')}, not ${describeValue(issue)}`)];
     }
     case z.ZodIssueCode.invalid_type:
@@ -59,10 +56,15 @@ const toErrors = (issue: z.ZodIssue, source: YamlSource): TopologyError[] => {
         const parent = issue.path.slice(0, -1);
         return [new TopologyError(at(parent, true), `${MISSING} '${String(issue.path.at(-1))}' ${contextOf(parent).label}`)];
       }
-      return [new TopologyError(at(issue.path), `${showPath(issue.path)} must be ${describeType(issue.expected)}, not ${describeType(issue.received)}`)];
+      return [
+        new TopologyError(
+          at(issue.path),
+          `${showPath(issue.path)} must be ${describeType(issue.expected)}, not ${describeType(issue.received)}`,
+        ),
+      ];
     case z.ZodIssueCode.custom: {
       // Custom issues come from our own checks and already are full sentences.
-      const atKey = (issue.params as Record<string, unknown> | undefined)?.['at'] === AT_KEY.at;
+      const atKey = issue.params?.['at'] === AT_KEY.at;
       return [new TopologyError(at(issue.path, atKey), issue.message)];
     }
     default:

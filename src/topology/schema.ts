@@ -23,7 +23,12 @@ const namedMap = <T extends z.ZodTypeAny>(value: T, pattern: RegExp, what: strin
   z.record(z.string(), value).superRefine((map, ctx) => {
     for (const key of Object.keys(map)) {
       if (!pattern.test(key)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], params: AT_KEY, message: `${what} name '${key}' is not valid; it must match ${pattern.source}` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          params: AT_KEY,
+          message: `${what} name '${key}' is not valid; it must match ${pattern.source}`,
+        });
       }
     }
   });

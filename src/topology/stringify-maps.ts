@@ -5,8 +5,7 @@ import type { YamlPath, YamlSource } from '../common/yaml-source.js';
 
 const STRING_MAPS = ['env', 'labels'] as const;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Rewrites, in place, non-string scalars of every env/labels map in `data` (toJS output). */
 export const stringifyStringMaps = (data: unknown, source: YamlSource): void => {

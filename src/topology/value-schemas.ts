@@ -28,7 +28,7 @@ const checked = <T>(check: (value: unknown) => T | Problem) =>
     return z.NEVER;
   });
 
-const shown = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value));
+const shown = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value)));
 
 export const isSupportedKind = (kind: string): kind is NodeKindName => (SUPPORTED_KINDS as readonly string[]).includes(kind);
 export const unsupportedKind = (kind: unknown): string =>
@@ -41,9 +41,7 @@ export const nonEmptyString = (what: string) =>
 
 export const ipv4Schema = (what: string) =>
   checked((v) =>
-    typeof v === 'string' && parseIpv4(v) !== undefined
-      ? v
-      : problem(`${what} ${shown(v)} is not an IPv4 address such as 198.19.0.10`),
+    typeof v === 'string' && parseIpv4(v) !== undefined ? v : problem(`${what} ${shown(v)} is not an IPv4 address such as 198.19.0.10`),
   );
 
 const NETWORK_MODE = /^(bridge|none|host|container:[A-Za-z0-9][A-Za-z0-9_.-]*)$/;
@@ -56,7 +54,8 @@ export const networkModeSchema = checked((v) =>
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 export const macSchema = checked((v) => {
   const mac = typeof v === 'string' ? v.toLowerCase() : '';
-  if (!MAC.test(mac)) return problem(`mac ${shown(v)} is not a MAC address; write six hex octets separated by ':', such as aa:c1:ab:00:00:01`);
+  if (!MAC.test(mac))
+    return problem(`mac ${shown(v)} is not a MAC address; write six hex octets separated by ':', such as aa:c1:ab:00:00:01`);
   if (mac === '00:00:00:00:00:00') return problem(`mac '${mac}' is all zeros; use a unicast address such as aa:c1:ab:00:00:01`);
   if (parseInt(mac.slice(0, 2), 16) % 2 === 1) {
     return problem(`mac '${mac}' is a multicast address (its first octet is odd); use a unicast address such as aa:c1:ab:00:00:01`);
@@ -83,7 +82,8 @@ export const linkTypeSchema = checked((v) => {
 // go-yaml reads `name: 2024` as the string "2024"; YAML gives a number, so say how to write it.
 const notAString = (what: string, v: unknown): Problem => {
   if (v === null) return problem(`${what} is empty; it must be a string`);
-  if (typeof v === 'number' || typeof v === 'boolean') return problem(`${what} must be a string, not a ${typeof v}; quote it: ${what}: "${String(v)}"`);
+  if (typeof v === 'number' || typeof v === 'boolean')
+    return problem(`${what} must be a string, not a ${typeof v}; quote it: ${what}: "${String(v)}"`);
   return problem(`${what} must be a string, not ${shown(v)}`);
 };
 
@@ -95,5 +95,7 @@ export const labNameSchema = checked((v) => {
 const PREFIX = /^([A-Za-z0-9][A-Za-z0-9_.-]*|__lab-name)?$/;
 export const prefixSchema = checked((v) => {
   if (typeof v !== 'string') return notAString('prefix', v);
-  return PREFIX.test(v) ? v : problem(`prefix ${shown(v)} is not valid; use '' (bare node names), '__lab-name' or a name matching ${NODE_NAME.source}`);
+  return PREFIX.test(v)
+    ? v
+    : problem(`prefix ${shown(v)} is not valid; use '' (bare node names), '__lab-name' or a name matching ${NODE_NAME.source}`);
 });

@@ -27,7 +27,11 @@ describe('a failing scenario (real containers)', function () {
     assert.equal(result.report.passed, false);
     assert.equal(result.report.flaky, undefined);
     assert.equal(exitCodeOf(result.report), 1);
-    assert.deepEqual(repeat.failedAttempts?.map((a) => a.attempt), [1, 2], 'it failed its two reruns too');
+    assert.deepEqual(
+      repeat.failedAttempts?.map((a) => a.attempt),
+      [1, 2],
+      'it failed its two reruns too',
+    );
     assert.throws(() => assertRepeatPassed(repeat, result.dir), /max-gap.*\n(.|\n)*report: /);
     const maxGap = repeat.checks.find((c) => c.name.startsWith('max-gap'))!;
     assert.equal(maxGap.valid, false);

@@ -35,7 +35,10 @@ describe('a scenario that fails its first attempt (real containers)', function (
     assert.equal(exitCodeOf(result.report), 0);
     const failed = repeat.failedAttempts ?? [];
     assert.equal(failed.length, 1, 'one failed attempt, then a pass');
-    assert.deepEqual(failed[0]!.failing.map((c) => c.name), ['not the first attempt']);
+    assert.deepEqual(
+      failed[0]!.failing.map((c) => c.name),
+      ['not the first attempt'],
+    );
     const attemptDir = path.join(result.dir, failed[0]!.dir);
     assert.ok(existsSync(path.join(attemptDir, 'report.html')), 'the failed attempt has its own report');
     assert.ok(existsSync(path.join(attemptDir, 'repeat-1/history.jsonl')));

@@ -12,7 +12,8 @@ describe('interrupted and impossible deploys (real containers)', function () {
   this.timeout(60_000);
   const ctx = testContext();
 
-  const startDeploy = () => execa('node', [path.join(repoRoot, 'bin/failover-lab.js'), 'deploy', '-t', SLOW], { cwd: repoRoot, reject: false });
+  const startDeploy = () =>
+    execa('node', [path.join(repoRoot, 'bin/failover-lab.js'), 'deploy', '-t', SLOW], { cwd: repoRoot, reject: false });
 
   /** Waits until the deploy is in its exec phase: all nodes up and node a's link wired. */
   const waitUntilHalfWay = () =>

@@ -23,8 +23,10 @@ type Lb = keyof typeof MGMT;
 
 const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
   const res = await fetch(`http://${MGMT[lb]}:7080${path}`, {
-    method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(10_000),
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
   });
   const json = (await res.json()) as T;
   assert.equal(res.status, 200, `${lb} ${path}: ${JSON.stringify(json)}`);
@@ -34,7 +36,8 @@ const status = (lb: Lb) => api<BalancerStatus>(lb, '/status');
 const vipOf = (s: BalancerStatus, vip: string) => s.vips.find((v) => v.vip === vip);
 /** The access table's rows of `vip` (GET /rows?vip=, the status API; checked against the protocol). */
 const rowsOf = async (lb: Lb, vip: string) => balancerRowsReplySchema.parse(await api(lb, `/rows?vip=${vip}`)).rows;
-const key = (r: AccessRow) => `${r.clientIp}:${r.clientPort}>${r.vip}:${r.vipPort}>${r.serverIp}:${r.serverPort}/${r.insideIp ?? ''}:${r.insidePort ?? ''}`;
+const key = (r: AccessRow) =>
+  `${r.clientIp}:${r.clientPort}>${r.vip}:${r.vipPort}>${r.serverIp}:${r.serverPort}/${r.insideIp ?? ''}:${r.insidePort ?? ''}`;
 const refusals = (s: BalancerStatus) => (s.counters.refusedTcp ?? 0) + (s.counters.refusedOther ?? 0) + (s.counters.refusedServer ?? 0);
 
 describe('nat-balancer (real containers, nat-lb lab)', function () {
@@ -55,35 +58,57 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     }
     for (const lb of ['lb1', 'lb2'] as const) {
       await lab.execOk(lb, ['sh', '-c', 'conntrack -F 2>/dev/null; true']);
-      daemons.push([lb, await background(lb, `node ${DAEMON} --config /opt/failover-lab/topologies/nat-lb/${lb}${variant}.yml`, `/tmp/nat-balancer${variant}.log`)]);
+      daemons.push([
+        lb,
+        await background(
+          lb,
+          `node ${DAEMON} --config /opt/failover-lab/topologies/nat-lb/${lb}${variant}.yml`,
+          `/tmp/nat-balancer${variant}.log`,
+        ),
+      ]);
     }
-    for (const lb of ['lb1', 'lb2'] as const) await waitFor(`${lb} API`, async () => (await status(lb).catch(() => undefined)) !== undefined);
+    for (const lb of ['lb1', 'lb2'] as const)
+      await waitFor(`${lb} API`, async () => (await status(lb).catch(() => undefined)) !== undefined);
   };
 
   /** Starts a probe client; resolves to a function that waits for its summary. */
   const client = async (node: string, vip: string, streams: number, durationS: number, firstStreamId: number, extra = '') => {
     const file = `/tmp/summary-${++runId}.json`;
-    await background(node, `node ${PROBE} client --connect ${vip}:7000 --streams ${streams} --first-stream-id ${firstStreamId} --direction echo --rate 200k --duration-s ${durationS} --no-reconnect --stall-ms 5000 --gap-threshold-ms 150 --node ${node} --summary ${file} ${extra}`, `/tmp/client-${runId}.log`);
+    await background(
+      node,
+      `node ${PROBE} client --connect ${vip}:7000 --streams ${streams} --first-stream-id ${firstStreamId} --direction echo --rate 200k --duration-s ${durationS} --no-reconnect --stall-ms 5000 --gap-threshold-ms 150 --node ${node} --summary ${file} ${extra}`,
+      `/tmp/client-${runId}.log`,
+    );
     return async (): Promise<StreamSummary[]> => {
-      await waitFor(`${node} probe summary ${file}`, async () => (await lab.exec(node, ['test', '-s', file])).exitCode === 0, (durationS + 20) * 1000);
+      await waitFor(
+        `${node} probe summary ${file}`,
+        async () => (await lab.exec(node, ['test', '-s', file])).exitCode === 0,
+        (durationS + 20) * 1000,
+      );
       return (JSON.parse(await lab.execOk(node, ['cat', file])) as ProbeSummary).summary;
     };
   };
   const assertWhole = (streams: StreamSummary[], what: string) => {
     for (const s of streams) {
-      assert.deepEqual({ resets: s.resets, eofs: s.eofs, timeouts: s.timeouts, lost: s.bytesLost, corrupt: s.bytesCorrupt, failed: s.failed },
-        { resets: 0, eofs: 0, timeouts: 0, lost: 0, corrupt: 0, failed: false }, `${what}, stream ${s.stream}: ${JSON.stringify(s)}`);
+      assert.deepEqual(
+        { resets: s.resets, eofs: s.eofs, timeouts: s.timeouts, lost: s.bytesLost, corrupt: s.bytesCorrupt, failed: s.failed },
+        { resets: 0, eofs: 0, timeouts: 0, lost: 0, corrupt: 0, failed: false },
+        `${what}, stream ${s.stream}: ${JSON.stringify(s)}`,
+      );
       assert.ok(s.bytes > 0, `${what}, stream ${s.stream} carried data`);
     }
   };
-  const waitRows = (lb: Lb, vip: string, count: number) => waitFor(`${count} rows for ${vip} on ${lb}`, async () => (await rowsOf(lb, vip)).length === count);
-  const neighbour = async (node: string, address: string) => (await lab.execOk(node, ['ip', 'neigh', 'show', address])).match(/lladdr (\S+)/)?.[1];
+  const waitRows = (lb: Lb, vip: string, count: number) =>
+    waitFor(`${count} rows for ${vip} on ${lb}`, async () => (await rowsOf(lb, vip)).length === count);
+  const neighbour = async (node: string, address: string) =>
+    (await lab.execOk(node, ['ip', 'neigh', 'show', address])).match(/lladdr (\S+)/)?.[1];
 
   before(async () => {
     const topology = await loadTopology(TOPOLOGY);
     await new Lab(topology, ctx).destroy();
     lab = await new Lab(topology, ctx).deploy();
-    for (const s of ['s1', 's2', 's3']) await background(s, `node ${PROBE} server --listen 0.0.0.0:7000 --node ${s}`, '/tmp/probe-server.log');
+    for (const s of ['s1', 's2', 's3'])
+      await background(s, `node ${PROBE} server --listen 0.0.0.0:7000 --node ${s}`, '/tmp/probe-server.log');
   });
 
   after(async () => {
@@ -95,7 +120,10 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     const done = await client('cl1', V1, 1, 3, 100);
     await waitRows('lb1', V1, 1);
     const [row] = await rowsOf('lb1', V1);
-    assert.deepEqual([row!.clientIp, row!.vip, row!.vipPort, row!.serverIp, row!.serverPort, row!.insideIp], ['198.18.20.1', V1, 7000, '198.18.21.11', 7000, undefined]);
+    assert.deepEqual(
+      [row!.clientIp, row!.vip, row!.vipPort, row!.serverIp, row!.serverPort, row!.insideIp],
+      ['198.18.20.1', V1, 7000, '198.18.21.11', 7000, undefined],
+    );
     assert.deepEqual(await rowsOf('lb2', V1), []);
     const peers = await lab.execOk('s1', ['ss', '-Htn', 'state', 'established', '( sport = :7000 )']);
     assert.match(peers, new RegExp(`198\\.18\\.20\\.1:${row!.clientPort}\\b`), 's1 sees the real client address and port');
@@ -115,7 +143,11 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
 
     // 198.18.20.104 is in the VIP prefix and in no mode table: reset for TCP, ICMP for the rest.
     await lab.execOk('cl1', ['ip', 'route', 'replace', '198.18.20.104/32', 'via', '198.18.20.21']);
-    const refused = await lab.execOk('cl1', ['node', '-e', `const s = require('net').connect(7000, '198.18.20.104'); s.on('error', (e) => { console.log(e.code); process.exit(0); }); s.on('connect', () => { console.log('connected'); process.exit(0); }); setTimeout(() => { console.log('timeout'); process.exit(0); }, 3000);`]);
+    const refused = await lab.execOk('cl1', [
+      'node',
+      '-e',
+      `const s = require('net').connect(7000, '198.18.20.104'); s.on('error', (e) => { console.log(e.code); process.exit(0); }); s.on('connect', () => { console.log('connected'); process.exit(0); }); setTimeout(() => { console.log('timeout'); process.exit(0); }, 3000);`,
+    ]);
     assert.equal(refused.trim(), 'ECONNREFUSED');
     // Linux rate-limits ICMP errors per peer (1/s, and a new peer's first seconds stay silent): ping a while.
     const ping = await lab.exec('cl1', ['ping', '-n', '-c', '8', '-i', '0.5', '-W', '1', '198.18.20.104']);
@@ -135,8 +167,16 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     const synLog = '/tmp/syn-during-hold.json';
     await lab.execOk('s1', ['sh', '-c', `rm -f ${udpLog}`]);
     await lab.execOk('cl1', ['sh', '-c', `rm -f ${synLog}`]);
-    await background('s1', `node -e "const fs=require('fs'); const s=require('dgram').createSocket('udp4'); s.on('message', (m) => fs.appendFileSync('${udpLog}', m + '\\n')); s.bind(7001); setTimeout(() => process.exit(0), 60000);"`, '/tmp/udp-rx.log');
-    await background('s1', `node -e "const n=require('net').createServer((c) => c.pipe(c)).listen(7002); setTimeout(() => process.exit(0), 60000);"`, '/tmp/tcp-echo.log');
+    await background(
+      's1',
+      `node -e "const fs=require('fs'); const s=require('dgram').createSocket('udp4'); s.on('message', (m) => fs.appendFileSync('${udpLog}', m + '\\n')); s.bind(7001); setTimeout(() => process.exit(0), 60000);"`,
+      '/tmp/udp-rx.log',
+    );
+    await background(
+      's1',
+      `node -e "const n=require('net').createServer((c) => c.pipe(c)).listen(7002); setTimeout(() => process.exit(0), 60000);"`,
+      '/tmp/tcp-echo.log',
+    );
     const v1 = await client('cl1', V1, 3, 12, 1000);
     const v2 = await client('cl2', V2, 2, 12, 2000);
     const v3 = await client('cl2', V3, 2, 12, 3000);
@@ -161,11 +201,19 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     await api('lb1', '/address/release', { vip: V1 });
     await waitFor('cl1 to learn V1 at lb2', async () => (await neighbour('cl1', V1)) === MAC.lb2out, 5000);
     await waitFor('s1 to learn its router at lb2', async () => (await neighbour('s1', '198.18.21.101')) === MAC.lb2in, 5000);
-    await lab.execOk('cl1', ['node', '-e', `const s = require('dgram').createSocket('udp4'); let i = 0; const t = setInterval(() => { s.send(String(++i), 7001, '${V1}'); if (i === 20) { clearInterval(t); setTimeout(() => s.close(), 50); } }, 5);`]);
+    await lab.execOk('cl1', [
+      'node',
+      '-e',
+      `const s = require('dgram').createSocket('udp4'); let i = 0; const t = setInterval(() => { s.send(String(++i), 7001, '${V1}'); if (i === 20) { clearInterval(t); setTimeout(() => s.close(), 50); } }, 5);`,
+    ]);
     await waitFor('lb2 to hold V1 packets', async () => vipOf(await status('lb2'), V1)!.held >= 20, 5000);
     // A new connection during the hold (§6 10): its SYN is held like the rest, not refused.
     const heldBefore = vipOf(await status('lb2'), V1)!.held;
-    await background('cl1', `node -e "const t0 = Date.now(); const s = require('net').connect(7002, '${V1}'); s.on('connect', () => s.write('hello')); s.on('data', (d) => { require('fs').writeFileSync('${synLog}', JSON.stringify({ echo: String(d), ms: Date.now() - t0 })); process.exit(0); }); s.on('error', (e) => { require('fs').writeFileSync('${synLog}', JSON.stringify({ error: e.code })); process.exit(0); }); setTimeout(() => process.exit(0), 20000);"`, '/tmp/syn-client.log');
+    await background(
+      'cl1',
+      `node -e "const t0 = Date.now(); const s = require('net').connect(7002, '${V1}'); s.on('connect', () => s.write('hello')); s.on('data', (d) => { require('fs').writeFileSync('${synLog}', JSON.stringify({ echo: String(d), ms: Date.now() - t0 })); process.exit(0); }); s.on('error', (e) => { require('fs').writeFileSync('${synLog}', JSON.stringify({ error: e.code })); process.exit(0); }); setTimeout(() => process.exit(0), 20000);"`,
+      '/tmp/syn-client.log',
+    );
     await waitFor('lb2 to hold the SYN', async () => vipOf(await status('lb2'), V1)!.held > heldBefore, 5000);
     await sleep(300); // were the SYN forwarded or refused, the client would have written its log by now
     assert.equal((await lab.exec('cl1', ['test', '-e', synLog])).exitCode, 1, 'no answer, no refusal while held');
@@ -195,16 +243,31 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     const [a3, b3] = [await status('lb1'), await status('lb2')];
     assert.equal(vipOf(a3, V1), undefined);
     assert.deepEqual([vipOf(b3, V1)?.mode, vipOf(b3, V1)?.held], ['normal', 0]);
-    await waitFor('s1 to receive the held datagrams', async () => (await lab.execOk('s1', ['sh', '-c', `cat ${udpLog} 2>/dev/null; true`])).trim().split('\n').length === 20, 5000);
-    assert.deepEqual((await lab.execOk('s1', ['cat', udpLog])).trim().split('\n').map(Number), Array.from({ length: 20 }, (_, i) => i + 1), 'in arrival order');
-    await waitFor('the connection opened during the hold to carry data', async () => (await lab.exec('cl1', ['test', '-s', synLog])).exitCode === 0, 5000);
+    await waitFor(
+      's1 to receive the held datagrams',
+      async () => (await lab.execOk('s1', ['sh', '-c', `cat ${udpLog} 2>/dev/null; true`])).trim().split('\n').length === 20,
+      5000,
+    );
+    assert.deepEqual(
+      (await lab.execOk('s1', ['cat', udpLog])).trim().split('\n').map(Number),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+      'in arrival order',
+    );
+    await waitFor(
+      'the connection opened during the hold to carry data',
+      async () => (await lab.exec('cl1', ['test', '-s', synLog])).exitCode === 0,
+      5000,
+    );
     const syn = JSON.parse(await lab.execOk('cl1', ['cat', synLog])) as { echo?: string; error?: string; ms?: number };
     assert.equal(syn.echo, 'hello', `set up after step 4, not refused: ${JSON.stringify(syn)}`);
     await waitFor('lb2 to forward V1 traffic', async () => vipOf(await status('lb2'), V1)!.packets > 0, 5000);
 
     // End to end: no reset, nothing lost anywhere; V2 and V3 never paused.
     assertWhole(await v1(), 'V1 (moved)');
-    for (const [name, streams] of [['V2', await v2()], ['V3', await v3()]] as const) {
+    for (const [name, streams] of [
+      ['V2', await v2()],
+      ['V3', await v3()],
+    ] as const) {
       assertWhole(streams, name);
       for (const s of streams) assert.ok(s.maxGapMs < 1000, `${name} stream ${s.stream} undisturbed: gap ${s.maxGapMs} ms`);
     }
@@ -233,12 +296,15 @@ describe('nat-balancer (real containers, nat-lb lab)', function () {
     assert.equal(refusals(await status('lb2')), 0);
   });
 
-  it('full NAT (§6 15): s1 sees the VIP\'s inside address, and the move carries it', async () => {
+  it("full NAT (§6 15): s1 sees the VIP's inside address, and the move carries it", async () => {
     await startBalancers('-fullnat');
     const v1 = await client('cl1', V1, 2, 8, 5000);
     await waitRows('lb1', V1, 2);
     const before = await rowsOf('lb1', V1);
-    assert.ok(before.every((r) => r.insideIp === '198.18.21.101' && r.clientIp === '198.18.20.1'), JSON.stringify(before));
+    assert.ok(
+      before.every((r) => r.insideIp === '198.18.21.101' && r.clientIp === '198.18.20.1'),
+      JSON.stringify(before),
+    );
     const peers = await lab.execOk('s1', ['ss', '-Htn', 'state', 'established', '( sport = :7000 )']);
     assert.match(peers, /198\.18\.21\.101:\d+/);
     assert.doesNotMatch(peers, /198\.18\.20\.1:/, 's1 does not see the client');

@@ -70,10 +70,17 @@ const restartOf = (h: RunHistory, node: string) => {
 };
 /** Established connections that ended (EOF or reset), not refused reconnect attempts. */
 const clientBreaks = (h: RunHistory, fromMs: number, toMs: number): HistoryEntry[] =>
-  h.entries.filter((e) => e.kind === 'probe' && e.event.source === 'probe-client' && e.t >= fromMs && e.t <= toMs &&
-    (e.event.event === 'eof' || (e.event.event === 'reset' && e.event.duringConnect !== true)));
+  h.entries.filter(
+    (e) =>
+      e.kind === 'probe' &&
+      e.event.source === 'probe-client' &&
+      e.t >= fromMs &&
+      e.t <= toMs &&
+      (e.event.event === 'eof' || (e.event.event === 'reset' && e.event.duringConnect !== true)),
+  );
 const ticks = (h: RunHistory) =>
-  h.entries.filter((e): e is DaemonEntry => e.kind === 'daemon' && e.daemon === 'ticker' && e.event === 'tick')
+  h.entries
+    .filter((e): e is DaemonEntry => e.kind === 'daemon' && e.daemon === 'ticker' && e.event === 'tick')
     .map((e) => ({ t: e.t, retrans: Number(e.data['retrans']) }));
 const ticksWithin = (h: RunHistory, fromMs: number, toMs: number) => ticks(h).filter((k) => k.t > fromMs && k.t < toMs);
 /** Each stream's gaps that overlap [fromMs, toMs]. */
@@ -130,7 +137,10 @@ describe('nemeses (real containers)', function () {
     // The client is not warned: no FIN or RST reaches it, so its streams just go silent.
     assert.deepEqual(clientBreaks(history, crash.t - 200, crash.t + 1500), []);
     const restart = restartOf(history, 'srv');
-    assert.ok(ticks(history).some((k) => k.t > restart.t), 'the restarted node runs its daemon again');
+    assert.ok(
+      ticks(history).some((k) => k.t > restart.t),
+      'the restarted node runs its daemon again',
+    );
   });
 
   it('a kill ends the processes at once and lets the kernel close the sockets: the client sees FIN/RST', async () => {
@@ -141,11 +151,17 @@ describe('nemeses (real containers)', function () {
     assert.ok(ticksWithin(history, kill.t - 2 * TICK_MS, kill.t).length >= 1, 'srv ran until the kill');
     assert.equal(clientBreaks(history, kill.t - 500, kill.t + 500).length, 2, 'both streams broken within 0.5 s');
     const restart = restartOf(history, 'srv');
-    assert.ok(ticks(history).some((k) => k.t > restart.t), 'the restarted node runs its daemon again');
+    assert.ok(
+      ticks(history).some((k) => k.t > restart.t),
+      'the restarted node runs its daemon again',
+    );
   });
 
   it('pause, loss and a partition each show their effect; a UDP-only partition leaves TCP whole; teardown heals', async () => {
-    const { repeat, history } = await run(workload(8, `schedule:
+    const { repeat, history } = await run(
+      workload(
+        8,
+        `schedule:
   - { at: 1s, fault: pause, node: srv, duration: 800ms }
   - { at: 2500ms, fault: loss, node: cli, iface: eth1, direction: in, percent: 20, duration: 1500ms }
   - { at: 4500ms, fault: partition, from: [cli], to: [srv], protocol: udp, duration: 1s }
@@ -159,7 +175,10 @@ checks:
   bytesDuplicated: 0
   bytesCorrupt: 0
   maxGapMs: 2500
-`), { keep: true });
+`,
+      ),
+      { keep: true },
+    );
     try {
       assert.equal(repeat.error, undefined);
       assert.ok(repeat.passed, JSON.stringify(repeat.checks.filter((c) => c.valid !== true)));
@@ -170,8 +189,11 @@ checks:
       const pause = faultPhase(history, 'pause-1', 'start');
       const pauseEnd = faultPhase(history, 'pause-1', 'end');
       assertOneGapPerStream(repeat, 'pause', pause.t, { earlyMs: 500, minMs: 800 - 50, maxMs: 800 + 1000 });
-      assert.deepEqual(ticksWithin(history, pause.t, pause.t + 800), [], 'srv\'s processes frozen for the whole pause');
-      assert.ok(ticks(history).some((k) => k.t >= pauseEnd.t - 50 && k.t <= pauseEnd.t + 2 * TICK_MS), 'and running again after it');
+      assert.deepEqual(ticksWithin(history, pause.t, pause.t + 800), [], "srv's processes frozen for the whole pause");
+      assert.ok(
+        ticks(history).some((k) => k.t >= pauseEnd.t - 50 && k.t <= pauseEnd.t + 2 * TICK_MS),
+        'and running again after it',
+      );
 
       // Loss (nft, 20 % of what reaches cli's eth1: the data, as if lost on the wire): srv
       // retransmits. Loss on srv's own egress would not do: a segment dropped by the sender's
@@ -182,7 +204,9 @@ checks:
       // before the TCP partition at 6 s, which retransmits too.
       const loss = faultPhase(history, 'loss-2', 'start');
       const lossEnd = faultPhase(history, 'loss-2', 'end');
-      const before = ticks(history).filter((k) => k.t <= loss.t - 50).pop();
+      const before = ticks(history)
+        .filter((k) => k.t <= loss.t - 50)
+        .pop();
       const after = ticks(history).find((k) => k.t >= lossEnd.t + 500);
       assert.ok(before && after && after.t < faultPhase(history, 'partition-6', 'start').t - 100, 'ticks around the loss');
       assert.ok(after.retrans - before.retrans >= 20, `srv retransmitted ${after.retrans - before.retrans} segments under 20 % loss`);

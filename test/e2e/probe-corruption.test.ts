@@ -20,8 +20,12 @@ const STREAM_BYTE = 8;
 const OFFSET_BYTE = 15;
 
 const classes = (s: StreamSummary) => ({
-  lost: s.bytesLost, duplicated: s.bytesDuplicated, corrupt: s.bytesCorrupt, reordered: s.bytesReordered,
-  handshakeFailures: s.handshakeFailures, failed: s.failed,
+  lost: s.bytesLost,
+  duplicated: s.bytesDuplicated,
+  corrupt: s.bytesCorrupt,
+  reordered: s.bytesReordered,
+  handshakeFailures: s.handshakeFailures,
+  failed: s.failed,
 });
 
 describe('probe catches every corruption on the wire (probe-lab, corrupting relay on the client node)', function () {
@@ -36,18 +40,43 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
     const n = ++runs;
     const port = RELAY_PORT + n;
     const log = `/tmp/relay-${n}.log`;
-    const pid = (await lab!.execOk('client', ['sh', '-c',
-      `nohup node ${RELAY} 127.0.0.1:${port} ${SERVER}:${PORT} '${JSON.stringify(actions)}' > ${log} 2>&1 & echo $!`])).trim();
+    const pid = (
+      await lab!.execOk('client', [
+        'sh',
+        '-c',
+        `nohup node ${RELAY} 127.0.0.1:${port} ${SERVER}:${PORT} '${JSON.stringify(actions)}' > ${log} 2>&1 & echo $!`,
+      ])
+    ).trim();
     assert.match(pid, /^\d+$/);
     try {
-      await waitFor('the relay to listen',
-        async () => (await lab!.exec('client', ['grep', '-q', 'listening', log])).exitCode === 0, 10_000);
-      const result = await lab!.exec('client', ['node', PROBE, 'client', '--connect', `127.0.0.1:${port}`, '--node', 'client',
-        '--streams', '1', '--first-stream-id', String(100 + n), '--direction', direction, ...args]);
+      await waitFor(
+        'the relay to listen',
+        async () => (await lab!.exec('client', ['grep', '-q', 'listening', log])).exitCode === 0,
+        10_000,
+      );
+      const result = await lab!.exec('client', [
+        'node',
+        PROBE,
+        'client',
+        '--connect',
+        `127.0.0.1:${port}`,
+        '--node',
+        'client',
+        '--streams',
+        '1',
+        '--first-stream-id',
+        String(100 + n),
+        '--direction',
+        direction,
+        ...args,
+      ]);
       assert.equal(result.exitCode, 0, result.stderr);
       const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as ProbeSummary;
       await sleep(200); // the relay reports what it applied every 50 ms
-      const applied = (await lab!.execOk('client', ['cat', log])).trim().split('\n').filter((l) => l.startsWith('{'))
+      const applied = (await lab!.execOk('client', ['cat', log]))
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as AppliedAction);
       assert.equal(applied.length, actions.length, `relay applied ${JSON.stringify(applied)}`);
       return { s: summary.summary[0]!, applied };
@@ -60,12 +89,20 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
     const topology = await loadTopology(TOPOLOGY);
     await new Lab(topology, ctx).destroy();
     lab = await new Lab(topology, ctx).deploy();
-    serverPid = (await lab.execOk('server', ['sh', '-c',
-      `nohup node ${PROBE} server --listen ${SERVER}:${PORT} --node server --events /tmp/probe-server.jsonl`
-      + ' > /tmp/probe-server.log 2>&1 & echo $!'])).trim();
+    serverPid = (
+      await lab.execOk('server', [
+        'sh',
+        '-c',
+        `nohup node ${PROBE} server --listen ${SERVER}:${PORT} --node server --events /tmp/probe-server.jsonl` +
+          ' > /tmp/probe-server.log 2>&1 & echo $!',
+      ])
+    ).trim();
     assert.match(serverPid, /^\d+$/);
-    await waitFor('the probe server to listen', async () =>
-      (await lab!.exec('server', ['grep', '-q', 'listening', '/tmp/probe-server.log'])).exitCode === 0, 10_000);
+    await waitFor(
+      'the probe server to listen',
+      async () => (await lab!.exec('server', ['grep', '-q', 'listening', '/tmp/probe-server.log'])).exitCode === 0,
+      10_000,
+    );
   });
 
   after(async () => {
@@ -99,8 +136,13 @@ describe('probe catches every corruption on the wire (probe-lab, corrupting rela
     });
 
     it(`${direction}: a damaged HELLO under --no-reconnect fails the stream (no silent retry)`, async () => {
-      const { s } = await through([{ leg: 'c2s', frame: 0, op: 'flip', at: STREAM_BYTE }], direction,
-        ['--rate', '1M', '--duration-s', '1', '--no-reconnect']);
+      const { s } = await through([{ leg: 'c2s', frame: 0, op: 'flip', at: STREAM_BYTE }], direction, [
+        '--rate',
+        '1M',
+        '--duration-s',
+        '1',
+        '--no-reconnect',
+      ]);
       assert.deepEqual(classes(s), { lost: 0, duplicated: 0, corrupt: 0, reordered: 0, handshakeFailures: 1, failed: true });
       assert.match(s.failReason ?? '', /^handshake: server rejected the HELLO/);
       assert.deepEqual(s.connections, []);

@@ -27,12 +27,18 @@ describe('probe on real containers (probe-lab)', function () {
     const topology = await loadTopology(TOPOLOGY);
     await new Lab(topology, ctx).destroy();
     lab = await new Lab(topology, ctx).deploy();
-    const started = await lab.execOk('server', ['sh', '-c',
-      `nohup node ${PROBE} server --listen ${SERVER}:${PORT} --node server --events /tmp/probe-server.jsonl > /tmp/probe-server.log 2>&1 & echo $!`]);
+    const started = await lab.execOk('server', [
+      'sh',
+      '-c',
+      `nohup node ${PROBE} server --listen ${SERVER}:${PORT} --node server --events /tmp/probe-server.jsonl > /tmp/probe-server.log 2>&1 & echo $!`,
+    ]);
     serverPid = started.trim();
     assert.match(serverPid, /^\d+$/);
-    await waitFor('the probe server to listen', async () =>
-      (await lab!.exec('server', ['grep', '-q', 'listening', '/tmp/probe-server.log'])).exitCode === 0, 10_000);
+    await waitFor(
+      'the probe server to listen',
+      async () => (await lab!.exec('server', ['grep', '-q', 'listening', '/tmp/probe-server.log'])).exitCode === 0,
+      10_000,
+    );
   });
 
   after(async () => {
@@ -42,10 +48,23 @@ describe('probe on real containers (probe-lab)', function () {
 
   it('carries 1,000 concurrent streams for 10 s across the switch with zero errors', async () => {
     const rate = 20_000;
-    const summary = await client(['--streams', '1000', '--direction', 's2c', '--rate', String(rate), '--duration-s', '10', '--events', '/tmp/c1000.jsonl']);
+    const summary = await client([
+      '--streams',
+      '1000',
+      '--direction',
+      's2c',
+      '--rate',
+      String(rate),
+      '--duration-s',
+      '10',
+      '--events',
+      '/tmp/c1000.jsonl',
+    ]);
     assert.equal(summary.summary.length, 1000);
-    const bad = summary.summary.filter((s) =>
-      s.failed || s.bytesLost || s.bytesDuplicated || s.bytesCorrupt || s.resets || s.eofs || s.timeouts || s.connections.length !== 1);
+    const bad = summary.summary.filter(
+      (s) =>
+        s.failed || s.bytesLost || s.bytesDuplicated || s.bytesCorrupt || s.resets || s.eofs || s.timeouts || s.connections.length !== 1,
+    );
     assert.deepEqual(bad, []);
     const bytes = summary.summary.map((s) => s.bytes);
     assert.ok(Math.min(...bytes) > rate * 10 * 0.8, `slowest stream moved ${Math.min(...bytes)} bytes`);
@@ -56,8 +75,20 @@ describe('probe on real containers (probe-lab)', function () {
   });
 
   it('one s2c stream for 3 s: the summary tells the whole story', async () => {
-    const summary = await client(['--streams', '1', '--first-stream-id', '5000', '--direction', 's2c', '--rate', '1M', '--duration-s', '3',
-      '--summary', '/tmp/s2c-summary.json']);
+    const summary = await client([
+      '--streams',
+      '1',
+      '--first-stream-id',
+      '5000',
+      '--direction',
+      's2c',
+      '--rate',
+      '1M',
+      '--duration-s',
+      '3',
+      '--summary',
+      '/tmp/s2c-summary.json',
+    ]);
     assert.equal(summary.source, 'probe-client');
     assert.equal(summary.node, 'client');
     assert.deepEqual(JSON.parse(await lab!.execOk('client', ['cat', '/tmp/s2c-summary.json'])), summary);
@@ -66,13 +97,30 @@ describe('probe on real containers (probe-lab)', function () {
     assert.equal(s.stream, 5000);
     assert.equal(s.direction, 's2c');
     assert.ok(s.bytes > 2_700_000 && s.bytes <= 3_050_000, `${s.bytes} bytes`);
-    assert.deepEqual({ lost: s.bytesLost, dup: s.bytesDuplicated, corrupt: s.bytesCorrupt, failed: s.failed, resets: s.resets, eofs: s.eofs, timeouts: s.timeouts, reconnects: s.reconnects, gaps: s.gaps },
-      { lost: 0, dup: 0, corrupt: 0, failed: false, resets: 0, eofs: 0, timeouts: 0, reconnects: 0, gaps: [] });
+    assert.deepEqual(
+      {
+        lost: s.bytesLost,
+        dup: s.bytesDuplicated,
+        corrupt: s.bytesCorrupt,
+        failed: s.failed,
+        resets: s.resets,
+        eofs: s.eofs,
+        timeouts: s.timeouts,
+        reconnects: s.reconnects,
+        gaps: s.gaps,
+      },
+      { lost: 0, dup: 0, corrupt: 0, failed: false, resets: 0, eofs: 0, timeouts: 0, reconnects: 0, gaps: [] },
+    );
     assert.equal(s.firstBadOffset, undefined);
     assert.equal(s.connections.length, 1);
-    assert.deepEqual({ ...s.connections[0], localPort: 0 }, { localAddress: '198.18.4.1', localPort: 0, remoteAddress: SERVER, remotePort: Number(PORT) });
+    assert.deepEqual(
+      { ...s.connections[0], localPort: 0 },
+      { localAddress: '198.18.4.1', localPort: 0, remoteAddress: SERVER, remotePort: Number(PORT) },
+    );
     // The server saw the same connection.
-    const serverEvents = (await lab!.execOk('server', ['cat', '/tmp/probe-server.jsonl'])).trim().split('\n')
+    const serverEvents = (await lab!.execOk('server', ['cat', '/tmp/probe-server.jsonl']))
+      .trim()
+      .split('\n')
       .map((l) => JSON.parse(l) as { event: string; stream: number; tuple?: { remotePort: number } });
     const mine = serverEvents.filter((e) => e.stream === 5000);
     assert.equal(mine[0]?.event, 'established');

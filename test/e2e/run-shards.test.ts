@@ -10,7 +10,9 @@ describe('failover-lab run --shard (real containers)', function () {
   this.timeout(120_000);
   const files = ['quiet-a', 'quiet-b'].map((n) => path.join(repoRoot, `test/fixtures/scenarios/${n}.yml`));
   let out: string;
-  before(() => { out = mkdtempSync(path.join(os.tmpdir(), 'fl-shards-')); });
+  before(() => {
+    out = mkdtempSync(path.join(os.tmpdir(), 'fl-shards-'));
+  });
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs each scenario on exactly one of two shards and writes its JUnit file under junit/ with the shard in its name', async () => {

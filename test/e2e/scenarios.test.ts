@@ -28,7 +28,8 @@ describe(`scenarios (real containers)${shard ? `, ${shardLabel(shard)}: ${scenar
     describe(`${scenario.name} — ${path.relative(repoRoot, scenario.file)}`, function () {
       const longest = Math.max(...scenario.workloads.map((w) => w.duration));
       const reruns = resolveReruns({
-        env: process.env[RERUNS_ENV], ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}),
+        env: process.env[RERUNS_ENV],
+        ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}),
       });
       this.timeout((reruns + 1) * scenario.repeat * (longest + 60_000));
       let result: RunResult;

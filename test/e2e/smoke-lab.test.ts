@@ -4,12 +4,17 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { StartedLab, Lab } from '../../src/lab/lab.js';
+import { type StartedLab, Lab } from '../../src/lab/lab.js';
 import { LABEL } from '../../src/lab/labels.js';
 import { derivedMac } from '../../src/lab/mac.js';
 import { cli, hostVeths, leftovers, loadTopology, nothingLeft, repoRoot, sleep, testContext, waitFor } from '../helpers/lab-fixture.js';
 
-interface IpLink { ifname: string; address: string; mtu: number; operstate: string }
+interface IpLink {
+  ifname: string;
+  address: string;
+  mtu: number;
+  operstate: string;
+}
 
 describe('smoke lab (real containers)', function () {
   this.timeout(60_000);
@@ -47,7 +52,12 @@ describe('smoke lab (real containers)', function () {
   });
 
   it('hosts ping each other across the switch', async () => {
-    for (const [from, to] of [['h1', '198.18.1.2'], ['h1', '198.18.1.3'], ['h2', '198.18.1.3'], ['h3', '198.18.1.1']] as const) {
+    for (const [from, to] of [
+      ['h1', '198.18.1.2'],
+      ['h1', '198.18.1.3'],
+      ['h2', '198.18.1.3'],
+      ['h3', '198.18.1.1'],
+    ] as const) {
       assert.ok(await ping(from, to), `${from} → ${to} over sw1`);
     }
   });
@@ -91,11 +101,14 @@ describe('smoke lab (real containers)', function () {
     assert.ok(await ping('h1', '198.18.1.3', 3));
   });
 
-  it('CLI: inspect --format json lists the lab\'s nodes', async () => {
+  it("CLI: inspect --format json lists the lab's nodes", async () => {
     const result = await cli(['inspect', '-t', 'topologies/smoke.clab.yml', '--format', 'json']);
     assert.equal(result.exitCode, 0, result.stderr);
     const rows = JSON.parse(result.stdout) as { node: string; state: string; ipv4: string }[];
-    assert.deepEqual(rows.map((r) => r.node), ['h1', 'h2', 'h3', 'sw1']);
+    assert.deepEqual(
+      rows.map((r) => r.node),
+      ['h1', 'h2', 'h3', 'sw1'],
+    );
     assert.ok(rows.every((r) => r.state === 'running'));
     assert.equal(rows[0]!.ipv4, '198.19.1.11');
   });
@@ -127,7 +140,7 @@ describe('smoke lab (real containers)', function () {
     assert.equal(records, 4);
   });
 
-  it('keeps a node\'s links across stop and start', async () => {
+  it("keeps a node's links across stop and start", async () => {
     const macBefore = (await link('h2', 'eth2')).address;
     await lab.stopNode('h2');
     assert.equal((await ctx.runtime.inspectContainer('clab-smoke-h2'))?.status, 'stopped');
@@ -140,7 +153,7 @@ describe('smoke lab (real containers)', function () {
     assert.equal(after.mtu, 1400);
   });
 
-  it('keeps a node\'s links across a crash (links cut, then SIGKILL) and start', async () => {
+  it("keeps a node's links across a crash (links cut, then SIGKILL) and start", async () => {
     const crashed = await cli(['stop', '-t', 'topologies/smoke.clab.yml', 'h3', '--mode', 'crash']);
     assert.equal(crashed.exitCode, 0, crashed.stderr);
     assert.equal(await ping('h1', '198.18.1.3'), false);

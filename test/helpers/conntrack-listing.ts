@@ -2,7 +2,8 @@
 // the reference the ctnetlink reader is checked against (unit fixture, real-kernel check).
 import type { AccessRow } from '../../src/daemons/nat-lb/protocol.js';
 
-const LINE = /^ipv4\s+\d+\s+(tcp|udp)\s+\d+\s+\d+\s+(?:([A-Z_]+)\s+)?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)\s(?:\S+\s)*?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)/;
+const LINE =
+  /^ipv4\s+\d+\s+(tcp|udp)\s+\d+\s+\d+\s+(?:([A-Z_]+)\s+)?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)\s(?:\S+\s)*?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)/;
 const DELTA_TIME = / delta-time=(\d+)/;
 
 /** One line of `conntrack -L -o extended` (with nf_conntrack_timestamp: delta-time=S). */

@@ -12,7 +12,10 @@ export const SCENARIO_SUITE = 'scenarios.test.js';
 export const e2eFilesOfShard = (files: readonly string[], spec: string): string[] => {
   const shard = parseShard(spec, 'SHARD');
   const others = files.filter((f) => f !== SCENARIO_SUITE).sort();
-  const shards = assignShards(others.map((key) => ({ key, weightMs: 1 })), shard.total);
+  const shards = assignShards(
+    others.map((key) => ({ key, weightMs: 1 })),
+    shard.total,
+  );
   return [...(files.includes(SCENARIO_SUITE) ? [SCENARIO_SUITE] : []), ...others.filter((_, i) => shards[i] === shard.index)];
 };
 

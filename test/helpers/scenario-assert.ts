@@ -10,15 +10,18 @@ export const FLAKY_MARK = 'failoverLabFlaky';
 export const assertRepeatPassed = (repeat: RepeatReport, reportDir: string): void => {
   if (repeat.passed) return;
   const failing = repeat.checks.filter((c) => c.valid !== true).map((c) => `  ${c.valid === false ? '✖' : '?'} ${c.name}: ${c.detail}`);
-  const reruns = repeat.failedAttempts?.length ? [`  failed ${repeat.failedAttempts.length + 1} attempts; earlier ones in ${
-    repeat.failedAttempts.map((a) => a.dir).join(', ')}`] : [];
-  throw new Error([
-    `repeat ${repeat.index} (seed ${repeat.seed}) failed`,
-    ...(repeat.error ? [`  error: ${repeat.error}`] : []),
-    ...failing,
-    ...reruns,
-    `  report: ${reportDir}/report.html${repeat.pcaps.length ? `; pcaps: ${repeat.pcaps.join(', ')}` : ''}`,
-  ].join('\n'));
+  const reruns = repeat.failedAttempts?.length
+    ? [`  failed ${repeat.failedAttempts.length + 1} attempts; earlier ones in ${repeat.failedAttempts.map((a) => a.dir).join(', ')}`]
+    : [];
+  throw new Error(
+    [
+      `repeat ${repeat.index} (seed ${repeat.seed}) failed`,
+      ...(repeat.error ? [`  error: ${repeat.error}`] : []),
+      ...failing,
+      ...reruns,
+      `  report: ${reportDir}/report.html${repeat.pcaps.length ? `; pcaps: ${repeat.pcaps.join(', ')}` : ''}`,
+    ].join('\n'),
+  );
 };
 
 /** Flags the running mocha test FLAKY when its repeat passed on a rerun. */

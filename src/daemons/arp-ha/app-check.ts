@@ -27,8 +27,15 @@ const tcpCheck = (target: string, timeoutMs: number): Promise<boolean> =>
 
 export const runCheckOnce = (spec: CheckSpec): Promise<boolean> => {
   if ('tcp' in spec) return tcpCheck(spec.tcp, spec.timeoutMs);
-  if ('file' in spec) return readFile(spec.file, 'utf8').then((text) => text.trim() === spec.equals, () => false);
-  return runCommand('sh', ['-c', spec.command], { timeoutMs: spec.timeoutMs }).then(() => true, () => false);
+  if ('file' in spec)
+    return readFile(spec.file, 'utf8').then(
+      (text) => text.trim() === spec.equals,
+      () => false,
+    );
+  return runCommand('sh', ['-c', spec.command], { timeoutMs: spec.timeoutMs }).then(
+    () => true,
+    () => false,
+  );
 };
 
 /** Calls onChange(healthy) when the verdict flips; returns a stop function. */

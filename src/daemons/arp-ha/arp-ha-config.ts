@@ -8,60 +8,109 @@ import { configError, nodeName, parseDaemonConfig, schedulingFields } from '../s
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 
 const checkSchema = z.union([
-  z.object({ tcp: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'), intervalMs: z.number().int().min(10).default(200), timeoutMs: z.number().int().min(10).default(200), failures: z.number().int().min(1).default(2) }).strict(),
-  z.object({ command: z.string().min(1), intervalMs: z.number().int().min(10).default(500), timeoutMs: z.number().int().min(10).default(1000), failures: z.number().int().min(1).default(2) }).strict(),
+  z
+    .object({
+      tcp: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'),
+      intervalMs: z.number().int().min(10).default(200),
+      timeoutMs: z.number().int().min(10).default(200),
+      failures: z.number().int().min(1).default(2),
+    })
+    .strict(),
+  z
+    .object({
+      command: z.string().min(1),
+      intervalMs: z.number().int().min(10).default(500),
+      timeoutMs: z.number().int().min(10).default(1000),
+      failures: z.number().int().min(1).default(2),
+    })
+    .strict(),
   // A file's content (e.g. /sys/class/net/eth1/carrier = 1): read without spawning anything.
-  z.object({ file: z.string().min(1), equals: z.string(), intervalMs: z.number().int().min(10).default(200), failures: z.number().int().min(1).default(2) }).strict(),
+  z
+    .object({
+      file: z.string().min(1),
+      equals: z.string(),
+      intervalMs: z.number().int().min(10).default(200),
+      failures: z.number().int().min(1).default(2),
+    })
+    .strict(),
 ]);
 
-export const arpHaConfigSchema = z.object({
-  node: z.string().min(1).optional(),
-  /** Bearer token of the status API. */
-  token: z.string().min(8),
-  status: z.object({ listen: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT') }).strict().optional(),
-  ...schedulingFields(10, -10),
-  /** Heartbeat HMAC key, shared by the group. */
-  key: z.string().min(8),
-  heartbeat: z.object({
-    intervalMs: z.number().int().min(10).default(100),
-    misses: z.number().int().min(1).default(3),
-    port: z.number().int().min(1).max(65535).default(7946),
-    /** INITIAL listens this long before choosing, so servers booting a moment apart still elect by rank. */
-    startupWaitMs: z.number().int().min(0).optional(),
-    paths: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9_-]+$/), local: ipv4, peers: z.array(ipv4).min(1) }).strict()).min(1),
-  }).strict(),
-  groups: z.array(z.object({
-    name: z.string().regex(/^[A-Za-z0-9_-]+$/),
-    vip: ipv4,
-    iface: z.string().min(1),
-    priority: z.number().int().min(0).max(255).default(100),
-    preempt: z.boolean().default(false),
-    garp: z.object({ count: z.number().int().min(1).max(20).default(2), intervalMs: z.number().int().min(0).default(50) }).strict().default({}),
-    check: checkSchema.optional(),
-    /** Beyond the patent, level 1: replicate the service port's client list; a new active resets them at once. */
-    fastFail: z.object({ port: z.number().int().min(1).max(65535) }).strict().optional(),
-    /**
-     * Beyond the patent, level 2: the application (its control port `app`) checkpoints the
-     * service port's connections; a new active rebuilds them with TCP_REPAIR. Clients whose
-     * connection cannot be rebuilt are reset at once (level 1).
-     */
-    takeover: z.object({
-      port: z.number().int().min(1).max(65535),
-      app: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'),
-      /** How long the new active waits for the clients' answers. */
-      answerWaitMs: z.number().int().min(1).max(5000).default(100),
-      restoreTimeoutMs: z.number().int().min(10).max(10_000).default(1000),
-    }).strict().optional(),
-  }).strict()).min(1),
-}).strict();
+export const arpHaConfigSchema = z
+  .object({
+    node: z.string().min(1).optional(),
+    /** Bearer token of the status API. */
+    token: z.string().min(8),
+    status: z
+      .object({ listen: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT') })
+      .strict()
+      .optional(),
+    ...schedulingFields(10, -10),
+    /** Heartbeat HMAC key, shared by the group. */
+    key: z.string().min(8),
+    heartbeat: z
+      .object({
+        intervalMs: z.number().int().min(10).default(100),
+        misses: z.number().int().min(1).default(3),
+        port: z.number().int().min(1).max(65535).default(7946),
+        /** INITIAL listens this long before choosing, so servers booting a moment apart still elect by rank. */
+        startupWaitMs: z.number().int().min(0).optional(),
+        paths: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9_-]+$/), local: ipv4, peers: z.array(ipv4).min(1) }).strict()).min(1),
+      })
+      .strict(),
+    groups: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9_-]+$/),
+            vip: ipv4,
+            iface: z.string().min(1),
+            priority: z.number().int().min(0).max(255).default(100),
+            preempt: z.boolean().default(false),
+            garp: z
+              .object({ count: z.number().int().min(1).max(20).default(2), intervalMs: z.number().int().min(0).default(50) })
+              .strict()
+              .default({}),
+            check: checkSchema.optional(),
+            /** Beyond the patent, level 1: replicate the service port's client list; a new active resets them at once. */
+            fastFail: z
+              .object({ port: z.number().int().min(1).max(65535) })
+              .strict()
+              .optional(),
+            /**
+             * Beyond the patent, level 2: the application (its control port `app`) checkpoints the
+             * service port's connections; a new active rebuilds them with TCP_REPAIR. Clients whose
+             * connection cannot be rebuilt are reset at once (level 1).
+             */
+            takeover: z
+              .object({
+                port: z.number().int().min(1).max(65535),
+                app: z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT'),
+                /** How long the new active waits for the clients' answers. */
+                answerWaitMs: z.number().int().min(1).max(5000).default(100),
+                restoreTimeoutMs: z.number().int().min(10).max(10_000).default(1000),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
 
 export type ArpHaConfig = z.infer<typeof arpHaConfigSchema> & { node: string };
 
 export const parseArpHaConfig = (text: string, file: string): ArpHaConfig => {
   const { data, source } = parseDaemonConfig(arpHaConfigSchema, text, file);
-  const dup = repeatedEntry(source, ['groups'], 'name', data.groups.map((g) => g.name));
+  const dup = repeatedEntry(
+    source,
+    ['groups'],
+    'name',
+    data.groups.map((g) => g.name),
+  );
   if (dup) throw configError(dup.position, `two groups are named '${dup.value}'`);
   return { ...data, node: nodeName(data.node) };
 };
 
-export const loadArpHaConfig = async (file: string): Promise<ArpHaConfig> => parseArpHaConfig(await readFile(file, 'utf8'), path.resolve(file));
+export const loadArpHaConfig = async (file: string): Promise<ArpHaConfig> =>
+  parseArpHaConfig(await readFile(file, 'utf8'), path.resolve(file));

@@ -66,7 +66,10 @@ export class ArpHaMachine {
   private readonly groups: GroupState[];
   private readonly startedMs: number;
 
-  constructor(private readonly config: MachineConfig, nowMs: number) {
+  constructor(
+    private readonly config: MachineConfig,
+    nowMs: number,
+  ) {
     this.startedMs = nowMs;
     this.groups = config.groups.map((g) => ({ ...g, mode: 'INITIAL', since: nowMs, eligible: true, contested: false }));
   }
@@ -79,11 +82,21 @@ export class ArpHaMachine {
     return {
       node: this.config.node,
       mac: this.config.mac,
-      groups: this.groups.map((g) => ({ name: g.name, vip: g.vip, mode: g.mode, priority: g.priority, eligible: g.eligible, preempt: g.preempt, sinceMs: nowMs - g.since })),
+      groups: this.groups.map((g) => ({
+        name: g.name,
+        vip: g.vip,
+        mode: g.mode,
+        priority: g.priority,
+        eligible: g.eligible,
+        preempt: g.preempt,
+        sinceMs: nowMs - g.since,
+      })),
       peers: [...this.peers].map(([node, p]) => ({
         node,
         alive: p.alive,
-        paths: Object.fromEntries([...p.lastHeard].map(([path, t]) => [path, { lastHeardMsAgo: nowMs - t, up: nowMs - t <= this.config.deadMs }])),
+        paths: Object.fromEntries(
+          [...p.lastHeard].map(([path, t]) => [path, { lastHeardMsAgo: nowMs - t, up: nowMs - t <= this.config.deadMs }]),
+        ),
         groups: [...p.adverts.values()],
       })),
     };
@@ -155,7 +168,10 @@ export class ArpHaMachine {
     for (const g of this.groups.filter((x) => group === undefined || x.name === group)) {
       if (g.eligible === healthy) continue;
       g.eligible = healthy;
-      actions.push({ type: 'event', event: healthy ? 'check-passed' : 'check-failed', data: { group: g.name } }, { type: 'send-heartbeat' });
+      actions.push(
+        { type: 'event', event: healthy ? 'check-passed' : 'check-failed', data: { group: g.name } },
+        { type: 'send-heartbeat' },
+      );
     }
     return [...actions, ...this.decide(nowMs)];
   }
@@ -196,10 +212,13 @@ export class ArpHaMachine {
         if (active.length > 0) return move('STANDBY', `peer ${active[0]!.node} is active`);
         // Listen before choosing: peers that boot a moment apart must still elect by rank.
         if (nowMs - this.startedMs < (this.config.startupWaitMs ?? this.config.deadMs)) return [];
-        return iAmBest() ? move('ACTIVE', others.length === 0 ? 'no peer heard' : 'best of the peers, none active') : move('STANDBY', `${bestCandidate()?.node ?? 'another node'} ranks higher`);
+        return iAmBest()
+          ? move('ACTIVE', others.length === 0 ? 'no peer heard' : 'best of the peers, none active')
+          : move('STANDBY', `${bestCandidate()?.node ?? 'another node'} ranks higher`);
       case 'STANDBY':
         if (active.length === 0) return iAmBest() ? [...move('ACTIVE', 'no active peer left'), ...this.fastFail(g)] : [];
-        if (g.preempt && me.eligible && active.every((a) => compareRank(me, a.candidate) < 0)) return move('ACTIVE', `preempting ${active.map((a) => a.node).join(', ')}`);
+        if (g.preempt && me.eligible && active.every((a) => compareRank(me, a.candidate) < 0))
+          return move('ACTIVE', `preempting ${active.map((a) => a.node).join(', ')}`);
         return [];
       case 'ACTIVE': {
         if (!me.eligible) return move('STANDBY', 'application check failed');
@@ -209,12 +228,23 @@ export class ArpHaMachine {
         }
         const winner = best([me, ...active.map((a) => a.candidate)])!;
         if (winner.node !== me.node) {
-          return [{ type: 'event', event: 'split-brain', data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: winner.node } }, ...move('STANDBY', `${winner.node} is also active and ranks higher`)];
+          return [
+            {
+              type: 'event',
+              event: 'split-brain',
+              data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: winner.node },
+            },
+            ...move('STANDBY', `${winner.node} is also active and ranks higher`),
+          ];
         }
         if (g.contested) return [];
         g.contested = true;
         return [
-          { type: 'event', event: 'split-brain', data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: me.node } },
+          {
+            type: 'event',
+            event: 'split-brain',
+            data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: me.node },
+          },
           { type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE },
         ];
       }

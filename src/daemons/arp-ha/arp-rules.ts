@@ -7,18 +7,25 @@ import { ipv4Key, ipv4PortKey, type SetElementChange } from '../../kernel/nft-se
 
 const ARP_TABLE = 'arpha';
 
-export const arpTableScript = (standbyVips: readonly string[]): string => scriptOf([
-  ...replaceTableLines('arp', ARP_TABLE, [
-    '  set standby_vips { type ipv4_addr; }',
-    '  chain in { type filter hook input priority 0; policy accept; arp operation request arp daddr ip @standby_vips counter drop; }',
-    '  chain out { type filter hook output priority 0; policy accept; arp saddr ip @standby_vips counter drop; }',
-  ]),
-  ...(standbyVips.length > 0 ? [`add element arp ${ARP_TABLE} standby_vips { ${standbyVips.join(', ')} }`] : []),
-]);
+export const arpTableScript = (standbyVips: readonly string[]): string =>
+  scriptOf([
+    ...replaceTableLines('arp', ARP_TABLE, [
+      '  set standby_vips { type ipv4_addr; }',
+      '  chain in { type filter hook input priority 0; policy accept; arp operation request arp daddr ip @standby_vips counter drop; }',
+      '  chain out { type filter hook output priority 0; policy accept; arp saddr ip @standby_vips counter drop; }',
+    ]),
+    ...(standbyVips.length > 0 ? [`add element arp ${ARP_TABLE} standby_vips { ${standbyVips.join(', ')} }`] : []),
+  ]);
 
 /** ACTIVE leaves the set (answers, may announce); anything else joins it (silent). */
-export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
-  ({ op: active ? 'delete' : 'add', family: 'arp', table: ARP_TABLE, set: 'standby_vips', key: ipv4Key(vip), label: vip });
+export const arpModeChange = (vip: string, active: boolean): SetElementChange => ({
+  op: active ? 'delete' : 'add',
+  family: 'arp',
+  table: ARP_TABLE,
+  set: 'standby_vips',
+  key: ipv4Key(vip),
+  label: vip,
+});
 
 /**
  * Transparent takeover: while a new active rebuilds the old active's connections, its kernel
@@ -27,10 +34,19 @@ export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
  */
 const HOLD_TABLE = 'arpha_hold';
 
-export const holdTableScript = (): string => scriptOf(replaceTableLines('ip', HOLD_TABLE, [
-  '  set held { type ipv4_addr . inet_service; }',
-  '  chain out { type filter hook output priority 0; policy accept; ip saddr . tcp sport @held tcp flags rst counter drop; }',
-]));
+export const holdTableScript = (): string =>
+  scriptOf(
+    replaceTableLines('ip', HOLD_TABLE, [
+      '  set held { type ipv4_addr . inet_service; }',
+      '  chain out { type filter hook output priority 0; policy accept; ip saddr . tcp sport @held tcp flags rst counter drop; }',
+    ]),
+  );
 
-export const holdChange = (vip: string, port: number, hold: boolean): SetElementChange =>
-  ({ op: hold ? 'add' : 'delete', family: 'ip', table: HOLD_TABLE, set: 'held', key: ipv4PortKey(vip, port), label: `${vip} . ${port}` });
+export const holdChange = (vip: string, port: number, hold: boolean): SetElementChange => ({
+  op: hold ? 'add' : 'delete',
+  family: 'ip',
+  table: HOLD_TABLE,
+  set: 'held',
+  key: ipv4PortKey(vip, port),
+  label: `${vip} . ${port}`,
+});

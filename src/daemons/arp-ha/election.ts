@@ -15,5 +15,4 @@ export const compareRank = (a: Candidate, b: Candidate): number =>
   a.mac.localeCompare(b.mac) ||
   a.node.localeCompare(b.node);
 
-export const best = (candidates: readonly Candidate[]): Candidate | undefined =>
-  [...candidates].sort(compareRank)[0];
+export const best = (candidates: readonly Candidate[]): Candidate | undefined => [...candidates].sort(compareRank)[0];

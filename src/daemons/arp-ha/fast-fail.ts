@@ -32,16 +32,26 @@ const endpointOf = (hex: string): string | undefined => {
 
 /** Pure: the /proc/net/tcp lines of established connections whose local end is vip:port → their peers. */
 export const parseProcNetTcp = (text: string, vip: string, port: number): string[] =>
-  text.split('\n').slice(1).flatMap((line) => {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 4 || cols[3] !== TCP_ESTABLISHED) return [];
-    const local = endpointOf(cols[1]!);
-    const peer = endpointOf(cols[2]!);
-    return local === `${vip}:${port}` && peer ? [peer] : [];
-  });
+  text
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 4 || cols[3] !== TCP_ESTABLISHED) return [];
+      const local = endpointOf(cols[1]!);
+      const peer = endpointOf(cols[2]!);
+      return local === `${vip}:${port}` && peer ? [peer] : [];
+    });
 
 /** A bare segment from vip:port to `client` ("ip:port") with the given flags and sequence number. */
-export const sendSegment = (socket: RawTcpSocket, vip: string, port: number, client: string, seq: number, flags: { ack?: boolean; rst?: boolean }): void => {
+export const sendSegment = (
+  socket: RawTcpSocket,
+  vip: string,
+  port: number,
+  client: string,
+  seq: number,
+  flags: { ack?: boolean; rst?: boolean },
+): void => {
   const { host, port: clientPort } = splitHostPort(client);
   socket.send(tcpSegment({ src: vip, dst: host, srcPort: port, dstPort: clientPort, seq: seq >>> 0, ack: 0, flags, window: 0 }), host);
 };

@@ -50,27 +50,41 @@ export const encodeHeartbeat = (hb: Heartbeat, key: Buffer): Buffer => {
   return signDatagram(Buffer.from(JSON.stringify(hb), 'utf8'), key);
 };
 
-export type DecodeResult =
-  | { ok: true; heartbeat: Heartbeat }
-  | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
+export type DecodeResult = { ok: true; heartbeat: Heartbeat } | { ok: false; reason: 'auth' | 'malformed' | 'oversize' };
 
 const isCheckpoint = (c: unknown): boolean => {
   const x = c as Partial<TakeoverCheckpoint> | null;
-  return typeof x === 'object' && x !== null && typeof x.client === 'string' && typeof x.server === 'string' && Number.isInteger(x.firstSeq);
+  return (
+    typeof x === 'object' && x !== null && typeof x.client === 'string' && typeof x.server === 'string' && Number.isInteger(x.firstSeq)
+  );
 };
 
 const isConns = (c: unknown): boolean =>
   c === undefined ||
-  (Array.isArray(c) && c.every((g: unknown) => typeof g === 'object' && g !== null && typeof (g as GroupConnections).group === 'string' &&
-    Array.isArray((g as GroupConnections).clients) && (g as GroupConnections).clients.every((x) => typeof x === 'string') &&
-    ((g as GroupConnections).tcp === undefined || (Array.isArray((g as GroupConnections).tcp) && (g as GroupConnections).tcp!.every(isCheckpoint)))));
+  (Array.isArray(c) &&
+    c.every(
+      (g: unknown) =>
+        typeof g === 'object' &&
+        g !== null &&
+        typeof (g as GroupConnections).group === 'string' &&
+        Array.isArray((g as GroupConnections).clients) &&
+        (g as GroupConnections).clients.every((x) => typeof x === 'string') &&
+        ((g as GroupConnections).tcp === undefined ||
+          (Array.isArray((g as GroupConnections).tcp) && (g as GroupConnections).tcp!.every(isCheckpoint))),
+    ));
 
 const isMode = (m: unknown): m is Mode => m === 'INITIAL' || m === 'STANDBY' || m === 'ACTIVE';
 
 const isAdvert = (g: unknown): g is GroupAdvert => {
   if (typeof g !== 'object' || g === null) return false;
   const a = g as Record<string, unknown>;
-  return typeof a.group === 'string' && isMode(a.mode) && typeof a.priority === 'number' && typeof a.mac === 'string' && typeof a.eligible === 'boolean';
+  return (
+    typeof a.group === 'string' &&
+    isMode(a.mode) &&
+    typeof a.priority === 'number' &&
+    typeof a.mac === 'string' &&
+    typeof a.eligible === 'boolean'
+  );
 };
 
 export const decodeHeartbeat = (packet: Buffer, key: Buffer): DecodeResult => {
@@ -84,8 +98,16 @@ export const decodeHeartbeat = (packet: Buffer, key: Buffer): DecodeResult => {
   }
   const h = parsed as Record<string, unknown>;
   if (
-    typeof parsed !== 'object' || parsed === null || h.v !== 1 || typeof h.node !== 'string' || typeof h.boot !== 'string' ||
-    !Number.isSafeInteger(h.seq) || typeof h.sentMs !== 'number' || !Array.isArray(h.groups) || !h.groups.every(isAdvert) || !isConns(h.conns)
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    h.v !== 1 ||
+    typeof h.node !== 'string' ||
+    typeof h.boot !== 'string' ||
+    !Number.isSafeInteger(h.seq) ||
+    typeof h.sentMs !== 'number' ||
+    !Array.isArray(h.groups) ||
+    !h.groups.every(isAdvert) ||
+    !isConns(h.conns)
   ) {
     return { ok: false, reason: 'malformed' };
   }

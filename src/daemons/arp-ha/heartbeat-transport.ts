@@ -11,7 +11,10 @@ export interface PathConfig {
 export class HeartbeatTransport {
   private readonly sockets = new Map<string, Socket>();
 
-  constructor(private readonly paths: readonly PathConfig[], private readonly port: number) {}
+  constructor(
+    private readonly paths: readonly PathConfig[],
+    private readonly port: number,
+  ) {}
 
   async open(onPacket: (path: string, packet: Buffer, from: string) => void, onError: (path: string, error: Error) => void): Promise<void> {
     for (const p of this.paths) {

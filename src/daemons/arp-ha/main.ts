@@ -47,13 +47,35 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   if (config.groups.some((g) => g.takeover)) await installHoldTable();
   for (const g of config.groups) await ensureVip(g.vip, g.iface);
   const mac = await macOf(config.groups[0]!.iface);
-  const machine = new ArpHaMachine({
-    node: config.node, mac, deadMs: intervalMs * misses, startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000), paths: config.heartbeat.paths.map((p) => p.name),
-    groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority, preempt: g.preempt, ...(g.takeover || g.fastFail ? { fastFailPort: (g.takeover ?? g.fastFail)!.port } : {}) })),
-  }, clock.nowMs());
+  const machine = new ArpHaMachine(
+    {
+      node: config.node,
+      mac,
+      deadMs: intervalMs * misses,
+      startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000),
+      paths: config.heartbeat.paths.map((p) => p.name),
+      groups: config.groups.map((g) => ({
+        name: g.name,
+        vip: g.vip,
+        priority: g.priority,
+        preempt: g.preempt,
+        ...(g.takeover || g.fastFail ? { fastFailPort: (g.takeover ?? g.fastFail)!.port } : {}),
+      })),
+    },
+    clock.nowMs(),
+  );
   const isActive = (group: string) => machine.adverts().find((a) => a.group === group)?.mode === 'ACTIVE';
 
-  const counters = { heartbeatsSent: 0, heartbeatsReceived: 0, authFailures: 0, malformed: 0, replays: 0, stale: 0, sendErrors: 0, appErrors: 0 };
+  const counters = {
+    heartbeatsSent: 0,
+    heartbeatsReceived: 0,
+    authFailures: 0,
+    malformed: 0,
+    replays: 0,
+    stale: 0,
+    sendErrors: 0,
+    appErrors: 0,
+  };
   const transport = new HeartbeatTransport(config.heartbeat.paths, port);
   const onSendError = () => {
     counters.sendErrors++;
@@ -65,20 +87,31 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   };
   const apps = new Map(config.groups.flatMap((g) => (g.takeover ? [[g.name, new AppLink(g.takeover.app)] as const] : [])));
   const watchConnections = createConnectionWatch({
-    groups: config.groups, apps, isActive, packer, readClients: serviceClients,
+    groups: config.groups,
+    apps,
+    isActive,
+    packer,
+    readClients: serviceClients,
     onAppError: (group, e) => {
       if (isReported(++counters.appErrors)) emit('app-error', { group, error: errorMessage(e), count: counters.appErrors });
     },
   });
   const actions = new ActionRunner({
-    groups: config.groups, mac, apps, isActive, sendHeartbeat, emit, clock,
+    groups: config.groups,
+    mac,
+    apps,
+    isActive,
+    sendHeartbeat,
+    emit,
+    clock,
     effects: { setArpMode, announce, releaseHold, nudgeClients, takeOver: (o) => takeOverConnections(o, clock) },
   });
   const apply = (list: Action[]) => actions.run(list);
 
   const guard = new ReplayGuard(Math.max(2000, intervalMs * misses * 2));
   const rejected = (reason: 'authFailures' | 'malformed' | 'replays' | 'stale', path: string, from: string) => {
-    if (isReported(++counters[reason])) emit(reason === 'authFailures' ? 'auth-failure' : `heartbeat-${reason}`, { path, from, count: counters[reason] });
+    if (isReported(++counters[reason]))
+      emit(reason === 'authFailures' ? 'auth-failure' : `heartbeat-${reason}`, { path, from, count: counters[reason] });
   };
   await transport.open((path, packet, from) => {
     const decoded = decodeHeartbeat(packet, key);
@@ -90,11 +123,19 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     apply(machine.onHeartbeat(path, decoded.heartbeat, clock.nowMs()));
   }, onSendError);
 
-  emit('started', { mac, groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority })), intervalMs, misses, paths: config.heartbeat.paths.map((p) => p.name) });
+  emit('started', {
+    mac,
+    groups: config.groups.map((g) => ({ name: g.name, vip: g.vip, priority: g.priority })),
+    intervalMs,
+    misses,
+    paths: config.heartbeat.paths.map((p) => p.name),
+  });
   sendHeartbeat();
   const beat = setInterval(sendHeartbeat, intervalMs);
   // Not awaited: the watch catches each lookup's error itself (a failed one keeps the last list).
-  const clientsTimer = config.groups.some((g) => g.fastFail || g.takeover) ? setInterval(() => void watchConnections(), intervalMs) : undefined;
+  const clientsTimer = config.groups.some((g) => g.fastFail || g.takeover)
+    ? setInterval(() => void watchConnections(), intervalMs)
+    : undefined;
   // Fine ticks: a peer is declared dead within ~5 ms of its deadline, not a quarter interval late.
   const tickMs = Math.max(5, Math.min(25, intervalMs / 20));
   let lastTick = clock.monotonicMs();
@@ -111,9 +152,13 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     // heartbeats waiting in the socket buffer would otherwise count as silence.
     setImmediate(() => apply(machine.onTick(clock.nowMs())));
   }, tickMs);
-  const stopChecks = config.groups.flatMap((g) => (g.check ? [watchCheck(g.check, (healthy) => apply(machine.onCheck(g.name, healthy, clock.nowMs())))] : []));
+  const stopChecks = config.groups.flatMap((g) =>
+    g.check ? [watchCheck(g.check, (healthy) => apply(machine.onCheck(g.name, healthy, clock.nowMs())))] : [],
+  );
   const status = config.status
-    ? await startJsonApi(config.status.listen, config.token, [route({ method: 'GET', path: '/status', handle: () => ok({ ...machine.status(clock.nowMs()), counters }) })])
+    ? await startJsonApi(config.status.listen, config.token, [
+        route({ method: 'GET', path: '/status', handle: () => ok({ ...machine.status(clock.nowMs()), counters }) }),
+      ])
     : undefined;
 
   onStopSignals(emit, async () => {

@@ -45,8 +45,15 @@ const SPIN_MS = 5;
  * Nudges every checkpoint's client and collects the answers that arrive within `waitMs`;
  * `onAnswers` gets each poll's new answers at once, so their restore can start meanwhile.
  */
-const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, checkpoints: readonly TakeoverCheckpoint[], waitMs: number,
-  clock: Clock, onAnswers: (fresh: Map<string, ClientAnswer>) => void): Promise<Map<string, ClientAnswer>> => {
+const collectAnswers = async (
+  socket: RawTcpSocket,
+  vip: string,
+  port: number,
+  checkpoints: readonly TakeoverCheckpoint[],
+  waitMs: number,
+  clock: Clock,
+  onAnswers: (fresh: Map<string, ClientAnswer>) => void,
+): Promise<Map<string, ClientAnswer>> => {
   const wanted = new Set(checkpoints.map((c) => c.client));
   for (const cp of checkpoints) sendSegment(socket, vip, port, cp.client, cp.firstSeq - FAR_BELOW, { ack: true });
   const answers = new Map<string, ClientAnswer>();
@@ -59,7 +66,8 @@ const collectAnswers = async (socket: RawTcpSocket, vip: string, port: number, c
       const t = parseTcpPacket(packet);
       if (!t || t.dst !== vip || t.dstPort !== port || !t.flags.ack || t.flags.rst || t.flags.syn) continue;
       const client = `${t.src}:${t.srcPort}`;
-      if (wanted.has(client) && !answers.has(client)) fresh.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
+      if (wanted.has(client) && !answers.has(client))
+        fresh.set(client, { seq: t.seq, ack: t.ack, window: t.window, ...(t.tsEcr !== undefined ? { tsEcr: t.tsEcr } : {}) });
     }
     for (const [client, answer] of fresh) answers.set(client, answer);
     if (fresh.size > 0) onAnswers(fresh);
@@ -75,11 +83,17 @@ const refusal = (error: unknown): string =>
   typeof error === 'string' ? error : error === undefined ? 'the application refused the restore' : JSON.stringify(error);
 
 /** One restore request to the application; a refusal or a broken link fails every item. */
-const requestRestore = async (app: AppLink, items: { checkpoint: TakeoverCheckpoint; answer: ClientAnswer }[], timeoutMs: number): Promise<RestoreReply> => {
+const requestRestore = async (
+  app: AppLink,
+  items: { checkpoint: TakeoverCheckpoint; answer: ClientAnswer }[],
+  timeoutMs: number,
+): Promise<RestoreReply> => {
   try {
     const reply = await app.request({ op: 'restore', conns: items }, timeoutMs);
-    const results = reply.ok === true && Array.isArray(reply.results) ? reply.results as RestoreReply['results']
-      : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: refusal(reply.error) }));
+    const results =
+      reply.ok === true && Array.isArray(reply.results)
+        ? (reply.results as RestoreReply['results'])
+        : items.map((i) => ({ client: i.checkpoint.client, ok: false, error: refusal(reply.error) }));
     return { results, ...(typeof reply.ms === 'number' ? { appMs: reply.ms } : {}) };
   } catch (error) {
     return { results: items.map((i) => ({ client: i.checkpoint.client, ok: false, error: (error as Error).message })) };
@@ -130,7 +144,16 @@ export const takeOverConnections = async (o: TakeoverOptions, clock: Clock = sys
       // The exact numbers it sent: RFC 5961 makes a client accept only such a reset.
       if (answer) sendSegment(socket, o.vip, o.port, r.client, answer.ack, { rst: true });
     }
-    return { startedAt, nudged: o.checkpoints.length, answered: answers.size, restored, reset, answerMs: Math.round(t1 - t0), restoreMs, ...(appMs !== undefined ? { appMs } : {}) };
+    return {
+      startedAt,
+      nudged: o.checkpoints.length,
+      answered: answers.size,
+      restored,
+      reset,
+      answerMs: Math.round(t1 - t0),
+      restoreMs,
+      ...(appMs !== undefined ? { appMs } : {}),
+    };
   } finally {
     socket.close();
   }

@@ -13,7 +13,8 @@ const MAX_BYTES = 512;
 
 export const encodeLiveness = (l: Liveness, key: Buffer): Buffer => signDatagram(Buffer.from(JSON.stringify(l), 'utf8'), key);
 
-export type LivenessVerdict = { ok: true; liveness: Liveness } | { ok: false; reason: 'auth' | 'malformed' | 'oversize' | 'stale' | 'replay' };
+export type LivenessVerdict =
+  { ok: true; liveness: Liveness } | { ok: false; reason: 'auth' | 'malformed' | 'oversize' | 'stale' | 'replay' };
 
 /**
  * Checks signature, shape, freshness (sent within maxAgeMs: the lab's nodes share a clock) and
@@ -22,7 +23,10 @@ export type LivenessVerdict = { ok: true; liveness: Liveness } | { ok: false; re
  */
 export class LivenessGuard {
   private readonly order: SequenceGuard;
-  constructor(private readonly key: Buffer, maxAgeMs = 2000) {
+  constructor(
+    private readonly key: Buffer,
+    maxAgeMs = 2000,
+  ) {
     this.order = new SequenceGuard(maxAgeMs);
   }
 
@@ -35,7 +39,15 @@ export class LivenessGuard {
     } catch {
       return { ok: false, reason: 'malformed' };
     }
-    if (typeof l !== 'object' || l === null || l.v !== 1 || typeof l.node !== 'string' || typeof l.boot !== 'string' || !Number.isSafeInteger(l.seq) || typeof l.sentMs !== 'number') {
+    if (
+      typeof l !== 'object' ||
+      l === null ||
+      l.v !== 1 ||
+      typeof l.node !== 'string' ||
+      typeof l.boot !== 'string' ||
+      !Number.isSafeInteger(l.seq) ||
+      typeof l.sentMs !== 'number'
+    ) {
       return { ok: false, reason: 'malformed' };
     }
     const order = this.order.accept(`${l.node}\0${l.boot}`, l.seq!, l.sentMs, nowMs);

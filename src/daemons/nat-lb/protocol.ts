@@ -18,38 +18,51 @@ export const natModeSchema = z.enum(['normal', 'migration']);
 export type NatMode = z.infer<typeof natModeSchema>;
 
 /** One row of the access table (Fig. 5 / Fig. 12 columns), built from conntrack. */
-export const accessRowSchema = z.object({
-  clientIp: ipv4, // 901 / 910
-  clientPort: port, // 902 / 911
-  vip: ipv4, // 903 / 912
-  vipPort: port, // the client's destination port (803)
-  insideIp: ipv4.optional(), // 913, full NAT only
-  insidePort: port.optional(), // 914, full NAT only
-  serverIp: ipv4, // 904 / 915
-  serverPort: port, // 905 / 916
-  protocol: z.enum(['tcp', 'udp']),
-  /** conntrack's TCP state (ESTABLISHED, FIN_WAIT, …); absent for UDP. */
-  state: z.string().optional(),
-  seq: z.number().int().min(0).optional(), // 906: unknown to conntrack unless seqadj is in use
-  delta: z.number().int().default(0), // 907: NAT sequence offset (RFC 1631); 0 without an ALG
-  timestampMs: z.number().int().min(0).optional(), // 908: when the row was created
-}).strict();
+export const accessRowSchema = z
+  .object({
+    clientIp: ipv4, // 901 / 910
+    clientPort: port, // 902 / 911
+    vip: ipv4, // 903 / 912
+    vipPort: port, // the client's destination port (803)
+    insideIp: ipv4.optional(), // 913, full NAT only
+    insidePort: port.optional(), // 914, full NAT only
+    serverIp: ipv4, // 904 / 915
+    serverPort: port, // 905 / 916
+    protocol: z.enum(['tcp', 'udp']),
+    /** conntrack's TCP state (ESTABLISHED, FIN_WAIT, …); absent for UDP. */
+    state: z.string().optional(),
+    seq: z.number().int().min(0).optional(), // 906: unknown to conntrack unless seqadj is in use
+    delta: z.number().int().default(0), // 907: NAT sequence offset (RFC 1631); 0 without an ALG
+    timestampMs: z.number().int().min(0).optional(), // 908: when the row was created
+  })
+  .strict();
 export type AccessRow = z.infer<typeof accessRowSchema>;
 
 /** One connection, whichever balancer reported it: the client side and the VIP, never the server it went to. */
 export const rowKey = (r: AccessRow): string => `${r.protocol}|${r.clientIp}|${r.clientPort}|${r.vip}|${r.vipPort}`;
 
-export const vipStatsSchema = z.object({ vip: ipv4, mode: natModeSchema, bytes: z.number().int().min(0), packets: z.number().int().min(0), held: z.number().int().min(0), rows: z.number().int().min(0) }).strict();
+export const vipStatsSchema = z
+  .object({
+    vip: ipv4,
+    mode: natModeSchema,
+    bytes: z.number().int().min(0),
+    packets: z.number().int().min(0),
+    held: z.number().int().min(0),
+    rows: z.number().int().min(0),
+  })
+  .strict();
 export type VipStats = z.infer<typeof vipStatsSchema>;
 
 /** GET /status on a balancer. */
-export const balancerStatusSchema = z.object({
-  node: z.string(),
-  nat: z.enum(['dnat', 'fullnat']),
-  /** The mode table (7a/7b): a VIP absent here gets an error back. */
-  vips: z.array(vipStatsSchema),
-  counters: z.record(z.number().int()),
-}).strict();
+export const balancerStatusSchema = z
+  .object({
+    node: z.string(),
+    nat: z.enum(['dnat', 'fullnat']),
+    /** The mode table (7a/7b): a VIP absent here gets an error back. */
+    vips: z.array(vipStatsSchema),
+    counters: z.record(z.number().int()),
+  })
+  .strict();
 export type BalancerStatus = z.infer<typeof balancerStatusSchema>;
 
 const vipBody = z.object({ vip: ipv4 }).strict();

@@ -10,7 +10,11 @@ export type ConfigError = (position: InputFileError['position'], problem: string
 
 export const configError: ConfigError = (position, problem) => new InputFileError('CONFIG_INVALID', position, problem);
 
-export const parseDaemonConfig = <S extends z.ZodTypeAny>(schema: S, text: string, file: string): { data: z.infer<S>; source: YamlSource } => {
+export const parseDaemonConfig = <S extends z.ZodTypeAny>(
+  schema: S,
+  text: string,
+  file: string,
+): { data: z.infer<S>; source: YamlSource } => {
   const source = parseYaml(text, file, configError);
   const result = schema.safeParse(source.value);
   if (!result.success) throw zodInputError(result.error.issues[0]!, source, configError);

@@ -26,9 +26,12 @@ const setProcessPriority = (nice: number): void => {
 
 export class RealtimeUnavailableError extends TestbedError {
   constructor(readonly errno: number) {
-    super('REALTIME_UNAVAILABLE', errno === 1
-      ? 'realtime scheduling not permitted (errno 1): the node has no realtime budget (cgroup cpu.rt_runtime_us is 0)'
-      : `sched_setscheduler(SCHED_RR) failed: errno ${errno}`);
+    super(
+      'REALTIME_UNAVAILABLE',
+      errno === 1
+        ? 'realtime scheduling not permitted (errno 1): the node has no realtime budget (cgroup cpu.rt_runtime_us is 0)'
+        : `sched_setscheduler(SCHED_RR) failed: errno ${errno}`,
+    );
   }
 }
 

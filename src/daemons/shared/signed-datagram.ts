@@ -43,6 +43,7 @@ export const verifyDatagram = (packet: Buffer, key: Buffer, maxBytes: number): V
   if (packet.length > maxBytes) return { ok: false, reason: 'oversize' };
   if (packet.length <= MAC_BYTES) return { ok: false, reason: 'malformed' };
   const body = packet.subarray(0, packet.length - MAC_BYTES);
-  if (!timingSafeEqual(createHmac('sha256', key).update(body).digest(), packet.subarray(packet.length - MAC_BYTES))) return { ok: false, reason: 'auth' };
+  if (!timingSafeEqual(createHmac('sha256', key).update(body).digest(), packet.subarray(packet.length - MAC_BYTES)))
+    return { ok: false, reason: 'auth' };
   return { ok: true, body };
 };

@@ -12,7 +12,13 @@ import { createEventLog } from '../shared/event-log.js';
 import { waitForInterface } from '../shared/wait-for-interface.js';
 import { parseKeepalivedLine, vipsByGroup } from './keepalived-log.js';
 
-interface Options { config: string; group?: string; vip: string[]; iface: string; node?: string }
+interface Options {
+  config: string;
+  group?: string;
+  vip: string[];
+  iface: string;
+  node?: string;
+}
 
 const run = async (o: Options): Promise<void> => {
   const node = o.node ?? hostname();
@@ -20,13 +26,22 @@ const run = async (o: Options): Promise<void> => {
   const emit = createEventLog(node, 'keepalived');
   await waitForInterface(o.iface);
   const mac = await macOf(o.iface);
-  const child = spawn('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const modes = new Map<string, string>();
   const onLine = (line: string) => {
     const e = parseKeepalivedLine(line);
     if (!e) return;
     if (e.event === 'mode') {
-      emit('mode', { group: e.group, vip: vips.get(e.group), from: modes.get(e.group) ?? 'INITIAL', to: e.to, reason: `keepalived ${e.state}`, mac });
+      emit('mode', {
+        group: e.group,
+        vip: vips.get(e.group),
+        from: modes.get(e.group) ?? 'INITIAL',
+        to: e.to,
+        reason: `keepalived ${e.state}`,
+        mac,
+      });
       modes.set(e.group, e.to);
     } else if (e.event === 'garp-sent') {
       emit('garp-sent', { group: e.group, vip: e.vip, mac });
@@ -48,7 +63,12 @@ const run = async (o: Options): Promise<void> => {
 new Command('vrrp-baseline')
   .requiredOption('--config <file>', 'keepalived.conf')
   .option('--group <name>', 'the vrrp_instance name, for a bare --vip IP (events carry it)')
-  .requiredOption('--vip <[name=]ip>', 'an instance\'s virtual IP; repeat as NAME=IP for several instances', (v: string, all: string[]) => [...all, v], [] as string[])
+  .requiredOption(
+    '--vip <[name=]ip>',
+    "an instance's virtual IP; repeat as NAME=IP for several instances",
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
   .requiredOption('--iface <name>', 'the service interface')
   .option('--node <name>', 'node name stamped on events')
   .action((o: Options) => run(o))

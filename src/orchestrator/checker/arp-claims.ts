@@ -33,7 +33,10 @@ export function vipSightings(history: RunHistory, vip: string): Sighting[] {
     const point = `${e.node}:${e.iface}`;
     let copy: Sighting | undefined;
     for (let i = out.length - 1; i >= 0 && e.t - out[i]!.t <= SAME_FRAME_MS; i--) {
-      if (keys[i] === key && !out[i]!.points.includes(point)) { copy = out[i]; break; }
+      if (keys[i] === key && !out[i]!.points.includes(point)) {
+        copy = out[i];
+        break;
+      }
     }
     if (copy) copy.points.push(point);
     else {

@@ -30,7 +30,8 @@ export function modesByMac(history: RunHistory, vip: string): Map<string, NodeMo
 /** Which node each MAC belongs to, from any daemon event that names the node's MAC. */
 export function nodesByMac(history: RunHistory): Map<string, string> {
   const nodes = new Map<string, string>();
-  for (const e of history.entries) if (e.kind === 'daemon' && typeof e.data['mac'] === 'string') nodes.set(e.data['mac'].toLowerCase(), e.node);
+  for (const e of history.entries)
+    if (e.kind === 'daemon' && typeof e.data['mac'] === 'string') nodes.set(e.data['mac'].toLowerCase(), e.node);
   return nodes;
 }
 
@@ -38,8 +39,15 @@ const NODE_DOWN = new Set(['crash', 'kill', 'stop']);
 
 /** Whether `node` was crashed, killed or stopped at some moment in [from, to]. */
 export const wentDown = (history: RunHistory, node: string | undefined, from: number, to: number): boolean =>
-  node !== undefined && history.entries.some((e) => e.kind === 'fault' && e.phase === 'start' && NODE_DOWN.has(e.fault) && e.targets.includes(node) && e.t >= from && e.t <= to);
+  node !== undefined &&
+  history.entries.some(
+    (e) => e.kind === 'fault' && e.phase === 'start' && NODE_DOWN.has(e.fault) && e.targets.includes(node) && e.t >= from && e.t <= to,
+  );
 
 const isModeEvent = (e: HistoryEntry, vip: string): e is DaemonEntry =>
-  e.kind === 'daemon' && e.daemon === ARP_HA && e.event === 'mode' && e.data['vip'] === vip
-  && typeof e.data['mac'] === 'string' && typeof e.data['to'] === 'string';
+  e.kind === 'daemon' &&
+  e.daemon === ARP_HA &&
+  e.event === 'mode' &&
+  e.data['vip'] === vip &&
+  typeof e.data['mac'] === 'string' &&
+  typeof e.data['to'] === 'string';

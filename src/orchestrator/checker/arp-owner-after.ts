@@ -29,14 +29,22 @@ export function arpOwnerAfter(spec: ArpOwnerAfterSpec): Checker {
   return {
     name,
     check(history: RunHistory): CheckResult {
-      const ends = history.entries.filter((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'end'
-        && (spec.afterFault === undefined || e.fault === spec.afterFault || e.id === spec.afterFault));
+      const ends = history.entries.filter(
+        (e): e is FaultEntry =>
+          e.kind === 'fault' &&
+          e.phase === 'end' &&
+          (spec.afterFault === undefined || e.fault === spec.afterFault || e.id === spec.afterFault),
+      );
       const end = ends[ends.length - 1];
       if (!end) return { name, valid: 'unknown', detail: `no fault${spec.afterFault ? ` ${spec.afterFault}` : ''} ended in this history` };
       let expected = spec.mac?.toLowerCase();
       if (expected === undefined && spec.node !== undefined) {
-        expected = [...modesByMac(history, spec.vip)].filter(([, m]) => m.node === spec.node).map(([mac]) => mac).pop();
-        if (expected === undefined) return { name, valid: 'unknown', detail: `no ${ARP_HA} mode event for VIP ${spec.vip} gives ${spec.node}'s MAC` };
+        expected = [...modesByMac(history, spec.vip)]
+          .filter(([, m]) => m.node === spec.node)
+          .map(([mac]) => mac)
+          .pop();
+        if (expected === undefined)
+          return { name, valid: 'unknown', detail: `no ${ARP_HA} mode event for VIP ${spec.vip} gives ${spec.node}'s MAC` };
       }
       const after = vipSightings(history, spec.vip).filter((c) => isClaim(c) && c.t > end.t);
       const since = `${end.id} ended at ${at(history, end.t)}`;
@@ -48,9 +56,18 @@ export function arpOwnerAfter(spec: ArpOwnerAfterSpec): Checker {
       const who = expected === undefined ? '' : ` (want ${expected}${spec.node ? `, ${spec.node}` : ''})`;
       if (owner === undefined) {
         const firstOther = late.find((c) => c.mac !== late[0]!.mac)!; // two MACs among late claims
-        return { name, valid: false, detail: `VIP ${spec.vip} still claimed by ${macs.length} MACs more than ${spec.withinMs} ms after ${since}: ${sightingText(history, late[0]!)} and ${sightingText(history, firstOther)}${who}` };
+        return {
+          name,
+          valid: false,
+          detail: `VIP ${spec.vip} still claimed by ${macs.length} MACs more than ${spec.withinMs} ms after ${since}: ${sightingText(history, late[0]!)} and ${sightingText(history, firstOther)}${who}`,
+        };
       }
-      const basis = late.length > 1 ? `all ${late.length} claims after ${at(history, settle)}` : late.length === 1 ? `the one claim after ${at(history, settle)}` : `the last claim, at ${at(history, after[after.length - 1]!.t)}`;
+      const basis =
+        late.length > 1
+          ? `all ${late.length} claims after ${at(history, settle)}`
+          : late.length === 1
+            ? `the one claim after ${at(history, settle)}`
+            : `the last claim, at ${at(history, after[after.length - 1]!.t)}`;
       if (expected !== undefined && owner !== expected) {
         return { name, valid: false, detail: `VIP ${spec.vip} owned by ${owner} after ${since}${who}: ${basis}` };
       }

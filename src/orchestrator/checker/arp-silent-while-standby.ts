@@ -33,13 +33,17 @@ export function arpSilentWhileStandby(spec: ArpSilentWhileStandbySpec): Checker 
     check(history: RunHistory): CheckResult {
       const byMac = modesByMac(history, spec.vip);
       if (byMac.size === 0) return { name, valid: 'unknown', detail: `no ${ARP_HA} mode event for VIP ${spec.vip} in the history` };
-      if (!hasPackets(history)) return { name, valid: 'unknown', detail: 'no packets captured in this history (add the service LAN to capture.links)' };
+      if (!hasPackets(history))
+        return { name, valid: 'unknown', detail: 'no packets captured in this history (add the service LAN to capture.links)' };
       const sightings = vipSightings(history, spec.vip);
       const violations: string[] = [];
       const foreign = new Set<string>();
       for (const s of sightings) {
         const modes = byMac.get(s.mac);
-        if (!modes) { foreign.add(s.mac); continue; }
+        if (!modes) {
+          foreign.add(s.mac);
+          continue;
+        }
         const i = modes.changes.findIndex((c) => c.t > s.t);
         const current = i === 0 ? undefined : modes.changes[i === -1 ? modes.changes.length - 1 : i - 1];
         const next = i === -1 ? undefined : modes.changes[i];
@@ -49,11 +53,19 @@ export function arpSilentWhileStandby(spec: ArpSilentWhileStandbySpec): Checker 
       }
       const nodes = [...new Set([...byMac.values()].map((m) => m.node))].sort();
       if (violations.length > 0) {
-        return { name, valid: false, detail: `${violations.length} ARP packets with sender ${spec.vip} from a node not ACTIVE: ${listSome(violations, 2)}` };
+        return {
+          name,
+          valid: false,
+          detail: `${violations.length} ARP packets with sender ${spec.vip} from a node not ACTIVE: ${listSome(violations, 2)}`,
+        };
       }
       const counted = `${sightings.length} ARP packets with sender ${spec.vip}, all from ACTIVE nodes (of ${nodes.join(', ')})`;
       if (foreign.size > 0) {
-        return { name, valid: 'unknown', detail: `${counted} except from ${listSome([...foreign], 3)}, which no ${ARP_HA} mode event names` };
+        return {
+          name,
+          valid: 'unknown',
+          detail: `${counted} except from ${listSome([...foreign], 3)}, which no ${ARP_HA} mode event names`,
+        };
       }
       return { name, valid: true, detail: counted };
     },

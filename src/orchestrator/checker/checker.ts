@@ -47,7 +47,9 @@ export interface ComposedResult {
 
 /** What an empty checker list yields: a run that was asked nothing has not passed anything. */
 export const NO_CHECKS: CheckResult = {
-  name: 'checks', valid: 'unknown', detail: 'no checks were given: a run that checks nothing cannot pass',
+  name: 'checks',
+  valid: 'unknown',
+  detail: 'no checks were given: a run that checks nothing cannot pass',
 };
 
 /** Every checker's result, in order, plus their merged validity. Never throws; never true for no checkers. */
@@ -69,9 +71,10 @@ export function composeCheckers(checkers: readonly Checker[], name = 'all checks
     check(history) {
       const { valid, results } = checkAll(history);
       const notPassed = results.filter((r) => r.valid !== true);
-      const detail = notPassed.length === 0
-        ? `${results.length} checks passed`
-        : notPassed.map((r) => `${r.name}: ${r.valid === false ? 'failed' : 'unknown'} (${r.detail})`).join('; ');
+      const detail =
+        notPassed.length === 0
+          ? `${results.length} checks passed`
+          : notPassed.map((r) => `${r.name}: ${r.valid === false ? 'failed' : 'unknown'} (${r.detail})`).join('; ');
       return { name, valid, detail };
     },
   };

@@ -20,78 +20,118 @@ const perVip = <T extends z.ZodTypeAny>(one: T) => z.union([one, z.array(one).mi
 const maxOnly = z.union([count, z.object({ max: count }).strict()]);
 const minMax = z.union([
   count,
-  z.object({ min: count.optional(), max: count.optional() }).strict()
+  z
+    .object({ min: count.optional(), max: count.optional() })
+    .strict()
     .refine((b) => b.min !== undefined || b.max !== undefined, 'give min or max')
     .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, 'min must not exceed max'),
 ]);
 
-export const EntryFilterSchema = z.object({
-  kind: z.enum(['fault', 'probe', 'daemon', 'runner', 'packet']),
-  event: z.string().min(1).optional(),
-  node: z.string().min(1).optional(),
-  daemon: z.string().min(1).optional(),
-  fault: z.string().min(1).optional(),
-  workload: z.string().min(1).optional(),
-  stream: count.optional(),
-  source: z.enum(['probe-client', 'probe-server']).optional(),
-  where: z.record(z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-}).strict().superRefine((filter, ctx) => {
-  const problem = filterProblem(filter);
-  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-});
+export const EntryFilterSchema = z
+  .object({
+    kind: z.enum(['fault', 'probe', 'daemon', 'runner', 'packet']),
+    event: z.string().min(1).optional(),
+    node: z.string().min(1).optional(),
+    daemon: z.string().min(1).optional(),
+    fault: z.string().min(1).optional(),
+    workload: z.string().min(1).optional(),
+    stream: count.optional(),
+    source: z.enum(['probe-client', 'probe-server']).optional(),
+    where: z.record(z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict()
+  .superRefine((filter, ctx) => {
+    const problem = filterProblem(filter);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
 
 const InvariantSchema = z.union([
-  z.object({ name: z.string().min(1), count: EntryFilterSchema, min: count.optional(), max: count.optional() }).strict()
+  z
+    .object({ name: z.string().min(1), count: EntryFilterSchema, min: count.optional(), max: count.optional() })
+    .strict()
     .refine((i) => i.min !== undefined || i.max !== undefined, 'an invariant with count needs min or max'),
   z.object({ name: z.string().min(1), never: EntryFilterSchema }).strict(),
 ]);
 
-export const ChecksConfigSchema = z.object({
-  /** Every stream's longest application gap, in ms. */
-  maxGapMs: positiveMs.optional(),
-  /** Per workload: that workload's streams' longest gap, in ms (e.g. streams that must not notice a move). */
-  workloadMaxGapMs: z.record(positiveMs).optional(),
-  /** A percentile of the streams' longest gaps (all workloads, or one; every gap, or those ending after fault `since` started). */
-  gapPercentile: perVip(z.object({ percentile: z.number().min(0).max(100), maxMs: positiveMs, workload: z.string().min(1).optional(), since: z.string().min(1).optional() }).strict()).optional(),
-  /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
-  gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
-  /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
-  gapMatchesFault: z.object({ extraMaxMs: z.number().finite().nonnegative(), toleranceMs: z.number().finite().nonnegative(), fault: z.string().min(1).optional() }).strict().optional(),
-  /** Each stream's longest gap (or a percentile of them) minus the detection time (first fault start → the `detection` entry) stays ≤ maxMs. */
-  gapBeyondDetection: z.object({ detection: EntryFilterSchema, maxMs: nonNegativeMs, percentile: z.number().min(0).max(100).optional() }).strict().optional(),
-  resets: maxOnly.optional(),
-  reconnects: minMax.optional(),
-  bytesLost: maxOnly.optional(),
-  bytesDuplicated: maxOnly.optional(),
-  bytesCorrupt: maxOnly.optional(),
-  /** Bytes that arrived after later ones (each direction: c2s as the server counted them). */
-  bytesReordered: maxOnly.optional(),
-  /** Connections whose probe handshake failed (rejected or damaged HELLO/WELCOME). */
-  handshakeFailures: maxOnly.optional(),
-  noFailedStreams: z.boolean().optional(),
-  streamsEstablished: z.union([count, z.object({ min: count }).strict()]).optional(),
-  stallDetectedWithinMs: positiveMs.optional(),
-  /** Never two MACs claiming a VIP by ARP within windowMs, except during the listed faults (+ graceMs). */
-  singleArpOwner: perVip(z.object({
-    vip,
-    allowDuringFaults: z.array(z.string().min(1)).optional(),
-    graceMs: nonNegativeMs.optional(),
-    windowMs: positiveMs.optional(),
-  }).strict()).optional(),
-  /** No ARP with the VIP as sender from a node the arp-ha daemon has not made ACTIVE. */
-  arpSilentWhileStandby: perVip(z.object({ vip, leadMs: nonNegativeMs.optional() }).strict()).optional(),
-  /** After the (last, or named) fault ends, the VIP's ARP claims settle on one MAC within withinMs. */
-  arpOwnerAfter: perVip(z.object({
-    vip,
-    withinMs: nonNegativeMs,
-    mac: macAddress.optional(),
-    node: z.string().min(1).optional(),
-    afterFault: z.string().min(1).optional(),
-  }).strict().refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both')).optional(),
-  invariants: z.array(InvariantSchema).optional(),
-  /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
-  natTables: z.object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() }).strict().optional(),
-}).strict();
+export const ChecksConfigSchema = z
+  .object({
+    /** Every stream's longest application gap, in ms. */
+    maxGapMs: positiveMs.optional(),
+    /** Per workload: that workload's streams' longest gap, in ms (e.g. streams that must not notice a move). */
+    workloadMaxGapMs: z.record(positiveMs).optional(),
+    /** A percentile of the streams' longest gaps (all workloads, or one; every gap, or those ending after fault `since` started). */
+    gapPercentile: perVip(
+      z
+        .object({
+          percentile: z.number().min(0).max(100),
+          maxMs: positiveMs,
+          workload: z.string().min(1).optional(),
+          since: z.string().min(1).optional(),
+        })
+        .strict(),
+    ).optional(),
+    /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
+    gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
+    /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
+    gapMatchesFault: z
+      .object({
+        extraMaxMs: z.number().finite().nonnegative(),
+        toleranceMs: z.number().finite().nonnegative(),
+        fault: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Each stream's longest gap (or a percentile of them) minus the detection time (first fault start → the `detection` entry) stays ≤ maxMs. */
+    gapBeyondDetection: z
+      .object({ detection: EntryFilterSchema, maxMs: nonNegativeMs, percentile: z.number().min(0).max(100).optional() })
+      .strict()
+      .optional(),
+    resets: maxOnly.optional(),
+    reconnects: minMax.optional(),
+    bytesLost: maxOnly.optional(),
+    bytesDuplicated: maxOnly.optional(),
+    bytesCorrupt: maxOnly.optional(),
+    /** Bytes that arrived after later ones (each direction: c2s as the server counted them). */
+    bytesReordered: maxOnly.optional(),
+    /** Connections whose probe handshake failed (rejected or damaged HELLO/WELCOME). */
+    handshakeFailures: maxOnly.optional(),
+    noFailedStreams: z.boolean().optional(),
+    streamsEstablished: z.union([count, z.object({ min: count }).strict()]).optional(),
+    stallDetectedWithinMs: positiveMs.optional(),
+    /** Never two MACs claiming a VIP by ARP within windowMs, except during the listed faults (+ graceMs). */
+    singleArpOwner: perVip(
+      z
+        .object({
+          vip,
+          allowDuringFaults: z.array(z.string().min(1)).optional(),
+          graceMs: nonNegativeMs.optional(),
+          windowMs: positiveMs.optional(),
+        })
+        .strict(),
+    ).optional(),
+    /** No ARP with the VIP as sender from a node the arp-ha daemon has not made ACTIVE. */
+    arpSilentWhileStandby: perVip(z.object({ vip, leadMs: nonNegativeMs.optional() }).strict()).optional(),
+    /** After the (last, or named) fault ends, the VIP's ARP claims settle on one MAC within withinMs. */
+    arpOwnerAfter: perVip(
+      z
+        .object({
+          vip,
+          withinMs: nonNegativeMs,
+          mac: macAddress.optional(),
+          node: z.string().min(1).optional(),
+          afterFault: z.string().min(1).optional(),
+        })
+        .strict()
+        .refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both'),
+    ).optional(),
+    invariants: z.array(InvariantSchema).optional(),
+    /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
+    natTables: z
+      .object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export type ChecksConfig = z.infer<typeof ChecksConfigSchema>;
 
@@ -136,5 +176,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
 }
 
 /** A scenario's checkers: its survival class's implied check first, then its own checks. */
-export const scenarioCheckers = (expect: SurvivalClass, config: ChecksConfig): Checker[] =>
-  [survivalClass(expect), ...checksFromConfig(config)];
+export const scenarioCheckers = (expect: SurvivalClass, config: ChecksConfig): Checker[] => [
+  survivalClass(expect),
+  ...checksFromConfig(config),
+];

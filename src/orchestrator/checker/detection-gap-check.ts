@@ -31,21 +31,35 @@ export function gapBeyondDetection(spec: GapBeyondDetectionSpec): Checker {
       const fault = faultStart(history);
       if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
       const detected = history.entries.find((e) => e.t >= fault.t && matches(spec.detection, e));
-      if (!detected) return { name, valid: 'unknown', detail: `no ${spec.detection.kind} entry${spec.detection.event ? ` '${spec.detection.event}'` : ''} marks detection after ${fault.id} started` };
+      if (!detected)
+        return {
+          name,
+          valid: 'unknown',
+          detail: `no ${spec.detection.kind} entry${spec.detection.event ? ` '${spec.detection.event}'` : ''} marks detection after ${fault.id} started`,
+        };
       const detectionMs = detected.t - fault.t;
       const streams = selectStreams(history, spec);
       if (streams.length === 0) return noStreams(name, spec);
-      const beyond = streams.map((s) => ({ s, gap: longestGapSince(s, fault.t) })).map((b) => ({ ...b, ms: b.gap - detectionMs })).sort((a, b) => b.ms - a.ms);
+      const beyond = streams
+        .map((s) => ({ s, gap: longestGapSince(s, fault.t) }))
+        .map((b) => ({ ...b, ms: b.gap - detectionMs }))
+        .sort((a, b) => b.ms - a.ms);
       const worst = beyond[0]!; // non-empty: checked above
       const worstText = `worst ${streamLabel(worst.s)}: gap ${Math.round(worst.gap)} ms = detection + ${Math.round(worst.ms)} ms`;
       if (spec.percentile !== undefined) {
-        const p = percentile(beyond.map((b) => b.ms), spec.percentile);
+        const p = percentile(
+          beyond.map((b) => b.ms),
+          spec.percentile,
+        );
         const text = `detection ${Math.round(detectionMs)} ms; p${spec.percentile} of ${streams.length} streams' gaps = detection + ${Math.round(p)} ms; ${worstText}`;
-        return p > spec.maxMs ? { name, valid: false, detail: `${text}; p${spec.percentile} > +${spec.maxMs} ms` } : { name, valid: true, detail: `${text}; p${spec.percentile} ≤ +${spec.maxMs} ms` };
+        return p > spec.maxMs
+          ? { name, valid: false, detail: `${text}; p${spec.percentile} > +${spec.maxMs} ms` }
+          : { name, valid: true, detail: `${text}; p${spec.percentile} ≤ +${spec.maxMs} ms` };
       }
       const text = `detection ${Math.round(detectionMs)} ms; ${worstText}`;
       const over = beyond.filter((b) => b.ms > spec.maxMs);
-      if (over.length > 0) return { name, valid: false, detail: `${text} > +${spec.maxMs} ms (${listSome(over.map((o) => streamLabel(o.s)))})` };
+      if (over.length > 0)
+        return { name, valid: false, detail: `${text} > +${spec.maxMs} ms (${listSome(over.map((o) => streamLabel(o.s)))})` };
       return { name, valid: true, detail: `${text} ≤ +${spec.maxMs} ms (${streams.length} streams)` };
     },
   };

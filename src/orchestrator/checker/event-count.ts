@@ -50,11 +50,21 @@ export function matches(filter: EntryFilter, e: HistoryEntry): boolean {
   const f = filter;
   switch (e.kind) {
     case 'fault':
-      return is(f.event, e.phase) && (f.node === undefined || e.targets.includes(f.node))
-        && (f.fault === undefined || f.fault === e.fault || f.fault === e.id) && fieldsMatch(f.where, e);
+      return (
+        is(f.event, e.phase) &&
+        (f.node === undefined || e.targets.includes(f.node)) &&
+        (f.fault === undefined || f.fault === e.fault || f.fault === e.id) &&
+        fieldsMatch(f.where, e)
+      );
     case 'probe':
-      return is(f.event, e.event.event) && is(f.node, e.node) && is(f.workload, e.workload)
-        && is(f.stream, e.event.stream) && is(f.source, e.event.source) && fieldsMatch(f.where, e.event);
+      return (
+        is(f.event, e.event.event) &&
+        is(f.node, e.node) &&
+        is(f.workload, e.workload) &&
+        is(f.stream, e.event.stream) &&
+        is(f.source, e.event.source) &&
+        fieldsMatch(f.where, e.event)
+      );
     case 'daemon':
       return is(f.event, e.event) && is(f.node, e.node) && is(f.daemon, e.daemon) && fieldsMatch(f.where, e.data);
     case 'runner':
@@ -85,7 +95,9 @@ function field(payload: object, key: string): unknown {
 
 export function describeFilter(filter: EntryFilter): string {
   const { kind, where, ...rest } = filter;
-  const parts = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`);
+  const parts = Object.entries(rest)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${String(v)}`);
   if (where) parts.push(...Object.entries(where).map(([k, v]) => `${k}==${JSON.stringify(v)}`));
   return [kind, ...parts].join(' ');
 }

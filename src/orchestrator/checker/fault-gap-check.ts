@@ -23,7 +23,12 @@ export function gapMatchesFault(spec: GapMatchesFaultSpec): Checker {
     check(history: RunHistory) {
       const start = faultStart(history, spec.fault);
       const end = start && history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'end' && e.id === start.id);
-      if (!start || !end) return { name, valid: 'unknown', detail: `no ${spec.fault ?? ''} fault with both a start and an end in this history`.replace('  ', ' ') };
+      if (!start || !end)
+        return {
+          name,
+          valid: 'unknown',
+          detail: `no ${spec.fault ?? ''} fault with both a start and an end in this history`.replace('  ', ' '),
+        };
       const faultMs = end.t - start.t;
       const [lo, hi] = [faultMs - spec.toleranceMs, faultMs + spec.extraMaxMs];
       const streams = selectStreams(history, {});
@@ -35,7 +40,10 @@ export function gapMatchesFault(spec: GapMatchesFaultSpec): Checker {
         return { name, valid: false, detail: `${window}; ${bad.length} of ${streams.length} streams differ: ${listSome(what)}` };
       }
       const gaps = streams.map((s) => s.maxGapMs);
-      return withMissing({ name, valid: true, detail: `${window}; all ${streams.length} streams: ${Math.min(...gaps)}–${Math.max(...gaps)} ms` }, unsummarisedStreams(history, {}));
+      return withMissing(
+        { name, valid: true, detail: `${window}; all ${streams.length} streams: ${Math.min(...gaps)}–${Math.max(...gaps)} ms` },
+        unsummarisedStreams(history, {}),
+      );
     },
   };
 }

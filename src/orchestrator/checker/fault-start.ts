@@ -3,4 +3,7 @@
 import type { FaultEntry, RunHistory } from '../history/history-types.js';
 
 export const faultStart = (history: RunHistory, idOrKind?: string): FaultEntry | undefined =>
-  history.entries.find((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'start' && (idOrKind === undefined || e.id === idOrKind || e.fault === idOrKind));
+  history.entries.find(
+    (e): e is FaultEntry =>
+      e.kind === 'fault' && e.phase === 'start' && (idOrKind === undefined || e.id === idOrKind || e.fault === idOrKind),
+  );

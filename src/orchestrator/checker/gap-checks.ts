@@ -6,7 +6,14 @@ import { faultStart } from './fault-start.js';
 import type { Checker } from './checker.js';
 import { percentile } from './stats.js';
 import {
-  listSome, noStreams, scopeSuffix, selectStreams, streamLabel, unsummarisedStreams, withMissing, type StreamScope,
+  listSome,
+  noStreams,
+  scopeSuffix,
+  selectStreams,
+  streamLabel,
+  unsummarisedStreams,
+  withMissing,
+  type StreamScope,
 } from './stream-select.js';
 
 /** Valid when no selected stream's longest gap exceeds `limitMs`. */
@@ -57,7 +64,10 @@ export function gapWithin(shape: GapShape): Checker {
         const inShape = durations.every((d) => Math.abs(d - expectedMs) <= toleranceMs);
         const countOk = count === undefined ? durations.length >= 1 : durations.length === count;
         if (!inShape || !countOk) {
-          const seen = durations.length === 0 ? 'no gaps' : `${durations.length} gap${durations.length === 1 ? '' : 's'} (${durations.map(fmtMs).join(', ')})`;
+          const seen =
+            durations.length === 0
+              ? 'no gaps'
+              : `${durations.length} gap${durations.length === 1 ? '' : 's'} (${durations.map(fmtMs).join(', ')})`;
           bad.push(`${streamLabel(s)}: ${seen}`);
         }
       }
@@ -89,7 +99,9 @@ export interface GapPercentileSpec extends StreamScope {
  * with a longest gap but no gap list cannot be dated: its longest gap counts.
  */
 export const longestGapSince = (s: WorkloadStreamSummary, sinceMs: number | undefined): number =>
-  sinceMs === undefined || s.gaps.length === 0 ? s.maxGapMs : s.gaps.reduce((max, g) => (g.endMs > sinceMs ? Math.max(max, g.endMs - g.startMs) : max), 0);
+  sinceMs === undefined || s.gaps.length === 0
+    ? s.maxGapMs
+    : s.gaps.reduce((max, g) => (g.endMs > sinceMs ? Math.max(max, g.endMs - g.startMs) : max), 0);
 
 /**
  * Valid when the given percentile of the selected streams' longest gaps is ≤ maxMs: a bound on
@@ -103,7 +115,8 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
       const streams = selectStreams(history, spec);
       if (streams.length === 0) return noStreams(name, spec);
       const sinceMs = spec.since === undefined ? undefined : faultStart(history, spec.since)?.t;
-      if (spec.since !== undefined && sinceMs === undefined) return { name, valid: 'unknown', detail: `no fault '${spec.since}' started in this history, so no gap can be dated after it` };
+      if (spec.since !== undefined && sinceMs === undefined)
+        return { name, valid: 'unknown', detail: `no fault '${spec.since}' started in this history, so no gap can be dated after it` };
       const longest = streams.map((s) => longestGapSince(s, sinceMs));
       const text = `p${spec.percentile} of ${streams.length} streams' longest gaps${spec.since === undefined ? '' : ` since ${spec.since}`}: ${fmtMs(percentile(longest, spec.percentile))}, max ${fmtMs(Math.max(...longest))}`;
       const value = percentile(longest, spec.percentile);

@@ -67,13 +67,19 @@ export function natTables(spec: NatTablesSpec): Checker {
       const holders = new Map<string, string[]>();
       for (const b of counted) for (const key of new Set(b.rows)) holders.set(key, [...(holders.get(key) ?? []), b.node]);
       const doubled = [...holders].filter(([, nodes]) => nodes.length > 1).map(([key, nodes]) => `${key} on ${nodes.join(' and ')}`);
-      const astray = [...holders].filter(([key, nodes]) => nodes.length === 1 && owner.get(vipOfRow(key)) !== undefined && owner.get(vipOfRow(key)) !== nodes[0])
+      const astray = [...holders]
+        .filter(([key, nodes]) => nodes.length === 1 && owner.get(vipOfRow(key)) !== undefined && owner.get(vipOfRow(key)) !== nodes[0])
         .map(([key, nodes]) => `${key} on ${nodes[0]}, owner ${owner.get(vipOfRow(key))}`);
       if (doubled.length) problems.push(`${doubled.length} connections with two rows: ${listSome(doubled, 3)}`);
       if (astray.length) problems.push(`${astray.length} rows away from their VIP's owner: ${listSome(astray, 3)}`);
       const summary = `${vips.length} VIPs (${[...owner].map(([v, n]) => `${v}→${n}`).join(', ')}), ${holders.size} rows on ${counted.map((b) => b.node).join(', ')}${skipped}`;
       if (problems.length) return { name, valid: false, detail: `${problems.join('; ')} — ${summary}` };
-      if (spec.minRows !== undefined && holders.size < spec.minRows) return { name, valid: 'unknown', detail: `only ${holders.size} rows reported, want at least ${spec.minRows} to judge — ${summary}` };
+      if (spec.minRows !== undefined && holders.size < spec.minRows)
+        return {
+          name,
+          valid: 'unknown',
+          detail: `only ${holders.size} rows reported, want at least ${spec.minRows} to judge — ${summary}`,
+        };
       return { name, valid: true, detail: `every VIP has one owner, every connection one row: ${summary}` };
     },
   };

@@ -60,11 +60,19 @@ export function singleArpOwner(spec: SingleArpOwnerSpec): Checker {
     name,
     check(history: RunHistory): CheckResult {
       const claims = vipSightings(history, spec.vip).filter(isClaim);
-      if (claims.length === 0) return { name, valid: 'unknown', detail: `no ARP claim for VIP ${spec.vip} in the history (nothing captured, or nobody announced or answered for it)` };
+      if (claims.length === 0)
+        return {
+          name,
+          valid: 'unknown',
+          detail: `no ARP claim for VIP ${spec.vip} in the history (nothing captured, or nobody announced or answered for it)`,
+        };
       const exempt = faultIntervals(history, allowed, graceMs);
       const judged = claims.filter((c) => !exempt.some((i) => c.t >= i.from && c.t <= i.to));
       const skipped = claims.length - judged.length;
-      const skippedText = skipped > 0 ? `; ${skipped} claims during ${listSome([...new Set(exempt.map((i) => i.label))], 3)} (+${graceMs} ms grace) not judged` : '';
+      const skippedText =
+        skipped > 0
+          ? `; ${skipped} claims during ${listSome([...new Set(exempt.map((i) => i.label))], 3)} (+${graceMs} ms grace) not judged`
+          : '';
       const last = new Map<string, Sighting>();
       let first: [Sighting, Sighting] | undefined;
       let conflicts = 0;
@@ -72,7 +80,9 @@ export function singleArpOwner(spec: SingleArpOwnerSpec): Checker {
       for (const c of judged) {
         // A claim made just before its node went down is history, not a rival: the new owner
         // of a crashed node's VIP announces within the window by design.
-        const rival = [...last.values()].find((p) => p.mac !== c.mac && c.t - p.t <= windowMs && !wentDown(history, nodes.get(p.mac), p.t, c.t));
+        const rival = [...last.values()].find(
+          (p) => p.mac !== c.mac && c.t - p.t <= windowMs && !wentDown(history, nodes.get(p.mac), p.t, c.t),
+        );
         if (rival) {
           conflicts++;
           first ??= [rival, c];
@@ -87,7 +97,12 @@ export function singleArpOwner(spec: SingleArpOwnerSpec): Checker {
           detail: `VIP ${spec.vip} claimed by two MACs ${Math.round(b.t - a.t)} ms apart (window ${windowMs} ms): ${sightingText(history, a)} and ${sightingText(history, b)}; ${conflicts} conflicting claims in all${skippedText}`,
         };
       }
-      if (judged.length === 0) return { name, valid: true, detail: `VIP ${spec.vip}: all ${claims.length} claims came while two owners were allowed${skippedText}` };
+      if (judged.length === 0)
+        return {
+          name,
+          valid: true,
+          detail: `VIP ${spec.vip}: all ${claims.length} claims came while two owners were allowed${skippedText}`,
+        };
       return {
         name,
         valid: true,

@@ -29,7 +29,10 @@ export function stallDetectedWithin(bound: { ms: number } & StreamScope): Checke
         if (e.kind !== 'probe' || e.event.source !== 'probe-client') continue;
         if (bound.workload !== undefined && e.workload !== bound.workload) continue;
         const label = streamLabel({ workload: e.workload, node: e.node, stream: e.event.stream });
-        if (e.t < F) { running.add(label); continue; }
+        if (e.t < F) {
+          running.add(label);
+          continue;
+        }
         const ev = e.event;
         const detects = (ev.event === 'timeout' && ev.kind === 'stall') || ev.event === 'reset' || ev.event === 'eof';
         if (detects && !detectedAt.has(label)) detectedAt.set(label, e.t - F);
@@ -45,9 +48,17 @@ export function stallDetectedWithin(bound: { ms: number } & StreamScope): Checke
       }
       const since = `after ${first.id} started`;
       if (late.length > 0) {
-        return { name, valid: false, detail: `${late.length} of ${running.size} streams did not detect within ${bound.ms} ms ${since}: ${listSome(late, 3)}` };
+        return {
+          name,
+          valid: false,
+          detail: `${late.length} of ${running.size} streams did not detect within ${bound.ms} ms ${since}: ${listSome(late, 3)}`,
+        };
       }
-      return { name, valid: true, detail: `all ${running.size} streams detected within ${Math.round(worst)} ms ${since} (limit ${bound.ms} ms)` };
+      return {
+        name,
+        valid: true,
+        detail: `all ${running.size} streams detected within ${Math.round(worst)} ms ${since} (limit ${bound.ms} ms)`,
+      };
     },
   };
 }

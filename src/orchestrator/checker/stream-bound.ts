@@ -4,7 +4,14 @@
 import type { RunHistory, WorkloadStreamSummary } from '../history/history-types.js';
 import type { Checker } from './checker.js';
 import {
-  listSome, noStreams, scopeSuffix, selectStreams, streamLabel, unsummarisedStreams, withMissing, type StreamScope,
+  listSome,
+  noStreams,
+  scopeSuffix,
+  selectStreams,
+  streamLabel,
+  unsummarisedStreams,
+  withMissing,
+  type StreamScope,
 } from './stream-select.js';
 
 type CountField = 'resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt' | 'bytesReordered' | 'handshakeFailures';
@@ -36,7 +43,8 @@ export function perStreamBound(baseName: string, field: CountField, bound: Bound
       if (outside.length > 0) {
         const worst = outside.map((s) => `${streamLabel(s)} = ${value(s)}`);
         return {
-          name, valid: false,
+          name,
+          valid: false,
           detail: `${outside.length} of ${streams.length} streams not ${range} per stream: ${listSome(worst)} (total ${total})`,
         };
       }
@@ -52,9 +60,7 @@ export const reconnects = (bound: ({ max: number; min?: number } | { min: number
 export const bytesLost = (bound: { max: number } & StreamScope): Checker => perStreamBound('bytes-lost', 'bytesLost', bound);
 export const bytesDuplicated = (bound: { max: number } & StreamScope): Checker =>
   perStreamBound('bytes-duplicated', 'bytesDuplicated', bound);
-export const bytesCorrupt = (bound: { max: number } & StreamScope): Checker =>
-  perStreamBound('bytes-corrupt', 'bytesCorrupt', bound);
-export const bytesReordered = (bound: { max: number } & StreamScope): Checker =>
-  perStreamBound('bytes-reordered', 'bytesReordered', bound);
+export const bytesCorrupt = (bound: { max: number } & StreamScope): Checker => perStreamBound('bytes-corrupt', 'bytesCorrupt', bound);
+export const bytesReordered = (bound: { max: number } & StreamScope): Checker => perStreamBound('bytes-reordered', 'bytesReordered', bound);
 export const handshakeFailures = (bound: { max: number } & StreamScope): Checker =>
   perStreamBound('handshake-failures', 'handshakeFailures', bound);

@@ -3,7 +3,14 @@
 import type { RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
 import {
-  listSome, noStreams, scopeSuffix, selectStreams, streamLabel, unsummarisedStreams, withMissing, type StreamScope,
+  listSome,
+  noStreams,
+  scopeSuffix,
+  selectStreams,
+  streamLabel,
+  unsummarisedStreams,
+  withMissing,
+  type StreamScope,
 } from './stream-select.js';
 
 /**

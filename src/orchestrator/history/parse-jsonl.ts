@@ -23,20 +23,25 @@ type LineResult = { entries: HistoryEntry[]; streams?: WorkloadStreamSummary[] }
 
 export function parseProbeJsonl(text: string, source: JsonlSource & { workload: string }): ParsedProbeLog {
   const streams: WorkloadStreamSummary[] = [];
-  const entries = parseLines(text, source, (value) => {
-    if (isRecord(value) && 'summary' in value) {
-      const summary = ProbeSummaryLineSchema.safeParse(value);
-      if (!summary.success) return { problem: `bad probe summary: ${firstIssue(summary.error)}` };
-      return {
-        entries: [],
-        streams: summary.data.summary.map((s) => ({ ...s, workload: source.workload, node: source.node })),
-      };
-    }
-    const parsed = ProbeEventSchema.safeParse(value);
-    if (!parsed.success) return { problem: `bad probe event: ${firstIssue(parsed.error)}` };
-    const event = parsed.data;
-    return { entries: [{ t: event.t, kind: 'probe', node: source.node, workload: source.workload, event }] };
-  }, streams);
+  const entries = parseLines(
+    text,
+    source,
+    (value) => {
+      if (isRecord(value) && 'summary' in value) {
+        const summary = ProbeSummaryLineSchema.safeParse(value);
+        if (!summary.success) return { problem: `bad probe summary: ${firstIssue(summary.error)}` };
+        return {
+          entries: [],
+          streams: summary.data.summary.map((s) => ({ ...s, workload: source.workload, node: source.node })),
+        };
+      }
+      const parsed = ProbeEventSchema.safeParse(value);
+      if (!parsed.success) return { problem: `bad probe event: ${firstIssue(parsed.error)}` };
+      const event = parsed.data;
+      return { entries: [{ t: event.t, kind: 'probe', node: source.node, workload: source.workload, event }] };
+    },
+    streams,
+  );
   return { entries, streams };
 }
 
@@ -49,7 +54,12 @@ export function parseDaemonJsonl(text: string, source: JsonlSource): HistoryEntr
     if (typeof daemon !== 'string') return { problem: 'missing string "daemon"' };
     if (typeof event !== 'string') return { problem: 'missing string "event"' };
     const entry: DaemonEntry = {
-      t, kind: 'daemon', node: typeof node === 'string' ? node : source.node, daemon, event, data,
+      t,
+      kind: 'daemon',
+      node: typeof node === 'string' ? node : source.node,
+      daemon,
+      event,
+      data,
     };
     return { entries: [entry] };
   });
@@ -94,12 +104,17 @@ function problemEntry(item: { line: number; problem: string }, source: JsonlSour
 }
 
 function nearestTime(items: readonly (HistoryEntry | { line: number })[], index: number): number {
-  for (let i = index - 1; i >= 0; i--) { const it = items[i]; if (it && 't' in it) return it.t; }
-  for (let i = index + 1; i < items.length; i++) { const it = items[i]; if (it && 't' in it) return it.t; }
+  for (let i = index - 1; i >= 0; i--) {
+    const it = items[i];
+    if (it && 't' in it) return it.t;
+  }
+  for (let i = index + 1; i < items.length; i++) {
+    const it = items[i];
+    if (it && 't' in it) return it.t;
+  }
   return 0;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const clip = (line: string): string => (line.length > 80 ? `${line.slice(0, 77)}...` : line);

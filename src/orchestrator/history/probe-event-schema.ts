@@ -8,12 +8,14 @@ import type { ProbeEvent, StreamSummary } from '../../probe/probe-report.js';
 const count = z.number().finite().nonnegative();
 const time = z.number().finite();
 
-const tuple = z.object({
-  localAddress: z.string(),
-  localPort: z.number().int(),
-  remoteAddress: z.string(),
-  remotePort: z.number().int(),
-}).passthrough();
+const tuple = z
+  .object({
+    localAddress: z.string(),
+    localPort: z.number().int(),
+    remoteAddress: z.string(),
+    remotePort: z.number().int(),
+  })
+  .passthrough();
 
 const base = {
   t: time,
@@ -43,35 +45,39 @@ export const ProbeEventSchema = z.discriminatedUnion('event', [
   variant('progress', { bytes: count }),
 ]);
 
-export const StreamSummarySchema = z.object({
-  stream: z.number().int().nonnegative(),
-  direction: z.enum(['s2c', 'c2s', 'echo']),
-  connections: z.array(tuple),
-  bytes: count,
-  resets: count,
-  eofs: count,
-  timeouts: count,
-  reconnects: count,
-  gaps: z.array(z.object({ startMs: time, endMs: time }).passthrough()),
-  maxGapMs: count,
-  bytesLost: count,
-  bytesDuplicated: count,
-  bytesCorrupt: count,
-  bytesReordered: count.optional(),
-  connectErrors: count.optional(),
-  handshakeFailures: count.optional(),
-  firstBadOffset: count.optional(),
-  failed: z.boolean(),
-  failReason: z.string().optional(),
-}).passthrough();
+export const StreamSummarySchema = z
+  .object({
+    stream: z.number().int().nonnegative(),
+    direction: z.enum(['s2c', 'c2s', 'echo']),
+    connections: z.array(tuple),
+    bytes: count,
+    resets: count,
+    eofs: count,
+    timeouts: count,
+    reconnects: count,
+    gaps: z.array(z.object({ startMs: time, endMs: time }).passthrough()),
+    maxGapMs: count,
+    bytesLost: count,
+    bytesDuplicated: count,
+    bytesCorrupt: count,
+    bytesReordered: count.optional(),
+    connectErrors: count.optional(),
+    handshakeFailures: count.optional(),
+    firstBadOffset: count.optional(),
+    failed: z.boolean(),
+    failReason: z.string().optional(),
+  })
+  .passthrough();
 
 /** The probe client's closing line: `{t, source, node?, summary: StreamSummary[]}`. */
-export const ProbeSummaryLineSchema = z.object({
-  t: time,
-  source: z.literal('probe-client'),
-  node: z.string().optional(),
-  summary: z.array(StreamSummarySchema),
-}).passthrough();
+export const ProbeSummaryLineSchema = z
+  .object({
+    t: time,
+    source: z.literal('probe-client'),
+    node: z.string().optional(),
+    summary: z.array(StreamSummarySchema),
+  })
+  .passthrough();
 
 // Compile-time guard: the schemas may not drift from the contract they check.
 type Assignable<T, U extends T> = U;

@@ -30,17 +30,34 @@ export const planFault = (spec: FaultSpec, id: string, ctx: NemesisContext): Fau
     case 'kill-process':
       return {
         ...base,
-        nemesis: killProcessNemesis(ctx, { node: spec.node, match: spec.match, signal: spec.signal, ...(spec.restart ? { restart: spec.restart } : {}) }),
+        nemesis: killProcessNemesis(ctx, {
+          node: spec.node,
+          match: spec.match,
+          signal: spec.signal,
+          ...(spec.restart ? { restart: spec.restart } : {}),
+        }),
         ...hold(spec.restartAfter ?? spec.duration),
       };
     case 'link-down':
       return { ...base, nemesis: linkDownNemesis(ctx, spec.node, spec.iface), ...hold(spec.duration) };
     case 'link-flap':
-      return { ...base, nemesis: linkDownNemesis(ctx, spec.node, spec.iface, 'link-flap'), holdMs: spec.down, cycles: spec.count, pauseMs: spec.up };
+      return {
+        ...base,
+        nemesis: linkDownNemesis(ctx, spec.node, spec.iface, 'link-flap'),
+        holdMs: spec.down,
+        cycles: spec.count,
+        pauseMs: spec.up,
+      };
     case 'partition':
       return {
         ...base,
-        nemesis: partitionNemesis(ctx, id, { from: spec.from, to: spec.to, oneWay: spec.oneWay, ...(spec.protocol ? { protocol: spec.protocol } : {}), ...(spec.port ? { port: spec.port } : {}) }),
+        nemesis: partitionNemesis(ctx, id, {
+          from: spec.from,
+          to: spec.to,
+          oneWay: spec.oneWay,
+          ...(spec.protocol ? { protocol: spec.protocol } : {}),
+          ...(spec.port ? { port: spec.port } : {}),
+        }),
         ...hold(spec.duration),
       };
     case 'loss':

@@ -33,7 +33,9 @@ export const sh = (lab: StartedLab, node: string, script: string): Promise<strin
 export const once = (heal: () => Promise<void>) => {
   let armed = false;
   return {
-    arm: () => { armed = true; },
+    arm: () => {
+      armed = true;
+    },
     heal: async () => {
       if (!armed) return;
       armed = false;

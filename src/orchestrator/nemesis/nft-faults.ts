@@ -5,8 +5,7 @@ import type { StartedLab } from '../../lab/lab.js';
 import { deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
-const nft = (lab: StartedLab, node: string, script: string) =>
-  lab.execOk(node, ['sh', '-ec', `nft -f - <<'EOF'\n${script}EOF`]);
+const nft = (lab: StartedLab, node: string, script: string) => lab.execOk(node, ['sh', '-ec', `nft -f - <<'EOF'\n${script}EOF`]);
 
 /** The node's data-plane IPv4 addresses (management eth0 and loopback excluded). */
 export const dataAddresses = async (lab: StartedLab, node: string): Promise<string[]> => {
@@ -36,7 +35,10 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
     async start() {
       const both = spec.from.filter((n) => spec.to.includes(n));
       if (both.length > 0) throw new LabError(`partition: ${both.join(', ')} cannot be on both sides`);
-      const directions: [string[], string[]][] = [[spec.from, spec.to], ...(spec.oneWay ? [] : [[spec.to, spec.from] as [string[], string[]]])];
+      const directions: [string[], string[]][] = [
+        [spec.from, spec.to],
+        ...(spec.oneWay ? [] : [[spec.to, spec.from] as [string[], string[]]]),
+      ];
       const plans: [string, string[]][] = [];
       for (const [sources, sinks] of directions) {
         const fromAddresses = (await Promise.all(sources.map((n) => dataAddresses(ctx.lab, n)))).flat();
@@ -45,7 +47,15 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
       undo.arm();
       for (const [sink, fromAddresses] of plans) {
         if (fromAddresses.length === 0) continue;
-        await nft(ctx.lab, sink, partitionScript(id, { fromAddresses, ...(spec.protocol ? { protocol: spec.protocol } : {}), ...(spec.port ? { port: spec.port } : {}) }));
+        await nft(
+          ctx.lab,
+          sink,
+          partitionScript(id, {
+            fromAddresses,
+            ...(spec.protocol ? { protocol: spec.protocol } : {}),
+            ...(spec.port ? { port: spec.port } : {}),
+          }),
+        );
         applied.push(sink);
       }
     },
@@ -55,7 +65,14 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
   };
 };
 
-export const lossNemesis = (ctx: NemesisContext, id: string, node: string, percent: number, direction: 'in' | 'out' | 'both', iface?: string): Nemesis => {
+export const lossNemesis = (
+  ctx: NemesisContext,
+  id: string,
+  node: string,
+  percent: number,
+  direction: 'in' | 'out' | 'both',
+  iface?: string,
+): Nemesis => {
   const undo = once(async () => void (await nft(ctx.lab, node, deleteTableScript(id))));
   return {
     fault: 'loss',

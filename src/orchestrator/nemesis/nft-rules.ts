@@ -25,11 +25,13 @@ const matchers = (r: PartitionRule): string[] => {
 
 export const partitionScript = (faultId: string, rule: PartitionRule): string => {
   const t = tableName(faultId);
-  return [
-    `add table inet ${t}`,
-    `add chain inet ${t} drop_in { type filter hook prerouting priority -300; policy accept; }`,
-    ...matchers(rule).map((m) => `add rule inet ${t} drop_in ${m} counter drop`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `add table inet ${t}`,
+      `add chain inet ${t} drop_in { type filter hook prerouting priority -300; policy accept; }`,
+      ...matchers(rule).map((m) => `add rule inet ${t} drop_in ${m} counter drop`),
+    ].join('\n') + '\n'
+  );
 };
 
 export const lossScript = (faultId: string, percent: number, direction: 'in' | 'out' | 'both', iface?: string): string => {

@@ -28,10 +28,14 @@ interface Link {
 
 /** The ARP fields of a frame, or undefined when it is not ARP for IPv4 over Ethernet. */
 export function decodeArp(frame: Buffer, linkType: number = LINKTYPE_ETHERNET): ArpFields | undefined {
-  const link = linkType === LINKTYPE_ETHERNET ? ethernet(frame)
-    : linkType === LINKTYPE_LINUX_SLL ? cooked(frame)
-      : linkType === LINKTYPE_LINUX_SLL2 ? cooked2(frame)
-        : undefined;
+  const link =
+    linkType === LINKTYPE_ETHERNET
+      ? ethernet(frame)
+      : linkType === LINKTYPE_LINUX_SLL
+        ? cooked(frame)
+        : linkType === LINKTYPE_LINUX_SLL2
+          ? cooked2(frame)
+          : undefined;
   if (!link || link.etherType !== ETHERTYPE_ARP) return undefined;
   const a = link.payload;
   if (frame.length < a + ARP_BYTES) return undefined;
@@ -78,7 +82,6 @@ function cooked2(frame: Buffer): Link | undefined {
   return { ethSrc: mac(frame, 12), ...(ethDst ? { ethDst } : {}), etherType: frame.readUInt16BE(0), payload: 20 };
 }
 
-const mac = (b: Buffer, at: number): string =>
-  [...b.subarray(at, at + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const mac = (b: Buffer, at: number): string => [...b.subarray(at, at + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
 
 const ipv4 = (b: Buffer, at: number): string => [...b.subarray(at, at + 4)].join('.');

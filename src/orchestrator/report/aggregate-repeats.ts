@@ -3,8 +3,7 @@ import { distribution, survivedTransparently } from '../checker/stats.js';
 import type { Distribution, RepeatReport, StreamReport } from './report-types.js';
 
 type SummedField = keyof StreamReport & ('resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt');
-const sum = (streams: readonly StreamReport[], field: SummedField) =>
-  streams.reduce((total, s) => total + s[field], 0);
+const sum = (streams: readonly StreamReport[], field: SummedField) => streams.reduce((total, s) => total + s[field], 0);
 
 /**
  * Across the repeats that ran (no `error`, at least one stream):

@@ -9,7 +9,9 @@ const MARK: Record<string, string> = { true: '✔', false: '✖', unknown: '?' }
 export function consoleSummary(report: RunReport, reportPath?: string): string {
   const n = report.repeats.length;
   const passed = report.repeats.filter((r) => r.passed).length;
-  const lines = [`${report.passed ? 'PASS' : 'FAIL'}  ${report.scenario}  seed ${report.seed}  ${passed}/${n} repeat${n === 1 ? '' : 's'} passed`];
+  const lines = [
+    `${report.passed ? 'PASS' : 'FAIL'}  ${report.scenario}  seed ${report.seed}  ${passed}/${n} repeat${n === 1 ? '' : 's'} passed`,
+  ];
   const survival = report.survivalClass;
   if (survival !== undefined) lines.push(`  expect: ${survival.expect} — ${SURVIVAL_WORDS[String(survival.valid)]} (${survival.detail})`);
   for (const r of report.repeats) if (r.error !== undefined) lines.push(`  ✖ repeat #${r.index} did not run to the end: ${r.error}`);
@@ -43,8 +45,10 @@ function figureLines(report: RunReport): string[] {
     if (r.streams.length === 0) return [];
     const sum = (f: (s: (typeof r.streams)[number]) => number) => r.streams.reduce((t, s) => t + f(s), 0);
     const maxGap = r.streams.reduce((m, s) => Math.max(m, s.maxGapMs), 0);
-    return [`  ${r.streams.length} streams: max gap ${Math.round(maxGap)} ms, resets ${sum((s) => s.resets)}, reconnects ${sum((s) => s.reconnects)}, `
-      + `lost ${sum((s) => s.bytesLost)} B, duplicated ${sum((s) => s.bytesDuplicated)} B, corrupt ${sum((s) => s.bytesCorrupt)} B`];
+    return [
+      `  ${r.streams.length} streams: max gap ${Math.round(maxGap)} ms, resets ${sum((s) => s.resets)}, reconnects ${sum((s) => s.reconnects)}, ` +
+        `lost ${sum((s) => s.bytesLost)} B, duplicated ${sum((s) => s.bytesDuplicated)} B, corrupt ${sum((s) => s.bytesCorrupt)} B`,
+    ];
   }
   const shown = ['survivalRate', 'maxGapMs', 'resets', 'reconnects', 'bytesLost', 'bytesDuplicated', 'bytesCorrupt'];
   const rows = shown.flatMap((key) => {

@@ -67,7 +67,13 @@ export function daemonLanes(history: RunHistory, frame: Frame, top: number): Lan
       const start = fits ? g.x + 6 : g.x - 6 - textWidth(text);
       if (start < freeFrom) continue;
       freeFrom = start + textWidth(text) + 8;
-      parts.push(el('text', { x: fits ? g.x + 6 : g.x - 6, y: mid + 3.5, class: 'marker-label', 'text-anchor': fits ? undefined : 'end' }, escapeXml(text)));
+      parts.push(
+        el(
+          'text',
+          { x: fits ? g.x + 6 : g.x - 6, y: mid + 3.5, class: 'marker-label', 'text-anchor': fits ? undefined : 'end' },
+          escapeXml(text),
+        ),
+      );
     }
   });
   const notes = dropped.length ? [`daemon events not drawn (too many): ${listSome(dropped.map(([n, c]) => `${n} ×${c}`))}`] : [];
@@ -101,7 +107,10 @@ function budget(events: readonly DaemonEntry[]): { kept: DaemonEntry[]; dropped:
   const dropped: [string, number][] = [];
   let used = 0;
   for (const [name, n] of [...counts].sort((a, b) => a[1] - b[1])) {
-    if (used + n <= MARKER_BUDGET) { allowed.add(name); used += n; } else dropped.push([name, n]);
+    if (used + n <= MARKER_BUDGET) {
+      allowed.add(name);
+      used += n;
+    } else dropped.push([name, n]);
   }
   return { kept: events.filter((e) => allowed.has(e.event)), dropped };
 }

@@ -8,7 +8,8 @@ const TIMES = ['never', 'once', 'twice'];
 
 /** What one failed attempt got wrong: its error, else its failing checks with their details. */
 export const attemptProblem = (a: FailedAttempt): string =>
-  a.error !== undefined ? `did not run to the end: ${a.error}`
+  a.error !== undefined
+    ? `did not run to the end: ${a.error}`
     : a.failing.map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no check held';
 
 /** e.g. `repeat #1 failed once: max-gap ≤ 500 ms: max gap 512 ms` (the first failure's reasons). */

@@ -36,7 +36,8 @@ function cell(c: Cell): string {
   return `<td${c.num ? ' class="num"' : ''}>${c.html}</td>`;
 }
 
-export const fmt = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 1 }));
+export const fmt = (v: number): string =>
+  Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 export const badge = (passed: boolean): string => `<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'}</span>`;
 

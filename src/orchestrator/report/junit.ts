@@ -40,7 +40,9 @@ function testcase(run: RunReport, repeat: RepeatReport): string {
   const head = `    <testcase name="${x(`${run.scenario} #${repeat.index}`)}" classname="${x(run.scenario)}" time="${seconds(repeat.endMs - repeat.startMs)}">`;
   const body: string[] = [];
   if (repeat.error !== undefined) {
-    body.push(`      <error message="${x(`repeat did not run to the end: ${repeat.error}`)}" type="RepeatError">${x(repeat.error)}</error>`);
+    body.push(
+      `      <error message="${x(`repeat did not run to the end: ${repeat.error}`)}" type="RepeatError">${x(repeat.error)}</error>`,
+    );
   } else {
     const bad = repeat.checks.filter((c) => c.valid !== true);
     if (bad.length > 0 || !repeat.passed) body.push(failure(bad));
@@ -65,7 +67,9 @@ function failure(bad: readonly CheckResult[]): string {
   if (failed.length) parts.push(`${failed.length} check(s) failed: ${failed.join(', ')}`);
   if (unknown.length) parts.push(`${unknown.length} check(s) unknown (could not decide; counted as failure): ${unknown.join(', ')}`);
   const message = parts.join('; ') || 'repeat did not pass';
-  const text = bad.map((c) => `${MARK[String(c.valid)]} ${c.name}: ${c.valid === false ? 'failed' : 'unknown (counted as failure)'} — ${c.detail}`).join('\n');
+  const text = bad
+    .map((c) => `${MARK[String(c.valid)]} ${c.name}: ${c.valid === false ? 'failed' : 'unknown (counted as failure)'} — ${c.detail}`)
+    .join('\n');
   return `      <failure message="${x(message)}" type="CheckFailed">${x(text)}</failure>`;
 }
 

@@ -21,10 +21,13 @@ export const LANE_H = 16;
 
 export function laneBox(frame: Frame, y: number, h: number, label: string, index: number, hint: string, colour?: string): string {
   const bg = el('rect', { x: frame.left, y, width: frame.right - frame.left, height: h, class: index % 2 ? 'lane-odd' : 'lane-even' });
-  const text = el('text', { x: frame.left - 6, y: y + h / 2 + 3.5, class: 'lane-label', 'text-anchor': 'end', style: colour && `fill:${colour}` }, `${escapeXml(label)}${title(hint)}`);
+  const text = el(
+    'text',
+    { x: frame.left - 6, y: y + h / 2 + 3.5, class: 'lane-label', 'text-anchor': 'end', style: colour && `fill:${colour}` },
+    `${escapeXml(label)}${title(hint)}`,
+  );
   return bg + text;
 }
 
 /** Wall-clock ms to an x inside the plot: a gap still open at the end must not overflow. */
 export const clampX = (frame: Frame, t: number): number => Math.min(Math.max(frame.x(t - frame.t0), frame.left), frame.right);
-

@@ -50,8 +50,7 @@ function survivalLine(report: RunReport): string {
   const s = report.survivalClass;
   if (s === undefined) return '';
   const verdict = `<span class="v-${String(s.valid)}">${SURVIVAL_WORDS[String(s.valid)]}</span>`;
-  return `<p class="survival">expect: <b>${h(s.expect)}</b> — ${verdict}`
-    + ` <span class="small">${h(s.detail)}</span></p>`;
+  return `<p class="survival">expect: <b>${h(s.expect)}</b> — ${verdict}` + ` <span class="small">${h(s.detail)}</span></p>`;
 }
 
 function aggregateSection(report: RunReport): string {
@@ -63,11 +62,22 @@ function overviewSection(report: RunReport): string {
   const rows = report.repeats.map((r) => {
     const worst = r.streams.reduce((m, s) => Math.max(m, s.maxGapMs), 0);
     const sum = (f: (s: StreamReport) => number) => r.streams.reduce((t, s) => t + f(s), 0);
-    const failed = r.checks.filter((c) => c.valid !== true).map((c) => c.name).join(', ');
+    const failed = r.checks
+      .filter((c) => c.valid !== true)
+      .map((c) => c.name)
+      .join(', ');
     return {
       cls: r.passed ? undefined : 'bad',
-      cells: [{ html: `<a href="#repeat-${r.index}">#${r.index}</a>` }, { html: verdictBadges(r) }, r.seed, worst, sum((s) => s.resets),
-        sum((s) => s.reconnects), sum((s) => s.bytesLost + s.bytesDuplicated + s.bytesCorrupt), r.error ?? failed] as Cell[],
+      cells: [
+        { html: `<a href="#repeat-${r.index}">#${r.index}</a>` },
+        { html: verdictBadges(r) },
+        r.seed,
+        worst,
+        sum((s) => s.resets),
+        sum((s) => s.reconnects),
+        sum((s) => s.bytesLost + s.bytesDuplicated + s.bytesCorrupt),
+        r.error ?? failed,
+      ] as Cell[],
     };
   });
   return `<h3>Repeats</h3>\n${table(['repeat', 'verdict', 'seed', 'max gap (ms)', 'resets', 'reconnects', 'bad bytes', 'not passed'], rows)}`;
@@ -75,16 +85,31 @@ function overviewSection(report: RunReport): string {
 
 function repeatSection(r: RepeatReport, history: RunHistory | undefined): string {
   const durationS = ((r.endMs - r.startMs) / 1000).toFixed(1);
-  const out = [`<h2 id="repeat-${r.index}">Repeat #${r.index} ${verdictBadges(r)}</h2>`,
-    `<div class="meta">seed <b>${r.seed}</b> · ${durationS} s · ${r.streams.length} streams · ${r.faults.length} faults · history <a href="${h(r.history)}">${h(r.history)}</a>${pcaps(r)}</div>`];
+  const out = [
+    `<h2 id="repeat-${r.index}">Repeat #${r.index} ${verdictBadges(r)}</h2>`,
+    `<div class="meta">seed <b>${r.seed}</b> · ${durationS} s · ${r.streams.length} streams · ${r.faults.length} faults · history <a href="${h(r.history)}">${h(r.history)}</a>${pcaps(r)}</div>`,
+  ];
   if (r.error !== undefined) out.push(`<div class="error"><b>The repeat did not run to the end:</b> ${h(r.error)}</div>`);
   if (r.failedAttempts?.length) out.push(failedAttemptsList(r));
   out.push(timelineSvg(r, history));
-  out.push('<h3>Checks</h3>', table(['check', 'valid', 'detail'], r.checks.map((c) => ({ cls: rowClass(c.valid), cells: [c.name, validityCell(c.valid), c.detail] }))));
+  out.push(
+    '<h3>Checks</h3>',
+    table(
+      ['check', 'valid', 'detail'],
+      r.checks.map((c) => ({ cls: rowClass(c.valid), cells: [c.name, validityCell(c.valid), c.detail] })),
+    ),
+  );
   if (r.faults.length) {
     const rows = r.faults.map((f) => ({
-      cells: [f.id, f.fault, f.targets.join(', '), (f.startMs - r.startMs) / 1000,
-        f.endMs === undefined ? 'not healed' : (f.endMs - r.startMs) / 1000, f.endMs === undefined ? '' : f.endMs - f.startMs, f.detail ?? ''] as Cell[],
+      cells: [
+        f.id,
+        f.fault,
+        f.targets.join(', '),
+        (f.startMs - r.startMs) / 1000,
+        f.endMs === undefined ? 'not healed' : (f.endMs - r.startMs) / 1000,
+        f.endMs === undefined ? '' : f.endMs - f.startMs,
+        f.detail ?? '',
+      ] as Cell[],
     }));
     out.push('<h3>Faults</h3>', table(['id', 'fault', 'targets', 'start (s)', 'end (s)', 'duration (ms)', 'detail'], rows));
   }
@@ -97,16 +122,31 @@ function streamsTable(streams: readonly StreamReport[]): string {
   const caption = streams.length > TOP_STREAMS ? `Streams (top ${TOP_STREAMS} of ${streams.length} by max gap)` : 'Streams';
   const rows = top.map((s) => ({
     cls: s.failed || s.bytesLost + s.bytesDuplicated + s.bytesCorrupt > 0 ? 'bad' : undefined,
-    cells: [streamLabel(s), s.direction, s.maxGapMs, s.gaps.length, s.resets, s.reconnects, s.connections ?? '', s.bytes,
-      s.bytesLost, s.bytesDuplicated, s.bytesCorrupt, s.failed ? `failed${s.failReason ? `: ${s.failReason}` : ''}` : 'ok'] as Cell[],
+    cells: [
+      streamLabel(s),
+      s.direction,
+      s.maxGapMs,
+      s.gaps.length,
+      s.resets,
+      s.reconnects,
+      s.connections ?? '',
+      s.bytes,
+      s.bytesLost,
+      s.bytesDuplicated,
+      s.bytesCorrupt,
+      s.failed ? `failed${s.failReason ? `: ${s.failReason}` : ''}` : 'ok',
+    ] as Cell[],
   }));
   const head = ['stream', 'dir', 'max gap (ms)', 'gaps', 'resets', 'reconnects', 'conns', 'bytes', 'lost', 'dup', 'corrupt', 'state'];
   return `<h3>${h(caption)}</h3>\n${table(head, rows)}`;
 }
 
 function failedAttemptsList(r: RepeatReport): string {
-  const items = (r.failedAttempts ?? []).map((a) => `<li>attempt ${a.attempt} failed: ${h(attemptProblem(a))} · `
-    + `<a href="${h(`${a.dir}/report.html`)}">its report</a> (pcaps and history in <code>${h(a.dir)}</code>)</li>`);
+  const items = (r.failedAttempts ?? []).map(
+    (a) =>
+      `<li>attempt ${a.attempt} failed: ${h(attemptProblem(a))} · ` +
+      `<a href="${h(`${a.dir}/report.html`)}">its report</a> (pcaps and history in <code>${h(a.dir)}</code>)</li>`,
+  );
   const verdict = r.passed ? `passed on attempt ${items.length + 1}` : 'failed every attempt';
   return `<div class="error"><b>Reruns: ${verdict}.</b><ul>${items.join('')}</ul></div>`;
 }

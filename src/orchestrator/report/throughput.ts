@@ -105,7 +105,10 @@ export function envelope(t: Throughput): Envelope {
   const out: Envelope = { sum: new Float64Array(n), min: new Float64Array(n), median: new Float64Array(n), max: new Float64Array(n) };
   const series = [...t.perStream.values()];
   for (let i = 0; i < n; i++) {
-    const v = series.map((s) => s[i]!).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    const v = series
+      .map((s) => s[i]!)
+      .filter((x) => !Number.isNaN(x))
+      .sort((a, b) => a - b);
     out.sum[i] = v.reduce((a, b) => a + b, 0);
     out.min[i] = v[0] ?? NaN;
     out.median[i] = v[v.length >> 1] ?? NaN;

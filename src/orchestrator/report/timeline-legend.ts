@@ -38,7 +38,13 @@ interface Item {
 }
 
 /** Stream line colours (when drawn one by one), the fixed symbols, daemon event kinds; wraps to more rows. */
-export function legend(lineLabels: readonly string[], streamCount: number, eventKinds: readonly EventKind[], width: number, top: number): { svg: string; height: number } {
+export function legend(
+  lineLabels: readonly string[],
+  streamCount: number,
+  eventKinds: readonly EventKind[],
+  width: number,
+  top: number,
+): { svg: string; height: number } {
   const items: Item[] = lineLabels.map((label, i) => ({
     swatch: el('line', { x1: 0, x2: 18, y1: 0, y2: 0, stroke: PALETTE[i % PALETTE.length], 'stroke-width': 2.5 }),
     text: label,
@@ -59,14 +65,20 @@ export function legend(lineLabels: readonly string[], streamCount: number, event
     items.push({ swatch: el('path', { d: 'M9 -5l4 5l-4 5l-4 -5z', fill: k.colour }), text: `${k.name} ×${k.count}` });
   }
   if (eventKinds.length > MAX_EVENT_KINDS) {
-    items.push({ swatch: el('path', { d: 'M9 -5l4 5l-4 5l-4 -5z', fill: '#777' }), text: `${eventKinds.length - MAX_EVENT_KINDS} more daemon event kinds (hover markers)` });
+    items.push({
+      swatch: el('path', { d: 'M9 -5l4 5l-4 5l-4 -5z', fill: '#777' }),
+      text: `${eventKinds.length - MAX_EVENT_KINDS} more daemon event kinds (hover markers)`,
+    });
   }
   const parts: string[] = [];
   let x = 0;
   let row = 0;
   for (const item of items) {
     const w = 26 + item.text.length * 6.2 + 16;
-    if (x > 0 && x + w > width) { x = 0; row++; }
+    if (x > 0 && x + w > width) {
+      x = 0;
+      row++;
+    }
     const y = top + 8 + row * 18;
     parts.push(el('g', { transform: `translate(${x + 20} ${y})` }, item.swatch + el('text', { x: 24, y: 4 }, escapeXml(item.text))));
     x += w;

@@ -55,10 +55,18 @@ export function timelineSvg(repeat: RepeatReport, history?: RunHistory): string 
   y = xAxis(body, frame, spanMs, y);
   const notes = [...daemons.notes].map((n, i) => el('text', { x: LEFT, y: y + 14 + i * 14, class: 'note' }, escapeXml(n)));
   y += notes.length * 14 + 6;
-  return el('svg', {
-    xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${WIDTH} ${Math.ceil(y)}`, width: '100%', class: 'timeline',
-    role: 'img', 'aria-label': `timeline of repeat ${repeat.index}`,
-  }, `<style>${TIMELINE_CSS}</style>${faults}${body.join('')}${daemons.svg}${gaps.svg}${notes.join('')}`);
+  return el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      viewBox: `0 0 ${WIDTH} ${Math.ceil(y)}`,
+      width: '100%',
+      class: 'timeline',
+      role: 'img',
+      'aria-label': `timeline of repeat ${repeat.index}`,
+    },
+    `<style>${TIMELINE_CSS}</style>${faults}${body.join('')}${daemons.svg}${gaps.svg}${notes.join('')}`,
+  );
 }
 
 /** Stream labels in stream order (the lanes below use the same order and colours). */
@@ -73,7 +81,17 @@ function linesPanel(out: string[], tp: Throughput, labels: string[], frame: Fram
   const unit = rateUnit(max);
   const y = yAxis(out, `throughput per stream (${unit.label})`, max / unit.bytesPerSecond, top + 16, height);
   labels.forEach((label, i) => {
-    out.push(el('path', { d: pathOf(tp.perStream.get(label)!, tp, frame, (v) => y(v / unit.bytesPerSecond)), stroke: PALETTE[i % PALETTE.length], class: 'line' }, title(label)));
+    out.push(
+      el(
+        'path',
+        {
+          d: pathOf(tp.perStream.get(label)!, tp, frame, (v) => y(v / unit.bytesPerSecond)),
+          stroke: PALETTE[i % PALETTE.length],
+          class: 'line',
+        },
+        title(label),
+      ),
+    );
   });
   return top + 16 + height;
 }
@@ -83,13 +101,19 @@ function envelopePanels(out: string[], tp: Throughput, frame: Frame, top: number
   const sumMax = Math.max(...[...env.sum].filter((v) => !Number.isNaN(v)), 1);
   const u1 = rateUnit(sumMax);
   const y1 = yAxis(out, `total throughput of ${tp.perStream.size} streams (${u1.label})`, sumMax / u1.bytesPerSecond, top + 16, 170);
-  out.push(el('path', { d: pathOf(env.sum, tp, frame, (v) => y1(v / u1.bytesPerSecond)), class: 'line total' }, title('total of all streams')));
+  out.push(
+    el('path', { d: pathOf(env.sum, tp, frame, (v) => y1(v / u1.bytesPerSecond)), class: 'line total' }, title('total of all streams')),
+  );
   const top2 = top + 16 + 170 + 40;
   const perMax = Math.max(...[...env.max].filter((v) => !Number.isNaN(v)), 1);
   const u2 = rateUnit(perMax);
   const y2 = yAxis(out, `per-stream throughput: min–max band, median line (${u2.label})`, perMax / u2.bytesPerSecond, top2, 130);
-  out.push(el('path', { d: bandOf(env.min, env.max, tp, frame, (v) => y2(v / u2.bytesPerSecond)), class: 'band' }, title('per-stream min–max')));
-  out.push(el('path', { d: pathOf(env.median, tp, frame, (v) => y2(v / u2.bytesPerSecond)), class: 'line median' }, title('per-stream median')));
+  out.push(
+    el('path', { d: bandOf(env.min, env.max, tp, frame, (v) => y2(v / u2.bytesPerSecond)), class: 'band' }, title('per-stream min–max')),
+  );
+  out.push(
+    el('path', { d: pathOf(env.median, tp, frame, (v) => y2(v / u2.bytesPerSecond)), class: 'line median' }, title('per-stream median')),
+  );
   return top2 + 130;
 }
 
@@ -113,7 +137,10 @@ function pathOf(values: Float64Array, tp: Throughput, frame: Frame, y: (v: numbe
   let d = '';
   let pen = false;
   values.forEach((v, i) => {
-    if (Number.isNaN(v)) { pen = false; return; }
+    if (Number.isNaN(v)) {
+      pen = false;
+      return;
+    }
     d += `${pen ? 'L' : 'M'}${binX(i, tp, frame).toFixed(1)} ${y(v).toFixed(1)}`;
     pen = true;
   });
@@ -129,7 +156,9 @@ function bandOf(lo: Float64Array, hi: Float64Array, tp: Throughput, frame: Frame
 }
 
 function xGrid(frame: Frame, spanMs: number, top: number, bottom: number): string {
-  return ticks(spanMs / 1000, 12).map((s) => el('line', { x1: frame.x(s * 1000), x2: frame.x(s * 1000), y1: top, y2: bottom, class: 'grid' })).join('');
+  return ticks(spanMs / 1000, 12)
+    .map((s) => el('line', { x1: frame.x(s * 1000), x2: frame.x(s * 1000), y1: top, y2: bottom, class: 'grid' }))
+    .join('');
 }
 
 function xAxis(out: string[], frame: Frame, spanMs: number, top: number): number {
@@ -137,7 +166,13 @@ function xAxis(out: string[], frame: Frame, spanMs: number, top: number): number
     out.push(el('line', { x1: frame.x(s * 1000), x2: frame.x(s * 1000), y1: top, y2: top + 4, class: 'axis' }));
     out.push(el('text', { x: frame.x(s * 1000), y: top + 16, class: 'tick', 'text-anchor': 'middle' }, fmtNum(s)));
   }
-  out.push(el('text', { x: (frame.left + frame.right) / 2, y: top + 32, class: 'caption', 'text-anchor': 'middle' }, 'time since repeat start (s)'));
+  out.push(
+    el(
+      'text',
+      { x: (frame.left + frame.right) / 2, y: top + 32, class: 'caption', 'text-anchor': 'middle' },
+      'time since repeat start (s)',
+    ),
+  );
   return top + 36;
 }
 
@@ -152,9 +187,15 @@ function faultWindows(repeat: RepeatReport, frame: Frame, spanMs: number, top: n
     const tip = `${f.id}: ${f.fault} on ${f.targets.join(', ') || '—'}, ${fmtSeconds(f.startMs - frame.t0)} → ${f.endMs === undefined ? 'end (not healed)' : `${fmtSeconds(f.endMs - frame.t0)} (${fmtSeconds(f.endMs - f.startMs)})`}${f.detail ? `; ${f.detail}` : ''}`;
     const row = rowEnd[0]! <= x0 ? 0 : rowEnd[1]! <= x0 ? 1 : 0;
     rowEnd[row] = x0 + label.length * 6.2 + 8;
-    parts.push(el('g', { class: 'fault' }, title(tip)
-      + el('rect', { x: x0, y: top, width: Math.max(x1 - x0, 2), height: bottom - top, class: 'fault-window' })
-      + el('text', { x: x0 + 3, y: top + 11 + row * 13, class: 'fault-label' }, escapeXml(label))));
+    parts.push(
+      el(
+        'g',
+        { class: 'fault' },
+        title(tip) +
+          el('rect', { x: x0, y: top, width: Math.max(x1 - x0, 2), height: bottom - top, class: 'fault-window' }) +
+          el('text', { x: x0 + 3, y: top + 11 + row * 13, class: 'fault-label' }, escapeXml(label)),
+      ),
+    );
   }
   return parts.join('');
 }

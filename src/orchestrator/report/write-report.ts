@@ -23,7 +23,11 @@ export interface WrittenReport {
  * `histories[i]` is the history of `report.repeats[i]`; it is written to
  * `<dir>/repeat-<index>/history.jsonl`, and report.json records exactly that path.
  */
-export async function writeRunReport(dir: string, report: RunReport, histories: readonly (RunHistory | undefined)[]): Promise<WrittenReport> {
+export async function writeRunReport(
+  dir: string,
+  report: RunReport,
+  histories: readonly (RunHistory | undefined)[],
+): Promise<WrittenReport> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const repeats = report.repeats.map((r) => ({ ...r, history: historyPathFor(r.index) }));

@@ -55,7 +55,13 @@ const runOne = async ({ plan, trigger }: ScheduledFault, startedAt: number, hook
   if (!(await waitForTrigger(trigger, startedAt, hooks))) return;
   const { nemesis } = plan;
   const entry = (phase: 'start' | 'end', id: string): FaultEntry => ({
-    t: Date.now(), kind: 'fault', phase, id, fault: nemesis.fault, targets: nemesis.targets, detail: nemesis.detail,
+    t: Date.now(),
+    kind: 'fault',
+    phase,
+    id,
+    fault: nemesis.fault,
+    targets: nemesis.targets,
+    detail: nemesis.detail,
   });
   for (let cycle = 0; cycle < plan.cycles && !hooks.signal.aborted; cycle++) {
     const id = plan.cycles > 1 ? `${plan.id}.${cycle + 1}` : plan.id;
@@ -77,14 +83,26 @@ export const runSchedule = async (faults: readonly ScheduledFault[], startedAt: 
 };
 
 /** Teardown: heals every fault still in effect, recording the ends the schedule did not. */
-export const healAll = async (faults: readonly ScheduledFault[], record: (e: FaultEntry) => void, openIds: () => string[]): Promise<string[]> => {
+export const healAll = async (
+  faults: readonly ScheduledFault[],
+  record: (e: FaultEntry) => void,
+  openIds: () => string[],
+): Promise<string[]> => {
   const problems: string[] = [];
   for (const { plan } of faults) {
     const { nemesis } = plan;
     try {
       await nemesis.heal();
       for (const id of openIds().filter((o) => o === plan.id || o.startsWith(`${plan.id}.`))) {
-        record({ t: Date.now(), kind: 'fault', phase: 'end', id, fault: nemesis.fault, targets: nemesis.targets, detail: `${nemesis.detail} (healed at teardown)` });
+        record({
+          t: Date.now(),
+          kind: 'fault',
+          phase: 'end',
+          id,
+          fault: nemesis.fault,
+          targets: nemesis.targets,
+          detail: `${nemesis.detail} (healed at teardown)`,
+        });
       }
     } catch (error) {
       problems.push(`healing ${plan.id}: ${errorMessage(error)}`);

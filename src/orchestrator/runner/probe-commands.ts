@@ -23,7 +23,13 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
   const seen = new Map<string, ServerInstance>();
   for (const w of workloads) {
     for (const node of w.server.node) {
-      seen.set(`${node} ${w.server.listen}`, { node, listen: w.server.listen, ...(w.server.control ? { control: w.server.control } : {}), ...(w.server.takeover ? { takeover: true } : {}), ...(w.server.startDelay ? { startDelayMs: w.server.startDelay } : {}) });
+      seen.set(`${node} ${w.server.listen}`, {
+        node,
+        listen: w.server.listen,
+        ...(w.server.control ? { control: w.server.control } : {}),
+        ...(w.server.takeover ? { takeover: true } : {}),
+        ...(w.server.startDelay ? { startDelayMs: w.server.startDelay } : {}),
+      });
     }
   }
   return [...seen.values()];
@@ -32,23 +38,46 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
 export const serverArgv = (s: ServerInstance): string[] => {
   const c = s.control ? splitHostPort(s.control) : undefined;
   const control = c ? ['--control-host', c.host, '--control-port', String(c.port)] : [];
-  return ['node', PROBE_MAIN, 'server', '--listen', s.listen, '--node', s.node, ...control, ...(s.takeover ? ['--takeover'] : []),
-    ...(s.startDelayMs ? ['--start-delay-ms', String(s.startDelayMs)] : [])];
+  return [
+    'node',
+    PROBE_MAIN,
+    'server',
+    '--listen',
+    s.listen,
+    '--node',
+    s.node,
+    ...control,
+    ...(s.takeover ? ['--takeover'] : []),
+    ...(s.startDelayMs ? ['--start-delay-ms', String(s.startDelayMs)] : []),
+  ];
 };
 
 export const clientArgv = (w: Workload, index: number): string[] => [
-  'node', PROBE_MAIN, 'client',
-  '--connect', w.client.connect,
-  '--streams', String(w.streams),
-  '--first-stream-id', String(index * STREAM_ID_STRIDE + 1),
-  '--direction', w.direction,
-  '--rate', String(w.rate),
-  '--duration-s', String(w.duration / 1000),
-  '--stall-ms', String(w.stall),
-  '--ping-timeout-ms', String(w.pingTimeout ?? w.stall),
-  '--gap-threshold-ms', String(w.gapThreshold),
-  '--node', w.client.node,
+  'node',
+  PROBE_MAIN,
+  'client',
+  '--connect',
+  w.client.connect,
+  '--streams',
+  String(w.streams),
+  '--first-stream-id',
+  String(index * STREAM_ID_STRIDE + 1),
+  '--direction',
+  w.direction,
+  '--rate',
+  String(w.rate),
+  '--duration-s',
+  String(w.duration / 1000),
+  '--stall-ms',
+  String(w.stall),
+  '--ping-timeout-ms',
+  String(w.pingTimeout ?? w.stall),
+  '--gap-threshold-ms',
+  String(w.gapThreshold),
+  '--node',
+  w.client.node,
   // Throughput samples for the report's timeline.
-  '--progress-ms', '1000',
+  '--progress-ms',
+  '1000',
   ...(w.reconnect ? [] : ['--no-reconnect']),
 ];

@@ -18,15 +18,22 @@ export class RepeatCaptures {
   private readonly abort = new AbortController();
   private readonly running: Promise<unknown>[] = [];
 
-  constructor(private readonly links: readonly string[], private readonly dir: string, private readonly record: RepeatRecord) {}
+  constructor(
+    private readonly links: readonly string[],
+    private readonly dir: string,
+    private readonly record: RepeatRecord,
+  ) {}
 
   start(lab: StartedLab, ctx: LabContext): void {
     for (const link of this.links) {
       const { node, iface, file } = parseLink(link);
       this.files.push(file);
       const options = { out: path.join(this.dir, file) };
-      this.running.push(capture(lab.containerOf(node), iface, options, { ...ctx, signal: this.abort.signal })
-        .catch((e: unknown) => this.record.fail(`capture ${link}`, e)));
+      this.running.push(
+        capture(lab.containerOf(node), iface, options, { ...ctx, signal: this.abort.signal }).catch((e: unknown) =>
+          this.record.fail(`capture ${link}`, e),
+        ),
+      );
     }
   }
 
@@ -39,10 +46,12 @@ export class RepeatCaptures {
     for (const link of this.links) {
       const { node, iface, file } = parseLink(link);
       const full = path.join(this.dir, file);
-      this.record.addLate(await arpEntriesFromPcap(full, node, iface).catch((e: unknown) => {
-        this.record.fail(`reading ${full}`, e);
-        return [];
-      }));
+      this.record.addLate(
+        await arpEntriesFromPcap(full, node, iface).catch((e: unknown) => {
+          this.record.fail(`reading ${full}`, e);
+          return [];
+        }),
+      );
     }
   }
 }

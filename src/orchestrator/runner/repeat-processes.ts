@@ -11,17 +11,25 @@ import { startTracked, type TrackedProcess } from './tracked-process.js';
 
 const waitListening = (lab: StartedLab, s: ServerInstance): Promise<void> => {
   const port = s.listen.split(':').pop();
-  return pollUntil(`the probe server on ${s.node} to listen on ${s.listen}`, async () => {
-    const r = await lab.exec(s.node, ['ss', '-Hltn', `sport = :${port}`]);
-    return r.exitCode === 0 && r.stdout.trim() !== '';
-  }, { timeoutMs: 10_000 });
+  return pollUntil(
+    `the probe server on ${s.node} to listen on ${s.listen}`,
+    async () => {
+      const r = await lab.exec(s.node, ['ss', '-Hltn', `sport = :${port}`]);
+      return r.exitCode === 0 && r.stdout.trim() !== '';
+    },
+    { timeoutMs: 10_000 },
+  );
 };
 
 export class RepeatProcesses {
   private readonly all: TrackedProcess[] = [];
   private readonly stopFirst = new Set<TrackedProcess>();
 
-  constructor(private readonly scenario: Scenario, private readonly record: RepeatRecord, private readonly ctx: LabContext) {}
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly record: RepeatRecord,
+    private readonly ctx: LabContext,
+  ) {}
 
   private log(node: string) {
     return (line: string, stream: 'stdout' | 'stderr') => this.ctx.logger.debug(`${node} ${stream}: ${line}`);
@@ -38,32 +46,52 @@ export class RepeatProcesses {
   async startDaemons(lab: StartedLab, node?: string): Promise<void> {
     const daemonNodes = [...new Set(this.scenario.daemons.map((d) => d.node))];
     const budgeted = daemonNodes.filter((n) => node === undefined || n === node);
-    await lab.giveRealtimeBudget(budgeted, daemonNodes.length).catch((e: unknown) =>
-      this.record.note('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`));
-    const started = await Promise.all(this.scenario.daemons.filter((d) => node === undefined || d.node === node).map(async (d) => {
-      const p = await startTracked(lab, d.node, ['sh', '-c', d.command], {
-        json: (v) => this.record.events.daemonLine(v, d.node, d.name), text: this.log(d.node),
-      });
-      if (d.stopFirst) this.stopFirst.add(p);
-      return p;
-    }));
+    await lab
+      .giveRealtimeBudget(budgeted, daemonNodes.length)
+      .catch((e: unknown) =>
+        this.record.note('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`),
+      );
+    const started = await Promise.all(
+      this.scenario.daemons
+        .filter((d) => node === undefined || d.node === node)
+        .map(async (d) => {
+          const p = await startTracked(lab, d.node, ['sh', '-c', d.command], {
+            json: (v) => this.record.events.daemonLine(v, d.node, d.name),
+            text: this.log(d.node),
+          });
+          if (d.stopFirst) this.stopFirst.add(p);
+          return p;
+        }),
+    );
     this.all.push(...started);
   }
 
   /** The probe servers (of one node, after a restart), in parallel: a server with a start delay must not delay the others. */
   async startServers(lab: StartedLab, node?: string): Promise<void> {
-    await Promise.all(serverInstances(this.scenario.workloads).filter((s) => node === undefined || s.node === node).map(async (s) => {
-      this.all.push(await startTracked(lab, s.node, serverArgv(s), {
-        json: (v) => this.record.events.probeLine(v, s.node, 'server'), text: this.log(s.node),
-      }));
-      await waitListening(lab, s);
-    }));
+    await Promise.all(
+      serverInstances(this.scenario.workloads)
+        .filter((s) => node === undefined || s.node === node)
+        .map(async (s) => {
+          this.all.push(
+            await startTracked(lab, s.node, serverArgv(s), {
+              json: (v) => this.record.events.probeLine(v, s.node, 'server'),
+              text: this.log(s.node),
+            }),
+          );
+          await waitListening(lab, s);
+        }),
+    );
   }
 
   async startClients(lab: StartedLab): Promise<TrackedProcess[]> {
-    const clients = await Promise.all(this.scenario.workloads.map((w, i) => startTracked(lab, w.client.node, clientArgv(w, i), {
-      json: (v) => this.record.events.probeLine(v, w.client.node, w.name), text: this.log(w.client.node),
-    })));
+    const clients = await Promise.all(
+      this.scenario.workloads.map((w, i) =>
+        startTracked(lab, w.client.node, clientArgv(w, i), {
+          json: (v) => this.record.events.probeLine(v, w.client.node, w.name),
+          text: this.log(w.client.node),
+        }),
+      ),
+    );
     this.all.push(...clients);
     return clients;
   }

@@ -14,7 +14,10 @@ export class RepeatRecord {
   private readonly openFaults = new Set<string>();
 
   constructor(private readonly onEntry?: (entry: HistoryEntry) => void) {
-    this.events = new WorkloadEvents((e) => this.record(e), (line) => this.note('warning', line));
+    this.events = new WorkloadEvents(
+      (e) => this.record(e),
+      (line) => this.note('warning', line),
+    );
   }
 
   record(entry: HistoryEntry): void {

@@ -29,7 +29,7 @@ const parseCount = (value: string | number, where: string): number => {
 export const resolveReruns = (sources: RerunSources): number => {
   if (sources.flag !== undefined && sources.flag !== '') return parseCount(sources.flag, '--reruns');
   if (sources.env !== undefined && sources.env.trim() !== '') return parseCount(sources.env, RERUNS_ENV);
-  if (sources.scenario !== undefined) return parseCount(sources.scenario, 'the scenario\'s reruns');
+  if (sources.scenario !== undefined) return parseCount(sources.scenario, "the scenario's reruns");
   return DEFAULT_RERUNS;
 };
 

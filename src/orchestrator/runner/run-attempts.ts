@@ -45,11 +45,18 @@ export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatR
   const failedAttempts: FailedAttempt[] = [];
   for (let attempt = 1; attempt <= input.reruns + 1; attempt++) {
     const outcome = await runRepeat({
-      scenario: input.scenario, index, seed: input.seed, dir: repeatDir, ctx: input.ctx,
+      scenario: input.scenario,
+      index,
+      seed: input.seed,
+      dir: repeatDir,
+      ctx: input.ctx,
       ...(input.onEntry ? { onEntry: input.onEntry } : {}),
     });
     const report = buildRepeatReport({
-      index, seed: input.seed, history: outcome.history, checks: outcome.checks,
+      index,
+      seed: input.seed,
+      history: outcome.history,
+      checks: outcome.checks,
       pcaps: outcome.pcaps.map((p) => `repeat-${index}/${p}`),
       ...(outcome.error ? { error: outcome.error } : {}),
     });
@@ -75,15 +82,21 @@ export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatR
 
 /** Moves the attempt's folder aside and writes its own report there, so its evidence survives the rerun. */
 const keepFailedAttempt = async (
-  input: AttemptsInput, attempt: number, report: RepeatReport, history: RunHistory,
+  input: AttemptsInput,
+  attempt: number,
+  report: RepeatReport,
+  history: RunHistory,
 ): Promise<FailedAttempt> => {
   const rel = attemptDirName(input.index, attempt);
   const dir = path.join(input.runDir, rel);
   await mkdir(dir, { recursive: true });
   await rename(path.join(input.runDir, `repeat-${input.index}`), path.join(dir, `repeat-${input.index}`));
   const run = buildRunReport({
-    scenario: `${input.scenario.name} (repeat #${input.index}, attempt ${attempt})`, file: input.scenario.file,
-    seed: input.seed, startedAt: new Date(report.startMs).toISOString(), repeats: [report],
+    scenario: `${input.scenario.name} (repeat #${input.index}, attempt ${attempt})`,
+    file: input.scenario.file,
+    seed: input.seed,
+    startedAt: new Date(report.startMs).toISOString(),
+    repeats: [report],
   });
   await writeRunReport(dir, run, [history]);
   return {

@@ -104,7 +104,8 @@ class Repeat {
     const random = seededRandom(this.options.seed);
     const nemesis = this.nemesisContext(lab);
     this.scheduled = this.scenario.schedule.map((spec, i) => ({
-      plan: planFault(spec, `${spec.fault}-${i + 1}`, nemesis), trigger: triggerOf(spec, random),
+      plan: planFault(spec, `${spec.fault}-${i + 1}`, nemesis),
+      trigger: triggerOf(spec, random),
     }));
     return runSchedule(this.scheduled, workloadStartMs, {
       established: (w) => this.record.events.establishedCount(w),
@@ -127,7 +128,13 @@ class Repeat {
   async tearDown(): Promise<void> {
     this.tearingDown = true;
     this.scheduleAbort.abort();
-    this.record.errors.push(...await healAll(this.scheduled, (e) => this.record.record(e), () => this.record.openFaultIds()));
+    this.record.errors.push(
+      ...(await healAll(
+        this.scheduled,
+        (e) => this.record.record(e),
+        () => this.record.openFaultIds(),
+      )),
+    );
     await this.processes.stopAll();
     await this.captures.finish();
   }

@@ -43,7 +43,8 @@ export const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').
 export const runScenario = async (scenario: Scenario, options: RunOptions): Promise<RunResult> => {
   const started = new Date();
   const reruns = resolveReruns({
-    ...(options.reruns !== undefined ? { flag: options.reruns } : {}), env: process.env[RERUNS_ENV],
+    ...(options.reruns !== undefined ? { flag: options.reruns } : {}),
+    env: process.env[RERUNS_ENV],
     ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}),
   });
   const seed = options.seed ?? scenario.seed;
@@ -57,7 +58,13 @@ export const runScenario = async (scenario: Scenario, options: RunOptions): Prom
   const histories: (RunHistory | undefined)[] = [];
   for (let index = 1; index <= repeats; index++) {
     const { report, history } = await runRepeatWithReruns({
-      scenario, index, seed: seed + index - 1, runDir: dir, ctx: options.ctx, reruns, pcapAlways,
+      scenario,
+      index,
+      seed: seed + index - 1,
+      runDir: dir,
+      ctx: options.ctx,
+      reruns,
+      pcapAlways,
       keepLab: options.keep === true && index === repeats,
       ...(options.onEntry ? { onEntry: (e: HistoryEntry) => options.onEntry!(index, e) } : {}),
       ...(options.onRerun ? { onRerun: options.onRerun } : {}),
@@ -76,5 +83,4 @@ export const runScenario = async (scenario: Scenario, options: RunOptions): Prom
 };
 
 /** The CLI's exit code: 0 every check passed, 1 a check failed, 2 the scenario could not run. */
-export const exitCodeOf = (report: RunReport): 0 | 1 | 2 =>
-  report.repeats.some((r) => r.error !== undefined) ? 2 : report.passed ? 0 : 1;
+export const exitCodeOf = (report: RunReport): 0 | 1 | 2 => (report.repeats.some((r) => r.error !== undefined) ? 2 : report.passed ? 0 : 1);

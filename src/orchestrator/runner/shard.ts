@@ -46,7 +46,8 @@ export interface Weighted {
 /** The 1-based shard of every item, in the items' order. */
 export const assignShards = (items: readonly Weighted[], total: number): number[] => {
   const load = new Array<number>(total).fill(0);
-  const order = items.map((item, i) => ({ item, i }))
+  const order = items
+    .map((item, i) => ({ item, i }))
     .sort((a, b) => b.item.weightMs - a.item.weightMs || (a.item.key < b.item.key ? -1 : a.item.key > b.item.key ? 1 : 0));
   const shardOf = new Array<number>(items.length);
   for (const { item, i } of order) {
@@ -59,11 +60,15 @@ export const assignShards = (items: readonly Weighted[], total: number): number[
 
 /** The scenarios of one shard, in their given order. Throws when it selects none of the scenarios there are. */
 export const selectShard = <T extends ShardableScenario>(scenarios: readonly T[], shard: Shard): T[] => {
-  const shards = assignShards(scenarios.map((s) => ({ key: s.file, weightMs: expectedDurationMs(s) })), shard.total);
+  const shards = assignShards(
+    scenarios.map((s) => ({ key: s.file, weightMs: expectedDurationMs(s) })),
+    shard.total,
+  );
   const picked = scenarios.filter((_, i) => shards[i] === shard.index);
   if (picked.length === 0 && scenarios.length > 0) {
     throw new RunOptionError(
-      `shard ${shard.index}/${shard.total} selects none of the ${scenarios.length} scenarios; use at most ${scenarios.length} shards`);
+      `shard ${shard.index}/${shard.total} selects none of the ${scenarios.length} scenarios; use at most ${scenarios.length} shards`,
+    );
   }
   return picked;
 };

@@ -8,7 +8,10 @@ export class WorkloadEvents {
   readonly summaries: WorkloadStreamSummary[] = [];
   private readonly established = new Map<string, Set<number>>();
 
-  constructor(private readonly record: (entry: HistoryEntry) => void, private readonly warn: (line: string) => void) {}
+  constructor(
+    private readonly record: (entry: HistoryEntry) => void,
+    private readonly warn: (line: string) => void,
+  ) {}
 
   /** Streams that reached 'established' at least once, in one workload or in all. */
   establishedCount(workload?: string): number {
@@ -40,7 +43,8 @@ export class WorkloadEvents {
 
   daemonLine(value: Record<string, unknown>, node: string, daemon: string): void {
     const { t, event, node: _node, daemon: _daemon, ...data } = value;
-    if (typeof t !== 'number' || typeof event !== 'string') return this.warn(`${node}/${daemon}: event line without t or event: ${JSON.stringify(value).slice(0, 200)}`);
+    if (typeof t !== 'number' || typeof event !== 'string')
+      return this.warn(`${node}/${daemon}: event line without t or event: ${JSON.stringify(value).slice(0, 200)}`);
     const entry: DaemonEntry = { t, kind: 'daemon', node, daemon, event, data };
     this.record(entry);
   }

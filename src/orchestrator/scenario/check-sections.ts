@@ -7,7 +7,11 @@ import { checksFromConfig, type ChecksConfig } from '../checker/checks-from-conf
 import type { SurvivalClass } from '../checker/survival-class.js';
 import { ScenarioError } from './scenario-error.js';
 
-const showPath = (p: YamlPath): string => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '');
+const showPath = (p: YamlPath): string =>
+  p
+    .map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`))
+    .join('')
+    .replace(/^\./, '');
 
 /** The first empty list or map at or under `path` in the raw data, depth first. */
 function firstEmpty(value: unknown, path: YamlPath): YamlPath | undefined {
@@ -35,13 +39,14 @@ export function requireCheckSection(raw: unknown, source: YamlSource): void {
   if (!('checks' in raw)) {
     throw new ScenarioError(source.positionOf([]), 'no checks: section; a scenario must say what it checks (see docs/scenario-checks.md)');
   }
-  const checks = (raw as { checks: unknown }).checks;
+  const checks = raw.checks;
   // `checks:` with nothing after it is null in YAML: as empty as `checks: {}`.
   const empty = checks === null ? ['checks'] : firstEmpty(checks, ['checks']);
   if (empty === undefined) return;
-  const problem = empty.length === 1
-    ? 'checks: is empty; a scenario must say what it checks (see docs/scenario-checks.md)'
-    : `${showPath(empty)} is empty; give at least one entry or remove the key`;
+  const problem =
+    empty.length === 1
+      ? 'checks: is empty; a scenario must say what it checks (see docs/scenario-checks.md)'
+      : `${showPath(empty)} is empty; give at least one entry or remove the key`;
   throw new ScenarioError(source.positionOf(empty, { key: true }), problem);
 }
 
@@ -53,12 +58,13 @@ export function checkAgainstClass(expect: SurvivalClass, checks: ChecksConfig, s
   }
   const contradiction = classContradiction(expect, checks);
   if (contradiction === undefined) return;
-  const declared = source.scalarSourceAt(['expect']) === undefined
-    ? `expect: ${expect} (the default; the file has no expect: line)`
-    : `expect: ${expect} (line ${source.positionOf(['expect']).line})`;
+  const declared =
+    source.scalarSourceAt(['expect']) === undefined
+      ? `expect: ${expect} (the default; the file has no expect: line)`
+      : `expect: ${expect} (line ${source.positionOf(['expect']).line})`;
   throw new ScenarioError(
     source.positionOf(['checks', contradiction.key], { key: true }),
-    `checks.${contradiction.key} contradicts ${declared}: ${contradiction.problem}, which the class rules out; `
-      + 'a check may be stricter than the class, never weaker — tighten the check or change expect:',
+    `checks.${contradiction.key} contradicts ${declared}: ${contradiction.problem}, which the class rules out; ` +
+      'a check may be stricter than the class, never weaker — tighten the check or change expect:',
   );
 }

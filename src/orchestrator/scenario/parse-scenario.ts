@@ -3,7 +3,7 @@
 // problem is a ScenarioError naming the file, line and column.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { TopologyError } from '../../common/errors.js';
 import { parseTopologyFile } from '../../topology/parse-topology.js';
 import type { Topology } from '../../topology/types.js';
@@ -34,7 +34,11 @@ const nodesNamed = (fault: FaultSpec): string[] => ('node' in fault ? [fault.nod
 const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource): void => {
   const nodes = new Set(topology.nodes.map((n) => n.name));
   const requireNode = (node: string, at: YamlPath) => {
-    if (!nodes.has(node)) throw new ScenarioError(source.positionOf(at), `node '${node}' is not in topology ${topology.name} (nodes: ${[...nodes].join(', ')})`);
+    if (!nodes.has(node))
+      throw new ScenarioError(
+        source.positionOf(at),
+        `node '${node}' is not in topology ${topology.name} (nodes: ${[...nodes].join(', ')})`,
+      );
   };
   file.workloads.forEach((w, i) => {
     w.server.node.forEach((n) => requireNode(n, ['workloads', i, 'server', 'node']));
@@ -46,10 +50,16 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
   file.daemons.forEach((d, i) => requireNode(d.node, ['daemons', i, 'node']));
   file.schedule.forEach((f, i) => {
     if ((f.at === undefined) === (f.when === undefined)) {
-      throw new ScenarioError(source.positionOf(['schedule', i]), `fault '${f.fault}' needs exactly one trigger: 'at' (a time after the workload starts) or 'when' (a condition)`);
+      throw new ScenarioError(
+        source.positionOf(['schedule', i]),
+        `fault '${f.fault}' needs exactly one trigger: 'at' (a time after the workload starts) or 'when' (a condition)`,
+      );
     }
     if (f.when?.workload !== undefined && !names.includes(f.when.workload)) {
-      throw new ScenarioError(source.positionOf(['schedule', i, 'when', 'workload']), `no workload named '${f.when.workload}' (workloads: ${names.join(', ')})`);
+      throw new ScenarioError(
+        source.positionOf(['schedule', i, 'when', 'workload']),
+        `no workload named '${f.when.workload}' (workloads: ${names.join(', ')})`,
+      );
     }
     nodesNamed(f).forEach((n) => requireNode(n, ['schedule', i, 'node' in f ? 'node' : 'from']));
   });
@@ -57,11 +67,16 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
     const [node, iface] = l.split(':') as [string, string];
     requireNode(node, ['capture', 'links', i]);
     const known = topology.links.some((link) => link.endpoints.some((e) => e.node === node && e.iface === iface));
-    if (!known) throw new ScenarioError(source.positionOf(['capture', 'links', i]), `${l} is not a link endpoint of topology ${topology.name}`);
+    if (!known)
+      throw new ScenarioError(source.positionOf(['capture', 'links', i]), `${l} is not a link endpoint of topology ${topology.name}`);
   });
 };
 
-export const parseScenarioText = async (text: string, file: string, env: Record<string, string | undefined> = process.env): Promise<Scenario> => {
+export const parseScenarioText = async (
+  text: string,
+  file: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Scenario> => {
   const source = parseYaml(text, file, scenarioError);
   const result = schema.safeParse(source.value);
   if (!result.success) {

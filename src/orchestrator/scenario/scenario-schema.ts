@@ -16,7 +16,10 @@ const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const r = parseRate(v);
   if (r === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a rate; write e.g. 100KB/s, 1MB/s, 1MiB/s, max or a number of bytes/s` });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `'${v}' is not a rate; write e.g. 100KB/s, 1MB/s, 1MiB/s, max or a number of bytes/s`,
+    });
     return z.NEVER;
   }
   return r;
@@ -25,29 +28,36 @@ const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const nodeName = z.string().min(1);
 const endpoint = z.string().regex(/^[0-9.]+:\d{1,5}$/, 'expected IPV4:PORT, e.g. 198.18.1.2:7000');
 
-export const workloadSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('main'),
-  /** One node, or several for hot standby: each runs a probe server on the same address. */
-  server: z.object({
-    node: z.union([nodeName, z.array(nodeName).min(1)]).transform((n) => (Array.isArray(n) ? n : [n])),
-    listen: endpoint,
-    /** The probe server's control port (JSON lines), for daemons that replicate or restore its streams. */
-    control: endpoint.optional(),
-    /** Checkpoint s2c connections for transparent takeover (daemons read them over `control`). */
-    takeover: z.boolean().optional(),
-    /** The service deliberately takes this long to start (listen) — hot vs cold standby. */
-    startDelay: durationMs.optional(),
-  }).strict(),
-  client: z.object({ node: nodeName, connect: endpoint }).strict(),
-  streams: z.number().int().min(1).max(5000).default(1),
-  direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),
-  rate: rate.default(1_000_000),
-  duration: durationMs,
-  stall: durationMs.default(1000),
-  pingTimeout: durationMs.optional(),
-  gapThreshold: durationMs.default(100),
-  reconnect: z.boolean().default(true),
-}).strict();
+export const workloadSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .default('main'),
+    /** One node, or several for hot standby: each runs a probe server on the same address. */
+    server: z
+      .object({
+        node: z.union([nodeName, z.array(nodeName).min(1)]).transform((n) => (Array.isArray(n) ? n : [n])),
+        listen: endpoint,
+        /** The probe server's control port (JSON lines), for daemons that replicate or restore its streams. */
+        control: endpoint.optional(),
+        /** Checkpoint s2c connections for transparent takeover (daemons read them over `control`). */
+        takeover: z.boolean().optional(),
+        /** The service deliberately takes this long to start (listen) — hot vs cold standby. */
+        startDelay: durationMs.optional(),
+      })
+      .strict(),
+    client: z.object({ node: nodeName, connect: endpoint }).strict(),
+    streams: z.number().int().min(1).max(5000).default(1),
+    direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),
+    rate: rate.default(1_000_000),
+    duration: durationMs,
+    stall: durationMs.default(1000),
+    pingTimeout: durationMs.optional(),
+    gapThreshold: durationMs.default(100),
+    reconnect: z.boolean().default(true),
+  })
+  .strict();
 
 const at = z.union([durationMs, z.tuple([durationMs, durationMs])]);
 const when = z.object({ streamsEstablished: z.number().int().min(1), workload: z.string().optional() }).strict();
@@ -72,7 +82,13 @@ export const faultSchema = z.discriminatedUnion('fault', [
     restart: z.string().optional(),
   }),
   withTiming('link-down', { node: nodeName, iface: z.string().min(1) }),
-  withTiming('link-flap', { node: nodeName, iface: z.string().min(1), down: durationMs, up: durationMs.default(0), count: z.number().int().min(1).default(1) }),
+  withTiming('link-flap', {
+    node: nodeName,
+    iface: z.string().min(1),
+    down: durationMs,
+    up: durationMs.default(0),
+    count: z.number().int().min(1).default(1),
+  }),
   withTiming('partition', {
     from: z.array(nodeName).min(1),
     to: z.array(nodeName).min(1),
@@ -80,42 +96,57 @@ export const faultSchema = z.discriminatedUnion('fault', [
     protocol: z.enum(['tcp', 'udp', 'icmp', 'vrrp']).optional(),
     port: z.number().int().min(1).max(65535).optional(),
   }),
-  withTiming('loss', { node: nodeName, iface: z.string().optional(), percent: z.number().min(0).max(100), direction: z.enum(['in', 'out', 'both']).default('both') }),
+  withTiming('loss', {
+    node: nodeName,
+    iface: z.string().optional(),
+    percent: z.number().min(0).max(100),
+    direction: z.enum(['in', 'out', 'both']).default('both'),
+  }),
   withTiming('command', { node: nodeName, run: z.string().min(1), undo: z.string().optional() }),
 ]);
 
-export const daemonSchema = z.object({
-  node: nodeName,
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-  command: z.string().min(1),
-  /**
-   * At teardown, stop this daemon (and wait for it) before the others, which then stop all at
-   * once: a daemon that acts on the others' failures (a controller) must not see them leave.
-   */
-  stopFirst: z.boolean().default(false),
-}).strict();
+export const daemonSchema = z
+  .object({
+    node: nodeName,
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+    command: z.string().min(1),
+    /**
+     * At teardown, stop this daemon (and wait for it) before the others, which then stop all at
+     * once: a daemon that acts on the others' failures (a controller) must not see them leave.
+     */
+    stopFirst: z.boolean().default(false),
+  })
+  .strict();
 
-export const captureSchema = z.object({
-  links: z.array(z.string().regex(/^[^:]+:[^:]+$/, 'expected NODE:IFACE')).min(1),
-  keep: z.enum(['on-failure', 'always']).default('on-failure'),
-}).strict();
+export const captureSchema = z
+  .object({
+    links: z.array(z.string().regex(/^[^:]+:[^:]+$/, 'expected NODE:IFACE')).min(1),
+    keep: z.enum(['on-failure', 'always']).default('on-failure'),
+  })
+  .strict();
 
-export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) => z.object({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
-  description: z.string().optional(),
-  /** Path of a containerlab topology file, relative to the scenario file. */
-  topology: z.string().min(1),
-  /** The survival class the mechanism promises (DESIGN §5): an implied check of its own (checker/survival-class.ts). */
-  expect: z.enum(SURVIVAL_CLASSES).default('session'),
-  seed: z.number().int().min(0).default(1),
-  repeat: z.number().int().min(1).max(1000).default(1),
-  /** Reruns of a failed repeat (runner/rerun-policy.ts, at most MAX_RERUNS = 5); --reruns and $FAILOVER_LAB_RERUNS win. */
-  reruns: z.number().int().min(0).max(5).optional(),
-  daemons: z.array(daemonSchema).default([]),
-  /** Time between starting the daemons and starting the workload (elections settle). */
-  warmup: durationMs.default(0),
-  workloads: z.array(workloadSchema).min(1),
-  schedule: z.array(faultSchema).default([]),
-  checks: checks,
-  capture: captureSchema.optional(),
-}).strict();
+export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) =>
+  z
+    .object({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/)
+        .optional(),
+      description: z.string().optional(),
+      /** Path of a containerlab topology file, relative to the scenario file. */
+      topology: z.string().min(1),
+      /** The survival class the mechanism promises (DESIGN §5): an implied check of its own (checker/survival-class.ts). */
+      expect: z.enum(SURVIVAL_CLASSES).default('session'),
+      seed: z.number().int().min(0).default(1),
+      repeat: z.number().int().min(1).max(1000).default(1),
+      /** Reruns of a failed repeat (runner/rerun-policy.ts, at most MAX_RERUNS = 5); --reruns and $FAILOVER_LAB_RERUNS win. */
+      reruns: z.number().int().min(0).max(5).optional(),
+      daemons: z.array(daemonSchema).default([]),
+      /** Time between starting the daemons and starting the workload (elections settle). */
+      warmup: durationMs.default(0),
+      workloads: z.array(workloadSchema).min(1),
+      schedule: z.array(faultSchema).default([]),
+      checks: checks,
+      capture: captureSchema.optional(),
+    })
+    .strict();

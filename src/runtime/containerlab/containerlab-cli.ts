@@ -3,19 +3,29 @@
 import { execa } from 'execa';
 import { LabError } from '../../common/errors.js';
 
-export interface ContainerlabDeployOptions { reconfigure?: boolean }
+export interface ContainerlabDeployOptions {
+  reconfigure?: boolean;
+}
 export type ContainerlabTarget = { topologyFile: string } | { all: true };
 
 const targetArgs = (target: ContainerlabTarget): string[] => ('all' in target ? ['--all'] : ['-t', target.topologyFile]);
 
-export const containerlabDeployArgs = (topologyFile: string, options: ContainerlabDeployOptions = {}): string[] =>
-  ['deploy', '-t', topologyFile, ...(options.reconfigure ? ['--reconfigure'] : [])];
+export const containerlabDeployArgs = (topologyFile: string, options: ContainerlabDeployOptions = {}): string[] => [
+  'deploy',
+  '-t',
+  topologyFile,
+  ...(options.reconfigure ? ['--reconfigure'] : []),
+];
 
 /** `--cleanup` removes the lab folder too, matching what our own destroy leaves (nothing). */
 export const containerlabDestroyArgs = (target: ContainerlabTarget): string[] => ['destroy', ...targetArgs(target), '--cleanup'];
 
-export const containerlabInspectArgs = (target: ContainerlabTarget, format: 'table' | 'json'): string[] =>
-  ['inspect', ...targetArgs(target), '--format', format];
+export const containerlabInspectArgs = (target: ContainerlabTarget, format: 'table' | 'json'): string[] => [
+  'inspect',
+  ...targetArgs(target),
+  '--format',
+  format,
+];
 
 export class ContainerlabDriver {
   constructor(private readonly binary = 'containerlab') {}
@@ -26,7 +36,9 @@ export class ContainerlabDriver {
       if ((result as { code?: string }).code === 'ENOENT') {
         throw new LabError(`the containerlab binary '${this.binary}' is not on PATH; install containerlab or use --runtime docker`);
       }
-      throw new LabError(`\`${this.binary} ${args.join(' ')}\` exited ${result.exitCode}${capture ? ': ' + String(result.stderr).trim() : ''}`);
+      throw new LabError(
+        `\`${this.binary} ${args.join(' ')}\` exited ${result.exitCode}${capture ? ': ' + String(result.stderr).trim() : ''}`,
+      );
     }
     return capture ? String(result.stdout) : '';
   }

@@ -6,8 +6,17 @@ import { PassThrough } from 'node:stream';
 import { AbortedError, ContainerRuntimeError, errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type {
-  ContainerCreateSpec, ContainerDetails, ContainerRuntime, ContainerStatus, ContainerSummary,
-  ExecResult, ExecStream, LabelFilter, NetworkSpec, NetworkSummary, RealtimeBudget,
+  ContainerCreateSpec,
+  ContainerDetails,
+  ContainerRuntime,
+  ContainerStatus,
+  ContainerSummary,
+  ExecResult,
+  ExecStream,
+  LabelFilter,
+  NetworkSpec,
+  NetworkSummary,
+  RealtimeBudget,
 } from '../container-runtime.js';
 import { describePrivilegeMode, detectPrivilegeMode, type PrivilegeMode } from './privileges.js';
 
@@ -21,9 +30,17 @@ const toFilters = (filter: LabelFilter): string =>
 
 const normaliseStatus = (state: string | undefined): ContainerStatus => {
   switch (state) {
-    case 'created': case 'running': case 'paused': case 'restarting': case 'removing': case 'dead': return state;
-    case 'exited': return 'stopped';
-    default: return 'unknown';
+    case 'created':
+    case 'running':
+    case 'paused':
+    case 'restarting':
+    case 'removing':
+    case 'dead':
+      return state;
+    case 'exited':
+      return 'stopped';
+    default:
+      return 'unknown';
   }
 };
 
@@ -51,7 +68,9 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       return await fn();
     } catch (error) {
-      throw new ContainerRuntimeError(`docker: ${what}: ${errorMessage(error).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '')}`, { cause: error });
+      throw new ContainerRuntimeError(`docker: ${what}: ${errorMessage(error).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '')}`, {
+        cause: error,
+      });
     }
   }
 
@@ -92,10 +111,12 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listNetworks(filter: LabelFilter): Promise<NetworkSummary[]> {
     const networks = await this.call('listing networks', () => this.docker.listNetworks({ filters: toFilters(filter) }));
-    return Promise.all(networks.map(async (n) => {
-      const detail = await this.call(`inspecting network ${n.Name}`, () => this.docker.getNetwork(n.Id).inspect());
-      return { name: n.Name, labels: n.Labels ?? {}, containers: Object.keys(detail.Containers ?? {}).length };
-    }));
+    return Promise.all(
+      networks.map(async (n) => {
+        const detail = await this.call(`inspecting network ${n.Name}`, () => this.docker.getNetwork(n.Id).inspect());
+        return { name: n.Name, labels: n.Labels ?? {}, containers: Object.keys(detail.Containers ?? {}).length };
+      }),
+    );
   }
 
   removeNetwork(name: string): Promise<boolean> {
@@ -107,16 +128,17 @@ export class DockerRuntime implements ContainerRuntime {
       this.privilegeNoticeGiven = true;
       this.logger.warn(describePrivilegeMode(this.privilegeMode));
     }
-    const privileges = this.privilegeMode.kind === 'privileged'
-      ? { Privileged: true }
-      : {
-          CapAdd: ['ALL'],
-          CapDrop: this.privilegeMode.capDrop,
-          SecurityOpt: this.privilegeMode.securityOpt,
-          MaskedPaths: [],
-          ReadonlyPaths: [],
-          Devices: this.privilegeMode.devices.map((d) => ({ PathOnHost: d, PathInContainer: d, CgroupPermissions: 'rwm' })),
-        };
+    const privileges =
+      this.privilegeMode.kind === 'privileged'
+        ? { Privileged: true }
+        : {
+            CapAdd: ['ALL'],
+            CapDrop: this.privilegeMode.capDrop,
+            SecurityOpt: this.privilegeMode.securityOpt,
+            MaskedPaths: [],
+            ReadonlyPaths: [],
+            Devices: this.privilegeMode.devices.map((d) => ({ PathOnHost: d, PathInContainer: d, CgroupPermissions: 'rwm' })),
+          };
     const net = spec.network;
     const networkMode = net.mode === 'bridge' ? net.network : net.mode === 'container' ? `container:${net.container}` : net.mode;
     const container = await this.call(`creating container ${spec.name}`, () =>
@@ -209,8 +231,10 @@ export class DockerRuntime implements ContainerRuntime {
       await writeFile(path.join(dir, 'cpu.rt_period_us'), String(budget.periodUs));
       await writeFile(path.join(dir, 'cpu.rt_runtime_us'), String(budget.runtimeUs));
     } catch (e) {
-      throw new ContainerRuntimeError(`giving ${name} a realtime budget of ${budget.runtimeUs} µs per ${budget.periodUs} µs in ${dir}: ${errorMessage(e)}` +
-        ' (needs cgroup v1 with RT group scheduling, root, and a budget on the engine\'s parent group: `make engine` gives one)');
+      throw new ContainerRuntimeError(
+        `giving ${name} a realtime budget of ${budget.runtimeUs} µs per ${budget.periodUs} µs in ${dir}: ${errorMessage(e)}` +
+          " (needs cgroup v1 with RT group scheduling, root, and a budget on the engine's parent group: `make engine` gives one)",
+      );
     }
   }
 
@@ -228,11 +252,12 @@ export class DockerRuntime implements ContainerRuntime {
 
   async exec(name: string, argv: string[], options: { signal?: AbortSignal; user?: string } = {}): Promise<ExecResult> {
     const stream = await this.execStream(name, argv, options.user);
-    const collect = (s: NodeJS.ReadableStream): Promise<string> => new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      s.on('data', (c: Buffer) => chunks.push(c));
-      s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
+    const collect = (s: NodeJS.ReadableStream): Promise<string> =>
+      new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        s.on('data', (c: Buffer) => chunks.push(c));
+        s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      });
     const finished = Promise.all([collect(stream.stdout), collect(stream.stderr), stream.done]);
     // Docker cannot cancel an exec; on abort we stop waiting (the caller removes the container).
     const aborted = new Promise<never>((_, reject) => {
@@ -263,7 +288,10 @@ export class DockerRuntime implements ContainerRuntime {
         stdout.end();
         stderr.end();
         // A node that died with the command in it (crash faults) has no exec to inspect: -1.
-        exec.inspect().then((info) => resolve(info.ExitCode ?? -1), () => resolve(-1));
+        exec.inspect().then(
+          (info) => resolve(info.ExitCode ?? -1),
+          () => resolve(-1),
+        );
       });
       raw.on('error', reject);
     });

@@ -5,7 +5,13 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ALLOWED, AREAS, areaCoverage, areaViolations, daemonPartViolations, folderCycles, importEdges,
+  ALLOWED,
+  AREAS,
+  areaCoverage,
+  areaViolations,
+  daemonPartViolations,
+  folderCycles,
+  importEdges,
 } from '../../helpers/import-graph.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
@@ -28,7 +34,10 @@ describe('import direction (DESIGN §2)', () => {
 
   for (const area of AREAS) {
     it(`src/${area} imports only ${ALLOWED[area].join(', ') || 'nothing of ours'}`, () => {
-      assert.ok([...sources.keys()].some((f) => f.startsWith(`${area}/`)), `src/${area} has no source file to check`);
+      assert.ok(
+        [...sources.keys()].some((f) => f.startsWith(`${area}/`)),
+        `src/${area} has no source file to check`,
+      );
       assert.deepEqual(areaViolations(edges, area), []);
     });
     it(`src/${area}: no import cycle between its folders`, () => {
@@ -36,7 +45,7 @@ describe('import direction (DESIGN §2)', () => {
     });
   }
 
-  it('a daemon part imports only itself, its daemon\'s shared modules and src/daemons/shared', () => {
+  it("a daemon part imports only itself, its daemon's shared modules and src/daemons/shared", () => {
     assert.deepEqual(daemonPartViolations(edges), []);
   });
 

@@ -11,14 +11,15 @@ describe('import graph rules (test/helpers/import-graph.ts)', () => {
     const text = [
       "import { a } from './a.js';",
       "import type { B } from '../other/b.js';",
-      "export { c } from \"./c.js\";",
+      'export { c } from "./c.js";',
       "import './d.js';",
       "const e = await import('./e.js');",
       "import { readFileSync } from 'node:fs';",
     ].join('\n');
-    assert.deepEqual(importEdges(new Map([['area/sub/f.ts', text]])).map((e) => e.to), [
-      'area/sub/a.ts', 'area/other/b.ts', 'area/sub/c.ts', 'area/sub/d.ts', 'area/sub/e.ts',
-    ]);
+    assert.deepEqual(
+      importEdges(new Map([['area/sub/f.ts', text]])).map((e) => e.to),
+      ['area/sub/a.ts', 'area/other/b.ts', 'area/sub/c.ts', 'area/sub/d.ts', 'area/sub/e.ts'],
+    );
   });
 
   it('fails on a missing area and on a folder of src/ that is no area', () => {
@@ -41,18 +42,28 @@ describe('import graph rules (test/helpers/import-graph.ts)', () => {
       'orchestrator/report/report-types.ts': [],
       'orchestrator/history/h.ts': [],
     });
-    assert.deepEqual(folderCycles(edges, 'orchestrator'), [{
-      folders: ['orchestrator/checker', 'orchestrator/report'],
-      imports: ['src/orchestrator/checker/checker.ts → src/orchestrator/report/report-types.ts',
-        'src/orchestrator/report/build-report.ts → src/orchestrator/checker/checker.ts'],
-    }]);
+    assert.deepEqual(folderCycles(edges, 'orchestrator'), [
+      {
+        folders: ['orchestrator/checker', 'orchestrator/report'],
+        imports: [
+          'src/orchestrator/checker/checker.ts → src/orchestrator/report/report-types.ts',
+          'src/orchestrator/report/build-report.ts → src/orchestrator/checker/checker.ts',
+        ],
+      },
+    ]);
   });
 
   it('fails on a longer cycle and on a parent folder importing its child that imports it, not on one-way chains', () => {
     const ring = graph({ 'o/a/x.ts': ['../b/y.js'], 'o/b/y.ts': ['../c/z.js'], 'o/c/z.ts': ['../a/x.js'] });
-    assert.deepEqual(folderCycles(ring, 'o').map((c) => c.folders), [['o/a', 'o/b', 'o/c']]);
+    assert.deepEqual(
+      folderCycles(ring, 'o').map((c) => c.folders),
+      [['o/a', 'o/b', 'o/c']],
+    );
     const nested = graph({ 'd/n/p.ts': ['./part/q.js'], 'd/n/part/q.ts': ['../p.js'] });
-    assert.deepEqual(folderCycles(nested, 'd').map((c) => c.folders), [['d/n', 'd/n/part']]);
+    assert.deepEqual(
+      folderCycles(nested, 'd').map((c) => c.folders),
+      [['d/n', 'd/n/part']],
+    );
     const chain = graph({ 'o/a/x.ts': ['../b/y.js', './w.js'], 'o/a/w.ts': ['./x.js'], 'o/b/y.ts': ['../c/z.js'], 'o/c/z.ts': [] });
     assert.deepEqual(folderCycles(chain, 'o'), []);
     assert.deepEqual(folderCycles(ring, 'other'), []);
@@ -62,15 +73,19 @@ describe('import graph rules (test/helpers/import-graph.ts)', () => {
     const wired = graph({ 'cli/main.ts': ['./commands/run.js'], 'cli/commands/run.ts': ['../context.js'], 'cli/context.ts': [] });
     assert.deepEqual(folderCycles(wired, 'cli'), []);
     const tangled = graph({
-      'cli/drivers.ts': ['./commands/table.js'], 'cli/commands/run.ts': ['../drivers.js'], 'cli/commands/table.ts': [],
+      'cli/drivers.ts': ['./commands/table.js'],
+      'cli/commands/run.ts': ['../drivers.js'],
+      'cli/commands/table.ts': [],
     });
-    assert.deepEqual(folderCycles(tangled, 'cli'), [{
-      folders: ['cli', 'cli/commands'],
-      imports: ['src/cli/drivers.ts → src/cli/commands/table.ts', 'src/cli/commands/run.ts → src/cli/drivers.ts'],
-    }]);
+    assert.deepEqual(folderCycles(tangled, 'cli'), [
+      {
+        folders: ['cli', 'cli/commands'],
+        imports: ['src/cli/drivers.ts → src/cli/commands/table.ts', 'src/cli/commands/run.ts → src/cli/drivers.ts'],
+      },
+    ]);
   });
 
-  it('fails when a daemon part imports a sibling part or another daemon; allows its daemon\'s shared modules and daemons/shared', () => {
+  it("fails when a daemon part imports a sibling part or another daemon; allows its daemon's shared modules and daemons/shared", () => {
     const edges = graph({
       'daemons/nat-lb/controller/migration.ts': ['../protocol.js', '../../shared/json-api.js', './move.js', '../copy-store/row-store.js'],
       'daemons/nat-lb/protocol.ts': ['./liveness.js', '../shared/event-log.js'],

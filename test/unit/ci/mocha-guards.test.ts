@@ -12,15 +12,19 @@ const mochaOn = (dir: string, name: string, body: string) => {
   const file = path.join(dir, name);
   writeFileSync(file, body);
   const mocha = path.join(repoRoot, 'node_modules/mocha/bin/mocha.js');
-  const r = spawnSync(process.execPath, [mocha, '--config', path.join(repoRoot, '.mocharc.json'), '--reporter', 'dot', file],
-    { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [mocha, '--config', path.join(repoRoot, '.mocharc.json'), '--reporter', 'dot', file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 };
 
 describe('mocha guards in .mocharc.json', function () {
   this.timeout(60_000);
   let dir: string;
-  before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'fl-mocha-guards-')); });
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'fl-mocha-guards-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes a file with plain tests (the control)', () => {

@@ -39,8 +39,8 @@ describe('bad', () => { it('repeat #1', function () { mark(this.test, 'bad', 'ig
     assert.equal(r.status, 1);
     assert.deepEqual(r.lines.slice(-2), [
       '4 passed, 1 failed',
-      '2 flaky: arp-ha-crash-active (repeat #1 failed once: max gap 512 > 500 ms; repeat #2 failed twice: x), '
-        + 'nat-lb-move (repeat #1 failed once: y)',
+      '2 flaky: arp-ha-crash-active (repeat #1 failed once: max gap 512 > 500 ms; repeat #2 failed twice: x), ' +
+        'nat-lb-move (repeat #1 failed once: y)',
     ]);
   });
 

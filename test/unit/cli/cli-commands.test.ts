@@ -34,7 +34,11 @@ describe('failover-lab commands', function () {
     const run = buildProgram().commands.find((c) => c.name() === 'run')!;
     assert.ok(run.registeredArguments[0]!.variadic);
     assert.ok(run.options.some((o) => o.long === '--shard') && run.options.some((o) => o.long === '--reruns'));
-    assert.ok(buildProgram().commands.find((c) => c.name() === 'compare')!.options.some((o) => o.long === '--reruns'));
+    assert.ok(
+      buildProgram()
+        .commands.find((c) => c.name() === 'compare')!
+        .options.some((o) => o.long === '--reruns'),
+    );
   });
 
   it('run refuses bad shards, bad reruns, missing paths and empty folders with exit 2 and a clear message', () => {

@@ -7,9 +7,31 @@ import type { Topology } from '../../../src/topology/types.js';
 
 const pos = { file: '/t.clab.yml', line: 1, column: 1 };
 const topo: Topology = {
-  file: '/t.clab.yml', dir: '/', name: 'g', prefix: 'clab', mgmt: { network: 'clab', ipv4Subnet: '198.19.0.0/24' },
-  nodes: ['a', 'b-1'].map((name) => ({ name, kind: 'linux' as const, image: 'img', exec: [], binds: [], env: {}, labels: {}, position: pos })),
-  links: [{ endpoints: [{ node: 'a', iface: 'eth1' }, { node: 'b-1', iface: 'eth2' }], mtu: 1500, position: pos }],
+  file: '/t.clab.yml',
+  dir: '/',
+  name: 'g',
+  prefix: 'clab',
+  mgmt: { network: 'clab', ipv4Subnet: '198.19.0.0/24' },
+  nodes: ['a', 'b-1'].map((name) => ({
+    name,
+    kind: 'linux' as const,
+    image: 'img',
+    exec: [],
+    binds: [],
+    env: {},
+    labels: {},
+    position: pos,
+  })),
+  links: [
+    {
+      endpoints: [
+        { node: 'a', iface: 'eth1' },
+        { node: 'b-1', iface: 'eth2' },
+      ],
+      mtu: 1500,
+      position: pos,
+    },
+  ],
 };
 
 describe('graph', () => {
@@ -27,14 +49,32 @@ describe('graph', () => {
 
 describe('inspect table', () => {
   const containers: ContainerSummary[] = [
-    { id: '2', name: 'clab-g-b', image: 'img', status: 'running', ipv4: { clab: '198.19.0.3' },
-      labels: { containerlab: 'g', 'clab-node-name': 'b', 'clab-node-kind': 'linux' } },
-    { id: '1', name: 'clab-g-a', image: 'img', status: 'stopped', ipv4: {},
-      labels: { containerlab: 'g', 'clab-node-name': 'a', 'clab-node-kind': 'linux' } },
+    {
+      id: '2',
+      name: 'clab-g-b',
+      image: 'img',
+      status: 'running',
+      ipv4: { clab: '198.19.0.3' },
+      labels: { containerlab: 'g', 'clab-node-name': 'b', 'clab-node-kind': 'linux' },
+    },
+    {
+      id: '1',
+      name: 'clab-g-a',
+      image: 'img',
+      status: 'stopped',
+      ipv4: {},
+      labels: { containerlab: 'g', 'clab-node-name': 'a', 'clab-node-kind': 'linux' },
+    },
   ];
   it('sorts rows by lab and name and shows N/A for no address', () => {
     const rows = inspectRows(containers);
-    assert.deepEqual(rows.map((r) => [r.node, r.state, r.ipv4]), [['a', 'stopped', 'N/A'], ['b', 'running', '198.19.0.3']]);
+    assert.deepEqual(
+      rows.map((r) => [r.node, r.state, r.ipv4]),
+      [
+        ['a', 'stopped', 'N/A'],
+        ['b', 'running', '198.19.0.3'],
+      ],
+    );
     const table = renderTable(rows).split('\n');
     assert.match(table[0]!, /^#\s+Lab\s+Node\s+Name/);
     assert.match(table[2]!, /^1\s+g\s+a\s+clab-g-a/);
@@ -43,7 +83,9 @@ describe('inspect table', () => {
 
 describe('capture command line', () => {
   it('bounds tcpdump by count, duration and filter and records its pid', () => {
-    assert.equal(captureCommandLine('eth1', '/tmp/p', { count: 4, durationS: 10, filter: 'icmp or arp' }),
-      "echo $$ > /tmp/p; exec timeout -s INT 10 tcpdump -U -n -i eth1 -w - -c 4 'icmp or arp'");
+    assert.equal(
+      captureCommandLine('eth1', '/tmp/p', { count: 4, durationS: 10, filter: 'icmp or arp' }),
+      "echo $$ > /tmp/p; exec timeout -s INT 10 tcpdump -U -n -i eth1 -w - -c 4 'icmp or arp'",
+    );
   });
 });

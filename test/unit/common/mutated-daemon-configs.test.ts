@@ -26,8 +26,13 @@ describe('mutated daemon configs: every refusal is the input error with file, li
   this.timeout(60_000);
 
   it('the arp-ha and nat-lb configs under topologies/', () => {
-    const files = ['arp-ha', 'nat-lb'].map((dir) => path.join(repoRoot, 'topologies', dir))
-      .flatMap((dir) => readdirSync(dir).filter((n) => n.endsWith('.yml')).map((n) => path.join(dir, n)));
+    const files = ['arp-ha', 'nat-lb']
+      .map((dir) => path.join(repoRoot, 'topologies', dir))
+      .flatMap((dir) =>
+        readdirSync(dir)
+          .filter((n) => n.endsWith('.yml'))
+          .map((n) => path.join(dir, n)),
+      );
     assert.ok(files.length >= 15, `found only ${files.length} daemon configs`);
     const wrong: string[] = [];
     let refused = 0;
@@ -41,8 +46,8 @@ describe('mutated daemon configs: every refusal is the input error with file, li
           parse(decodeYamlBytes(mutant.bytes, file), file);
         } catch (error) {
           refused++;
-          const placed = error instanceof InputFileError && error.position.file === file
-            && error.position.line >= 1 && error.position.column >= 1;
+          const placed =
+            error instanceof InputFileError && error.position.file === file && error.position.line >= 1 && error.position.column >= 1;
           if (!placed) wrong.push(`${path.relative(repoRoot, file)} seed ${seed} (${mutant.applied.join(', ')}): ${String(error)}`);
         }
       }

@@ -49,12 +49,21 @@ describe('parseYaml', () => {
 
   it('gives scalars as written', () => {
     const s = parseYaml('a: 1.10\nb: "q"\nc:\n', FILE);
-    assert.deepEqual([s.scalarSourceAt(['a']), s.scalarSourceAt(['b']), s.scalarSourceAt(['c']), s.scalarSourceAt(['d'])], ['1.10', 'q', '', undefined]);
+    assert.deepEqual(
+      [s.scalarSourceAt(['a']), s.scalarSourceAt(['b']), s.scalarSourceAt(['c']), s.scalarSourceAt(['d'])],
+      ['1.10', 'q', '', undefined],
+    );
   });
 
   it('reports malformed YAML and unknown tags with the parser position', () => {
-    assert.throws(() => parseYaml('a: 1\nb: [1, 2\nc: 3\n', FILE), (e: unknown) => e instanceof InputFileError && e.position.line >= 2 && /invalid YAML/.test(e.problem));
-    assert.throws(() => parseYaml('a: 1\nb: !weird x\n', FILE), (e: unknown) => e instanceof InputFileError && e.position.line === 2 && /Unresolved tag/.test(e.problem));
+    assert.throws(
+      () => parseYaml('a: 1\nb: [1, 2\nc: 3\n', FILE),
+      (e: unknown) => e instanceof InputFileError && e.position.line >= 2 && /invalid YAML/.test(e.problem),
+    );
+    assert.throws(
+      () => parseYaml('a: 1\nb: !weird x\n', FILE),
+      (e: unknown) => e instanceof InputFileError && e.position.line === 2 && /Unresolved tag/.test(e.problem),
+    );
     assert.throws(() => parseYaml('a: 1\n---\nb: 2\n', FILE), /multiple documents/);
   });
 
@@ -80,12 +89,15 @@ describe('parseYaml', () => {
     ];
     for (const [what, text, line, column, problem] of refused) {
       it(what, () => {
-        assert.throws(() => parseYaml(text, FILE), (e: unknown) => {
-          assert.ok(e instanceof InputFileError, String(e));
-          assert.deepEqual([e.position.file, e.position.line, e.position.column], [FILE, line, column], e.message);
-          assert.match(e.problem, problem);
-          return true;
-        });
+        assert.throws(
+          () => parseYaml(text, FILE),
+          (e: unknown) => {
+            assert.ok(e instanceof InputFileError, String(e));
+            assert.deepEqual([e.position.file, e.position.line, e.position.column], [FILE, line, column], e.message);
+            assert.match(e.problem, problem);
+            return true;
+          },
+        );
       });
     }
 
@@ -109,12 +121,15 @@ describe('parseYaml', () => {
     ];
     for (const [what, input, line, column] of bad) {
       it(`refuses ${what} at its line and column`, () => {
-        assert.throws(() => decodeYamlBytes(input, FILE), (e: unknown) => {
-          assert.ok(e instanceof InputFileError, String(e));
-          assert.deepEqual([e.position.line, e.position.column], [line, column], e.message);
-          assert.match(e.problem, /is not UTF-8/);
-          return true;
-        });
+        assert.throws(
+          () => decodeYamlBytes(input, FILE),
+          (e: unknown) => {
+            assert.ok(e instanceof InputFileError, String(e));
+            assert.deepEqual([e.position.line, e.position.column], [line, column], e.message);
+            assert.match(e.problem, /is not UTF-8/);
+            return true;
+          },
+        );
       });
     }
   });
@@ -122,6 +137,11 @@ describe('parseYaml', () => {
 
 function billionLaughs(): string {
   const lines = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 6; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 6; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }

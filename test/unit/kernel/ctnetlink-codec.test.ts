@@ -2,14 +2,26 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  type ConntrackNew, createMessage, deleteMessage, dumpMessage, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_SEEN_REPLY, IPS_SRC_NAT,
-  parseDumpPart, parseEntry, tupleKey,
+  type ConntrackNew,
+  createMessage,
+  deleteMessage,
+  dumpMessage,
+  IPS_ASSURED,
+  IPS_CONFIRMED,
+  IPS_DST_NAT,
+  IPS_SEEN_REPLY,
+  IPS_SRC_NAT,
+  parseDumpPart,
+  parseEntry,
+  tupleKey,
 } from '../../../src/kernel/ctnetlink-codec.js';
 import { acksIn } from '../../../src/kernel/nfnetlink-attrs.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
 /** A real dump (test/fixtures/ctnetlink/README.md): seq 77, seven entries, then NLMSG_DONE. */
-const fixture = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/ctnetlink/dump-7-entries.json'), 'utf8')) as { datagrams: string[] };
+const fixture = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/ctnetlink/dump-7-entries.json'), 'utf8')) as {
+  datagrams: string[];
+};
 const datagrams = fixture.datagrams.map((hex) => Buffer.from(hex, 'hex'));
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -44,8 +56,16 @@ describe('ctnetlink messages', () => {
   it('filters a dump in the kernel by original destination: CTA_TUPLE_ORIG with the address, CTA_FILTER with the IP_DST flag in host order', () => {
     const m = dumpMessage(9, { origDst: '198.18.20.101' });
     assert.equal(m.readUInt32LE(0), m.length);
-    assert.deepEqual([...m.subarray(20, 36)], [16, 0, 1, 0x80, 12, 0, 1, 0x80, 8, 0, 2, 0, 198, 18, 20, 101], 'CTA_TUPLE_ORIG { CTA_TUPLE_IP { CTA_IP_V4_DST } }');
-    assert.deepEqual([...m.subarray(36, 48)], [12, 0, 25, 0x80, 8, 0, 1, 0, 2, 0, 0, 0], 'CTA_FILTER { CTA_FILTER_ORIG_FLAGS = CTA_FILTER_F_CTA_IP_DST }');
+    assert.deepEqual(
+      [...m.subarray(20, 36)],
+      [16, 0, 1, 0x80, 12, 0, 1, 0x80, 8, 0, 2, 0, 198, 18, 20, 101],
+      'CTA_TUPLE_ORIG { CTA_TUPLE_IP { CTA_IP_V4_DST } }',
+    );
+    assert.deepEqual(
+      [...m.subarray(36, 48)],
+      [12, 0, 25, 0x80, 8, 0, 1, 0, 2, 0, 0, 0],
+      'CTA_FILTER { CTA_FILTER_ORIG_FLAGS = CTA_FILTER_F_CTA_IP_DST }',
+    );
     assert.equal(m.length, 48);
   });
 
@@ -58,17 +78,32 @@ describe('ctnetlink messages', () => {
     let at = 0;
     const next = (len: number) => body.slice(at, (at += len * 2));
     assert.equal(next(52), CONNTRACK_I.tupleOrig);
-    assert.equal(next(52), '34000280' + '1400018008000100c612146508000200c6121409' + '1c0002800500010006000000060002000050000006000300' + '04060000', 'the reply tuple: the original one inverted');
+    assert.equal(
+      next(52),
+      '34000280' + '1400018008000100c612146508000200c6121409' + '1c0002800500010006000000060002000050000006000300' + '04060000',
+      'the reply tuple: the original one inverted',
+    );
     assert.equal(next(8), CONNTRACK_I.status, 'SEEN_REPLY | ASSURED | CONFIRMED');
     assert.equal(next(8), CONNTRACK_I.timeout, '432000 s');
     assert.equal(next(32), CONNTRACK_I.protoinfo, 'ESTABLISHED, liberal window tracking both ways');
-    assert.equal(next(40), '28000680' + '08000100c6121565' + '08000200c6121565' + '14000380' + '06000100' + '07dc0000' + '06000200' + '07dc0000', 'CTA_NAT_SRC: one address, one port');
-    assert.equal(next(40), '28000d80' + '08000100c612150b' + '08000200c612150b' + '14000380' + '06000100' + '00500000' + '06000200' + '00500000', 'CTA_NAT_DST');
+    assert.equal(
+      next(40),
+      '28000680' + '08000100c6121565' + '08000200c6121565' + '14000380' + '06000100' + '07dc0000' + '06000200' + '07dc0000',
+      'CTA_NAT_SRC: one address, one port',
+    );
+    assert.equal(
+      next(40),
+      '28000d80' + '08000100c612150b' + '08000200c612150b' + '14000380' + '06000100' + '00500000' + '06000200' + '00500000',
+      'CTA_NAT_DST',
+    );
     assert.equal(at, body.length);
   });
 
   it('creates a UDP entry without TCP attributes, and no NAT attributes when none is asked for', () => {
-    const m = createMessage({ orig: { src: '198.18.20.1', dst: '198.18.20.103', protocol: 17, sport: 4000, dport: 53 }, status: 0, timeoutS: 180 }, 6);
+    const m = createMessage(
+      { orig: { src: '198.18.20.1', dst: '198.18.20.103', protocol: 17, sport: 4000, dport: 53 }, status: 0, timeoutS: 180 },
+      6,
+    );
     assert.equal(m.length, 20 + 52 + 52 + 8 + 8);
     assert.equal(m.readUInt32BE(20 + 104 + 4), IPS_CONFIRMED, 'the kernel refuses a status without CONFIRMED');
   });
@@ -92,13 +127,19 @@ describe('ctnetlink messages', () => {
     assert.deepEqual(dnat.orig, { src: '198.18.20.1', dst: '198.18.20.101', protocol: 6, sport: 34962, dport: 7000 });
     assert.deepEqual(dnat.reply, { src: '198.18.21.11', dst: '198.18.20.1', protocol: 6, sport: 7000, dport: 34962 });
     assert.equal(dnat.tcpState, 'ESTABLISHED');
-    assert.equal(dnat.status & (IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | IPS_DST_NAT | IPS_SRC_NAT), IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | IPS_DST_NAT);
+    assert.equal(
+      dnat.status & (IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | IPS_DST_NAT | IPS_SRC_NAT),
+      IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | IPS_DST_NAT,
+    );
     assert.equal(dnat.timeoutS, 431999);
     assert.ok(dnat.startMs! > Date.UTC(2024, 0) && Number.isInteger(dnat.startMs), 'wall-clock milliseconds');
     const fullNat = byPort.get(1029)!;
     assert.deepEqual(fullNat.reply, { src: '198.18.21.11', dst: '198.18.21.101', protocol: 6, sport: 80, dport: 2011 });
     assert.ok(fullNat.status & IPS_SRC_NAT);
-    assert.deepEqual([byPort.get(34963)!.tcpState, byPort.get(6000)!.tcpState, byPort.get(5000)!.tcpState], ['TIME_WAIT', 'FIN_WAIT', 'SYN_SENT']);
+    assert.deepEqual(
+      [byPort.get(34963)!.tcpState, byPort.get(6000)!.tcpState, byPort.get(5000)!.tcpState],
+      ['TIME_WAIT', 'FIN_WAIT', 'SYN_SENT'],
+    );
     assert.equal(byPort.get(5000)!.status & IPS_SEEN_REPLY, 0, 'unreplied');
     const udp = byPort.get(4000)!;
     assert.equal(udp.orig.protocol, 17);
@@ -139,7 +180,11 @@ describe('ctnetlink messages', () => {
       a.writeInt32LE(-errno, 16);
       return a;
     };
-    assert.deepEqual(acksIn(Buffer.concat([ack(3, 0), ack(4, 17), ack(5, 2)])), [{ seq: 3, errno: 0 }, { seq: 4, errno: 17 }, { seq: 5, errno: 2 }]);
+    assert.deepEqual(acksIn(Buffer.concat([ack(3, 0), ack(4, 17), ack(5, 2)])), [
+      { seq: 3, errno: 0 },
+      { seq: 4, errno: 17 },
+      { seq: 5, errno: 2 },
+    ]);
     assert.deepEqual(acksIn(datagrams[0]!), [], 'dump entries are not acknowledgements');
   });
 });

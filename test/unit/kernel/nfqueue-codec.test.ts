@@ -32,6 +32,9 @@ describe('NFQUEUE netlink messages', () => {
     ack.writeUInt16LE(2, 4);
     ack.writeUInt32LE(9, 8);
     ack.writeInt32LE(-1, 16);
-    assert.deepEqual(parseNotices(Buffer.concat([packet, ack])), [{ kind: 'packet', queue: 100, id: 42 }, { kind: 'ack', seq: 9, errno: 1 }]);
+    assert.deepEqual(parseNotices(Buffer.concat([packet, ack])), [
+      { kind: 'packet', queue: 100, id: 42 },
+      { kind: 'ack', seq: 9, errno: 1 },
+    ]);
   });
 });

@@ -31,7 +31,7 @@ const answer = (seq: number, objects: { name: string; type?: number; packets: nu
 };
 
 describe('nft counters over nfnetlink', () => {
-  it('asks for a dump of one table\'s counter objects', () => {
+  it("asks for a dump of one table's counter objects", () => {
     const m = counterDumpMessage('ip', 'natlb', 7);
     assert.equal(m.readUInt16LE(4), (10 << 8) | 19, 'NFT_MSG_GETOBJ');
     assert.equal(m.readUInt16LE(6), NLM_F_REQUEST | NLM_F_DUMP);
@@ -43,9 +43,19 @@ describe('nft counters over nfnetlink', () => {
 
   it('reads names, packets and bytes, skips other objects and other dumps, and sees the end', () => {
     const into = new Map<string, CounterValue>();
-    const datagram = answer(7, [{ name: 'vip_0', packets: 12, bytes: 3_400_000_000_000 }, { name: 'quota_x', type: 2, packets: 1, bytes: 1 }, { name: 'refused_tcp', packets: 3, bytes: 120 }]);
+    const datagram = answer(7, [
+      { name: 'vip_0', packets: 12, bytes: 3_400_000_000_000 },
+      { name: 'quota_x', type: 2, packets: 1, bytes: 1 },
+      { name: 'refused_tcp', packets: 3, bytes: 120 },
+    ]);
     assert.deepEqual(parseCounterDump(datagram, 7, into), { done: true });
-    assert.deepEqual([...into], [['vip_0', { packets: 12, bytes: 3_400_000_000_000 }], ['refused_tcp', { packets: 3, bytes: 120 }]]);
+    assert.deepEqual(
+      [...into],
+      [
+        ['vip_0', { packets: 12, bytes: 3_400_000_000_000 }],
+        ['refused_tcp', { packets: 3, bytes: 120 }],
+      ],
+    );
     const other = new Map<string, CounterValue>();
     assert.deepEqual(parseCounterDump(datagram, 8, other), { done: false });
     assert.equal(other.size, 0);

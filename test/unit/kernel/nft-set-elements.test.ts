@@ -6,7 +6,14 @@ const messages = (buf: Buffer) => {
   const out: { type: number; flags: number; seq: number; family: number; resId: number; body: Buffer }[] = [];
   for (let at = 0; at < buf.length;) {
     const len = buf.readUInt32LE(at);
-    out.push({ type: buf.readUInt16LE(at + 4), flags: buf.readUInt16LE(at + 6), seq: buf.readUInt32LE(at + 8), family: buf[at + 16]!, resId: buf.readUInt16BE(at + 18), body: buf.subarray(at + 20, at + len) });
+    out.push({
+      type: buf.readUInt16LE(at + 4),
+      flags: buf.readUInt16LE(at + 6),
+      seq: buf.readUInt32LE(at + 8),
+      family: buf[at + 16]!,
+      resId: buf.readUInt16BE(at + 18),
+      body: buf.subarray(at + 20, at + len),
+    });
     at += (len + 3) & ~3;
   }
   return out;
@@ -20,13 +27,22 @@ describe('nftables set elements over nfnetlink', () => {
   });
 
   it('frames changes as one batch, acknowledged per change', () => {
-    const { batch, acks } = setElementBatch([
-      { op: 'delete', family: 'arp', table: 'arpha', set: 'standby_vips', key: ipv4Key('198.18.7.100'), label: 'v' },
-      { op: 'add', family: 'ip', table: 'arpha_hold', set: 'held', key: ipv4PortKey('198.18.7.100', 7000), label: 'v . 7000' },
-    ], 40);
+    const { batch, acks } = setElementBatch(
+      [
+        { op: 'delete', family: 'arp', table: 'arpha', set: 'standby_vips', key: ipv4Key('198.18.7.100'), label: 'v' },
+        { op: 'add', family: 'ip', table: 'arpha_hold', set: 'held', key: ipv4PortKey('198.18.7.100', 7000), label: 'v . 7000' },
+      ],
+      40,
+    );
     const m = messages(batch);
-    assert.deepEqual(m.map((x) => x.type), [16, (10 << 8) | 30, (10 << 8) | 12, 17]);
-    assert.deepEqual(m.map((x) => x.seq), [40, 41, 42, 43]);
+    assert.deepEqual(
+      m.map((x) => x.type),
+      [16, (10 << 8) | 30, (10 << 8) | 12, 17],
+    );
+    assert.deepEqual(
+      m.map((x) => x.seq),
+      [40, 41, 42, 43],
+    );
     assert.deepEqual(acks, [41, 42]);
     assert.equal(m[0]!.resId, 10); // the batch names the nftables subsystem
     assert.deepEqual([m[1]!.family, m[2]!.family], [3, 2]); // NFPROTO_ARP, NFPROTO_IPV4

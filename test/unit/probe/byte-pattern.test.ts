@@ -3,9 +3,15 @@ import { PATTERN_PERIOD, MAX_SLICE, patternByte, patternSlice, streamShift } fro
 
 describe('probe byte pattern', () => {
   it('is a pure function of (stream, offset): slices agree byte for byte with patternByte', () => {
-    for (const [stream, offset] of [[1, 0], [7, 123_456], [42, PATTERN_PERIOD - 100], [0xffffffff, 2 ** 40 + 3]] as const) {
+    for (const [stream, offset] of [
+      [1, 0],
+      [7, 123_456],
+      [42, PATTERN_PERIOD - 100],
+      [0xffffffff, 2 ** 40 + 3],
+    ] as const) {
       const slice = patternSlice(stream, offset, 300);
-      for (let i = 0; i < slice.length; i++) assert.equal(slice[i], patternByte(stream, offset + i), `stream ${stream} offset ${offset + i}`);
+      for (let i = 0; i < slice.length; i++)
+        assert.equal(slice[i], patternByte(stream, offset + i), `stream ${stream} offset ${offset + i}`);
       assert.ok(slice.equals(patternSlice(stream, offset, 300)), 'same answer twice');
     }
   });

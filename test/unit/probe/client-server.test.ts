@@ -6,8 +6,12 @@ import { errorsOf, NO_ERRORS, startClient, startServer } from './probe-helpers.j
 describe('probe client + server in process (127.0.0.1)', function () {
   this.timeout(20_000);
   let server: ProbeServer;
-  beforeEach(async () => { server = await startServer(); });
-  afterEach(async () => { await server.close(); });
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
 
   for (const direction of ['s2c', 'c2s', 'echo'] as Direction[]) {
     it(`${direction}: 4 streams at full speed, every byte verified, nothing lost`, async () => {
@@ -19,7 +23,10 @@ describe('probe client + server in process (127.0.0.1)', function () {
         assert.equal(s.connections.length, 1);
         assert.equal(s.resets + s.eofs + s.timeouts, 0);
       }
-      assert.deepEqual(summary.map((s) => s.stream), [1, 2, 3, 4]);
+      assert.deepEqual(
+        summary.map((s) => s.stream),
+        [1, 2, 3, 4],
+      );
     });
 
     it(`${direction}: 20 rate-limited streams keep their rate without gaps`, async () => {
@@ -37,16 +44,28 @@ describe('probe client + server in process (127.0.0.1)', function () {
   it('one process carries 1,000 concurrent streams (and the server 1,000 more)', async () => {
     const { summary } = await startClient({ port: server.port, streams: 1000, direction: 's2c', rate: 20_000, durationMs: 1500 }).done;
     assert.equal(summary.length, 1000);
-    assert.deepEqual(summary.filter((s) => s.failed || s.bytesLost || s.bytesDuplicated || s.bytesCorrupt || s.connections.length !== 1), []);
+    assert.deepEqual(
+      summary.filter((s) => s.failed || s.bytesLost || s.bytesDuplicated || s.bytesCorrupt || s.connections.length !== 1),
+      [],
+    );
     // Every stream flowed (30 kB each when the machine is idle; connecting 2,000 sockets on a
     // busy 2-core machine can eat most of the 1.5 s, so the bound is a tenth of that).
-    assert.ok(summary.every((s) => s.bytes > 3_000), `slowest: ${Math.min(...summary.map((s) => s.bytes))} bytes`);
+    assert.ok(
+      summary.every((s) => s.bytes > 3_000),
+      `slowest: ${Math.min(...summary.map((s) => s.bytes))} bytes`,
+    );
   });
 
   it('server state follows the streams, and can be read and set (in process and over the control port)', async () => {
     const { summary } = await startClient({ port: server.port, streams: 2, direction: 'c2s', rate: 100_000, durationMs: 500 }).done;
     const state = server.getState();
-    assert.deepEqual(state.map((s) => [s.stream, s.direction]), [[1, 'c2s'], [2, 'c2s']]);
+    assert.deepEqual(
+      state.map((s) => [s.stream, s.direction]),
+      [
+        [1, 'c2s'],
+        [2, 'c2s'],
+      ],
+    );
     for (const s of state) assert.ok(s.offset >= summary.find((x) => x.stream === s.stream)!.bytes);
 
     const net = await import('node:net');
@@ -56,10 +75,13 @@ describe('probe client + server in process (127.0.0.1)', function () {
     control.write('{"op":"set","streams":[{"stream":7,"direction":"s2c","offset":1000}],"replace":true}\n{"op":"get"}\n{"op":"nope"}\n');
     for (let i = 0; i < 100 && replies.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
     control.on('error', () => {}); // left connected: server.close() must not wait for it
-    assert.deepEqual(replies.map((r) => JSON.parse(r) as unknown), [
-      { ok: true, streams: 1 },
-      { ok: true, streams: [{ stream: 7, direction: 's2c', offset: 1000 }] },
-      { ok: false, error: 'unknown op "nope"' },
-    ]);
+    assert.deepEqual(
+      replies.map((r) => JSON.parse(r) as unknown),
+      [
+        { ok: true, streams: 1 },
+        { ok: true, streams: [{ stream: 7, direction: 's2c', offset: 1000 }] },
+        { ok: false, error: 'unknown op "nope"' },
+      ],
+    );
   });
 });

@@ -35,7 +35,10 @@ class LegDamager {
   private index = 0;
   private held: Buffer | undefined;
 
-  constructor(private readonly actions: RelayAction[], private readonly applied: AppliedAction[]) {}
+  constructor(
+    private readonly actions: RelayAction[],
+    private readonly applied: AppliedAction[],
+  ) {}
 
   push(chunk: Buffer): Buffer {
     if (this.actions.length === 0) return chunk;
@@ -74,7 +77,10 @@ export class CorruptingRelay {
   private readonly sockets = new Set<net.Socket>();
   private accepted = 0;
 
-  constructor(private readonly target: { host: string; port: number }, private readonly actions: RelayAction[]) {
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly actions: RelayAction[],
+  ) {
     this.server = net.createServer({ allowHalfOpen: true }, (client) => this.relay(client, this.accepted++));
   }
 

@@ -10,8 +10,12 @@ import { CorruptingRelay, type AppliedAction, type Leg, type RelayAction } from 
 import { startClient, startServer, type ClientRun } from './probe-helpers.js';
 
 const classes = (s: StreamSummary) => ({
-  lost: s.bytesLost, duplicated: s.bytesDuplicated, corrupt: s.bytesCorrupt, reordered: s.bytesReordered ?? -1,
-  handshakeFailures: s.handshakeFailures ?? -1, failed: s.failed,
+  lost: s.bytesLost,
+  duplicated: s.bytesDuplicated,
+  corrupt: s.bytesCorrupt,
+  reordered: s.bytesReordered ?? -1,
+  handshakeFailures: s.handshakeFailures ?? -1,
+  failed: s.failed,
 });
 const CLEAN = { lost: 0, duplicated: 0, corrupt: 0, reordered: 0, handshakeFailures: 0, failed: false };
 
@@ -26,7 +30,9 @@ describe('probe: every corruption on the wire is counted once, in its class', fu
   this.timeout(20_000);
   let server: ProbeServer;
   const relays: CorruptingRelay[] = [];
-  beforeEach(async () => { server = await startServer(); });
+  beforeEach(async () => {
+    server = await startServer();
+  });
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.close()));
     await server.close();
@@ -57,7 +63,12 @@ describe('probe: every corruption on the wire is counted once, in its class', fu
         assert.deepEqual(classes(s), { ...CLEAN, corrupt: 1 });
       });
 
-      for (const [what, at] of [['stream id', STREAM_BYTE], ['offset', OFFSET_BYTE], ['length', LEN_BYTE], ['magic', 1]] as const) {
+      for (const [what, at] of [
+        ['stream id', STREAM_BYTE],
+        ['offset', OFFSET_BYTE],
+        ['length', LEN_BYTE],
+        ['magic', 1],
+      ] as const) {
         it(`a flipped ${what} byte in a DATA header: that frame's payload corrupt, once (not also lost), never repaired`, async () => {
           const { s, applied } = await through([{ leg, frame: 4, op: 'flip', at }], { direction });
           assert.deepEqual(classes(s), { ...CLEAN, corrupt: dataFrame(applied[0]!) });
@@ -75,7 +86,12 @@ describe('probe: every corruption on the wire is counted once, in its class', fu
         assert.equal(typeof s.firstBadOffset, 'number');
       });
 
-      for (const [what, at] of [['stream id', STREAM_BYTE], ['magic', 0], ['length', LEN_BYTE], ['payload', HEADER_BYTES]] as const) {
+      for (const [what, at] of [
+        ['stream id', STREAM_BYTE],
+        ['magic', 0],
+        ['length', LEN_BYTE],
+        ['payload', HEADER_BYTES],
+      ] as const) {
         it(`a flipped ${what} byte in the HELLO under --no-reconnect: the handshake fails and the stream with it`, async () => {
           const { s, events } = await through([{ leg: 'c2s', frame: 0, op: 'flip', at }], { direction, reconnect: false });
           assert.deepEqual(classes(s), { ...CLEAN, handshakeFailures: 1, failed: true });
@@ -89,14 +105,17 @@ describe('probe: every corruption on the wire is counted once, in its class', fu
         const { s, events } = await through([{ leg: 's2c', frame: 0, op: 'flip', at: STREAM_BYTE }], { direction });
         assert.deepEqual(classes(s), { ...CLEAN, handshakeFailures: 1 });
         const failed = events.filter((e): e is Extract<ProbeEvent, { event: 'handshake-failed' }> => e.event === 'handshake-failed');
-        assert.deepEqual(failed.map((e) => e.reason), ['corrupt bytes before WELCOME']);
+        assert.deepEqual(
+          failed.map((e) => e.reason),
+          ['corrupt bytes before WELCOME'],
+        );
         assert.equal(s.connections.length, 1);
         assert.ok(s.bytes > 100_000, `${s.bytes} bytes after the retry`);
       });
     });
   }
 
-  it('echo: a damaged frame on the way back is counted too (both legs are the client\'s to judge)', async () => {
+  it("echo: a damaged frame on the way back is counted too (both legs are the client's to judge)", async () => {
     const { s, applied } = await through([{ leg: 's2c', frame: 5, op: 'flip', at: STREAM_BYTE }], { direction: 'echo' });
     assert.deepEqual(classes(s), { ...CLEAN, corrupt: dataFrame(applied[0]!) });
   });

@@ -2,7 +2,16 @@ import { strict as assert } from 'node:assert';
 import { patternSlice } from '../../../src/probe/byte-pattern.js';
 import { FrameDecoder } from '../../../src/probe/frame-decoder.js';
 import {
-  FrameType, HEADER_BYTES, MAX_DATA_PAYLOAD, controlLengthFits, decodeAck, decodeHello, encodeAck, encodeHello, encodePing, encodeReject,
+  FrameType,
+  HEADER_BYTES,
+  MAX_DATA_PAYLOAD,
+  controlLengthFits,
+  decodeAck,
+  decodeHello,
+  encodeAck,
+  encodeHello,
+  encodePing,
+  encodeReject,
   encodeWelcome,
 } from '../../../src/probe/frames.js';
 import { patternFrames } from '../../../src/probe/pattern-sender.js';
@@ -30,13 +39,20 @@ describe('probe frame decoder', () => {
     patternFrames(stream, start + 3 * MAX_DATA_PAYLOAD + 1234, 999),
   ]);
   const total = 3 * MAX_DATA_PAYLOAD + 1234 + 999;
-  const want = Buffer.concat([patternSlice(stream, start, MAX_DATA_PAYLOAD), patternSlice(stream, start + MAX_DATA_PAYLOAD, MAX_DATA_PAYLOAD),
-    patternSlice(stream, start + 2 * MAX_DATA_PAYLOAD, MAX_DATA_PAYLOAD), patternSlice(stream, start + 3 * MAX_DATA_PAYLOAD, 1234 + 999)]);
+  const want = Buffer.concat([
+    patternSlice(stream, start, MAX_DATA_PAYLOAD),
+    patternSlice(stream, start + MAX_DATA_PAYLOAD, MAX_DATA_PAYLOAD),
+    patternSlice(stream, start + 2 * MAX_DATA_PAYLOAD, MAX_DATA_PAYLOAD),
+    patternSlice(stream, start + 3 * MAX_DATA_PAYLOAD, 1234 + 999),
+  ]);
 
   const check = (chunks: Buffer[]) => {
     const d = decodeChunks(chunks);
     assert.equal(d.garbage, 0);
-    assert.deepEqual(d.controls.map((c) => c.type), [FrameType.Hello, FrameType.Welcome, FrameType.Ping, FrameType.Ack]);
+    assert.deepEqual(
+      d.controls.map((c) => c.type),
+      [FrameType.Hello, FrameType.Welcome, FrameType.Ping, FrameType.Ack],
+    );
     assert.deepEqual(decodeHello(d.controls[0]!.payload), { direction: 2, rate: 125_000, fresh: true });
     assert.equal(d.controls[0]!.offset, start);
     assert.equal(d.controls[1]!.payload[0], 1);
@@ -82,7 +98,10 @@ describe('probe frame decoder', () => {
     bad.writeUInt32BE(MAX_DATA_PAYLOAD + 1, 17); // len too large
     const d = decodeChunks([Buffer.concat([bad, patternFrames(stream, 10, 10)])]);
     assert.equal(d.garbage, bad.length);
-    assert.deepEqual(d.pieces.map((p) => p.offset), [10]);
+    assert.deepEqual(
+      d.pieces.map((p) => p.offset),
+      [10],
+    );
   });
 
   describe('checked headers: damage anywhere in a header is never trusted', () => {
@@ -93,17 +112,29 @@ describe('probe frame decoder', () => {
         bad[at] = bad[at]! ^ 0x01;
         const d = decodeChunks([Buffer.concat([patternFrames(stream, 0, 100), bad, patternFrames(stream, 200, 100)])]);
         assert.equal(d.garbage, bad.length);
-        assert.deepEqual(d.pieces.map((p) => [p.stream, p.offset]), [[stream, 0], [stream, 200]]);
+        assert.deepEqual(
+          d.pieces.map((p) => [p.stream, p.offset]),
+          [
+            [stream, 0],
+            [stream, 200],
+          ],
+        );
       });
     }
 
     it('a control frame with a flipped payload byte (HELLO, WELCOME, ACK counters) is garbage, not a frame', () => {
-      for (const frame of [encodeHello(stream, 0, { direction: 1, rate: 0, fresh: true }), encodeWelcome(stream, 0, false),
-        encodeAck(stream, 10, { lost: 0, duplicated: 0, corrupt: 0, reordered: 0, firstBadOffset: undefined })]) {
+      for (const frame of [
+        encodeHello(stream, 0, { direction: 1, rate: 0, fresh: true }),
+        encodeWelcome(stream, 0, false),
+        encodeAck(stream, 10, { lost: 0, duplicated: 0, corrupt: 0, reordered: 0, firstBadOffset: undefined }),
+      ]) {
         const bad = Buffer.from(frame);
         bad[HEADER_BYTES] = bad[HEADER_BYTES]! ^ 0x80;
         const d = decodeChunks([bad, encodePing(stream, 1)]);
-        assert.deepEqual(d.controls.map((c) => c.type), [FrameType.Ping]);
+        assert.deepEqual(
+          d.controls.map((c) => c.type),
+          [FrameType.Ping],
+        );
         assert.equal(d.garbage, bad.length);
       }
     });
@@ -114,20 +145,35 @@ describe('probe frame decoder', () => {
       assert.ok(controlLengthFits(FrameType.Reject, 64) && !controlLengthFits(FrameType.Reject, 65));
       const reject = encodeReject(3, 'x'.repeat(100));
       assert.equal(reject.length, HEADER_BYTES + 64);
-      assert.deepEqual(decodeChunks([reject]).controls.map((c) => c.type), [FrameType.Reject]);
+      assert.deepEqual(
+        decodeChunks([reject]).controls.map((c) => c.type),
+        [FrameType.Reject],
+      );
     });
   });
 
   it('end(): bytes held back while resyncing are garbage after all; a frame cut short is not', () => {
     let garbage = 0;
-    const decoder = new FrameDecoder({ control: () => {}, data: () => {}, garbage: (n) => { garbage += n; } });
+    const decoder = new FrameDecoder({
+      control: () => {},
+      data: () => {},
+      garbage: (n) => {
+        garbage += n;
+      },
+    });
     decoder.push(Buffer.from('not a frame at all, but long enough'));
     const held = 'not a frame at all, but long enough'.length - garbage;
     assert.equal(held, 3);
     decoder.end();
     assert.equal(garbage, 35);
     garbage = 0;
-    const cut = new FrameDecoder({ control: () => {}, data: () => {}, garbage: (n) => { garbage += n; } });
+    const cut = new FrameDecoder({
+      control: () => {},
+      data: () => {},
+      garbage: (n) => {
+        garbage += n;
+      },
+    });
     cut.push(patternFrames(stream, 0, 100).subarray(0, 10));
     cut.end();
     assert.equal(garbage, 0);
@@ -136,7 +182,9 @@ describe('probe frame decoder', () => {
   it('restAfterFrame(): inside control(), what was pushed after that frame (an echo server returns it)', () => {
     const rest: Buffer[] = [];
     const decoder: FrameDecoder = new FrameDecoder({
-      control: () => rest.push(Buffer.from(decoder.restAfterFrame())), data: () => {}, garbage: () => {},
+      control: () => rest.push(Buffer.from(decoder.restAfterFrame())),
+      data: () => {},
+      garbage: () => {},
     });
     const hello = encodeHello(stream, 0, { direction: 3, rate: 0, fresh: true });
     const tail = patternFrames(stream, 0, 30);

@@ -14,7 +14,9 @@ export const decodeChunks = (chunks: Buffer[]): Decoded => {
   const decoder = new FrameDecoder({
     control: (f) => out.controls.push({ ...f, payload: Buffer.from(f.payload) }),
     data: (stream, offset, piece) => out.pieces.push({ stream, offset, bytes: Buffer.from(piece) }),
-    garbage: (n) => { out.garbage += n; },
+    garbage: (n) => {
+      out.garbage += n;
+    },
   });
   for (const c of chunks) decoder.push(c);
   return out;

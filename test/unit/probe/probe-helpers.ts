@@ -23,6 +23,9 @@ export const startClient = (options: ClientRun) => {
 
 /** The figures that must be zero on a healthy run. */
 export const errorsOf = (s: StreamSummary) => ({
-  lost: s.bytesLost, duplicated: s.bytesDuplicated, corrupt: s.bytesCorrupt, failed: s.failed,
+  lost: s.bytesLost,
+  duplicated: s.bytesDuplicated,
+  corrupt: s.bytesCorrupt,
+  failed: s.failed,
 });
 export const NO_ERRORS = { lost: 0, duplicated: 0, corrupt: 0, failed: false };

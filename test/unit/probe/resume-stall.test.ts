@@ -13,7 +13,9 @@ const named = <E extends ProbeEvent['event']>(events: ProbeEvent[], name: E) =>
 describe('probe resume, --no-reconnect and stall detection', function () {
   this.timeout(20_000);
   const servers: ProbeServer[] = [];
-  afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
   const serve = async (port = 0) => {
     const s = await startServer(port);
     servers.push(s);
@@ -99,7 +101,15 @@ describe('probe resume, --no-reconnect and stall detection', function () {
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
     try {
       const port = (mute.address() as net.AddressInfo).port;
-      const { summary, events } = await startClient({ port, streams: 1, direction: 's2c', rate: 0, durationMs: 1400, stallMs: 300, pingTimeoutMs: 200 }).done;
+      const { summary, events } = await startClient({
+        port,
+        streams: 1,
+        direction: 's2c',
+        rate: 0,
+        durationMs: 1400,
+        stallMs: 300,
+        pingTimeoutMs: 200,
+      }).done;
       const stall = named(events, 'stall')[0];
       const timeout = named(events, 'timeout').find((e) => e.kind === 'stall');
       assert.ok(stall && timeout, JSON.stringify(events));

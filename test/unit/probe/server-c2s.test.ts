@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import net from 'node:net';
 import { FrameDecoder } from '../../../src/probe/frame-decoder.js';
 import {
-  decodeAck, decodeReject, encodeHello, encodePing, FrameType, HEADER_BYTES, type AckCounters, type ControlFrame,
+  decodeAck,
+  decodeReject,
+  encodeHello,
+  encodePing,
+  FrameType,
+  HEADER_BYTES,
+  type AckCounters,
+  type ControlFrame,
 } from '../../../src/probe/frames.js';
 import { patternFrames } from '../../../src/probe/pattern-sender.js';
 import type { ProbeEvent } from '../../../src/probe/probe-report.js';
@@ -37,7 +44,9 @@ describe('probe server: c2s verification and state hand-over', function () {
     const socket = net.connect({ host: '127.0.0.1', port: server.port });
     const acks: { offset: number; counters: AckCounters }[] = [];
     const decoder = new FrameDecoder({
-      control: (f) => { if (f.type === FrameType.Ack) acks.push({ offset: f.offset, counters: decodeAck(f.payload)! }); },
+      control: (f) => {
+        if (f.type === FrameType.Ack) acks.push({ offset: f.offset, counters: decodeAck(f.payload)! });
+      },
       data: () => {},
       garbage: () => {},
     });
@@ -46,16 +55,25 @@ describe('probe server: c2s verification and state hand-over', function () {
       await new Promise((r) => socket.once('connect', r));
       const corrupted = patternFrames(4, 1000, 1000);
       corrupted[HEADER_BYTES + 500] = corrupted[HEADER_BYTES + 500]! ^ 0xff; // offset 1500
-      socket.write(Buffer.concat([
-        encodeHello(4, 0, { direction: 2, rate: 0, fresh: true }),
-        patternFrames(4, 0, 1000), corrupted, patternFrames(4, 3000, 1000), // [2000, 3000) never sent
-      ]));
+      socket.write(
+        Buffer.concat([
+          encodeHello(4, 0, { direction: 2, rate: 0, fresh: true }),
+          patternFrames(4, 0, 1000),
+          corrupted,
+          patternFrames(4, 3000, 1000), // [2000, 3000) never sent
+        ]),
+      );
       for (let i = 0; i < 100 && acks.at(-1)?.offset !== 4000; i++) await sleep(10);
       const counters = { lost: 1000, duplicated: 0, corrupt: 1, reordered: 0, firstBadOffset: 1500 };
       assert.deepEqual(acks.at(-1), { offset: 4000, counters });
       assert.deepEqual(server.getState(), [{ stream: 4, direction: 'c2s', offset: 4000 }]);
-      assert.deepEqual(events.filter((e) => e.event === 'corrupt' || e.event === 'lost').map((e) => [e.event, 'offset' in e ? e.offset : 0]),
-        [['corrupt', 1500], ['lost', 2000]]);
+      assert.deepEqual(
+        events.filter((e) => e.event === 'corrupt' || e.event === 'lost').map((e) => [e.event, 'offset' in e ? e.offset : 0]),
+        [
+          ['corrupt', 1500],
+          ['lost', 2000],
+        ],
+      );
     } finally {
       socket.destroy();
       await server.close();
@@ -73,8 +91,9 @@ describe('probe server: c2s verification and state hand-over', function () {
       const garbage = damaged.length;
       const after = { lost: 0, duplicated: 0, corrupt: garbage, reordered: 0, firstBadOffset: 1000 };
       // The decoder holds back 3 bytes (a magic may start there) until more comes or the peer ends.
-      await peer.until('an ACK carrying the garbage',
-        () => peer.frames.some((f) => f.type === FrameType.Ack && f.counters?.corrupt === garbage - 3));
+      await peer.until('an ACK carrying the garbage', () =>
+        peer.frames.some((f) => f.type === FrameType.Ack && f.counters?.corrupt === garbage - 3),
+      );
       assert.equal(peer.frames.filter((f) => f.type === FrameType.Ack).at(-1)!.offset, 1000);
       peer.socket.write(encodePing(4, 1000));
       await peer.until('a PONG', () => peer.frames.some((f) => f.type === FrameType.Pong));
@@ -104,9 +123,15 @@ describe('probe server: c2s verification and state hand-over', function () {
       try {
         peer.socket.end(first);
         await peer.closed;
-        assert.deepEqual(peer.frames.map((f) => f.type), [FrameType.Reject]);
+        assert.deepEqual(
+          peer.frames.map((f) => f.type),
+          [FrameType.Reject],
+        );
         assert.match(peer.frames[0]!.text, /before HELLO|no complete HELLO/);
-        assert.deepEqual(events.map((e) => e.event), ['handshake-failed']);
+        assert.deepEqual(
+          events.map((e) => e.event),
+          ['handshake-failed'],
+        );
         assert.deepEqual(server.getState(), []);
       } finally {
         peer.socket.destroy();
@@ -132,7 +157,10 @@ describe('probe server: c2s verification and state hand-over', function () {
       }
       const resumed = events.filter((e): e is Extract<ProbeEvent, { event: 'established' }> => e.event === 'established' && e.offset > 0);
       assert.equal(resumed.length, 3);
-      assert.ok(resumed.every((e) => e.hadState === true), 'the successor knew the streams');
+      assert.ok(
+        resumed.every((e) => e.hadState === true),
+        'the successor knew the streams',
+      );
     } finally {
       await second.close();
     }

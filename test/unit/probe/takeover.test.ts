@@ -56,7 +56,10 @@ describe('s2c layout (transparent takeover)', () => {
     const { wire } = oldServerBytes(stream, start);
     const d = decodeChunks(randomSplit(wire, 3000, rng(3)));
     assert.equal(d.garbage, 0);
-    assert.deepEqual(d.controls.map((c) => c.type), [FrameType.Welcome, FrameType.Pong]);
+    assert.deepEqual(
+      d.controls.map((c) => c.type),
+      [FrameType.Welcome, FrameType.Pong],
+    );
     let offset = start;
     for (const p of d.pieces) {
       assert.equal(p.offset, offset);
@@ -76,22 +79,44 @@ describe('s2c layout (transparent takeover)', () => {
 
 describe('takeover parameters', () => {
   const cp: S2cCheckpoint = {
-    client: '198.18.7.1:40000', server: '198.18.7.100:7000', stream: 1, start: 0, rate: 0, insertions: [],
-    firstSeq: 0xfffffff0, mss: 1460, sndWscale: 7, rcvWscale: 9, sack: true, timestamps: true,
+    client: '198.18.7.1:40000',
+    server: '198.18.7.100:7000',
+    stream: 1,
+    start: 0,
+    rate: 0,
+    insertions: [],
+    firstSeq: 0xfffffff0,
+    mss: 1460,
+    sndWscale: 7,
+    rcvWscale: 9,
+    sack: true,
+    timestamps: true,
   };
 
   it('takes sequence numbers and window from the client, options from the checkpoint, across the 2^32 wrap', () => {
     const answer = { seq: 5000, ack: 0x10, window: 100, tsEcr: 777 };
     assert.equal(positionOf(cp, answer), 0x20);
     assert.deepEqual(rebuildParams(cp, answer), {
-      local: { ip: '198.18.7.100', port: 7000 }, remote: { ip: '198.18.7.1', port: 40000 },
-      sndNxt: 0x10, rcvNxt: 5000, sndWnd: 100 * 128, rcvWnd: 256 * 1024,
-      mss: 1460, sndWscale: 7, rcvWscale: 9, sack: true, timestamps: true, tsVal: 778,
+      local: { ip: '198.18.7.100', port: 7000 },
+      remote: { ip: '198.18.7.1', port: 40000 },
+      sndNxt: 0x10,
+      rcvNxt: 5000,
+      sndWnd: 100 * 128,
+      rcvWnd: 256 * 1024,
+      mss: 1460,
+      sndWscale: 7,
+      rcvWscale: 9,
+      sack: true,
+      timestamps: true,
+      tsVal: 778,
     });
   });
 
   it('validates restore requests and names the bad field', () => {
-    assert.throws(() => parseRestoreItems([{ checkpoint: { ...cp, mss: 'x' }, answer: { seq: 1, ack: 2, window: 3 } }]), /conns\.0\.checkpoint\.mss/);
+    assert.throws(
+      () => parseRestoreItems([{ checkpoint: { ...cp, mss: 'x' }, answer: { seq: 1, ack: 2, window: 3 } }]),
+      /conns\.0\.checkpoint\.mss/,
+    );
     assert.throws(() => parseRestoreItems([{ checkpoint: cp, answer: { seq: -1, ack: 2, window: 3 } }]), /conns\.0\.answer\.seq/);
     assert.equal(parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3 } }]).length, 1);
   });

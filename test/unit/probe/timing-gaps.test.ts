@@ -1,12 +1,22 @@
 import { strict as assert } from 'node:assert';
 import { GapTracker } from '../../../src/probe/gap-tracker.js';
-import { backoffMs, effectiveGapThresholdMs, expectedInterFrameMs, MIN_PACER_TICK_MS, PACER_TICK_MS, pacerTickMs } from '../../../src/probe/timing.js';
+import {
+  backoffMs,
+  effectiveGapThresholdMs,
+  expectedInterFrameMs,
+  MIN_PACER_TICK_MS,
+  PACER_TICK_MS,
+  pacerTickMs,
+} from '../../../src/probe/timing.js';
 
 describe('probe gaps and timing', () => {
   it('records intervals between in-order arrivals longer than the threshold, in wall-clock ms', () => {
     const g = new GapTracker(100);
     for (const t of [1000, 1050, 1100, 1250, 1300, 1400, 1900]) g.arrival(t);
-    assert.deepEqual(g.gaps, [{ startMs: 1100, endMs: 1250 }, { startMs: 1400, endMs: 1900 }]);
+    assert.deepEqual(g.gaps, [
+      { startMs: 1100, endMs: 1250 },
+      { startMs: 1400, endMs: 1900 },
+    ]);
     assert.equal(g.maxGapMs, 500);
   });
 
@@ -24,7 +34,11 @@ describe('probe gaps and timing', () => {
     assert.equal(effectiveGapThresholdMs(10, 1_000_000, false), 3 * PACER_TICK_MS);
     assert.equal(effectiveGapThresholdMs(100, 100, false), 3 * 640, '64-byte frames every 640 ms');
     assert.ok(effectiveGapThresholdMs(100, 0, true) > 100, 'ACK-paced progress is coarser');
-    assert.equal(effectiveGapThresholdMs(10, 200_000, false, pacerTickMs(3)), 10, 'an echo client with 3 streams paces every 2 ms: 10 ms holds');
+    assert.equal(
+      effectiveGapThresholdMs(10, 200_000, false, pacerTickMs(3)),
+      10,
+      'an echo client with 3 streams paces every 2 ms: 10 ms holds',
+    );
     assert.equal(effectiveGapThresholdMs(10, 10_000, false, pacerTickMs(200)), 60, '200 streams tick every 20 ms');
   });
 
@@ -38,9 +52,21 @@ describe('probe gaps and timing', () => {
   });
 
   it('backs off from 50 ms to 1 s with jitter', () => {
-    assert.equal(backoffMs(1, () => 1), 50);
-    assert.equal(backoffMs(1, () => 0), 25);
-    assert.equal(backoffMs(3, () => 1), 200);
-    assert.equal(backoffMs(30, () => 1), 1000);
+    assert.equal(
+      backoffMs(1, () => 1),
+      50,
+    );
+    assert.equal(
+      backoffMs(1, () => 0),
+      25,
+    );
+    assert.equal(
+      backoffMs(3, () => 1),
+      200,
+    );
+    assert.equal(
+      backoffMs(30, () => 1),
+      1000,
+    );
   });
 });

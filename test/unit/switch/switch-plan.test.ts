@@ -11,11 +11,18 @@ describe('switch plan', () => {
 
   it('without VLAN filtering: one bridge per VLAN, ports enslaved to their VLAN bridge', () => {
     assert.deepEqual(applyCommands({ eth1: 20, eth2: 10, eth3: 20 }, 'bridge-per-vlan'), [
-      'ip link add vlan10 type bridge', 'ip link set vlan10 type bridge stp_state 0 forward_delay 0', 'ip link set vlan10 up',
-      'ip link add vlan20 type bridge', 'ip link set vlan20 type bridge stp_state 0 forward_delay 0', 'ip link set vlan20 up',
-      'ip link set eth1 master vlan20', 'ip link set eth1 up',
-      'ip link set eth2 master vlan10', 'ip link set eth2 up',
-      'ip link set eth3 master vlan20', 'ip link set eth3 up',
+      'ip link add vlan10 type bridge',
+      'ip link set vlan10 type bridge stp_state 0 forward_delay 0',
+      'ip link set vlan10 up',
+      'ip link add vlan20 type bridge',
+      'ip link set vlan20 type bridge stp_state 0 forward_delay 0',
+      'ip link set vlan20 up',
+      'ip link set eth1 master vlan20',
+      'ip link set eth1 up',
+      'ip link set eth2 master vlan10',
+      'ip link set eth2 up',
+      'ip link set eth3 master vlan20',
+      'ip link set eth3 up',
     ]);
   });
 
@@ -28,6 +35,9 @@ describe('switch plan', () => {
   it('moves a port between VLANs, creating the target bridge only when missing', () => {
     assert.deepEqual(movePortCommands('eth3', 10, 20, 'bridge-per-vlan', true), ['ip link set eth3 master vlan20', 'ip link set eth3 up']);
     assert.equal(movePortCommands('eth3', 10, 30, 'bridge-per-vlan', false)[0], 'ip link add vlan30 type bridge');
-    assert.deepEqual(movePortCommands('eth3', 10, 20, 'vlan-filtering', true), ['bridge vlan del dev eth3 vid 10', 'bridge vlan add dev eth3 vid 20 pvid untagged']);
+    assert.deepEqual(movePortCommands('eth3', 10, 20, 'vlan-filtering', true), [
+      'bridge vlan del dev eth3 vid 10',
+      'bridge vlan add dev eth3 vid 20 pvid untagged',
+    ]);
   });
 });

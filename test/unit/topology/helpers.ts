@@ -13,16 +13,10 @@ export const FILE = '/repo/topologies/t.clab.yml';
 export const yaml = (strings: TemplateStringsArray, ...values: unknown[]): string =>
   strings.reduce((text, part, i) => text + part + (i < values.length ? String(values[i]) : ''), '').replace(/^\n/, '');
 
-export const parse = (text: string, env: Record<string, string | undefined> = {}): Topology =>
-  parseTopologyText(text, FILE, env);
+export const parse = (text: string, env: Record<string, string | undefined> = {}): Topology => parseTopologyText(text, FILE, env);
 
 /** Asserts a TopologyError at `line` of FILE whose problem matches `problem`; returns it. */
-export const assertFailsAt = (
-  text: string,
-  line: number,
-  problem: RegExp,
-  env: Record<string, string | undefined> = {},
-): TopologyError => {
+export const assertFailsAt = (text: string, line: number, problem: RegExp, env: Record<string, string | undefined> = {}): TopologyError => {
   let caught: unknown;
   try {
     parse(text, env);

@@ -24,14 +24,26 @@ topology:
     assert.equal(t.name, 'lab1');
     assert.equal(t.prefix, 'clab');
     assert.deepEqual(t.mgmt, { network: 'clab', ipv4Subnet: DEFAULT_MGMT_SUBNET });
-    assert.deepEqual(t.nodes.map((n) => n.name), ['a', 'b']);
+    assert.deepEqual(
+      t.nodes.map((n) => n.name),
+      ['a', 'b'],
+    );
     assert.deepEqual(t.nodes[0], {
-      name: 'a', kind: 'linux', image: 'alpine:3', exec: [], binds: [], env: {}, labels: {},
+      name: 'a',
+      kind: 'linux',
+      image: 'alpine:3',
+      exec: [],
+      binds: [],
+      env: {},
+      labels: {},
       position: { file: FILE, line: 4, column: 5 },
     });
     assert.equal(t.links.length, 2);
     assert.deepEqual(t.links[0], {
-      endpoints: [{ node: 'a', iface: 'eth1' }, { node: 'b', iface: 'eth1' }],
+      endpoints: [
+        { node: 'a', iface: 'eth1' },
+        { node: 'b', iface: 'eth1' },
+      ],
       position: { file: FILE, line: 7, column: 7 },
     });
     assert.equal(t.links[1]?.mtu, 1500);
@@ -56,10 +68,27 @@ topology:
         - {node: b, interface: eth1}
     - endpoints: ["a:eth2", "b:eth2"]
 `);
-    assert.deepEqual(t.links.map((l) => ({ endpoints: l.endpoints, mtu: l.mtu, line: l.position.line })), [
-      { endpoints: [{ node: 'a', iface: 'eth1', mac: 'aa:c1:ab:00:00:01' }, { node: 'b', iface: 'eth1' }], mtu: 9000, line: 8 },
-      { endpoints: [{ node: 'a', iface: 'eth2' }, { node: 'b', iface: 'eth2' }], mtu: undefined, line: 15 },
-    ]);
+    assert.deepEqual(
+      t.links.map((l) => ({ endpoints: l.endpoints, mtu: l.mtu, line: l.position.line })),
+      [
+        {
+          endpoints: [
+            { node: 'a', iface: 'eth1', mac: 'aa:c1:ab:00:00:01' },
+            { node: 'b', iface: 'eth1' },
+          ],
+          mtu: 9000,
+          line: 8,
+        },
+        {
+          endpoints: [
+            { node: 'a', iface: 'eth2' },
+            { node: 'b', iface: 'eth2' },
+          ],
+          mtu: undefined,
+          line: 15,
+        },
+      ],
+    );
   });
 
   it('splits a brief endpoint at the first colon', () => {
@@ -71,7 +100,10 @@ topology:
   links:
     - endpoints: ["a:e1", "b:e1"]
 `);
-    assert.deepEqual(t.links[0]?.endpoints, [{ node: 'a', iface: 'e1' }, { node: 'b', iface: 'e1' }]);
+    assert.deepEqual(t.links[0]?.endpoints, [
+      { node: 'a', iface: 'e1' },
+      { node: 'b', iface: 'e1' },
+    ]);
   });
 
   it('applies defaults < kinds < groups < node inheritance', () => {
@@ -109,7 +141,11 @@ topology:
 `);
     const [s1, h1] = t.nodes;
     assert.deepEqual(s1, {
-      name: 's1', kind: 'linux', image: 'kind:1', cmd: 'sleep infinity', group: 'spines',
+      name: 's1',
+      kind: 'linux',
+      image: 'kind:1',
+      cmd: 'sleep infinity',
+      group: 'spines',
       exec: ['echo group'],
       env: { A: 'defaults', B: 'kind', C: 'group', D: 'node' },
       labels: { team: 'net', role: 'spine' },
@@ -123,7 +159,10 @@ topology:
     assert.equal(h1?.image, 'host:2');
     assert.deepEqual(h1?.exec, [], 'an empty exec list on the node overrides inherited commands');
     assert.deepEqual(h1?.env, { A: 'defaults', B: 'kind', C: 'defaults' });
-    assert.deepEqual(h1?.binds.map((b) => b.source), ['/etc/hosts', '/repo/kind-data']);
+    assert.deepEqual(
+      h1?.binds.map((b) => b.source),
+      ['/etc/hosts', '/repo/kind-data'],
+    );
   });
 
   it('takes the kind from the group when the node has none', () => {
@@ -172,8 +211,7 @@ topology:
   });
 
   it('handles the prefix variants', () => {
-    const withPrefix = (line: string) =>
-      parse(`name: lab\n${line}\ntopology:\n  nodes:\n    n1: {kind: linux, image: i}\n`);
+    const withPrefix = (line: string) => parse(`name: lab\n${line}\ntopology:\n  nodes:\n    n1: {kind: linux, image: i}\n`);
     const absent = withPrefix('');
     assert.equal(absent.prefix, 'clab');
     assert.equal(containerName(absent, 'n1'), 'clab-lab-n1');
@@ -220,7 +258,10 @@ topology:
   links:
     - endpoints: ["a:eth1", "e:eth1"]
 `);
-    assert.deepEqual(t.nodes.map((n) => n.networkMode), ['bridge', 'none', 'host', 'container:a', undefined]);
+    assert.deepEqual(
+      t.nodes.map((n) => n.networkMode),
+      ['bridge', 'none', 'host', 'container:a', undefined],
+    );
   });
 
   it('reads mgmt settings and mgmt-ipv4 addresses', () => {
@@ -238,7 +279,10 @@ topology:
     b: {mgmt-ipv4: 198.19.4.10}
 `);
     assert.deepEqual(t.mgmt, { network: 'fl-net', ipv4Subnet: '198.19.4.0/24', ipv4Gateway: '198.19.4.254', bridge: 'br-fl' });
-    assert.deepEqual(t.nodes.map((n) => n.mgmtIpv4), ['198.19.4.1', '198.19.4.10']);
+    assert.deepEqual(
+      t.nodes.map((n) => n.mgmtIpv4),
+      ['198.19.4.1', '198.19.4.10'],
+    );
   });
 
   it('accepts empty sections and YAML merge keys, and keeps numeric node names in file order', () => {
@@ -257,7 +301,13 @@ topology:
       cmd: run
   links:
 `);
-    assert.deepEqual(t.nodes.map((n) => [n.name, n.image, n.cmd, n.position.line]), [['10', 'i', undefined, 9], ['2', 'i', 'run', 10]]);
+    assert.deepEqual(
+      t.nodes.map((n) => [n.name, n.image, n.cmd, n.position.line]),
+      [
+        ['10', 'i', undefined, 9],
+        ['2', 'i', 'run', 10],
+      ],
+    );
     assert.deepEqual(t.links, []);
   });
 
@@ -265,9 +315,18 @@ topology:
     const file = `${FIXTURES}topo-inheritance.clab.yml`;
     const t = await parseTopologyFile(file, { IMAGE: 'custom:1' });
     assert.equal(t.file, file);
-    assert.deepEqual(t.nodes.map((n) => n.name), ['spine1', 'leaf1', 'leaf2']);
-    assert.deepEqual(t.nodes.map((n) => n.image), ['custom:1', 'custom:1', 'leaf:1']);
+    assert.deepEqual(
+      t.nodes.map((n) => n.name),
+      ['spine1', 'leaf1', 'leaf2'],
+    );
+    assert.deepEqual(
+      t.nodes.map((n) => n.image),
+      ['custom:1', 'custom:1', 'leaf:1'],
+    );
     assert.deepEqual(t.nodes[1]?.binds, [{ source: `${FIXTURES}configs/leaf1`, target: '/etc/frr', options: 'ro' }]);
-    assert.deepEqual(t.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.iface}`).join(' ')), ['spine1:eth1 leaf1:eth1', 'spine1:eth2 leaf2:eth1']);
+    assert.deepEqual(
+      t.links.map((l) => l.endpoints.map((e) => `${e.node}:${e.iface}`).join(' ')),
+      ['spine1:eth1 leaf1:eth1', 'spine1:eth2 leaf2:eth1'],
+    );
   });
 });

@@ -16,23 +16,31 @@ topology:
 describe('parseTopologyText: errors name file, line and problem', () => {
   describe('YAML', () => {
     it('rejects malformed YAML with the parser line', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   nodes:
     a: {kind: linux, image: [x
     b: {}
-`, 5, /^invalid YAML: /);
+`,
+        5,
+        /^invalid YAML: /,
+      );
     });
 
     it('rejects duplicate keys', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   nodes:
     a: {kind: linux, image: i}
     a: {kind: linux, image: j}
-`, 5, /invalid YAML: duplicate key 'a'/);
+`,
+        5,
+        /invalid YAML: duplicate key 'a'/,
+      );
     });
 
     it('rejects an empty file and a file that is not a map', () => {
@@ -44,49 +52,76 @@ topology:
 
   describe('variables', () => {
     it('rejects an unset variable without a default, naming it', () => {
-      const error = assertFailsAt(yaml`
+      const error = assertFailsAt(
+        yaml`
 name: t
 topology:
   nodes:
     a: {kind: linux, image: "\${IMAGE}"}
-`, 4, /^variable IMAGE is not set and has no default; set it or write \$\{IMAGE:=value\}$/);
+`,
+        4,
+        /^variable IMAGE is not set and has no default; set it or write \$\{IMAGE:=value\}$/,
+      );
       assert.equal(error.position.column, 30);
     });
   });
 
   describe('unknown and unsupported keys', () => {
     it('rejects an unknown top-level key at its line', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topolgy:
   nodes: {}
-`, 2, /^unknown key 'topolgy' at the top level; supported: name, prefix, mgmt, topology$/);
+`,
+        2,
+        /^unknown key 'topolgy' at the top level; supported: name, prefix, mgmt, topology$/,
+      );
     });
 
     it('rejects an unknown node key at its line, naming the node', () => {
-      assertFailsAt(`${HEAD}    c:\n      imgae: x\n`, 8, /^unknown key 'imgae' in node 'c'; supported: kind, image, cmd, exec, binds, env, labels, mgmt-ipv4, network-mode, group$/);
+      assertFailsAt(
+        `${HEAD}    c:\n      imgae: x\n`,
+        8,
+        /^unknown key 'imgae' in node 'c'; supported: kind, image, cmd, exec, binds, env, labels, mgmt-ipv4, network-mode, group$/,
+      );
     });
 
     it('rejects an unknown key in a link endpoint', () => {
-      assertFailsAt(`${HEAD}  links:\n    - type: veth\n      endpoints:\n        - {node: a, interface: eth1}\n        - {node: b, interface: eth1, ifname: x}\n`,
-        11, /^unknown key 'ifname' in a link endpoint; supported: node, interface, mac$/);
+      assertFailsAt(
+        `${HEAD}  links:\n    - type: veth\n      endpoints:\n        - {node: a, interface: eth1}\n        - {node: b, interface: eth1, ifname: x}\n`,
+        11,
+        /^unknown key 'ifname' in a link endpoint; supported: node, interface, mac$/,
+      );
     });
 
     it('says that a real containerlab option is not supported', () => {
-      assertFailsAt(`${HEAD}    c:\n      ports: ["80:80"]\n`, 8, /^containerlab option 'ports' is not supported by failover-lab \(supported: kind, image, .*group\)$/);
+      assertFailsAt(
+        `${HEAD}    c:\n      ports: ["80:80"]\n`,
+        8,
+        /^containerlab option 'ports' is not supported by failover-lab \(supported: kind, image, .*group\)$/,
+      );
       assertFailsAt(`settings: {}\n${HEAD}`, 1, /^containerlab option 'settings' is not supported by failover-lab/);
       assertFailsAt(`mgmt:\n  ipv6-subnet: fd00::/64\n${HEAD}`, 2, /^containerlab option 'ipv6-subnet' is not supported/);
-      assertFailsAt(`${HEAD}  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n      labels: {x: y}\n`, 9, /^containerlab option 'labels' is not supported/);
+      assertFailsAt(
+        `${HEAD}  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n      labels: {x: y}\n`,
+        9,
+        /^containerlab option 'labels' is not supported/,
+      );
     });
 
     it('says where a node-only key is misplaced', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   defaults:
     group: g
   nodes: {}
-`, 4, /^key 'group' can only be set on a node; it is not allowed in topology.defaults/);
+`,
+        4,
+        /^key 'group' can only be set on a node; it is not allowed in topology.defaults/,
+      );
     });
 
     it('reports the earliest problem in the file when there are several', () => {
@@ -100,41 +135,56 @@ topology:
     });
 
     it('rejects an unsupported kind under kinds at its key', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   kinds:
     linux: {image: a}
     ceos: {image: b}
   nodes: {}
-`, 5, /^kind 'ceos' is not supported; supported kinds: linux$/);
+`,
+        5,
+        /^kind 'ceos' is not supported; supported kinds: linux$/,
+      );
     });
 
     it('rejects a node without a kind', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   nodes:
     a: {image: i}
-`, 4, /^node 'a' has no kind/);
+`,
+        4,
+        /^node 'a' has no kind/,
+      );
     });
 
     it('rejects a node without an image anywhere', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   kinds:
     linux: {cmd: x}
   nodes:
     a: {kind: linux}
-`, 6, /^node 'a' has no image: set image on the node, its kind or topology.defaults$/);
+`,
+        6,
+        /^node 'a' has no image: set image on the node, its kind or topology.defaults$/,
+      );
     });
   });
 
   describe('links', () => {
     it('rejects an endpoint on an unknown node', () => {
-      assertFailsAt(`${HEAD}  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n    - endpoints:\n        - "a:eth2"\n        - "c:eth1"\n`, 11,
-        /^link endpoint 'c:eth1' names node 'c', which is not in topology.nodes \(nodes: a, b\)$/);
+      assertFailsAt(
+        `${HEAD}  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n    - endpoints:\n        - "a:eth2"\n        - "c:eth1"\n`,
+        11,
+        /^link endpoint 'c:eth1' names node 'c', which is not in topology.nodes \(nodes: a, b\)$/,
+      );
     });
 
     it('rejects an interface used twice, naming both lines', () => {
@@ -156,17 +206,33 @@ topology:
     });
 
     it('rejects a link with other than two endpoints', () => {
-      assertFailsAt(`${HEAD}  links:\n    - endpoints: ["a:eth1", "b:eth1", "b:eth2"]\n`, 8, /a link has exactly 2 endpoints; this one has 3/);
+      assertFailsAt(
+        `${HEAD}  links:\n    - endpoints: ["a:eth1", "b:eth1", "b:eth2"]\n`,
+        8,
+        /a link has exactly 2 endpoints; this one has 3/,
+      );
     });
 
     it('rejects an unsupported or unknown link type', () => {
-      assertFailsAt(`${HEAD}  links:\n    - type: macvlan\n      endpoint: {node: a, interface: eth1}\n`, 8, /^link type 'macvlan' is not supported by failover-lab \(supported: veth\)$/);
+      assertFailsAt(
+        `${HEAD}  links:\n    - type: macvlan\n      endpoint: {node: a, interface: eth1}\n`,
+        8,
+        /^link type 'macvlan' is not supported by failover-lab \(supported: veth\)$/,
+      );
       assertFailsAt(`${HEAD}  links:\n    - type: wire\n      endpoints: []\n`, 8, /^unknown link type 'wire'; supported: veth$/);
     });
 
     it('rejects mixing the brief and extended endpoint forms', () => {
-      assertFailsAt(`${HEAD}  links:\n    - type: veth\n      endpoints: ["a:eth1", "b:eth1"]\n`, 9, /link with type takes endpoints as maps/);
-      assertFailsAt(`${HEAD}  links:\n    - endpoints:\n        - {node: a, interface: eth1}\n        - {node: b, interface: eth1}\n`, 9, /needs the extended link form/);
+      assertFailsAt(
+        `${HEAD}  links:\n    - type: veth\n      endpoints: ["a:eth1", "b:eth1"]\n`,
+        9,
+        /link with type takes endpoints as maps/,
+      );
+      assertFailsAt(
+        `${HEAD}  links:\n    - endpoints:\n        - {node: a, interface: eth1}\n        - {node: b, interface: eth1}\n`,
+        9,
+        /needs the extended link form/,
+      );
     });
 
     it('rejects a link on a node that is not on a bridge network', () => {
@@ -196,7 +262,11 @@ topology:
     });
 
     it('rejects a multicast MAC', () => {
-      assertFailsAt(extended('aa:c1:ab:00:00:01', '01:00:5e:00:00:01'), 11, /^mac '01:00:5e:00:00:01' is a multicast address \(its first octet is odd\)/);
+      assertFailsAt(
+        extended('aa:c1:ab:00:00:01', '01:00:5e:00:00:01'),
+        11,
+        /^mac '01:00:5e:00:00:01' is a multicast address \(its first octet is odd\)/,
+      );
     });
 
     it('rejects the all-zero MAC', () => {
@@ -204,7 +274,11 @@ topology:
     });
 
     it('rejects a MAC used twice, naming the first use', () => {
-      assertFailsAt(extended('aa:c1:ab:00:00:01', 'AA:C1:AB:00:00:01'), 11, /^mac aa:c1:ab:00:00:01 of b:eth1 is already used by a:eth1 \(line 8\)$/);
+      assertFailsAt(
+        extended('aa:c1:ab:00:00:01', 'AA:C1:AB:00:00:01'),
+        11,
+        /^mac aa:c1:ab:00:00:01 of b:eth1 is already used by a:eth1 \(line 8\)$/,
+      );
     });
   });
 
@@ -251,12 +325,16 @@ topology:
     });
 
     it('points an inherited duplicate at the shared value', () => {
-      assertFailsAt(yaml`
+      assertFailsAt(
+        yaml`
 name: t
 topology:
   defaults: {kind: linux, image: i, mgmt-ipv4: 198.19.0.5}
   nodes: {a: {}, b: {}}
-`, 3, /^mgmt-ipv4 198.19.0.5 of node 'b' is already used by node 'a'/);
+`,
+        3,
+        /^mgmt-ipv4 198.19.0.5 of node 'b' is already used by node 'a'/,
+      );
     });
 
     it('rejects bad subnets and gateways', () => {
@@ -277,8 +355,16 @@ topology:
     });
 
     it('rejects a network-mode that is invalid or names an unknown node or itself', () => {
-      assertFailsAt(`${HEAD}    c: {network-mode: macvlan}\n`, 7, /^network-mode 'macvlan' is not valid; use bridge, none, host or container:<node>$/);
-      assertFailsAt(`${HEAD}    c: {network-mode: "container:x"}\n`, 7, /^network-mode of node 'c' names 'x', which is not in topology.nodes \(nodes: a, b, c\)$/);
+      assertFailsAt(
+        `${HEAD}    c: {network-mode: macvlan}\n`,
+        7,
+        /^network-mode 'macvlan' is not valid; use bridge, none, host or container:<node>$/,
+      );
+      assertFailsAt(
+        `${HEAD}    c: {network-mode: "container:x"}\n`,
+        7,
+        /^network-mode of node 'c' names 'x', which is not in topology.nodes \(nodes: a, b, c\)$/,
+      );
       assertFailsAt(`${HEAD}    c: {network-mode: "container:c"}\n`, 7, /names the node itself/);
     });
 

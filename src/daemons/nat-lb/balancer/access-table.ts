@@ -39,4 +39,7 @@ export const deleteRows = async (vip: string): Promise<number> => {
  * whose connections just carry data reads nothing more.
  */
 export const conntrackCount = (): Promise<number | undefined> =>
-  readFile('/proc/sys/net/netfilter/nf_conntrack_count', 'utf8').then((t) => Number(t.trim()), () => undefined);
+  readFile('/proc/sys/net/netfilter/nf_conntrack_count', 'utf8').then(
+    (t) => Number(t.trim()),
+    () => undefined,
+  );

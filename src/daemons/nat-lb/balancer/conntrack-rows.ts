@@ -2,7 +2,13 @@
 // the entries that recreate rows as NAT'd connections on another balancer — what `conntrack -I
 // --dst-nat … [--src-nat …]` did, with the same state, status and timeouts.
 import {
-  type ConntrackEntry, type ConntrackNew, IPPROTO_TCP, IPPROTO_UDP, IPS_ASSURED, IPS_SEEN_REPLY, type TcpState,
+  type ConntrackEntry,
+  type ConntrackNew,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPS_ASSURED,
+  IPS_SEEN_REPLY,
+  type TcpState,
 } from '../../../kernel/ctnetlink-codec.js';
 import type { AccessRow } from '../protocol.js';
 
@@ -49,7 +55,14 @@ export const rowKey = (r: AccessRow): string => `${r.protocol} ${r.clientIp}:${r
 
 // conntrack's default timeouts per TCP state (nf_conntrack_tcp_timeout_*), in seconds.
 const TCP_TIMEOUT_S = new Map<string, number>([
-  ['SYN_SENT', 120], ['SYN_RECV', 60], ['ESTABLISHED', 432000], ['FIN_WAIT', 120], ['CLOSE_WAIT', 60], ['LAST_ACK', 30], ['TIME_WAIT', 120], ['CLOSE', 10],
+  ['SYN_SENT', 120],
+  ['SYN_RECV', 60],
+  ['ESTABLISHED', 432000],
+  ['FIN_WAIT', 120],
+  ['CLOSE_WAIT', 60],
+  ['LAST_ACK', 30],
+  ['TIME_WAIT', 120],
+  ['CLOSE', 10],
 ]);
 const UDP_TIMEOUT_S = 180;
 
@@ -61,7 +74,7 @@ const UDP_TIMEOUT_S = 180;
  */
 export const entryOf = (row: AccessRow): ConntrackNew => {
   const tcp = row.protocol === 'tcp';
-  const state = tcp ? (row.state && TCP_TIMEOUT_S.has(row.state) ? row.state as TcpState : 'ESTABLISHED') : undefined;
+  const state = tcp ? (row.state && TCP_TIMEOUT_S.has(row.state) ? (row.state as TcpState) : 'ESTABLISHED') : undefined;
   const replied = state !== 'SYN_SENT';
   return {
     orig: { src: row.clientIp, dst: row.vip, protocol: tcp ? IPPROTO_TCP : IPPROTO_UDP, sport: row.clientPort, dport: row.vipPort },

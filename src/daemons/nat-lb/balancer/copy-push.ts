@@ -47,8 +47,13 @@ export const copyReadDue = (s: CopyPollState): boolean => {
 };
 
 /** `msSinceStep`: the balancer's step clock (copies wait while a move's calls come in). */
-export const startCopyPush = (config: BalancerConfig, counters: Record<string, number>, emit: EmitEvent, msSinceStep: () => number,
-  clock: Clock = systemClock): (() => void) => {
+export const startCopyPush = (
+  config: BalancerConfig,
+  counters: Record<string, number>,
+  emit: EmitEvent,
+  msSinceStep: () => number,
+  clock: Clock = systemClock,
+): (() => void) => {
   const store = config.copyStore;
   if (!store) return () => undefined;
   const tracker = new SnapshotTracker();
@@ -66,7 +71,10 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
     // Our own rows from our own parser: the fast check suffices, zod only names a field it refuses.
     const body = acceptRowsFast(candidate.rows) ? candidate : copyStoreRequests['/copy'].parse(candidate);
     const res = await fetch(`http://${s.server}:${store.port}/copy`, {
-      method: 'PUT', headers: { authorization: `Bearer ${store.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(2000),
+      method: 'PUT',
+      headers: { authorization: `Bearer ${store.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(2000),
     });
     if (!res.ok) throw new Error(`copy store ${s.server}:${store.port} answered ${res.status}: ${(await res.text()).trim()}`);
     tracker.acknowledge(s);
@@ -87,12 +95,17 @@ export const startCopyPush = (config: BalancerConfig, counters: Record<string, n
       countAtRead = count;
       const snapshots = tracker.changed(await readRows(vips));
       let failed = false;
-      await Promise.all(snapshots.map((s) => push(s).catch((e: unknown) => {
-        failed = true;
-        const n = (counters.copyPushErrors = (counters.copyPushErrors ?? 0) + 1);
-        // Bounded: the first failure and every 100th, so a missing store cannot flood the history.
-        if (isReported(n)) emit('copy-push-error', { server: s.server, vip: s.vip, count: n, error: e instanceof Error ? e.message : String(e) });
-      })));
+      await Promise.all(
+        snapshots.map((s) =>
+          push(s).catch((e: unknown) => {
+            failed = true;
+            const n = (counters.copyPushErrors = (counters.copyPushErrors ?? 0) + 1);
+            // Bounded: the first failure and every 100th, so a missing store cannot flood the history.
+            if (isReported(n))
+              emit('copy-push-error', { server: s.server, vip: s.vip, count: n, error: e instanceof Error ? e.message : String(e) });
+          }),
+        ),
+      );
       // Unacknowledged snapshots are pushed again after a pause that doubles while the store refuses.
       retryAt = failed ? clock.nowMs() + retryMs : 0;
       retryMs = failed ? Math.min(retryMs * 2, RETRY_MAX_MS) : store.intervalMs;

@@ -13,7 +13,10 @@ export interface Snapshot {
 }
 
 const fingerprint = (rows: readonly AccessRow[]): string =>
-  rows.map((r) => `${rowKey(r)} ${r.serverIp}:${r.serverPort} ${r.insideIp ?? ''}:${r.insidePort ?? ''} ${r.state ?? ''}`).sort().join('\n');
+  rows
+    .map((r) => `${rowKey(r)} ${r.serverIp}:${r.serverPort} ${r.insideIp ?? ''}:${r.insidePort ?? ''} ${r.state ?? ''}`)
+    .sort()
+    .join('\n');
 
 export class SnapshotTracker {
   private readonly pushed = new Map<string, string>();

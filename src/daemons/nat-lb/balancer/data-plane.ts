@@ -34,8 +34,16 @@ export class DataPlane {
     // No silent pickup: a mid-stream segment without a row is invalid, not a new connection.
     // Liberal window tracking: a segment of a known row is never invalid for its window (imported
     // rows start without window history), so "invalid" means exactly "no row".
-    await runCommand('sysctl', ['-qw', 'net.netfilter.nf_conntrack_tcp_loose=0', 'net.netfilter.nf_conntrack_tcp_be_liberal=1', 'net.netfilter.nf_conntrack_timestamp=1',
-      'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2']);
+    await runCommand('sysctl', [
+      '-qw',
+      'net.netfilter.nf_conntrack_tcp_loose=0',
+      'net.netfilter.nf_conntrack_tcp_be_liberal=1',
+      'net.netfilter.nf_conntrack_timestamp=1',
+      'net.ipv4.ip_forward=1',
+      'net.ipv4.conf.all.send_redirects=0',
+      'net.ipv4.conf.all.arp_ignore=1',
+      'net.ipv4.conf.all.arp_announce=2',
+    ]);
     await runCommand('nft', ['-f', '-'], { input: nftTableScript(this.config) });
     await runCommand('iptables-legacy', ['-t', 'raw', '-D', ...holdJumpArgs()]).catch(() => undefined);
     await runCommand('iptables-legacy-restore', ['--noflush'], { input: holdQueueScript(this.config) });
@@ -50,15 +58,20 @@ export class DataPlane {
   /** Configures the VIP and its inside address and sends the first announcement of each at once. */
   async takeAddresses(v: VipConfig): Promise<AddressesTaken> {
     const { count, intervalMs } = this.config.garp;
-    const pairs = await Promise.all(this.addressesOf(v).map(async ([address, iface]) => {
-      this.addresses.add(address, iface);
-      return { address, iface, mac: await macOf(iface) };
-    }));
+    const pairs = await Promise.all(
+      this.addressesOf(v).map(async ([address, iface]) => {
+        this.addresses.add(address, iface);
+        return { address, iface, mac: await macOf(iface) };
+      }),
+    );
     for (const p of pairs) await announce(p.address, p.iface, p.mac, 1, 0);
-    const rest = count <= 1 ? Promise.resolve() : (async () => {
-      await new Promise((r) => setTimeout(r, intervalMs));
-      await Promise.all(pairs.map((p) => announce(p.address, p.iface, p.mac, count - 1, intervalMs)));
-    })();
+    const rest =
+      count <= 1
+        ? Promise.resolve()
+        : (async () => {
+            await new Promise((r) => setTimeout(r, intervalMs));
+            await Promise.all(pairs.map((p) => announce(p.address, p.iface, p.mac, count - 1, intervalMs)));
+          })();
     return { garpFrames: 2 * count * pairs.length, rest };
   }
 
@@ -78,7 +91,10 @@ export class DataPlane {
   }
 
   private addressesOf(v: VipConfig): [string, string][] {
-    return [[v.vip, this.config.outside.iface], [v.inside, this.config.inside.iface]];
+    return [
+      [v.vip, this.config.outside.iface],
+      [v.inside, this.config.inside.iface],
+    ];
   }
 }
 

@@ -57,4 +57,5 @@ const runSender = (o: LivenessSenderOptions): void => {
   setInterval(send, o.intervalMs);
 };
 
-if (parentPort && workerData && typeof workerData === 'object' && 'intervalMs' in workerData) runSender(workerData as LivenessSenderOptions);
+if (parentPort && workerData && typeof workerData === 'object' && 'intervalMs' in workerData)
+  runSender(workerData as LivenessSenderOptions);

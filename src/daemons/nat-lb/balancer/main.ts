@@ -40,13 +40,23 @@ const run = async (config: BalancerConfig): Promise<void> => {
     route({ method: 'POST', path, body: balancerRequests[path], handle: async ({ body }) => ok(await handle(body as StepBody<P>)) });
   const api = await startJsonApi(config.listen, config.token, [
     route({ method: 'GET', path: '/status', handle: async () => ok(await lb.status()) }),
-    route({ method: 'GET', path: '/rows', query: balancerRowsQuery, handle: async ({ query }) => ok({ rows: await lb.accessTable(query.vip) }) }),
+    route({
+      method: 'GET',
+      path: '/rows',
+      query: balancerRowsQuery,
+      handle: async ({ query }) => ok({ rows: await lb.accessTable(query.vip) }),
+    }),
     step('/migration/begin', (b) => lb.begin(b.vip)),
     step('/address/take', (b) => lb.take(b.vip)),
     step('/address/release', (b) => lb.release(b.vip)),
     step('/rows/export', (b) => lb.exportRows(b.vip)),
     // The same strict schema, checked by a loop first: 10,000 rows in a few ms instead of zod's 100+.
-    route({ method: 'POST', path: '/rows/import', body: vipRowsBody, handle: async ({ body }) => ok(await lb.importRows(body.vip, body.rows)) }),
+    route({
+      method: 'POST',
+      path: '/rows/import',
+      body: vipRowsBody,
+      handle: async ({ body }) => ok(await lb.importRows(body.vip, body.rows)),
+    }),
     step('/rows/delete', (b) => lb.deleteRows(b.vip)),
     step('/migration/finish', (b) => lb.finish(b.vip, b.kick === true)),
     step('/vip/forget', (b) => lb.forget(b.vip)),
@@ -60,8 +70,19 @@ const run = async (config: BalancerConfig): Promise<void> => {
     }
   }, HOLD_POLL_MS);
   const stopCopies = startCopyPush(config, lb.counters, emit, () => lb.msSinceStep(), clock);
-  const tables = startTableReport(lb.table, config.vips.map((v) => v.vip), emit, TABLE_REPORT_MS, () => lb.moveUnderWay());
-  emit('started', { nat: config.nat, hold: config.migration.hold, listen: config.listen, vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })) });
+  const tables = startTableReport(
+    lb.table,
+    config.vips.map((v) => v.vip),
+    emit,
+    TABLE_REPORT_MS,
+    () => lb.moveUnderWay(),
+  );
+  emit('started', {
+    nat: config.nat,
+    hold: config.migration.hold,
+    listen: config.listen,
+    vips: lb.table.list().map(([vip, e]) => ({ vip, mode: e.mode })),
+  });
   const liveness = config.liveness
     ? startLivenessSender({ node: config.node, ...config.liveness }, (problem) => emit('warning', { problem }))
     : undefined;

@@ -11,7 +11,8 @@ export interface ModeEntry {
   addressUp: boolean;
 }
 
-export type StepResult = { ok: true; changed: boolean; before: ModeEntry | undefined; after: ModeEntry | undefined } | { ok: false; problem: string };
+export type StepResult =
+  { ok: true; changed: boolean; before: ModeEntry | undefined; after: ModeEntry | undefined } | { ok: false; problem: string };
 
 export class ModeTable {
   private readonly entries = new Map<string, ModeEntry>();
@@ -40,14 +41,19 @@ export class ModeTable {
   /** Step 1 (target): hold the VIP's packets. */
   begin(vip: string): StepResult {
     const e = this.entries.get(vip);
-    if (e?.mode === 'normal') return { ok: false, problem: `VIP ${vip} is already in normal mode here; the target of a move must not serve it yet` };
+    if (e?.mode === 'normal')
+      return { ok: false, problem: `VIP ${vip} is already in normal mode here; the target of a move must not serve it yet` };
     return this.set(vip, e ?? { mode: 'migration', addressUp: false });
   }
 
   /** Step 2 (target): configure the addresses. */
   take(vip: string): StepResult {
     const e = this.entries.get(vip);
-    if (!e) return { ok: false, problem: `VIP ${vip} is not in the mode table here; begin the migration first so that its packets are held, not refused` };
+    if (!e)
+      return {
+        ok: false,
+        problem: `VIP ${vip} is not in the mode table here; begin the migration first so that its packets are held, not refused`,
+      };
     return this.set(vip, { ...e, addressUp: true });
   }
 

@@ -20,11 +20,14 @@ import { StepQueue } from './step-queue.js';
 const stopwatch = (clock: Clock) => {
   let last = clock.monotonicMs();
   const laps: Record<string, number> = {};
-  return Object.assign((name: string) => {
-    const now = clock.monotonicMs();
-    laps[name] = Math.round((now - last) * 10) / 10;
-    last = now;
-  }, { laps });
+  return Object.assign(
+    (name: string) => {
+      const now = clock.monotonicMs();
+      laps[name] = Math.round((now - last) * 10) / 10;
+      last = now;
+    },
+    { laps },
+  );
 };
 
 /** How long background readers stay quiet after a step call (a move's calls come 5–50 ms apart). */
@@ -42,18 +45,35 @@ export class NatBalancer {
   private readonly imported = new Map<string, AccessRow[]>();
   private readonly steps: StepQueue;
   private readonly readings: KernelReadings;
-  readonly counters: Record<string, number> = { released: 0, droppedHeld: 0, rowsExported: 0, rowsImported: 0, rowsDeleted: 0, copyPushes: 0, copyPushErrors: 0, holdOverflow: 0 };
+  readonly counters: Record<string, number> = {
+    released: 0,
+    droppedHeld: 0,
+    rowsExported: 0,
+    rowsImported: 0,
+    rowsDeleted: 0,
+    copyPushes: 0,
+    copyPushErrors: 0,
+    holdOverflow: 0,
+  };
 
-  constructor(private readonly config: BalancerConfig, private readonly emit: EmitEvent, private readonly clock: Clock = systemClock) {
+  constructor(
+    private readonly config: BalancerConfig,
+    private readonly emit: EmitEvent,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.table = new ModeTable(config.vips.filter((v) => v.owned).map((v) => v.vip));
     this.hold = new NfQueueHold(config.migration.queueMaxLength);
     this.plane = new DataPlane(config);
     this.steps = new StepQueue(clock);
-    this.readings = new KernelReadings({
-      readCounters: () => this.plane.readCounters(),
-      readRows: () => readRows(config.vips.map((v) => v.vip)),
-      readDrops: queueDrops,
-    }, () => this.moveUnderWay(), clock);
+    this.readings = new KernelReadings(
+      {
+        readCounters: () => this.plane.readCounters(),
+        readRows: () => readRows(config.vips.map((v) => v.vip)),
+        readDrops: queueDrops,
+      },
+      () => this.moveUnderWay(),
+      clock,
+    );
   }
 
   private get queueing(): boolean {
@@ -64,13 +84,16 @@ export class NatBalancer {
     await this.plane.install();
     for (const [vip] of this.table.list()) {
       this.apply(vip);
-      await (await this.plane.takeAddresses(this.vipConfig(vip))).rest;
+      await (
+        await this.plane.takeAddresses(this.vipConfig(vip))
+      ).rest;
     }
   }
 
   vipConfig(vip: string): VipConfig {
     const v = this.config.vips.find((x) => x.vip === vip);
-    if (!v) throw new ConflictError(`VIP ${vip} is not in this balancer's config (it knows ${this.config.vips.map((x) => x.vip).join(', ')})`);
+    if (!v)
+      throw new ConflictError(`VIP ${vip} is not in this balancer's config (it knows ${this.config.vips.map((x) => x.vip).join(', ')})`);
     return v;
   }
 
@@ -102,34 +125,37 @@ export class NatBalancer {
     return r;
   }
 
-  begin = (vip: string) => this.serial(async () => {
-    this.vipConfig(vip);
-    const r = this.checked(this.table.begin(vip));
-    if (this.queueing) this.hold.bind(queueOf(this.config, vip));
-    this.apply(vip);
-    if (r.changed) this.emit('migration-begin', { vip, hold: this.config.migration.hold });
-    return { vip, mode: 'migration' as NatMode };
-  });
+  begin = (vip: string) =>
+    this.serial(async () => {
+      this.vipConfig(vip);
+      const r = this.checked(this.table.begin(vip));
+      if (this.queueing) this.hold.bind(queueOf(this.config, vip));
+      this.apply(vip);
+      if (r.changed) this.emit('migration-begin', { vip, hold: this.config.migration.hold });
+      return { vip, mode: 'migration' as NatMode };
+    });
 
-  take = (vip: string) => this.serial(async () => {
-    const v = this.vipConfig(vip);
-    this.checked(this.table.take(vip));
-    // Rules first: the first packets the announcement draws here must meet the hold.
-    this.apply(vip);
-    const { garpFrames, rest } = await this.plane.takeAddresses(v);
-    void rest.catch((e: unknown) => this.emit('garp-error', { vip, error: (e as Error).message }));
-    this.emit('address-take', { vip, inside: v.inside, garpSent: garpFrames });
-    return { vip, garpSent: garpFrames };
-  });
+  take = (vip: string) =>
+    this.serial(async () => {
+      const v = this.vipConfig(vip);
+      this.checked(this.table.take(vip));
+      // Rules first: the first packets the announcement draws here must meet the hold.
+      this.apply(vip);
+      const { garpFrames, rest } = await this.plane.takeAddresses(v);
+      void rest.catch((e: unknown) => this.emit('garp-error', { vip, error: (e as Error).message }));
+      this.emit('address-take', { vip, inside: v.inside, garpSent: garpFrames });
+      return { vip, garpSent: garpFrames };
+    });
 
-  release = (vip: string) => this.serial(async () => {
-    const v = this.vipConfig(vip);
-    const r = this.checked(this.table.release(vip));
-    this.apply(vip);
-    this.plane.releaseAddresses(v);
-    if (r.changed) this.emit('address-release', { vip, inside: v.inside });
-    return { vip };
-  });
+  release = (vip: string) =>
+    this.serial(async () => {
+      const v = this.vipConfig(vip);
+      const r = this.checked(this.table.release(vip));
+      this.apply(vip);
+      this.plane.releaseAddresses(v);
+      if (r.changed) this.emit('address-release', { vip, inside: v.inside });
+      return { vip };
+    });
 
   /** The access table as it is now (status API, not a step: no serial queue, no event). */
   async accessTable(vip: string | undefined): Promise<AccessRow[]> {
@@ -137,94 +163,106 @@ export class NatBalancer {
     return readRows(vip !== undefined ? [vip] : this.config.vips.map((v) => v.vip));
   }
 
-  exportRows = (vip: string) => this.serial(async () => {
-    this.vipConfig(vip);
-    const started = this.clock.nowMs();
-    const rows = await exportRows(vip);
-    this.counters.rowsExported! += rows.length;
-    this.emit('rows-export', { vip, rows: rows.length, ms: this.clock.nowMs() - started });
-    return { vip, rows };
-  });
+  exportRows = (vip: string) =>
+    this.serial(async () => {
+      this.vipConfig(vip);
+      const started = this.clock.nowMs();
+      const rows = await exportRows(vip);
+      this.counters.rowsExported! += rows.length;
+      this.emit('rows-export', { vip, rows: rows.length, ms: this.clock.nowMs() - started });
+      return { vip, rows };
+    });
 
-  importRows = (vip: string, rows: AccessRow[]) => this.serial(async () => {
-    this.vipConfig(vip);
-    const stray = rows.find((r) => r.vip !== vip);
-    if (stray) throw new ConflictError(`a row for ${stray.clientIp}:${stray.clientPort} names VIP ${stray.vip}, not ${vip}`);
-    const started = this.clock.nowMs();
-    const imported = await importRows(vip, rows);
-    this.imported.set(vip, rows);
-    this.counters.rowsImported! += imported;
-    this.emit('rows-import', { vip, rows: rows.length, imported, ms: this.clock.nowMs() - started });
-    return { vip, imported };
-  });
+  importRows = (vip: string, rows: AccessRow[]) =>
+    this.serial(async () => {
+      this.vipConfig(vip);
+      const stray = rows.find((r) => r.vip !== vip);
+      if (stray) throw new ConflictError(`a row for ${stray.clientIp}:${stray.clientPort} names VIP ${stray.vip}, not ${vip}`);
+      const started = this.clock.nowMs();
+      const imported = await importRows(vip, rows);
+      this.imported.set(vip, rows);
+      this.counters.rowsImported! += imported;
+      this.emit('rows-import', { vip, rows: rows.length, imported, ms: this.clock.nowMs() - started });
+      return { vip, imported };
+    });
 
-  deleteRows = (vip: string) => this.serial(async () => {
-    this.vipConfig(vip);
-    const started = this.clock.nowMs();
-    const deleted = await deleteRows(vip);
-    this.counters.rowsDeleted! += deleted;
-    this.emit('rows-delete', { vip, deleted, ms: this.clock.nowMs() - started });
-    return { vip, deleted };
-  });
+  deleteRows = (vip: string) =>
+    this.serial(async () => {
+      this.vipConfig(vip);
+      const started = this.clock.nowMs();
+      const deleted = await deleteRows(vip);
+      this.counters.rowsDeleted! += deleted;
+      this.emit('rows-delete', { vip, deleted, ms: this.clock.nowMs() - started });
+      return { vip, deleted };
+    });
 
-  finish = (vip: string, kick = false) => this.serial(async () => {
-    const v = this.vipConfig(vip);
-    const r = this.checked(this.table.finish(vip));
-    let released = 0;
-    let kicked: number | undefined;
-    if (r.before?.mode === 'migration') {
-      const started = this.clock.monotonicMs();
-      const queue = queueOf(this.config, vip);
-      const lap = stopwatch(this.clock);
-      if (this.queueing) {
-        // Serve first while still holding, release in order, then stop holding and let the
-        // few packets queued meanwhile go too: nothing new overtakes the held backlog.
-        this.plane.setMembership(vip, { known: true, serving: r.after!.addressUp, holding: true });
-        lap('serve');
-        released = this.hold.settle(queue, true);
-        lap('release');
+  finish = (vip: string, kick = false) =>
+    this.serial(async () => {
+      const v = this.vipConfig(vip);
+      const r = this.checked(this.table.finish(vip));
+      let released = 0;
+      let kicked: number | undefined;
+      if (r.before?.mode === 'migration') {
+        const started = this.clock.monotonicMs();
+        const queue = queueOf(this.config, vip);
+        const lap = stopwatch(this.clock);
+        if (this.queueing) {
+          // Serve first while still holding, release in order, then stop holding and let the
+          // few packets queued meanwhile go too: nothing new overtakes the held backlog.
+          this.plane.setMembership(vip, { known: true, serving: r.after!.addressUp, holding: true });
+          lap('serve');
+          released = this.hold.settle(queue, true);
+          lap('release');
+        }
+        this.apply(vip);
+        // Nothing new is marked now; what was queued since the first verdict goes at once, not
+        // after unbinding (which reads a /proc file and waits for an ack: 10–20 ms under load,
+        // and at 200 streams a few hundred packets arrive meanwhile).
+        if (this.queueing) released += this.hold.settle(queue, true);
+        lap('normal');
+        if (this.queueing) released += await this.unbind(queue, true);
+        lap('unbind');
+        this.counters.released! += released;
+        this.emit('migration-finish', { vip, released, ms: Math.round(this.clock.monotonicMs() - started), stagesMs: lap.laps });
+        if (kick) {
+          // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
+          const targets = kickTargets(this.imported.get(vip) ?? []);
+          kicked = targets.length;
+          void kickRetransmissions(
+            targets,
+            { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS },
+            this.clock,
+          ).then(
+            (k) => this.emit('retransmit-kick', { vip, ...k }),
+            (e: unknown) => this.emit('retransmit-kick', { vip, error: (e as Error).message }),
+          );
+        }
       }
-      this.apply(vip);
-      // Nothing new is marked now; what was queued since the first verdict goes at once, not
-      // after unbinding (which reads a /proc file and waits for an ack: 10–20 ms under load,
-      // and at 200 streams a few hundred packets arrive meanwhile).
-      if (this.queueing) released += this.hold.settle(queue, true);
-      lap('normal');
-      if (this.queueing) released += await this.unbind(queue, true);
-      lap('unbind');
-      this.counters.released! += released;
-      this.emit('migration-finish', { vip, released, ms: Math.round(this.clock.monotonicMs() - started), stagesMs: lap.laps });
-      if (kick) {
-        // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
-        const targets = kickTargets(this.imported.get(vip) ?? []);
-        kicked = targets.length;
-        void kickRetransmissions(targets, { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS }, this.clock)
-          .then((k) => this.emit('retransmit-kick', { vip, ...k }), (e: unknown) => this.emit('retransmit-kick', { vip, error: (e as Error).message }));
-      }
-    }
-    this.imported.delete(vip);
-    return { vip, released, ...(kicked !== undefined ? { kicked } : {}) };
-  });
+      this.imported.delete(vip);
+      return { vip, released, ...(kicked !== undefined ? { kicked } : {}) };
+    });
 
-  forget = (vip: string) => this.serial(async () => {
-    const v = this.vipConfig(vip);
-    const r = this.table.forget(vip);
-    if (!r.ok) throw new ConflictError(r.problem);
-    // protocol.ts: the VIP leaves with any rows it still has (a late row would be a second row
-    // of a connection the target now serves, and would be pushed to the copy store as ours).
-    const { dropped, rows } = await this.letGo(v);
-    if (r.changed || rows > 0) this.emit('vip-forget', { vip, ...(dropped ? { dropped } : {}), ...(rows ? { rowsDeleted: rows } : {}) });
-    return { vip };
-  });
+  forget = (vip: string) =>
+    this.serial(async () => {
+      const v = this.vipConfig(vip);
+      const r = this.table.forget(vip);
+      if (!r.ok) throw new ConflictError(r.problem);
+      // protocol.ts: the VIP leaves with any rows it still has (a late row would be a second row
+      // of a connection the target now serves, and would be pushed to the copy store as ours).
+      const { dropped, rows } = await this.letGo(v);
+      if (r.changed || rows > 0) this.emit('vip-forget', { vip, ...(dropped ? { dropped } : {}), ...(rows ? { rowsDeleted: rows } : {}) });
+      return { vip };
+    });
 
-  abort = (vip: string) => this.serial(async () => {
-    const v = this.vipConfig(vip);
-    const r = this.checked(this.table.abort(vip));
-    // protocol.ts: an abort drops the rows the failed move imported here, too.
-    const { dropped, rows } = await this.letGo(v);
-    if (r.changed || rows > 0) this.emit('migration-abort', { vip, dropped, rowsDeleted: rows });
-    return { vip, dropped };
-  });
+  abort = (vip: string) =>
+    this.serial(async () => {
+      const v = this.vipConfig(vip);
+      const r = this.checked(this.table.abort(vip));
+      // protocol.ts: an abort drops the rows the failed move imported here, too.
+      const { dropped, rows } = await this.letGo(v);
+      if (r.changed || rows > 0) this.emit('migration-abort', { vip, dropped, rowsDeleted: rows });
+      return { vip, dropped };
+    });
 
   /** After the mode table let `vip` go: drop what it held, apply the rules, remove its addresses and rows. */
   private async letGo(v: VipConfig): Promise<{ dropped: number; rows: number }> {
@@ -259,7 +297,12 @@ export class NatBalancer {
     const reading = await this.readings.latest();
     this.pollHold();
     return balancerStatus({
-      config: this.config, modes: this.table.list(), reading, held: (q) => this.hold.held(q), boundQueues: this.hold.bound(), counters: this.counters,
+      config: this.config,
+      modes: this.table.list(),
+      reading,
+      held: (q) => this.hold.held(q),
+      boundQueues: this.hold.bound(),
+      counters: this.counters,
     });
   }
 

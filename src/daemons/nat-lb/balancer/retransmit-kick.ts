@@ -40,18 +40,28 @@ export interface KickOutcome {
 
 /** Pure: the TCP rows of an access table as kick targets. */
 export const kickTargets = (rows: readonly AccessRow[]): KickTarget[] =>
-  rows.filter((r) => r.protocol === 'tcp').map((r) => ({
-    client: { ip: r.clientIp, port: r.clientPort },
-    front: { ip: r.vip, port: r.vipPort },
-    server: { ip: r.serverIp, port: r.serverPort },
-    peer: r.insideIp !== undefined && r.insidePort !== undefined ? { ip: r.insideIp, port: r.insidePort } : { ip: r.clientIp, port: r.clientPort },
-  }));
+  rows
+    .filter((r) => r.protocol === 'tcp')
+    .map((r) => ({
+      client: { ip: r.clientIp, port: r.clientPort },
+      front: { ip: r.vip, port: r.vipPort },
+      server: { ip: r.serverIp, port: r.serverPort },
+      peer:
+        r.insideIp !== undefined && r.insidePort !== undefined
+          ? { ip: r.insideIp, port: r.insidePort }
+          : { ip: r.clientIp, port: r.clientPort },
+    }));
 
 const key = (from: Endpoint, to: Endpoint) => `${from.ip}:${from.port}>${to.ip}:${to.port}`;
 
 /** Pure: the out-of-window ACK from `from` to `to`, as a whole IPv4 packet. */
 export const nudgePacket = (from: Endpoint, to: Endpoint, seq: number): Buffer =>
-  ipv4Packet(from.ip, to.ip, IP_PROTOCOL.tcp, tcpSegment({ src: from.ip, dst: to.ip, srcPort: from.port, dstPort: to.port, seq, ack: seq, flags: { ack: true }, window: 65535 }));
+  ipv4Packet(
+    from.ip,
+    to.ip,
+    IP_PROTOCOL.tcp,
+    tcpSegment({ src: from.ip, dst: to.ip, srcPort: from.port, dstPort: to.port, seq, ack: seq, flags: { ack: true }, window: 65535 }),
+  );
 
 /** Pure: the ICMP error telling `end` that its segment to `to` starting at `seq` met an unreachable host. */
 export const revertPacket = (errorFrom: string, end: Endpoint, to: Endpoint, seq: number): Buffer =>
@@ -62,14 +72,18 @@ const SPIN_MS = 10;
 /** Connections nudged per event-loop turn. */
 const NUDGE_SLICE = 16;
 
-export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
-  /** Source of the ICMP errors to clients (the VIP) and to servers (its inside address). */
-  outsideAddress: string;
-  insideAddress: string;
-  waitMs: number;
-  /** ICMP errors per end: one backoff step each. */
-  reverts: number;
-}, clock: Clock = systemClock): Promise<KickOutcome> => {
+export const kickRetransmissions = async (
+  targets: readonly KickTarget[],
+  o: {
+    /** Source of the ICMP errors to clients (the VIP) and to servers (its inside address). */
+    outsideAddress: string;
+    insideAddress: string;
+    waitMs: number;
+    /** ICMP errors per end: one backoff step each. */
+    reverts: number;
+  },
+  clock: Clock = systemClock,
+): Promise<KickOutcome> => {
   const started = clock.monotonicMs();
   if (targets.length === 0) return { connections: 0, clients: 0, servers: 0, ms: 0 };
   const capture = new IpCapture();
@@ -87,9 +101,10 @@ export const kickRetransmissions = async (targets: readonly KickTarget[], o: {
     // Each end's answer is the other end's position: its ICMP errors go out at once, so the
     // first connections retransmit while the last answers are still on their way.
     const onAnswer = (side: 'client' | 'server', t: KickTarget, ack: number) => {
-      const icmp = side === 'server'
-        ? revertPacket(o.outsideAddress, t.client, t.front, ack) // the server acknowledged the client up to `ack`
-        : revertPacket(o.insideAddress, t.server, t.peer, ack);
+      const icmp =
+        side === 'server'
+          ? revertPacket(o.outsideAddress, t.client, t.front, ack) // the server acknowledged the client up to `ack`
+          : revertPacket(o.insideAddress, t.server, t.peer, ack);
       for (let i = 0; i < o.reverts; i++) raw.send(icmp);
       if (side === 'server') clients++;
       else servers++;

@@ -21,7 +21,13 @@ const readTableReport = async (table: ModeTable, vips: readonly string[]): Promi
 });
 
 /** `quiet`: skip this tick (a move is under way; the report follows once it is over). */
-export const startTableReport = (table: ModeTable, vips: readonly string[], emit: EmitEvent, intervalMs: number, quiet: () => boolean = () => false) => {
+export const startTableReport = (
+  table: ModeTable,
+  vips: readonly string[],
+  emit: EmitEvent,
+  intervalMs: number,
+  quiet: () => boolean = () => false,
+) => {
   let last = '';
   let busy = false;
   const report = async (final: boolean) => {
@@ -34,9 +40,11 @@ export const startTableReport = (table: ModeTable, vips: readonly string[], emit
   const timer = setInterval(() => {
     if (busy || quiet()) return;
     busy = true;
-    void report(false).catch(() => undefined).finally(() => {
-      busy = false;
-    });
+    void report(false)
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
   }, intervalMs);
   return {
     /** The last word before the daemon stops on purpose: what it leaves behind. */

@@ -44,7 +44,10 @@ export class CallRunner {
     const timeoutMs = Math.max(1, op.deadlineMs - this.now());
     try {
       if (op.kind === 'balancer') {
-        return { ok: true, reply: await this.client.balancerOp(this.endpoints.get(op.balancer)!, op.path, op.body, timeoutMs, this.lifeline(op.balancer)) };
+        return {
+          ok: true,
+          reply: await this.client.balancerOp(this.endpoints.get(op.balancer)!, op.path, op.body, timeoutMs, this.lifeline(op.balancer)),
+        };
       }
       return { ok: true, reply: { rows: await this.storeRows(op.vip, op.source, timeoutMs) } };
     } catch (e) {
@@ -89,6 +92,13 @@ export class CallRunner {
     const announced = f.keepMode === 'normal' ? await call(keep, '/address/take', { vip: f.vip }) : undefined;
     // Narrowed, not cast: eslint --fix drops the `as object` cast that tsc needs before `in`.
     const refused = typeof announced === 'object' && announced !== null && 'error' in announced ? announced.error : undefined;
-    this.emit('repair', { vip: f.vip, kind: 'dedupe', keep: f.keep, dropped: f.drop.map((d) => d.balancer), rowsMoved: moved, ...(refused !== undefined ? { error: refused } : {}) });
+    this.emit('repair', {
+      vip: f.vip,
+      kind: 'dedupe',
+      keep: f.keep,
+      dropped: f.drop.map((d) => d.balancer),
+      rowsMoved: moved,
+      ...(refused !== undefined ? { error: refused } : {}),
+    });
   }
 }

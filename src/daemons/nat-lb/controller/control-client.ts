@@ -1,10 +1,18 @@
 // The controller's side of protocol.ts: typed calls to the balancers and the copy stores, each
 // bounded by an AbortSignal deadline, every reply validated. Failures are ControlCallError with
 // what was called, so a migration event can say which call failed and why.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errorMessage, TestbedError } from '../../../common/errors.js';
 import { describeIssue } from '../../shared/json-api.js';
-import { balancerReplies, balancerRequests, balancerStatusSchema, copyStoreRowsReplySchema, type AccessRow, type BalancerPath, type BalancerStatus } from '../protocol.js';
+import {
+  balancerReplies,
+  balancerRequests,
+  balancerStatusSchema,
+  copyStoreRowsReplySchema,
+  type AccessRow,
+  type BalancerPath,
+  type BalancerStatus,
+} from '../protocol.js';
 import { vipRowsBody } from '../row-validation.js';
 
 /** The contract's schemas, with the hand-checked fast path where rows travel (row-validation.ts). */
@@ -12,7 +20,12 @@ const requestSchema = (path: BalancerPath): z.ZodTypeAny => (path === '/rows/imp
 const replySchema = (path: BalancerPath): z.ZodTypeAny => (path === '/rows/export' ? vipRowsBody : balancerReplies[path]);
 
 export class ControlCallError extends TestbedError {
-  constructor(readonly target: string, readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply' | 'invalid-request', readonly detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly target: string,
+    readonly kind: 'timeout' | 'unreachable' | 'refused' | 'invalid-reply' | 'invalid-request',
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
     super('NAT_LB_CALL', `${target}: ${detail}`, options);
   }
 }
@@ -26,7 +39,14 @@ export interface Endpoint {
 
 export type BalancerReply<P extends BalancerPath> = z.infer<(typeof balancerReplies)[P]>;
 
-const callJson = async (target: string, url: string, token: string, init: { method: string; body?: unknown }, timeoutMs: number, signal?: AbortSignal): Promise<unknown> => {
+const callJson = async (
+  target: string,
+  url: string,
+  token: string,
+  init: { method: string; body?: unknown },
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<unknown> => {
   const deadline = AbortSignal.timeout(Math.max(1, timeoutMs));
   // AbortSignal.any is Node ≥ 20.3; the lab's node 18 needs it by hand.
   const ctl = new AbortController();
@@ -57,7 +77,10 @@ const callJson = async (target: string, url: string, token: string, init: { meth
   } catch (e) {
     if (e instanceof ControlCallError) throw e;
     if (deadline.aborted) throw new ControlCallError(target, 'timeout', `no answer within ${timeoutMs} ms`, { cause: e });
-    if (signal?.aborted) throw new ControlCallError(target, 'unreachable', signal.reason instanceof Error ? signal.reason.message : String(signal.reason), { cause: e });
+    if (signal?.aborted)
+      throw new ControlCallError(target, 'unreachable', signal.reason instanceof Error ? signal.reason.message : String(signal.reason), {
+        cause: e,
+      });
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     throw new ControlCallError(target, 'unreachable', cause ?? errorMessage(e), { cause: e });
   } finally {
@@ -76,10 +99,20 @@ const parse = <S extends z.ZodTypeAny>(target: string, schema: S, json: unknown)
 export class ControlClient {
   async balancerStatus(b: Endpoint, timeoutMs: number, signal?: AbortSignal): Promise<BalancerStatus> {
     const target = `${b.name} /status`;
-    return parse(target, balancerStatusSchema, await callJson(target, `http://${b.api}/status`, b.token, { method: 'GET' }, timeoutMs, signal));
+    return parse(
+      target,
+      balancerStatusSchema,
+      await callJson(target, `http://${b.api}/status`, b.token, { method: 'GET' }, timeoutMs, signal),
+    );
   }
 
-  async balancer<P extends BalancerPath>(b: Endpoint, path: P, body: z.input<(typeof balancerRequests)[P]>, timeoutMs: number, signal?: AbortSignal): Promise<BalancerReply<P>> {
+  async balancer<P extends BalancerPath>(
+    b: Endpoint,
+    path: P,
+    body: z.input<(typeof balancerRequests)[P]>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<BalancerReply<P>> {
     const target = `${b.name} ${path}`;
     // replySchema(path) is P's reply schema, widened to ZodTypeAny because a map cannot be indexed by a generic P.
     const reply = await callJson(target, `http://${b.api}${path}`, b.token, { method: 'POST', body }, timeoutMs, signal);
@@ -89,14 +122,23 @@ export class ControlClient {
   /** A call whose body was built at run time (a migration step): checked against the contract before it leaves. */
   async balancerOp(b: Endpoint, path: BalancerPath, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
     const checked = requestSchema(path).safeParse(body);
-    if (!checked.success) throw new ControlCallError(`${b.name} ${path}`, 'invalid-request', `request not sent, ${describeIssue('body', checked.error.issues[0]!)}`);
+    if (!checked.success)
+      throw new ControlCallError(
+        `${b.name} ${path}`,
+        'invalid-request',
+        `request not sent, ${describeIssue('body', checked.error.issues[0]!)}`,
+      );
     return this.balancer(b, path, checked.data as never, timeoutMs, signal);
   }
 
   /** GET /copy (pushed copies) or /tcp-table (variant 1) from one copy store. */
   async storeRows(s: Endpoint, source: 'copy' | 'tcp-table', vip: string, timeoutMs: number, signal?: AbortSignal): Promise<AccessRow[]> {
     const target = `${s.name} /${source}`;
-    const reply = parse(target, copyStoreRowsReplySchema, await callJson(target, `http://${s.api}/${source}?vip=${encodeURIComponent(vip)}`, s.token, { method: 'GET' }, timeoutMs, signal));
+    const reply = parse(
+      target,
+      copyStoreRowsReplySchema,
+      await callJson(target, `http://${s.api}/${source}?vip=${encodeURIComponent(vip)}`, s.token, { method: 'GET' }, timeoutMs, signal),
+    );
     return reply.rows;
   }
 }

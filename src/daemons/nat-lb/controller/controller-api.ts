@@ -5,12 +5,16 @@ import { z } from 'zod';
 import { fail, ok, route, type Route } from '../../shared/json-api.js';
 import { MoveRefused, type NatController } from './controller.js';
 
-const moveRequestSchema = z.object({ vip: z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address'), to: z.string().min(1) }).strict();
+const moveRequestSchema = z
+  .object({ vip: z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address'), to: z.string().min(1) })
+  .strict();
 
 export const controllerRoutes = (controller: NatController): Route[] => [
   route({ method: 'GET', path: '/status', handle: () => ok(controller.status()) }),
   route({
-    method: 'POST', path: '/move', body: moveRequestSchema,
+    method: 'POST',
+    path: '/move',
+    body: moveRequestSchema,
     handle: async ({ body }) => {
       try {
         const result = await controller.requestMove(body.vip, body.to);

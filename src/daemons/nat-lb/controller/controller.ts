@@ -27,7 +27,10 @@ export interface ControllerDeps {
 
 /** Refused before anything moved: unknown VIP or balancer (404), or not possible now (409). */
 export class MoveRefused extends Error {
-  constructor(readonly code: 404 | 409, message: string) {
+  constructor(
+    readonly code: 404 | 409,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,25 +62,43 @@ export class NatController {
   private readonly abort = new AbortController();
   private readonly calls: CallRunner;
 
-  constructor(private readonly config: ControllerConfig, private readonly deps: ControllerDeps) {
+  constructor(
+    private readonly config: ControllerConfig,
+    private readonly deps: ControllerDeps,
+  ) {
     this.clock = deps.clock ?? systemClock;
     const token = (e: { token?: string | undefined }) => e.token ?? config.peerToken;
     this.endpoints = new Map(config.balancers.map((b) => [b.name, { name: b.name, api: b.api, token: token(b) }]));
     this.stores = config.copyStores.map((s) => ({ name: s.name, api: s.api, token: token(s) }));
     this.known = new Set(config.vips);
-    this.detector = new FailureDetector(config.balancers.map((b) => b.name), config.poll.misses, config.poll.startupMisses,
-      config.liveness ? config.liveness.intervalMs * config.liveness.misses : Infinity);
+    this.detector = new FailureDetector(
+      config.balancers.map((b) => b.name),
+      config.poll.misses,
+      config.poll.startupMisses,
+      config.liveness ? config.liveness.intervalMs * config.liveness.misses : Infinity,
+    );
     this.rates = new RateTracker(config.policy.windowMs);
     this.policy = deps.policy ?? new ByteRatePolicy(config.policy);
     this.calls = new CallRunner(deps.client, this.endpoints, this.stores, deps.emit, this.abort.signal, () => this.clock.nowMs());
     this.moves = new MoveQueue({
-      calls: this.calls, emit: deps.emit, clock: this.clock, assignment: this.assignment, rates: this.rates,
-      retryMs: config.migration.retryMs, isStopped: () => this.stopped,
+      calls: this.calls,
+      emit: deps.emit,
+      clock: this.clock,
+      assignment: this.assignment,
+      rates: this.rates,
+      retryMs: config.migration.retryMs,
+      isStopped: () => this.stopped,
     });
   }
 
   start(): void {
-    this.deps.emit('started', { balancers: [...this.endpoints.keys()], copyStores: this.stores.map((s) => s.name), policy: this.policy.name, failoverRows: this.config.migration.failoverRows, failoverOrder: this.config.migration.failoverOrder });
+    this.deps.emit('started', {
+      balancers: [...this.endpoints.keys()],
+      copyStores: this.stores.map((s) => s.name),
+      policy: this.policy.name,
+      failoverRows: this.config.migration.failoverRows,
+      failoverOrder: this.config.migration.failoverOrder,
+    });
     const round = () => {
       if (this.stopped) return;
       // Not awaited: rounds chain by timer. An unexpected error is an event and polling goes on;
@@ -107,10 +128,12 @@ export class NatController {
   requestMove(vip: string, to: string): Promise<MoveResult> {
     if (!this.endpoints.has(to)) throw new MoveRefused(404, `no balancer '${to}'; known: ${[...this.endpoints.keys()].join(', ')}`);
     const owner = this.assignment.get(vip);
-    if (owner === undefined) throw new MoveRefused(404, `no VIP ${vip} with a known owner; known: ${[...this.assignment.keys()].join(', ') || 'none yet'}`);
+    if (owner === undefined)
+      throw new MoveRefused(404, `no VIP ${vip} with a known owner; known: ${[...this.assignment.keys()].join(', ') || 'none yet'}`);
     if (owner === to) throw new MoveRefused(409, `${vip} is already on ${to}`);
     if (this.detector.health(to) !== 'alive') throw new MoveRefused(409, `balancer ${to} is ${this.detector.health(to)}`);
-    if (this.detector.health(owner) !== 'alive') throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
+    if (this.detector.health(owner) !== 'alive')
+      throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
     if (this.moves.isMoving(vip)) throw new MoveRefused(409, `${vip} is already moving`);
     return this.moves.request(vip, to);
   }
@@ -163,35 +186,41 @@ export class NatController {
   /** Health changes go to the history; a balancer now dead has its calls in flight abandoned (a move waiting on it rolls back now). */
   private onHealth(events: readonly DetectorEvent[]): void {
     for (const e of events) this.deps.emit(e.event, e.data);
-    for (const e of events) if (e.event === 'balancer-dead') this.calls.abandon(String(e.data.balancer), `abandoned: ${String(e.data.balancer)} was declared dead`);
+    for (const e of events)
+      if (e.event === 'balancer-dead')
+        this.calls.abandon(String(e.data.balancer), `abandoned: ${String(e.data.balancer)} was declared dead`);
   }
 
   /** One action unless one is running (a move runs while the next polls go on; only one move at a time). */
   private actNow(): void {
     if (!this.acting && !this.stopped) {
       this.acting = true;
-      void this.act().catch((e: unknown) => this.deps.emit('error', { error: errorMessage(e) })).finally(() => {
-        this.acting = false;
-      });
+      void this.act()
+        .catch((e: unknown) => this.deps.emit('error', { error: errorMessage(e) }))
+        .finally(() => {
+          this.acting = false;
+        });
     }
   }
 
   private async poll(): Promise<void> {
-    await Promise.all([...this.endpoints.values()].map(async (b) => {
-      const askedMs = this.clock.nowMs();
-      try {
-        const status = await this.deps.client.balancerStatus(b, this.config.poll.timeoutMs, this.abort.signal);
-        if (this.stopped) return;
-        this.views.set(b.name, { status, askedMs });
-        for (const v of status.vips) {
-          this.known.add(v.vip);
-          if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
+    await Promise.all(
+      [...this.endpoints.values()].map(async (b) => {
+        const askedMs = this.clock.nowMs();
+        try {
+          const status = await this.deps.client.balancerStatus(b, this.config.poll.timeoutMs, this.abort.signal);
+          if (this.stopped) return;
+          this.views.set(b.name, { status, askedMs });
+          for (const v of status.vips) {
+            this.known.add(v.vip);
+            if (v.mode === 'normal') this.rates.observe(v.vip, b.name, v.bytes, askedMs);
+          }
+          this.onHealth(this.detector.onPoll(b.name, true, this.clock.nowMs()));
+        } catch (e) {
+          if (!this.stopped) this.onHealth(this.detector.onPoll(b.name, false, this.clock.nowMs(), errorMessage(e)));
         }
-        this.onHealth(this.detector.onPoll(b.name, true, this.clock.nowMs()));
-      } catch (e) {
-        if (!this.stopped) this.onHealth(this.detector.onPoll(b.name, false, this.clock.nowMs(), errorMessage(e)));
-      }
-    }));
+      }),
+    );
   }
 
   private async act(): Promise<void> {
@@ -203,7 +232,11 @@ export class NatController {
     const fresh = (vip: string) => oldest > this.moves.changedAt(vip);
     const allFresh = this.moves.changedVips().every(fresh);
     const findings = findOwnership({
-      balancers: [...this.endpoints.keys()].map((name) => ({ name, health: this.detector.health(name), vips: this.views.get(name)?.status?.vips ?? [] })),
+      balancers: [...this.endpoints.keys()].map((name) => ({
+        name,
+        health: this.detector.health(name),
+        vips: this.views.get(name)?.status?.vips ?? [],
+      })),
       configVips: [...this.known],
       assignment: this.assignment,
     });
@@ -213,14 +246,26 @@ export class NatController {
     const request = this.moves.nextRequest();
     if (request) {
       const from = this.assignment.get(request.vip);
-      const result = from === undefined || from === request.to || this.detector.health(request.to) !== 'alive'
-        ? this.moves.record({ vip: request.vip, from: from ?? null, to: request.to, state: 'refused', owner: from ?? null, failedStep: null, error: 'ownership changed before the move could start', rows: 0, ms: 0 })
-        : await this.moves.run(this.plannedSpec(request.vip, from, request.to, 'requested'));
+      const result =
+        from === undefined || from === request.to || this.detector.health(request.to) !== 'alive'
+          ? this.moves.record({
+              vip: request.vip,
+              from: from ?? null,
+              to: request.to,
+              state: 'refused',
+              owner: from ?? null,
+              failedStep: null,
+              error: 'ownership changed before the move could start',
+              rows: 0,
+              ms: 0,
+            })
+          : await this.moves.run(this.plannedSpec(request.vip, from, request.to, 'requested'));
       return request.done(result);
     }
     if (this.config.policy.enabled) {
       const verdict = this.policy.decide(this.policyInput(this.clock.nowMs()));
-      if (verdict.kind !== this.lastVerdict || verdict.kind === 'move') this.deps.emit('policy-decision', { policy: this.policy.name, ...verdict });
+      if (verdict.kind !== this.lastVerdict || verdict.kind === 'move')
+        this.deps.emit('policy-decision', { policy: this.policy.name, ...verdict });
       this.lastVerdict = verdict.kind;
       if (verdict.kind === 'move') await this.moves.run(this.plannedSpec(verdict.vip, verdict.from, verdict.to, verdict.reason));
     }
@@ -258,20 +303,46 @@ export class NatController {
   private repairSpec(f: Exclude<Finding, { kind: 'owned' | 'dedupe' }>, now: number): MoveSpec | undefined {
     const m = this.config.migration;
     const base = { stepTimeoutMs: m.stepTimeoutMs, deadCallTimeoutMs: m.deadCallTimeoutMs, order: m.failoverOrder };
-    if (f.kind === 'resume-planned') return { ...base, vip: f.vip, from: f.from, to: f.to, kind: 'planned', reason: 'resume a half-done move', resumed: true };
+    if (f.kind === 'resume-planned')
+      return { ...base, vip: f.vip, from: f.from, to: f.to, kind: 'planned', reason: 'resume a half-done move', resumed: true };
     if (f.kind === 'resume-failover') {
-      return { ...base, vip: f.vip, ...(f.from ? { from: f.from } : {}), to: f.to, kind: 'failover', reason: 'resume a half-done failover', resumed: true, rows: f.rowsPresent ? 'none' : m.failoverRows };
+      return {
+        ...base,
+        vip: f.vip,
+        ...(f.from ? { from: f.from } : {}),
+        to: f.to,
+        kind: 'failover',
+        reason: 'resume a half-done failover',
+        resumed: true,
+        rows: f.rowsPresent ? 'none' : m.failoverRows,
+      };
     }
     if (!this.config.failover.enabled) return undefined;
     const avoided = this.moves.avoided(f.vip, now);
     if (avoided && avoided.size >= this.endpoints.size - 1) return undefined;
     const to = this.policy.place(f.vip, this.policyInput(now), avoided ?? new Set());
     if (to === undefined) return undefined;
-    return { ...base, vip: f.vip, ...(f.from ? { from: f.from } : {}), to, kind: 'failover', reason: f.from ? `${f.from} is dead` : 'no balancer holds it', rows: m.failoverRows };
+    return {
+      ...base,
+      vip: f.vip,
+      ...(f.from ? { from: f.from } : {}),
+      to,
+      kind: 'failover',
+      reason: f.from ? `${f.from} is dead` : 'no balancer holds it',
+      rows: m.failoverRows,
+    };
   }
 
   private plannedSpec(vip: string, from: string, to: string, reason: string): MoveSpec {
-    return { vip, from, to, kind: 'planned', reason, stepTimeoutMs: this.config.migration.stepTimeoutMs, deadCallTimeoutMs: this.config.migration.deadCallTimeoutMs };
+    return {
+      vip,
+      from,
+      to,
+      kind: 'planned',
+      reason,
+      stepTimeoutMs: this.config.migration.stepTimeoutMs,
+      deadCallTimeoutMs: this.config.migration.deadCallTimeoutMs,
+    };
   }
 
   private policyInput(nowMs: number): PolicyInput {
@@ -279,7 +350,8 @@ export class NatController {
       nowMs,
       migrating: this.moves.migratingVips(),
       balancers: [...this.endpoints.keys()].map((name) => ({
-        name, alive: this.detector.health(name) === 'alive',
+        name,
+        alive: this.detector.health(name) === 'alive',
         vips: (this.views.get(name)?.status?.vips ?? []).map((v) => ({ vip: v.vip, mode: v.mode, rateBps: this.rates.rateBps(v.vip) })),
       })),
     };

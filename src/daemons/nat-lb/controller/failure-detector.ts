@@ -30,8 +30,21 @@ interface Entry {
 export class FailureDetector {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(names: readonly string[], private readonly misses: number, private readonly firstMisses = misses, private readonly silenceMs = Infinity) {
-    for (const n of names) this.entries.set(n, { health: 'unknown', misses: 0, lastOkMs: undefined, deadSinceMs: undefined, lastError: undefined, lastBeatMs: undefined });
+  constructor(
+    names: readonly string[],
+    private readonly misses: number,
+    private readonly firstMisses = misses,
+    private readonly silenceMs = Infinity,
+  ) {
+    for (const n of names)
+      this.entries.set(n, {
+        health: 'unknown',
+        misses: 0,
+        lastOkMs: undefined,
+        deadSinceMs: undefined,
+        lastError: undefined,
+        lastBeatMs: undefined,
+      });
   }
 
   private silent(e: Entry, nowMs: number): boolean {
@@ -54,7 +67,10 @@ export class FailureDetector {
       if (e.health !== 'alive' || !this.silent(e, nowMs)) continue;
       e.health = 'dead';
       e.deadSinceMs = nowMs;
-      events.push({ event: 'balancer-dead', data: { balancer: name, silentMs: nowMs - e.lastBeatMs!, lastOkMs: e.lastOkMs ?? null, by: 'liveness' } });
+      events.push({
+        event: 'balancer-dead',
+        data: { balancer: name, silentMs: nowMs - e.lastBeatMs!, lastOkMs: e.lastOkMs ?? null, by: 'liveness' },
+      });
     }
     return events;
   }
@@ -81,7 +97,18 @@ export class FailureDetector {
     if (e.health !== 'dead' && e.misses >= (e.lastOkMs === undefined ? Math.max(this.misses, this.firstMisses) : this.misses)) {
       e.health = 'dead';
       e.deadSinceMs = nowMs;
-      return [{ event: 'balancer-dead', data: { balancer: name, misses: e.misses, lastOkMs: e.lastOkMs ?? null, silentMs: e.lastOkMs === undefined ? null : nowMs - e.lastOkMs, error: error ?? null } }];
+      return [
+        {
+          event: 'balancer-dead',
+          data: {
+            balancer: name,
+            misses: e.misses,
+            lastOkMs: e.lastOkMs ?? null,
+            silentMs: e.lastOkMs === undefined ? null : nowMs - e.lastOkMs,
+            error: error ?? null,
+          },
+        },
+      ];
     }
     return [];
   }
@@ -96,7 +123,11 @@ export class FailureDetector {
 
   status(nowMs: number) {
     return [...this.entries].map(([name, e]) => ({
-      name, health: e.health, misses: e.misses, lastOkAgoMs: e.lastOkMs === undefined ? null : nowMs - e.lastOkMs, lastError: e.lastError ?? null,
+      name,
+      health: e.health,
+      misses: e.misses,
+      lastOkAgoMs: e.lastOkMs === undefined ? null : nowMs - e.lastOkMs,
+      lastError: e.lastError ?? null,
       lastBeatAgoMs: e.lastBeatMs === undefined ? null : nowMs - e.lastBeatMs,
     }));
   }

@@ -28,7 +28,12 @@ const listenForLiveness = async (config: ControllerConfig, controller: NatContro
     const verdict = guard.accept(packet, clock.nowMs());
     if (verdict.ok && names.has(verdict.liveness.node)) return controller.onLiveness(verdict.liveness.node);
     refused++;
-    if (isReported(refused)) emit('liveness-refused', { from: `${from.address}:${from.port}`, reason: verdict.ok ? `unknown balancer ${verdict.liveness.node}` : verdict.reason, count: refused });
+    if (isReported(refused))
+      emit('liveness-refused', {
+        from: `${from.address}:${from.port}`,
+        reason: verdict.ok ? `unknown balancer ${verdict.liveness.node}` : verdict.reason,
+        count: refused,
+      });
   });
   socket.on('error', (e) => emit('error', { error: `liveness socket: ${e.message}` }));
   await waitForListenAddress(listen);

@@ -10,9 +10,20 @@ export type { FailoverRows, MoveKind, MoveOrder, MoveSpec, Step } from './move-p
 
 export type Op =
   /** `detached`: send it and report {ok: false} at once; its real result may come later (onLateResult). */
-  | { kind: 'balancer'; phase: 'move' | 'rollback'; step: Step; balancer: string; party: 'from' | 'to'; path: BalancerPath; body: unknown; required: boolean; detached: boolean; deadlineMs: number;
-    /** Send this one right after, without waiting (move-plan.ts `pipelined`); report its result after this one's. */
-    then?: Op }
+  | {
+      kind: 'balancer';
+      phase: 'move' | 'rollback';
+      step: Step;
+      balancer: string;
+      party: 'from' | 'to';
+      path: BalancerPath;
+      body: unknown;
+      required: boolean;
+      detached: boolean;
+      deadlineMs: number;
+      /** Send this one right after, without waiting (move-plan.ts `pipelined`); report its result after this one's. */
+      then?: Op;
+    }
   | { kind: 'copy-rows'; phase: 'move'; step: 3; vip: string; source: 'copy' | 'tcp-table'; required: true; deadlineMs: number };
 
 export type OpResult = { ok: true; reply: unknown } | { ok: false; error: string };
@@ -53,16 +64,43 @@ export class Migration {
     this.startMs = nowMs;
     this.owner = spec.from;
     this.plan = moveTemplates(spec, () => this.rowsCollected);
-    this.pending.push({ event: 'migration-start', data: { vip: spec.vip, from: spec.from ?? null, to: spec.to, kind: spec.kind, reason: spec.reason, ...(spec.kind === 'failover' ? { rows: spec.rows, order: spec.order } : {}), ...(spec.resumed ? { resumed: true } : {}) } });
+    this.pending.push({
+      event: 'migration-start',
+      data: {
+        vip: spec.vip,
+        from: spec.from ?? null,
+        to: spec.to,
+        kind: spec.kind,
+        reason: spec.reason,
+        ...(spec.kind === 'failover' ? { rows: spec.rows, order: spec.order } : {}),
+        ...(spec.resumed ? { resumed: true } : {}),
+      },
+    });
   }
 
   get status() {
-    return { vip: this.spec.vip, from: this.spec.from ?? null, to: this.spec.to, kind: this.spec.kind, state: this.state, phase: this.phase, step: this.currentStep ?? null, startMs: this.startMs, rows: this.rows.size };
+    return {
+      vip: this.spec.vip,
+      from: this.spec.from ?? null,
+      to: this.spec.to,
+      kind: this.spec.kind,
+      state: this.state,
+      phase: this.phase,
+      step: this.currentStep ?? null,
+      startMs: this.startMs,
+      rows: this.rows.size,
+    };
   }
 
   /** The move's result once it is no longer running. */
   outcome() {
-    return { state: this.state, owner: this.owner ?? null, failedStep: this.failedStep ?? null, error: this.failure ?? null, rows: this.rows.size };
+    return {
+      state: this.state,
+      owner: this.owner ?? null,
+      failedStep: this.failedStep ?? null,
+      error: this.failure ?? null,
+      rows: this.rows.size,
+    };
   }
 
   /** Events produced since the last call (start, steps, rollback, done). */
@@ -83,7 +121,8 @@ export class Migration {
       const follower = this.plan[this.index + 1];
       // A pipelined call goes out right behind this one, to the same balancer, which serves its
       // step calls one at a time in arrival order: the order is kept and a round trip saved.
-      if (op.kind === 'balancer' && follower?.pipelined && !this.skipped(follower) && follower.party === t.party) return { ...op, then: this.opFor(follower, nowMs) };
+      if (op.kind === 'balancer' && follower?.pipelined && !this.skipped(follower) && follower.party === t.party)
+        return { ...op, then: this.opFor(follower, nowMs) };
       return op;
     }
     if (this.state === 'running') this.finish(nowMs);
@@ -100,7 +139,18 @@ export class Migration {
     if (t.copy) return { kind: 'copy-rows', phase: 'move', step: 3, vip: this.spec.vip, source: t.copy, required: true, deadlineMs };
     this.issued.add(`${t.party}:${t.path}`);
     const balancer = t.party === 'from' ? this.spec.from : this.spec.to;
-    return { kind: 'balancer', phase: this.phase, step: t.step, balancer: balancer!, party: t.party, path: t.path!, body: this.bodyFor(t.path!), required: t.required, detached: t.detached === true, deadlineMs };
+    return {
+      kind: 'balancer',
+      phase: this.phase,
+      step: t.step,
+      balancer: balancer!,
+      party: t.party,
+      path: t.path!,
+      body: this.bodyFor(t.path!),
+      required: t.required,
+      detached: t.detached === true,
+      deadlineMs,
+    };
   }
 
   /**
@@ -123,7 +173,12 @@ export class Migration {
       if (t.path) this.succeeded.add(`${t.party}:${t.path}`);
       if (t.collectRows) this.collect(result.reply);
     } else if (op.required) {
-      if (this.phase === 'move') return this.startRollback(op.step, `${op.kind === 'balancer' ? `${op.balancer} ${op.path}` : `copy stores ${op.source}`}: ${result.error}`, nowMs);
+      if (this.phase === 'move')
+        return this.startRollback(
+          op.step,
+          `${op.kind === 'balancer' ? `${op.balancer} ${op.path}` : `copy stores ${op.source}`}: ${result.error}`,
+          nowMs,
+        );
       this.state = 'failed';
       this.failure = `${this.failure}; rollback: ${op.kind === 'balancer' ? `${op.balancer} ${op.path}` : op.source}: ${result.error}`;
       this.owner = undefined;
@@ -166,7 +221,18 @@ export class Migration {
   private stepEvent(step: Step, ok: boolean, nowMs: number, error?: string): void {
     this.pending.push({
       event: 'migration-step',
-      data: { vip: this.spec.vip, step, from: this.spec.from ?? null, to: this.spec.to, ok, ms: nowMs - (this.stepStart.get(step) ?? nowMs), kind: this.spec.kind, ...(step === 3 ? { rows: this.rows.size } : {}), callsMs: this.stepCalls.get(step) ?? {}, ...(error ? { error } : {}) },
+      data: {
+        vip: this.spec.vip,
+        step,
+        from: this.spec.from ?? null,
+        to: this.spec.to,
+        ok,
+        ms: nowMs - (this.stepStart.get(step) ?? nowMs),
+        kind: this.spec.kind,
+        ...(step === 3 ? { rows: this.rows.size } : {}),
+        callsMs: this.stepCalls.get(step) ?? {},
+        ...(error ? { error } : {}),
+      },
     });
   }
 
@@ -177,7 +243,12 @@ export class Migration {
     this.phase = 'rollback';
     this.rollbackStartMs = nowMs;
     const issued = (key: string) => this.issued.has(key) || (this.spec.resumed === true && RESUMED_MAYBE.has(key));
-    this.plan = rollbackTemplates(this.spec, issued, (key) => this.succeeded.has(key), () => this.rows.size > 0);
+    this.plan = rollbackTemplates(
+      this.spec,
+      issued,
+      (key) => this.succeeded.has(key),
+      () => this.rows.size > 0,
+    );
     this.index = 0;
     this.currentStep = undefined;
   }
@@ -191,8 +262,34 @@ export class Migration {
         this.state = 'rolled-back';
         this.owner = rollbackOwner(this.spec, (key) => this.succeeded.has(key));
       }
-      this.pending.push({ event: 'rollback', data: { vip: this.spec.vip, from: this.spec.from ?? null, to: this.spec.to, kind: this.spec.kind, failedStep: this.failedStep, ok: this.state === 'rolled-back', owner: this.owner ?? null, ms: nowMs - this.rollbackStartMs, error: this.failure } });
+      this.pending.push({
+        event: 'rollback',
+        data: {
+          vip: this.spec.vip,
+          from: this.spec.from ?? null,
+          to: this.spec.to,
+          kind: this.spec.kind,
+          failedStep: this.failedStep,
+          ok: this.state === 'rolled-back',
+          owner: this.owner ?? null,
+          ms: nowMs - this.rollbackStartMs,
+          error: this.failure,
+        },
+      });
     }
-    this.pending.push({ event: 'migration-done', data: { vip: this.spec.vip, from: this.spec.from ?? null, to: this.spec.to, kind: this.spec.kind, ok: this.state === 'done', state: this.state, owner: this.owner ?? null, ms: nowMs - this.startMs, rows: this.rows.size } });
+    this.pending.push({
+      event: 'migration-done',
+      data: {
+        vip: this.spec.vip,
+        from: this.spec.from ?? null,
+        to: this.spec.to,
+        kind: this.spec.kind,
+        ok: this.state === 'done',
+        state: this.state,
+        owner: this.owner ?? null,
+        ms: nowMs - this.startMs,
+        rows: this.rows.size,
+      },
+    });
   }
 }

@@ -93,16 +93,25 @@ export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Tem
   const rows = spec.rows ?? 'copy-store';
   const step3: Template[] = planned
     ? [
-      { step: 3, party: 'from', path: '/rows/export', required: true, collectRows: true },
-      { step: 3, party: 'to', path: '/rows/import', required: true },
-    ]
+        { step: 3, party: 'from', path: '/rows/export', required: true, collectRows: true },
+        { step: 3, party: 'to', path: '/rows/import', required: true },
+      ]
     : rows === 'none'
       ? []
       : [
-        ...(rows === 'balancer-then-copy-store' ? [{ step: 3, party: 'from', path: '/rows/export', required: false, dead: true, collectRows: true } as Template] : []),
-        { step: 3, party: 'to', copy: rows === 'tcp-table' ? 'tcp-table' : 'copy', required: true, collectRows: true, skip: rowsCollected },
-        { step: 3, party: 'to', path: '/rows/import', required: true },
-      ];
+          ...(rows === 'balancer-then-copy-store'
+            ? [{ step: 3, party: 'from', path: '/rows/export', required: false, dead: true, collectRows: true } as Template]
+            : []),
+          {
+            step: 3,
+            party: 'to',
+            copy: rows === 'tcp-table' ? 'tcp-table' : 'copy',
+            required: true,
+            collectRows: true,
+            skip: rowsCollected,
+          },
+          { step: 3, party: 'to', path: '/rows/import', required: true },
+        ];
   // The target releases what it holds first: the clients' gap ends there. Deleting the
   // source's rows and forgetting the VIP is the source's bookkeeping.
   const step4: Template[] = [
@@ -129,7 +138,12 @@ export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Tem
  * If the source cannot be restored either, the rollback stops there and the target keeps what
  * it has: the next round's repair finds it in migration mode and completes the VIP on it.
  */
-export const rollbackTemplates = (spec: MoveSpec, issued: (key: string) => boolean, succeeded: (key: string) => boolean, haveRows: () => boolean): Template[] => {
+export const rollbackTemplates = (
+  spec: MoveSpec,
+  issued: (key: string) => boolean,
+  succeeded: (key: string) => boolean,
+  haveRows: () => boolean,
+): Template[] => {
   const t: Template[] = [];
   const step = 1 as Step; // rollback calls are not numbered steps; the event says which step failed
   const cleanup = { party: 'to', required: false, detached: true } as const;

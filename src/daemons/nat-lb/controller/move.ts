@@ -30,7 +30,8 @@ const move = async (o: MoveOptions): Promise<void> => {
   } catch {
     state = undefined;
   }
-  if (state !== o.expect) throw new Error(`controller answered ${res.status}, move ${typeof state === 'string' ? state : 'refused'}, expected ${o.expect}`);
+  if (state !== o.expect)
+    throw new Error(`controller answered ${res.status}, move ${typeof state === 'string' ? state : 'refused'}, expected ${o.expect}`);
 };
 
 const program = new Command('nat-move')

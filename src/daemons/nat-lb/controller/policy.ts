@@ -25,7 +25,16 @@ export interface PolicyInput {
 }
 
 export type PolicyVerdict =
-  | { kind: 'move'; vip: string; from: string; to: string; reason: string; imbalancePercent: number; spreadBeforeBps: number; spreadAfterBps: number }
+  | {
+      kind: 'move';
+      vip: string;
+      from: string;
+      to: string;
+      reason: string;
+      imbalancePercent: number;
+      spreadBeforeBps: number;
+      spreadAfterBps: number;
+    }
   | { kind: 'hold'; imbalancePercent: number; sinceMs: number }
   | { kind: 'no-better-move'; imbalancePercent: number }
   | { kind: 'balanced'; imbalancePercent: number };
@@ -65,7 +74,8 @@ export class ByteRatePolicy implements MovePolicy {
     const imbalancePercent = max <= 0 ? 0 : (spreadOf(t) / max) * 100;
     if (max < this.options.minRateBps || imbalancePercent <= this.options.thresholdPercent) return this.balanced(imbalancePercent);
     this.imbalancedSinceMs ??= input.nowMs;
-    if (input.nowMs - this.imbalancedSinceMs < this.options.holdMs || input.nowMs < this.quietUntilMs) return { kind: 'hold', imbalancePercent, sinceMs: this.imbalancedSinceMs };
+    if (input.nowMs - this.imbalancedSinceMs < this.options.holdMs || input.nowMs < this.quietUntilMs)
+      return { kind: 'hold', imbalancePercent, sinceMs: this.imbalancedSinceMs };
 
     const before = spreadOf(t);
     let best: { vip: string; from: string; to: string; after: number } | undefined;
@@ -86,7 +96,13 @@ export class ByteRatePolicy implements MovePolicy {
     this.imbalancedSinceMs = undefined;
     this.quietUntilMs = input.nowMs + this.options.cooldownMs;
     return {
-      kind: 'move', vip: best.vip, from: best.from, to: best.to, imbalancePercent, spreadBeforeBps: Math.round(before), spreadAfterBps: Math.round(best.after),
+      kind: 'move',
+      vip: best.vip,
+      from: best.from,
+      to: best.to,
+      imbalancePercent,
+      spreadBeforeBps: Math.round(before),
+      spreadAfterBps: Math.round(best.after),
       reason: `imbalance ${imbalancePercent.toFixed(0)}% > ${this.options.thresholdPercent}% for ${this.options.holdMs} ms`,
     };
   }

@@ -67,10 +67,17 @@ export const findOwnership = (input: RepairInput): Finding[] =>
     if (normal.length > 1 || migrating.length > 1) {
       const keep = normal[0] ?? migrating[0]!;
       const drop = [...normal.slice(1), ...migrating.slice(1)];
-      return { kind: 'dedupe', vip, keep: keep.balancer, keepMode: keep.mode, drop: drop.map((h) => ({ balancer: h.balancer, mode: h.mode })) };
+      return {
+        kind: 'dedupe',
+        vip,
+        keep: keep.balancer,
+        keepMode: keep.mode,
+        drop: drop.map((h) => ({ balancer: h.balancer, mode: h.mode })),
+      };
     }
     if (normal.length === 1 && migrating.length === 0) return { kind: 'owned', vip, owner: normal[0]!.balancer };
     if (normal.length === 1) return { kind: 'resume-planned', vip, from: normal[0]!.balancer, to: migrating[0]!.balancer };
-    if (migrating.length === 1) return { kind: 'resume-failover', vip, ...(from ? { from } : {}), to: migrating[0]!.balancer, rowsPresent: migrating[0]!.rows > 0 };
+    if (migrating.length === 1)
+      return { kind: 'resume-failover', vip, ...(from ? { from } : {}), to: migrating[0]!.balancer, rowsPresent: migrating[0]!.rows > 0 };
     return { kind: 'failover', vip, ...(from ? { from } : {}) };
   });

@@ -23,7 +23,9 @@ export const copyStoreRoutes = (deps: CopyStoreDeps): Route[] => {
   const seen = new Set<string>();
   return [
     route({
-      method: 'PUT', path: '/copy', body: copyStoreRequests['/copy'],
+      method: 'PUT',
+      path: '/copy',
+      body: copyStoreRequests['/copy'],
       handle: ({ body }) => {
         counters.puts++;
         deps.store.put(body.balancer, body.vip, body.rows, deps.now());
@@ -37,17 +39,22 @@ export const copyStoreRoutes = (deps: CopyStoreDeps): Route[] => {
       },
     }),
     route({
-      method: 'GET', path: '/copy', query: vipQuery,
+      method: 'GET',
+      path: '/copy',
+      query: vipQuery,
       handle: ({ query }) => {
         counters.reads++;
         return ok({ vip: query.vip, rows: deps.store.rowsFor(query.vip, deps.now()) });
       },
     }),
     route({
-      method: 'GET', path: '/tcp-table', query: vipQuery,
+      method: 'GET',
+      path: '/tcp-table',
+      query: vipQuery,
       handle: async ({ query }) => {
         const table = deps.tcpTable;
-        if (!table || !table.vips.includes(query.vip)) return fail(404, `no TCP table for ${query.vip} here; configured: ${table?.vips.join(', ') || 'none'}`);
+        if (!table || !table.vips.includes(query.vip))
+          return fail(404, `no TCP table for ${query.vip} here; configured: ${table?.vips.join(', ') || 'none'}`);
         counters.tcpTableReads++;
         try {
           return ok({ vip: query.vip, rows: await table.read(query.vip) });
@@ -57,6 +64,10 @@ export const copyStoreRoutes = (deps: CopyStoreDeps): Route[] => {
         }
       },
     }),
-    route({ method: 'GET', path: '/status', handle: () => ok({ node: deps.node, snapshots: deps.store.status(deps.now()), tcpTable: deps.tcpTable?.vips ?? [], counters }) }),
+    route({
+      method: 'GET',
+      path: '/status',
+      handle: () => ok({ node: deps.node, snapshots: deps.store.status(deps.now()), tcpTable: deps.tcpTable?.vips ?? [], counters }),
+    }),
   ];
 };

@@ -22,10 +22,17 @@ const run = async (config: CopyStoreConfig): Promise<void> => {
     return tcpTableRows(parseSs(await runCommand('ss', ['-tniH'], { timeoutMs: 5000 })), sel);
   };
   await waitForListenAddress(config.listen);
-  const api = await startJsonApi(config.listen, config.token, copyStoreRoutes({
-    node: config.node, store, now: () => clock.nowMs(), emit,
-    ...(config.tcpTable.length ? { tcpTable: { vips: config.tcpTable.map((t) => t.vip), read: readTcpTable } } : {}),
-  }));
+  const api = await startJsonApi(
+    config.listen,
+    config.token,
+    copyStoreRoutes({
+      node: config.node,
+      store,
+      now: () => clock.nowMs(),
+      emit,
+      ...(config.tcpTable.length ? { tcpTable: { vips: config.tcpTable.map((t) => t.vip), read: readTcpTable } } : {}),
+    }),
+  );
   emit('started', { listen: config.listen, tcpTable: config.tcpTable.map((t) => t.vip) });
   onStopSignals(emit, async () => {
     await api.close();

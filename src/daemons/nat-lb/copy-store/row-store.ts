@@ -37,7 +37,11 @@ export class RowStore {
 
   status(nowMs: number) {
     return [...this.snapshots.values()].map((s) => ({
-      balancer: s.balancer, vip: s.vip, rows: s.rows, ageMs: nowMs - s.receivedMs, expired: this.expired(s, nowMs),
+      balancer: s.balancer,
+      vip: s.vip,
+      rows: s.rows,
+      ageMs: nowMs - s.receivedMs,
+      expired: this.expired(s, nowMs),
     }));
   }
 

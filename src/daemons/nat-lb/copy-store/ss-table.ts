@@ -28,7 +28,10 @@ const TWO_WORD_KEYS = new Set(['send', 'pacing_rate', 'delivery_rate']);
 const parseEndpoint = (text: string): SsEndpoint | undefined => {
   const cut = text.lastIndexOf(':');
   if (cut <= 0) return undefined;
-  let address = text.slice(0, cut).replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  let address = text
+    .slice(0, cut)
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/%.*$/, '');
   const portText = text.slice(cut + 1);
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) address = mapped[1]!;
@@ -76,8 +79,13 @@ export const parseSs = (text: string): SsSocket[] => {
 
 /** ss's state names in conntrack's words (the access row's `state`). */
 const CONNTRACK_STATE: Record<string, string> = {
-  'ESTAB': 'ESTABLISHED', 'SYN-RECV': 'SYN_RECV', 'FIN-WAIT-1': 'FIN_WAIT', 'FIN-WAIT-2': 'FIN_WAIT',
-  'CLOSE-WAIT': 'CLOSE_WAIT', 'LAST-ACK': 'LAST_ACK', 'CLOSING': 'CLOSE',
+  ESTAB: 'ESTABLISHED',
+  'SYN-RECV': 'SYN_RECV',
+  'FIN-WAIT-1': 'FIN_WAIT',
+  'FIN-WAIT-2': 'FIN_WAIT',
+  'CLOSE-WAIT': 'CLOSE_WAIT',
+  'LAST-ACK': 'LAST_ACK',
+  CLOSING: 'CLOSE',
 };
 
 export interface TcpTableSelection {
@@ -101,8 +109,17 @@ export const tcpTableRows = (sockets: readonly SsSocket[], sel: TcpTableSelectio
     if (state === undefined || local.port === undefined || peer.port === undefined || peer.port === 0) return [];
     if (!sel.ports.includes(local.port) || !IPV4.test(peer.address) || !IPV4.test(local.address)) return [];
     if (sel.serverIp !== undefined && local.address !== sel.serverIp) return [];
-    return [{
-      clientIp: peer.address, clientPort: peer.port, vip: sel.vip, vipPort: local.port,
-      serverIp: local.address, serverPort: local.port, protocol: 'tcp' as const, state, delta: 0,
-    }];
+    return [
+      {
+        clientIp: peer.address,
+        clientPort: peer.port,
+        vip: sel.vip,
+        vipPort: local.port,
+        serverIp: local.address,
+        serverPort: local.port,
+        protocol: 'tcp' as const,
+        state,
+        delta: 0,
+      },
+    ];
   });

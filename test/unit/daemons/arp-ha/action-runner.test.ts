@@ -118,7 +118,11 @@ describe('arp-ha action runner', () => {
     active.add('web');
     runner.run([toActive('web', '198.18.7.100')]);
     await runner.idle();
-    assert.deepEqual(scheduled.map((s) => s.ms), [2, 4], 'two more, 2 ms apart');
+    assert.deepEqual(
+      scheduled.map((s) => s.ms),
+      [2, 4],
+      'two more, 2 ms apart',
+    );
     assert.equal(calls.filter((c) => c.startsWith('announce')).length, 1, 'not before their time');
     scheduled.forEach((s) => s.fn());
     await runner.idle();

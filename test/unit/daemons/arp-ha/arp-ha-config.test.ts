@@ -12,7 +12,11 @@ describe('arp-ha config', () => {
     assert.deepEqual([c.groups[0]!.priority, c.groups[0]!.preempt, c.groups[0]!.garp], [100, false, { count: 2, intervalMs: 50 }]);
   });
   const rejects = (text: string, line: number, problem: RegExp) =>
-    assert.throws(() => parseArpHaConfig(text, '/c.yml'), (e: unknown) => e instanceof InputFileError && e.position.line === line && problem.test(e.message) && e.message.startsWith(`/c.yml:${line}:`));
+    assert.throws(
+      () => parseArpHaConfig(text, '/c.yml'),
+      (e: unknown) =>
+        e instanceof InputFileError && e.position.line === line && problem.test(e.message) && e.message.startsWith(`/c.yml:${line}:`),
+    );
   it('names the line of an unknown key, a bad address, a duplicate group and a short key', () => {
     rejects(base + 'extra: 1\n', 9, /unknown key 'extra'/);
     rejects(base.replace('vip: 198.18.7.100', 'vip: nope'), 8, /expected an IPv4 address/);

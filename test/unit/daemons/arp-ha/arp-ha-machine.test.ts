@@ -4,10 +4,20 @@ import type { Heartbeat, Mode } from '../../../../src/daemons/arp-ha/heartbeat-c
 
 const DEAD = 300;
 const cfg = (node: string, mac: string, extra: Partial<MachineConfig> = {}, preempt = false): MachineConfig => ({
-  node, mac, paths: ['hb', 'lan'], deadMs: DEAD, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt }], ...extra,
+  node,
+  mac,
+  paths: ['hb', 'lan'],
+  deadMs: DEAD,
+  groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt }],
+  ...extra,
 });
 const hb = (node: string, mac: string, mode: Mode, seq = 1, extra: Partial<Heartbeat['groups'][number]> = {}): Heartbeat => ({
-  v: 1, node, boot: 'b1', seq, sentMs: 0, groups: [{ group: 'web', mode, priority: 100, mac, eligible: true, ...extra }],
+  v: 1,
+  node,
+  boot: 'b1',
+  seq,
+  sentMs: 0,
+  groups: [{ group: 'web', mode, priority: 100, mac, eligible: true, ...extra }],
 });
 const modes = (actions: Action[]) => actions.flatMap((a) => (a.type === 'set-mode' ? [`${a.from}->${a.to}`] : []));
 const events = (actions: Action[]) => actions.flatMap((a) => (a.type === 'event' ? [a.event] : []));
@@ -54,7 +64,10 @@ describe('arp-ha state machine', () => {
     }
     assert.deepEqual(events(s.onTick(1000)), []);
     const later = s.onTick(1000 + DEAD + 1);
-    assert.deepEqual(events(later).filter((e) => e === 'peer-down'), ['peer-down']);
+    assert.deepEqual(
+      events(later).filter((e) => e === 'peer-down'),
+      ['peer-down'],
+    );
     assert.deepEqual(modes(later), ['STANDBY->ACTIVE']);
   });
 
@@ -92,7 +105,11 @@ describe('arp-ha state machine', () => {
     const aSeesB = a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 1000);
     assert.deepEqual(modes(aSeesB), []);
     assert.deepEqual(aSeesB.filter((x) => x.type === 'announce').length, 1);
-    assert.deepEqual(a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE', 2), 1100).filter((x) => x.type === 'announce').length, 0, 'once');
+    assert.deepEqual(
+      a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE', 2), 1100).filter((x) => x.type === 'announce').length,
+      0,
+      'once',
+    );
     const bSeesA = b.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE'), 1000);
     assert.deepEqual(modes(bSeesA), ['ACTIVE->STANDBY']);
     assert.ok(events(bSeesA).includes('split-brain'));
@@ -105,7 +122,10 @@ describe('arp-ha state machine', () => {
     assert.equal(a.status(DEAD).groups[0]!.mode, 'ACTIVE');
     assert.ok(events(a.onTick(DEAD + 400)).includes('peer-down'));
     const back = a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'STANDBY', 2), 2000);
-    assert.deepEqual(back.filter((x) => x.type === 'announce').map((x) => x.type === 'announce' && x.reason), ['re-announcing after a split brain']);
+    assert.deepEqual(
+      back.filter((x) => x.type === 'announce').map((x) => x.type === 'announce' && x.reason),
+      ['re-announcing after a split brain'],
+    );
   });
 
   it('preempt: a better node takes the VIP back; without it, it stays standby', () => {

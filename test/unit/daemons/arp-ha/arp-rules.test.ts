@@ -8,7 +8,14 @@ describe('arp-ha kernel scripts and frames', () => {
     assert.match(script, /arp operation request arp daddr ip @standby_vips counter drop/);
     assert.match(script, /chain out \{ type filter hook output .* arp saddr ip @standby_vips counter drop/);
     assert.match(script, /add element arp arpha standby_vips \{ 198\.18\.7\.100 \}/);
-    assert.deepEqual(arpModeChange('198.18.7.100', true), { op: 'delete', family: 'arp', table: 'arpha', set: 'standby_vips', key: Buffer.from([198, 18, 7, 100]), label: '198.18.7.100' });
+    assert.deepEqual(arpModeChange('198.18.7.100', true), {
+      op: 'delete',
+      family: 'arp',
+      table: 'arpha',
+      set: 'standby_vips',
+      key: Buffer.from([198, 18, 7, 100]),
+      label: '198.18.7.100',
+    });
     assert.equal(arpModeChange('198.18.7.100', false).op, 'add');
     assert.deepEqual(holdChange('198.18.7.100', 7000, true).key, Buffer.from([198, 18, 7, 100, 0x1b, 0x58, 0, 0]));
   });

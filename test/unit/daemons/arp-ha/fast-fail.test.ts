@@ -21,7 +21,16 @@ describe('fast fail', () => {
   });
 
   it('builds a bare ACK whose checksum verifies', () => {
-    const seg = tcpSegment({ src: '198.18.7.100', dst: '198.18.7.1', srcPort: 7000, dstPort: 52344, seq: 0xfffffff0, ack: 12345, flags: { ack: true }, window: 0 });
+    const seg = tcpSegment({
+      src: '198.18.7.100',
+      dst: '198.18.7.1',
+      srcPort: 7000,
+      dstPort: 52344,
+      seq: 0xfffffff0,
+      ack: 12345,
+      flags: { ack: true },
+      window: 0,
+    });
     assert.equal(seg.length, 20);
     assert.equal(seg[13], 0x10, 'ACK only');
     assert.equal(seg.readUInt32BE(4), 0xfffffff0);
@@ -29,27 +38,85 @@ describe('fast fail', () => {
     assert.ok(!tcpChecksumOk(seg, '198.18.7.100', '198.18.7.2'));
   });
 
-  it('carries the active\'s clients in heartbeats and hands them to the node that takes over', () => {
+  it("carries the active's clients in heartbeats and hands them to the node that takes over", () => {
     const key = Buffer.from('k');
     const beat: Heartbeat = {
-      v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0,
+      v: 1,
+      node: 'a',
+      boot: 'b',
+      seq: 1,
+      sentMs: 0,
       groups: [{ group: 'web', mode: 'ACTIVE', priority: 100, mac: '02:00:00:00:00:01', eligible: true }],
       conns: [{ group: 'web', clients: ['198.18.7.1:52344', '198.18.7.1:52348'] }],
     };
     const decoded = decodeHeartbeat(encodeHeartbeat(beat, key), key);
     assert.ok(decoded.ok);
-    const b = new ArpHaMachine({ node: 'b', mac: '02:00:00:00:00:02', paths: ['hb'], deadMs: 300, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }] }, 0);
+    const b = new ArpHaMachine(
+      {
+        node: 'b',
+        mac: '02:00:00:00:00:02',
+        paths: ['hb'],
+        deadMs: 300,
+        groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }],
+      },
+      0,
+    );
     b.onHeartbeat('hb', decoded.heartbeat, 0);
     const takeover = b.onTick(400);
-    assert.deepEqual(takeover.filter((a) => a.type === 'fast-fail'), [{ type: 'fast-fail', group: 'web', vip: '198.18.7.100', port: 7000, clients: ['198.18.7.1:52344', '198.18.7.1:52348'], checkpoints: [] }]);
+    assert.deepEqual(
+      takeover.filter((a) => a.type === 'fast-fail'),
+      [
+        {
+          type: 'fast-fail',
+          group: 'web',
+          vip: '198.18.7.100',
+          port: 7000,
+          clients: ['198.18.7.1:52344', '198.18.7.1:52348'],
+          checkpoints: [],
+        },
+      ],
+    );
   });
 
   it('merges takeover checkpoints across beats (each may carry a share) and forgets clients the active stopped listing', () => {
     const cp = (client: string) => ({ client, server: '198.18.7.100:7000', firstSeq: 1000, app: 'opaque' });
     const advert = [{ group: 'web', mode: 'ACTIVE' as const, priority: 100, mac: '02:00:00:00:00:01', eligible: true }];
-    const b = new ArpHaMachine({ node: 'b', mac: '02:00:00:00:00:02', paths: ['hb'], deadMs: 300, groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }] }, 0);
-    b.onHeartbeat('hb', { v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: advert, conns: [{ group: 'web', clients: ['c:1', 'c:2', 'c:3'], tcp: [cp('c:1'), cp('c:2')] }] }, 0);
-    b.onHeartbeat('hb', { v: 1, node: 'a', boot: 'b', seq: 2, sentMs: 100, groups: advert, conns: [{ group: 'web', clients: ['c:2', 'c:3'], tcp: [cp('c:3')] }] }, 100);
+    const b = new ArpHaMachine(
+      {
+        node: 'b',
+        mac: '02:00:00:00:00:02',
+        paths: ['hb'],
+        deadMs: 300,
+        groups: [{ name: 'web', vip: '198.18.7.100', priority: 100, preempt: false, fastFailPort: 7000 }],
+      },
+      0,
+    );
+    b.onHeartbeat(
+      'hb',
+      {
+        v: 1,
+        node: 'a',
+        boot: 'b',
+        seq: 1,
+        sentMs: 0,
+        groups: advert,
+        conns: [{ group: 'web', clients: ['c:1', 'c:2', 'c:3'], tcp: [cp('c:1'), cp('c:2')] }],
+      },
+      0,
+    );
+    b.onHeartbeat(
+      'hb',
+      {
+        v: 1,
+        node: 'a',
+        boot: 'b',
+        seq: 2,
+        sentMs: 100,
+        groups: advert,
+        conns: [{ group: 'web', clients: ['c:2', 'c:3'], tcp: [cp('c:3')] }],
+      },
+      100,
+    );
     const action = b.onTick(500).find((a) => a.type === 'fast-fail');
     assert.ok(action && action.type === 'fast-fail');
     assert.deepEqual(action.checkpoints.map((c) => c.client).sort(), ['c:2', 'c:3']);
@@ -58,13 +125,27 @@ describe('fast fail', () => {
 
   it('rejects a heartbeat whose checkpoints lack the fields the daemon reads', () => {
     const key = Buffer.from('k');
-    const bad = encodeHeartbeat({ v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: [], conns: [{ group: 'web', clients: [], tcp: [{ client: 'c:1', server: 's:1' }] }] } as unknown as Heartbeat, key);
+    const bad = encodeHeartbeat(
+      {
+        v: 1,
+        node: 'a',
+        boot: 'b',
+        seq: 1,
+        sentMs: 0,
+        groups: [],
+        conns: [{ group: 'web', clients: [], tcp: [{ client: 'c:1', server: 's:1' }] }],
+      } as unknown as Heartbeat,
+      key,
+    );
     assert.deepEqual(decodeHeartbeat(bad, key), { ok: false, reason: 'malformed' });
   });
 
   it('rejects a heartbeat whose connection list is malformed', () => {
     const key = Buffer.from('k');
-    const bad = encodeHeartbeat({ v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: [], conns: [{ group: 'web', clients: [1] }] } as unknown as Heartbeat, key);
+    const bad = encodeHeartbeat(
+      { v: 1, node: 'a', boot: 'b', seq: 1, sentMs: 0, groups: [], conns: [{ group: 'web', clients: [1] }] } as unknown as Heartbeat,
+      key,
+    );
     assert.deepEqual(decodeHeartbeat(bad, key), { ok: false, reason: 'malformed' });
   });
 });

@@ -1,8 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { decodeHeartbeat, encodeHeartbeat, ReplayGuard, type Heartbeat, type Mode } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
+import {
+  decodeHeartbeat,
+  encodeHeartbeat,
+  ReplayGuard,
+  type Heartbeat,
+  type Mode,
+} from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
 
 const hb = (node: string, mac: string, mode: Mode, seq = 1, extra: Partial<Heartbeat['groups'][number]> = {}): Heartbeat => ({
-  v: 1, node, boot: 'b1', seq, sentMs: 0, groups: [{ group: 'web', mode, priority: 100, mac, eligible: true, ...extra }],
+  v: 1,
+  node,
+  boot: 'b1',
+  seq,
+  sentMs: 0,
+  groups: [{ group: 'web', mode, priority: 100, mac, eligible: true, ...extra }],
 });
 
 describe('heartbeat codec', () => {

@@ -25,13 +25,25 @@ const UNREPLIED = entry({
   tcpState: 'SYN_SENT',
 });
 const ENDED = entry({ orig: { ...DNAT.orig, sport: 34963 }, reply: { ...DNAT.reply, dport: 34963 }, tcpState: 'TIME_WAIT' });
-const ICMP = entry({ orig: { ...DNAT.orig, protocol: 1, sport: 0, dport: 0 }, reply: { ...DNAT.reply, protocol: 1, sport: 0, dport: 0 }, tcpState: undefined });
+const ICMP = entry({
+  orig: { ...DNAT.orig, protocol: 1, sport: 0, dport: 0 },
+  reply: { ...DNAT.reply, protocol: 1, sport: 0, dport: 0 },
+  tcpState: undefined,
+});
 
 describe('nat-balancer access rows from conntrack', () => {
   it('reads a destination-NAT row: real client, VIP, server, state, creation time', () => {
     assert.deepEqual(rowOf(DNAT), {
-      clientIp: '198.18.20.1', clientPort: 34962, vip: '198.18.20.101', vipPort: 7000, serverIp: '198.18.21.11', serverPort: 7000,
-      protocol: 'tcp', state: 'ESTABLISHED', delta: 0, timestampMs: 88_000,
+      clientIp: '198.18.20.1',
+      clientPort: 34962,
+      vip: '198.18.20.101',
+      vipPort: 7000,
+      serverIp: '198.18.21.11',
+      serverPort: 7000,
+      protocol: 'tcp',
+      state: 'ESTABLISHED',
+      delta: 0,
+      timestampMs: 88_000,
     });
   });
   it('reads a full-NAT row: the inside address and port are the reply destination (Fig. 12)', () => {
@@ -41,12 +53,19 @@ describe('nat-balancer access rows from conntrack', () => {
   });
   it('keeps live tcp and udp rows of the VIPs asked for; skips ended accesses (TIME_WAIT), ICMP and other destinations; rows match the protocol schema', () => {
     const rows = rowsOf([DNAT, ENDED, FULLNAT, UNREPLIED, UDP, ICMP], new Set(['198.18.20.101', '198.18.20.103']));
-    assert.deepEqual(rows.map((r) => `${r.protocol} ${r.clientPort} ${r.state ?? '-'}`), ['tcp 34962 ESTABLISHED', 'tcp 1029 ESTABLISHED', 'udp 4000 -']);
+    assert.deepEqual(
+      rows.map((r) => `${r.protocol} ${r.clientPort} ${r.state ?? '-'}`),
+      ['tcp 34962 ESTABLISHED', 'tcp 1029 ESTABLISHED', 'udp 4000 -'],
+    );
     for (const r of rows) accessRowSchema.parse(r);
     assert.equal(rowsOf([ENDED], new Set(['198.18.20.101']), true).length, 1, 'with ended ones');
   });
   it('reads a real dump as the `conntrack -L -o extended` reader read the same table (fixture captured from kernel 6.18)', () => {
-    const fixture = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/ctnetlink/dump-7-entries.json'), 'utf8')) as { capturedAtMs: number; datagrams: string[]; listing: string[] };
+    const fixture = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/ctnetlink/dump-7-entries.json'), 'utf8')) as {
+      capturedAtMs: number;
+      datagrams: string[];
+      listing: string[];
+    };
     const entries = fixture.datagrams.flatMap((h) => parseDumpPart(Buffer.from(h, 'hex'), 77).entries);
     const vips = new Set(['198.18.20.101', '198.18.20.102', '198.18.20.103']);
     const byKey = (rows: AccessRow[]) => new Map(rows.map((r) => [`${r.protocol} ${r.clientPort}`, r]));
@@ -63,12 +82,20 @@ describe('nat-balancer access rows from conntrack', () => {
       }
     }
   });
-  it('recreates rows as NAT\'d entries: state, SEEN_REPLY | ASSURED once replied, the state\'s timeout, DNAT to the server, SNAT in full NAT', () => {
+  it("recreates rows as NAT'd entries: state, SEEN_REPLY | ASSURED once replied, the state's timeout, DNAT to the server, SNAT in full NAT", () => {
     assert.deepEqual(entryOf(rowOf(DNAT)!), {
-      orig: DNAT.orig, status: IPS_SEEN_REPLY | IPS_ASSURED, timeoutS: 432000, tcpState: 'ESTABLISHED', dnat: { ip: '198.18.21.11', port: 7000 },
+      orig: DNAT.orig,
+      status: IPS_SEEN_REPLY | IPS_ASSURED,
+      timeoutS: 432000,
+      tcpState: 'ESTABLISHED',
+      dnat: { ip: '198.18.21.11', port: 7000 },
     });
     assert.deepEqual(entryOf(rowOf(FULLNAT)!).snat, { ip: '198.18.21.101', port: 2011 });
-    assert.deepEqual(entryOf({ ...rowOf(FULLNAT)!, insidePort: undefined }).snat, { ip: '198.18.21.101', port: 1029 }, 'inside port defaults to the client port');
+    assert.deepEqual(
+      entryOf({ ...rowOf(FULLNAT)!, insidePort: undefined }).snat,
+      { ip: '198.18.21.101', port: 1029 },
+      'inside port defaults to the client port',
+    );
     const unreplied = entryOf(rowOf(UNREPLIED)!);
     assert.deepEqual([unreplied.tcpState, unreplied.status, unreplied.timeoutS], ['SYN_SENT', 0, 120]);
     const udp = entryOf(rowOf(UDP)!);

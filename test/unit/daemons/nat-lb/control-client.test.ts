@@ -23,7 +23,11 @@ describe('nat-lb controller: protocol client', () => {
   it('validates replies against protocol.ts and names the bad field', async () => {
     const { server, api } = await serve({ vip: 'x', mode: 'migration' });
     try {
-      await rejectsWith(client.balancer({ name: 'A', api, token: 't' }, '/migration/begin', { vip: '198.18.7.1' }, 1000), 'invalid-reply', /^A \/migration\/begin: reply.vip: expected an IPv4 address/);
+      await rejectsWith(
+        client.balancer({ name: 'A', api, token: 't' }, '/migration/begin', { vip: '198.18.7.1' }, 1000),
+        'invalid-reply',
+        /^A \/migration\/begin: reply.vip: expected an IPv4 address/,
+      );
     } finally {
       server.closeAllConnections();
       server.close();
@@ -40,6 +44,15 @@ describe('nat-lb controller: protocol client', () => {
     await rejectsWith(client.balancerStatus({ name: 'A', api, token: 't' }, 1000), 'unreachable', /ECONNREFUSED/);
   });
   it('refuses to send a step body that breaks the contract', async () => {
-    await rejectsWith(client.balancerOp({ name: 'B', api: '127.0.0.1:9', token: 't' }, '/rows/import', { vip: '198.18.7.1', rows: [{ clientIp: 'x' }] }, 1000), 'invalid-request', /request not sent, body.rows\[0\].clientIp/);
+    await rejectsWith(
+      client.balancerOp(
+        { name: 'B', api: '127.0.0.1:9', token: 't' },
+        '/rows/import',
+        { vip: '198.18.7.1', rows: [{ clientIp: 'x' }] },
+        1000,
+      ),
+      'invalid-request',
+      /request not sent, body.rows\[0\].clientIp/,
+    );
   });
 });

@@ -15,11 +15,25 @@ copyStores:
 `;
   it('fills defaults', () => {
     const c = parseControllerConfig(base, '/c.yml');
-    assert.deepEqual([c.poll.intervalMs, c.poll.misses, c.migration.stepTimeoutMs, c.migration.failoverRows, c.migration.failoverOrder, c.policy.thresholdPercent, c.failover.enabled], [200, 3, 2000, 'copy-store', 'address-first', 30, true]);
+    assert.deepEqual(
+      [
+        c.poll.intervalMs,
+        c.poll.misses,
+        c.migration.stepTimeoutMs,
+        c.migration.failoverRows,
+        c.migration.failoverOrder,
+        c.policy.thresholdPercent,
+        c.failover.enabled,
+      ],
+      [200, 3, 2000, 'copy-store', 'address-first', 30, true],
+    );
   });
   it('names the line of a problem', () => {
     const rejects = (text: string, line: number, problem: RegExp) =>
-      assert.throws(() => parseControllerConfig(text, '/c.yml'), (e: unknown) => e instanceof InputFileError && e.position.line === line && problem.test(e.message));
+      assert.throws(
+        () => parseControllerConfig(text, '/c.yml'),
+        (e: unknown) => e instanceof InputFileError && e.position.line === line && problem.test(e.message),
+      );
     rejects(base + 'migration: { failoverOrder: sideways }\n', 10, /failoverOrder: Invalid enum value/);
     rejects(base + '  - { name: s1, api: 198.18.3.12:7901 }\n', 10, /two copyStores are named 's1'/);
     rejects(base.replace('api: 198.18.3.1:7800', 'api: nowhere'), 6, /expected ADDR:PORT/);

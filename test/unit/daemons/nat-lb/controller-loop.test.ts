@@ -15,7 +15,17 @@ import { FakeBalancer, TOKEN, type Call } from './fake-balancer.js';
 const V1 = '198.18.7.1';
 const V2 = '198.18.7.2';
 const V3 = '198.18.7.3';
-const row = (vip: string, clientPort: number): AccessRow => ({ clientIp: '198.18.0.5', clientPort, vip, vipPort: 80, serverIp: '198.18.1.10', serverPort: 80, protocol: 'tcp', state: 'ESTABLISHED', delta: 0 });
+const row = (vip: string, clientPort: number): AccessRow => ({
+  clientIp: '198.18.0.5',
+  clientPort,
+  vip,
+  vipPort: 80,
+  serverIp: '198.18.1.10',
+  serverPort: 80,
+  protocol: 'tcp',
+  state: 'ESTABLISHED',
+  delta: 0,
+});
 const rows = (vip: string, ...ports: number[]) => ports.map((p) => row(vip, p));
 
 interface Ev {
@@ -39,14 +49,20 @@ class Bed {
     await this.b.start();
     // Variant 1: this server's "TCP table" holds V1's connections on ports 3000+.
     const tcpTable = { vips: [V1], read: async (vip: string) => rows(vip, 3000, 3001) };
-    this.storeApi = await startJsonApi('127.0.0.1:0', TOKEN, copyStoreRoutes({ node: 's1', store: this.store, now: Date.now, emit: () => undefined, tcpTable }));
+    this.storeApi = await startJsonApi(
+      '127.0.0.1:0',
+      TOKEN,
+      copyStoreRoutes({ node: 's1', store: this.store, now: Date.now, emit: () => undefined, tcpTable }),
+    );
     return this;
   }
 
   config(over: Record<string, unknown> = {}): ControllerConfig {
     return {
       ...controllerConfigSchema.parse({
-        token: 'controller-token', listen: '127.0.0.1:0', peerToken: TOKEN,
+        token: 'controller-token',
+        listen: '127.0.0.1:0',
+        peerToken: TOKEN,
         balancers: [this.a.endpoint, this.b.endpoint],
         copyStores: [{ name: 's1', api: `127.0.0.1:${this.storeApi!.port}` }],
         poll: { intervalMs: 30, timeoutMs: 300, misses: 3 },
@@ -60,7 +76,10 @@ class Bed {
 
   /** A controller whose events go to `events`; `api` also serves its HTTP API. */
   async controller(over: Record<string, unknown> = {}, api = false): Promise<{ c: NatController; url?: string }> {
-    const c = new NatController(this.config(over), { client: new ControlClient(), emit: (event, data = {}) => this.events.push({ event, ...data }) });
+    const c = new NatController(this.config(over), {
+      client: new ControlClient(),
+      emit: (event, data = {}) => this.events.push({ event, ...data }),
+    });
     this.controllers.push(c);
     c.start();
     if (!api) return { c };
@@ -86,7 +105,11 @@ class Bed {
 const waitFor = (what: string, check: () => boolean, timeoutMs = 15_000) => pollUntil(what, check, { timeoutMs, intervalMs: 20 });
 const owned = (c: NatController, vip: string) => (c.status().assignment as Record<string, string>)[vip];
 const post = async (url: string, body: unknown) => {
-  const res = await fetch(`${url}/move`, { method: 'POST', headers: { authorization: 'Bearer controller-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/move`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer controller-token', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { code: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -121,11 +144,23 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     const from = bed.log.length;
     const res = await post(url!, { vip: V1, to: 'B' });
     assert.deepEqual([res.code, res.body.state, res.body.owner, res.body.rows], [200, 'done', 'B', 3]);
-    assert.deepEqual(bed.calls(from), ['B /migration/begin', 'A /address/release', 'A /rows/export', 'B /address/take', 'B /rows/import', 'B /migration/finish', 'A /rows/delete', 'A /vip/forget']);
+    assert.deepEqual(bed.calls(from), [
+      'B /migration/begin',
+      'A /address/release',
+      'A /rows/export',
+      'B /address/take',
+      'B /rows/import',
+      'B /migration/finish',
+      'A /rows/delete',
+      'A /vip/forget',
+    ]);
     assertOwnedBy(bed.b, bed.a, V1, [1000, 1001, 1002]);
     assert.equal(bed.a.mode(V2), 'normal', 'the other VIP stays put');
     const steps = bed.named('migration-step').map((e) => [e.vip, e.step, e.from, e.to, e.ok, typeof e.ms]);
-    assert.deepEqual(steps, [1, 2, 3, 4].map((s) => [V1, s, 'A', 'B', true, 'number']));
+    assert.deepEqual(
+      steps,
+      [1, 2, 3, 4].map((s) => [V1, s, 'A', 'B', true, 'number']),
+    );
     assert.equal(owned(c, V1), 'B');
     const status = c.status();
     assert.deepEqual([status.lastMoves.length, status.lastMoves[0]!.state, status.migration], [1, 'done', null]);
@@ -139,7 +174,10 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     assert.equal((await post(url!, { vip: V2, to: 'B' })).code, 404);
     assert.equal((await post(url!, { vip: V1, to: 'C' })).code, 404);
     assert.equal((await post(url!, { vip: V1, to: 'A' })).code, 409);
-    assert.deepEqual(bed.calls().filter((x) => !x.endsWith('/status')), []);
+    assert.deepEqual(
+      bed.calls().filter((x) => !x.endsWith('/status')),
+      [],
+    );
   });
 
   it('a step that misses its deadline rolls the move back to the source', async () => {
@@ -155,8 +193,17 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     bed.b.hang.clear();
     await waitFor('B to be clean', () => bed.b.mode(V1) === undefined);
     assertOwnedBy(bed.a, bed.b, V1, [1000]);
-    assert.deepEqual(bed.named('migration-step').map((e) => [e.step, e.ok]), [[1, true], [2, false]]);
-    assert.deepEqual(bed.named('rollback').map((e) => [e.ok, e.owner, e.failedStep]), [[true, 'A', 2]]);
+    assert.deepEqual(
+      bed.named('migration-step').map((e) => [e.step, e.ok]),
+      [
+        [1, true],
+        [2, false],
+      ],
+    );
+    assert.deepEqual(
+      bed.named('rollback').map((e) => [e.ok, e.owner, e.failedStep]),
+      [[true, 'A', 2]],
+    );
   });
 
   it('a balancer declared dead mid-move has its call abandoned: the move rolls back at detection, not at the step deadline', async () => {
@@ -179,7 +226,11 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     assert.deepEqual(bed.a.rowPorts(V1), [1000]);
   });
 
-  for (const [step, path] of [[1, '/migration/begin'], [2, '/address/take'], [3, '/rows/import']] as const) {
+  for (const [step, path] of [
+    [1, '/migration/begin'],
+    [2, '/address/take'],
+    [3, '/rows/import'],
+  ] as const) {
     it(`the target dies after step ${step}: the source is the one consistent owner, with every row`, async () => {
       bed.a.hold(V1, rows(V1, 1000, 1001));
       const { c } = await bed.controller();
@@ -246,9 +297,20 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     await waitFor('failover', () => owned(c, V1) === 'B' && owned(c, V2) === 'B', 20_000);
     assert.deepEqual([bed.b.mode(V1), bed.b.rowPorts(V1), bed.b.mode(V2), bed.b.rowPorts(V2)], ['normal', [1000, 1001], 'normal', []]);
     assert.ok(bed.b.hasAddress(V1) && bed.b.hasAddress(V2));
-    assert.deepEqual(bed.named('balancer-dead').map((e) => e.balancer), ['A']);
-    const v1Steps = bed.named('migration-step').filter((e) => e.vip === V1).map((e) => [e.step, e.ok, e.to]);
-    assert.deepEqual(v1Steps, [[1, true, 'B'], [2, true, 'B'], [3, true, 'B'], [4, true, 'B']]);
+    assert.deepEqual(
+      bed.named('balancer-dead').map((e) => e.balancer),
+      ['A'],
+    );
+    const v1Steps = bed
+      .named('migration-step')
+      .filter((e) => e.vip === V1)
+      .map((e) => [e.step, e.ok, e.to]);
+    assert.deepEqual(v1Steps, [
+      [1, true, 'B'],
+      [2, true, 'B'],
+      [3, true, 'B'],
+      [4, true, 'B'],
+    ]);
     assert.ok(bed.named('copy-rows').some((e) => e.vip === V1 && e.rows === 2));
   });
 
@@ -262,13 +324,18 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     await waitFor('failover', () => bed.b.mode(V1) === 'normal' && bed.named('migration-done').length > 0, 20_000);
     const b = bed.calls(from).filter((x) => x.startsWith('B '));
     assert.deepEqual(b, ['B /migration/begin', 'B /rows/import', 'B /address/take', 'B /migration/finish']);
-    assert.deepEqual(bed.named('migration-step').map((e) => e.step), [1, 3, 2, 4]);
+    assert.deepEqual(
+      bed.named('migration-step').map((e) => e.step),
+      [1, 3, 2, 4],
+    );
   });
 
   it('V14: a balancer dead to health checks but still readable gives its own rows', async () => {
     bed.a.hold(V1, rows(V1, 1000, 1001, 1002));
     bed.store.put('A', V1, rows(V1, 1000), Date.now());
-    const { c } = await bed.controller({ migration: { stepTimeoutMs: 600, deadCallTimeoutMs: 200, failoverRows: 'balancer-then-copy-store' } });
+    const { c } = await bed.controller({
+      migration: { stepTimeoutMs: 600, deadCallTimeoutMs: 200, failoverRows: 'balancer-then-copy-store' },
+    });
     await waitFor('assignment', () => owned(c, V1) === 'A');
     bed.a.statusDown = true;
     await waitFor('failover', () => bed.b.mode(V1) === 'normal', 20_000);
@@ -276,7 +343,7 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     assert.equal(bed.named('copy-rows').length, 0, 'the copy stores were not needed');
   });
 
-  it('V1 failover: the rows are rebuilt from the servers\' TCP tables', async () => {
+  it("V1 failover: the rows are rebuilt from the servers' TCP tables", async () => {
     bed.a.hold(V1, rows(V1, 1000));
     const { c } = await bed.controller({ migration: { stepTimeoutMs: 600, deadCallTimeoutMs: 200, failoverRows: 'tcp-table' } });
     await waitFor('assignment', () => owned(c, V1) === 'A');
@@ -306,7 +373,10 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     bed.b.dieAfter = '/address/take';
     await bed.a.kill();
     await waitFor('rollback', () => bed.named('rollback').length > 0, 20_000);
-    assert.deepEqual(bed.named('rollback').map((e) => [e.ok, e.owner]), [[true, null]]);
+    assert.deepEqual(
+      bed.named('rollback').map((e) => [e.ok, e.owner]),
+      [[true, null]],
+    );
     // A comes back empty (a restarted balancer); the VIP goes there with the copy-store rows.
     bed.a.wipe();
     await bed.a.start();
@@ -318,20 +388,28 @@ describe('nat-lb controller loop (fake balancers over HTTP)', function () {
     bed.traffic.set(V1, 400_000).set(V2, 200_000).set(V3, 20_000);
     bed.a.hold(V1).hold(V2);
     bed.b.hold(V3);
-    const { c } = await bed.controller({ policy: { enabled: true, thresholdPercent: 30, holdMs: 400, windowMs: 300, minRateBps: 1000, cooldownMs: 60_000 } });
+    const { c } = await bed.controller({
+      policy: { enabled: true, thresholdPercent: 30, holdMs: 400, windowMs: 300, minRateBps: 1000, cooldownMs: 60_000 },
+    });
     await waitFor('V2 moved to B', () => owned(c, V2) === 'B' && bed.b.mode(V2) === 'normal', 20_000);
     const decision = bed.named('policy-decision').find((e) => e.kind === 'move')!;
     assert.deepEqual([decision.vip, decision.from, decision.to], [V2, 'A', 'B']);
-    assert.ok(bed.named('policy-decision').some((e) => e.kind === 'hold'), 'it held before deciding');
+    assert.ok(
+      bed.named('policy-decision').some((e) => e.kind === 'hold'),
+      'it held before deciding',
+    );
     assert.equal(owned(c, V1), 'A');
   });
 
-  it('two balancers claiming one VIP: the assigned one keeps it (with the other\'s rows), the other lets go', async () => {
+  it("two balancers claiming one VIP: the assigned one keeps it (with the other's rows), the other lets go", async () => {
     bed.a.hold(V1, rows(V1, 1000, 1001));
     bed.b.hold(V1, rows(V1, 2000));
     const { c } = await bed.controller();
     await waitFor('deduped', () => bed.named('repair').length > 0 && owned(c, V1) === 'A');
     assertOwnedBy(bed.a, bed.b, V1, [1000, 1001, 2000]);
-    assert.deepEqual(bed.named('repair').map((e) => [e.keep, e.dropped]), [['A', ['B']]]);
+    assert.deepEqual(
+      bed.named('repair').map((e) => [e.keep, e.dropped]),
+      [['A', ['B']]],
+    );
   });
 });

@@ -7,8 +7,7 @@ const entry = conntrackEntry;
 const DNAT = entry();
 
 describe('nat-balancer copy-store snapshots', () => {
-  const row = (clientPort: number, serverIp = '198.18.21.11', state = 'ESTABLISHED') =>
-    ({ ...rowOf(DNAT)!, clientPort, serverIp, state });
+  const row = (clientPort: number, serverIp = '198.18.21.11', state = 'ESTABLISHED') => ({ ...rowOf(DNAT)!, clientPort, serverIp, state });
   it('pushes per (server, VIP) only what changed, then an empty snapshot once when rows go', () => {
     const t = new SnapshotTracker();
     const first = t.changed([row(1), row(2), row(3, '198.18.21.12')]);
@@ -16,7 +15,10 @@ describe('nat-balancer copy-store snapshots', () => {
     first.forEach((s) => t.acknowledge(s));
     assert.deepEqual(t.changed([row(2), row(1), row(3, '198.18.21.12')]), [], 'same rows in another order');
     const closed = t.changed([row(1, '198.18.21.11', 'TIME_WAIT'), row(2)]);
-    assert.deepEqual(closed.map((s) => `${s.server} ${s.rows.length}`), ['198.18.21.11 2', '198.18.21.12 0']);
+    assert.deepEqual(
+      closed.map((s) => `${s.server} ${s.rows.length}`),
+      ['198.18.21.11 2', '198.18.21.12 0'],
+    );
     closed.forEach((s) => t.acknowledge(s));
     assert.deepEqual(t.changed([row(1, '198.18.21.11', 'TIME_WAIT'), row(2)]), []);
   });

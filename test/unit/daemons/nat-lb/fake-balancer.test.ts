@@ -9,8 +9,12 @@ import { FakeBalancer, TOKEN, type Call } from './fake-balancer.js';
 
 type ModeStep = 'begin' | 'take' | 'release' | 'finish' | 'forget' | 'abort';
 const MODE_STEPS: Record<ModeStep, BalancerPath> = {
-  begin: '/migration/begin', take: '/address/take', release: '/address/release',
-  finish: '/migration/finish', forget: '/vip/forget', abort: '/migration/abort',
+  begin: '/migration/begin',
+  take: '/address/take',
+  release: '/address/release',
+  finish: '/migration/finish',
+  forget: '/vip/forget',
+  abort: '/migration/abort',
 };
 /** Steps that touch rows only: the real balancer checks no mode for them. */
 const ROW_STEPS: BalancerPath[] = ['/rows/export', '/rows/import', '/rows/delete'];
@@ -25,13 +29,22 @@ const STATES: { name: string; owned: boolean; steps: ModeStep[] }[] = [
 ];
 
 const row = (vip: string): AccessRow => ({
-  clientIp: '198.18.0.5', clientPort: 1000, vip, vipPort: 80, serverIp: '198.18.1.10', serverPort: 80, protocol: 'tcp', delta: 0,
+  clientIp: '198.18.0.5',
+  clientPort: 1000,
+  vip,
+  vipPort: 80,
+  serverIp: '198.18.1.10',
+  serverPort: 80,
+  protocol: 'tcp',
+  delta: 0,
 });
 
 async function post(fake: FakeBalancer, path: BalancerPath, vip: string): Promise<{ code: number; body: unknown }> {
   const body = path === '/rows/import' ? { vip, rows: [row(vip)] } : { vip };
   const res = await fetch(`http://${fake.endpoint.api}${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   return { code: res.status, body: await res.json() };
 }
@@ -67,7 +80,7 @@ describe('fake balancer agrees with the real mode table', function () {
     return mode === undefined ? undefined : { mode, addressUp: fake.hasAddress(vip) };
   };
 
-  it('every mode step from every state: same verdict (200 / 409), same state after, replies in the protocol\'s shape', async () => {
+  it("every mode step from every state: same verdict (200 / 409), same state after, replies in the protocol's shape", async () => {
     const disagreements: string[] = [];
     let refusedCount = 0;
     for (const state of STATES) {
@@ -110,7 +123,8 @@ describe('fake balancer agrees with the real mode table', function () {
     assert.equal((await post(fake, '/migration/abort', vip)).code, 409, 'abort on a normal VIP');
     assert.equal(fake.mode(vip), 'normal', 'a refused abort keeps the VIP');
     const res = await fetch(`http://${fake.endpoint.api}/rows/import`, {
-      method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ vip, rows: [row('198.18.9.250')] }),
     });
     assert.equal(res.status, 409, 'a row for another VIP');

@@ -44,7 +44,11 @@ export class FakeBalancer {
   private release: (() => void)[] = [];
 
   /** `traffic`: bytes per second per VIP, counted by whichever balancer holds the VIP's address. */
-  constructor(readonly name: string, private readonly log: Call[], private readonly traffic = new Map<string, number>()) {}
+  constructor(
+    readonly name: string,
+    private readonly log: Call[],
+    private readonly traffic = new Map<string, number>(),
+  ) {}
 
   get endpoint() {
     return { name: this.name, api: `127.0.0.1:${this.port}` };
@@ -109,19 +113,27 @@ export class FakeBalancer {
 
   private routes(): Route[] {
     const status = route({
-      method: 'GET', path: '/status',
-      handle: () => (this.statusDown || this.dying ? fail(503, 'status is down') : ok({
-        node: this.name, nat: 'dnat', counters: {},
-        vips: this.table.list().map(([vip, e]) => {
-          const d = this.dataOf(vip);
-          return { vip, mode: e.mode, bytes: this.bytesOf(d), packets: 0, held: d.held, rows: d.rows.size };
-        }),
-      })),
+      method: 'GET',
+      path: '/status',
+      handle: () =>
+        this.statusDown || this.dying
+          ? fail(503, 'status is down')
+          : ok({
+              node: this.name,
+              nat: 'dnat',
+              counters: {},
+              vips: this.table.list().map(([vip, e]) => {
+                const d = this.dataOf(vip);
+                return { vip, mode: e.mode, bytes: this.bytesOf(d), packets: 0, held: d.held, rows: d.rows.size };
+              }),
+            }),
     });
     type Act = (vip: string, body: { vip: string; rows?: AccessRow[] }) => Record<string, unknown> | ApiReply;
     const step = (path: BalancerPath, act: Act) =>
       route({
-        method: 'POST', path, body: balancerRequests[path],
+        method: 'POST',
+        path,
+        body: balancerRequests[path],
         handle: async ({ body }: { body: { vip: string; rows?: AccessRow[] } }) => {
           if (this.dying) await new Promise<void>((resolve) => this.release.push(resolve));
           if (!this.alive) return fail(503, 'dead');
@@ -154,7 +166,7 @@ export class FakeBalancer {
     /** Traffic follows the address: the VIP's byte rate counts where its address is up. */
     const rateFollows = (vip: string) => {
       const d = this.dataOf(vip);
-      const rateBps = this.hasAddress(vip) ? this.traffic.get(vip) ?? 0 : 0;
+      const rateBps = this.hasAddress(vip) ? (this.traffic.get(vip) ?? 0) : 0;
       Object.assign(d, { bytes: this.bytesOf(d), rateBps, rateSinceMs: Date.now() });
     };
     return [

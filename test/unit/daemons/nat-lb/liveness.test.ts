@@ -11,7 +11,10 @@ describe('nat-lb liveness datagrams', () => {
     assert.equal(g.accept(beat(1, 1000), 1000).ok, true);
     assert.deepEqual(g.accept(beat(1, 1000), 1001), { ok: false, reason: 'replay' });
     assert.deepEqual(g.accept(beat(2, 1000), 5000), { ok: false, reason: 'stale' });
-    assert.deepEqual(g.accept(encodeLiveness({ v: 1, node: 'lb1', boot: 'b1', seq: 3, sentMs: 1000 }, Buffer.from('wrong-key!')), 1000), { ok: false, reason: 'auth' });
+    assert.deepEqual(g.accept(encodeLiveness({ v: 1, node: 'lb1', boot: 'b1', seq: 3, sentMs: 1000 }, Buffer.from('wrong-key!')), 1000), {
+      ok: false,
+      reason: 'auth',
+    });
     assert.deepEqual(g.accept(Buffer.from('short'), 1000), { ok: false, reason: 'malformed' });
     // A restarted sender (new boot) starts its sequence again.
     assert.equal(g.accept(beat(1, 1000, 'lb1', 'b2'), 1000).ok, true);

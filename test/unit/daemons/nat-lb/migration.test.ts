@@ -1,11 +1,36 @@
 import { strict as assert } from 'node:assert';
-import { Migration, type MigrationEvent, type MoveSpec, type Op, type OpResult } from '../../../../src/daemons/nat-lb/controller/migration.js';
+import {
+  Migration,
+  type MigrationEvent,
+  type MoveSpec,
+  type Op,
+  type OpResult,
+} from '../../../../src/daemons/nat-lb/controller/migration.js';
 import type { AccessRow } from '../../../../src/daemons/nat-lb/protocol.js';
 
 const VIP = '198.18.7.1';
-const row = (clientPort: number): AccessRow => ({ clientIp: '198.18.0.5', clientPort, vip: VIP, vipPort: 80, serverIp: '198.18.1.10', serverPort: 80, protocol: 'tcp', delta: 0 });
-const planned = (extra: Partial<MoveSpec> = {}): MoveSpec => ({ vip: VIP, from: 'A', to: 'B', kind: 'planned', reason: 'test', stepTimeoutMs: 1000, deadCallTimeoutMs: 100, ...extra });
-const failover = (extra: Partial<MoveSpec> = {}): MoveSpec => planned({ kind: 'failover', rows: 'copy-store', order: 'address-first', ...extra });
+const row = (clientPort: number): AccessRow => ({
+  clientIp: '198.18.0.5',
+  clientPort,
+  vip: VIP,
+  vipPort: 80,
+  serverIp: '198.18.1.10',
+  serverPort: 80,
+  protocol: 'tcp',
+  delta: 0,
+});
+const planned = (extra: Partial<MoveSpec> = {}): MoveSpec => ({
+  vip: VIP,
+  from: 'A',
+  to: 'B',
+  kind: 'planned',
+  reason: 'test',
+  stepTimeoutMs: 1000,
+  deadCallTimeoutMs: 100,
+  ...extra,
+});
+const failover = (extra: Partial<MoveSpec> = {}): MoveSpec =>
+  planned({ kind: 'failover', rows: 'copy-store', order: 'address-first', ...extra });
 
 const name = (op: Op) => (op.kind === 'balancer' ? `${op.balancer} ${op.path}` : `stores /${op.source}`);
 type Responder = (op: Op, name: string) => OpResult | undefined;
@@ -17,7 +42,11 @@ const drive = (spec: MoveSpec, respond: Responder = () => undefined) => {
   const calls: string[] = [];
   const ops: Op[] = [];
   const events: MigrationEvent[] = [];
-  const answer = (op: Op) => respond(op, name(op)) ?? { ok: true as const, reply: /export|stores/.test(name(op)) ? { vip: VIP, rows: [row(1000), row(1001)] } : { vip: VIP } };
+  const answer = (op: Op) =>
+    respond(op, name(op)) ?? {
+      ok: true as const,
+      reply: /export|stores/.test(name(op)) ? { vip: VIP, rows: [row(1000), row(1001)] } : { vip: VIP },
+    };
   for (let op = m.next(now), guard = 0; op && guard < 50; op = m.next(now), guard++) {
     // A pipelined follower is sent with its predecessor; both answers come back in order.
     const sent = op.kind === 'balancer' && op.then ? [op, op.then] : [op];
@@ -38,27 +67,53 @@ const drive = (spec: MoveSpec, respond: Responder = () => undefined) => {
   events.push(...m.drainEvents());
   return { calls, ops, events, outcome: m.outcome() };
 };
-const steps = (events: MigrationEvent[]) => events.filter((e) => e.event === 'migration-step').map((e) => `${String(e.data.step)}:${String(e.data.ok)}`);
-const failAt = (target: string, error = 'boom'): Responder => (_op, n) => (n === target ? { ok: false, error } : undefined);
+const steps = (events: MigrationEvent[]) =>
+  events.filter((e) => e.event === 'migration-step').map((e) => `${String(e.data.step)}:${String(e.data.ok)}`);
+const failAt =
+  (target: string, error = 'boom'): Responder =>
+  (_op, n) =>
+    n === target ? { ok: false, error } : undefined;
 
 describe('nat-lb migration: planned move', () => {
-  it('runs the four steps in the patent order at each balancer (A exports between its release and B\'s take) and moves the exported rows', () => {
+  it("runs the four steps in the patent order at each balancer (A exports between its release and B's take) and moves the exported rows", () => {
     const r = drive(planned());
-    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'A /rows/export', 'B /address/take', 'B /rows/import', 'B /migration/finish', 'A /rows/delete', 'A /vip/forget']);
+    assert.deepEqual(r.calls, [
+      'B /migration/begin',
+      'A /address/release',
+      'A /rows/export',
+      'B /address/take',
+      'B /rows/import',
+      'B /migration/finish',
+      'A /rows/delete',
+      'A /vip/forget',
+    ]);
     assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
-    assert.deepEqual((r.ops[4] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort), [1000, 1001]);
+    assert.deepEqual(
+      (r.ops[4] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort),
+      [1000, 1001],
+    );
     assert.deepEqual(r.outcome, { state: 'done', owner: 'B', failedStep: null, error: null, rows: 2 });
-    assert.deepEqual(r.events.map((e) => e.event), ['migration-start', 'migration-step', 'migration-step', 'migration-step', 'migration-step', 'migration-done']);
+    assert.deepEqual(
+      r.events.map((e) => e.event),
+      ['migration-start', 'migration-step', 'migration-step', 'migration-step', 'migration-step', 'migration-done'],
+    );
     const step3 = r.events.find((e) => e.event === 'migration-step' && e.data.step === 3)!;
     // Step 3 runs from the export (t 20) to the import's answer (t 40), sent with the take at t 30.
     assert.deepEqual([step3.data.from, step3.data.to, step3.data.ms, step3.data.rows], ['A', 'B', 20, 2]);
-    assert.equal(r.ops[4]!.kind === 'balancer' && r.ops[3]!.kind === 'balancer' && r.ops[3]!.then === r.ops[4], true, 'the import goes out behind the take');
+    assert.equal(
+      r.ops[4]!.kind === 'balancer' && r.ops[3]!.kind === 'balancer' && r.ops[3]!.then === r.ops[4],
+      true,
+      'the import goes out behind the take',
+    );
     assert.deepEqual(step3.data.callsMs, { 'from /rows/export': 10, 'to /rows/import': 10 });
   });
   it('gives every call of a step the step deadline (one timeout per step, from its first call)', () => {
     const r = drive(planned());
     // begin; release (step 2 from t 10); export (step 3 from t 20); take with import (t 30); step 4 from t 40.
-    assert.deepEqual(r.ops.map((o) => o.deadlineMs), [1000, 1010, 1020, 1010, 1020, 1040, 1040, 1040]);
+    assert.deepEqual(
+      r.ops.map((o) => o.deadlineMs),
+      [1000, 1010, 1020, 1010, 1020, 1040, 1040, 1040],
+    );
     assert.ok(r.ops.every((o) => o.required));
   });
 });
@@ -67,13 +122,41 @@ describe('nat-lb migration: planned rollback to the source', () => {
   const cases: [string, string, string[], number][] = [
     ['target fails step 1', 'B /migration/begin', ['B /migration/abort'], 1],
     // The import went out behind the take: it may have landed, so the cleanup deletes rows too.
-    ['target fails to take the address', 'B /address/take', ['B /rows/import', 'A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 2],
+    [
+      'target fails to take the address',
+      'B /address/take',
+      ['B /rows/import', 'A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'],
+      2,
+    ],
     ['source fails to release the address', 'A /address/release', ['A /address/take', 'B /migration/abort'], 2],
     ['source fails the export (B has taken nothing yet)', 'A /rows/export', ['A /address/take', 'B /migration/abort'], 3],
     ['target fails the import', 'B /rows/import', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
-    ['target fails finish (the source still has its rows)', 'B /migration/finish', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
-    ['source fails the delete after the target finished (rows may be gone there)', 'A /rows/delete', ['A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
-    ['source fails to forget after the target finished', 'A /vip/forget', ['A /migration/begin', 'A /address/take', 'A /rows/import', 'A /migration/finish', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 4],
+    [
+      'target fails finish (the source still has its rows)',
+      'B /migration/finish',
+      ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'],
+      4,
+    ],
+    [
+      'source fails the delete after the target finished (rows may be gone there)',
+      'A /rows/delete',
+      ['A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort'],
+      4,
+    ],
+    [
+      'source fails to forget after the target finished',
+      'A /vip/forget',
+      [
+        'A /migration/begin',
+        'A /address/take',
+        'A /rows/import',
+        'A /migration/finish',
+        'B /address/release',
+        'B /rows/delete',
+        'B /migration/abort',
+      ],
+      4,
+    ],
   ];
   for (const [what, failing, rollback, step] of cases) {
     it(`${what}: the source restored first, then the target cleaned up unawaited; owner A`, () => {
@@ -93,28 +176,50 @@ describe('nat-lb migration: planned rollback to the source', () => {
   it('puts the rows back at the source from memory even when the dead target cannot be read', () => {
     // The source deleted its rows after the target's release, then failed to forget; the target died meanwhile.
     const alive = new Set(['B /migration/begin', 'B /address/take', 'B /rows/import', 'B /migration/finish']);
-    const r = drive(planned(), (_op, n) => (n === 'A /vip/forget' || (n.startsWith('B /') && !alive.has(n)) ? { ok: false, error: 'ECONNREFUSED' } : undefined));
+    const r = drive(planned(), (_op, n) =>
+      n === 'A /vip/forget' || (n.startsWith('B /') && !alive.has(n)) ? { ok: false, error: 'ECONNREFUSED' } : undefined,
+    );
     const importBack = r.ops.filter((o) => o.kind === 'balancer' && o.balancer === 'A' && o.path === '/rows/import');
     assert.equal(importBack.length, 1);
-    assert.deepEqual((importBack[0] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort), [1000, 1001]);
+    assert.deepEqual(
+      (importBack[0] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort),
+      [1000, 1001],
+    );
     assert.deepEqual([r.outcome.state, r.outcome.owner], ['rolled-back', 'A']);
   });
   it('ends failed with no owner when the source cannot take the VIP back either', () => {
-    const r = drive(planned(), (_op, n) => (n === 'B /address/take' || n === 'A /address/take' ? { ok: false, error: 'timeout' } : undefined));
+    const r = drive(planned(), (_op, n) =>
+      n === 'B /address/take' || n === 'A /address/take' ? { ok: false, error: 'timeout' } : undefined,
+    );
     assert.deepEqual([r.outcome.state, r.outcome.owner], ['failed', null]);
     assert.equal(r.events.find((e) => e.event === 'rollback')!.data.ok, false);
     assert.equal(r.events.at(-1)!.event, 'migration-done');
   });
   it('a resumed move rolls back as if steps 2 and 3 had happened, but the source never forgot', () => {
     const r = drive(planned({ resumed: true }), failAt('B /migration/begin'));
-    assert.deepEqual(r.calls.slice(1), ['B /rows/export', 'A /address/take', 'A /rows/import', 'B /address/release', 'B /rows/delete', 'B /migration/abort']);
+    assert.deepEqual(r.calls.slice(1), [
+      'B /rows/export',
+      'A /address/take',
+      'A /rows/import',
+      'B /address/release',
+      'B /rows/delete',
+      'B /migration/abort',
+    ]);
   });
 });
 
 describe('nat-lb migration: failover', () => {
   it('address first: the dead source is asked briefly and not waited for; rows come from the copy stores', () => {
     const r = drive(failover(), (_op, n) => (n.startsWith('A /') ? { ok: false, error: 'ECONNREFUSED' } : undefined));
-    assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'stores /copy', 'B /rows/import', 'B /migration/finish', 'A /vip/forget']);
+    assert.deepEqual(r.calls, [
+      'B /migration/begin',
+      'A /address/release',
+      'B /address/take',
+      'stores /copy',
+      'B /rows/import',
+      'B /migration/finish',
+      'A /vip/forget',
+    ]);
     assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
     const release = r.ops[1]!;
     assert.deepEqual([release.required, release.kind === 'balancer' && release.detached, release.deadlineMs], [false, true, 110]);
@@ -122,7 +227,15 @@ describe('nat-lb migration: failover', () => {
   });
   it('V2 state first: rows are installed before the address moves', () => {
     const r = drive(failover({ order: 'state-first' }));
-    assert.deepEqual(r.calls, ['B /migration/begin', 'stores /copy', 'B /rows/import', 'A /address/release', 'B /address/take', 'B /migration/finish', 'A /vip/forget']);
+    assert.deepEqual(r.calls, [
+      'B /migration/begin',
+      'stores /copy',
+      'B /rows/import',
+      'A /address/release',
+      'B /address/take',
+      'B /migration/finish',
+      'A /vip/forget',
+    ]);
     assert.deepEqual(steps(r.events), ['1:true', '3:true', '2:true', '4:true']);
   });
   it('V14: reads the rows from the failed balancer if it still answers, else from the copy stores', () => {
@@ -130,7 +243,7 @@ describe('nat-lb migration: failover', () => {
     const fallback = drive(failover({ rows: 'balancer-then-copy-store' }), failAt('A /rows/export'));
     assert.deepEqual(fallback.calls.slice(3, 6), ['A /rows/export', 'stores /copy', 'B /rows/import']);
   });
-  it('V1 asks the servers\' TCP tables; a resumed failover whose target has rows skips step 3', () => {
+  it("V1 asks the servers' TCP tables; a resumed failover whose target has rows skips step 3", () => {
     assert.ok(drive(failover({ rows: 'tcp-table' })).calls.includes('stores /tcp-table'));
     const r = drive(failover({ rows: 'none', resumed: true }));
     assert.deepEqual(r.calls, ['B /migration/begin', 'A /address/release', 'B /address/take', 'B /migration/finish', 'A /vip/forget']);
@@ -142,7 +255,10 @@ describe('nat-lb migration: failover', () => {
   it('target dies: it cleans up best effort and the VIP is left without owner, to be retried', () => {
     const r = drive(failover(), (_op, n) => (n.startsWith('A /') || n === 'B /rows/import' ? { ok: false, error: 'x' } : undefined));
     assert.deepEqual(r.calls.slice(r.calls.indexOf('B /rows/import') + 1), ['B /address/release', 'B /rows/delete', 'B /migration/abort']);
-    assert.ok(r.ops.filter((o) => o.kind === 'balancer' && o.balancer === 'A').every((o) => o.kind === 'balancer' && o.detached), 'the dead source is never waited for');
+    assert.ok(
+      r.ops.filter((o) => o.kind === 'balancer' && o.balancer === 'A').every((o) => o.kind === 'balancer' && o.detached),
+      'the dead source is never waited for',
+    );
     assert.deepEqual([r.outcome.state, r.outcome.owner, r.outcome.failedStep], ['rolled-back', null, 3]);
   });
   it('target fails but the "dead" source answered after all: it takes the address back', () => {

@@ -10,7 +10,11 @@ describe('nat-balancer mode table', () => {
     assert.deepEqual(membershipOf(b.get('V1')), { known: true, serving: false, holding: true });
     assert.ok(b.take('V1').ok);
     assert.ok(a.release('V1').ok);
-    assert.deepEqual(membershipOf(a.get('V1')), { known: true, serving: false, holding: false }, 'released: rows still translate, nothing new');
+    assert.deepEqual(
+      membershipOf(a.get('V1')),
+      { known: true, serving: false, holding: false },
+      'released: rows still translate, nothing new',
+    );
     const f = b.finish('V1');
     assert.ok(f.ok && f.before?.mode === 'migration' && f.changed);
     assert.deepEqual(membershipOf(b.get('V1')), { known: true, serving: true, holding: false });
@@ -19,7 +23,10 @@ describe('nat-balancer mode table', () => {
   });
   it('repeats are no-ops, nonsense is a conflict', () => {
     const b = new ModeTable();
-    assert.equal((b.take('V1') as { problem: string }).problem, 'VIP V1 is not in the mode table here; begin the migration first so that its packets are held, not refused');
+    assert.equal(
+      (b.take('V1') as { problem: string }).problem,
+      'VIP V1 is not in the mode table here; begin the migration first so that its packets are held, not refused',
+    );
     assert.ok(!b.finish('V1').ok);
     b.begin('V1');
     const again = b.begin('V1');

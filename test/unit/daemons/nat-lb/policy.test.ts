@@ -21,13 +21,28 @@ describe('nat-lb controller: rates and the byte-rate policy', () => {
     assert.equal(r.rateBps('v'), 0, 'a smaller counter is a restart, not a negative rate');
   });
 
-  const load = (name: string, vips: [string, number][], alive = true, mode: NatMode = 'normal'): BalancerLoad => ({ name, alive, vips: vips.map(([vip, rateBps]) => ({ vip, mode, rateBps })) });
-  const input = (nowMs: number, balancers: BalancerLoad[], migrating: string[] = []): PolicyInput => ({ nowMs, balancers, migrating: new Set(migrating) });
+  const load = (name: string, vips: [string, number][], alive = true, mode: NatMode = 'normal'): BalancerLoad => ({
+    name,
+    alive,
+    vips: vips.map(([vip, rateBps]) => ({ vip, mode, rateBps })),
+  });
+  const input = (nowMs: number, balancers: BalancerLoad[], migrating: string[] = []): PolicyInput => ({
+    nowMs,
+    balancers,
+    migrating: new Set(migrating),
+  });
   const policy = () => new ByteRatePolicy({ thresholdPercent: 30, holdMs: 1000, minRateBps: 100, cooldownMs: 5000 });
 
   it('moves the VIP that best evens the balancers, only after the imbalance held for holdMs', () => {
     const p = policy();
-    const lbs = [load('A', [['v1', 600], ['v2', 300], ['v3', 100]]), load('B', [['v4', 200]])];
+    const lbs = [
+      load('A', [
+        ['v1', 600],
+        ['v2', 300],
+        ['v3', 100],
+      ]),
+      load('B', [['v4', 200]]),
+    ];
     assert.deepEqual(p.decide(input(0, lbs)).kind, 'hold');
     assert.deepEqual(p.decide(input(999, lbs)).kind, 'hold');
     const v = p.decide(input(1000, lbs));
@@ -37,7 +52,13 @@ describe('nat-lb controller: rates and the byte-rate policy', () => {
   });
   it('resets the hold when the imbalance goes away, ignores idle noise, dead balancers and migrating VIPs', () => {
     const p = policy();
-    const busy = [load('A', [['v1', 600], ['v2', 400]]), load('B', [])];
+    const busy = [
+      load('A', [
+        ['v1', 600],
+        ['v2', 400],
+      ]),
+      load('B', []),
+    ];
     p.decide(input(0, busy));
     assert.equal(p.decide(input(500, [load('A', [['v1', 500]]), load('B', [['v2', 450]])])).kind, 'balanced');
     assert.equal(p.decide(input(1200, busy)).kind, 'hold', 'the hold restarted');

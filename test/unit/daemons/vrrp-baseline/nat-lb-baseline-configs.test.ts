@@ -7,7 +7,12 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../../../helpers/repo-root.js';
 
-interface VipEntry { vip: string; inside: string; server: string; owned: boolean }
+interface VipEntry {
+  vip: string;
+  inside: string;
+  server: string;
+  owned: boolean;
+}
 const LBS = ['lb1', 'lb2'] as const;
 const dir = path.join(repoRoot, 'topologies/nat-lb');
 const read = (file: string) => readFile(path.join(dir, file), 'utf8');
@@ -18,9 +23,13 @@ const instances = (conf: string): Map<string, string> =>
 const field = (block: string, key: string) => new RegExp(`^\\s*${key} (\\S+)$`, 'm').exec(block)?.[1];
 
 describe('nat-lb baseline configs (keepalived, conntrackd, nft)', () => {
-  it('one VRRP instance per VIP on each balancer: VIP and inside address, 100 ms, the daemon\'s starting owner preferred', async () => {
-    const daemon = Object.fromEntries(await Promise.all(LBS.map(async (lb) => [lb, (parse(await read(`${lb}.yml`)) as { vips: VipEntry[] }).vips] as const)));
-    const confs = Object.fromEntries(await Promise.all(LBS.map(async (lb) => [lb, instances(await read(`baseline/keepalived-${lb}.conf`))] as const)));
+  it("one VRRP instance per VIP on each balancer: VIP and inside address, 100 ms, the daemon's starting owner preferred", async () => {
+    const daemon = Object.fromEntries(
+      await Promise.all(LBS.map(async (lb) => [lb, (parse(await read(`${lb}.yml`)) as { vips: VipEntry[] }).vips] as const)),
+    );
+    const confs = Object.fromEntries(
+      await Promise.all(LBS.map(async (lb) => [lb, instances(await read(`baseline/keepalived-${lb}.conf`))] as const)),
+    );
     for (const lb of LBS) assert.equal(confs[lb]!.size, daemon[lb]!.length, `${lb}: one instance per VIP`);
     daemon.lb1!.forEach((v, i) => {
       const name = `V${i + 1}`;

@@ -13,11 +13,32 @@ const C = '02:00:00:00:00:0c'; // the client
 type Op = 'request' | 'reply';
 
 /** An ARP packet seen at `point` (node:iface), `ms` after T0. */
-function arp(ms: number, op: Op, senderMac: string, senderIp: string, targetIp: string, point = 'sw1:eth3', targetMac = '00:00:00:00:00:00'): PacketEntry {
+function arp(
+  ms: number,
+  op: Op,
+  senderMac: string,
+  senderIp: string,
+  targetIp: string,
+  point = 'sw1:eth3',
+  targetMac = '00:00:00:00:00:00',
+): PacketEntry {
   const [node, iface] = point.split(':') as [string, string];
   return {
-    t: T0 + ms, kind: 'packet', node, iface, proto: 'arp',
-    arp: { ethSrc: senderMac, ethDst: 'ff:ff:ff:ff:ff:ff', op, senderMac, senderIp, targetMac, targetIp, gratuitous: senderIp === targetIp },
+    t: T0 + ms,
+    kind: 'packet',
+    node,
+    iface,
+    proto: 'arp',
+    arp: {
+      ethSrc: senderMac,
+      ethDst: 'ff:ff:ff:ff:ff:ff',
+      op,
+      senderMac,
+      senderIp,
+      targetMac,
+      targetIp,
+      gratuitous: senderIp === targetIp,
+    },
   };
 }
 /** A gratuitous announcement of the VIP by `mac`. */
@@ -26,7 +47,8 @@ const garp = (ms: number, mac: string, point?: string) => arp(ms, 'request', mac
 const reply = (ms: number, mac: string, point?: string) => arp(ms, 'reply', mac, VIP, CLIENT, point, C);
 /** The client asking who has the VIP (not a claim). */
 const ask = (ms: number) => arp(ms, 'request', C, CLIENT, VIP);
-const fault = (ms: number, phase: 'start' | 'end', id?: string, name?: string, targets?: string[]) => faultAt(T0 + ms, phase, id, name, targets);
+const fault = (ms: number, phase: 'start' | 'end', id?: string, name?: string, targets?: string[]) =>
+  faultAt(T0 + ms, phase, id, name, targets);
 const mode = (ms: number, node: string, mac: string, to: string, vip = VIP) => daemon(T0 + ms, node, 'mode', { vip, mac, from: 'x', to });
 
 describe('ARP checks', () => {
@@ -39,8 +61,14 @@ describe('ARP checks', () => {
 
     it('passes a clean takeover: one owner, then another, never two within the window', () => {
       const h = history([
-        garp(200, A), ask(1000), reply(1001, A), fault(5000, 'start', 'crash-1', 'crash', ['lb1']),
-        garp(6000, B), reply(8000, B), fault(9000, 'end', 'crash-1', 'crash', ['lb1']), reply(12_000, B),
+        garp(200, A),
+        ask(1000),
+        reply(1001, A),
+        fault(5000, 'start', 'crash-1', 'crash', ['lb1']),
+        garp(6000, B),
+        reply(8000, B),
+        fault(9000, 'end', 'crash-1', 'crash', ['lb1']),
+        reply(12_000, B),
       ]);
       const r = Checks.singleArpOwner({ vip: VIP }).check(h);
       assert.equal(r.valid, true, r.detail);
@@ -50,8 +78,11 @@ describe('ARP checks', () => {
 
     it('does not hold a claim made just before its node went down against the new owner', () => {
       const h = history([
-        mode(0, 'lb1', A, 'ACTIVE'), mode(0, 'lb2', B, 'STANDBY'),
-        reply(4700, A), fault(5000, 'start', 'crash-1', 'crash', ['lb1']), garp(5300, B),
+        mode(0, 'lb1', A, 'ACTIVE'),
+        mode(0, 'lb2', B, 'STANDBY'),
+        reply(4700, A),
+        fault(5000, 'start', 'crash-1', 'crash', ['lb1']),
+        garp(5300, B),
       ]);
       assert.equal(Checks.singleArpOwner({ vip: VIP }).check(h).valid, true);
       // The same claims without the crash in between are two owners at once.
@@ -69,7 +100,10 @@ describe('ARP checks', () => {
       const r = Checks.singleArpOwner({ vip: VIP }).check(h);
       assert.equal(r.valid, false);
       assert.match(r.detail, /VIP 198\.18\.7\.100 claimed by two MACs 400 ms apart \(window 1000 ms\)/);
-      assert.match(r.detail, /02:00:00:00:00:0a \(reply at \+2\.000 s on lb1:eth1\) and 02:00:00:00:00:0b \(reply at \+2\.400 s on sw1:eth3\)/);
+      assert.match(
+        r.detail,
+        /02:00:00:00:00:0a \(reply at \+2\.000 s on lb1:eth1\) and 02:00:00:00:00:0b \(reply at \+2\.400 s on sw1:eth3\)/,
+      );
       assert.match(r.detail, /2 conflicting claims in all/);
     });
 
@@ -81,8 +115,13 @@ describe('ARP checks', () => {
 
     describe('during a partition', () => {
       const splitBrain: HistoryEntry[] = [
-        garp(200, A), fault(5000, 'start', 'partition-1', 'partition', ['lb1', 'lb2']),
-        garp(5900, B), reply(6000, A), reply(6100, B), reply(7000, A), reply(7050, B),
+        garp(200, A),
+        fault(5000, 'start', 'partition-1', 'partition', ['lb1', 'lb2']),
+        garp(5900, B),
+        reply(6000, A),
+        reply(6100, B),
+        reply(7000, A),
+        reply(7050, B),
         fault(8000, 'end', 'partition-1', 'partition', ['lb1', 'lb2']),
         garp(8200, B), // the loser's last word, within the grace
       ];
@@ -114,11 +153,18 @@ describe('ARP checks', () => {
 
   describe('arpSilentWhileStandby', () => {
     const election: HistoryEntry[] = [
-      mode(0, 'lb1', A, 'INITIAL'), mode(0, 'lb2', B, 'INITIAL'),
-      garp(80, A), mode(100, 'lb1', A, 'ACTIVE'), mode(100, 'lb2', B, 'STANDBY'),
-      ask(1000), reply(1001, A),
+      mode(0, 'lb1', A, 'INITIAL'),
+      mode(0, 'lb2', B, 'INITIAL'),
+      garp(80, A),
+      mode(100, 'lb1', A, 'ACTIVE'),
+      mode(100, 'lb2', B, 'STANDBY'),
+      ask(1000),
+      reply(1001, A),
       fault(5000, 'start', 'crash-1', 'crash', ['lb1']),
-      garp(5999, B), mode(6000, 'lb2', B, 'ACTIVE'), garp(6001, B), reply(7000, B),
+      garp(5999, B),
+      mode(6000, 'lb2', B, 'ACTIVE'),
+      garp(6001, B),
+      reply(7000, B),
     ];
 
     it('passes when only ACTIVE nodes (or one about to log ACTIVE) speak for the VIP', () => {
@@ -131,7 +177,10 @@ describe('ARP checks', () => {
     it('fails on a claim from the standby, naming node, MAC, time, capture point and mode', () => {
       const r = Checks.arpSilentWhileStandby({ vip: VIP }).check(history([...election, reply(3000, B, 'lb2:eth1')]));
       assert.equal(r.valid, false);
-      assert.match(r.detail, /1 ARP packets with sender 198\.18\.7\.100 from a node not ACTIVE: lb2 02:00:00:00:00:0b \(reply at \+3\.000 s on lb2:eth1\) while STANDBY \(since \+0\.100 s\)/);
+      assert.match(
+        r.detail,
+        /1 ARP packets with sender 198\.18\.7\.100 from a node not ACTIVE: lb2 02:00:00:00:00:0b \(reply at \+3\.000 s on lb2:eth1\) while STANDBY \(since \+0\.100 s\)/,
+      );
     });
 
     it('fails on a mere request with the VIP as sender from the standby (it poisons caches too)', () => {
@@ -161,7 +210,9 @@ describe('ARP checks', () => {
     });
 
     it('is unknown without mode events for the VIP, without any capture, or for a MAC no mode event names', () => {
-      const noModes = Checks.arpSilentWhileStandby({ vip: VIP }).check(history([garp(100, A), mode(0, 'lb1', A, 'ACTIVE', '198.18.7.101')]));
+      const noModes = Checks.arpSilentWhileStandby({ vip: VIP }).check(
+        history([garp(100, A), mode(0, 'lb1', A, 'ACTIVE', '198.18.7.101')]),
+      );
       assert.equal(noModes.valid, 'unknown');
       assert.match(noModes.detail, /no arp-ha mode event for VIP 198\.18\.7\.100/);
       const noCapture = Checks.arpSilentWhileStandby({ vip: VIP }).check(history([mode(0, 'lb1', A, 'ACTIVE')]));
@@ -175,22 +226,32 @@ describe('ARP checks', () => {
 
   describe('arpOwnerAfter', () => {
     const failover: HistoryEntry[] = [
-      mode(0, 'lb1', A, 'ACTIVE'), mode(0, 'lb2', B, 'STANDBY'), garp(100, A),
-      fault(5000, 'start', 'crash-1', 'crash', ['lb1']), mode(6000, 'lb2', B, 'ACTIVE'), garp(6001, B),
-      fault(9000, 'end', 'crash-1', 'crash', ['lb1']), mode(9500, 'lb1', A, 'STANDBY'),
+      mode(0, 'lb1', A, 'ACTIVE'),
+      mode(0, 'lb2', B, 'STANDBY'),
+      garp(100, A),
+      fault(5000, 'start', 'crash-1', 'crash', ['lb1']),
+      mode(6000, 'lb2', B, 'ACTIVE'),
+      garp(6001, B),
+      fault(9000, 'end', 'crash-1', 'crash', ['lb1']),
+      mode(9500, 'lb1', A, 'STANDBY'),
     ];
 
     it('passes when the claims after the fault settle on the expected owner', () => {
       const h = history([...failover, reply(9200, B), reply(12_000, B)]);
       const r = Checks.arpOwnerAfter({ vip: VIP, node: 'lb2', withinMs: 1000 }).check(h);
       assert.equal(r.valid, true, r.detail);
-      assert.match(r.detail, /owned by 02:00:00:00:00:0b within 1000 ms after crash-1 ended at \+9\.000 s: the one claim after \+10\.000 s/);
+      assert.match(
+        r.detail,
+        /owned by 02:00:00:00:00:0b within 1000 ms after crash-1 ended at \+9\.000 s: the one claim after \+10\.000 s/,
+      );
       assert.equal(Checks.arpOwnerAfter({ vip: VIP, mac: B.toUpperCase(), withinMs: 1000 }).check(h).valid, true);
       assert.equal(Checks.arpOwnerAfter({ vip: VIP, withinMs: 5000 }).check(h).valid, true, 'only the last claim decides');
     });
 
     it('fails on preemption (the restarted node takes the VIP back) and on two owners after the settle time', () => {
-      const pre = Checks.arpOwnerAfter({ vip: VIP, node: 'lb2', withinMs: 1000 }).check(history([...failover, garp(9400, A), reply(12_000, A)]));
+      const pre = Checks.arpOwnerAfter({ vip: VIP, node: 'lb2', withinMs: 1000 }).check(
+        history([...failover, garp(9400, A), reply(12_000, A)]),
+      );
       assert.equal(pre.valid, false);
       assert.match(pre.detail, /owned by 02:00:00:00:00:0a after crash-1 .*\(want 02:00:00:00:00:0b, lb2\)/);
       const two = Checks.arpOwnerAfter({ vip: VIP, withinMs: 1000 }).check(history([...failover, reply(11_000, B), reply(12_000, A)]));
@@ -198,11 +259,20 @@ describe('ARP checks', () => {
       assert.match(two.detail, /still claimed by 2 MACs more than 1000 ms after crash-1/);
     });
 
-    it('is unknown without an ended fault, without claims after it, or without the node\'s MAC', () => {
+    it("is unknown without an ended fault, without claims after it, or without the node's MAC", () => {
       assert.equal(Checks.arpOwnerAfter({ vip: VIP, withinMs: 1000 }).check(history([garp(100, A)])).valid, 'unknown');
-      assert.equal(Checks.arpOwnerAfter({ vip: VIP, withinMs: 1000, afterFault: 'partition' }).check(history([...failover, reply(12_000, B)])).valid, 'unknown');
-      assert.match(Checks.arpOwnerAfter({ vip: VIP, withinMs: 1000 }).check(history(failover)).detail, /no ARP claim for VIP .* after crash-1 ended/);
-      assert.match(Checks.arpOwnerAfter({ vip: VIP, node: 'lb3', withinMs: 1000 }).check(history([...failover, reply(12_000, B)])).detail, /gives lb3's MAC/);
+      assert.equal(
+        Checks.arpOwnerAfter({ vip: VIP, withinMs: 1000, afterFault: 'partition' }).check(history([...failover, reply(12_000, B)])).valid,
+        'unknown',
+      );
+      assert.match(
+        Checks.arpOwnerAfter({ vip: VIP, withinMs: 1000 }).check(history(failover)).detail,
+        /no ARP claim for VIP .* after crash-1 ended/,
+      );
+      assert.match(
+        Checks.arpOwnerAfter({ vip: VIP, node: 'lb3', withinMs: 1000 }).check(history([...failover, reply(12_000, B)])).detail,
+        /gives lb3's MAC/,
+      );
     });
   });
 
@@ -213,12 +283,23 @@ describe('ARP checks', () => {
         arpSilentWhileStandby: { vip: VIP },
         arpOwnerAfter: { vip: VIP, node: 'lb2', withinMs: 1000, afterFault: 'crash' },
       });
-      assert.deepEqual(checksFromConfig(config).map((c) => c.name), [
-        'single-arp-owner[198.18.7.100]', 'single-arp-owner[198.18.7.101]', 'arp-silent-while-standby[198.18.7.100]',
-        'arp-owner-after[198.18.7.100 = lb2]',
-      ]);
+      assert.deepEqual(
+        checksFromConfig(config).map((c) => c.name),
+        [
+          'single-arp-owner[198.18.7.100]',
+          'single-arp-owner[198.18.7.101]',
+          'arp-silent-while-standby[198.18.7.100]',
+          'arp-owner-after[198.18.7.100 = lb2]',
+        ],
+      );
       const [allowing] = checksFromConfig(config);
-      const h = history([fault(5000, 'start', 'partition-1', 'partition'), reply(6000, A), reply(6100, B), fault(8000, 'end', 'partition-1', 'partition'), reply(8200, A)]);
+      const h = history([
+        fault(5000, 'start', 'partition-1', 'partition'),
+        reply(6000, A),
+        reply(6100, B),
+        fault(8000, 'end', 'partition-1', 'partition'),
+        reply(8200, A),
+      ]);
       assert.equal(allowing!.check(h).valid, true);
     });
 

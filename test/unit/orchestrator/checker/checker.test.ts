@@ -24,12 +24,17 @@ describe('composeCheckers / check-safe', () => {
   it('runs every checker and merges their verdicts', () => {
     const { valid, results } = runCheckers([fixed('a', true), fixed('b', 'unknown'), fixed('c', true)], h);
     assert.equal(valid, 'unknown');
-    assert.deepEqual(results.map((r) => r.name), ['a', 'b', 'c']);
+    assert.deepEqual(
+      results.map((r) => r.name),
+      ['a', 'b', 'c'],
+    );
     assert.equal(runCheckers([fixed('a', 'unknown'), fixed('b', false)], h).valid, false);
   });
 
   it('turns a throwing custom invariant into a valid unknown result and keeps the others', () => {
-    const boom = Checks.customInvariant('one ARP owner per VIP', () => { throw new Error('data.vip missing'); });
+    const boom = Checks.customInvariant('one ARP owner per VIP', () => {
+      throw new Error('data.vip missing');
+    });
     const composed = composeCheckers([Checks.maxGap(1000), boom, Checks.resets({ max: 0 })]);
     const { valid, results } = composed.checkAll(h);
     assert.equal(valid, 'unknown');
@@ -42,7 +47,12 @@ describe('composeCheckers / check-safe', () => {
   });
 
   it('a false anywhere wins over a crash', () => {
-    const crash: Checker = { name: 'crash', check: () => { throw new TypeError('x'); } };
+    const crash: Checker = {
+      name: 'crash',
+      check: () => {
+        throw new TypeError('x');
+      },
+    };
     assert.equal(composeCheckers([crash, fixed('f', false)]).check(h).valid, false);
   });
 
@@ -56,13 +66,20 @@ describe('composeCheckers / check-safe', () => {
   it('never passes a run that was asked nothing: no checkers is unknown, and so is their composition', () => {
     const { valid, results } = runCheckers([], h);
     assert.equal(valid, 'unknown');
-    assert.deepEqual(results.map((r) => [r.name, r.valid]), [['checks', 'unknown']]);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.valid]),
+      [['checks', 'unknown']],
+    );
     assert.match(results[0]!.detail, /no checks were given/);
     assert.equal(composeCheckers([]).check(h).valid, 'unknown');
   });
 
   it('says how many passed when all pass', () => {
-    assert.deepEqual(composeCheckers([fixed('a', true)], 'scenario').check(h), { name: 'scenario', valid: true, detail: '1 checks passed' });
+    assert.deepEqual(composeCheckers([fixed('a', true)], 'scenario').check(h), {
+      name: 'scenario',
+      valid: true,
+      detail: '1 checks passed',
+    });
   });
 });
 
@@ -72,8 +89,11 @@ describe('customInvariant', () => {
     assert.equal(Checks.customInvariant('b', () => true).check(h).valid, true);
     assert.equal(Checks.customInvariant('b', () => false).check(h).detail, 'violated');
     assert.equal(Checks.customInvariant('u', () => 'unknown').check(h).valid, 'unknown');
-    assert.deepEqual(Checks.customInvariant('r', (x) => ({ valid: x.streams.length === 1, detail: 'one stream' })).check(h),
-      { name: 'r', valid: true, detail: 'one stream' });
+    assert.deepEqual(Checks.customInvariant('r', (x) => ({ valid: x.streams.length === 1, detail: 'one stream' })).check(h), {
+      name: 'r',
+      valid: true,
+      detail: 'one stream',
+    });
   });
   it('a non-answer is unknown', () => {
     const fn = (() => undefined) as unknown as () => boolean;

@@ -25,9 +25,22 @@ describe('checks config (scenario `checks:` section)', () => {
   it('accepts the documented example and builds one checker per entry, in a fixed order', () => {
     const config = ChecksConfigSchema.parse(full);
     const names = checksFromConfig(config).map((c) => c.name);
-    assert.deepEqual(names, ['streams-established', 'no-failed-streams', 'max-gap', 'gap-within', 'stall-detected-within',
-      'resets', 'reconnects', 'bytes-lost', 'bytes-duplicated', 'bytes-corrupt', 'bytes-reordered', 'handshake-failures',
-      'no probe resets', 'never two masters']);
+    assert.deepEqual(names, [
+      'streams-established',
+      'no-failed-streams',
+      'max-gap',
+      'gap-within',
+      'stall-detected-within',
+      'resets',
+      'reconnects',
+      'bytes-lost',
+      'bytes-duplicated',
+      'bytes-corrupt',
+      'bytes-reordered',
+      'handshake-failures',
+      'no probe resets',
+      'never two masters',
+    ]);
   });
 
   it('numeric shorthand means max (min for streamsEstablished)', () => {
@@ -41,7 +54,9 @@ describe('checks config (scenario `checks:` section)', () => {
   });
 
   it('runs invariants from config against the history', () => {
-    const [check] = checksFromConfig(ChecksConfigSchema.parse({ invariants: [{ name: 'no resets', count: { kind: 'probe', event: 'reset' }, max: 0 }] }));
+    const [check] = checksFromConfig(
+      ChecksConfigSchema.parse({ invariants: [{ name: 'no resets', count: { kind: 'probe', event: 'reset' }, max: 0 }] }),
+    );
     const h = history([probe(T0, { event: 'reset', offset: 0, error: 'ECONNRESET' })]);
     assert.equal(check!.check(h).valid, false);
   });
@@ -50,7 +65,10 @@ describe('checks config (scenario `checks:` section)', () => {
     assert.equal(ChecksConfigSchema.safeParse({ maxGap: 2000 }).success, false);
     assert.equal(ChecksConfigSchema.safeParse({ resets: { maximum: 0 } }).success, false);
     assert.equal(ChecksConfigSchema.safeParse({ gap: { expectedMs: 1, toleranceMs: 1, cnt: 1 } }).success, false);
-    assert.equal(ChecksConfigSchema.safeParse({ invariants: [{ name: 'x', count: { kind: 'probe', evnt: 'reset' }, max: 0 }] }).success, false);
+    assert.equal(
+      ChecksConfigSchema.safeParse({ invariants: [{ name: 'x', count: { kind: 'probe', evnt: 'reset' }, max: 0 }] }).success,
+      false,
+    );
   });
 
   it('rejects bad values with a message a scenario author can act on', () => {

@@ -3,8 +3,22 @@ import { distribution, percentile, survivedTransparently } from '../../../../src
 import type { StreamReport } from '../../../../src/orchestrator/report/report-types.js';
 
 const stream = (over: Partial<StreamReport>): StreamReport => ({
-  workload: 'web', node: 'c1', stream: 0, direction: 's2c', maxGapMs: 0, gaps: [], resets: 0, reconnects: 0, eofs: 0,
-  timeouts: 0, bytes: 0, bytesLost: 0, bytesDuplicated: 0, bytesCorrupt: 0, failed: false, ...over,
+  workload: 'web',
+  node: 'c1',
+  stream: 0,
+  direction: 's2c',
+  maxGapMs: 0,
+  gaps: [],
+  resets: 0,
+  reconnects: 0,
+  eofs: 0,
+  timeouts: 0,
+  bytes: 0,
+  bytesLost: 0,
+  bytesDuplicated: 0,
+  bytesCorrupt: 0,
+  failed: false,
+  ...over,
 });
 
 describe('percentile (linear interpolation)', () => {

@@ -5,11 +5,14 @@ import { T0, fault, history, probe, summary } from '../fixtures.js';
 const gap = (startS: number, ms: number) => ({ startMs: T0 + startS * 1000, endMs: T0 + startS * 1000 + ms });
 
 describe('maxGap', () => {
-  const h = history([], [
-    summary({ stream: 0, maxGapMs: 900, gaps: [gap(10, 900)] }),
-    summary({ stream: 1, maxGapMs: 2140, gaps: [gap(10, 2140)] }),
-    summary({ stream: 0, workload: 'ctl', maxGapMs: 5000 }),
-  ]);
+  const h = history(
+    [],
+    [
+      summary({ stream: 0, maxGapMs: 900, gaps: [gap(10, 900)] }),
+      summary({ stream: 1, maxGapMs: 2140, gaps: [gap(10, 2140)] }),
+      summary({ stream: 0, workload: 'ctl', maxGapMs: 5000 }),
+    ],
+  );
   it('passes when every stream is within the limit, naming the worst', () => {
     const r = Checks.maxGap(2300, { workload: 'web' }).check(h);
     assert.equal(r.valid, true);
@@ -37,15 +40,21 @@ describe('gapWithin', () => {
     assert.equal(Checks.gapWithin(shape).check(h).valid, true);
   });
   it('fails on a gap out of tolerance, a missing gap, or an extra gap', () => {
-    const h = history([], [
-      summary({ stream: 0, gaps: [gap(5, 2400)] }),
-      summary({ stream: 1, gaps: [] }),
-      summary({ stream: 2, gaps: [gap(5, 2000), gap(9, 2000)] }),
-      summary({ stream: 3, gaps: [gap(5, 2000)] }),
-    ]);
+    const h = history(
+      [],
+      [
+        summary({ stream: 0, gaps: [gap(5, 2400)] }),
+        summary({ stream: 1, gaps: [] }),
+        summary({ stream: 2, gaps: [gap(5, 2000), gap(9, 2000)] }),
+        summary({ stream: 3, gaps: [gap(5, 2000)] }),
+      ],
+    );
     const r = Checks.gapWithin(shape).check(h);
     assert.equal(r.valid, false);
-    assert.match(r.detail, /^3 of 4 streams lack exactly 1 gap of 2000 ms ± 300 ms: web\/client1#0: 1 gap \(2400 ms\), web\/client1#1: no gaps, web\/client1#2: 2 gaps/);
+    assert.match(
+      r.detail,
+      /^3 of 4 streams lack exactly 1 gap of 2000 ms ± 300 ms: web\/client1#0: 1 gap \(2400 ms\), web\/client1#1: no gaps, web\/client1#2: 2 gaps/,
+    );
   });
   it('without count wants at least one gap, all in shape', () => {
     const h = history([], [summary({ gaps: [gap(5, 2000), gap(9, 1900)] })]);
@@ -55,10 +64,13 @@ describe('gapWithin', () => {
 });
 
 describe('per-stream count bounds', () => {
-  const h = history([], [
-    summary({ stream: 0, resets: 0, reconnects: 1, bytesLost: 0 }),
-    summary({ stream: 1, resets: 2, reconnects: 2, bytesLost: 4096, bytesDuplicated: 10, bytesCorrupt: 1 }),
-  ]);
+  const h = history(
+    [],
+    [
+      summary({ stream: 0, resets: 0, reconnects: 1, bytesLost: 0 }),
+      summary({ stream: 1, resets: 2, reconnects: 2, bytesLost: 4096, bytesDuplicated: 10, bytesCorrupt: 1 }),
+    ],
+  );
   const clean = history([], [summary({ stream: 0, reconnects: 1 }), summary({ stream: 1, reconnects: 1 })]);
 
   it('resets', () => {
@@ -111,11 +123,14 @@ describe('noFailedStreams and streamsEstablished', () => {
   });
   it('counts distinct established client streams', () => {
     const tuple = { localAddress: 'a', localPort: 1, remoteAddress: 'b', remotePort: 2 };
-    const h = history([
-      probe(T0, { event: 'established', tuple, offset: 0 }, { stream: 0 }),
-      probe(T0, { event: 'established', tuple, offset: 0 }, { stream: 0 }),
-      probe(T0, { event: 'established', tuple, offset: 0 }, { stream: 1, source: 'probe-server' }),
-    ], [summary({ stream: 2 }), summary({ stream: 3, connections: [] })]);
+    const h = history(
+      [
+        probe(T0, { event: 'established', tuple, offset: 0 }, { stream: 0 }),
+        probe(T0, { event: 'established', tuple, offset: 0 }, { stream: 0 }),
+        probe(T0, { event: 'established', tuple, offset: 0 }, { stream: 1, source: 'probe-server' }),
+      ],
+      [summary({ stream: 2 }), summary({ stream: 3, connections: [] })],
+    );
     assert.equal(Checks.streamsEstablished({ min: 2 }).check(h).valid, true);
     const r = Checks.streamsEstablished({ min: 3 }).check(h);
     assert.equal(r.valid, false);
@@ -127,7 +142,9 @@ describe('stallDetectedWithin', () => {
   const running = (stream: number) => probe(T0 + 100, { event: 'progress', bytes: 10 }, { stream });
   it('passes when every running stream times out, resets or sees EOF within ms of the first fault start', () => {
     const h = history([
-      running(0), running(1), running(2),
+      running(0),
+      running(1),
+      running(2),
       fault(T0 + 10_000, 'start'),
       probe(T0 + 10_500, { event: 'stall', offset: 10, silentMs: 500 }, { stream: 0 }),
       probe(T0 + 11_400, { event: 'timeout', kind: 'stall', offset: 10 }, { stream: 0 }),
@@ -141,14 +158,18 @@ describe('stallDetectedWithin', () => {
   });
   it('fails when detection is late or never happens; ignores connect timeouts', () => {
     const h = history([
-      running(0), running(1),
+      running(0),
+      running(1),
       fault(T0 + 10_000, 'start'),
       probe(T0 + 12_000, { event: 'timeout', kind: 'stall', offset: 10 }, { stream: 0 }),
       probe(T0 + 10_100, { event: 'timeout', kind: 'connect', offset: 10 }, { stream: 1 }),
     ]);
     const r = Checks.stallDetectedWithin({ ms: 1500 }).check(h);
     assert.equal(r.valid, false);
-    assert.match(r.detail, /2 of 2 streams did not detect within 1500 ms after flap-1 started: web\/client1#0: 2000 ms, web\/client1#1: never/);
+    assert.match(
+      r.detail,
+      /2 of 2 streams did not detect within 1500 ms after flap-1 started: web\/client1#0: 2000 ms, web\/client1#1: never/,
+    );
   });
   it('is unknown without a fault or without a running stream', () => {
     assert.equal(Checks.stallDetectedWithin({ ms: 1 }).check(history([running(0)])).valid, 'unknown');

@@ -9,8 +9,10 @@ const tuple = (port: number) => ({ localAddress: '198.18.1.10', localPort: port,
 /** Two streams that survived the fault on their first connection. */
 const kept = () => [summary({ stream: 0 }), summary({ stream: 1 })];
 /** Stream 1 was reset and came back on a second connection, every byte intact. */
-const reconnected = () =>
-  [summary({ stream: 0 }), summary({ stream: 1, resets: 1, reconnects: 1, connections: [tuple(40001), tuple(40002)] })];
+const reconnected = () => [
+  summary({ stream: 0 }),
+  summary({ stream: 1, resets: 1, reconnects: 1, connections: [tuple(40001), tuple(40002)] }),
+];
 const verdict = (cls: SurvivalClass, streams: WorkloadStreamSummary[], entries = [] as Parameters<typeof history>[0]) =>
   survivalClass(cls).check(history(entries, streams));
 
@@ -70,9 +72,12 @@ describe('survival class (expect:) as an implied check', () => {
     assert.match(r.detail, /1 streams have no summary: web\/client1#9/);
   });
 
-  it('comes first among a scenario\'s checkers, and a report finds its verdict by name', () => {
+  it("comes first among a scenario's checkers, and a report finds its verdict by name", () => {
     const checkers = scenarioCheckers('transparent', ChecksConfigSchema.parse({ maxGapMs: 500 }));
-    assert.deepEqual(checkers.map((c) => c.name), ['expect: transparent', 'max-gap']);
+    assert.deepEqual(
+      checkers.map((c) => c.name),
+      ['expect: transparent', 'max-gap'],
+    );
     const results = checkers.map((c) => c.check(history([], reconnected())));
     assert.deepEqual(survivalVerdictOf(results), { expect: 'transparent', valid: false, detail: results[0]!.detail });
     assert.equal(survivalVerdictOf(results.slice(1)), undefined);

@@ -8,7 +8,10 @@ describe('mergeHistory (one timeline from every source)', () => {
     const probes = [probe(T0 + 1000, { event: 'progress', bytes: 1 }), probe(T0 + 6000, { event: 'progress', bytes: 2 })];
     const daemons = [daemon(T0 + 5500, 'lb2', 'became-master')];
     const merged = mergeEntries([faults, probes, daemons]);
-    assert.deepEqual(merged.map((e) => e.t - T0), [1000, 5000, 5500, 6000, 7000]);
+    assert.deepEqual(
+      merged.map((e) => e.t - T0),
+      [1000, 5000, 5500, 6000, 7000],
+    );
   });
 
   it('is stable: equal times keep list order, then in-list order', () => {

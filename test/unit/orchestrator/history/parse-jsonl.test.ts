@@ -52,13 +52,19 @@ describe('parseProbeJsonl', () => {
     ].join('\n');
     const { entries } = parseProbeJsonl(text, src);
     const errors = entries.filter((e): e is RunnerEntry => e.kind === 'runner');
-    assert.deepEqual(errors.map((e) => e.event), ['error', 'error', 'error']);
+    assert.deepEqual(
+      errors.map((e) => e.event),
+      ['error', 'error', 'error'],
+    );
     assert.match(errors[0]!.detail!, /:2: not JSON: Segmentation fault/);
     assert.match(errors[1]!.detail!, /:3: bad probe event: event: Invalid discriminator/);
     assert.match(errors[2]!.detail!, /:4: bad probe event: bytes: Required/);
     assert.equal(entries.filter((e) => e.kind === 'probe').length, 2);
     // Errors sit in time next to the line before them.
-    assert.deepEqual(errors.map((e) => e.t), [T0, T0, T0]);
+    assert.deepEqual(
+      errors.map((e) => e.t),
+      [T0, T0, T0],
+    );
   });
 
   it('a complete but malformed last line is an error, not a truncation', () => {
@@ -71,7 +77,14 @@ describe('parseDaemonJsonl', () => {
   it('maps {t, node, daemon, event, ...rest} to a daemon entry with data = rest', () => {
     const text = `${line({ t: T0, node: 'lb2', daemon: 'arp-ha', event: 'became-master', vip: '198.18.0.100', prio: 100 })}\n`;
     const [entry] = parseDaemonJsonl(text, { file: 'lb2:stdout', node: 'lb2' });
-    assert.deepEqual(entry, { t: T0, kind: 'daemon', node: 'lb2', daemon: 'arp-ha', event: 'became-master', data: { vip: '198.18.0.100', prio: 100 } });
+    assert.deepEqual(entry, {
+      t: T0,
+      kind: 'daemon',
+      node: 'lb2',
+      daemon: 'arp-ha',
+      event: 'became-master',
+      data: { vip: '198.18.0.100', prio: 100 },
+    });
   });
 
   it('falls back to the source node and reports lines missing required fields', () => {
@@ -84,6 +97,10 @@ describe('parseDaemonJsonl', () => {
     const entries = parseDaemonJsonl(text, { file: 'lb1:stdout', node: 'lb1' });
     assert.equal(entries[0]!.kind === 'daemon' && entries[0]!.node, 'lb1');
     const details = entries.filter((e): e is RunnerEntry => e.kind === 'runner').map((e) => e.detail);
-    assert.deepEqual(details, ['lb1:stdout:2: missing numeric "t"', 'lb1:stdout:3: not a JSON object', 'lb1:stdout:4: missing string "event"']);
+    assert.deepEqual(details, [
+      'lb1:stdout:2: missing numeric "t"',
+      'lb1:stdout:3: not a JSON object',
+      'lb1:stdout:4: missing string "event"',
+    ]);
   });
 });

@@ -10,11 +10,14 @@ describe('nemesis nftables scripts', () => {
   });
 
   it('drops all IP traffic from a set of addresses before conntrack and routing', () => {
-    assert.equal(partitionScript('p-1', { fromAddresses: ['198.18.5.1', '198.18.6.1'] }), [
-      'add table inet fl_nemesis_p_1',
-      'add chain inet fl_nemesis_p_1 drop_in { type filter hook prerouting priority -300; policy accept; }',
-      'add rule inet fl_nemesis_p_1 drop_in ip saddr { 198.18.5.1, 198.18.6.1 } counter drop',
-    ].join('\n') + '\n');
+    assert.equal(
+      partitionScript('p-1', { fromAddresses: ['198.18.5.1', '198.18.6.1'] }),
+      [
+        'add table inet fl_nemesis_p_1',
+        'add chain inet fl_nemesis_p_1 drop_in { type filter hook prerouting priority -300; policy accept; }',
+        'add rule inet fl_nemesis_p_1 drop_in ip saddr { 198.18.5.1, 198.18.6.1 } counter drop',
+      ].join('\n') + '\n',
+    );
   });
 
   it('narrows a partition to one protocol and port, both directions of its flows', () => {
@@ -36,7 +39,18 @@ describe('nemesis nftables scripts', () => {
 });
 
 describe('probe command lines', () => {
-  const w = { name: 'main', server: { node: ['s'], listen: '198.18.5.2:7000' }, client: { node: 'c', connect: '198.18.5.2:7000' }, streams: 3, direction: 'echo' as const, rate: 1000, duration: 2500, stall: 700, gapThreshold: 100, reconnect: false };
+  const w = {
+    name: 'main',
+    server: { node: ['s'], listen: '198.18.5.2:7000' },
+    client: { node: 'c', connect: '198.18.5.2:7000' },
+    streams: 3,
+    direction: 'echo' as const,
+    rate: 1000,
+    duration: 2500,
+    stall: 700,
+    gapThreshold: 100,
+    reconnect: false,
+  };
   it('builds the client argv from a workload, stream ids apart per workload', () => {
     const argv = clientArgv(w, 2);
     assert.deepEqual(argv.slice(0, 3), ['node', '/opt/failover-lab/dist/src/probe/main.js', 'client']);

@@ -13,8 +13,14 @@ const VIP = '198.18.7.100';
 describe('ARP decoding', () => {
   it('decodes a request: Ethernet and ARP addresses in lower-case colon form', () => {
     assert.deepEqual(decodeArp(arpFrame({ op: 1, senderMac: A, senderIp: '198.18.7.1', targetIp: VIP })), {
-      ethSrc: A, ethDst: 'ff:ff:ff:ff:ff:ff', op: 'request',
-      senderMac: A, senderIp: '198.18.7.1', targetMac: '00:00:00:00:00:00', targetIp: VIP, gratuitous: false,
+      ethSrc: A,
+      ethDst: 'ff:ff:ff:ff:ff:ff',
+      op: 'request',
+      senderMac: A,
+      senderIp: '198.18.7.1',
+      targetMac: '00:00:00:00:00:00',
+      targetIp: VIP,
+      gratuitous: false,
     });
   });
 
@@ -60,7 +66,7 @@ describe('ARP decoding', () => {
     const unicast = decodeArp(sllFrame(4, B, 0x0806, payload), LINKTYPE_LINUX_SLL);
     assert.equal(unicast?.ethSrc, '02:00:5e:00:02:0b');
     assert.equal(unicast?.op, 'reply');
-    assert.equal('ethDst' in unicast!, false);
+    assert.equal('ethDst' in unicast, false);
     assert.equal(decodeArp(sllFrame(1, B, 0x0806, payload), LINKTYPE_LINUX_SLL)?.ethDst, 'ff:ff:ff:ff:ff:ff');
     const v2 = decodeArp(sll2Frame(1, B, 0x0806, payload), LINKTYPE_LINUX_SLL2);
     assert.deepEqual([v2?.ethSrc, v2?.ethDst, v2?.senderIp], ['02:00:5e:00:02:0b', 'ff:ff:ff:ff:ff:ff', VIP]);
@@ -70,11 +76,14 @@ describe('ARP decoding', () => {
   it('decodes what tcpdump captured from arping -U (gratuitous requests) and arping -A (gratuitous reply)', () => {
     const pcap = parsePcap(readFileSync(path.join(repoRoot, 'test/fixtures/pcap/arping-garp.pcap')));
     const arps = pcap.records.map((r) => decodeArp(r.data, pcap.linkType));
-    assert.deepEqual(arps.map((a) => [a?.op, a?.gratuitous, a?.senderIp, a?.targetIp, a?.ethDst]), [
-      ['request', true, '198.18.9.9', '198.18.9.9', 'ff:ff:ff:ff:ff:ff'],
-      ['request', true, '198.18.9.9', '198.18.9.9', 'ff:ff:ff:ff:ff:ff'],
-      ['reply', true, '198.18.9.9', '198.18.9.9', 'ff:ff:ff:ff:ff:ff'],
-    ]);
+    assert.deepEqual(
+      arps.map((a) => [a?.op, a?.gratuitous, a?.senderIp, a?.targetIp, a?.ethDst]),
+      [
+        ['request', true, '198.18.9.9', '198.18.9.9', 'ff:ff:ff:ff:ff:ff'],
+        ['request', true, '198.18.9.9', '198.18.9.9', 'ff:ff:ff:ff:ff:ff'],
+        ['reply', true, '198.18.9.9', '198.18.9.9', 'ff:ff:ff:ff:ff:ff'],
+      ],
+    );
     const mac = arps[0]!.senderMac;
     assert.match(mac, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     assert.ok(arps.every((a) => a!.senderMac === mac && a!.ethSrc === mac));

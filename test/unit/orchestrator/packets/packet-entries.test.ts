@@ -24,16 +24,25 @@ const capture = writePcap([
 
 describe('ARP packet entries from a pcap', () => {
   let dir: string;
-  before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'fl-pcap-')); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'fl-pcap-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('turns only the ARP frames into packet entries, with capture point and time', async () => {
     const file = path.join(dir, 'sw1-eth3.pcap');
     await writeFile(file, capture);
     const entries = await arpEntriesFromPcap(file, 'sw1', 'eth3');
     assert.equal(entries.length, 2);
-    assert.deepEqual(entries.map((e) => [e.kind, e.node, e.iface, e.proto, e.arp.op]), [
-      ['packet', 'sw1', 'eth3', 'arp', 'request'], ['packet', 'sw1', 'eth3', 'arp', 'reply']]);
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.node, e.iface, e.proto, e.arp.op]),
+      [
+        ['packet', 'sw1', 'eth3', 'arp', 'request'],
+        ['packet', 'sw1', 'eth3', 'arp', 'reply'],
+      ],
+    );
     assert.ok(Math.abs(entries[1]!.t - (T0 + 200.25)) < 0.001);
     assert.equal(entries[1]!.arp.senderIp, VIP);
   });
@@ -52,20 +61,33 @@ describe('ARP packet entries from a pcap', () => {
     const junk = path.join(dir, 'junk.pcap');
     await writeFile(junk, Buffer.from('not a capture at all, just text'));
     await assert.rejects(arpEntriesFromPcap(junk, 'lb1', 'eth1'), (e: unknown) => e instanceof PcapFormatError && e.message.includes(junk));
-    assert.throws(() => arpEntriesFromBytes(writePcap([], { linkType: 101 }), { file: 'raw.pcap', node: 'n', iface: 'i' }), /raw\.pcap: .*link type 101/);
+    assert.throws(
+      () => arpEntriesFromBytes(writePcap([], { linkType: 101 }), { file: 'raw.pcap', node: 'n', iface: 'i' }),
+      /raw\.pcap: .*link type 101/,
+    );
   });
 
   it('reads the tcpdump fixture: two gratuitous requests and one gratuitous reply', async () => {
     const entries = await arpEntriesFromPcap(path.join(repoRoot, 'test/fixtures/pcap/arping-garp.pcap'), 'h1', 'v0');
-    assert.deepEqual(entries.map((e) => `${e.arp.op}${e.arp.gratuitous ? ' (gratuitous)' : ''}`), ['request (gratuitous)', 'request (gratuitous)', 'reply (gratuitous)']);
+    assert.deepEqual(
+      entries.map((e) => `${e.arp.op}${e.arp.gratuitous ? ' (gratuitous)' : ''}`),
+      ['request (gratuitous)', 'request (gratuitous)', 'reply (gratuitous)'],
+    );
   });
 
   describe('packet entries in the history', () => {
     const packets = arpEntriesFromBytes(capture, { node: 'sw1', iface: 'eth3' });
-    const h = mergeHistory({ entries: [[runner(T0, 'deployed'), daemon(T0 + 150, 'lb2', 'mode', { vip: VIP, to: 'ACTIVE' })], packets], startMs: T0, endMs: T0 + 1000 });
+    const h = mergeHistory({
+      entries: [[runner(T0, 'deployed'), daemon(T0 + 150, 'lb2', 'mode', { vip: VIP, to: 'ACTIVE' })], packets],
+      startMs: T0,
+      endMs: T0 + 1000,
+    });
 
     it('merge in time order and survive history.jsonl', () => {
-      assert.deepEqual(h.entries.map((e) => e.kind), ['runner', 'packet', 'daemon', 'packet']);
+      assert.deepEqual(
+        h.entries.map((e) => e.kind),
+        ['runner', 'packet', 'daemon', 'packet'],
+      );
       assert.deepEqual(parseHistory(serializeHistory(h)), h);
     });
 
@@ -81,9 +103,14 @@ describe('ARP packet entries from a pcap', () => {
     });
 
     it('accepts packet filters in the checks config', () => {
-      const config = ChecksConfigSchema.parse({ invariants: [{ name: 'one reply', count: { kind: 'packet', where: { 'arp.op': 'reply' } }, max: 1 }] });
+      const config = ChecksConfigSchema.parse({
+        invariants: [{ name: 'one reply', count: { kind: 'packet', where: { 'arp.op': 'reply' } }, max: 1 }],
+      });
       assert.equal(checksFromConfig(config)[0]!.check(h).valid, true);
-      assert.equal(ChecksConfigSchema.safeParse({ invariants: [{ name: 'x', never: { kind: 'packet', daemon: 'arp-ha' } }] }).success, false);
+      assert.equal(
+        ChecksConfigSchema.safeParse({ invariants: [{ name: 'x', never: { kind: 'packet', daemon: 'arp-ha' } }] }).success,
+        false,
+      );
     });
   });
 });

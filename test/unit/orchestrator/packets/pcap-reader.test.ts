@@ -9,7 +9,16 @@ const T = 1_700_000_000_123.456;
 const packets = [
   { tMs: T, data: arpFrame({ op: 1, senderMac: '02:00:00:00:00:01', senderIp: '198.18.7.1', targetIp: '198.18.7.100' }) },
   { tMs: T + 2.5, data: tcpFrame('02:00:00:00:00:01', '02:00:00:00:00:02') },
-  { tMs: T + 1000, data: arpFrame({ op: 2, senderMac: '02:00:00:00:00:02', senderIp: '198.18.7.100', targetMac: '02:00:00:00:00:01', targetIp: '198.18.7.1' }) },
+  {
+    tMs: T + 1000,
+    data: arpFrame({
+      op: 2,
+      senderMac: '02:00:00:00:00:02',
+      senderIp: '198.18.7.100',
+      targetMac: '02:00:00:00:00:01',
+      targetIp: '198.18.7.1',
+    }),
+  },
 ];
 
 describe('pcap reader', () => {
@@ -50,15 +59,24 @@ describe('pcap reader', () => {
   it('names the file and offset of a bad header', () => {
     const bad = writePcap(packets);
     bad.writeUInt32BE(0xdeadbeef, 0);
-    assert.throws(() => parsePcap(bad, 'lb1-eth1.pcap'), (e: unknown) =>
-      e instanceof PcapFormatError && e.offset === 0 && e.file === 'lb1-eth1.pcap' && /lb1-eth1\.pcap: offset 0: not a pcap file/.test(e.message));
+    assert.throws(
+      () => parsePcap(bad, 'lb1-eth1.pcap'),
+      (e: unknown) =>
+        e instanceof PcapFormatError &&
+        e.offset === 0 &&
+        e.file === 'lb1-eth1.pcap' &&
+        /lb1-eth1\.pcap: offset 0: not a pcap file/.test(e.message),
+    );
     assert.throws(() => parsePcap(Buffer.from([0xd4, 0xc3, 0xb2]), 'short.pcap'), /short\.pcap: offset 3: file header cut short/);
     const ng = Buffer.alloc(28);
     ng.writeUInt32BE(0x0a0d0d0a, 0);
     assert.throws(() => parsePcap(ng, 'a.pcapng'), /pcapng/);
     const v1 = writePcap([]);
     v1.writeUInt16LE(1, 4);
-    assert.throws(() => parsePcap(v1), (e: unknown) => e instanceof PcapFormatError && e.offset === 4);
+    assert.throws(
+      () => parsePcap(v1),
+      (e: unknown) => e instanceof PcapFormatError && e.offset === 4,
+    );
   });
 
   it('rejects a record length no snap length allows, naming its offset', () => {

@@ -59,7 +59,13 @@ export function arpPayload(a: ArpSpec): Buffer {
   head[4] = 6;
   head[5] = 4;
   head.writeUInt16BE(a.op, 6);
-  return Buffer.concat([head, macBytes(a.senderMac), ipBytes(a.senderIp), macBytes(a.targetMac ?? '00:00:00:00:00:00'), ipBytes(a.targetIp)]);
+  return Buffer.concat([
+    head,
+    macBytes(a.senderMac),
+    ipBytes(a.senderIp),
+    macBytes(a.targetMac ?? '00:00:00:00:00:00'),
+    ipBytes(a.targetIp),
+  ]);
 }
 
 /** An Ethernet frame (optionally 802.1Q-tagged) carrying the ARP packet, padded to 60 bytes as on the wire. */

@@ -3,19 +3,44 @@ import { aggregateRepeats } from '../../../../src/orchestrator/report/aggregate-
 import type { RepeatReport, StreamReport } from '../../../../src/orchestrator/report/report-types.js';
 
 const stream = (over: Partial<StreamReport>): StreamReport => ({
-  workload: 'web', node: 'c1', stream: 0, direction: 's2c', maxGapMs: 0, gaps: [], resets: 0, reconnects: 0, eofs: 0,
-  timeouts: 0, bytes: 0, bytesLost: 0, bytesDuplicated: 0, bytesCorrupt: 0, failed: false, ...over,
+  workload: 'web',
+  node: 'c1',
+  stream: 0,
+  direction: 's2c',
+  maxGapMs: 0,
+  gaps: [],
+  resets: 0,
+  reconnects: 0,
+  eofs: 0,
+  timeouts: 0,
+  bytes: 0,
+  bytesLost: 0,
+  bytesDuplicated: 0,
+  bytesCorrupt: 0,
+  failed: false,
+  ...over,
 });
 const repeat = (index: number, streams: StreamReport[], error?: string): RepeatReport => ({
-  index, seed: 1, passed: true, startMs: 0, endMs: 1, streams, faults: [], checks: [], pcaps: [], history: '',
+  index,
+  seed: 1,
+  passed: true,
+  startMs: 0,
+  endMs: 1,
+  streams,
+  faults: [],
+  checks: [],
+  pcaps: [],
+  history: '',
   ...(error === undefined ? {} : { error }),
 });
 
 describe('aggregateRepeats', () => {
   it('summarises per-repeat maxima and sums, pools per-stream gaps, skips repeats that did not run', () => {
     const repeats = [
-      repeat(1, [stream({ maxGapMs: 2000, gaps: [{ startMs: 0, endMs: 2000 }], resets: 1, bytesLost: 10 }),
-        stream({ stream: 1, maxGapMs: 1000, gaps: [{ startMs: 0, endMs: 1000 }], resets: 1 })]),
+      repeat(1, [
+        stream({ maxGapMs: 2000, gaps: [{ startMs: 0, endMs: 2000 }], resets: 1, bytesLost: 10 }),
+        stream({ stream: 1, maxGapMs: 1000, gaps: [{ startMs: 0, endMs: 1000 }], resets: 1 }),
+      ]),
       repeat(2, [stream({ maxGapMs: 3000, gaps: [{ startMs: 0, endMs: 3000 }] }), stream({ stream: 1 })]),
       repeat(3, [], 'deploy failed'),
     ];
@@ -27,7 +52,17 @@ describe('aggregateRepeats', () => {
     assert.deepEqual(agg['gapMs'], { p50: 2000, p95: 2900, max: 3000 });
     // Repeat 1: both streams were reset; repeat 2: both kept their connection.
     assert.deepEqual(agg['survivalRate'], { p50: 0.5, p95: 0.95, max: 1 });
-    assert.deepEqual(Object.keys(agg).sort(), ['bytesCorrupt', 'bytesDuplicated', 'bytesLost', 'gapMs', 'maxGapMs', 'reconnects', 'resets', 'streamMaxGapMs', 'survivalRate']);
+    assert.deepEqual(Object.keys(agg).sort(), [
+      'bytesCorrupt',
+      'bytesDuplicated',
+      'bytesLost',
+      'gapMs',
+      'maxGapMs',
+      'reconnects',
+      'resets',
+      'streamMaxGapMs',
+      'survivalRate',
+    ]);
   });
   it('leaves out figures with no values', () => {
     assert.deepEqual(aggregateRepeats([repeat(1, [], 'x')]), {});

@@ -3,8 +3,23 @@ import { comparisonHtml, comparisonRows } from '../../../../src/orchestrator/rep
 import type { RunReport } from '../../../../src/orchestrator/report/report-types.js';
 
 const run = (scenario: string, passed: boolean[], maxGap: { p50: number; p95: number; max: number }): RunReport => ({
-  scenario, file: `/s/${scenario}.yml`, seed: 1, startedAt: '2026-11-22T00:00:00Z', passed: passed.every(Boolean),
-  repeats: passed.map((p, i) => ({ index: i + 1, seed: 1 + i, passed: p, startMs: 0, endMs: 1, streams: [], faults: [], checks: [], pcaps: [], history: '' })),
+  scenario,
+  file: `/s/${scenario}.yml`,
+  seed: 1,
+  startedAt: '2026-11-22T00:00:00Z',
+  passed: passed.every(Boolean),
+  repeats: passed.map((p, i) => ({
+    index: i + 1,
+    seed: 1 + i,
+    passed: p,
+    startMs: 0,
+    endMs: 1,
+    streams: [],
+    faults: [],
+    checks: [],
+    pcaps: [],
+    history: '',
+  })),
   aggregate: { maxGapMs: maxGap, resets: { p50: 0, p95: 0, max: 0 } },
 });
 

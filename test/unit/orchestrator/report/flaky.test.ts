@@ -8,7 +8,15 @@ import { xmlProblems } from './xml-check.js';
 
 type Attempts = RepeatReport['failedAttempts'];
 const repeat = (index: number, passed: boolean, failedAttempts?: Attempts): RepeatReport => ({
-  index, seed: index, passed, startMs: 0, endMs: 5000, streams: [], faults: [], pcaps: [], history: `repeat-${index}/history.jsonl`,
+  index,
+  seed: index,
+  passed,
+  startMs: 0,
+  endMs: 5000,
+  streams: [],
+  faults: [],
+  pcaps: [],
+  history: `repeat-${index}/history.jsonl`,
   checks: [{ name: 'max-gap ≤ 500 ms', valid: passed, detail: passed ? 'max gap 300 ms' : 'max gap 700 ms' }],
   ...(failedAttempts ? { failedAttempts } : {}),
 });
@@ -53,17 +61,25 @@ describe('flaky repeats', () => {
 
     it('puts one flakyFailure or flakyError per failed attempt inside the flaky testcase, with its report', () => {
       const one = testcase(1);
-      assert.ok(one.includes('<flakyFailure message="attempt 1 of repeat #1 failed: max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt;" '
-        + 'type="CheckFailed">'), one);
+      assert.ok(
+        one.includes(
+          '<flakyFailure message="attempt 1 of repeat #1 failed: max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt;" ' + 'type="CheckFailed">',
+        ),
+        one,
+      );
       assert.match(one, /✖ max-gap ≤ 500 ms: max gap 512 ms &lt;s1&gt;\nreport: attempts\/repeat-1-attempt-1\/report.html/);
-      assert.ok(one.includes('<flakyError message="attempt 2 of repeat #1 failed: did not run to the end: deploy timed out" '
-        + 'type="RepeatError">'), one);
+      assert.ok(
+        one.includes(
+          '<flakyError message="attempt 2 of repeat #1 failed: did not run to the end: deploy timed out" ' + 'type="RepeatError">',
+        ),
+        one,
+      );
       assert.doesNotMatch(testcase(2), /flaky/);
     });
   });
 
   describe('in report.html', () => {
-    it('shows a FLAKY badge, the failed attempt\'s failing checks and a link to its report', () => {
+    it("shows a FLAKY badge, the failed attempt's failing checks and a link to its report", () => {
       const html = reportHtml(buildRunReport({ ...base, repeats: [repeat(1, true, once), repeat(2, true)] }));
       assert.match(html, /<h1>arp <span class="badge pass">PASS<\/span> <span class="badge"[^>]*>FLAKY<\/span><\/h1>/);
       assert.match(html, /Repeat #1 <span class="badge pass">PASS<\/span> <span class="badge"[^>]*>FLAKY</);

@@ -5,18 +5,54 @@ import { escapeXml } from '../../../../src/orchestrator/report/xml-escape.js';
 import { xmlProblems } from './xml-check.js';
 
 const run: RunReport = {
-  scenario: 'nat <move> & "drain"', file: 'scenarios/a&b.yml', seed: 7, startedAt: '2024-05-01T10:00:00Z', passed: false, aggregate: {},
+  scenario: 'nat <move> & "drain"',
+  file: 'scenarios/a&b.yml',
+  seed: 7,
+  startedAt: '2024-05-01T10:00:00Z',
+  passed: false,
+  aggregate: {},
   repeats: [
-    { index: 1, seed: 7, passed: true, startMs: 0, endMs: 12_500, streams: [], faults: [], pcaps: [], history: 'repeat-1/history.jsonl',
-      checks: [{ name: 'max-gap', valid: true, detail: 'worst 100 ms' }] },
-    { index: 2, seed: 8, passed: false, startMs: 0, endMs: 10_000, streams: [], faults: [], pcaps: [], history: 'repeat-2/history.jsonl',
+    {
+      index: 1,
+      seed: 7,
+      passed: true,
+      startMs: 0,
+      endMs: 12_500,
+      streams: [],
+      faults: [],
+      pcaps: [],
+      history: 'repeat-1/history.jsonl',
+      checks: [{ name: 'max-gap', valid: true, detail: 'worst 100 ms' }],
+    },
+    {
+      index: 2,
+      seed: 8,
+      passed: false,
+      startMs: 0,
+      endMs: 10_000,
+      streams: [],
+      faults: [],
+      pcaps: [],
+      history: 'repeat-2/history.jsonl',
       checks: [
         { name: 'resets', valid: false, detail: '1 of 2 streams not ≤ 0: <c1> = 2' },
         { name: 'owner <VIP>', valid: 'unknown', detail: 'checker threw: bad \u0007 byte \u001b[31mred\u001b[0m' },
         { name: 'bytes-lost', valid: true, detail: 'ok' },
-      ] },
-    { index: 3, seed: 9, passed: false, startMs: 0, endMs: 1000, streams: [], faults: [], pcaps: [], history: '', checks: [],
-      error: 'deploy failed: image "x<y>" missing' },
+      ],
+    },
+    {
+      index: 3,
+      seed: 9,
+      passed: false,
+      startMs: 0,
+      endMs: 1000,
+      streams: [],
+      faults: [],
+      pcaps: [],
+      history: '',
+      checks: [],
+      error: 'deploy failed: image "x<y>" missing',
+    },
   ],
 };
 
@@ -49,7 +85,10 @@ describe('junitXml', () => {
   });
 
   it('reports a repeat that could not run as <error>', () => {
-    assert.match(xml, /<error message="repeat did not run to the end: deploy failed: image &quot;x&lt;y&gt;&quot; missing" type="RepeatError">/);
+    assert.match(
+      xml,
+      /<error message="repeat did not run to the end: deploy failed: image &quot;x&lt;y&gt;&quot; missing" type="RepeatError">/,
+    );
   });
 
   it('takes several runs as several suites', () => {
@@ -59,6 +98,6 @@ describe('junitXml', () => {
   });
 
   it('escapeXml keeps astral characters and drops lone surrogates', () => {
-    assert.equal(escapeXml('a😀b\ud800c\'<'), 'a😀bc&#39;&lt;');
+    assert.equal(escapeXml("a😀b\ud800c'<"), 'a😀bc&#39;&lt;');
   });
 });

@@ -11,7 +11,7 @@ describe('stream and fault reports', () => {
     assert.equal(r!.connections, 1);
     assert.equal(r!.failReason, 'reset');
     assert.equal(r!.firstBadOffset, 99);
-    assert.ok(!('connections' in r! && Array.isArray(r!.connections)));
+    assert.ok(!('connections' in r! && Array.isArray(r.connections)));
   });
 
   it('carries reordering and failed handshakes when the probe counted them (absent for older probes)', () => {
@@ -23,12 +23,20 @@ describe('stream and fault reports', () => {
 
   it('pairs fault start/end by id; keeps unhealed faults open and orphan ends visible', () => {
     const h = history([
-      fault(T0 + 1000, 'start', 'a'), fault(T0 + 2000, 'start', 'b', 'partition', ['lb1', 'lb2']),
-      fault(T0 + 3000, 'end', 'a'), fault(T0 + 4000, 'end', 'c', 'crash', ['x']),
+      fault(T0 + 1000, 'start', 'a'),
+      fault(T0 + 2000, 'start', 'b', 'partition', ['lb1', 'lb2']),
+      fault(T0 + 3000, 'end', 'a'),
+      fault(T0 + 4000, 'end', 'c', 'crash', ['x']),
     ]);
     const faults = faultReports(h);
-    assert.deepEqual(faults.map((f) => [f.id, f.startMs - T0, f.endMs === undefined ? undefined : f.endMs - T0]),
-      [['c', 0, 4000], ['a', 1000, 3000], ['b', 2000, undefined]]);
+    assert.deepEqual(
+      faults.map((f) => [f.id, f.startMs - T0, f.endMs === undefined ? undefined : f.endMs - T0]),
+      [
+        ['c', 0, 4000],
+        ['a', 1000, 3000],
+        ['b', 2000, undefined],
+      ],
+    );
     assert.deepEqual(faults[2]!.targets, ['lb1', 'lb2']);
     assert.match(faults[0]!.detail!, /start not recorded/);
   });
@@ -47,10 +55,37 @@ describe('stream and fault reports', () => {
 
   it('console summary: one line per check merged over repeats, and the figures', () => {
     const h = history([], [summary({ maxGapMs: 1800, resets: 1 })]);
-    const r1 = buildRepeatReport({ index: 1, seed: 1, history: h, checks: [{ name: 'max-gap', valid: true, detail: 'worst 1800 ms' }, { name: 'resets', valid: true, detail: 'ok' }] });
-    const r2 = buildRepeatReport({ index: 2, seed: 2, history: h, checks: [{ name: 'max-gap', valid: true, detail: 'worst 1800 ms' }, { name: 'resets', valid: false, detail: '1 reset' }] });
-    const r3 = buildRepeatReport({ index: 3, seed: 3, history: h, checks: [{ name: 'max-gap', valid: 'unknown', detail: 'no streams' }, { name: 'resets', valid: true, detail: 'ok' }] });
-    const text = consoleSummary(buildRunReport({ scenario: 'arp-ha', file: 'f', seed: 1, startedAt: 'x', repeats: [r1, r2, r3] }), '/tmp/r/report.html');
+    const r1 = buildRepeatReport({
+      index: 1,
+      seed: 1,
+      history: h,
+      checks: [
+        { name: 'max-gap', valid: true, detail: 'worst 1800 ms' },
+        { name: 'resets', valid: true, detail: 'ok' },
+      ],
+    });
+    const r2 = buildRepeatReport({
+      index: 2,
+      seed: 2,
+      history: h,
+      checks: [
+        { name: 'max-gap', valid: true, detail: 'worst 1800 ms' },
+        { name: 'resets', valid: false, detail: '1 reset' },
+      ],
+    });
+    const r3 = buildRepeatReport({
+      index: 3,
+      seed: 3,
+      history: h,
+      checks: [
+        { name: 'max-gap', valid: 'unknown', detail: 'no streams' },
+        { name: 'resets', valid: true, detail: 'ok' },
+      ],
+    });
+    const text = consoleSummary(
+      buildRunReport({ scenario: 'arp-ha', file: 'f', seed: 1, startedAt: 'x', repeats: [r1, r2, r3] }),
+      '/tmp/r/report.html',
+    );
     const lines = text.split('\n');
     assert.equal(lines[0], 'FAIL  arp-ha  seed 1  1/3 repeats passed');
     assert.equal(lines[1], '  ? max-gap: (1/3 repeats, e.g. #3) no streams');

@@ -7,23 +7,33 @@ import { reportHtml } from '../../../../src/orchestrator/report/report-html.js';
 import type { RunHistory } from '../../../../src/orchestrator/history/history-types.js';
 import { history, summary } from '../fixtures.js';
 
-const transparentRun = (histories: RunHistory[]) => buildRunReport({
-  scenario: 'takeover', file: 'scenarios/t.yml', seed: 1, startedAt: '2026-01-01T00:00:00Z',
-  repeats: histories.map((h, i) => {
-    const checks = runCheckers(scenarioCheckers('transparent', { bytesLost: 0 }), h).results;
-    return buildRepeatReport({ index: i + 1, seed: 1 + i, history: h, checks });
-  }),
-});
+const transparentRun = (histories: RunHistory[]) =>
+  buildRunReport({
+    scenario: 'takeover',
+    file: 'scenarios/t.yml',
+    seed: 1,
+    startedAt: '2026-01-01T00:00:00Z',
+    repeats: histories.map((h, i) => {
+      const checks = runCheckers(scenarioCheckers('transparent', { bytesLost: 0 }), h).results;
+      return buildRepeatReport({ index: i + 1, seed: 1 + i, history: h, checks });
+    }),
+  });
 const kept = history([], [summary()]);
 const reconnected = history([], [summary({ reconnects: 1, resets: 1, connections: [] })]);
 
 describe('the survival class in the report', () => {
   it('report.json carries the class and its verdict per repeat and over the run', () => {
     const report = transparentRun([kept, reconnected, kept]);
-    assert.deepEqual(report.repeats.map((r) => [r.survivalClass?.expect, r.survivalClass?.valid, r.passed]),
-      [['transparent', true, true], ['transparent', false, false], ['transparent', true, true]]);
+    assert.deepEqual(
+      report.repeats.map((r) => [r.survivalClass?.expect, r.survivalClass?.valid, r.passed]),
+      [
+        ['transparent', true, true],
+        ['transparent', false, false],
+        ['transparent', true, true],
+      ],
+    );
     assert.equal(report.survivalClass?.valid, false);
-    assert.match(report.survivalClass!.detail, /^1 of 3 repeats, e\.g\. #2: 1 of 1 streams broke the class/);
+    assert.match(report.survivalClass.detail, /^1 of 3 repeats, e\.g\. #2: 1 of 1 streams broke the class/);
     assert.equal(transparentRun([kept, kept]).survivalClass?.valid, true);
   });
 

@@ -3,12 +3,21 @@
 export function xmlProblems(xml: string): string[] {
   const problems: string[] = [];
   const stack: string[] = [];
-  const body = xml.replace(/^<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/i, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = xml
+    .replace(/^<\?xml[^>]*\?>/, '')
+    .replace(/<!DOCTYPE[^>]*>/i, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   const token = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|#39|#\d+|#x[0-9a-fA-F]+);)/g;
   let m: RegExpExecArray | null;
   while ((m = token.exec(body)) !== null) {
-    if (m[0] === '<') { problems.push(`raw '<' at ${m.index}: ${body.slice(m.index, m.index + 40)}`); continue; }
-    if (m[0].startsWith('&')) { problems.push(`bare '&' at ${m.index}: ${body.slice(m.index, m.index + 40)}`); continue; }
+    if (m[0] === '<') {
+      problems.push(`raw '<' at ${m.index}: ${body.slice(m.index, m.index + 40)}`);
+      continue;
+    }
+    if (m[0].startsWith('&')) {
+      problems.push(`bare '&' at ${m.index}: ${body.slice(m.index, m.index + 40)}`);
+      continue;
+    }
     const [, close, name, , selfClose] = m;
     if (selfClose) continue;
     if (close) {

@@ -18,8 +18,11 @@ describe('rerun policy', () => {
 
   it('refuses a count that is not a whole number from 0 to 5, naming where it came from', () => {
     for (const [sources, where] of [
-      [{ flag: '-1' }, /--reruns is '-1'/], [{ flag: 'two' }, /--reruns is 'two'/], [{ flag: '1.5' }, /--reruns/],
-      [{ env: '6' }, /FAILOVER_LAB_RERUNS is '6'/], [{ scenario: 9 }, /scenario's reruns is '9'/],
+      [{ flag: '-1' }, /--reruns is '-1'/],
+      [{ flag: 'two' }, /--reruns is 'two'/],
+      [{ flag: '1.5' }, /--reruns/],
+      [{ env: '6' }, /FAILOVER_LAB_RERUNS is '6'/],
+      [{ scenario: 9 }, /scenario's reruns is '9'/],
     ] as const) {
       const named = (e: unknown) => e instanceof RunOptionError && where.test(e.message) && /0 to 5/.test(e.message);
       assert.throws(() => resolveReruns(sources), named);

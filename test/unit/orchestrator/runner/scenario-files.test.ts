@@ -18,12 +18,17 @@ describe('scenario discovery', () => {
 
   it('finds *.yml and *.yaml under a folder, sorted, and takes files as given without duplicates', async () => {
     const found = await findScenarioFiles([path.join(root, 's'), path.join(root, 'single.yml'), path.join(root, 's/a/one.yml')]);
-    assert.deepEqual(found.map((f) => path.relative(root, f)), ['s/a/one.yml', 's/b/two.yaml', 'single.yml']);
+    assert.deepEqual(
+      found.map((f) => path.relative(root, f)),
+      ['s/a/one.yml', 's/b/two.yaml', 'single.yml'],
+    );
   });
 
   it('throws on a missing folder (the e2e suite must not go green with zero suites)', async () => {
-    await assert.rejects(findScenarioFiles([path.join(root, 'scenarios')]),
-      (e: unknown) => e instanceof RunOptionError && /scenario path .*scenarios does not exist/.test(e.message));
+    await assert.rejects(
+      findScenarioFiles([path.join(root, 'scenarios')]),
+      (e: unknown) => e instanceof RunOptionError && /scenario path .*scenarios does not exist/.test(e.message),
+    );
   });
 
   it('throws on a folder without scenarios, and on no path at all', async () => {

@@ -18,18 +18,20 @@ checks:
   resets: 0
 `;
 
-describe('a scenario\'s reruns', () => {
+describe("a scenario's reruns", () => {
   it('is read from the file and used unless --reruns or the environment say otherwise', async () => {
     const s = await parseScenarioText(text('reruns: 1'), file, {});
     assert.equal(s.reruns, 1);
-    assert.equal(resolveReruns({ scenario: s.reruns! }), 1);
-    assert.equal(resolveReruns({ env: '3', scenario: s.reruns! }), 3);
+    assert.equal(resolveReruns({ scenario: s.reruns }), 1);
+    assert.equal(resolveReruns({ env: '3', scenario: s.reruns }), 3);
     assert.equal((await parseScenarioText(text(''), file, {})).reruns, undefined);
   });
 
-  it('is refused with file and line past the policy\'s maximum', async () => {
+  it("is refused with file and line past the policy's maximum", async () => {
     await parseScenarioText(text(`reruns: ${MAX_RERUNS}`), file, {});
-    await assert.rejects(parseScenarioText(text(`reruns: ${MAX_RERUNS + 1}`), file, {}),
-      (e: unknown) => e instanceof InputFileError && e.message.startsWith(`${file}:2:`));
+    await assert.rejects(
+      parseScenarioText(text(`reruns: ${MAX_RERUNS + 1}`), file, {}),
+      (e: unknown) => e instanceof InputFileError && e.message.startsWith(`${file}:2:`),
+    );
   });
 });

@@ -6,8 +6,12 @@ import { findScenarioFiles } from '../../../../src/orchestrator/runner/scenario-
 import { assignShards, expectedDurationMs, parseShard, selectShard, shardLabel } from '../../../../src/orchestrator/runner/shard.js';
 import { repoRoot } from '../../../helpers/repo-root.js';
 
-const fake = (file: string, repeat: number, durationS: number) =>
-  ({ file, repeat, warmup: 0, workloads: [{ duration: durationS * 1000 }] });
+const fake = (file: string, repeat: number, durationS: number) => ({
+  file,
+  repeat,
+  warmup: 0,
+  workloads: [{ duration: durationS * 1000 }],
+});
 
 describe('shards', () => {
   it('parses i/n and refuses 0/3, 4/3, a/b and other shapes with a clear error', () => {
@@ -15,8 +19,7 @@ describe('shards', () => {
     assert.deepEqual(parseShard(' 1 / 1 '), { index: 1, total: 1 });
     assert.equal(shardLabel(parseShard('2/3')), 'shard-2-of-3');
     for (const bad of ['0/3', '4/3', 'a/b', '1/0', '0/0', '', '1', '1/2/3', '-1/3', '1.5/3']) {
-      const clear = (e: unknown) =>
-        e instanceof RunOptionError && e.message.includes(`--shard is '${bad}'`) && /1 ≤ i ≤ n/.test(e.message);
+      const clear = (e: unknown) => e instanceof RunOptionError && e.message.includes(`--shard is '${bad}'`) && /1 ≤ i ≤ n/.test(e.message);
       assert.throws(() => parseShard(bad), clear, bad);
     }
     assert.throws(() => parseShard('x', 'SHARD'), /^RunOptionError: SHARD is 'x'/);
@@ -42,8 +45,16 @@ describe('shards', () => {
       assert.equal(all.length, scenarios.length, `${n} shards`);
       assert.deepEqual([...all].sort(), scenarios.map((s) => s.file).sort(), `${n} shards cover every scenario once`);
       const reversed = [...scenarios].reverse();
-      const again = Array.from({ length: n }, (_, i) => selectShard(reversed, { index: i + 1, total: n }).map((s) => s.file).sort());
-      assert.deepEqual(again, shards.map((s) => [...s].sort()), `${n} shards: the input order does not matter`);
+      const again = Array.from({ length: n }, (_, i) =>
+        selectShard(reversed, { index: i + 1, total: n })
+          .map((s) => s.file)
+          .sort(),
+      );
+      assert.deepEqual(
+        again,
+        shards.map((s) => [...s].sort()),
+        `${n} shards: the input order does not matter`,
+      );
       const heaviest = Math.max(...scenarios.map(expectedDurationMs));
       for (const files of shards) {
         const load = scenarios.filter((s) => files.includes(s.file)).reduce((t, s) => t + expectedDurationMs(s), 0);
@@ -52,9 +63,12 @@ describe('shards', () => {
     }
   });
 
-  it('keeps a shard\'s scenarios in their given order', () => {
+  it("keeps a shard's scenarios in their given order", () => {
     const list = [fake('a', 1, 5), fake('b', 1, 5), fake('c', 1, 5), fake('d', 1, 5)];
-    assert.deepEqual(selectShard(list, { index: 1, total: 2 }).map((s) => s.file), ['a', 'c']);
+    assert.deepEqual(
+      selectShard(list, { index: 1, total: 2 }).map((s) => s.file),
+      ['a', 'c'],
+    );
   });
 
   it('refuses a shard that selects nothing while scenarios exist', () => {

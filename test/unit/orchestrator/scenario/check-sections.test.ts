@@ -28,11 +28,14 @@ describe('scenario checks: no vacuous verdicts', () => {
   it('refuses `checks:` with nothing under it', () => refusedAt(`${head}seed: 3\nchecks:\n`, 7, /checks: is empty/));
   it('refuses an empty invariant list, naming its place', () =>
     refusedAt(`${head}checks:\n  resets: 0\n  invariants: []\n`, 8, /checks\.invariants is empty/));
-  it('refuses an empty percentile list (where the schema\'s union error would say less)', () =>
+  it("refuses an empty percentile list (where the schema's union error would say less)", () =>
     refusedAt(`${head}checks:\n  gapPercentile: []\n`, 7, /checks\.gapPercentile is empty/));
   it('refuses an empty map deep inside a check', () =>
-    refusedAt(`${head}checks:\n  invariants:\n    - { name: n, count: { kind: probe, where: {} }, max: 1 }\n`, 8,
-      /checks\.invariants\[0\]\.count\.where is empty/));
+    refusedAt(
+      `${head}checks:\n  invariants:\n    - { name: n, count: { kind: probe, where: {} }, max: 1 }\n`,
+      8,
+      /checks\.invariants\[0\]\.count\.where is empty/,
+    ));
   it('refuses a section that switches every check off', () =>
     refusedAt(`${head}checks:\n  noFailedStreams: false\n`, 6, /asks for nothing/));
   it('accepts a scenario with one real check', async () => {
@@ -43,11 +46,17 @@ describe('scenario checks: no vacuous verdicts', () => {
 
 describe('scenario checks: never weaker than expect:', () => {
   it('refuses transparent with reconnects allowed, naming the check and the expect line', () =>
-    refusedAt(`name: t\nexpect: transparent\n${head}checks:\n  bytesLost: 0\n  reconnects: { max: 4 }\n`, 10,
-      /checks\.reconnects contradicts expect: transparent \(line 2\): reconnects allows up to 4 per stream/));
+    refusedAt(
+      `name: t\nexpect: transparent\n${head}checks:\n  bytesLost: 0\n  reconnects: { max: 4 }\n`,
+      10,
+      /checks\.reconnects contradicts expect: transparent \(line 2\): reconnects allows up to 4 per stream/,
+    ));
   it('refuses a check weaker than the default class, saying it is the default', () =>
-    refusedAt(`${head}checks:\n  bytesCorrupt: 100\n`, 7,
-      /contradicts expect: session \(the default; the file has no expect: line\): bytesCorrupt allows up to 100/));
+    refusedAt(
+      `${head}checks:\n  bytesCorrupt: 100\n`,
+      7,
+      /contradicts expect: session \(the default; the file has no expect: line\): bytesCorrupt allows up to 100/,
+    ));
   it('accepts checks stricter than the class, and anything under none', async () => {
     await parseScenarioText(`expect: session\n${head}checks:\n  reconnects: 0\n  resets: 0\n`, file);
     await parseScenarioText(`expect: none\n${head}checks:\n  reconnects: { min: 1, max: 9 }\n  bytesLost: 4096\n`, file);

@@ -19,11 +19,13 @@ const SCENARIO_MUTANTS = 70;
 const ENV: Record<string, string> = {};
 
 const filesUnder = (dir: string, ending: RegExp): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return filesUnder(full, ending);
-    return ending.test(entry.name) ? [full] : [];
-  }).sort();
+  readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(full, ending);
+      return ending.test(entry.name) ? [full] : [];
+    })
+    .sort();
 
 interface Refusal {
   file: string;
@@ -74,14 +76,14 @@ const run = async (files: string[], perFile: number, parse: (bytes: Buffer, file
 describe('mutated input files: every refusal is the input error with file, line and column', function () {
   this.timeout(60_000);
 
-  it('the project\'s topology files', async () => {
+  it("the project's topology files", async () => {
     const files = filesUnder(path.join(repoRoot, 'topologies'), /\.clab\.yml$/);
     assert.ok(files.length >= 4, `found only ${files.length} topology files`);
     for (const file of files) parseTopologyBytes(readFileSync(file), file, ENV);
     await run(files, TOPOLOGY_MUTANTS, async (bytes, file) => parseTopologyBytes(bytes, file, ENV));
   });
 
-  it('the project\'s scenario files', async () => {
+  it("the project's scenario files", async () => {
     const files = ['scenarios', 'bench/scenarios'].flatMap((dir) => filesUnder(path.join(repoRoot, dir), /\.ya?ml$/));
     assert.ok(files.length >= 20, `found only ${files.length} scenario files`);
     // The originals themselves load: their expect: lines agree with their checks, and none is empty.

@@ -39,7 +39,10 @@ describe('scenario parser', () => {
     assert.equal(s.seed, 1);
     assert.equal(s.expect, 'session');
     const w = s.workloads[0]!;
-    assert.deepEqual([w.name, w.streams, w.direction, w.rate, w.duration, w.stall, w.gapThreshold, w.reconnect], ['main', 1, 's2c', 1_000_000, 5000, 1000, 100, true]);
+    assert.deepEqual(
+      [w.name, w.streams, w.direction, w.rate, w.duration, w.stall, w.gapThreshold, w.reconnect],
+      ['main', 1, 's2c', 1_000_000, 5000, 1000, 100, true],
+    );
     assert.deepEqual(s.schedule, []);
     assert.deepEqual(s.checks, { noFailedStreams: true });
   });
@@ -74,25 +77,48 @@ checks:
   });
 
   it('reads daemons, stopFirst defaulting to false', async () => {
-    const s = await parse(`${head}daemons:\n  - { node: srv, name: watcher, stopFirst: true, command: "exec sleep 9" }\n  - { node: cli, name: worker, command: "exec sleep 9" }\n`);
-    assert.deepEqual(s.daemons.map((d) => [d.name, d.stopFirst]), [['watcher', true], ['worker', false]]);
+    const s = await parse(
+      `${head}daemons:\n  - { node: srv, name: watcher, stopFirst: true, command: "exec sleep 9" }\n  - { node: cli, name: worker, command: "exec sleep 9" }\n`,
+    );
+    assert.deepEqual(
+      s.daemons.map((d) => [d.name, d.stopFirst]),
+      [
+        ['watcher', true],
+        ['worker', false],
+      ],
+    );
     await rejects(`${head}daemons:\n  - { node: srv, name: w, stopFirst: yes please, command: x }\n`, 7, /stopFirst/);
   });
   it('rejects malformed YAML with its line', () => rejects(`${head}schedule: [\n`, 7, /invalid YAML/));
   it('rejects an unknown top-level key at its line', () => rejects(`${head}repeats: 3\n`, 6, /unknown key 'repeats'/));
-  it('rejects an unknown workload key', () => rejects(head.replace('    duration: 5s', '    duration: 5s\n    streamz: 4'), 6, /unknown key 'streamz' in workloads\[0\]/));
-  it('rejects an unknown fault kind, listing the supported ones', () => rejects(`${head}schedule:\n  - { at: 1s, fault: meteor, node: srv }\n`, 7, /unknown fault; supported: crash, kill, stop, pause, kill-process/));
-  it('rejects a bad duration', () => rejects(`${head}schedule:\n  - at: soon\n    fault: crash\n    node: srv\n`, 7, /'soon' is not a duration/));
+  it('rejects an unknown workload key', () =>
+    rejects(head.replace('    duration: 5s', '    duration: 5s\n    streamz: 4'), 6, /unknown key 'streamz' in workloads\[0\]/));
+  it('rejects an unknown fault kind, listing the supported ones', () =>
+    rejects(
+      `${head}schedule:\n  - { at: 1s, fault: meteor, node: srv }\n`,
+      7,
+      /unknown fault; supported: crash, kill, stop, pause, kill-process/,
+    ));
+  it('rejects a bad duration', () =>
+    rejects(`${head}schedule:\n  - at: soon\n    fault: crash\n    node: srv\n`, 7, /'soon' is not a duration/));
   it('rejects a bad rate', () => rejects(head.replace('    duration: 5s', '    duration: 5s\n    rate: fast'), 6, /'fast' is not a rate/));
-  it('rejects a node the topology does not have', () => rejects(`${head}schedule:\n  - { at: 1s, fault: crash, node: ghost }\n`, 7, /node 'ghost' is not in topology client-server \(nodes: sw1, cli, srv\)/));
+  it('rejects a node the topology does not have', () =>
+    rejects(
+      `${head}schedule:\n  - { at: 1s, fault: crash, node: ghost }\n`,
+      7,
+      /node 'ghost' is not in topology client-server \(nodes: sw1, cli, srv\)/,
+    ));
   it('rejects a fault with no trigger or two', async () => {
     await rejects(`${head}schedule:\n  - { fault: crash, node: srv }\n`, 7, /exactly one trigger/);
     await rejects(`${head}schedule:\n  - { at: 1s, when: { streamsEstablished: 2 }, fault: crash, node: srv }\n`, 7, /exactly one trigger/);
   });
-  it('rejects a capture on an interface that is not a link', () => rejects(`${head}capture:\n  links: ["cli:eth9"]\n`, 7, /cli:eth9 is not a link endpoint/));
+  it('rejects a capture on an interface that is not a link', () =>
+    rejects(`${head}capture:\n  links: ["cli:eth9"]\n`, 7, /cli:eth9 is not a link endpoint/));
   it('rejects an unknown check', () => rejects(`${head}checks:\n  maxGap: 100\n`, 7, /unknown key 'maxGap' in checks/));
-  it('rejects a missing workload list', () => rejects('topology: ../../topologies/client-server.clab.yml\n', 1, /missing required key 'workloads'/));
-  it('rejects a bad listen address', () => rejects(head.replace('"198.18.5.2:7000" }\n    client', '"srv:7000" }\n    client'), 3, /expected IPV4:PORT/));
+  it('rejects a missing workload list', () =>
+    rejects('topology: ../../topologies/client-server.clab.yml\n', 1, /missing required key 'workloads'/));
+  it('rejects a bad listen address', () =>
+    rejects(head.replace('"198.18.5.2:7000" }\n    client', '"srv:7000" }\n    client'), 3, /expected IPV4:PORT/));
   it('reports a broken topology file as a topology error', async () => {
     const text = head.replace('../../topologies/client-server.clab.yml', '../../test/fixtures/scenarios/missing-node.yml');
     await assert.rejects(parse(text), /missing-node\.yml:1:1: .*unknown key 'topology'|missing-node\.yml:\d+:\d+/);
