@@ -22,14 +22,19 @@ const range = (min: number | undefined, max: number | undefined): string => {
 };
 
 const countBound = (v: number | { min?: number; max?: number }): string =>
-  (typeof v === 'number' ? range(undefined, v) : range(v.min, v.max));
+  typeof v === 'number' ? range(undefined, v) : range(v.min, v.max);
 
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 const filterText = (f: EntryFilter): string => {
   const who = [
-    f.kind, f.daemon, f.source, f.workload && `workload ${f.workload}`, f.node && `on ${f.node}`,
-    f.stream !== undefined && `stream ${f.stream}`, f.fault && `fault ${f.fault}`,
+    f.kind,
+    f.daemon,
+    f.source,
+    f.workload && `workload ${f.workload}`,
+    f.node && `on ${f.node}`,
+    f.stream !== undefined && `stream ${f.stream}`,
+    f.fault && `fault ${f.fault}`,
   ];
   const where = Object.entries(f.where ?? {}).map(([k, v]) => `${k}=${String(v)}`);
   return [...who.filter(Boolean), f.event ?? 'any event', ...(where.length > 0 ? [`(${where.join(', ')})`] : [])].join(' ');
@@ -48,15 +53,18 @@ const describers: Describers = {
   noFailedStreams: (v) => (v ? ['no failed stream'] : []),
   maxGapMs: (v) => [`every stream's longest gap ≤ ${ms(v)}`],
   workloadMaxGapMs: (v) => Object.entries(v).map(([w, limit]) => `longest gap (workload ${w}) ≤ ${ms(limit)}`),
-  gapPercentile: (v) => list(v).map((p) => `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}`
-    + ` ≤ ${ms(p.maxMs)}`),
-  gap: (v) => [`${v.count === undefined ? 'at least one gap' : `exactly ${v.count} gap(s)`} per stream`
-    + ` of ${ms(v.expectedMs)} ± ${ms(v.toleranceMs)}`],
-  gapMatchesFault: (v) => [`one gap per stream, the fault${v.fault ? ` ${v.fault}` : ''}'s measured duration`
-    + ` − ${ms(v.toleranceMs)} to + ${ms(v.extraMaxMs)}`],
+  gapPercentile: (v) =>
+    list(v).map((p) => `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` + ` ≤ ${ms(p.maxMs)}`),
+  gap: (v) => [
+    `${v.count === undefined ? 'at least one gap' : `exactly ${v.count} gap(s)`} per stream` +
+      ` of ${ms(v.expectedMs)} ± ${ms(v.toleranceMs)}`,
+  ],
+  gapMatchesFault: (v) => [
+    `one gap per stream, the fault${v.fault ? ` ${v.fault}` : ''}'s measured duration` + ` − ${ms(v.toleranceMs)} to + ${ms(v.extraMaxMs)}`,
+  ],
   gapBeyondDetection: (v) => [
-    `${v.percentile === undefined ? 'every stream' : `p${v.percentile} of the streams`}: gap − detection ≤ ${ms(v.maxMs)}`
-    + ` (detection: ${filterText(v.detection)})`,
+    `${v.percentile === undefined ? 'every stream' : `p${v.percentile} of the streams`}: gap − detection ≤ ${ms(v.maxMs)}` +
+      ` (detection: ${filterText(v.detection)})`,
   ],
   stallDetectedWithinMs: (v) => [`stall detected ≤ ${ms(v)} after the fault`],
   resets: (v) => [`resets ${countBound(v)} per stream`],
@@ -66,16 +74,23 @@ const describers: Describers = {
   bytesCorrupt: (v) => [`bytes corrupt ${countBound(v)} per stream`],
   bytesReordered: (v) => [`bytes reordered ${countBound(v)} per stream`],
   handshakeFailures: (v) => [`failed handshakes ${countBound(v)} per stream`],
-  singleArpOwner: (v) => list(v).map((o) => {
-    const allowed = o.allowDuringFaults ? `, except during ${o.allowDuringFaults.join(', ')} + ${ms(o.graceMs ?? 0)}` : '';
-    return `one ARP owner of ${o.vip}${o.windowMs !== undefined ? ` within ${ms(o.windowMs)}` : ''}${allowed}`;
-  }),
-  arpSilentWhileStandby: (v) => list(v).map((o) => `no ARP for ${o.vip} from a standby`
-    + `${o.leadMs !== undefined ? ` (lead ${ms(o.leadMs)})` : ''}`),
-  arpOwnerAfter: (v) => list(v).map((o) => `ARP owner of ${o.vip} settles${o.node ? ` on ${o.node}` : o.mac ? ` on ${o.mac}` : ''}`
-    + ` ≤ ${ms(o.withinMs)} after ${o.afterFault ?? 'the last fault'} ends`),
-  natTables: (v) => [`NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection`
-    + `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`],
+  singleArpOwner: (v) =>
+    list(v).map((o) => {
+      const allowed = o.allowDuringFaults ? `, except during ${o.allowDuringFaults.join(', ')} + ${ms(o.graceMs ?? 0)}` : '';
+      return `one ARP owner of ${o.vip}${o.windowMs !== undefined ? ` within ${ms(o.windowMs)}` : ''}${allowed}`;
+    }),
+  arpSilentWhileStandby: (v) =>
+    list(v).map((o) => `no ARP for ${o.vip} from a standby` + `${o.leadMs !== undefined ? ` (lead ${ms(o.leadMs)})` : ''}`),
+  arpOwnerAfter: (v) =>
+    list(v).map(
+      (o) =>
+        `ARP owner of ${o.vip} settles${o.node ? ` on ${o.node}` : o.mac ? ` on ${o.mac}` : ''}` +
+        ` ≤ ${ms(o.withinMs)} after ${o.afterFault ?? 'the last fault'} ends`,
+    ),
+  natTables: (v) => [
+    `NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection` +
+      `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,
+  ],
   invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
 };
 
@@ -104,19 +119,28 @@ const shortCommand = (command: string): string => {
 export const describeFault = (f: FaultSpec): string => {
   const healed = f.duration !== undefined ? `, for ${ms(f.duration)}` : '';
   switch (f.fault) {
-    case 'crash': return `crash ${f.node} (links cut, then SIGKILL)${restart(f.restartAfter)}`;
-    case 'kill': return `SIGKILL ${f.node}${restart(f.restartAfter)}`;
-    case 'stop': return `docker stop ${f.node}${restart(f.restartAfter)}`;
-    case 'pause': return `pause ${f.node}${healed}`;
-    case 'kill-process': return `SIG${f.signal} ${f.match} on ${f.node}${restart(f.restartAfter)}`;
-    case 'link-down': return `link down ${f.node}:${f.iface}${healed}`;
-    case 'link-flap': return `link flap ${f.node}:${f.iface}, down ${ms(f.down)}${f.count > 1 ? `, up ${ms(f.up)}, ${f.count} times` : ''}`;
+    case 'crash':
+      return `crash ${f.node} (links cut, then SIGKILL)${restart(f.restartAfter)}`;
+    case 'kill':
+      return `SIGKILL ${f.node}${restart(f.restartAfter)}`;
+    case 'stop':
+      return `docker stop ${f.node}${restart(f.restartAfter)}`;
+    case 'pause':
+      return `pause ${f.node}${healed}`;
+    case 'kill-process':
+      return `SIG${f.signal} ${f.match} on ${f.node}${restart(f.restartAfter)}`;
+    case 'link-down':
+      return `link down ${f.node}:${f.iface}${healed}`;
+    case 'link-flap':
+      return `link flap ${f.node}:${f.iface}, down ${ms(f.down)}${f.count > 1 ? `, up ${ms(f.up)}, ${f.count} times` : ''}`;
     case 'partition': {
       const what = [f.protocol, f.port].filter((p) => p !== undefined).join(' ');
       return `partition ${f.from.join(', ')} ${f.oneWay ? '→' : '↔'} ${f.to.join(', ')}${what ? ` (${what} only)` : ''}${healed}`;
     }
-    case 'loss': return `${f.percent} % loss on ${f.node}${f.iface ? `:${f.iface}` : ''} (${f.direction})${healed}`;
-    case 'command': return `command on ${f.node}: \`${shortCommand(f.run)}\`${healed}`;
+    case 'loss':
+      return `${f.percent} % loss on ${f.node}${f.iface ? `:${f.iface}` : ''} (${f.direction})${healed}`;
+    case 'command':
+      return `command on ${f.node}: \`${shortCommand(f.run)}\`${healed}`;
   }
 };
 

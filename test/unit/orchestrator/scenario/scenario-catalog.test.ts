@@ -23,8 +23,9 @@ ${extra}`;
 
 const yamlFilesUnder = async (dir: string): Promise<string[]> => {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) =>
-    (e.isDirectory() ? yamlFilesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)])));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? yamlFilesUnder(path.join(dir, e.name)) : Promise.resolve([path.join(dir, e.name)]))),
+  );
   return nested.flat().filter((f) => /\.ya?ml$/.test(f));
 };
 
@@ -54,7 +55,8 @@ describe('scenario catalog (docs/scenarios.md)', () => {
   });
 
   it('renders the schedule in words with fault ids, and each check with its bound', async () => {
-    const s = await parseScenarioText(scenarioText(`checks:
+    const s = await parseScenarioText(
+      scenarioText(`checks:
   maxGapMs: 350
   gapBeyondDetection: { detection: { kind: daemon, node: s2, event: mode, where: { to: ACTIVE } }, maxMs: 20, percentile: 95 }
   gapPercentile: { workload: main, percentile: 95, maxMs: 100, since: command-1 }
@@ -64,11 +66,18 @@ describe('scenario catalog (docs/scenarios.md)', () => {
   invariants:
     - { name: s2 took over, count: { kind: daemon, event: mode }, min: 1 }
     - { name: no rollback, never: { kind: daemon, event: rollback } }
-`), file);
+`),
+      file,
+    );
     const row = catalogRow({ file: 'scenarios/x/test.yml', scenario: s });
     assert.ok(row.startsWith('| **demo** — a \\| b | `scenarios/x/test.yml` | session | '), row);
-    assert.ok(row.includes('link-flap-1 at 2 s: link flap cli:eth1, down 2 s<br>'
-      + 'partition-2 at a seeded time in 1 s–3 s: partition cli → srv (tcp 7000 only), for 500 ms |'), row);
+    assert.ok(
+      row.includes(
+        'link-flap-1 at 2 s: link flap cli:eth1, down 2 s<br>' +
+          'partition-2 at a seeded time in 1 s–3 s: partition cli → srv (tcp 7000 only), for 500 ms |',
+      ),
+      row,
+    );
     assert.deepEqual(describeChecks(s.checks), [
       "every stream's longest gap ≤ 350 ms",
       "p95 of the streams' longest gaps (workload main, since command-1) ≤ 100 ms",
