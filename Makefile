@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 MOCHA := $(NODE_BIN)/mocha --reporter test/summary-reporter.cjs
 
-.PHONY: help deps build fresh-build lint format engine images browser test test-unit e2e demo demo-probe tour bench bench-split-brain clean
+.PHONY: help deps build fresh-build lint format engine images browser test test-unit e2e demo demo-probe tour bench bench-split-brain docs clean
 
 help:
 	@echo "make demo   arp-ha's transparent takeover vs keepalived on the same crash; prints both verdicts and the comparison page"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
+	@echo "make docs   regenerate docs/scenarios.md (every scenario and what it checks) from the files"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -88,6 +89,10 @@ bench: build images
 # The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.
 bench-split-brain: build images
 	node dist/bench/split-brain-bench.js
+
+# docs/scenarios.md: every scenario with its faults and checks, generated from the files.
+docs: build
+	node dist/src/cli/write-scenario-catalog.js
 
 clean:
 	-node bin/failover-lab.js destroy --all
