@@ -10,32 +10,15 @@ import { deleteRows, exportRows, importRows, readRows } from './access-table.js'
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
 import { balancerStatus } from './balancer-status.js';
 import { DataPlane } from './data-plane.js';
+import { startFailoverKick } from './failover-kick.js';
 import { KernelReadings } from './kernel-readings.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { queueOf } from './nat-rules.js';
-import { kickRetransmissions, kickTargets } from './retransmit-kick.js';
 import { StepQueue } from './step-queue.js';
-
-/** Times the stages of a step: each call records the ms since the previous one under `name`. */
-const stopwatch = (clock: Clock) => {
-  let last = clock.monotonicMs();
-  const laps: Record<string, number> = {};
-  return Object.assign(
-    (name: string) => {
-      const now = clock.monotonicMs();
-      laps[name] = Math.round((now - last) * 10) / 10;
-      last = now;
-    },
-    { laps },
-  );
-};
+import { stopwatch } from './step-stopwatch.js';
 
 /** How long background readers stay quiet after a step call (a move's calls come 5–50 ms apart). */
 const QUIET_AFTER_STEP_MS = 1000;
-/** How long a kick waits for the connections' ends to say where they are (100 connections: ≈ 170 ms). */
-const KICK_WAIT_MS = 500;
-/** ICMP errors per end: undoes up to this many doublings of its retransmission timeout. */
-const KICK_REVERTS = 8;
 
 export class NatBalancer {
   readonly table: ModeTable;
@@ -224,19 +207,8 @@ export class NatBalancer {
         lap('unbind');
         this.counters.released! += released;
         this.emit('migration-finish', { vip, released, ms: Math.round(this.clock.monotonicMs() - started), stagesMs: lap.laps });
-        if (kick) {
-          // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
-          const targets = kickTargets(this.imported.get(vip) ?? []);
-          kicked = targets.length;
-          void kickRetransmissions(
-            targets,
-            { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS },
-            this.clock,
-          ).then(
-            (k) => this.emit('retransmit-kick', { vip, ...k }),
-            (e: unknown) => this.emit('retransmit-kick', { vip, error: (e as Error).message }),
-          );
-        }
+        // Not awaited: the controller's next failover (another VIP) need not wait for these answers.
+        if (kick) kicked = startFailoverKick(v, this.imported.get(vip) ?? [], this.clock, this.emit);
       }
       this.imported.delete(vip);
       return { vip, released, ...(kicked !== undefined ? { kicked } : {}) };
