@@ -7,32 +7,25 @@ import { errorMessage } from '../../../common/errors.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import type { BalancerStatus } from '../protocol.js';
 import type { ControllerConfig } from './controller-config.js';
+import { controllerStatus } from './controller-status.js';
 import type { ControlClient, Endpoint } from './control-client.js';
 import { CallRunner } from './call-runner.js';
 import { FailureDetector, type DetectorEvent } from './failure-detector.js';
-import type { MoveSpec } from './migration.js';
+import { plannedSpec, repairSpec } from './move-specs.js';
+import { checkMoveRequest, lateRefusal } from './move-refusal.js';
 import { MoveQueue, type MoveResult } from './move-queue.js';
 import { ByteRatePolicy, type MovePolicy, type PolicyInput, type PolicyVerdict } from './policy.js';
 import { RateTracker } from './rate-tracker.js';
 import { findOwnership, type Finding } from './repairs.js';
 
 export type { MoveResult } from './move-queue.js';
+export { MoveRefused } from './move-refusal.js';
 
 export interface ControllerDeps {
   client: ControlClient;
   emit: EmitEvent;
   clock?: Clock;
   policy?: MovePolicy;
-}
-
-/** Refused before anything moved: unknown VIP or balancer (404), or not possible now (409). */
-export class MoveRefused extends Error {
-  constructor(
-    readonly code: 404 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 interface View {
@@ -126,35 +119,30 @@ export class NatController {
 
   /** A planned move (POST /move): resolves when it is done or rolled back. */
   requestMove(vip: string, to: string): Promise<MoveResult> {
-    if (!this.endpoints.has(to)) throw new MoveRefused(404, `no balancer '${to}'; known: ${[...this.endpoints.keys()].join(', ')}`);
-    const owner = this.assignment.get(vip);
-    if (owner === undefined)
-      throw new MoveRefused(404, `no VIP ${vip} with a known owner; known: ${[...this.assignment.keys()].join(', ') || 'none yet'}`);
-    if (owner === to) throw new MoveRefused(409, `${vip} is already on ${to}`);
-    if (this.detector.health(to) !== 'alive') throw new MoveRefused(409, `balancer ${to} is ${this.detector.health(to)}`);
-    if (this.detector.health(owner) !== 'alive')
-      throw new MoveRefused(409, `${vip}'s owner ${owner} is ${this.detector.health(owner)}; failover moves it`);
-    if (this.moves.isMoving(vip)) throw new MoveRefused(409, `${vip} is already moving`);
+    checkMoveRequest(vip, to, {
+      balancers: [...this.endpoints.keys()],
+      assignment: this.assignment,
+      health: (n) => this.detector.health(n),
+      isMoving: (x) => this.moves.isMoving(x),
+    });
     return this.moves.request(vip, to);
   }
 
   status() {
-    const now = this.clock.nowMs();
-    const migrations = this.moves.migrationStatuses();
-    return {
+    return controllerStatus({
       node: this.config.node,
-      assignment: Object.fromEntries([...this.assignment].sort()),
-      balancers: this.detector.status(now).map((h) => ({
-        ...h,
-        vips: (this.views.get(h.name)?.status?.vips ?? []).map((v) => ({ ...v, rateBps: Math.round(this.rates.rateBps(v.vip)) })),
-      })),
+      assignment: this.assignment,
+      health: this.detector.status(this.clock.nowMs()),
+      vipsOf: (name) => this.vipsOf(name),
+      rateBps: (vip) => this.rates.rateBps(vip),
       copyStores: this.stores.map((s) => s.name),
-      migration: migrations[0] ?? null,
-      migrations,
-      pendingMoves: this.moves.pending(),
-      lastMoves: this.moves.lastMoves,
-      policy: { name: this.policy.name, enabled: this.config.policy.enabled, lastVerdict: this.lastVerdict ?? null },
-    };
+      moves: this.moves,
+      policy: { name: this.policy.name, enabled: this.config.policy.enabled, lastVerdict: this.lastVerdict },
+    });
+  }
+
+  private vipsOf(balancer: string) {
+    return this.views.get(balancer)?.status?.vips ?? [];
   }
 
   /** One poll of every balancer, then (unless a move is running) one action. */
@@ -235,7 +223,7 @@ export class NatController {
       balancers: [...this.endpoints.keys()].map((name) => ({
         name,
         health: this.detector.health(name),
-        vips: this.views.get(name)?.status?.vips ?? [],
+        vips: this.vipsOf(name),
       })),
       configVips: [...this.known],
       assignment: this.assignment,
@@ -248,18 +236,8 @@ export class NatController {
       const from = this.assignment.get(request.vip);
       const result =
         from === undefined || from === request.to || this.detector.health(request.to) !== 'alive'
-          ? this.moves.record({
-              vip: request.vip,
-              from: from ?? null,
-              to: request.to,
-              state: 'refused',
-              owner: from ?? null,
-              failedStep: null,
-              error: 'ownership changed before the move could start',
-              rows: 0,
-              ms: 0,
-            })
-          : await this.moves.run(this.plannedSpec(request.vip, from, request.to, 'requested'));
+          ? this.moves.record(lateRefusal(request.vip, from, request.to))
+          : await this.moves.run(plannedSpec(this.config.migration, request.vip, from, request.to, 'requested'));
       return request.done(result);
     }
     if (this.config.policy.enabled) {
@@ -267,7 +245,8 @@ export class NatController {
       if (verdict.kind !== this.lastVerdict || verdict.kind === 'move')
         this.deps.emit('policy-decision', { policy: this.policy.name, ...verdict });
       this.lastVerdict = verdict.kind;
-      if (verdict.kind === 'move') await this.moves.run(this.plannedSpec(verdict.vip, verdict.from, verdict.to, verdict.reason));
+      if (verdict.kind === 'move')
+        await this.moves.run(plannedSpec(this.config.migration, verdict.vip, verdict.from, verdict.to, verdict.reason));
     }
   }
 
@@ -291,7 +270,7 @@ export class NatController {
         repaired = true;
         continue;
       }
-      const spec = this.repairSpec(f, this.clock.nowMs());
+      const spec = repairSpec(this.config, f, (vip) => this.placeFailover(vip, this.clock.nowMs()));
       if (spec?.kind === 'failover' && !spec.resumed) failovers.push(this.moves.run(spec));
       else if (spec) await this.moves.run(spec);
       if (spec) repaired = true;
@@ -300,49 +279,11 @@ export class NatController {
     return repaired;
   }
 
-  private repairSpec(f: Exclude<Finding, { kind: 'owned' | 'dedupe' }>, now: number): MoveSpec | undefined {
-    const m = this.config.migration;
-    const base = { stepTimeoutMs: m.stepTimeoutMs, deadCallTimeoutMs: m.deadCallTimeoutMs, order: m.failoverOrder };
-    if (f.kind === 'resume-planned')
-      return { ...base, vip: f.vip, from: f.from, to: f.to, kind: 'planned', reason: 'resume a half-done move', resumed: true };
-    if (f.kind === 'resume-failover') {
-      return {
-        ...base,
-        vip: f.vip,
-        ...(f.from ? { from: f.from } : {}),
-        to: f.to,
-        kind: 'failover',
-        reason: 'resume a half-done failover',
-        resumed: true,
-        rows: f.rowsPresent ? 'none' : m.failoverRows,
-      };
-    }
-    if (!this.config.failover.enabled) return undefined;
-    const avoided = this.moves.avoided(f.vip, now);
+  /** Where a failover of `vip` goes: the policy's pick among the balancers its recent failed tries did not avoid. */
+  private placeFailover(vip: string, now: number): string | undefined {
+    const avoided = this.moves.avoided(vip, now);
     if (avoided && avoided.size >= this.endpoints.size - 1) return undefined;
-    const to = this.policy.place(f.vip, this.policyInput(now), avoided ?? new Set());
-    if (to === undefined) return undefined;
-    return {
-      ...base,
-      vip: f.vip,
-      ...(f.from ? { from: f.from } : {}),
-      to,
-      kind: 'failover',
-      reason: f.from ? `${f.from} is dead` : 'no balancer holds it',
-      rows: m.failoverRows,
-    };
-  }
-
-  private plannedSpec(vip: string, from: string, to: string, reason: string): MoveSpec {
-    return {
-      vip,
-      from,
-      to,
-      kind: 'planned',
-      reason,
-      stepTimeoutMs: this.config.migration.stepTimeoutMs,
-      deadCallTimeoutMs: this.config.migration.deadCallTimeoutMs,
-    };
+    return this.policy.place(vip, this.policyInput(now), avoided ?? new Set());
   }
 
   private policyInput(nowMs: number): PolicyInput {
@@ -352,7 +293,7 @@ export class NatController {
       balancers: [...this.endpoints.keys()].map((name) => ({
         name,
         alive: this.detector.health(name) === 'alive',
-        vips: (this.views.get(name)?.status?.vips ?? []).map((v) => ({ vip: v.vip, mode: v.mode, rateBps: this.rates.rateBps(v.vip) })),
+        vips: this.vipsOf(name).map((v) => ({ vip: v.vip, mode: v.mode, rateBps: this.rates.rateBps(v.vip) })),
       })),
     };
   }
