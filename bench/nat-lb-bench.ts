@@ -31,6 +31,7 @@ import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
 import type { ProbeSummary } from '../src/probe/probe-report.js';
 import { startBench } from './bench-result.js';
+import { controllerSteps, type MoveRun, reportMoves, reportStep3, reportThroughput } from './nat-lb-bench-report.js';
 
 const bounded = (name: string, fallback: number, max: number) =>
   Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
@@ -205,36 +206,6 @@ const MOVE = `${ROOT}/dist/src/daemons/nat-lb/controller/move.js`;
 const CONTROLLER_API = '198.18.21.13:7070';
 const STREAMS = 20;
 
-interface StepEvent {
-  event: string;
-  vip?: string;
-  step?: number;
-  ms?: number;
-  callsMs?: Record<string, number>;
-}
-
-/** The controller's own account of its moves: each step's time and each call's, from its event log. */
-const controllerSteps = async () => {
-  const events = (await lab.execOk('s3', ['cat', '/tmp/controller.log']))
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as StepEvent];
-      } catch {
-        return [];
-      }
-    })
-    .filter((e) => e.event === 'migration-step' && e.vip === V1);
-  const calls = new Map<string, number[]>();
-  const steps = new Map<string, number[]>();
-  const add = (m: Map<string, number[]>, key: string, ms: number) => m.set(key, [...(m.get(key) ?? []), ms]);
-  for (const e of events) {
-    add(steps, `${e.step}:`, e.ms!);
-    for (const [call, ms] of Object.entries(e.callsMs ?? {})) add(calls, call, ms);
-  }
-  return { calls, steps };
-};
-
 /**
  * Planned moves as the controller makes them (move-plan.ts, POST /move on s3), V1 going
  * lb1 → lb2 → lb1 … under fresh echo streams each time; per move each stream's longest gap.
@@ -246,7 +217,7 @@ const plannedMoves = async () => {
     async () => (await lab.exec('s3', ['grep', '-q', '"event":"started"', '/tmp/controller.log'])).exitCode === 0,
   );
   await sleep(1000); // its first polls learn who owns what
-  const moves: { gaps: number[]; resets: number; lost: number; failed: number; rows: number; ms: number }[] = [];
+  const moves: MoveRun[] = [];
   for (let i = 0; i < MOVES; i++) {
     const from: Lb = i % 2 === 0 ? 'lb1' : 'lb2';
     const file = `/tmp/move-${i}.json`;
@@ -284,7 +255,7 @@ const plannedMoves = async () => {
       ms: result.ms,
     });
   }
-  return { moves, ...(await controllerSteps()) };
+  return { moves, timed: controllerSteps(await lab.execOk('s3', ['cat', '/tmp/controller.log']), V1) };
 };
 
 try {
@@ -300,61 +271,12 @@ try {
     `On the nat-lb lab (${topology.name}). Throughput: iperf3, one TCP stream, ${RUNS} rounds × ${SECONDS} s, ` +
       'the four set-ups of lb1 back to back per round (ratios are per round). Step 3: one value per move. Planned moves: gaps per stream and per move.',
   );
-  if (PARTS.has('throughput')) {
-    const tp = await throughput();
-    const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]!);
-    result.add('iperf3 cl1→s1 via lb1, plain routing ("direct")', 'Gbit/s', tp.routed);
-    result.add('iperf3 cl1→V1→s1, bare nft DNAT on lb1, no daemon', 'Gbit/s', tp.bare);
-    result.add('iperf3 cl1→V1→s1, nat-balancer on lb1', 'Gbit/s', tp.balancer);
-    result.add('iperf3 cl1→V1→s1, nat-balancer ruleset, daemon frozen', 'Gbit/s', tp.ruleset);
-    result.add('nat-balancer / direct, per round', 'ratio', ratio(tp.balancer, tp.routed), '≥ 0.85');
-    result.add('nat-balancer / bare DNAT, per round', 'ratio', ratio(tp.balancer, tp.bare));
-    result.add('nat-balancer running / frozen, per round', 'ratio', ratio(tp.balancer, tp.ruleset));
-  }
-  if (PARTS.has('step3')) {
-    const s3 = await stateMove();
-    const what = `step 3, ${ROWS} rows${COPY_STORES ? '' : ', no copy store answering'}`;
-    result.add(
-      `${what}: export + import + delete`,
-      'ms',
-      s3.map((r) => r.total),
-      '< 1000 ms',
-    );
-    for (const k of ['export', 'import', 'delete'] as const)
-      result.add(
-        `${what}: ${k}`,
-        'ms',
-        s3.map((r) => r[k]),
-      );
-    result.note(`step 3: ${STEP3_RUNS} moves, ${STEP3_PAUSE_MS} ms apart`);
-  }
+  if (PARTS.has('throughput')) reportThroughput(result, await throughput());
+  if (PARTS.has('step3'))
+    reportStep3(result, await stateMove(), `step 3, ${ROWS} rows${COPY_STORES ? '' : ', no copy store answering'}`, STEP3_PAUSE_MS);
   if (PARTS.has('moves')) {
-    const { moves, calls, steps } = await plannedMoves();
-    result.add(
-      `planned move: gap per stream (${STREAMS} echo streams of 100 KB/s; gaps < 20 ms not counted)`,
-      'ms',
-      moves.flatMap((m) => m.gaps),
-      'p95 ≤ 100 ms',
-    );
-    result.add(
-      'planned move: worst stream per move',
-      'ms',
-      moves.map((m) => Math.max(...m.gaps)),
-    );
-    result.add(
-      "planned move: the controller's four steps",
-      'ms',
-      moves.map((m) => m.ms),
-    );
-    const timings: [string, number[]][] = [
-      ...[...steps].map(([k, xs]): [string, number[]] => [`step ${k.replace(':', '')}`, xs]),
-      ...calls,
-    ];
-    for (const [k, xs] of timings) result.add(`planned move, controller: ${k}`, 'ms', xs);
-    const total = (pick: (m: (typeof moves)[number]) => number) => moves.reduce((n, m) => n + pick(m), 0);
-    result.note(
-      `planned moves: ${moves.length}; resets ${total((m) => m.resets)}, failed streams ${total((m) => m.failed)}, bytes lost ${total((m) => m.lost)} (target 0 / 0 / 0)`,
-    );
+    const { moves, timed } = await plannedMoves();
+    reportMoves(result, moves, timed, STREAMS);
   }
   await result.write();
 } finally {
