@@ -1,6 +1,7 @@
 // Live progress of a scenario run: faults, resets and repeat results as lines; on a terminal a
 // spinner line also shows streams up, bytes verified and time since the workload started.
 import ora, { type Ora } from 'ora';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { HistoryEntry } from '../orchestrator/history/history-types.js';
 import type { RepeatReport } from '../orchestrator/report/report-types.js';
 
@@ -14,7 +15,7 @@ export interface RunProgress {
 const fmtBytes = (n: number): string =>
   n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
 
-export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr): RunProgress => {
+export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr, clock: Clock = systemClock): RunProgress => {
   const spinner: Ora | undefined = stream.isTTY ? ora({ stream, text: 'deploying' }).start() : undefined;
   let workloadStart = 0;
   let repeat = 0;
@@ -34,7 +35,7 @@ export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr): 
   const timer = spinner
     ? setInterval(() => {
         const total = [...bytes.values()].reduce((a, b) => a + b, 0);
-        spinner.text = `repeat ${repeat} · ${up.size} streams up · ${fmtBytes(total)} verified · ${resets} resets · ${since(Date.now())}`;
+        spinner.text = `repeat ${repeat} · ${up.size} streams up · ${fmtBytes(total)} verified · ${resets} resets · ${since(clock.nowMs())}`;
       }, 250)
     : undefined;
   return {

@@ -12,6 +12,7 @@
 //              but a container's teardown does (≈ 200 ms of dockerd, containerd and netns
 //              cleanup on a 2-core host) — right when the survivors take over, which is what
 //              the lab measures. Cut off, the node's processes can no longer be heard anyway.
+import { systemClock, type Clock } from '../common/clock.js';
 import { LabError } from '../common/errors.js';
 import { pollUntil } from '../common/poll.js';
 import type { LabContext } from './lab-context.js';
@@ -50,8 +51,8 @@ const waitUntilStopped = (ctx: Pick<LabContext, 'runtime'>, node: PlannedNode): 
  * it on a loaded host): clients' data had stopped that long before the recorded fault start,
  * which shortened every measured detection time and lengthened every gap beyond detection.
  */
-const cutLinks = async (pid: number, ifaces: readonly string[]): Promise<number> => {
-  const before = Date.now();
+const cutLinks = async (pid: number, ifaces: readonly string[], clock: Clock): Promise<number> => {
+  const before = clock.nowMs();
   const out = await runCommand('nsenter', [
     '-t',
     String(pid),
@@ -60,7 +61,7 @@ const cutLinks = async (pid: number, ifaces: readonly string[]): Promise<number>
     '-ec',
     `ip -batch - <<'EOF'\n${ifaces.map((i) => `link set ${i} down`).join('\n')}\nEOF\necho "$EPOCHREALTIME"`,
   ]);
-  return cutInstant(out, before, Date.now());
+  return cutInstant(out, before, clock.nowMs());
 };
 
 /** Pure: the instant bash printed (seconds with a fraction), if it lies within [before, after]; else `after`. */
@@ -80,23 +81,25 @@ export const stopNode = async (
   name: string,
   ctx: Pick<LabContext, 'runtime'>,
   mode: StopMode = 'graceful',
+  clock: Clock = systemClock,
 ): Promise<number> => {
   const node = plannedNode(plan, name);
   const pid = await runningPid(ctx, node);
   const held = parkNamespaceOf(plan.lab, name);
   if (node.interfaces.length > 0) await holdNamespace(pid, held);
-  let silentAt = Date.now();
+  let silentAt = clock.nowMs();
   if (mode === 'crash' && node.interfaces.length > 0) {
     silentAt = await cutLinks(
       pid,
       node.interfaces.map((i) => i.iface),
+      clock,
     );
     await new Promise((r) => setTimeout(r, CRASH_KILL_DELAY_MS));
   }
   if (mode === 'graceful') await ctx.runtime.stopContainer(node.container, 2);
   else {
     await ctx.runtime.killContainer(node.container, 'SIGKILL');
-    if (mode === 'kill') silentAt = Date.now();
+    if (mode === 'kill') silentAt = clock.nowMs();
   }
   await waitUntilStopped(ctx, node);
   if (node.interfaces.length > 0) await downInterfaces(held, node.interfaces);

@@ -2,6 +2,7 @@
 // to acknowledge (every ACK_EVERY_BYTES, once data has waited ACK_EVERY_MS, and once a counter
 // changed). ACKs and PONGs carry the connection's counters, so the server's verdict reaches the
 // client's summary even when the in-order offset stops advancing.
+import { systemClock, type Clock } from '../common/clock.js';
 import type { Emit } from './events.js';
 import { encodeAck, encodePong, type AckCounters } from './frames.js';
 import { ACK_EVERY_BYTES, ACK_EVERY_MS } from './timing.js';
@@ -13,7 +14,7 @@ const MAX_ISSUE_EVENTS = 100;
 export class C2sReceiver {
   private readonly verifier: StreamVerifier;
   private ackedOffset: number;
-  private lastAckAt = Date.now();
+  private lastAckAt: number;
   private issueEvents = 0;
   /** A counter changed since the last ACK. */
   private news = false;
@@ -22,7 +23,9 @@ export class C2sReceiver {
     private readonly stream: number,
     start: number,
     emit: Emit,
+    private readonly clock: Clock = systemClock,
   ) {
+    this.lastAckAt = clock.nowMs();
     this.ackedOffset = start;
     this.verifier = new StreamVerifier(stream, start, (issue) => {
       this.news = true;
@@ -53,13 +56,13 @@ export class C2sReceiver {
   }
 
   /** An ACK now, whatever is due: the verdict when the client closes its side. */
-  finalAck(now = Date.now()): Buffer {
+  finalAck(now = this.clock.nowMs()): Buffer {
     this.told(now);
     return encodeAck(this.stream, this.verifier.expected, this.counters());
   }
 
   /** The answer to a PING: it tells as much as an ACK. */
-  pong(now = Date.now()): Buffer {
+  pong(now = this.clock.nowMs()): Buffer {
     this.told(now);
     return encodePong(this.stream, this.verifier.expected, this.counters());
   }

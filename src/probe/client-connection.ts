@@ -3,6 +3,7 @@
 // track liveness (when we last heard from the peer, whether a PING is out). The stream
 // (client-stream.ts) decides what the frames mean and what to do when it ends.
 import net from 'node:net';
+import { systemClock, type Clock } from '../common/clock.js';
 import { errorCode, tupleOf } from './events.js';
 import { FrameDecoder, type FrameSink } from './frame-decoder.js';
 import { decodeReject, encodePing, FrameType, HEADER_BYTES, type ControlFrame } from './frames.js';
@@ -57,7 +58,7 @@ export class ClientConnection {
   sender: PatternSender | undefined;
   private readonly decoder: FrameDecoder;
   private readonly timer: NodeJS.Timeout;
-  private lastHeard = Date.now();
+  private lastHeard: number;
   private pingAt: number | undefined;
 
   constructor(
@@ -65,7 +66,9 @@ export class ClientConnection {
     hello: Buffer,
     private readonly expect: HandshakeExpectation,
     private readonly owner: ConnectionOwner,
+    private readonly clock: Clock = systemClock,
   ) {
+    this.lastHeard = clock.nowMs();
     this.decoder = new FrameDecoder({
       control: (f) => {
         if (!this.established) this.beforeWelcome(f);
@@ -174,7 +177,7 @@ export class ClientConnection {
   private onWelcome(f: ControlFrame): void {
     clearTimeout(this.timer);
     this.established = true;
-    this.lastHeard = Date.now();
+    this.lastHeard = this.clock.nowMs();
     this.tuple ??= tupleOf(this.socket);
     this.owner.welcome(this, f);
   }

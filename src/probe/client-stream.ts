@@ -2,6 +2,7 @@
 // handle stalls, and reconnect with backoff to resume at the next offset (or, without
 // reconnects, fail: a broken stream or a failed handshake). What the stream achieved is kept by
 // StreamProgress.
+import { systemClock, type Clock } from '../common/clock.js';
 import { ClientConnection, type ConnectionOwner } from './client-connection.js';
 import type { Emit } from './events.js';
 import { decodeAck, encodeHello, encodePong, FrameType, type ControlFrame } from './frames.js';
@@ -47,6 +48,7 @@ export class ClientStream implements ConnectionOwner {
     private readonly cfg: ClientStreamConfig,
     private readonly pacer: Pacer,
     private readonly emit: Emit,
+    private readonly clock: Clock = systemClock,
   ) {
     // An echo comes back at the pace we send it: our pacer's tick, not a server's.
     this.progress = new StreamProgress(
@@ -56,6 +58,7 @@ export class ClientStream implements ConnectionOwner {
       cfg.gapThresholdMs,
       emit,
       cfg.direction === 'echo' ? cfg.pacerTickMs : undefined,
+      clock,
     );
   }
 
@@ -129,11 +132,11 @@ export class ClientStream implements ConnectionOwner {
     if (this.stopped) {
       if (f.type === FrameType.Ack || f.type === FrameType.Pong) this.progress.lateCounters(decodeAck(f.payload));
     } else if (f.type === FrameType.Ack || f.type === FrameType.Pong) {
-      if (f.type === FrameType.Pong) c.heard(Date.now());
+      if (f.type === FrameType.Pong) c.heard(this.clock.nowMs());
       if (this.progress.ack(f.offset, decodeAck(f.payload))) this.heard(c);
     } else if (f.type === FrameType.Ping) {
       // An echo server returns our own PING: it is the answer.
-      if (this.cfg.direction === 'echo') c.heard(Date.now());
+      if (this.cfg.direction === 'echo') c.heard(this.clock.nowMs());
       else c.socket.write(encodePong(this.cfg.stream, this.offset));
     }
   }
@@ -189,7 +192,7 @@ export class ClientStream implements ConnectionOwner {
       return;
     }
     const delay = backoffMs(this.attempt);
-    if (!this.stopped && Date.now() + delay < this.cfg.deadline) this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    if (!this.stopped && this.clock.nowMs() + delay < this.cfg.deadline) this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   private connect(): void {
@@ -206,12 +209,13 @@ export class ClientStream implements ConnectionOwner {
       hello,
       { stream: this.cfg.stream, offset: this.offset, offsetIsOurs: this.cfg.direction !== 'c2s' },
       this,
+      this.clock,
     );
   }
 
   /** The stream advanced: the connection is alive and any stall is over. */
   private heard(c: ClientConnection): void {
-    c.heard(Date.now());
+    c.heard(this.clock.nowMs());
     this.stalled = false;
   }
 }

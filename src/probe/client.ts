@@ -1,6 +1,7 @@
 // The probe client: runs N streams (one connection each) for a bounded time and returns the
 // per-stream summary. One pacer and one liveness timer serve all streams, so 1,000 streams
 // cost a handful of wake-ups per tick, not 1,000 timers.
+import { systemClock, type Clock } from '../common/clock.js';
 import { TestbedError } from '../common/errors.js';
 import { ProbeUsageError } from './cli-options.js';
 import { makeEmit, type Emit } from './events.js';
@@ -30,12 +31,14 @@ export interface ProbeClientOptions {
   progressMs?: number;
   node?: string;
   onEvent?: (event: ProbeEvent) => void;
+  clock?: Clock;
 }
 
 export const CLIENT_DEFAULTS = { stallMs: 1000, gapThresholdMs: 100, connectTimeoutMs: 3000, firstStreamId: 1 } as const;
 
 export class ProbeClient {
-  private readonly pacer = new Pacer();
+  private readonly clock: Clock;
+  private readonly pacer: Pacer;
   private readonly emit: Emit;
   private readonly streams: ClientStream[] = [];
   private finish: (() => void) | undefined;
@@ -47,7 +50,9 @@ export class ProbeClient {
       throw new ProbeUsageError(`streams ${first}..${first + options.streams - 1} do not fit stream ids (u32)`);
     }
     if (!(options.durationMs > 0)) throw new ProbeUsageError('the run needs a positive duration');
-    this.emit = makeEmit('probe-client', options.node, options.onEvent ?? (() => {}));
+    this.clock = options.clock ?? systemClock;
+    this.pacer = new Pacer(this.clock);
+    this.emit = makeEmit('probe-client', options.node, options.onEvent ?? (() => {}), this.clock);
   }
 
   /** Runs until the duration is over or stop() is called; resolves with the summary. */
@@ -57,7 +62,7 @@ export class ProbeClient {
     const o = this.options;
     const stallMs = o.stallMs ?? CLIENT_DEFAULTS.stallMs;
     const pingTimeoutMs = o.pingTimeoutMs ?? stallMs;
-    const deadline = Date.now() + o.durationMs;
+    const deadline = this.clock.nowMs() + o.durationMs;
     const first = o.firstStreamId ?? CLIENT_DEFAULTS.firstStreamId;
     for (let i = 0; i < o.streams; i++) {
       this.streams.push(
@@ -79,6 +84,7 @@ export class ProbeClient {
           },
           this.pacer,
           this.emit,
+          this.clock,
         ),
       );
     }
@@ -87,9 +93,9 @@ export class ProbeClient {
     // Fine enough to honour the stall and ping timeouts within a few percent.
     const checkEvery = Math.max(5, Math.min(100, Math.min(stallMs, pingTimeoutMs) / 10));
     const progressEvery = o.progressMs ? Math.max(1000, o.progressMs) : 0;
-    let lastProgress = Date.now();
+    let lastProgress = this.clock.nowMs();
     const liveness = setInterval(() => {
-      const now = Date.now();
+      const now = this.clock.nowMs();
       for (const s of this.streams) s.check(now);
       if (progressEvery && now - lastProgress >= progressEvery) {
         lastProgress = now;
@@ -100,11 +106,11 @@ export class ProbeClient {
     let ending: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.finish = resolve;
-      ending = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      ending = setTimeout(resolve, Math.max(0, deadline - this.clock.nowMs()));
     });
     clearTimeout(ending);
     clearInterval(liveness);
-    const now = Date.now();
+    const now = this.clock.nowMs();
     // The summary waits for the connections to close: a c2s server's last ACK is its final verdict.
     await Promise.all(this.streams.map((s) => s.stop(now)));
     const summary: ProbeSummary = {

@@ -5,6 +5,7 @@
 //   {"op":"restore","conns":[{checkpoint,answer}]} → {"ok":true,"results":[{client,ok,error?}…],"ms":M} (M: time spent rebuilding)
 // Errors answer {"ok":false,"error":"..."}; the connection stays open for further requests.
 import net from 'node:net';
+import { systemClock, type Clock } from '../common/clock.js';
 import { errorMessage } from '../common/errors.js';
 import { parseStreamState, ProbeStateError, type StreamState } from './server-state.js';
 import type { ClientAnswer, S2cCheckpoint } from './takeover.js';
@@ -22,7 +23,7 @@ export interface StateAccess {
 }
 
 /** Pure request handling, separate from the socket plumbing. */
-export const handleControlRequest = (line: string, access: StateAccess): Record<string, unknown> => {
+export const handleControlRequest = (line: string, access: StateAccess, clock: Clock = systemClock): Record<string, unknown> => {
   try {
     const request = JSON.parse(line) as { op?: unknown; streams?: unknown; replace?: unknown; since?: unknown; conns?: unknown };
     if (request.op === 'get') return { ok: true, streams: access.getState() };
@@ -31,9 +32,9 @@ export const handleControlRequest = (line: string, access: StateAccess): Record<
       return version === request.since ? { ok: true, version } : { ok: true, version, conns: access.checkpoints() };
     }
     if (request.op === 'restore' && access.restore) {
-      const t0 = performance.now();
+      const t0 = clock.monotonicMs();
       const results = access.restore(parseRestoreItems(request.conns));
-      return { ok: true, results, ms: Math.round((performance.now() - t0) * 10) / 10 };
+      return { ok: true, results, ms: Math.round((clock.monotonicMs() - t0) * 10) / 10 };
     }
     if (request.op === 'set') {
       if (!Array.isArray(request.streams)) throw new ProbeStateError('"streams" must be an array');
@@ -53,7 +54,7 @@ export interface ControlServer {
   dropClients(): void;
 }
 
-export const createControlServer = (access: StateAccess): ControlServer => {
+export const createControlServer = (access: StateAccess, clock: Clock = systemClock): ControlServer => {
   const clients = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     clients.add(socket);
@@ -69,7 +70,7 @@ export const createControlServer = (access: StateAccess): ControlServer => {
       for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
         const line = pending.slice(0, nl).trim();
         pending = pending.slice(nl + 1);
-        if (line) socket.write(JSON.stringify(handleControlRequest(line, access)) + '\n');
+        if (line) socket.write(JSON.stringify(handleControlRequest(line, access, clock)) + '\n');
       }
     });
     socket.on('error', () => {});

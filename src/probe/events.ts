@@ -3,6 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { FourTuple, ProbeEvent } from './probe-report.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -11,9 +12,9 @@ export type EventBody = DistributiveOmit<ProbeEvent, 't' | 'source' | 'node' | '
 export type Emit = (stream: number, body: EventBody) => void;
 
 export const makeEmit =
-  (source: ProbeEvent['source'], node: string | undefined, write: (event: ProbeEvent) => void): Emit =>
+  (source: ProbeEvent['source'], node: string | undefined, write: (event: ProbeEvent) => void, clock: Clock = systemClock): Emit =>
   (stream, body) =>
-    write({ t: Date.now(), source, ...(node === undefined ? {} : { node }), stream, ...body });
+    write({ t: clock.nowMs(), source, ...(node === undefined ? {} : { node }), stream, ...body });
 
 export const tupleOf = (socket: Socket): FourTuple | undefined =>
   socket.localAddress === undefined || socket.remoteAddress === undefined

@@ -2,6 +2,7 @@
 // socket takes it (rate 0), or paced by a shared timer. Either way it respects backpressure:
 // once write() returns false nothing more is written until 'drain'.
 import type { Socket } from 'node:net';
+import { systemClock, type Clock } from '../common/clock.js';
 import { streamShift, patternSlice } from './byte-pattern.js';
 import { FrameType, HEADER_BYTES, MAX_DATA_PAYLOAD, writeHeader } from './frames.js';
 import { GRID_FRAME_BYTES, type S2cLayout } from './s2c-layout.js';
@@ -34,6 +35,8 @@ export interface Paced {
 
 /** One timer for every rate-limited stream of a process: 1,000 streams cost one wake-up per tick. */
 export class Pacer {
+  constructor(readonly clock: Clock = systemClock) {}
+
   private readonly members = new Set<Paced>();
   private timer: NodeJS.Timeout | undefined;
   private period = 0;
@@ -61,7 +64,7 @@ export class Pacer {
     this.period = period;
     if (period === 0) return;
     this.timer = setInterval(() => {
-      const now = performance.now();
+      const now = this.clock.monotonicMs();
       for (const m of this.members) m.tick(now);
     }, period);
     this.timer.unref();
@@ -111,7 +114,7 @@ export class PatternSender implements Paced {
       this.pump();
       return;
     }
-    this.lastTick = performance.now();
+    this.lastTick = this.pacer.clock.monotonicMs();
     this.pacer.add(this);
     if (now) {
       this.budget = Math.max(MIN_PACED_FRAME, (this.rate * this.pacer.tickMs) / 1000);

@@ -17,7 +17,7 @@ export interface Gap {
 }
 
 interface EventBase {
-  /** Wall-clock milliseconds (Date.now()); all lab containers share the host clock. */
+  /** Wall-clock milliseconds since the epoch (Clock.nowMs()); all lab containers share the host clock. */
   t: number;
   /** Which process wrote it: 'probe-client' | 'probe-server'. */
   source: 'probe-client' | 'probe-server';

@@ -4,6 +4,7 @@
 // returns every byte after the HELLO exactly as it came (echo: nothing is re-framed, so the
 // client's verifier judges both legs and no damage is repaired on the way).
 import type { Socket } from 'node:net';
+import type { Clock } from '../common/clock.js';
 import { C2sReceiver } from './c2s-receiver.js';
 import { errorCode, tupleOf, type Emit } from './events.js';
 import { FrameDecoder } from './frame-decoder.js';
@@ -20,6 +21,7 @@ const HELLO_TIMEOUT_MS = 10_000;
 const DIRECTION_OF = { 1: 's2c', 2: 'c2s', 3: 'echo' } as const;
 
 export interface ConnectionHost {
+  readonly clock: Clock;
   readonly pacer: Pacer;
   readonly state: StateStore;
   readonly emit: Emit;
@@ -212,7 +214,7 @@ export class ServerConnection {
       this.sender.start();
       this.host.checkpointChanged();
     } else if (direction === 'c2s') {
-      this.receiver = new C2sReceiver(stream, start, this.host.emit);
+      this.receiver = new C2sReceiver(stream, start, this.host.emit, this.host.clock);
     } else {
       this.echoOffset = start;
       // Whatever came with the HELLO goes back as it came, like every later chunk.
@@ -233,7 +235,7 @@ export class ServerConnection {
     if (this.stream === undefined) return;
     if (this.receiver) {
       this.host.state.record(this.stream, 'c2s', this.receiver.offset);
-      this.flushAck(Date.now());
+      this.flushAck(this.host.clock.nowMs());
     } else if (this.direction === 'echo') {
       this.host.state.record(this.stream, 'echo', this.echoOffset);
     }

@@ -2,6 +2,7 @@
 // keeps per-stream offsets that outlive connections, readable and writable in-process
 // (getState/setState) and over the optional control port.
 import net from 'node:net';
+import { systemClock, type Clock } from '../common/clock.js';
 import { TestbedError, errorMessage } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { createControlServer, type ControlServer } from './control-port.js';
@@ -22,6 +23,7 @@ export interface ProbeServerOptions {
   port: number;
   node?: string;
   onEvent?: (event: ProbeEvent) => void;
+  clock?: Clock;
   /** Control port (JSON lines); undefined = none, 0 = a free port. */
   controlPort?: number;
   controlHost?: string;
@@ -90,6 +92,7 @@ const restoreConnection = (
  */
 const warmUpRestore = (): void => {
   const host: ConnectionHost = {
+    clock: systemClock,
     pacer: new Pacer(),
     state: new StateStore(),
     emit: () => {},
@@ -120,7 +123,8 @@ const warmUpRestore = (): void => {
 };
 
 export class ProbeServer implements ConnectionHost {
-  readonly pacer = new Pacer();
+  readonly clock: Clock;
+  readonly pacer: Pacer;
   readonly state = new StateStore();
   readonly emit: Emit;
   private readonly server: net.Server;
@@ -132,7 +136,9 @@ export class ProbeServer implements ConnectionHost {
   private boundControlPort: number | undefined;
 
   constructor(private readonly options: ProbeServerOptions) {
-    this.emit = makeEmit('probe-server', options.node, options.onEvent ?? (() => {}));
+    this.clock = options.clock ?? systemClock;
+    this.pacer = new Pacer(this.clock);
+    this.emit = makeEmit('probe-server', options.node, options.onEvent ?? (() => {}), this.clock);
     // Half-open: a c2s client's FIN is answered with a last ACK before our FIN (server-connection.ts).
     this.server = net.createServer({ allowHalfOpen: true }, (socket) =>
       this.connections.add(new ServerConnection(socket, this, this.peek(socket))),
@@ -161,13 +167,13 @@ export class ProbeServer implements ConnectionHost {
     this.boundPort = await listen(this.server, this.options.host, this.options.port);
     this.server.on('error', (err) => logger.warn(`probe server: ${errorMessage(err)}`));
     if (this.options.controlPort !== undefined) {
-      this.control = createControlServer(this);
+      this.control = createControlServer(this, this.clock);
       this.boundControlPort = await listen(this.control.server, this.options.controlHost ?? this.options.host, this.options.controlPort);
       this.control.server.on('error', (err) => logger.warn(`probe control port: ${errorMessage(err)}`));
     }
     // Acknowledges c2s data that has waited ACK_EVERY_MS (arrivals acknowledge the rest).
     this.ackTimer = setInterval(() => {
-      const now = Date.now();
+      const now = this.clock.nowMs();
       for (const c of this.connections) c.flushAck(now);
     }, ACK_EVERY_MS / 2);
   }

@@ -2,6 +2,7 @@
 // we verify) or the acknowledged one (c2s: the server verifies and reports in ACKs and PONGs),
 // the gaps between advances, and the loss/duplicate/corrupt/reorder figures for the summary.
 // For c2s, bytes from the server that could not be decoded (a damaged ACK) count as corrupt too.
+import { systemClock, type Clock } from '../common/clock.js';
 import { AckLedger } from './ack-ledger.js';
 import type { Emit } from './events.js';
 import type { AckCounters } from './frames.js';
@@ -33,6 +34,7 @@ export class StreamProgress {
     gapThresholdMs: number,
     private readonly emit: Emit,
     senderTickMs?: number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.viaAcks = direction === 'c2s';
     this.verifier = new StreamVerifier(stream, 0, (issue) => this.onIssue(issue));
@@ -102,7 +104,7 @@ export class StreamProgress {
   }
 
   private advanced(): true {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const gap = this.gaps.arrival(now);
     if (gap) this.emit(this.stream, { event: 'gap', ...gap, offset: this.offset });
     return true;

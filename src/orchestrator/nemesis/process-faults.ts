@@ -1,4 +1,5 @@
 // Faults on processes and arbitrary commands inside a node.
+import { systemClock, type Clock } from '../../common/clock.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 export interface KillProcessSpec {
@@ -33,7 +34,7 @@ export const killProcessNemesis = (ctx: NemesisContext, spec: KillProcessSpec): 
   };
 };
 
-export const commandNemesis = (ctx: NemesisContext, node: string, run: string, undo?: string): Nemesis => {
+export const commandNemesis = (ctx: NemesisContext, node: string, run: string, undo?: string, clock: Clock = systemClock): Nemesis => {
   const revert = once(async () => {
     if (undo) await sh(ctx.lab, node, undo);
   });
@@ -44,7 +45,7 @@ export const commandNemesis = (ctx: NemesisContext, node: string, run: string, u
     // The fault starts when its command does: a command that drives a change (a VIP move) acts
     // while it runs, and the history must date its effects after the fault's start.
     async start() {
-      const launched = Date.now();
+      const launched = clock.nowMs();
       await sh(ctx.lab, node, run);
       revert.arm();
       return launched;

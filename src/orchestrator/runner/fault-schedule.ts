@@ -2,6 +2,7 @@
 // (a time after the workload started, or a condition on the history so far), is injected,
 // held, healed — `cycles` times for flaps — and every step lands in the history. Whatever
 // happens, `healAll` undoes what is still in effect.
+import { systemClock, type Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
 import type { FaultEntry, RunnerEntry } from '../history/history-types.js';
 import type { FaultPlan } from '../nemesis/fault-plan.js';
@@ -28,6 +29,8 @@ export interface ScheduleHooks {
   established(workload?: string): number;
   record(entry: FaultEntry | RunnerEntry): void;
   signal: AbortSignal;
+  /** Wall clock: triggers and entries share the history's timeline. Default: the system's. */
+  clock?: Clock;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -44,7 +47,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: ScheduleHooks): Promise<boolean> => {
   if ('atMs' in trigger) {
-    await sleep(startedAt + trigger.atMs - Date.now(), hooks.signal);
+    await sleep(startedAt + trigger.atMs - (hooks.clock ?? systemClock).nowMs(), hooks.signal);
   } else {
     while (!hooks.signal.aborted && hooks.established(trigger.workload) < trigger.streamsEstablished) await sleep(10, hooks.signal);
   }
@@ -54,8 +57,9 @@ const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: Schedu
 const runOne = async ({ plan, trigger }: ScheduledFault, startedAt: number, hooks: ScheduleHooks): Promise<void> => {
   if (!(await waitForTrigger(trigger, startedAt, hooks))) return;
   const { nemesis } = plan;
+  const clock = hooks.clock ?? systemClock;
   const entry = (phase: 'start' | 'end', id: string): FaultEntry => ({
-    t: Date.now(),
+    t: clock.nowMs(),
     kind: 'fault',
     phase,
     id,
@@ -87,6 +91,7 @@ export const healAll = async (
   faults: readonly ScheduledFault[],
   record: (e: FaultEntry) => void,
   openIds: () => string[],
+  clock: Clock = systemClock,
 ): Promise<string[]> => {
   const problems: string[] = [];
   for (const { plan } of faults) {
@@ -95,7 +100,7 @@ export const healAll = async (
       await nemesis.heal();
       for (const id of openIds().filter((o) => o === plan.id || o.startsWith(`${plan.id}.`))) {
         record({
-          t: Date.now(),
+          t: clock.nowMs(),
           kind: 'fault',
           phase: 'end',
           id,

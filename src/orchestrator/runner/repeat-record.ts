@@ -1,6 +1,7 @@
 // What one repeat has seen so far: every history entry in arrival order, the faults still
 // open (teardown heals them), the errors that stop it from counting as a clean run, and the
 // probes' and daemons' JSON lines turned into entries.
+import { systemClock, type Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import { mergeHistory } from '../history/merge-history.js';
@@ -10,10 +11,14 @@ export class RepeatRecord {
   readonly entries: HistoryEntry[] = [];
   readonly errors: string[] = [];
   readonly events: WorkloadEvents;
-  readonly startMs = Date.now();
+  readonly startMs: number;
   private readonly openFaults = new Set<string>();
 
-  constructor(private readonly onEntry?: (entry: HistoryEntry) => void) {
+  constructor(
+    private readonly onEntry?: (entry: HistoryEntry) => void,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.startMs = clock.nowMs();
     this.events = new WorkloadEvents(
       (e) => this.record(e),
       (line) => this.note('warning', line),
@@ -31,7 +36,7 @@ export class RepeatRecord {
 
   /** A runner event (deployed, workload-started, warning, ...). */
   note(event: string, detail?: string): void {
-    this.record({ t: Date.now(), kind: 'runner', event, ...(detail ? { detail } : {}) });
+    this.record({ t: this.clock.nowMs(), kind: 'runner', event, ...(detail ? { detail } : {}) });
   }
 
   fail(context: string | undefined, error: unknown): void {
@@ -48,7 +53,7 @@ export class RepeatRecord {
   }
 
   history(): RunHistory {
-    return mergeHistory({ entries: [this.entries], streams: this.events.summaries, startMs: this.startMs, endMs: Date.now() });
+    return mergeHistory({ entries: [this.entries], streams: this.events.summaries, startMs: this.startMs, endMs: this.clock.nowMs() });
   }
 
   error(): string | undefined {

@@ -3,6 +3,7 @@
 // process, finish captures — and judge the merged history. The lab is destroyed by the caller
 // (it may be kept with --keep).
 import { mkdir } from 'node:fs/promises';
+import { systemClock, type Clock } from '../../common/clock.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import { Lab, type StartedLab } from '../../lab/lab.js';
 import { runCheckers } from '../checker/checker.js';
@@ -29,6 +30,8 @@ export interface RepeatOptions {
   ctx: LabContext;
   /** Called with every history entry as it happens (live progress). */
   onEntry?: (entry: HistoryEntry) => void;
+  /** Wall clock of the history (default: the system's). */
+  clock?: Clock;
 }
 
 export interface RepeatOutcome {
@@ -53,8 +56,11 @@ class Repeat {
   private readonly scheduleAbort = new AbortController();
   private tearingDown = false;
 
+  private readonly clock: Clock;
+
   constructor(private readonly options: RepeatOptions) {
-    this.record = new RepeatRecord(options.onEntry);
+    this.clock = options.clock ?? systemClock;
+    this.record = new RepeatRecord(options.onEntry, this.clock);
     this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record);
     this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx);
   }
@@ -79,7 +85,7 @@ class Repeat {
   }
 
   async startWorkload(lab: StartedLab): Promise<{ clients: TrackedProcess[]; startedMs: number }> {
-    const startedMs = Date.now();
+    const startedMs = this.clock.nowMs();
     const clients = await this.processes.startClients(lab);
     this.record.note('workload-started', this.scenario.workloads.map((w) => `${w.name}: ${w.streams} × ${w.direction}`).join('; '));
     return { clients, startedMs };
@@ -111,6 +117,7 @@ class Repeat {
       established: (w) => this.record.events.establishedCount(w),
       record: (e) => this.record.record(e),
       signal: this.scheduleAbort.signal,
+      clock: this.clock,
     }).catch((e: unknown) => this.record.fail(undefined, e));
   }
 
@@ -133,6 +140,7 @@ class Repeat {
         this.scheduled,
         (e) => this.record.record(e),
         () => this.record.openFaultIds(),
+        this.clock,
       )),
     );
     await this.processes.stopAll();
