@@ -157,6 +157,26 @@ describe('nemeses (real containers)', function () {
     );
   });
 
+  it('loss on the sender is lost on the wire: srv retransmits what its own eth1 loses outgoing', async () => {
+    // A drop inside the sender (postrouting, measured: 0 retransmissions in 1.5 s at 20 %) is a
+    // failed send that TCP repeats at once; the fault must lose frames after the device took them.
+    // 1.5 s at 2 × 500 KB/s is ≈ 1,000 segments; counted as in the test below.
+    const { history } = await run(
+      workload(5, 'schedule:\n  - { at: 2s, fault: loss, node: srv, iface: eth1, direction: out, percent: 20, duration: 1500ms }\n'),
+    );
+    const loss = faultPhase(history, 'loss-1', 'start');
+    const lossEnd = faultPhase(history, 'loss-1', 'end');
+    const before = ticks(history)
+      .filter((k) => k.t <= loss.t - 50)
+      .pop();
+    const after = ticks(history).find((k) => k.t >= lossEnd.t + 500);
+    assert.ok(before && after, 'ticks around the loss');
+    assert.ok(after.retrans - before.retrans >= 20, `srv retransmitted ${after.retrans - before.retrans} segments under 20 % loss`);
+    const quiet = ticks(history).filter((k) => k.t < loss.t - 50);
+    const quietRetrans = quiet.length >= 2 ? quiet[quiet.length - 1]!.retrans - quiet[0]!.retrans : NaN;
+    assert.ok(quietRetrans <= 2, `and almost none without loss (${quietRetrans} before it)`);
+  });
+
   it('pause, loss and a partition each show their effect; a UDP-only partition leaves TCP whole; teardown heals', async () => {
     const { repeat, history } = await run(
       workload(

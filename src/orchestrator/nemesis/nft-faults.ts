@@ -2,7 +2,7 @@
 import { LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
 import type { StartedLab } from '../../lab/lab.js';
-import { deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
+import { dataInterfaces, deleteLossScript, deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 const nft = (lab: StartedLab, node: string, script: string) => lab.execOk(node, ['sh', '-ec', `nft -f - <<'EOF'\n${script}EOF`]);
@@ -65,6 +65,11 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
   };
 };
 
+/**
+ * Random loss on `iface`, or on every data interface of the node (all but lo and eth0). The nft
+ * load is atomic and doubles as the probe for kernel support: if netdev ingress/egress hooks are
+ * missing it fails and nothing is applied, and the fault fails naming itself and the node.
+ */
 export const lossNemesis = (
   ctx: NemesisContext,
   id: string,
@@ -73,13 +78,21 @@ export const lossNemesis = (
   direction: 'in' | 'out' | 'both',
   iface?: string,
 ): Nemesis => {
-  const undo = once(async () => void (await nft(ctx.lab, node, deleteTableScript(id))));
+  const undo = once(async () => void (await nft(ctx.lab, node, deleteLossScript(id))));
+  const where = iface ? `${node}:${iface}` : node;
   return {
     fault: 'loss',
-    targets: [iface ? `${node}:${iface}` : node],
-    detail: `${percent}% random loss ${direction} on ${iface ? `${node}:${iface}` : node}`,
+    targets: [where],
+    detail: `${percent}% random loss ${direction} on ${where}`,
     async start() {
-      await nft(ctx.lab, node, lossScript(id, percent, direction, iface));
+      const ifaces = iface ? [iface] : dataInterfaces((await sh(ctx.lab, node, 'ls /sys/class/net')).split(/\s+/).filter(Boolean));
+      if (ifaces.length === 0) throw new LabError(`loss ${id} on ${node}: the node has no data interface (only lo and eth0)`);
+      try {
+        await nft(ctx.lab, node, lossScript(id, percent, direction, ifaces));
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new LabError(`loss ${id} on ${where}: cannot install netdev ingress/egress rules (kernel support?): ${why}`, { cause: e });
+      }
       undo.arm();
     },
     heal: undo.heal,

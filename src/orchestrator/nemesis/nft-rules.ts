@@ -1,6 +1,7 @@
 // Pure: nftables scripts for partitions and random loss. Each fault gets a table of its own,
 // so undoing it is one `delete table` and faults never disturb each other or the daemons' rules.
-// Hooks sit at prerouting/postrouting so routed traffic is caught as well as local traffic.
+// Partitions hook prerouting so routed traffic is caught as well as local traffic; loss hooks the
+// devices themselves (netdev ingress/egress) so that it acts like loss on the wire.
 
 export const tableName = (faultId: string): string => `fl_nemesis_${faultId.replace(/[^A-Za-z0-9_]/g, '_')}`;
 
@@ -34,19 +35,42 @@ export const partitionScript = (faultId: string, rule: PartitionRule): string =>
   );
 };
 
-export const lossScript = (faultId: string, percent: number, direction: 'in' | 'out' | 'both', iface?: string): string => {
+/** Ethertype no stack handles (IEEE local experimental), so the receiving end discards the frame. */
+export const UNDELIVERABLE_ETHERTYPE = '0x88b5';
+
+/** The interfaces a loss without `iface` covers: the data plane, not loopback nor the management eth0. */
+export const dataInterfaces = (names: string[]): string[] => names.filter((n) => n !== 'lo' && n !== 'eth0').sort();
+
+const chainSuffix = (iface: string): string => iface.replace(/[^A-Za-z0-9_]/g, '_');
+
+/**
+ * Random loss as on the wire, in a netdev table with chains per interface. Incoming frames are
+ * dropped at the device's ingress hook. Outgoing frames cannot simply be dropped: a drop anywhere
+ * in the sender (postrouting, or the netdev egress hook) is reported to its TCP as a failed send,
+ * which resends the segment at once without a retransmission, so nothing is lost. Instead the
+ * egress hook rewrites the frame's ethertype: the frame leaves the device, TCP counts it as sent,
+ * and the peer's stack discards it — a loss TCP must repair by retransmitting.
+ */
+export const lossScript = (faultId: string, percent: number, direction: 'in' | 'out' | 'both', ifaces: string[]): string => {
   const t = tableName(faultId);
   const chance = `numgen random mod 10000 < ${Math.round(percent * 100)}`;
-  const lines = [`add table inet ${t}`];
-  if (direction !== 'out') {
-    lines.push(`add chain inet ${t} loss_in { type filter hook prerouting priority -300; policy accept; }`);
-    lines.push(`add rule inet ${t} loss_in ${iface ? `iifname "${iface}" ` : ''}${chance} counter drop`);
-  }
-  if (direction !== 'in') {
-    lines.push(`add chain inet ${t} loss_out { type filter hook postrouting priority 300; policy accept; }`);
-    lines.push(`add rule inet ${t} loss_out ${iface ? `oifname "${iface}" ` : ''}${chance} counter drop`);
+  const lines = [`add table netdev ${t}`];
+  for (const iface of ifaces) {
+    const dev = `device "${iface}"`;
+    if (direction !== 'out') {
+      const c = `loss_in_${chainSuffix(iface)}`;
+      lines.push(`add chain netdev ${t} ${c} { type filter hook ingress ${dev} priority -500; policy accept; }`);
+      lines.push(`add rule netdev ${t} ${c} ${chance} counter drop`);
+    }
+    if (direction !== 'in') {
+      const c = `loss_out_${chainSuffix(iface)}`;
+      lines.push(`add chain netdev ${t} ${c} { type filter hook egress ${dev} priority 500; policy accept; }`);
+      lines.push(`add rule netdev ${t} ${c} ${chance} counter ether type set ${UNDELIVERABLE_ETHERTYPE}`);
+    }
   }
   return lines.join('\n') + '\n';
 };
+
+export const deleteLossScript = (faultId: string): string => `delete table netdev ${tableName(faultId)}\n`;
 
 export const deleteTableScript = (faultId: string): string => `delete table inet ${tableName(faultId)}\n`;

@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { deleteTableScript, lossScript, partitionScript, tableName } from '../../../../src/orchestrator/nemesis/nft-rules.js';
+import {
+  dataInterfaces,
+  deleteLossScript,
+  deleteTableScript,
+  lossScript,
+  partitionScript,
+  tableName,
+  UNDELIVERABLE_ETHERTYPE,
+} from '../../../../src/orchestrator/nemesis/nft-rules.js';
 import { clientArgv, serverInstances, PROBE_SERVER_PATTERN } from '../../../../src/orchestrator/runner/probe-commands.js';
 import { seededRandom } from '../../../../src/orchestrator/runner/seeded-random.js';
 
@@ -28,13 +36,38 @@ describe('nemesis nftables scripts', () => {
     assert.match(partitionScript('p', { fromAddresses: ['1.1.1.1'], protocol: 'icmp' }), /meta l4proto icmp counter drop/);
   });
 
-  it('drops a random share of packets with numgen (no netem here), per direction and interface', () => {
-    const both = lossScript('l', 12.5, 'both', 'eth1');
-    assert.match(both, /loss_in \{ type filter hook prerouting/);
-    assert.match(both, /iifname "eth1" numgen random mod 10000 < 1250 counter drop/);
-    assert.match(both, /oifname "eth1" numgen random mod 10000 < 1250 counter drop/);
-    assert.doesNotMatch(lossScript('l', 5, 'in'), /loss_out/);
-    assert.doesNotMatch(lossScript('l', 5, 'out'), /loss_in/);
+  it('drops a random share of incoming frames at the device ingress (no netem here), per interface', () => {
+    const script = lossScript('l', 12.5, 'in', ['eth1', 'eth2']);
+    assert.equal(
+      script,
+      [
+        'add table netdev fl_nemesis_l',
+        'add chain netdev fl_nemesis_l loss_in_eth1 { type filter hook ingress device "eth1" priority -500; policy accept; }',
+        'add rule netdev fl_nemesis_l loss_in_eth1 numgen random mod 10000 < 1250 counter drop',
+        'add chain netdev fl_nemesis_l loss_in_eth2 { type filter hook ingress device "eth2" priority -500; policy accept; }',
+        'add rule netdev fl_nemesis_l loss_in_eth2 numgen random mod 10000 < 1250 counter drop',
+      ].join('\n') + '\n',
+    );
+    assert.doesNotMatch(script, /egress|postrouting/);
+  });
+
+  it('loses outgoing frames after the device took them, by an ethertype no receiver handles, never by a local drop', () => {
+    const out = lossScript('l', 20, 'out', ['eth1']);
+    assert.match(out, /add chain netdev fl_nemesis_l loss_out_eth1 \{ type filter hook egress device "eth1" priority 500; policy accept; \}/);
+    assert.match(out, new RegExp(`loss_out_eth1 numgen random mod 10000 < 2000 counter ether type set ${UNDELIVERABLE_ETHERTYPE}\n`));
+    // A drop in the sender is a failed send to its TCP, which resends at once: nothing is lost.
+    assert.doesNotMatch(out, /drop|postrouting|ingress/);
+    const both = lossScript('l', 5, 'both', ['eth1', 'e-2']);
+    assert.equal(both.match(/hook ingress/g)?.length, 2);
+    assert.equal(both.match(/hook egress/g)?.length, 2);
+    assert.match(both, /loss_out_e_2 \{ type filter hook egress device "e-2"/);
+  });
+
+  it('covers the data interfaces when no interface is named, and is undone by deleting its netdev table', () => {
+    assert.deepEqual(dataInterfaces(['lo', 'eth2', 'eth0', 'eth1']), ['eth1', 'eth2']);
+    assert.deepEqual(dataInterfaces(['lo', 'eth0']), []);
+    assert.equal(deleteLossScript('loss-2'), 'delete table netdev fl_nemesis_loss_2\n');
+    assert.match(lossScript('loss-2', 5, 'out', ['eth1']), /^add table netdev fl_nemesis_loss_2\n/);
   });
 });
 
