@@ -215,10 +215,8 @@ checks:
         'and running again after it',
       );
 
-      // Loss (nft, 20 % of what reaches cli's eth1: the data, as if lost on the wire): srv
-      // retransmits. Loss on srv's own egress would not do: a segment dropped by the sender's
-      // netfilter is an error to its TCP, which resends it at once without counting a
-      // retransmission (measured: 0 in 1.5 s at 20 %). 1.5 s at 2 × 500 KB/s is ≈ 1,000 segments
+      // Loss (nft, 20 % of what reaches cli's eth1: the data, lost on the wire): srv
+      // retransmits. 1.5 s at 2 × 500 KB/s is ≈ 1,000 segments
       // and ≈ 200 lost; at least 20 retransmissions, counted from the last tick before the loss
       // to the first tick 500 ms after it (a late loss is repaired by a timeout of ≥ 200 ms) and
       // before the TCP partition at 6 s, which retransmits too.

@@ -53,7 +53,10 @@ describe('nemesis nftables scripts', () => {
 
   it('loses outgoing frames after the device took them, by an ethertype no receiver handles, never by a local drop', () => {
     const out = lossScript('l', 20, 'out', ['eth1']);
-    assert.match(out, /add chain netdev fl_nemesis_l loss_out_eth1 \{ type filter hook egress device "eth1" priority 500; policy accept; \}/);
+    assert.match(
+      out,
+      /add chain netdev fl_nemesis_l loss_out_eth1 \{ type filter hook egress device "eth1" priority 500; policy accept; \}/,
+    );
     assert.match(out, new RegExp(`loss_out_eth1 numgen random mod 10000 < 2000 counter ether type set ${UNDELIVERABLE_ETHERTYPE}\n`));
     // A drop in the sender is a failed send to its TCP, which resends at once: nothing is lost.
     assert.doesNotMatch(out, /drop|postrouting|ingress/);
