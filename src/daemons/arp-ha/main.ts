@@ -53,6 +53,8 @@ const run = async (config: ArpHaConfig): Promise<void> => {
       mac,
       deadMs: intervalMs * misses,
       startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000),
+      // A split brain's loser answers within a round trip; a quarter interval covers a lost answer.
+      reannounceWaitMs: Math.max(5, intervalMs / 4),
       paths: config.heartbeat.paths.map((p) => p.name),
       groups: config.groups.map((g) => ({
         name: g.name,
