@@ -105,6 +105,7 @@ export const ChecksConfigSchema = z
           vip,
           allowDuringFaults: z.array(z.string().min(1)).optional(),
           graceMs: nonNegativeMs.optional(),
+          untilSplitBrainEnds: z.boolean().optional(),
           windowMs: positiveMs.optional(),
         })
         .strict(),
@@ -124,6 +125,10 @@ export const ChecksConfigSchema = z
         .strict()
         .refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both'),
     ).optional(),
+    /** The split brain left by the (last, or named) fault is over ≤ one round trip + withinMs after the first heartbeat crosses. */
+    splitBrainOver: perVip(z.object({ vip, withinMs: nonNegativeMs, afterFault: z.string().min(1).optional() }).strict()).optional(),
+    /** No ARP from the split brain's loser after the winner's first announcement after the heal. */
+    arpLoserSilent: perVip(z.object({ vip, afterFault: z.string().min(1).optional() }).strict()).optional(),
     invariants: z.array(InvariantSchema).optional(),
     /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
     natTables: z
@@ -167,6 +172,8 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.singleArpOwner)) checkers.push(Checks.singleArpOwner(spec));
   for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
+  for (const spec of toList(config.splitBrainOver)) checkers.push(Checks.splitBrainOver(spec));
+  for (const spec of toList(config.arpLoserSilent)) checkers.push(Checks.arpLoserSilent(spec));
   if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));

@@ -2,6 +2,7 @@
 import { arpOwnerAfter } from './arp-owner-after.js';
 import { arpSilentWhileStandby } from './arp-silent-while-standby.js';
 import { singleArpOwner } from './single-arp-owner.js';
+import { arpLoserSilent, splitBrainOver } from './split-brain-checks.js';
 import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
@@ -35,6 +36,8 @@ export const Checks = {
   singleArpOwner,
   arpSilentWhileStandby,
   arpOwnerAfter,
+  splitBrainOver,
+  arpLoserSilent,
   natTables,
   compose: composeCheckers,
 } as const;
@@ -42,6 +45,7 @@ export const Checks = {
 export type { ArpOwnerAfterSpec } from './arp-owner-after.js';
 export type { ArpSilentWhileStandbySpec } from './arp-silent-while-standby.js';
 export type { SingleArpOwnerSpec } from './single-arp-owner.js';
+export type { ArpLoserSilentSpec, SplitBrainOverSpec } from './split-brain-checks.js';
 export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';
