@@ -29,7 +29,7 @@ const healOf = (history: RunHistory, vip: string, name: string, afterFault?: str
   if (!heal) return { name, valid: 'unknown', detail: `no fault${afterFault ? ` ${afterFault}` : ''} ended in this history` };
   if (heal.active.length < 2) {
     const who = heal.active.map((a) => a.node).join(', ') || 'no node';
-    return { name, valid: 'unknown', detail: `no split brain when ${heal.fault.id} ended: ${who} ACTIVE for ${vip}` };
+    return { name, valid: 'unknown', detail: `no split brain when ${heal.fault.id} healed: ${who} ACTIVE for ${vip}` };
   }
   return heal;
 };
@@ -83,13 +83,13 @@ export function arpLoserSilent(spec: ArpLoserSilentSpec): Checker {
       if (!('fault' in heal)) return heal;
       const { winner } = heal;
       if (!winner) return { name, valid: 'unknown', detail: `no single winner after ${heal.fault.id}'s split brain` };
-      const sightings = vipSightings(history, spec.vip).filter((s) => s.t > heal.fault.t);
+      const sightings = vipSightings(history, spec.vip).filter((s) => s.t > heal.healT);
       const announcement = sightings.find((s) => s.mac === winner.mac && s.gratuitous);
       if (!announcement)
         return {
           name,
           valid: 'unknown',
-          detail: `${winner.node} (${winner.mac}) announced ${spec.vip} nowhere after ${heal.fault.id} ended`,
+          detail: `${winner.node} (${winner.mac}) announced ${spec.vip} nowhere after ${heal.fault.id} healed`,
         };
       const after = sightings.filter((s) => s.t >= announcement.t && s !== announcement);
       const losers = new Map(heal.losers.map((l) => [l.mac, l.node]));

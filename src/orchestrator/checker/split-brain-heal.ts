@@ -17,6 +17,8 @@ export interface FirstCrossing {
 
 export interface SplitBrainHeal {
   fault: FaultEntry;
+  /** When the heal began: the first heartbeat crossing after the fault began, or the fault's recorded end if earlier. */
+  healT: number;
   /** Nodes ACTIVE for the VIP when the fault ended, with their service-LAN MACs. */
   active: { node: string; mac: string }[];
   crossing?: FirstCrossing;
@@ -30,9 +32,9 @@ export interface SplitBrainHeal {
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /**
- * The split brain a fault left behind when it ended (the last fault to end, or the last end of
+ * The split brain a fault left behind as it ended (the last fault to end, or the last end of
  * `afterFault`, a nemesis name or instance id). Undefined when no such fault ended; `active`
- * has fewer than two nodes when there was no split brain at the heal.
+ * (ACTIVE for the VIP at healT) has fewer than two nodes when there was no split brain.
  */
 export function splitBrainHeal(history: RunHistory, vip: string, afterFault?: string): SplitBrainHeal | undefined {
   const ends = history.entries.filter(
@@ -42,27 +44,13 @@ export function splitBrainHeal(history: RunHistory, vip: string, afterFault?: st
   const fault = ends[ends.length - 1];
   if (!fault) return undefined;
   const start = history.entries.find((e) => e.kind === 'fault' && e.phase === 'start' && e.id === fault.id)?.t ?? history.startMs;
-  const healT = fault.t;
-  const active: { node: string; mac: string; downT: number }[] = [];
-  for (const [mac, modes] of modesByMac(history, vip)) {
-    const before = modes.changes.filter((c) => c.t <= healT);
-    if (before[before.length - 1]?.to !== 'ACTIVE') continue;
-    const down = modes.changes.find((c) => c.t > healT && c.to !== 'ACTIVE');
-    active.push({ node: modes.node, mac, downT: down?.t ?? Infinity });
-  }
-  active.sort((a, b) => a.downT - b.downT);
-  const nodes = new Set(active.map((a) => a.node));
-  // Crossings from the fault's start on: the heal's entry is written after the rules are gone,
-  // so a beat may cross a moment before it; during the fault no path comes up.
-  const crossing = history.entries
+  // Crossings from the fault's start on: the heal's entry is written once the nemesis returns,
+  // some ms after its rules are gone, so beats may cross (and a loser step down) before it.
+  // During the fault no path comes up.
+  const crossings = history.entries
     .filter(
       (e): e is DaemonEntry =>
-        e.kind === 'daemon' &&
-        e.daemon === ARP_HA &&
-        e.event === 'path-up' &&
-        nodes.has(e.node) &&
-        nodes.has(String(e.data['peer'])) &&
-        (num(e.data['heardMs']) ?? e.t) > start,
+        e.kind === 'daemon' && e.daemon === ARP_HA && e.event === 'path-up' && (num(e.data['heardMs']) ?? e.t) > start,
     )
     .map((e): FirstCrossing => {
       const heard = num(e.data['heardMs']) ?? e.t;
@@ -75,11 +63,24 @@ export function splitBrainHeal(history: RunHistory, vip: string, afterFault?: st
         ...(sent !== undefined ? { oneWayMs: heard - sent } : {}),
       };
     })
-    .sort((a, b) => a.t - b.t)[0];
+    .sort((a, b) => a.t - b.t);
+  // The split brain as it stood when the heal began: at the first crossing, or the recorded end.
+  const healT = Math.min(fault.t, crossings[0]?.t ?? Infinity);
+  const active: { node: string; mac: string; downT: number }[] = [];
+  for (const [mac, modes] of modesByMac(history, vip)) {
+    const before = modes.changes.filter((c) => c.t <= healT);
+    if (before[before.length - 1]?.to !== 'ACTIVE') continue;
+    const down = modes.changes.find((c) => c.t > healT && c.to !== 'ACTIVE');
+    active.push({ node: modes.node, mac, downT: down?.t ?? Infinity });
+  }
+  active.sort((a, b) => a.downT - b.downT);
+  const nodes = new Set(active.map((a) => a.node));
+  const crossing = crossings.find((c) => nodes.has(c.from) && nodes.has(c.to));
   const endT = active.length >= 2 ? active[active.length - 2]!.downT : undefined;
   const last = active[active.length - 1];
   return {
     fault,
+    healT,
     active: active.map(({ node, mac }) => ({ node, mac })),
     ...(crossing ? { crossing } : {}),
     ...(endT !== undefined && endT !== Infinity ? { endT } : {}),

@@ -43,6 +43,20 @@ describe('split-brain checks', () => {
       assert.equal(h.endT, T0 + 3001.4);
       assert.deepEqual(h.winner, { node: 's1', mac: S1 });
       assert.deepEqual(h.losers, [{ node: 's2', mac: S2, t: T0 + 3001.4 }]);
+      assert.equal(h.healT, T0 + 2999.5, 'the heal began with the first crossing');
+    });
+
+    it('sees the split brain even when the loser stepped down before the heal was recorded', () => {
+      assert.equal(splitBrainHeal(heal([]), VIP)!.healT, T0 + 3000, 'without crossings: the recorded end');
+      const early = history([
+        ...heal([]).entries.filter((e) => e.kind !== 'fault' || e.phase === 'start'),
+        pathUp(2980, 's2', 's1'),
+        mode(2980.6, 's2', S2, 'STANDBY'),
+        fault(2990, 'end'),
+      ]);
+      const r = Checks.splitBrainOver({ vip: VIP, withinMs: 10 }).check(early);
+      assert.equal(r.valid, true, r.detail);
+      assert.match(r.detail, /over 0\.6 ms after the first heartbeat s1 → s2/);
     });
   });
 
@@ -69,7 +83,7 @@ describe('split-brain checks', () => {
       assert.equal(check.check(heal([mode(3010, 's2', S2, 'STANDBY')])).valid, 'unknown');
       const none = check.check(history([mode(100, 's1', S1, 'ACTIVE'), fault(1000, 'start'), fault(3000, 'end')]));
       assert.equal(none.valid, 'unknown');
-      assert.match(none.detail, /no split brain when partition-1 ended: s1 ACTIVE/);
+      assert.match(none.detail, /no split brain when partition-1 healed: s1 ACTIVE/);
       assert.equal(check.check(history([mode(100, 's1', S1, 'ACTIVE')])).valid, 'unknown');
     });
   });
