@@ -2,7 +2,7 @@
 // crosses again, and the loser is silent on ARP once the winner re-announces (a neighbour that
 // asks in between keeps the first answer, and the loser may be the quicker).
 import type { RunHistory } from '../history/history-types.js';
-import { at, hasPackets, sightingText, vipSightings } from './arp-claims.js';
+import { at, hasPackets, sightingText, vipSightings, type Sighting } from './arp-claims.js';
 import type { Checker, CheckResult } from './checker.js';
 import { splitBrainHeal, type SplitBrainHeal } from './split-brain-heal.js';
 
@@ -19,6 +19,28 @@ export interface ArpLoserSilentSpec {
   vip: string;
   afterFault?: string;
   name?: string;
+}
+
+/**
+ * The winner's first announcement after the heal; the ARP packets for the VIP from the losers
+ * after it; how many answers (non-gratuitous replies) anyone gave after it.
+ */
+export function loserArpAfterReannounce(
+  history: RunHistory,
+  vip: string,
+  heal: SplitBrainHeal,
+  winnerMac: string,
+): { announcement?: Sighting; spoken: Sighting[]; answers: number } {
+  const sightings = vipSightings(history, vip).filter((s) => s.t > heal.healT);
+  const announcement = sightings.find((s) => s.mac === winnerMac && s.gratuitous);
+  if (!announcement) return { spoken: [], answers: 0 };
+  const after = sightings.filter((s) => s.t >= announcement.t && s !== announcement);
+  const losers = new Set(heal.losers.map((l) => l.mac));
+  return {
+    announcement,
+    spoken: after.filter((s) => losers.has(s.mac)),
+    answers: after.filter((s) => s.op === 'reply' && !s.gratuitous).length,
+  };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -83,17 +105,14 @@ export function arpLoserSilent(spec: ArpLoserSilentSpec): Checker {
       if (!('fault' in heal)) return heal;
       const { winner } = heal;
       if (!winner) return { name, valid: 'unknown', detail: `no single winner after ${heal.fault.id}'s split brain` };
-      const sightings = vipSightings(history, spec.vip).filter((s) => s.t > heal.healT);
-      const announcement = sightings.find((s) => s.mac === winner.mac && s.gratuitous);
+      const { announcement, spoken, answers } = loserArpAfterReannounce(history, spec.vip, heal, winner.mac);
       if (!announcement)
         return {
           name,
           valid: 'unknown',
           detail: `${winner.node} (${winner.mac}) announced ${spec.vip} nowhere after ${heal.fault.id} healed`,
         };
-      const after = sightings.filter((s) => s.t >= announcement.t && s !== announcement);
       const losers = new Map(heal.losers.map((l) => [l.mac, l.node]));
-      const spoken = after.filter((s) => losers.has(s.mac));
       const since = `${winner.node}'s first announcement at ${at(history, announcement.t)}`;
       if (spoken.length > 0) {
         const s = spoken[0]!;
@@ -103,7 +122,6 @@ export function arpLoserSilent(spec: ArpLoserSilentSpec): Checker {
           detail: `${spoken.length} ARP packets for ${spec.vip} from the loser after ${since}; first ${losers.get(s.mac)} ${sightingText(history, s)}`,
         };
       }
-      const answers = after.filter((s) => s.op === 'reply' && !s.gratuitous).length;
       if (answers === 0) return { name, valid: 'unknown', detail: `nobody was answered for ${spec.vip} after ${since}` };
       return {
         name,
