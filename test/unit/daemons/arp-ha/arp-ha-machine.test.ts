@@ -156,6 +156,21 @@ describe('arp-ha state machine', () => {
     assert.equal(announces(a.onTick(1000 + DEAD / 10)), 1);
   });
 
+  it('a start-up split brain (each chose before hearing the other) resolves the same way: the loser silent before the re-announce', () => {
+    const a = new ArpHaMachine(cfg('a', A), 0);
+    const b = new ArpHaMachine(cfg('b', B), 0);
+    assert.deepEqual([...modes(a.onTick(DEAD)), ...modes(b.onTick(DEAD))], ['INITIAL->ACTIVE', 'INITIAL->ACTIVE']);
+    assert.deepEqual(kinds(a.onHeartbeat('hb', hb('b', B, 'ACTIVE'), DEAD + 5)), ['path-up', 'peer-up', 'split-brain', 'send-heartbeat']);
+    assert.deepEqual(kinds(b.onHeartbeat('hb', hb('a', A, 'ACTIVE'), DEAD + 6)), [
+      'path-up',
+      'peer-up',
+      'split-brain',
+      'set-mode',
+      'send-heartbeat',
+    ]);
+    assert.equal(announces(a.onHeartbeat('hb', hb('b', B, 'STANDBY', 2), DEAD + 7)), 1);
+  });
+
   it('path-up names when the first beat was sent and heard (the checks time the first crossing)', () => {
     const { a } = splitBrain();
     const up = a.onHeartbeat('lan', { ...hb('b', B, 'STANDBY'), sentMs: 999.5 }, 1000).find((x) => x.type === 'event');
