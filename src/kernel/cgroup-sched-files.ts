@@ -59,3 +59,17 @@ export const readSchedulingFiles = (root: string, group = ''): SchedulingFiles =
     },
   };
 };
+
+/**
+ * Whether realtime time is given per cgroup (v1 with RT group scheduling: cpu.rt_runtime_us at
+ * the cpu mount). Elsewhere there is no per-node budget to give: a node shares the global
+ * budget (v2, or no RT group scheduling) or has none (v2 with RT group scheduling).
+ */
+export const perGroupRealtimeBudgets = (root = '/'): boolean => {
+  const layout = cgroupLayout(readText(root, 'proc/self/mountinfo') ?? '');
+  return (
+    layout?.version === 'v1' &&
+    layout.cpuMount !== undefined &&
+    readText(root, path.join(layout.cpuMount, 'cpu.rt_runtime_us')) !== undefined
+  );
+};

@@ -3,19 +3,11 @@
 // ok or missing → what degrades. Exit 0 when the engine answers (everything else only narrows
 // what a run can trust), 1 with the reason when it does not.
 import { Option, type Command } from 'commander';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TestbedError } from '../../common/errors.js';
-import { checkHost, engineAnswered } from '../../lab/host-check/host-check.js';
+import { checkHost, engineAnswered, LAB_IMAGE } from '../../lab/host-check/host-check.js';
 import { hostTable } from '../../lab/host-check/host-lines.js';
 import { createCliContext } from '../cli-context.js';
 import { out } from '../shared-options.js';
-
-/** The lab image every topology of the project uses (images/base). */
-export const LAB_IMAGE = 'failover-lab/base:bookworm';
-
-/** dist/src/cli/commands → the project folder. */
-export const projectDir = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 export const registerDoctor = (program: Command): void =>
   void program
@@ -25,7 +17,7 @@ export const registerDoctor = (program: Command): void =>
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (o: { image: string; format: 'table' | 'json' }) => {
       const ctx = createCliContext();
-      const report = await checkHost(ctx.runtime, { image: o.image, projectDir: projectDir() });
+      const report = await checkHost(ctx.runtime, { image: o.image });
       out(o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${hostTable(report.lines)}\n`);
       if (!engineAnswered(report))
         throw new TestbedError('ENGINE_MISSING', `no usable container engine: ${report.lines[0]?.value ?? 'no answer'}`);

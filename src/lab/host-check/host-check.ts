@@ -4,6 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../common/errors.js';
 import { schedulingPlan, intFile, type SchedulingPlan } from '../../kernel/cgroup-sched.js';
 import { readKernelConfig, readSchedulingFiles, readText } from '../../kernel/cgroup-sched-files.js';
@@ -126,10 +127,16 @@ export const hostReport = (i: HostInputs): HostReport => {
 /** The engine is there: the one thing without which nothing runs (doctor's exit code). */
 export const engineAnswered = (r: HostReport): boolean => r.engine !== undefined && r.lines[0]?.status === 'ok';
 
+/** The lab image every topology of the project uses (images/base). */
+export const LAB_IMAGE = 'failover-lab/base:bookworm';
+
+/** dist/src/lab/host-check → the project folder. */
+const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
 export interface HostCheckOptions {
-  image: string;
+  image?: string;
   /** The project folder, bind-mounted at /opt/failover-lab as the topologies do (the TCP_REPAIR probe runs its code). */
-  projectDir: string;
+  projectDir?: string;
   /** '/' except in tests. */
   root?: string;
   /** Skip the feature container (the start of `run` on a host already checked). */
@@ -137,20 +144,22 @@ export interface HostCheckOptions {
 }
 
 const runFeatureProbe = async (runtime: ContainerRuntime, o: HostCheckOptions): Promise<Map<string, ProbeResult> | { problem: string }> => {
-  if (!(await runtime.imageExists(o.image))) return { problem: `image ${o.image} is not there (make images)` };
+  const image = o.image ?? LAB_IMAGE;
+  const projectDir = o.projectDir ?? PROJECT_DIR;
+  if (!(await runtime.imageExists(image))) return { problem: `image ${image} is not there (make images)` };
   const name = `failover-lab-doctor-${process.pid}`;
-  const modules = path.join(o.projectDir, 'node_modules');
+  const modules = path.join(projectDir, 'node_modules');
   try {
     await runtime.createContainer({
       name,
       hostname: 'doctor',
-      image: o.image,
+      image,
       // Bounded: a probe left behind by a killed doctor ends by itself.
       cmd: ['sleep', '60'],
       env: {},
       labels: { 'failover-lab.doctor': 'true' },
       binds: [
-        `${o.projectDir}:/opt/failover-lab:ro`,
+        `${projectDir}:/opt/failover-lab:ro`,
         // node_modules may be a link to another checkout, which the container cannot follow.
         ...(existsSync(modules) ? [`${realpathSync(modules)}:/opt/failover-lab/node_modules:ro`] : []),
       ],
@@ -166,7 +175,7 @@ const runFeatureProbe = async (runtime: ContainerRuntime, o: HostCheckOptions): 
   }
 };
 
-export const checkHost = async (runtime: ContainerRuntime, o: HostCheckOptions): Promise<HostReport> => {
+export const checkHost = async (runtime: ContainerRuntime, o: HostCheckOptions = {}): Promise<HostReport> => {
   const root = o.root ?? '/';
   const engine = await runtime.version().catch((e: unknown) => ({ problem: errorMessage(e) }));
   const features =
@@ -177,3 +186,8 @@ export const checkHost = async (runtime: ContainerRuntime, o: HostCheckOptions):
         : await runFeatureProbe(runtime, o);
   return hostReport({ host: readHostFiles(root), engine, isRoot: process.getuid?.() === 0, features, now: new Date() });
 };
+
+let once: Promise<HostReport> | undefined;
+
+/** The check once per process: `run` with many scenarios (or an e2e suite) reports the same host for each. */
+export const checkHostOnce = (runtime: ContainerRuntime): Promise<HostReport> => (once ??= checkHost(runtime));

@@ -7,7 +7,7 @@ import {
   schedulingPlan,
   type SchedulingFacts,
 } from '../../../src/kernel/cgroup-sched.js';
-import { readSchedulingFiles } from '../../../src/kernel/cgroup-sched-files.js';
+import { perGroupRealtimeBudgets, readSchedulingFiles } from '../../../src/kernel/cgroup-sched-files.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
 const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/host', name);
@@ -29,6 +29,13 @@ describe('cgroup layout and realtime scheduling from kernel files', () => {
     });
     assert.equal(cgroupLayout('1 2 0:3 / /sys/fs/cgroup/cpuacct rw - cgroup cgroup rw,cpuacct'), undefined);
     assert.equal(cgroupLayout(''), undefined);
+  });
+
+  it('per-node budgets exist only on v1 with RT group scheduling', () => {
+    assert.deepEqual(
+      ['cgroup-v1-bookworm', 'node-v1-budget', 'cgroup-v2-ubuntu-2404', 'node-v2'].map((f) => perGroupRealtimeBudgets(fixture(f))),
+      [true, true, false, false],
+    );
   });
 
   it('reads kernel config options and the rt_group_sched boot switch', () => {
