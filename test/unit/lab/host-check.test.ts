@@ -4,6 +4,7 @@ import path from 'node:path';
 import { engineAnswered, hostReport, readHostFiles, cpuCount, type HostReport } from '../../../src/lab/host-check/host-check.js';
 import { FEATURES, featureLines, featureScript, parseFeatureOutput } from '../../../src/lab/host-check/host-features.js';
 import { hostTable } from '../../../src/lab/host-check/host-lines.js';
+import { hostLine } from '../../../src/orchestrator/report/console-summary.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
 const root = (name: string) => path.join(repoRoot, 'test/fixtures/host', name);
@@ -96,6 +97,17 @@ describe('failover-lab doctor: the host check', () => {
     assert.equal(table.length, report('cgroup-v1-bookworm').lines.length);
     assert.match(table.find((l) => l.startsWith('netem')) ?? '', /^netem +missing +.+ → no delay or jitter faults/);
     assert.match(table[0] ?? '', /^Docker engine +ok +20\.10\.24\+dfsg1 \(API 1\.41, oldest client API 1\.12\)$/);
+  });
+
+  it("a run's console summary names the host in one line", () => {
+    assert.equal(
+      hostLine(report('cgroup-v1-bookworm')),
+      'host: Docker 20.10.24+dfsg1, cgroup v1, SCHED_RR (group budget), 2 CPUs; missing: capabilities, 802.1Q VLAN interfaces, bridge VLAN filtering, netem, IPVS, ipvlan',
+    );
+    assert.equal(
+      hostLine(report('cgroup-v2-ubuntu-2404', { engine: { version: '28.0.4', apiVersion: '1.48' } })),
+      'host: Docker 28.0.4, cgroup v2, SCHED_RR (global budget), 4 CPUs; nothing missing',
+    );
   });
 
   it('the probe script names every feature, and its output parses back', () => {
