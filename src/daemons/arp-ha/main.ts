@@ -41,7 +41,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   libc();
   for (const g of config.groups) packetSocketFor(g.iface);
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
-  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
+  applyDaemonScheduling(
+    config,
+    (problem) => emit('warning', { problem }),
+    (choice) => emit('scheduling', { ...choice }),
+  );
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
   if (config.groups.some((g) => g.takeover)) await installHoldTable();

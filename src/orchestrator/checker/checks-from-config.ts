@@ -86,6 +86,8 @@ export const ChecksConfigSchema = z
       .object({ detection: EntryFilterSchema, maxMs: nonNegativeMs, percentile: z.number().min(0).max(100).optional() })
       .strict()
       .optional(),
+    /** First fault start → the `detection` entry (e.g. the standby's mode change) ≤ maxMs: the mechanism's own detection time. */
+    detectedWithin: z.object({ detection: EntryFilterSchema, maxMs: positiveMs }).strict().optional(),
     resets: maxOnly.optional(),
     reconnects: minMax.optional(),
     bytesLost: maxOnly.optional(),
@@ -157,6 +159,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
   if (config.gapMatchesFault !== undefined) checkers.push(Checks.gapMatchesFault(config.gapMatchesFault));
   if (config.gapBeyondDetection !== undefined) checkers.push(Checks.gapBeyondDetection(config.gapBeyondDetection));
+  if (config.detectedWithin !== undefined) checkers.push(Checks.detectionWithin(config.detectedWithin));
   if (config.stallDetectedWithinMs !== undefined) checkers.push(Checks.stallDetectedWithin({ ms: config.stallDetectedWithinMs }));
   if (config.resets !== undefined) checkers.push(Checks.resets(toMax(config.resets)));
   if (config.reconnects !== undefined) {

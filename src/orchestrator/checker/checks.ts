@@ -7,6 +7,7 @@ import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
+import { detectionWithin } from './detection-time-check.js';
 import { eventCount, never } from './event-count.js';
 import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
@@ -20,6 +21,7 @@ export const Checks = {
   gapWithin,
   gapMatchesFault,
   gapBeyondDetection,
+  detectionWithin,
   resets,
   reconnects,
   bytesLost,

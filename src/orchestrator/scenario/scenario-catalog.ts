@@ -66,6 +66,7 @@ const describers: Describers = {
     `${v.percentile === undefined ? 'every stream' : `p${v.percentile} of the streams`}: gap − detection ≤ ${ms(v.maxMs)}` +
       ` (detection: ${filterText(v.detection)})`,
   ],
+  detectedWithin: (v) => [`detected ≤ ${ms(v.maxMs)} after the fault (detection: ${filterText(v.detection)})`],
   stallDetectedWithinMs: (v) => [`stall detected ≤ ${ms(v)} after the fault`],
   resets: (v) => [`resets ${countBound(v)} per stream`],
   reconnects: (v) => [`reconnects ${countBound(v)} per stream`],
