@@ -64,7 +64,10 @@ if ! pgrep -x dockerd >/dev/null; then
   is_root || { say "error: dockerd is not running and this user cannot start it; start the Docker engine and retry"; exit 1; }
   say "starting dockerd in the background (log: $log)"
   # containerd is started by dockerd itself when no system containerd runs.
-  nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 &
+  # Close every inherited descriptor above stderr: a caller's lock (flock) or pipe must not stay
+  # held by a daemon that outlives the caller.
+  ( for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 ) &
 fi
 
 for _ in $(seq 1 60); do
