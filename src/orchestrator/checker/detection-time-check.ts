@@ -1,7 +1,7 @@
 // How long a mechanism took to notice the failure: first fault start → the first history entry
 // that marks detection (e.g. the standby's mode change to ACTIVE). What a heartbeat daemon's
 // timing promises (interval × misses), judged whatever scheduling the host gave it.
-import type { RunHistory } from '../history/history-types.js';
+import type { FaultEntry, HistoryEntry, RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
 import { describeFilter, matches, type EntryFilter } from './event-count.js';
 import { faultStart } from './fault-start.js';
@@ -12,15 +12,24 @@ export interface DetectionWithinSpec {
   maxMs: number;
 }
 
+/** The first fault's start and the first detection entry at or after it (undefined where either is missing). */
+export function detectionAfterFault(
+  history: RunHistory,
+  detection: EntryFilter,
+): { fault: FaultEntry | undefined; detected: HistoryEntry | undefined } {
+  const fault = faultStart(history);
+  const detected = fault ? history.entries.find((e) => e.t >= fault.t && matches(detection, e)) : undefined;
+  return { fault, detected };
+}
+
 /** Valid when the detection entry comes at most maxMs after the first fault start; 'unknown' without a fault start, false without a detection. */
 export function detectionWithin(spec: DetectionWithinSpec): Checker {
   const name = 'detection-within';
   return {
     name,
     check(history: RunHistory) {
-      const fault = faultStart(history);
+      const { fault, detected } = detectionAfterFault(history, spec.detection);
       if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
-      const detected = history.entries.find((e) => e.t >= fault.t && matches(spec.detection, e));
       if (!detected)
         return { name, valid: false, detail: `no ${describeFilter(spec.detection)} after ${fault.id} started: never detected` };
       const ms = Math.round(detected.t - fault.t);
