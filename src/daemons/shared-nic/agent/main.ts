@@ -52,7 +52,10 @@ const run = async (config: AgentConfig): Promise<void> => {
         emit('refused', { path: c.path, ...c.body, code: answer.code, reason: answer.reason });
       }
     } catch (e) {
-      emit('unreachable', { path: c.path, ...c.body, error: errorMessage(e) });
+      // Said once per command until it gets through (the agent retries every tick).
+      const reason = `unreachable: ${errorMessage(e)}`;
+      if (lastRefusal.get(key) !== reason) emit('unreachable', { path: c.path, ...c.body, error: errorMessage(e) });
+      lastRefusal.set(key, reason);
     }
   };
 

@@ -45,9 +45,9 @@ export class NicDevice {
         throw new RefusedError(outcome.code, outcome.reason);
       }
       await this.carryOut(outcome.changes);
-      this.report(path, body, outcome);
+      const changedTables = this.report(path, body, outcome);
       if (this.config.autoSwitch && path === '/port/leave') await this.promoteOrphans('active-left');
-      if (outcome.changes.length > 0) this.emitTables();
+      if (changedTables) this.emitTables();
       return { changes: outcome.changes, ...(outcome.note ? { note: outcome.note } : {}) };
     });
   }
@@ -141,8 +141,9 @@ export class NicDevice {
     return { ok: false, code: 404, reason: `no command ${path}` };
   }
 
-  private report(path: NicPath, body: Record<string, unknown>, outcome: Outcome & { ok: true }): void {
-    if (outcome.changes.length === 0) return;
+  /** Says what a command changed in the tables (a standby row changes no kernel state, yet it is a change); false for a repeat. */
+  private report(path: NicPath, body: Record<string, unknown>, outcome: Outcome & { ok: true }): boolean {
+    if (outcome.changes.length === 0 && /^(already|not registered|no row)/.test(outcome.note ?? '')) return false;
     const event = {
       '/register': 'registered',
       '/deregister': 'deregistered',
@@ -158,6 +159,7 @@ export class NicDevice {
       note: outcome.note,
       reason: 'command',
     });
+    return true;
   }
 
   private async switchNow(server: string, port: number, reason: string, extra: Record<string, unknown> = {}): Promise<void> {

@@ -36,7 +36,7 @@ export const nftTableScript = (p: PlanSpec): string => {
       // own stack, which has no listener there (refuse_local resets it).
       `    iifname ${ext} ip daddr ${p.deviceIp} dnat to tcp dport map @active_of`,
       '  }',
-      '  chain fwd { type filter hook forward priority filter; policy accept;',
+      '  chain dispatch { type filter hook forward priority filter; policy accept;',
       `    iifname ${ext} ct status dnat counter name dispatched_port accept`,
       `    iifname ${ext} ip daddr @registered counter name dispatched_ip accept`,
       `    iifname ${ext} meta l4proto tcp counter name refused_tcp reject with tcp reset`,
@@ -46,7 +46,7 @@ export const nftTableScript = (p: PlanSpec): string => {
       `    oifname ${ext} counter name leak_dropped drop`,
       '  }',
       // The device serves nothing on NIC 31 itself (its API is for the servers and operators).
-      '  chain local_in { type filter hook input priority filter; policy accept;',
+      '  chain refuse_in { type filter hook input priority filter; policy accept;',
       `    iifname ${ext} meta l4proto tcp counter name refused_local reject with tcp reset`,
       '  }',
     ]),

@@ -26,7 +26,7 @@ describe('shared-nic data plane plan', () => {
     );
     assert.match(
       s,
-      /chain local_in \{ type filter hook input[^}]*iifname "eth1" meta l4proto tcp counter name refused_local reject with tcp reset/,
+      /chain refuse_in \{ type filter hook input[^}]*iifname "eth1" meta l4proto tcp counter name refused_local reject with tcp reset/,
     );
   });
   it('registration: set element and route before the proxy ARP entry; deregistration: ARP first', () => {
