@@ -33,3 +33,50 @@ describe('source MAC entries from a pcap', () => {
     assert.equal(never(B).check(history).valid, false);
   });
 });
+
+describe('gapPercentile until', () => {
+  const stream = (gaps: [number, number][]) => ({
+    workload: 'main',
+    node: 'cl1',
+    stream: 1,
+    direction: 'echo' as const,
+    connections: [],
+    bytes: 1,
+    resets: 0,
+    eofs: 0,
+    timeouts: 0,
+    reconnects: 0,
+    gaps: gaps.map(([a, b]) => ({ startMs: T0 + a, endMs: T0 + b })),
+    maxGapMs: Math.max(...gaps.map(([a, b]) => b - a)),
+    bytesLost: 0,
+    bytesDuplicated: 0,
+    bytesCorrupt: 0,
+    failed: false,
+  });
+  const fault = (id: string, t: number) => ({
+    t: T0 + t,
+    kind: 'fault' as const,
+    phase: 'start' as const,
+    fault: 'command',
+    id,
+    targets: ['x'],
+    detail: '',
+  });
+  it('counts only gaps that start before the `until` fault started', () => {
+    const history = {
+      entries: [fault('command-1', 1000), fault('command-2', 2000)],
+      streams: [
+        stream([
+          [1100, 1130],
+          [2100, 2250],
+        ]),
+      ],
+      startMs: T0,
+      endMs: T0 + 3000,
+    };
+    const within = Checks.gapPercentile({ percentile: 100, maxMs: 50, since: 'command-1', until: 'command-2' }).check(history);
+    assert.equal(within.valid, true, within.detail);
+    assert.equal(Checks.gapPercentile({ percentile: 100, maxMs: 50, since: 'command-1' }).check(history).valid, false);
+    assert.equal(Checks.gapPercentile({ percentile: 100, maxMs: 50, until: 'command-9' }).check(history).valid, 'unknown');
+  });
+});
