@@ -21,6 +21,7 @@ export const BENCHES: readonly BenchEntry[] = [
     title: 'arp-ha: a split brain healed at a random phase',
     command: 'node dist/bench/split-brain-heal-bench.js',
   },
+  { bench: 'shared-nic-bench', title: 'shared-nic: throughput, new connections, switch', command: 'node dist/bench/shared-nic-bench.js' },
 ];
 
 const num = (v: number): string => {

@@ -28,6 +28,7 @@ const NFTA_SET_ELEM_LIST_SET = 2;
 const NFTA_SET_ELEM_LIST_ELEMENTS = 3;
 const NFTA_LIST_ELEM = 1;
 const NFTA_SET_ELEM_KEY = 1;
+const NFTA_SET_ELEM_DATA = 2;
 const NFTA_DATA_VALUE = 1;
 const ACK_WAIT_MS = 1000;
 
@@ -40,6 +41,8 @@ export interface SetElementChange {
   table: string;
   set: string;
   key: Buffer;
+  /** A map element's value (added with the key); a map's value is changed by delete + add in one batch. */
+  data?: Buffer;
   /** For messages: how nft would write the element. */
   label: string;
 }
@@ -61,6 +64,13 @@ export const ipv4PortKey = (address: string, port: number): Buffer => {
   const key = Buffer.alloc(8);
   ipv4Bytes(address).copy(key, 0);
   key.writeUInt16BE(port, 4);
+  return key;
+};
+
+/** Pure: the key of an `inet_service` element (network order, the register's first two bytes). */
+export const portKey = (port: number): Buffer => {
+  const key = Buffer.alloc(2);
+  key.writeUInt16BE(port, 0);
   return key;
 };
 
@@ -90,6 +100,11 @@ export const setElementBatch = (changes: readonly SetElementChange[], firstSeq: 
     const key = w.nest(NFTA_SET_ELEM_KEY);
     w.bytes(NFTA_DATA_VALUE, c.key);
     w.endNest(key);
+    if (c.data && c.op === 'add') {
+      const data = w.nest(NFTA_SET_ELEM_DATA);
+      w.bytes(NFTA_DATA_VALUE, c.data);
+      w.endNest(data);
+    }
     w.endNest(element);
     w.endNest(elements);
     w.endMessage(m);

@@ -67,6 +67,7 @@ export const ChecksConfigSchema = z
           maxMs: positiveMs,
           workload: z.string().min(1).optional(),
           since: z.string().min(1).optional(),
+          until: z.string().min(1).optional(),
         })
         .strict(),
     ).optional(),

@@ -92,6 +92,12 @@ export interface GapPercentileSpec extends StreamScope {
    * streams, which can stall its first streams longer than the failover under test does.
    */
   since?: string;
+  /**
+   * A fault id or kind: only gaps that start before it started count. Closes the window on a
+   * later step of the scenario whose own load (another client starting on the shared host)
+   * must not be charged to the fault under test.
+   */
+  until?: string;
 }
 
 /**
@@ -102,6 +108,15 @@ export const longestGapSince = (s: WorkloadStreamSummary, sinceMs: number | unde
   sinceMs === undefined || s.gaps.length === 0
     ? s.maxGapMs
     : s.gaps.reduce((max, g) => (g.endMs > sinceMs ? Math.max(max, g.endMs - g.startMs) : max), 0);
+
+/** longestGapSince, counting only gaps that start before `untilMs`. */
+const longestGapBetween = (s: WorkloadStreamSummary, sinceMs: number | undefined, untilMs: number): number =>
+  s.gaps.length === 0
+    ? s.maxGapMs
+    : s.gaps.reduce(
+        (max, g) => ((sinceMs === undefined || g.endMs > sinceMs) && g.startMs < untilMs ? Math.max(max, g.endMs - g.startMs) : max),
+        0,
+      );
 
 /**
  * Valid when the given percentile of the selected streams' longest gaps is ≤ maxMs: a bound on
@@ -117,8 +132,11 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
       const sinceMs = spec.since === undefined ? undefined : faultStart(history, spec.since)?.t;
       if (spec.since !== undefined && sinceMs === undefined)
         return { name, valid: 'unknown', detail: `no fault '${spec.since}' started in this history, so no gap can be dated after it` };
-      const longest = streams.map((s) => longestGapSince(s, sinceMs));
-      const text = `p${spec.percentile} of ${streams.length} streams' longest gaps${spec.since === undefined ? '' : ` since ${spec.since}`}: ${fmtMs(percentile(longest, spec.percentile))}, max ${fmtMs(Math.max(...longest))}`;
+      const untilMs = spec.until === undefined ? undefined : faultStart(history, spec.until)?.t;
+      if (spec.until !== undefined && untilMs === undefined)
+        return { name, valid: 'unknown', detail: `no fault '${spec.until}' started in this history, so the window has no end` };
+      const longest = streams.map((s) => (untilMs === undefined ? longestGapSince(s, sinceMs) : longestGapBetween(s, sinceMs, untilMs)));
+      const text = `p${spec.percentile} of ${streams.length} streams' longest gaps${spec.since === undefined ? '' : ` since ${spec.since}`}${spec.until === undefined ? '' : ` until ${spec.until}`}: ${fmtMs(percentile(longest, spec.percentile))}, max ${fmtMs(Math.max(...longest))}`;
       const value = percentile(longest, spec.percentile);
       if (value > spec.maxMs) return { name, valid: false, detail: `${text} > limit ${fmtMs(spec.maxMs)}` };
       return withMissing({ name, valid: true, detail: `${text} ≤ limit ${fmtMs(spec.maxMs)}` }, unsummarisedStreams(history, spec));

@@ -74,7 +74,22 @@ export interface PacketEntry {
   arp: ArpFields;
 }
 
-export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry | PacketEntry;
+/**
+ * One per Ethernet source address a capture point saw (of any frame, not only ARP): when it was
+ * first seen and in how many frames. Says which MACs a link carried (e.g. no server MAC on the
+ * clients' side of a shared NIC) without an entry per frame.
+ */
+export interface SourceMacEntry {
+  t: number;
+  kind: 'packet';
+  node: string;
+  iface: string;
+  proto: 'ether';
+  srcMac: string;
+  frames: number;
+}
+
+export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry | PacketEntry | SourceMacEntry;
 
 /** Per-stream final figures of one workload, with where they came from. */
 export interface WorkloadStreamSummary extends StreamSummary {

@@ -26,16 +26,21 @@ interface Link {
   payload: number;
 }
 
+const linkOf = (frame: Buffer, linkType: number): Link | undefined =>
+  linkType === LINKTYPE_ETHERNET
+    ? ethernet(frame)
+    : linkType === LINKTYPE_LINUX_SLL
+      ? cooked(frame)
+      : linkType === LINKTYPE_LINUX_SLL2
+        ? cooked2(frame)
+        : undefined;
+
+/** A frame's Ethernet source address, or undefined when the frame is too short to have one. */
+export const frameSource = (frame: Buffer, linkType: number = LINKTYPE_ETHERNET): string | undefined => linkOf(frame, linkType)?.ethSrc;
+
 /** The ARP fields of a frame, or undefined when it is not ARP for IPv4 over Ethernet. */
 export function decodeArp(frame: Buffer, linkType: number = LINKTYPE_ETHERNET): ArpFields | undefined {
-  const link =
-    linkType === LINKTYPE_ETHERNET
-      ? ethernet(frame)
-      : linkType === LINKTYPE_LINUX_SLL
-        ? cooked(frame)
-        : linkType === LINKTYPE_LINUX_SLL2
-          ? cooked2(frame)
-          : undefined;
+  const link = linkOf(frame, linkType);
   if (!link || link.etherType !== ETHERTYPE_ARP) return undefined;
   const a = link.payload;
   if (frame.length < a + ARP_BYTES) return undefined;

@@ -1,9 +1,10 @@
-// A capture point's pcap → history entries, after the run. Only ARP frames become entries:
+// A capture point's pcap → history entries, after the run. ARP frames become entries:
 // they say who claimed which address and when, and there are few of them, whereas the probe's
-// TCP data would flood the history with millions of entries nobody judges.
+// TCP data would flood the history with millions of entries nobody judges. Of every frame only
+// its source MAC is kept: one entry per address (first seen, frame count; sourceMacEntries).
 import { readFile } from 'node:fs/promises';
-import type { PacketEntry } from '../history/history-types.js';
-import { ARP_LINK_TYPES, decodeArp } from './arp-decode.js';
+import type { PacketEntry, SourceMacEntry } from '../history/history-types.js';
+import { ARP_LINK_TYPES, decodeArp, frameSource } from './arp-decode.js';
 import { PcapFormatError, parsePcap } from './pcap-reader.js';
 
 /**
@@ -13,14 +14,42 @@ import { PcapFormatError, parsePcap } from './pcap-reader.js';
  * ARP, throws a PcapFormatError naming the file.
  */
 export async function arpEntriesFromPcap(file: string, node: string, iface: string): Promise<PacketEntry[]> {
+  const bytes = await readPcapFile(file);
+  return bytes ? arpEntriesFromBytes(bytes, { file, node, iface }) : [];
+}
+
+/** arpEntriesFromPcap's entries and one sourceMacEntries entry per source address, in time order. */
+export async function packetEntriesFromPcap(file: string, node: string, iface: string): Promise<(PacketEntry | SourceMacEntry)[]> {
+  const bytes = await readPcapFile(file);
+  if (!bytes) return [];
+  const source = { file, node, iface };
+  return [...arpEntriesFromBytes(bytes, source), ...sourceMacEntries(bytes, source)].sort((a, b) => a.t - b.t);
+}
+
+const readPcapFile = async (file: string): Promise<Buffer | undefined> => {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return arpEntriesFromBytes(bytes, { file, node, iface });
+  return bytes;
+};
+
+/** Pure: one entry per Ethernet source address in the pcap, at its first frame, with its frame count. */
+export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: string; iface: string }): SourceMacEntry[] {
+  if (bytes.length === 0) return [];
+  const pcap = parsePcap(bytes, source.file);
+  const macs = new Map<string, SourceMacEntry>();
+  for (const record of pcap.records) {
+    const srcMac = frameSource(record.data, pcap.linkType);
+    if (srcMac === undefined) continue;
+    const seen = macs.get(srcMac);
+    if (seen) seen.frames++;
+    else macs.set(srcMac, { t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'ether', srcMac, frames: 1 });
+  }
+  return [...macs.values()];
 }
 
 /** The pure part of arpEntriesFromPcap, for bytes already in memory. */

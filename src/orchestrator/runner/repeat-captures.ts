@@ -1,10 +1,10 @@
 // The packet captures of a repeat: started right after deploy, finished at teardown, and their
-// ARP frames added to the history afterwards (ARP checks judge them; other frames do not).
+// ARP frames (and each source MAC once) added to the history afterwards (ARP checks judge them).
 import path from 'node:path';
 import { capture } from '../../lab/capture.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import type { StartedLab } from '../../lab/lab.js';
-import { arpEntriesFromPcap } from '../packets/packet-entries.js';
+import { packetEntriesFromPcap } from '../packets/packet-entries.js';
 import type { RepeatRecord } from './repeat-record.js';
 
 const parseLink = (link: string) => {
@@ -47,7 +47,7 @@ export class RepeatCaptures {
       const { node, iface, file } = parseLink(link);
       const full = path.join(this.dir, file);
       this.record.addLate(
-        await arpEntriesFromPcap(full, node, iface).catch((e: unknown) => {
+        await packetEntriesFromPcap(full, node, iface).catch((e: unknown) => {
           this.record.fail(`reading ${full}`, e);
           return [];
         }),

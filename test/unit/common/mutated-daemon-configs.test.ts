@@ -9,6 +9,8 @@ import { parseArpHaConfig } from '../../../src/daemons/arp-ha/arp-ha-config.js';
 import { parseBalancerConfig } from '../../../src/daemons/nat-lb/balancer/balancer-config.js';
 import { parseControllerConfig } from '../../../src/daemons/nat-lb/controller/controller-config.js';
 import { parseCopyStoreConfig } from '../../../src/daemons/nat-lb/copy-store/copy-store-config.js';
+import { parseAgentConfig } from '../../../src/daemons/shared-nic/agent/agent-config.js';
+import { parseSharedNicConfig } from '../../../src/daemons/shared-nic/device/shared-nic-config.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 import { mutate, seededRandom } from './mutate-text.js';
 
@@ -17,6 +19,7 @@ const MUTANTS_PER_FILE = 30;
 const parserFor = (file: string): ((text: string, file: string) => unknown) => {
   const name = path.basename(file);
   if (file.includes('/arp-ha/')) return parseArpHaConfig;
+  if (file.includes('/shared-nic/')) return name.startsWith('dev') ? parseSharedNicConfig : parseAgentConfig;
   if (name.startsWith('controller')) return parseControllerConfig;
   if (name.startsWith('copy-')) return parseCopyStoreConfig;
   return parseBalancerConfig;
@@ -25,8 +28,8 @@ const parserFor = (file: string): ((text: string, file: string) => unknown) => {
 describe('mutated daemon configs: every refusal is the input error with file, line and column', function () {
   this.timeout(60_000);
 
-  it('the arp-ha and nat-lb configs under topologies/', () => {
-    const files = ['arp-ha', 'nat-lb']
+  it('the arp-ha, nat-lb and shared-nic configs under topologies/', () => {
+    const files = ['arp-ha', 'nat-lb', 'shared-nic']
       .map((dir) => path.join(repoRoot, 'topologies', dir))
       .flatMap((dir) =>
         readdirSync(dir)

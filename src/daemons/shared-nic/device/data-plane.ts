@@ -1,0 +1,78 @@
+// The device's kernel effects: pin MAC 32 and IP 37 on NIC 31, install the nftables table of
+// nic-plan.ts, and carry out each table change (routes and proxy neighbours through `ip`, set
+// and map elements through one nfnetlink batch each, so a switch is one atomic transaction
+// that spawns nothing). Decisions are the tables'; this only carries them out.
+import { readFileSync } from 'node:fs';
+import { macOf } from '../../../kernel/ip-addr.js';
+import { NftCounters } from '../../../kernel/nft-counters.js';
+import { SetElements } from '../../../kernel/nft-set-elements.js';
+import { runCommand } from '../../../kernel/run-command.js';
+import type { TableChange } from '../nic-tables.js';
+import { kernelStep, nftTableScript, sysctls, TABLE, type PlanSpec } from './nic-plan.js';
+import type { SharedNicConfig } from './shared-nic-config.js';
+
+export class DataPlane {
+  private readonly elements = new SetElements();
+  private readonly counters = new NftCounters();
+  private readonly plan: PlanSpec;
+
+  constructor(private readonly config: SharedNicConfig) {
+    this.plan = { external: config.external.iface, deviceIp: config.deviceIp };
+  }
+
+  async install(): Promise<void> {
+    const { iface, mac, address } = this.config.external;
+    await runCommand('sysctl', ['-qw', ...sysctls(iface)]);
+    if ((await macOf(iface)) !== mac) await runCommand('ip', ['link', 'set', 'dev', iface, 'address', mac]);
+    await runCommand('ip', ['addr', 'replace', address, 'dev', iface]);
+    await runCommand('nft', ['-f', '-'], { input: nftTableScript(this.plan) });
+  }
+
+  /** Applies `changes` in order; each IP change's kernel steps in the order that never answers ARP for what cannot be delivered. */
+  async apply(changes: readonly TableChange[]): Promise<void> {
+    // Consecutive port changes (a switch, a demotion) go in one batch: one transaction.
+    const ports = changes.filter((c) => c.kind === 'port-target');
+    if (ports.length > 0) this.elements.apply(ports.flatMap((c) => kernelStep(this.plan, c).elements));
+    for (const change of changes) {
+      if (change.kind === 'port-target') continue;
+      const step = kernelStep(this.plan, change);
+      if (!step.ipFirst) this.elements.apply(step.elements);
+      for (const args of step.ip) {
+        // Removing what is already gone (a link that went down took its routes along) is done.
+        if (change.kind === 'ip-removed') await runCommand('ip', args).catch(() => undefined);
+        else await runCommand('ip', args);
+      }
+      if (step.ipFirst) this.elements.apply(step.elements);
+    }
+  }
+
+  readCounters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, v] of this.counters.read('ip', TABLE)) out[name] = v.packets;
+    return out;
+  }
+
+  close(): void {
+    this.elements.close();
+    this.counters.close();
+  }
+
+  /** Leaving on purpose: nothing of the device stays answered or routed. */
+  async remove(registered: readonly string[]): Promise<void> {
+    for (const ip of registered) {
+      await runCommand('ip', ['neigh', 'del', 'proxy', ip, 'dev', this.plan.external]).catch(() => undefined);
+      await runCommand('ip', ['route', 'del', `${ip}/32`]).catch(() => undefined);
+    }
+    await runCommand('nft', ['delete', 'table', 'ip', TABLE]).catch(() => undefined);
+    await runCommand('ip', ['addr', 'del', this.config.external.address, 'dev', this.plan.external]).catch(() => undefined);
+  }
+}
+
+/** Whether `iface` has carrier (a link whose far end is gone reads 0; a link set down cannot be read). */
+export const hasCarrier = (iface: string): boolean => {
+  try {
+    return readFileSync(`/sys/class/net/${iface}/carrier`, 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,127 @@
+// Pure: the device's tables as kernel state. The kernel does every per-packet step:
+//   - ARP (table 36): a proxy neighbour entry on NIC 31 per registered IP, answered with
+//     NIC 31's MAC (MAC 32); IP 37 is the interface's own address. Nothing else is answered
+//     (arp_ignore=1: not the device's inside addresses; no blanket proxy_arp).
+//   - Embodiment 1 (table 35): a /32 route per registered IP via its server's link, so the
+//     destination IP picks the server; replies are routed back out NIC 31 with MAC 32.
+//   - Embodiment 2 (table 39): `dnat to tcp dport map @active_of` on IP 37: the port's active
+//     server at the connection's first packet; conntrack keeps established ones where they are.
+//     A switch is one delete + add of the map element in one nfnetlink batch (atomic).
+//   - Anything else arriving on NIC 31 is refused: TCP with a reset, the rest with ICMP; a
+//     server's packet that would leave NIC 31 with an address that is not registered (and is
+//     not a translated reply) is dropped, so no inside address ever reaches the clients.
+import { replaceTableLines, scriptOf } from '../../../kernel/nft-script.js';
+import { ipv4Key, portKey, type SetElementChange } from '../../../kernel/nft-set-elements.js';
+import type { TableChange } from '../nic-tables.js';
+
+export const TABLE = 'sharednic';
+export const COUNTERS = ['dispatched_ip', 'dispatched_port', 'refused_tcp', 'refused_other', 'refused_local', 'leak_dropped'] as const;
+
+export interface PlanSpec {
+  /** NIC 31. */
+  external: string;
+  /** IP 37. */
+  deviceIp: string;
+}
+
+export const nftTableScript = (p: PlanSpec): string => {
+  const ext = JSON.stringify(p.external);
+  return scriptOf(
+    replaceTableLines('ip', TABLE, [
+      '  set registered { type ipv4_addr; }',
+      '  map active_of { type inet_service : ipv4_addr; }',
+      ...COUNTERS.map((c) => `  counter ${c} { }`),
+      '  chain pre { type nat hook prerouting priority dstnat; policy accept;',
+      // No element for the port: the lookup fails, the rule does not apply, the SYN meets IP 37's
+      // own stack, which has no listener there (refuse_local resets it).
+      `    iifname ${ext} ip daddr ${p.deviceIp} dnat to tcp dport map @active_of`,
+      '  }',
+      '  chain dispatch { type filter hook forward priority filter; policy accept;',
+      `    iifname ${ext} ct status dnat counter name dispatched_port accept`,
+      `    iifname ${ext} ip daddr @registered counter name dispatched_ip accept`,
+      `    iifname ${ext} meta l4proto tcp counter name refused_tcp reject with tcp reset`,
+      `    iifname ${ext} counter name refused_other reject with icmp type host-unreachable`,
+      `    oifname ${ext} ct status dnat accept`,
+      `    oifname ${ext} ip saddr @registered accept`,
+      `    oifname ${ext} counter name leak_dropped drop`,
+      '  }',
+      // The device serves nothing on NIC 31 itself (its API is for the servers and operators).
+      '  chain refuse_in { type filter hook input priority filter; policy accept;',
+      `    iifname ${ext} meta l4proto tcp counter name refused_local reject with tcp reset`,
+      '  }',
+    ]),
+  );
+};
+
+/** One table change as kernel operations, in the order that never answers ARP for an IP it cannot deliver. */
+export interface KernelStep {
+  /** `ip` argument lists, run in order. */
+  ip: string[][];
+  /** One nfnetlink batch (atomic). */
+  elements: SetElementChange[];
+  /** Whether the ip commands go before the batch. */
+  ipFirst: boolean;
+}
+
+const registered = (op: 'add' | 'delete', ip: string): SetElementChange => ({
+  op,
+  family: 'ip',
+  table: TABLE,
+  set: 'registered',
+  key: ipv4Key(ip),
+  label: ip,
+});
+
+export const kernelStep = (p: PlanSpec, change: TableChange): KernelStep => {
+  switch (change.kind) {
+    case 'ip-added':
+      // Route and set first, then the proxy entry: ARP is answered only once packets can be delivered.
+      return {
+        ipFirst: false,
+        elements: [registered('add', change.ip)],
+        ip: [
+          ['route', 'replace', `${change.ip}/32`, 'via', change.via, 'dev', change.iface],
+          ['neigh', 'replace', 'proxy', change.ip, 'dev', p.external],
+        ],
+      };
+    case 'ip-removed':
+      // The proxy entry first: ARP stops before the route goes; what still arrives is reset.
+      return {
+        ipFirst: true,
+        elements: [registered('delete', change.ip)],
+        ip: [
+          ['neigh', 'del', 'proxy', change.ip, 'dev', p.external],
+          ['route', 'del', `${change.ip}/32`],
+        ],
+      };
+    case 'port-target': {
+      const key = portKey(change.port);
+      const base = { family: 'ip' as const, table: TABLE, set: 'active_of', key };
+      const del: SetElementChange = { ...base, op: 'delete', label: `${change.port}` };
+      if (!change.address) return { ipFirst: false, ip: [], elements: [del] };
+      return {
+        ipFirst: false,
+        ip: [],
+        elements: [del, { ...base, op: 'add', data: ipv4Key(change.address), label: `${change.port} : ${change.address}` }],
+      };
+    }
+  }
+};
+
+/** The sysctls the plan relies on, as `sysctl -w` arguments. */
+export const sysctls = (external: string): string[] => [
+  'net.ipv4.ip_forward=1',
+  'net.ipv4.conf.all.send_redirects=0',
+  'net.ipv4.conf.all.proxy_arp=0',
+  // Only addresses of NIC 31 itself (IP 37) are answered by the local stack.
+  'net.ipv4.conf.all.arp_ignore=1',
+  'net.ipv4.conf.all.arp_announce=2',
+  `net.ipv4.conf.${external}.arp_ignore=1`,
+  `net.ipv4.conf.${external}.arp_announce=2`,
+  // A proxied broadcast request is otherwise answered after a random delay of up to 0.8 s.
+  `net.ipv4.neigh.${external}.proxy_delay=0`,
+  // Strict reverse-path filtering would drop a server's packets before the leak rule counts them.
+  'net.ipv4.conf.all.rp_filter=0',
+  `net.ipv4.conf.${external}.rp_filter=0`,
+  'net.netfilter.nf_conntrack_tcp_loose=0',
+];
