@@ -11,7 +11,10 @@ import type { AgentReport } from '../protocol.js';
 
 export type Effect =
   | { kind: 'program'; port: number }
-  | { kind: 'purge'; backend: string; ip: string; ports: number[] }
+  /** Delete the back end's conntrack entries for `ports`; `kick`: and tell their clients. */
+  | { kind: 'purge'; backend: string; ip: string; ports: number[]; kick: boolean }
+  /** Forward nothing more to `ip` (failure), or again (it answers). */
+  | { kind: 'block' | 'unblock'; backend: string; ip: string }
   | { kind: 'command'; backend: string; ip: string; action: 'start' | 'stop'; port: number };
 
 export interface Outcome {
@@ -161,7 +164,7 @@ export class RedirectorCore {
   remove(port: number, backend: string): Outcome {
     const out = empty();
     this.guard(() => this.table.remove(port, backend, 'admin'));
-    out.effects.push({ kind: 'program', port }, { kind: 'purge', backend, ip: this.ip(backend), ports: [port] });
+    out.effects.push({ kind: 'program', port }, { kind: 'purge', backend, ip: this.ip(backend), ports: [port], kick: true });
     out.events.push({ event: 'backend-removed', data: { port, backend, by: 'admin' } });
     return out;
   }
@@ -185,12 +188,17 @@ export class RedirectorCore {
       const ports = this.table.portsOf(c.backend);
       for (const port of ports) this.table.remove(port, c.backend, 'failed');
       this.dropPending(c.backend);
+      // Blocked and purged first (no process spawned: at once); the cycles follow, then a second
+      // purge takes the connections the old cycles made meanwhile (blocked, so never forwarded).
+      const ip = this.ip(c.backend);
+      out.effects.push({ kind: 'block', backend: c.backend, ip }, { kind: 'purge', backend: c.backend, ip, ports, kick: true });
       for (const port of ports) out.effects.push({ kind: 'program', port });
-      out.effects.push({ kind: 'purge', backend: c.backend, ip: this.ip(c.backend), ports });
+      out.effects.push({ kind: 'purge', backend: c.backend, ip, ports, kick: false });
       out.events.push({ event: 'backend-dead', data: { backend: c.backend, silentMs: c.silentMs, ports } });
       return;
     }
     out.events.push({ event: 'backend-alive', data: { backend: c.backend } });
+    out.effects.push({ kind: 'unblock', backend: c.backend, ip: this.ip(c.backend) });
     if (this.s.health.reAdd !== 'auto') return;
     for (const r of this.table.removed().filter((x) => x.backend === c.backend && x.reason === 'failed')) {
       this.readd(r.port, r.backend, r.ratio, 'auto', out);

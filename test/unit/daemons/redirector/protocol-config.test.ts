@@ -36,7 +36,10 @@ describe('redirector: agent messages and config', () => {
     assert.equal(c.routes.refreshMs, 100);
     const bad = (from: string, to: string) => () =>
       parseRedirectorConfig(CONFIG_TEXT.replace('HEALTH', '{}').replace(from, to), '/lab/fe1.yml');
-    assert.throws(bad('{ name: be2, ratio: 1 }]', '{ name: be7, ratio: 1 }]'), /fe1.yml:17:63: no back end be7; backends: lists be1, be2, be3/);
+    assert.throws(
+      bad('{ name: be2, ratio: 1 }]', '{ name: be7, ratio: 1 }]'),
+      /fe1.yml:17:63: no back end be7; backends: lists be1, be2, be3/,
+    );
     assert.throws(bad('spares: [be5, be6]', 'spares: [be1]'), /be1 already serves 8080; a spare must lack it/);
     assert.throws(bad('{ port: 8082,', '{ port: 8081,'), /service 8081 is listed twice/);
     assert.throws(bad('ratio: 2 }', 'ratio: 101 }'), /less than or equal to 100/);

@@ -23,8 +23,10 @@ describe('redirector: the core state machine', () => {
     everyoneReports(core, 200, ['be1']);
     const o = core.tick(300);
     assert.deepEqual(o.effects, [
+      { kind: 'block', backend: 'be1', ip: '198.18.31.11' },
+      { kind: 'purge', backend: 'be1', ip: '198.18.31.11', ports: [8080], kick: true },
       { kind: 'program', port: 8080 },
-      { kind: 'purge', backend: 'be1', ip: '198.18.31.11', ports: [8080] },
+      { kind: 'purge', backend: 'be1', ip: '198.18.31.11', ports: [8080], kick: false },
     ]);
     assert.deepEqual(o.events, [{ event: 'backend-dead', data: { backend: 'be1', silentMs: 300, ports: [8080] } }]);
     assert.deepEqual(core.table.weights(8080), [{ name: 'be2', weight: 1 }]);
@@ -32,7 +34,9 @@ describe('redirector: the core state machine', () => {
       () => core.setRatio(8080, 'be1', 1),
       (e: unknown) => e instanceof AdminRefusal && /be1 is dead/.test(e.message),
     );
-    assert.deepEqual(events(core.report(report('be1'), 400)), ['backend-alive'], 'admin re-add: coming back is not enough');
+    const back = core.report(report('be1'), 400);
+    assert.deepEqual(events(back), ['backend-alive'], 'admin re-add: coming back is not enough');
+    assert.deepEqual(back.effects, [{ kind: 'unblock', backend: 'be1', ip: '198.18.31.11' }]);
     assert.equal(core.table.member(8080, 'be1'), undefined);
     const readd = core.setRatio(8080, 'be1', 1);
     assert.deepEqual(events(readd), ['backend-readded']);
@@ -130,7 +134,7 @@ describe('redirector: the core state machine', () => {
     const core = new RedirectorCore(config(), 0);
     assert.deepEqual(core.remove(8081, 'be4').effects, [
       { kind: 'program', port: 8081 },
-      { kind: 'purge', backend: 'be4', ip: '198.18.31.14', ports: [8081] },
+      { kind: 'purge', backend: 'be4', ip: '198.18.31.14', ports: [8081], kick: true },
     ]);
     assert.deepEqual(events(core.report(report('be9'), 0)), ['report-refused']);
   });
