@@ -130,6 +130,8 @@ export const ChecksConfigSchema = z
       .object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() })
       .strict()
       .optional(),
+    /** Connections each back end's probe server served, exactly, per workload (redirector pools and ratios; also real client address and affinity). */
+    backendCounts: perVip(z.object({ workload: z.string().min(1), counts: z.record(z.string().min(1), count) }).strict()).optional(),
   })
   .strict();
 
@@ -168,6 +170,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
   if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
+  for (const spec of toList(config.backendCounts)) checkers.push(Checks.backendCounts(spec));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));

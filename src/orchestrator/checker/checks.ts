@@ -1,6 +1,7 @@
 // One place to discover every built-in check: `Checks.maxGap(2300)`, `Checks.never({...})`.
 import { arpOwnerAfter } from './arp-owner-after.js';
 import { arpSilentWhileStandby } from './arp-silent-while-standby.js';
+import { backendCounts } from './backend-counts.js';
 import { singleArpOwner } from './single-arp-owner.js';
 import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
@@ -36,6 +37,7 @@ export const Checks = {
   arpSilentWhileStandby,
   arpOwnerAfter,
   natTables,
+  backendCounts,
   compose: composeCheckers,
 } as const;
 
@@ -47,5 +49,6 @@ export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checke
 export type { EntryFilter, EventCountSpec } from './event-count.js';
 export type { GapShape } from './gap-checks.js';
 export type { NatTablesSpec } from './nat-tables-check.js';
+export type { BackendCountsSpec } from './backend-counts.js';
 export type { InvariantFn } from './custom-invariant.js';
 export type { StreamScope } from './stream-select.js';

@@ -91,6 +91,13 @@ const describers: Describers = {
     `NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection` +
       `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,
   ],
+  backendCounts: (v) =>
+    list(v).map(
+      (o) =>
+        `connections served (workload ${o.workload}): exactly ${Object.entries(o.counts)
+          .map(([b, n]) => `${b}=${n}`)
+          .join(' ')}, from the real clients, one back end each`,
+    ),
   invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
 };
 
