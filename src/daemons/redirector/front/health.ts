@@ -30,6 +30,14 @@ export class HealthTracker {
     for (const b of backends) this.tracked.set(b, { health: 'alive', lastSeenMs: startMs, failures: 0 });
   }
 
+  /** Every back end seen now: the count starts when the daemon is ready to hear them, not when it was built. */
+  restart(nowMs: number): void {
+    for (const t of this.tracked.values()) {
+      t.lastSeenMs = nowMs;
+      t.failures = 0;
+    }
+  }
+
   /** A report from the back end's agent (method agent) or a successful connect (tcp). */
   seen(backend: string, nowMs: number): HealthChange | undefined {
     const t = this.get(backend);

@@ -36,7 +36,7 @@ export const tableScript = (config: RedirectorConfig, cycles: ReadonlyMap<number
       `    iifname ${out} ip daddr ${config.vip} tcp dport vmap { ${ports.map((p) => `${p} : goto ${serviceChain(p)}`).join(', ')} }`,
       '  }',
       // A back end's segment with no entry (its connection was purged) must not leak to the client un-translated.
-      `  chain fwd { type filter hook forward priority filter; policy accept;`,
+      `  chain guard { type filter hook forward priority filter; policy accept;`,
       `    iifname ${ins} ct state invalid counter drop`,
       // A failed back end gets nothing from the instant it is declared dead, before its cycles change.
       `    ip daddr @${DEAD_SET} counter drop`,

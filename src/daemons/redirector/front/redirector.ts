@@ -49,6 +49,7 @@ export class Redirector {
       },
     });
     const { intervalMs } = this.config.health;
+    this.core.health.restart(this.clock.nowMs());
     this.every(Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL)), () => this.apply(this.core.tick(this.clock.nowMs())));
     this.every(this.config.routes.refreshMs, () => this.apply(this.core.readings(this.plane.readConnections(), this.clock.nowMs())));
     if (this.config.health.method === 'tcp') this.every(intervalMs, () => this.probeAll());

@@ -80,6 +80,9 @@ describe('redirector: tables 111 and 112, health', () => {
     assert.deepEqual(h.tick(1000), [], 'declared once');
     assert.deepEqual(h.seen('be1', 1000), { backend: 'be1', to: 'alive' });
     assert.throws(() => h.seen('be9', 0), /no back end be9/);
+    const late = new HealthTracker(['be1'], { method: 'agent', intervalMs: 100, misses: 3 }, 0);
+    late.restart(1000);
+    assert.deepEqual(late.tick(1200), [], 'silence counts from the restart (the daemon ready to hear)');
   });
 
   it('health, tcp method: dead after misses failed connects in a row', () => {
