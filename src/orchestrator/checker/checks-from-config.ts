@@ -132,6 +132,13 @@ export const ChecksConfigSchema = z
       .optional(),
     /** Connections each back end's probe server served, exactly, per workload (redirector pools and ratios; also real client address and affinity). */
     backendCounts: perVip(z.object({ workload: z.string().min(1), counts: z.record(z.string().min(1), count) }).strict()).optional(),
+    /** No captured packet matching `packets` after the first entry matching `after` (needs a filtered capture). */
+    noPacketsAfter: perVip(
+      z
+        .object({ packets: EntryFilterSchema, after: EntryFilterSchema })
+        .strict()
+        .refine((o) => o.packets.kind === 'packet', 'packets must be a filter of kind packet'),
+    ).optional(),
   })
   .strict();
 
@@ -171,6 +178,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
   if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
   for (const spec of toList(config.backendCounts)) checkers.push(Checks.backendCounts(spec));
+  for (const spec of toList(config.noPacketsAfter)) checkers.push(Checks.noPacketsAfter(spec));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));

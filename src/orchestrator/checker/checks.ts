@@ -2,6 +2,7 @@
 import { arpOwnerAfter } from './arp-owner-after.js';
 import { arpSilentWhileStandby } from './arp-silent-while-standby.js';
 import { backendCounts } from './backend-counts.js';
+import { noPacketsAfter } from './no-packets-after.js';
 import { singleArpOwner } from './single-arp-owner.js';
 import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
@@ -38,6 +39,7 @@ export const Checks = {
   arpOwnerAfter,
   natTables,
   backendCounts,
+  noPacketsAfter,
   compose: composeCheckers,
 } as const;
 
@@ -50,5 +52,6 @@ export type { EntryFilter, EventCountSpec } from './event-count.js';
 export type { GapShape } from './gap-checks.js';
 export type { NatTablesSpec } from './nat-tables-check.js';
 export type { BackendCountsSpec } from './backend-counts.js';
+export type { NoPacketsAfterSpec } from './no-packets-after.js';
 export type { InvariantFn } from './custom-invariant.js';
 export type { StreamScope } from './stream-select.js';

@@ -18,7 +18,7 @@ const SLL_BROADCAST = 1;
 /** The link types decodeArp understands. */
 export const ARP_LINK_TYPES: ReadonlySet<number> = new Set([LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2]);
 
-interface Link {
+export interface Link {
   ethSrc: string;
   ethDst?: string;
   vlan?: number;
@@ -26,16 +26,19 @@ interface Link {
   payload: number;
 }
 
+/** A frame's link header (Ethernet or Linux cooked), or undefined for a runt or another link type. */
+export const linkOf = (frame: Buffer, linkType: number): Link | undefined =>
+  linkType === LINKTYPE_ETHERNET
+    ? ethernet(frame)
+    : linkType === LINKTYPE_LINUX_SLL
+      ? cooked(frame)
+      : linkType === LINKTYPE_LINUX_SLL2
+        ? cooked2(frame)
+        : undefined;
+
 /** The ARP fields of a frame, or undefined when it is not ARP for IPv4 over Ethernet. */
 export function decodeArp(frame: Buffer, linkType: number = LINKTYPE_ETHERNET): ArpFields | undefined {
-  const link =
-    linkType === LINKTYPE_ETHERNET
-      ? ethernet(frame)
-      : linkType === LINKTYPE_LINUX_SLL
-        ? cooked(frame)
-        : linkType === LINKTYPE_LINUX_SLL2
-          ? cooked2(frame)
-          : undefined;
+  const link = linkOf(frame, linkType);
   if (!link || link.etherType !== ETHERTYPE_ARP) return undefined;
   const a = link.payload;
   if (frame.length < a + ARP_BYTES) return undefined;

@@ -1,9 +1,11 @@
-// A capture point's pcap → history entries, after the run. Only ARP frames become entries:
-// they say who claimed which address and when, and there are few of them, whereas the probe's
+// A capture point's pcap → history entries, after the run. ARP frames always become entries:
+// they say who claimed which address and when, and there are few of them. IPv4 packets only
+// when asked (a capture with a tcpdump filter that keeps them few): unfiltered, the probe's
 // TCP data would flood the history with millions of entries nobody judges.
 import { readFile } from 'node:fs/promises';
-import type { PacketEntry } from '../history/history-types.js';
+import type { ArpPacketEntry, Ipv4PacketEntry, PacketEntry } from '../history/history-types.js';
 import { ARP_LINK_TYPES, decodeArp } from './arp-decode.js';
+import { decodeIpv4 } from './ipv4-decode.js';
 import { PcapFormatError, parsePcap } from './pcap-reader.js';
 
 /**
@@ -12,7 +14,7 @@ import { PcapFormatError, parsePcap } from './pcap-reader.js';
  * record is dropped. A file that is not a classic pcap, or whose link type carries no Ethernet
  * ARP, throws a PcapFormatError naming the file.
  */
-export async function arpEntriesFromPcap(file: string, node: string, iface: string): Promise<PacketEntry[]> {
+export async function arpEntriesFromPcap(file: string, node: string, iface: string): Promise<ArpPacketEntry[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -24,16 +26,36 @@ export async function arpEntriesFromPcap(file: string, node: string, iface: stri
 }
 
 /** The pure part of arpEntriesFromPcap, for bytes already in memory. */
-export function arpEntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): PacketEntry[] {
+export function arpEntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): ArpPacketEntry[] {
   if (bytes.length === 0) return [];
   const pcap = parsePcap(bytes, source.file);
   if (!ARP_LINK_TYPES.has(pcap.linkType)) {
     throw new PcapFormatError(source.file ?? 'pcap', 20, `link type ${pcap.linkType} is not Ethernet or Linux cooked; ARP cannot be read`);
   }
-  const entries: PacketEntry[] = [];
+  const entries: ArpPacketEntry[] = [];
   for (const record of pcap.records) {
     const arp = decodeArp(record.data, pcap.linkType);
     if (arp) entries.push({ t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'arp', arp });
   }
   return entries;
+}
+
+/** The IPv4 packets of a pcap's bytes as history entries (ARP excluded), in file order. */
+export function ipv4EntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): Ipv4PacketEntry[] {
+  if (bytes.length === 0) return [];
+  const pcap = parsePcap(bytes, source.file);
+  const entries: Ipv4PacketEntry[] = [];
+  for (const record of pcap.records) {
+    const ip = decodeIpv4(record.data, pcap.linkType);
+    if (ip) entries.push({ t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'ipv4', ip });
+  }
+  return entries;
+}
+
+/** ARP entries, and with `ipv4` the IPv4 packets too (a filtered capture), merged in time order. */
+export async function packetEntriesFromPcap(file: string, node: string, iface: string, ipv4: boolean): Promise<PacketEntry[]> {
+  const arp: PacketEntry[] = await arpEntriesFromPcap(file, node, iface);
+  if (!ipv4) return arp;
+  const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+  return [...arp, ...ipv4EntriesFromBytes(bytes, { file, node, iface })].sort((a, b) => a.t - b.t);
 }
