@@ -1,6 +1,7 @@
 // Where a front end sent a workload's connections, judged from the back ends' own probe
 // servers (seed 002's pools, ratios and affinity): each server's `established` events are the
-// connections it served. Exact counts per back end (a pool is exact when every other node
+// connections it served (a server is shared by workloads, so its events are matched to the
+// workload by stream id, which the runner keeps unique across workloads). Exact counts per back end (a pool is exact when every other node
 // counts 0); every connection as the back end saw it comes from an address and port a client
 // of the workload connected from (DNAT only: the back end sees the real client); and no
 // client (address, port) was served by two back ends (affinity per connection).
@@ -21,8 +22,9 @@ export function backendCounts(spec: BackendCountsSpec): Checker {
   return {
     name,
     check(history: RunHistory) {
-      const established = history.entries.filter(
-        (e): e is ProbeEntry => e.kind === 'probe' && e.workload === spec.workload && e.event.event === 'established',
+      const established = history.entries.filter((e): e is ProbeEntry => e.kind === 'probe' && e.event.event === 'established');
+      const streams = new Set(
+        established.filter((e) => e.event.source === 'probe-client' && e.workload === spec.workload).map((e) => e.event.stream),
       );
       const clients = new Set<string>();
       const served = new Map<string, number>();
@@ -31,6 +33,7 @@ export function backendCounts(spec: BackendCountsSpec): Checker {
       for (const e of established) {
         if (e.event.event !== 'established') continue;
         const t = e.event.tuple;
+        if (!streams.has(e.event.stream)) continue;
         if (e.event.source === 'probe-client') {
           clients.add(endpoint(t.localAddress, t.localPort));
           continue;

@@ -9,7 +9,7 @@ import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
 import { eventCount, never } from './event-count.js';
-import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
+import { gapPercentile, gapWithin, keptStreamsMaxGap, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
 import { bytesCorrupt, bytesDuplicated, bytesLost, bytesReordered, handshakeFailures, reconnects, resets } from './stream-bound.js';
@@ -17,6 +17,7 @@ import { noFailedStreams, streamsEstablished } from './stream-health.js';
 
 export const Checks = {
   maxGap,
+  keptStreamsMaxGap,
   gapPercentile,
   gapWithin,
   gapMatchesFault,

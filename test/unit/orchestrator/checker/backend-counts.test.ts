@@ -9,7 +9,7 @@ const conn = (port: number, backend: string, seenFrom = '198.18.30.1') => [
   probe(
     T0,
     { event: 'established', tuple: { localAddress: '198.18.30.1', localPort: port, remoteAddress: VIP, remotePort: 8081 }, offset: 0 },
-    { workload: 'w', node: 'cl1' },
+    { workload: 'w', node: 'cl1', stream: port },
   ),
   probe(
     T0 + 1,
@@ -18,7 +18,7 @@ const conn = (port: number, backend: string, seenFrom = '198.18.30.1') => [
       tuple: { localAddress: '198.18.31.13', localPort: 8081, remoteAddress: seenFrom, remotePort: port },
       offset: 0,
     },
-    { workload: 'w', node: backend, source: 'probe-server' },
+    { workload: 'server', node: backend, source: 'probe-server', stream: port },
   ),
 ];
 
@@ -49,8 +49,10 @@ describe('checker: backend counts (redirector pools, ratios, affinity)', () => {
     );
   });
 
-  it('unknown without any server-side connection; reachable from a scenario file', () => {
-    assert.equal(backendCounts({ workload: 'w', counts: { be3: 1 } }).check(history([])).valid, 'unknown');
+  it('servers are matched to the workload by stream id; unknown without any server-side connection', () => {
+    const other = conn(7, 'be1').map((e) => (e.event.source === 'probe-client' ? { ...e, workload: 'other' } : e));
+    assert.equal(backendCounts({ workload: 'w', counts: { be3: 2, be4: 1 } }).check(history([...two_one, ...other])).valid, true);
+    assert.equal(backendCounts({ workload: 'w', counts: { be3: 1 } }).check(history(conn(1, 'be3').slice(1))).valid, 'unknown');
     const checks = checksFromConfig(ChecksConfigSchema.parse({ backendCounts: [{ workload: 'w', counts: { be3: 2, be4: 1 } }] }));
     assert.deepEqual(
       checks.map((c) => c.name),

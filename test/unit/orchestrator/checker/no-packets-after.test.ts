@@ -7,7 +7,8 @@ import { ipv4EntriesFromBytes } from '../../../../src/orchestrator/packets/packe
 import { LINKTYPE_ETHERNET } from '../../../../src/orchestrator/packets/pcap-reader.js';
 import { ipv4Packet, IP_PROTOCOL } from '../../../../src/kernel/ip-packet.js';
 import { tcpSegment } from '../../../../src/kernel/tcp-segment.js';
-import { daemon, history, T0 } from '../fixtures.js';
+import { keptStreamsMaxGap } from '../../../../src/orchestrator/checker/gap-checks.js';
+import { daemon, history, summary, T0 } from '../fixtures.js';
 import { arpFrame, ethFrame, sllFrame, writePcap } from '../packets/pcap-writer.js';
 
 const BE1 = '198.18.31.11';
@@ -80,5 +81,19 @@ describe('checker: no packets after (from a filtered capture)', () => {
       () => ChecksConfigSchema.parse({ noPacketsAfter: { ...spec, packets: { kind: 'daemon' } } }),
       /packets must be a filter of kind packet/,
     );
+  });
+});
+
+describe('checker: kept streams max gap', () => {
+  it('bounds only the streams that kept their first connection; unknown when none did', () => {
+    const kept = summary({ stream: 1, maxGapMs: 40 });
+    const hit = summary({ stream: 2, maxGapMs: 400, resets: 1, reconnects: 1 });
+    const slow = summary({ stream: 3, maxGapMs: 60 });
+    assert.equal(keptStreamsMaxGap(50).check(history([], [kept, hit])).valid, true);
+    const r = keptStreamsMaxGap(50).check(history([], [kept, hit, slow]));
+    assert.equal(r.valid, false);
+    assert.match(r.detail, /2 of 3 streams kept their connection; worst web\/client1#3: 60 ms > limit 50 ms/);
+    assert.equal(keptStreamsMaxGap(50).check(history([], [hit])).valid, 'unknown');
+    assert.equal(checksFromConfig(ChecksConfigSchema.parse({ keptStreamsMaxGapMs: 50 }))[0]!.name, 'kept-streams-max-gap');
   });
 });
