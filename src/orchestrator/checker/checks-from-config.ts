@@ -137,7 +137,7 @@ export const ChecksConfigSchema = z
     /** No captured packet matching `packets` after the first entry matching `after` (needs a filtered capture). */
     noPacketsAfter: perVip(
       z
-        .object({ packets: EntryFilterSchema, after: EntryFilterSchema })
+        .object({ packets: EntryFilterSchema, after: EntryFilterSchema, until: EntryFilterSchema.optional() })
         .strict()
         .refine((o) => o.packets.kind === 'packet', 'packets must be a filter of kind packet'),
     ).optional(),

@@ -128,21 +128,27 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
 
 /**
  * Valid when every stream that kept its first connection (no reset, reconnect, EOF or timeout)
- * has its longest gap ≤ limitMs: the streams a failure elsewhere must not touch (a back end's
- * crash, a drain). 'unknown' when no stream kept its connection; how many were affected is
- * for another check (a count of resets) to pin down, so a stream cannot escape by failing.
+ * has no gap ending after the first fault started longer than limitMs: the streams a failure
+ * elsewhere must not touch (a back end's crash, a drain). Gaps before the fault (a ramp-up of
+ * many streams) are not the fault's doing. 'unknown' without a fault or when no stream kept
+ * its connection; how many were affected is for another check (a count of resets) to pin
+ * down, so a stream cannot escape by failing.
  */
 export function keptStreamsMaxGap(limitMs: number): Checker {
   const name = 'kept-streams-max-gap';
   return {
     name,
     check(history: RunHistory) {
-      const kept = history.streams.filter((s) => s.connections.length <= 1 && s.resets + s.reconnects + s.eofs + s.timeouts === 0);
+      const fault = faultStart(history);
+      if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
+      const kept = history.streams
+        .filter((s) => s.connections.length <= 1 && s.resets + s.reconnects + s.eofs + s.timeouts === 0)
+        .map((s) => ({ ...s, maxGapMs: Math.max(0, ...s.gaps.filter((g) => g.endMs > fault.t).map((g) => g.endMs - g.startMs)) }));
       if (kept.length === 0)
         return { name, valid: 'unknown', detail: `none of ${history.streams.length} streams kept its first connection` };
       const over = kept.filter((s) => s.maxGapMs > limitMs);
       const worst = [...kept].sort((a, b) => b.maxGapMs - a.maxGapMs)[0]!;
-      const head = `${kept.length} of ${history.streams.length} streams kept their connection; worst ${streamLabel(worst)}: ${fmtMs(worst.maxGapMs)}`;
+      const head = `${kept.length} of ${history.streams.length} streams kept their connection; since ${fault.id} worst ${streamLabel(worst)}: ${fmtMs(worst.maxGapMs)}`;
       if (over.length > 0)
         return { name, valid: false, detail: `${head} > limit ${fmtMs(limitMs)}; over: ${listSome(over.map(streamLabel))}` };
       return { name, valid: true, detail: `${head} ≤ limit ${fmtMs(limitMs)}` };

@@ -10,6 +10,8 @@ import { describeFilter, matches, type EntryFilter } from './event-count.js';
 export interface NoPacketsAfterSpec {
   packets: EntryFilter;
   after: EntryFilter;
+  /** The window ends at the first entry matching this after the mark (e.g. the back end's re-add). */
+  until?: EntryFilter;
 }
 
 export function noPacketsAfter(spec: NoPacketsAfterSpec): Checker {
@@ -20,10 +22,11 @@ export function noPacketsAfter(spec: NoPacketsAfterSpec): Checker {
     check(history: RunHistory) {
       const mark = history.entries.find((e) => matches(spec.after, e));
       if (!mark) return { name, valid: 'unknown', detail: `no entry matches ${describeFilter(spec.after)}` };
+      const end = spec.until ? history.entries.find((e) => e.t >= mark.t && matches(spec.until!, e)) : undefined;
       const hits = history.entries.filter((e) => matches(spec.packets, e));
       const before = hits.filter((e) => e.t <= mark.t).length;
-      const later = hits.filter((e) => e.t > mark.t);
-      const at = `+${((mark.t - history.startMs) / 1000).toFixed(3)} s`;
+      const later = hits.filter((e) => e.t > mark.t && (end === undefined || e.t < end.t));
+      const at = `+${((mark.t - history.startMs) / 1000).toFixed(3)} s${end ? ` until +${((end.t - history.startMs) / 1000).toFixed(3)} s` : ''}`;
       if (later.length > 0) {
         const first = `+${(later[0]!.t - mark.t).toFixed(1)} ms`;
         return {

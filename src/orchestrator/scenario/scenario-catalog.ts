@@ -99,7 +99,11 @@ const describers: Describers = {
           .map(([b, n]) => `${b}=${n}`)
           .join(' ')}, from the real clients, one back end each`,
     ),
-  noPacketsAfter: (v) => list(v).map((o) => `no packet (${filterText(o.packets)}) after ${filterText(o.after)}, on the wire`),
+  noPacketsAfter: (v) =>
+    list(v).map(
+      (o) =>
+        `no packet (${filterText(o.packets)}) after ${filterText(o.after)}${o.until ? ` until ${filterText(o.until)}` : ''}, on the wire`,
+    ),
   invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
 };
 

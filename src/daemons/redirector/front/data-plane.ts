@@ -17,6 +17,8 @@ import { DEAD_SET, programScript, TABLE, tableScript } from './redirector-rules.
 
 export interface PurgeResult {
   deleted: number;
+  /** How long the dump, the deletes and the nudges took (a busy node shows here). */
+  ms: number;
   /** Clients sent the nudge they answer into a reset (established connections only). */
   kicked: number;
 }
@@ -80,9 +82,11 @@ export class DataPlane {
    * VIP with no entry, and the front end's stack resets it — at once, whatever its backoff.
    */
   purge(ip: string, ports: readonly number[], kick: boolean): PurgeResult {
+    const started = performance.now();
     const entries = this.conntrack
       .dump({ origDst: this.config.vip })
       .filter((e) => e.orig.protocol === IPPROTO_TCP && e.reply.src === ip && ports.includes(e.orig.dport));
+    // Deleted first: a client's answer that still met its entry would be forwarded into the block.
     const { deleted } = this.conntrack.delete(entries.map((e) => e.origKey));
     let kicked = 0;
     if (kick) {
@@ -97,7 +101,7 @@ export class DataPlane {
         raw.close();
       }
     }
-    return { deleted, kicked };
+    return { deleted, kicked, ms: Math.round(performance.now() - started) };
   }
 
   close(): void {

@@ -16,6 +16,8 @@ interface Tracked {
   health: Health;
   lastSeenMs: number;
   failures: number;
+  /** Heard from since the start: until then `startGraceMs` applies (its agent may still be finding our address). */
+  heard: boolean;
 }
 
 export class HealthTracker {
@@ -23,11 +25,11 @@ export class HealthTracker {
 
   constructor(
     backends: readonly string[],
-    private readonly o: { method: 'agent' | 'tcp'; intervalMs: number; misses: number },
+    private readonly o: { method: 'agent' | 'tcp'; intervalMs: number; misses: number; startGraceMs?: number },
     startMs: number,
   ) {
     // Until its first report a back end is given the same grace as after one.
-    for (const b of backends) this.tracked.set(b, { health: 'alive', lastSeenMs: startMs, failures: 0 });
+    for (const b of backends) this.tracked.set(b, { health: 'alive', lastSeenMs: startMs, failures: 0, heard: false });
   }
 
   /** Every back end seen now: the count starts when the daemon is ready to hear them, not when it was built. */
@@ -43,6 +45,7 @@ export class HealthTracker {
     const t = this.get(backend);
     t.lastSeenMs = nowMs;
     t.failures = 0;
+    t.heard = true;
     if (t.health === 'alive') return undefined;
     t.health = 'alive';
     return { backend, to: 'alive' };
@@ -63,7 +66,8 @@ export class HealthTracker {
     const changes: HealthChange[] = [];
     for (const [backend, t] of this.tracked) {
       const silentMs = nowMs - t.lastSeenMs;
-      if (t.health === 'alive' && silentMs >= this.o.misses * this.o.intervalMs) {
+      const limit = this.o.misses * this.o.intervalMs;
+      if (t.health === 'alive' && silentMs >= (t.heard ? limit : Math.max(limit, this.o.startGraceMs ?? 0))) {
         t.health = 'dead';
         changes.push({ backend, to: 'dead', silentMs });
       }

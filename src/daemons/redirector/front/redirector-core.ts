@@ -188,12 +188,14 @@ export class RedirectorCore {
       const ports = this.table.portsOf(c.backend);
       for (const port of ports) this.table.remove(port, c.backend, 'failed');
       this.dropPending(c.backend);
-      // Blocked and purged first (no process spawned: at once); the cycles follow, then a second
-      // purge takes the connections the old cycles made meanwhile (blocked, so never forwarded).
+      // Blocked first (one set element, no process spawned: nothing more is forwarded to it from
+      // now on; its clients' segments wait, dropped); then the cycles without it; only then its
+      // connections are deleted and their clients told, so that their reconnects meet the new
+      // cycles (told earlier, a client's new SYN would take the old cycle into the block).
       const ip = this.ip(c.backend);
-      out.effects.push({ kind: 'block', backend: c.backend, ip }, { kind: 'purge', backend: c.backend, ip, ports, kick: true });
+      out.effects.push({ kind: 'block', backend: c.backend, ip });
       for (const port of ports) out.effects.push({ kind: 'program', port });
-      out.effects.push({ kind: 'purge', backend: c.backend, ip, ports, kick: false });
+      out.effects.push({ kind: 'purge', backend: c.backend, ip, ports, kick: true });
       out.events.push({ event: 'backend-dead', data: { backend: c.backend, silentMs: c.silentMs, ports } });
       return;
     }

@@ -24,9 +24,8 @@ describe('redirector: the core state machine', () => {
     const o = core.tick(300);
     assert.deepEqual(o.effects, [
       { kind: 'block', backend: 'be1', ip: '198.18.31.11' },
-      { kind: 'purge', backend: 'be1', ip: '198.18.31.11', ports: [8080], kick: true },
       { kind: 'program', port: 8080 },
-      { kind: 'purge', backend: 'be1', ip: '198.18.31.11', ports: [8080], kick: false },
+      { kind: 'purge', backend: 'be1', ip: '198.18.31.11', ports: [8080], kick: true },
     ]);
     assert.deepEqual(o.events, [{ event: 'backend-dead', data: { backend: 'be1', silentMs: 300, ports: [8080] } }]);
     assert.deepEqual(core.table.weights(8080), [{ name: 'be2', weight: 1 }]);
@@ -48,7 +47,7 @@ describe('redirector: the core state machine', () => {
   });
 
   it('auto re-add (option): the back end returns with its last ratio when it reports again', () => {
-    const core = new RedirectorCore(config('{ intervalMs: 100, misses: 3, reAdd: auto }'), 0);
+    const core = new RedirectorCore(config('{ intervalMs: 100, misses: 3, startGraceMs: 0, reAdd: auto }'), 0);
     core.tick(300);
     const o = core.report(report('be3'), 400);
     assert.deepEqual(events(o), ['backend-alive', 'backend-readded']);

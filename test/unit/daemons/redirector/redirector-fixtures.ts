@@ -28,7 +28,7 @@ scaleOut: { enabled: true, holdMs: 500, ratio: 1, startTimeoutMs: 3000 }
 `;
 
 /** `health` replaces the health section (e.g. a long interval, so nobody dies during a load test). */
-export const config = (health = '{ intervalMs: 100, misses: 3 }'): RedirectorConfig =>
+export const config = (health = '{ intervalMs: 100, misses: 3, startGraceMs: 0 }'): RedirectorConfig =>
   parseRedirectorConfig(CONFIG_TEXT.replace('HEALTH', health), '/lab/fe1.yml');
 
 let seq = 0;
