@@ -16,24 +16,25 @@ interface Tracked {
   health: Health;
   lastSeenMs: number;
   failures: number;
-  /** Heard from since the start: until then `startGraceMs` applies (its agent may still be finding our address). */
-  heard: boolean;
 }
 
 export class HealthTracker {
   private readonly tracked = new Map<string, Tracked>();
+  private startMs: number;
 
   constructor(
     backends: readonly string[],
     private readonly o: { method: 'agent' | 'tcp'; intervalMs: number; misses: number; startGraceMs?: number },
     startMs: number,
   ) {
+    this.startMs = startMs;
     // Until its first report a back end is given the same grace as after one.
-    for (const b of backends) this.tracked.set(b, { health: 'alive', lastSeenMs: startMs, failures: 0, heard: false });
+    for (const b of backends) this.tracked.set(b, { health: 'alive', lastSeenMs: startMs, failures: 0 });
   }
 
   /** Every back end seen now: the count starts when the daemon is ready to hear them, not when it was built. */
   restart(nowMs: number): void {
+    this.startMs = nowMs;
     for (const t of this.tracked.values()) {
       t.lastSeenMs = nowMs;
       t.failures = 0;
@@ -45,7 +46,6 @@ export class HealthTracker {
     const t = this.get(backend);
     t.lastSeenMs = nowMs;
     t.failures = 0;
-    t.heard = true;
     if (t.health === 'alive') return undefined;
     t.health = 'alive';
     return { backend, to: 'alive' };
@@ -64,10 +64,12 @@ export class HealthTracker {
   tick(nowMs: number): HealthChange[] {
     if (this.o.method !== 'agent') return [];
     const changes: HealthChange[] = [];
+    // Nobody dies in the first startGraceMs: agents are still finding our address, and a node
+    // starting its processes holds their reports back for hundreds of ms.
+    if (nowMs - this.startMs < (this.o.startGraceMs ?? 0)) return changes;
     for (const [backend, t] of this.tracked) {
       const silentMs = nowMs - t.lastSeenMs;
-      const limit = this.o.misses * this.o.intervalMs;
-      if (t.health === 'alive' && silentMs >= (t.heard ? limit : Math.max(limit, this.o.startGraceMs ?? 0))) {
+      if (t.health === 'alive' && silentMs >= this.o.misses * this.o.intervalMs) {
         t.health = 'dead';
         changes.push({ backend, to: 'dead', silentMs });
       }

@@ -49,7 +49,7 @@ export const redirectorConfigSchema = z
         /** A back end is dead after this many intervals without a report (or failed connects in a row). */
         misses: z.number().int().min(1).max(100).default(3),
         tcpPort: port.optional(),
-        /** A back end never heard from since the start is given this long (its agent's first reports may be lost to ARP). */
+        /** No back end is declared dead this long after the start (agents still finding our address, a node busy starting processes). */
         startGraceMs: z.number().int().min(0).max(60_000).default(3000),
         /** admin: a failed back end comes back only when the admin re-adds it (the patent); auto: when it answers again. */
         reAdd: z.enum(['admin', 'auto']).default('admin'),
