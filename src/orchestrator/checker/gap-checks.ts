@@ -128,9 +128,9 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
 
 /**
  * Valid when every stream that kept its first connection (no reset, reconnect, EOF or timeout)
- * has no gap ending after the first fault started longer than limitMs: the streams a failure
- * elsewhere must not touch (a back end's crash, a drain). Gaps before the fault (a ramp-up of
- * many streams) are not the fault's doing. 'unknown' without a fault or when no stream kept
+ * stood still no longer than limitMs after the first fault started (each gap counted from the
+ * fault's start at the earliest): the streams a failure elsewhere must not touch (a back end's
+ * crash, a drain). What came before the fault (a ramp-up of many streams) is not its doing. 'unknown' without a fault or when no stream kept
  * its connection; how many were affected is for another check (a count of resets) to pin
  * down, so a stream cannot escape by failing.
  */
@@ -143,7 +143,9 @@ export function keptStreamsMaxGap(limitMs: number): Checker {
       if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
       const kept = history.streams
         .filter((s) => s.connections.length <= 1 && s.resets + s.reconnects + s.eofs + s.timeouts === 0)
-        .map((s) => ({ ...s, maxGapMs: Math.max(0, ...s.gaps.filter((g) => g.endMs > fault.t).map((g) => g.endMs - g.startMs)) }));
+        // Each gap counted from the fault's start at the earliest: a stream that stood still before
+        // the fault began (the host busy injecting it) was not stopped by it.
+        .map((s) => ({ ...s, maxGapMs: Math.max(0, ...s.gaps.map((g) => g.endMs - Math.max(g.startMs, fault.t))) }));
       if (kept.length === 0)
         return { name, valid: 'unknown', detail: `none of ${history.streams.length} streams kept its first connection` };
       const over = kept.filter((s) => s.maxGapMs > limitMs);

@@ -52,7 +52,7 @@ const describers: Describers = {
   streamsEstablished: (v) => [`streams established ≥ ${typeof v === 'number' ? v : v.min}`],
   noFailedStreams: (v) => (v ? ['no failed stream'] : []),
   maxGapMs: (v) => [`every stream's longest gap ≤ ${ms(v)}`],
-  keptStreamsMaxGapMs: (v) => [`longest gap of every stream that kept its connection ≤ ${ms(v)}`],
+  keptStreamsMaxGapMs: (v) => [`every stream that kept its connection: no standstill over ${ms(v)} after the first fault started`],
   workloadMaxGapMs: (v) => Object.entries(v).map(([w, limit]) => `longest gap (workload ${w}) ≤ ${ms(limit)}`),
   gapPercentile: (v) =>
     list(v).map((p) => `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` + ` ≤ ${ms(p.maxMs)}`),
