@@ -3,7 +3,7 @@
 // TCP sender in retransmission backoff take one back for each such error about its oldest
 // unacknowledged byte).
 import { ipv4Bytes } from './inet-bytes.js';
-import type { TcpSegmentSpec } from './tcp-segment.js';
+import { tcpSegment, type TcpSegmentSpec } from './tcp-segment.js';
 
 const IPPROTO_ICMP = 1;
 const IPPROTO_TCP = 6;
@@ -60,3 +60,15 @@ export const hostUnreachable = (q: QuotedSegment): Buffer => {
 };
 
 export const IP_PROTOCOL = { icmp: IPPROTO_ICMP, tcp: IPPROTO_TCP } as const;
+
+/**
+ * The out-of-window ACK from `from` to `to`, as a whole IPv4 packet: the receiving end answers
+ * it with an ACK that says exactly where it is (RFC 793 §3.9), rate-limited per socket.
+ */
+export const nudgePacket = (from: { ip: string; port: number }, to: { ip: string; port: number }, seq: number): Buffer =>
+  ipv4Packet(
+    from.ip,
+    to.ip,
+    IPPROTO_TCP,
+    tcpSegment({ src: from.ip, dst: to.ip, srcPort: from.port, dstPort: to.port, seq, ack: seq, flags: { ack: true }, window: 65535 }),
+  );

@@ -1,7 +1,7 @@
 // Who owns a service address is decided by ARP: whichever MAC last claimed the VIP gets the
 // neighbours' traffic. The ARP checks judge the ARP packets captured during a run (packet
 // entries); this module extracts the VIP's sightings and claims from them and words them.
-import type { PacketEntry, RunHistory } from '../history/history-types.js';
+import type { ArpFields, RunHistory } from '../history/history-types.js';
 
 /** Copies of one frame seen on several capture points lie within this of each other. */
 const SAME_FRAME_MS = 1;
@@ -10,7 +10,7 @@ const SAME_FRAME_MS = 1;
 export interface Sighting {
   t: number;
   mac: string;
-  op: PacketEntry['arp']['op'];
+  op: ArpFields['op'];
   gratuitous: boolean;
   /** Capture points (`node:iface`) that saw it, first first. */
   points: string[];

@@ -57,6 +57,8 @@ export const ChecksConfigSchema = z
   .object({
     /** Every stream's longest application gap, in ms. */
     maxGapMs: positiveMs.optional(),
+    /** The longest gap of every stream that kept its first connection (those a failure elsewhere must not touch), in ms. */
+    keptStreamsMaxGapMs: positiveMs.optional(),
     /** Per workload: that workload's streams' longest gap, in ms (e.g. streams that must not notice a move). */
     workloadMaxGapMs: z.record(positiveMs).optional(),
     /** A percentile of the streams' longest gaps (all workloads, or one; every gap, or those ending after fault `since` started). */
@@ -138,6 +140,15 @@ export const ChecksConfigSchema = z
       .object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() })
       .strict()
       .optional(),
+    /** Connections each back end's probe server served, exactly, per workload (redirector pools and ratios; also real client address and affinity). */
+    backendCounts: perVip(z.object({ workload: z.string().min(1), counts: z.record(z.string().min(1), count) }).strict()).optional(),
+    /** No captured packet matching `packets` after the first entry matching `after` (needs a filtered capture). */
+    noPacketsAfter: perVip(
+      z
+        .object({ packets: EntryFilterSchema, after: EntryFilterSchema, until: EntryFilterSchema.optional() })
+        .strict()
+        .refine((o) => o.packets.kind === 'packet', 'packets must be a filter of kind packet'),
+    ).optional(),
   })
   .strict();
 
@@ -155,6 +166,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   }
   if (config.noFailedStreams) checkers.push(Checks.noFailedStreams());
   if (config.maxGapMs !== undefined) checkers.push(Checks.maxGap(config.maxGapMs));
+  if (config.keptStreamsMaxGapMs !== undefined) checkers.push(Checks.keptStreamsMaxGap(config.keptStreamsMaxGapMs));
   for (const [workload, ms] of Object.entries(config.workloadMaxGapMs ?? {})) checkers.push(Checks.maxGap(ms, { workload }));
   for (const spec of toList(config.gapPercentile)) checkers.push(Checks.gapPercentile(spec));
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
@@ -179,6 +191,8 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.splitBrainOver)) checkers.push(Checks.splitBrainOver(spec));
   for (const spec of toList(config.arpLoserSilent)) checkers.push(Checks.arpLoserSilent(spec));
   if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
+  for (const spec of toList(config.backendCounts)) checkers.push(Checks.backendCounts(spec));
+  for (const spec of toList(config.noPacketsAfter)) checkers.push(Checks.noPacketsAfter(spec));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));

@@ -1,6 +1,8 @@
 // One place to discover every built-in check: `Checks.maxGap(2300)`, `Checks.never({...})`.
 import { arpOwnerAfter } from './arp-owner-after.js';
 import { arpSilentWhileStandby } from './arp-silent-while-standby.js';
+import { backendCounts } from './backend-counts.js';
+import { noPacketsAfter } from './no-packets-after.js';
 import { singleArpOwner } from './single-arp-owner.js';
 import { arpLoserSilent, splitBrainOver } from './split-brain-checks.js';
 import { gapMatchesFault } from './fault-gap-check.js';
@@ -9,7 +11,7 @@ import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
 import { detectionWithin } from './detection-time-check.js';
 import { eventCount, never } from './event-count.js';
-import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
+import { gapPercentile, gapWithin, keptStreamsMaxGap, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
 import { bytesCorrupt, bytesDuplicated, bytesLost, bytesReordered, handshakeFailures, reconnects, resets } from './stream-bound.js';
@@ -17,6 +19,7 @@ import { noFailedStreams, streamsEstablished } from './stream-health.js';
 
 export const Checks = {
   maxGap,
+  keptStreamsMaxGap,
   gapPercentile,
   gapWithin,
   gapMatchesFault,
@@ -41,6 +44,8 @@ export const Checks = {
   splitBrainOver,
   arpLoserSilent,
   natTables,
+  backendCounts,
+  noPacketsAfter,
   compose: composeCheckers,
 } as const;
 
@@ -53,5 +58,7 @@ export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checke
 export type { EntryFilter, EventCountSpec } from './event-count.js';
 export type { GapShape } from './gap-checks.js';
 export type { NatTablesSpec } from './nat-tables-check.js';
+export type { BackendCountsSpec } from './backend-counts.js';
+export type { NoPacketsAfterSpec } from './no-packets-after.js';
 export type { InvariantFn } from './custom-invariant.js';
 export type { StreamScope } from './stream-select.js';

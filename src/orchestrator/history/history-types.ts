@@ -59,20 +59,38 @@ export interface ArpFields {
   gratuitous: boolean;
 }
 
+/** The addresses (and TCP/UDP ports, TCP flags) of one captured IPv4 packet. */
+export interface Ipv4Fields {
+  src: string;
+  dst: string;
+  protocol: number;
+  srcPort?: number;
+  dstPort?: number;
+  /** TCP flags as letters, tcpdump's way: S, F, R, P, A (e.g. `SA`). */
+  flags?: string;
+}
+
 /**
- * One captured packet of interest, read from a capture point's pcap after the run. Only ARP
- * is kept: it is what moves a service address, and it is rare enough for the history, unlike
- * the probe's own TCP data.
+ * One captured packet of interest, read from a capture point's pcap after the run. ARP always
+ * (it is what moves a service address, and rare); IPv4 only from a capture with a filter
+ * (`capture.filter`), which keeps the probe's own TCP data out of the history.
  */
-export interface PacketEntry {
+interface PacketBase {
   t: number;
   kind: 'packet';
   /** The capture point: the node and interface tcpdump ran on. */
   node: string;
   iface: string;
+}
+export interface ArpPacketEntry extends PacketBase {
   proto: 'arp';
   arp: ArpFields;
 }
+export interface Ipv4PacketEntry extends PacketBase {
+  proto: 'ipv4';
+  ip: Ipv4Fields;
+}
+export type PacketEntry = ArpPacketEntry | Ipv4PacketEntry;
 
 /**
  * One per Ethernet source address a capture point saw (of any frame, not only ARP): when it was

@@ -18,7 +18,7 @@ const SLL_BROADCAST = 1;
 /** The link types decodeArp understands. */
 export const ARP_LINK_TYPES: ReadonlySet<number> = new Set([LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2]);
 
-interface Link {
+export interface Link {
   ethSrc: string;
   ethDst?: string;
   vlan?: number;
@@ -26,7 +26,8 @@ interface Link {
   payload: number;
 }
 
-const linkOf = (frame: Buffer, linkType: number): Link | undefined =>
+/** A frame's link header (Ethernet or Linux cooked), or undefined for a runt or another link type. */
+export const linkOf = (frame: Buffer, linkType: number): Link | undefined =>
   linkType === LINKTYPE_ETHERNET
     ? ethernet(frame)
     : linkType === LINKTYPE_LINUX_SLL

@@ -1,10 +1,12 @@
-// A capture point's pcap → history entries, after the run. ARP frames become entries:
-// they say who claimed which address and when, and there are few of them, whereas the probe's
-// TCP data would flood the history with millions of entries nobody judges. Of every frame only
+// A capture point's pcap → history entries, after the run. ARP frames always become entries:
+// they say who claimed which address and when, and there are few of them. Of every frame only
 // its source MAC is kept: one entry per address (first seen, frame count; sourceMacEntries).
+// IPv4 packets only when asked (a capture with a tcpdump filter that keeps them few):
+// unfiltered, the probe's TCP data would flood the history with millions of entries nobody judges.
 import { readFile } from 'node:fs/promises';
-import type { PacketEntry, SourceMacEntry } from '../history/history-types.js';
+import type { ArpPacketEntry, Ipv4PacketEntry, PacketEntry, SourceMacEntry } from '../history/history-types.js';
 import { ARP_LINK_TYPES, decodeArp, frameSource } from './arp-decode.js';
+import { decodeIpv4 } from './ipv4-decode.js';
 import { PcapFormatError, parsePcap } from './pcap-reader.js';
 
 /**
@@ -13,28 +15,36 @@ import { PcapFormatError, parsePcap } from './pcap-reader.js';
  * record is dropped. A file that is not a classic pcap, or whose link type carries no Ethernet
  * ARP, throws a PcapFormatError naming the file.
  */
-export async function arpEntriesFromPcap(file: string, node: string, iface: string): Promise<PacketEntry[]> {
+export async function arpEntriesFromPcap(file: string, node: string, iface: string): Promise<ArpPacketEntry[]> {
   const bytes = await readPcapFile(file);
   return bytes ? arpEntriesFromBytes(bytes, { file, node, iface }) : [];
 }
 
-/** arpEntriesFromPcap's entries and one sourceMacEntries entry per source address, in time order. */
-export async function packetEntriesFromPcap(file: string, node: string, iface: string): Promise<(PacketEntry | SourceMacEntry)[]> {
+/**
+ * ARP entries and one sourceMacEntries entry per source address, and with `ipv4` the IPv4
+ * packets too (a filtered capture), merged in time order.
+ */
+export async function packetEntriesFromPcap(
+  file: string,
+  node: string,
+  iface: string,
+  ipv4: boolean,
+): Promise<(PacketEntry | SourceMacEntry)[]> {
   const bytes = await readPcapFile(file);
   if (!bytes) return [];
   const source = { file, node, iface };
-  return [...arpEntriesFromBytes(bytes, source), ...sourceMacEntries(bytes, source)].sort((a, b) => a.t - b.t);
+  const entries: (PacketEntry | SourceMacEntry)[] = [...arpEntriesFromBytes(bytes, source), ...sourceMacEntries(bytes, source)];
+  if (ipv4) entries.push(...ipv4EntriesFromBytes(bytes, source));
+  return entries.sort((a, b) => a.t - b.t);
 }
 
 const readPcapFile = async (file: string): Promise<Buffer | undefined> => {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return bytes;
 };
 
 /** Pure: one entry per Ethernet source address in the pcap, at its first frame, with its frame count. */
@@ -53,16 +63,28 @@ export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: s
 }
 
 /** The pure part of arpEntriesFromPcap, for bytes already in memory. */
-export function arpEntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): PacketEntry[] {
+export function arpEntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): ArpPacketEntry[] {
   if (bytes.length === 0) return [];
   const pcap = parsePcap(bytes, source.file);
   if (!ARP_LINK_TYPES.has(pcap.linkType)) {
     throw new PcapFormatError(source.file ?? 'pcap', 20, `link type ${pcap.linkType} is not Ethernet or Linux cooked; ARP cannot be read`);
   }
-  const entries: PacketEntry[] = [];
+  const entries: ArpPacketEntry[] = [];
   for (const record of pcap.records) {
     const arp = decodeArp(record.data, pcap.linkType);
     if (arp) entries.push({ t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'arp', arp });
+  }
+  return entries;
+}
+
+/** The IPv4 packets of a pcap's bytes as history entries (ARP excluded), in file order. */
+export function ipv4EntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): Ipv4PacketEntry[] {
+  if (bytes.length === 0) return [];
+  const pcap = parsePcap(bytes, source.file);
+  const entries: Ipv4PacketEntry[] = [];
+  for (const record of pcap.records) {
+    const ip = decodeIpv4(record.data, pcap.linkType);
+    if (ip) entries.push({ t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'ipv4', ip });
   }
   return entries;
 }

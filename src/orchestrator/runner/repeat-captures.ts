@@ -1,5 +1,6 @@
 // The packet captures of a repeat: started right after deploy, finished at teardown, and their
-// ARP frames (and each source MAC once) added to the history afterwards (ARP checks judge them).
+// ARP frames (and each source MAC once) added to the history afterwards (ARP checks judge them),
+// with their IPv4 packets when the capture has a filter (packet checks judge them).
 import path from 'node:path';
 import { capture } from '../../lab/capture.js';
 import type { LabContext } from '../../lab/lab-context.js';
@@ -22,13 +23,15 @@ export class RepeatCaptures {
     private readonly links: readonly string[],
     private readonly dir: string,
     private readonly record: RepeatRecord,
+    /** tcpdump filter for every link; with one, IPv4 packets become history entries too. */
+    private readonly filter?: string,
   ) {}
 
   start(lab: StartedLab, ctx: LabContext): void {
     for (const link of this.links) {
       const { node, iface, file } = parseLink(link);
       this.files.push(file);
-      const options = { out: path.join(this.dir, file) };
+      const options = { out: path.join(this.dir, file), ...(this.filter ? { filter: this.filter } : {}) };
       this.running.push(
         capture(lab.containerOf(node), iface, options, { ...ctx, signal: this.abort.signal }).catch((e: unknown) =>
           this.record.fail(`capture ${link}`, e),
@@ -47,7 +50,7 @@ export class RepeatCaptures {
       const { node, iface, file } = parseLink(link);
       const full = path.join(this.dir, file);
       this.record.addLate(
-        await packetEntriesFromPcap(full, node, iface).catch((e: unknown) => {
+        await packetEntriesFromPcap(full, node, iface, this.filter !== undefined).catch((e: unknown) => {
           this.record.fail(`reading ${full}`, e);
           return [];
         }),

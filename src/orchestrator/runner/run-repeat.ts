@@ -61,7 +61,7 @@ class Repeat {
   constructor(private readonly options: RepeatOptions) {
     this.clock = options.clock ?? systemClock;
     this.record = new RepeatRecord(options.onEntry, this.clock);
-    this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record);
+    this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record, options.scenario.capture?.filter);
     this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx);
   }
 

@@ -52,6 +52,7 @@ const describers: Describers = {
   streamsEstablished: (v) => [`streams established ≥ ${typeof v === 'number' ? v : v.min}`],
   noFailedStreams: (v) => (v ? ['no failed stream'] : []),
   maxGapMs: (v) => [`every stream's longest gap ≤ ${ms(v)}`],
+  keptStreamsMaxGapMs: (v) => [`every stream that kept its connection: no standstill over ${ms(v)} after the first fault started`],
   workloadMaxGapMs: (v) => Object.entries(v).map(([w, limit]) => `longest gap (workload ${w}) ≤ ${ms(limit)}`),
   gapPercentile: (v) =>
     list(v).map((p) => `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` + ` ≤ ${ms(p.maxMs)}`),
@@ -98,6 +99,18 @@ const describers: Describers = {
     `NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection` +
       `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,
   ],
+  backendCounts: (v) =>
+    list(v).map(
+      (o) =>
+        `connections served (workload ${o.workload}): exactly ${Object.entries(o.counts)
+          .map(([b, n]) => `${b}=${n}`)
+          .join(' ')}, from the real clients, one back end each`,
+    ),
+  noPacketsAfter: (v) =>
+    list(v).map(
+      (o) =>
+        `no packet (${filterText(o.packets)}) after ${filterText(o.after)}${o.until ? ` until ${filterText(o.until)}` : ''}, on the wire`,
+    ),
   invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
 };
 

@@ -122,6 +122,8 @@ export const captureSchema = z
   .object({
     links: z.array(z.string().regex(/^[^:]+:[^:]+$/, 'expected NODE:IFACE')).min(1),
     keep: z.enum(['on-failure', 'always']).default('on-failure'),
+    /** tcpdump filter expression for every link; with one, the captured IPv4 packets join the history (keep them few). */
+    filter: z.string().min(1).optional(),
   })
   .strict();
 

@@ -11,9 +11,9 @@
 import { systemClock, type Clock } from '../../../common/clock.js';
 import { randomInt } from 'node:crypto';
 import { pollPause } from '../../../common/poll-pause.js';
-import { hostUnreachable, IP_PROTOCOL, ipv4Packet } from '../../../kernel/ip-packet.js';
+import { hostUnreachable, IP_PROTOCOL, ipv4Packet, nudgePacket } from '../../../kernel/ip-packet.js';
 import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
-import { parseTcpPacket, tcpSegment } from '../../../kernel/tcp-segment.js';
+import { parseTcpPacket } from '../../../kernel/tcp-segment.js';
 import type { AccessRow } from '../protocol.js';
 
 interface Endpoint {
@@ -54,14 +54,8 @@ export const kickTargets = (rows: readonly AccessRow[]): KickTarget[] =>
 
 const key = (from: Endpoint, to: Endpoint) => `${from.ip}:${from.port}>${to.ip}:${to.port}`;
 
-/** Pure: the out-of-window ACK from `from` to `to`, as a whole IPv4 packet. */
-export const nudgePacket = (from: Endpoint, to: Endpoint, seq: number): Buffer =>
-  ipv4Packet(
-    from.ip,
-    to.ip,
-    IP_PROTOCOL.tcp,
-    tcpSegment({ src: from.ip, dst: to.ip, srcPort: from.port, dstPort: to.port, seq, ack: seq, flags: { ack: true }, window: 65535 }),
-  );
+// The nudge lives in the kernel area: the redirector sends it too (to make a client reset itself).
+export { nudgePacket };
 
 /** Pure: the ICMP error telling `end` that its segment to `to` starting at `seq` met an unreachable host. */
 export const revertPacket = (errorFrom: string, end: Endpoint, to: Endpoint, seq: number): Buffer =>

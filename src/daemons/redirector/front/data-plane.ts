@@ -1,0 +1,120 @@
+// The redirector's kernel effects: the nftables table, the addresses, a service's cycle, and
+// a back end's purge (its conntrack entries deleted, its clients told). Decisions are the
+// core's; this only carries them out.
+import { randomInt } from 'node:crypto';
+import { Conntrack } from '../../../kernel/ctnetlink.js';
+import { IPPROTO_TCP } from '../../../kernel/ctnetlink-attributes.js';
+import { macOf } from '../../../kernel/ip-addr.js';
+import { nudgePacket } from '../../../kernel/ip-packet.js';
+import { RawIpSocket } from '../../../kernel/raw-ip-socket.js';
+import { ipv4Key, SetElements } from '../../../kernel/nft-set-elements.js';
+import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
+import { runCommand } from '../../../kernel/run-command.js';
+import { announce } from '../../shared/garp.js';
+import type { ConnectionReading } from './assigned-routes.js';
+import type { RedirectorConfig } from './redirector-config.js';
+import { DEAD_SET, programScript, TABLE, tableScript } from './redirector-rules.js';
+
+export interface PurgeResult {
+  deleted: number;
+  /** How long the dump, the deletes and the nudges took (a busy node shows here). */
+  ms: number;
+  /** Clients sent the nudge they answer into a reset (established connections only). */
+  kicked: number;
+}
+
+export class DataPlane {
+  private readonly conntrack = new Conntrack();
+  private readonly addresses = new AddressControl();
+  private readonly elements = new SetElements();
+
+  constructor(private readonly config: RedirectorConfig) {}
+
+  async install(cycles: ReadonlyMap<number, readonly string[]>): Promise<void> {
+    // loose=0: a segment of a purged connection is invalid, never a new connection to DNAT.
+    // timestamp: entries carry their start, for the table's ages.
+    await runCommand('sysctl', [
+      '-qw',
+      'net.netfilter.nf_conntrack_tcp_loose=0',
+      'net.netfilter.nf_conntrack_timestamp=1',
+      'net.ipv4.ip_forward=1',
+      'net.ipv4.conf.all.send_redirects=0',
+    ]);
+    await runCommand('nft', ['-f', '-'], { input: tableScript(this.config, cycles) });
+    if (!this.config.takeAddresses) return;
+    for (const [address, iface] of [
+      [this.config.vip, this.config.outside.iface],
+      [this.config.inside, this.config.insideIface],
+    ] as const) {
+      this.addresses.add(address, iface);
+      await announce(address, iface, await macOf(iface), 2, 50);
+    }
+  }
+
+  /** A service's new cycle (back-end addresses), in one nft transaction. */
+  async program(port: number, cycle: readonly string[]): Promise<void> {
+    await runCommand('nft', ['-f', '-'], { input: programScript(port, cycle) });
+  }
+
+  /** Forward nothing more to `ip` (one nfnetlink batch: no process, effective on return), or again. */
+  block(ip: string, blocked: boolean): void {
+    this.elements.apply([{ op: blocked ? 'add' : 'delete', family: 'ip', table: TABLE, set: DEAD_SET, key: ipv4Key(ip), label: ip }]);
+  }
+
+  /** The forwarded connections to the VIP, as table 111 reads them. */
+  readConnections(): ConnectionReading[] {
+    return this.conntrack
+      .dump({ origDst: this.config.vip })
+      .filter((e) => e.orig.protocol === IPPROTO_TCP)
+      .map((e) => ({
+        clientIp: e.orig.src,
+        clientPort: e.orig.sport,
+        frontIp: e.orig.dst,
+        service: e.orig.dport,
+        backendIp: e.reply.src,
+        state: e.tcpState,
+      }));
+  }
+
+  /**
+   * Deletes every conntrack entry of `ip` for `ports` (read from the kernel now, so entries made
+   * after 111's last refresh go too) and nudges each established client: its answer reaches the
+   * VIP with no entry, and the front end's stack resets it — at once, whatever its backoff.
+   */
+  purge(ip: string, ports: readonly number[], kick: boolean): PurgeResult {
+    const started = performance.now();
+    const entries = this.conntrack
+      .dump({ origDst: this.config.vip })
+      .filter((e) => e.orig.protocol === IPPROTO_TCP && e.reply.src === ip && ports.includes(e.orig.dport));
+    // Deleted first: a client's answer that still met its entry would be forwarded into the block.
+    const { deleted } = this.conntrack.delete(entries.map((e) => e.origKey));
+    let kicked = 0;
+    if (kick) {
+      const raw = new RawIpSocket();
+      try {
+        for (const e of entries) {
+          if (e.tcpState !== 'ESTABLISHED') continue;
+          raw.send(nudgePacket({ ip: e.orig.dst, port: e.orig.dport }, { ip: e.orig.src, port: e.orig.sport }, randomInt(2 ** 32)));
+          kicked++;
+        }
+      } finally {
+        raw.close();
+      }
+    }
+    return { deleted, kicked, ms: Math.round(performance.now() - started) };
+  }
+
+  close(): void {
+    this.conntrack.close();
+    this.elements.close();
+    if (this.config.takeAddresses) {
+      this.addresses.remove(this.config.vip, this.config.outside.iface);
+      this.addresses.remove(this.config.inside, this.config.insideIface);
+    }
+    this.addresses.close();
+  }
+}
+
+export const removeDataPlane = async (): Promise<void> => {
+  await runCommand('nft', ['delete', 'table', 'ip', TABLE]).catch(() => undefined);
+};

@@ -1,0 +1,21 @@
+// Pure: GET /status — both tables (112 with the removed members waiting for a re-add, 111 with
+// its counts per service and back end and every route), each back end's health and load.
+import type { RedirectorCore } from './redirector-core.js';
+
+/** Routes listed in full up to this many; beyond, only the counts (a 100,000-route table is 10 MB of JSON). */
+const MAX_LISTED_ROUTES = 5000;
+
+export const statusBody = (core: RedirectorCore, nowMs: number, refused?: ReadonlyMap<string, number>) => {
+  const routes = core.routes.list();
+  return {
+    forwarding: core.table.snapshot(),
+    removed: core.table.removed(),
+    assigned: {
+      count: routes.length,
+      counts: core.routes.counts(),
+      routes: routes.length <= MAX_LISTED_ROUTES ? routes : undefined,
+    },
+    backends: core.health.snapshot(nowMs).map((h) => ({ ...h, load: core.loadOf(h.backend) })),
+    refusedMessages: Object.fromEntries(refused ?? []),
+  };
+};

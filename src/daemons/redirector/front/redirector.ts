@@ -1,0 +1,135 @@
+// The redirector's shell: the core's decisions carried out on the kernel (data-plane.ts) and
+// on the agents (message-link.ts), one outcome after another, each effect in order; the timers
+// that feed the core (health ticks, tcp checks, conntrack dumps for table 111).
+import { connect } from 'node:net';
+import type { Clock } from '../../../common/clock.js';
+import { errorMessage } from '../../../common/errors.js';
+import type { EmitEvent } from '../../shared/event-log.js';
+import { MessageLink } from '../message-link.js';
+import { agentReportSchema, type AgentCommand, type AgentReport } from '../protocol.js';
+import { DataPlane } from './data-plane.js';
+import { ratioCycle } from './ratio-schedule.js';
+import type { RedirectorConfig } from './redirector-config.js';
+import { RedirectorCore, type Effect, type Outcome } from './redirector-core.js';
+import { statusBody } from './redirector-status.js';
+
+/** Health ticks this much finer than the interval: detection lands within a quarter interval of its bound. */
+const TICKS_PER_INTERVAL = 4;
+
+export class Redirector {
+  readonly core: RedirectorCore;
+  private readonly plane: DataPlane;
+  private link: MessageLink<AgentReport, AgentCommand> | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly startedMs: number;
+
+  constructor(
+    private readonly config: RedirectorConfig,
+    private readonly emit: EmitEvent,
+    private readonly clock: Clock,
+  ) {
+    this.startedMs = clock.nowMs();
+    this.core = new RedirectorCore(config, this.startedMs);
+    this.plane = new DataPlane(config);
+  }
+
+  async start(): Promise<void> {
+    await this.plane.install(new Map(this.core.table.ports().map((p) => [p, this.cycle(p)])));
+    this.link = await MessageLink.open<AgentReport, AgentCommand>({
+      node: this.config.node,
+      key: this.config.agents.key,
+      listen: `${this.config.inside}:${this.config.agents.port}`,
+      schema: agentReportSchema,
+      clock: this.clock,
+      onMessage: (r, from) => {
+        const ip = this.config.backends.find((b) => b.name === r.node)?.ip;
+        if (ip !== from) return this.emit('report-refused', { from, node: r.node, reason: `sent from ${from}, not ${ip ?? 'a back end'}` });
+        void this.apply(this.core.report(r, this.clock.nowMs()));
+      },
+    });
+    const { intervalMs } = this.config.health;
+    this.core.health.restart(this.clock.nowMs());
+    this.every(Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL)), () => this.apply(this.core.tick(this.clock.nowMs())));
+    this.every(this.config.routes.refreshMs, () => this.apply(this.core.readings(this.plane.readConnections(), this.clock.nowMs())));
+    if (this.config.health.method === 'tcp') this.every(intervalMs, () => this.probeAll());
+  }
+
+  /** Runs an outcome after those before it; resolves (never rejects) when its effects are done. */
+  apply(outcome: Outcome): Promise<void> {
+    const run = async () => {
+      for (const e of outcome.events) this.emit(e.event, e.data);
+      for (const effect of outcome.effects) await this.effect(effect);
+    };
+    this.queue = this.queue.then(run).catch((e: unknown) => this.emit('error', { error: errorMessage(e) }));
+    return this.queue;
+  }
+
+  status(): unknown {
+    return statusBody(this.core, this.clock.nowMs(), this.link?.refused);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.queue;
+    this.link?.close();
+    this.plane.close();
+  }
+
+  private async effect(e: Effect): Promise<void> {
+    switch (e.kind) {
+      case 'program': {
+        const cycle = this.cycle(e.port);
+        await this.plane.program(e.port, cycle);
+        this.emit('programmed', { port: e.port, cycle: this.core.table.weights(e.port).filter((w) => w.weight > 0) });
+        return;
+      }
+      case 'block':
+      case 'unblock':
+        this.plane.block(e.ip, e.kind === 'block');
+        return;
+      case 'purge': {
+        const r = this.plane.purge(e.ip, e.ports, e.kick && this.config.kick);
+        this.core.routes.removeBackend(e.backend, new Set(e.ports));
+        if (e.kick || r.deleted > 0) this.emit('purged', { backend: e.backend, ports: e.ports, ...r });
+        return;
+      }
+      case 'command':
+        this.link?.send({ kind: 'command', to: e.backend, action: e.action, port: e.port }, e.ip, this.config.agents.port);
+        this.emit('agent-command', { backend: e.backend, action: e.action, port: e.port });
+        return;
+    }
+  }
+
+  /** The service's cycle as back-end addresses. */
+  private cycle(port: number): string[] {
+    const ip = new Map(this.core.table.members(port).map((m) => [m.backend, m.ip]));
+    return ratioCycle(this.core.table.weights(port)).map((b) => ip.get(b)!);
+  }
+
+  private probeAll(): void {
+    const port = this.config.health.tcpPort!;
+    for (const b of this.config.backends) {
+      const socket = connect({ host: b.ip, port, timeout: this.config.health.intervalMs });
+      const done = (ok: boolean) => {
+        socket.destroy();
+        void this.apply(this.core.probed(b.name, ok, this.clock.nowMs()));
+      };
+      socket.once('connect', () => done(true));
+      socket.once('timeout', () => done(false));
+      socket.once('error', () => done(false));
+    }
+  }
+
+  private every(ms: number, run: () => unknown): void {
+    this.timers.push(
+      setInterval(() => {
+        try {
+          void run();
+        } catch (e) {
+          this.emit('error', { error: errorMessage(e) });
+        }
+      }, ms),
+    );
+  }
+}
