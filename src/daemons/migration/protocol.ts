@@ -124,3 +124,14 @@ export const AGENT_PATHS = {
   status: '/status',
 } as const;
 export const GATEWAY_PATHS = { switch: '/switch', status: '/status' } as const;
+
+/** Agent to agent, on the migration network (agent/peer-api.ts). */
+export const PEER_PATHS = { receive: '/peer/receive', restore: '/peer/restore', thaw: '/peer/thaw', discard: '/peer/discard' } as const;
+export const peerReceiveSchema = z.object({ migration: migrationId }).strict();
+export const peerReceiveReplySchema = z.object({ host: ipv4, port: z.number().int().min(1).max(65535) }).strict();
+export const peerRestoreSchema = z.object({ migration: migrationId, vip: ipv4.optional() }).strict();
+export const peerRestoreReplySchema = z.object({ pid: z.number().int().min(1), restoreMs: ms }).strict();
+export const peerThawSchema = z.object({ migration: migrationId, pids: z.array(z.number().int().min(1)).min(1) }).strict();
+export const peerDiscardSchema = z
+  .object({ migration: migrationId, pid: z.number().int().min(1).optional(), vip: ipv4.optional() })
+  .strict();

@@ -1,0 +1,59 @@
+// migration-agent (seed 003, the operating-server switching control means 3 / 203, 204): runs on
+// every server. As the main server's agent it carries out S703–S705 and S710 for the
+// coordinator; as the backup's it receives images on the migration network, restores, thaws.
+//   node /opt/failover-lab/dist/src/daemons/migration/agent/main.js --config FILE
+import { z } from 'zod';
+import { splitHostPort } from '../../../common/host-port.js';
+import { systemClock } from '../../../common/clock.js';
+import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
+import { createEventLog } from '../../shared/event-log.js';
+import { startJsonApi } from '../../shared/json-api.js';
+import { waitForListenAddress } from '../../shared/listen-address.js';
+import { callJson } from '../http-call.js';
+import { PEER_PATHS, peerReceiveReplySchema, peerRestoreReplySchema } from '../protocol.js';
+import type { PeerCalls } from './agent-ops.js';
+import { agentRoutes } from './agent-api.js';
+import { loadAgentConfig, type AgentConfig } from './agent-config.js';
+import { localOps } from './local-ops.js';
+import { peerRoutes, type PeerState } from './peer-api.js';
+import { Switching } from './switching.js';
+
+const anything = z.unknown();
+
+const run = async (config: AgentConfig): Promise<void> => {
+  const clock = systemClock;
+  const emit = createEventLog(config.node, 'migration-agent', { clock });
+  const bindHost = splitHostPort(config.peerListen).host;
+  const local = localOps({ imagesDir: config.imagesDir, vipDevice: config.vipDevice, bindHost, criu: config.criu });
+  const url = (p: string) => `http://${config.peer.api}${p}`;
+  const call = <S extends z.ZodTypeAny>(p: string, body: unknown, timeoutMs: number, reply: S) =>
+    callJson(`${config.peer.name} ${p}`, url(p), config.peerToken, { method: 'POST', body }, timeoutMs, reply);
+  const peer: PeerCalls = {
+    receive: (migration, t) => call(PEER_PATHS.receive, { migration }, t, peerReceiveReplySchema),
+    restore: (migration, vip, t) => call(PEER_PATHS.restore, { migration, ...(vip ? { vip } : {}) }, t, peerRestoreReplySchema),
+    thaw: async (migration, pids, t) => void (await call(PEER_PATHS.thaw, { migration, pids }, t, anything)),
+    discard: async (migration, pid, vip, t) =>
+      void (await call(PEER_PATHS.discard, { migration, ...(pid ? { pid } : {}), ...(vip ? { vip } : {}) }, t, anything)),
+  };
+  const switching = new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs });
+  const peerState: PeerState = { restored: new Map(), frozen: new Set() };
+  await waitForListenAddress(config.listen);
+  await waitForListenAddress(config.peerListen);
+  const api = await startJsonApi(
+    config.listen,
+    config.token,
+    agentRoutes({ node: config.node, realIp: config.realIp, switching, peerState }),
+  );
+  const peerApi = await startJsonApi(
+    config.peerListen,
+    config.peerToken,
+    peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
+  );
+  emit('started', { listen: config.listen, peerListen: config.peerListen });
+  onStopSignals(emit, async () => {
+    await api.close();
+    await peerApi.close();
+  });
+};
+
+runDaemon('migration-agent', loadAgentConfig, run);
