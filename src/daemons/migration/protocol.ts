@@ -135,3 +135,20 @@ export const peerThawSchema = z.object({ migration: migrationId, pids: z.array(z
 export const peerDiscardSchema = z
   .object({ migration: migrationId, pid: z.number().int().min(1).optional(), vip: ipv4.optional() })
   .strict();
+
+/** The probe path: the main agent hands the connections' state to the backup agent (agent/probe-switching.ts). */
+export const PROBE_PEER_PATHS = { state: '/peer/probe-state', rebuild: '/peer/probe-rebuild', drop: '/peer/probe-drop' } as const;
+const restoreItem = z.object({ checkpoint: z.record(z.unknown()), answer: z.record(z.unknown()) }).strict();
+export const probeStateSchema = z
+  .object({
+    migration: migrationId,
+    vip: ipv4.optional(),
+    port: z.number().int().min(1).max(65535),
+    items: z.array(restoreItem),
+    rebuildNow: z.boolean(),
+  })
+  .strict();
+export type ProbeState = z.infer<typeof probeStateSchema>;
+export const probeRebuildSchema = z.object({ migration: migrationId }).strict();
+export const probeRebuildReplySchema = z.object({ pid: z.number().int().min(1), rebuilt: z.number().int().min(0), ms: ms }).strict();
+export const probeDropSchema = z.object({ migration: migrationId, vip: ipv4.optional() }).strict();

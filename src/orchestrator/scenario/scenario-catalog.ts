@@ -91,7 +91,14 @@ const describers: Describers = {
     `NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection` +
       `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,
   ],
-  invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
+  invariants: (v) =>
+    v.map((inv) =>
+      'never' in inv
+        ? `never: ${inv.name}`
+        : 'sequence' in inv
+          ? `${inv.name}: ${inv.equals.join(' → ')}`
+          : `${inv.name}: count ${range(inv.min, inv.max)}`,
+    ),
 };
 
 /** Every check of a scenario, in the describers' order, each with its bound. */

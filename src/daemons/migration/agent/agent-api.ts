@@ -4,9 +4,9 @@
 import { ok, route, type Route } from '../../shared/json-api.js';
 import { AGENT_PATHS, resumeSchema, rollbackSchema, switchStartSchema, type ServiceAt } from '../protocol.js';
 import type { PeerState } from './peer-api.js';
-import type { Switching } from './switching.js';
+import type { Handover } from './agent-ops.js';
 
-export const agentRoutes = (deps: { node: string; realIp: string; switching: Switching; peerState: PeerState }): Route[] => {
+export const agentRoutes = (deps: { node: string; realIp: string; switching: Handover; peerState: PeerState }): Route[] => {
   let lastVip = '';
   let copyMode = false;
   const serviceAt = (): ServiceAt => {

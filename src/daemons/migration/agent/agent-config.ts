@@ -24,6 +24,18 @@ export const agentConfigSchema = z
     vipDevice: z.string().min(1).default('lo'),
     imagesDir: z.string().startsWith('/').default('/var/tmp/migration'),
     peerTimeoutMs: z.number().int().min(10).default(10_000),
+    /** criu: any unmodified process (CRIU); probe-state: the probe server's connections only, rebuilt with TCP_REPAIR (the fast path). */
+    method: z.enum(['criu', 'probe-state']).default('criu'),
+    probe: z
+      .object({
+        /** The probe server's control port on this node. */
+        control: addrPort.default('127.0.0.1:7001'),
+        /** The service port whose connections move. */
+        port: z.number().int().min(1).max(65535).default(7000),
+        match: z.string().min(1).default('dist/src/probe/main.js server'),
+      })
+      .strict()
+      .default({}),
     criu: z
       .object({
         command: z.string().min(1).default('criu'),

@@ -1,6 +1,8 @@
 // What a migration agent does to its own server, and the calls it makes to the other agent
 // over the migration network: interfaces, so the sequence (switching.ts) is tested with fakes
 // that refuse what the real thing refuses. main.ts wires the real ones (CRIU, ip, kill).
+import type { ProcessRef, SwitchEnd, SwitchStart } from '../protocol.js';
+import type { HandoverLog } from './handover-log.js';
 
 export interface LocalOps {
   /** The pid of the service process: the given one if it runs, else the oldest whose command line matches. */
@@ -16,6 +18,8 @@ export interface LocalOps {
   /** A one-shot receiver on the migration network that unpacks into `dir`; `done` settles when it has. */
   receiveImages(dir: string): Promise<{ port: number; done: Promise<void> }>;
   imagesDir(migration: string): string;
+  /** After a restored tree is thawed: make its sockets send now rather than after a fresh RTO (tcp-repair.ts drawDuplicateAcks). */
+  kick(pid: number): Promise<number>;
   bytesIn(dir: string): Promise<number>;
 }
 
@@ -25,4 +29,12 @@ export interface PeerCalls {
   restore(migration: string, vip: string | undefined, timeoutMs: number): Promise<{ pid: number; restoreMs: number }>;
   thaw(migration: string, pids: number[], timeoutMs: number): Promise<void>;
   discard(migration: string, pid: number | undefined, vip: string | undefined, timeoutMs: number): Promise<void>;
+}
+
+/** What the coordinator-facing API drives: the CRIU hand-over (switching.ts) or the probe's state path (probe-switching.ts). */
+export interface Handover {
+  start(req: SwitchStart): Promise<SwitchEnd>;
+  resume(migration: string, processes: readonly ProcessRef[], mainRealIp: string): Promise<(ProcessRef & { atMs: number })[]>;
+  rollback(migration: string, vip: string): Promise<string[]>;
+  current(): HandoverLog | undefined;
 }

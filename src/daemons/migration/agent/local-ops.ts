@@ -5,7 +5,10 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { criuDump, criuRestore, type CriuOptions } from '../../../kernel/criu.js';
+import { libc } from '../../../kernel/libc.js';
+import { borrowTcpSockets } from '../../../kernel/pidfd.js';
 import { runCommand } from '../../../kernel/run-command.js';
+import { drawDuplicateAcks } from '../../../kernel/tcp-repair.js';
 import type { LocalOps } from './agent-ops.js';
 
 /** The process group when `pid` leads one (a daemonised server and its children), else the process alone. */
@@ -23,10 +26,20 @@ export const localOps = (o: { imagesDir: string; vipDevice: string; bindHost: st
       });
       return p.pid;
     }
-    const out = await runCommand('pgrep', ['-o', '-f', p.match]).catch(() => '');
-    const pid = Number(out.trim());
-    if (!Number.isInteger(pid) || pid < 1) throw new Error(`no process matches '${p.match}' on this server`);
-    return pid;
+    const pids = (await runCommand('pgrep', ['-f', p.match]).catch(() => '')).split('\n').filter(Boolean).map(Number);
+    // A service in a pid namespace of its own (how CRIU can restore it elsewhere) is that
+    // namespace's init; else the first that is not a shell that merely mentions the pattern.
+    const described = await Promise.all(
+      pids.map(async (pid) => {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        const nspid = /^NSpid:\s*(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/) ?? [];
+        const comm = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '';
+        return { pid, nsInit: nspid.length > 1 && nspid[nspid.length - 1] === '1', shell: /^(sh|bash|dash)$/.test(comm) };
+      }),
+    );
+    const pick = described.find((d) => d.nsInit) ?? described.find((d) => !d.shell);
+    if (!pick) throw new Error(`no process matches '${p.match}' on this server`);
+    return pick.pid;
   },
   signal: async (pid, signal) => {
     process.kill(await target(pid), `SIG${signal}`);
@@ -65,5 +78,16 @@ export const localOps = (o: { imagesDir: string; vipDevice: string; bindHost: st
     return { port: (server.address() as net.AddressInfo).port, done };
   },
   imagesDir: (migration) => path.join(o.imagesDir, migration),
+  kick: async (pid) => {
+    const children = (await runCommand('pgrep', ['-P', String(pid)]).catch(() => '')).split('\n').filter(Boolean).map(Number);
+    let kicked = 0;
+    for (const p of [pid, ...children])
+      for (const s of await borrowTcpSockets(p)) {
+        drawDuplicateAcks(s.fd);
+        libc().close(s.fd);
+        kicked++;
+      }
+    return kicked;
+  },
   bytesIn: async (dir) => Number((await runCommand('du', ['-sb', dir])).split('\t')[0]),
 });

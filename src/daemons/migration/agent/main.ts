@@ -10,8 +10,12 @@ import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
 import { callJson } from '../http-call.js';
-import { PEER_PATHS, peerReceiveReplySchema, peerRestoreReplySchema } from '../protocol.js';
-import type { PeerCalls } from './agent-ops.js';
+import { runCommand } from '../../../kernel/run-command.js';
+import { PEER_PATHS, PROBE_PEER_PATHS, peerReceiveReplySchema, peerRestoreReplySchema, probeRebuildReplySchema } from '../protocol.js';
+import type { Handover, PeerCalls } from './agent-ops.js';
+import { holdScript, probeRequest } from './probe-control.js';
+import { probePeerRoutes } from './probe-peer-api.js';
+import { ProbeSwitching } from './probe-switching.js';
 import { agentRoutes } from './agent-api.js';
 import { loadAgentConfig, type AgentConfig } from './agent-config.js';
 import { localOps } from './local-ops.js';
@@ -35,7 +39,29 @@ const run = async (config: AgentConfig): Promise<void> => {
     discard: async (migration, pid, vip, t) =>
       void (await call(PEER_PATHS.discard, { migration, ...(pid ? { pid } : {}), ...(vip ? { vip } : {}) }, t, anything)),
   };
-  const switching = new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs });
+  const hold = async (vip: string, port: number, on: boolean) => {
+    await runCommand('nft', ['-f', '-'], { input: holdScript(vip, port, on) }).catch((e: unknown) => {
+      if (on) throw e; // taking away a hold that is not there is fine
+    });
+  };
+  // A hold left by an earlier run of this agent would drop the service's traffic.
+  await hold('0.0.0.0', 1, false);
+  const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
+  const switching: Handover =
+    config.method === 'criu'
+      ? new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs })
+      : new ProbeSwitching({
+          ...probeDeps,
+          local,
+          peerTimeoutMs: config.peerTimeoutMs,
+          port: config.probe.port,
+          peer: {
+            state: (body, t) => call(PROBE_PEER_PATHS.state, body, t, probeRebuildReplySchema),
+            rebuild: (migration, t) => call(PROBE_PEER_PATHS.rebuild, { migration }, t, probeRebuildReplySchema),
+            drop: async (migration, vip, t) =>
+              void (await call(PROBE_PEER_PATHS.drop, { migration, ...(vip ? { vip } : {}) }, t, anything)),
+          },
+        });
   const peerState: PeerState = { restored: new Map(), frozen: new Set() };
   await waitForListenAddress(config.listen);
   await waitForListenAddress(config.peerListen);
@@ -44,12 +70,11 @@ const run = async (config: AgentConfig): Promise<void> => {
     config.token,
     agentRoutes({ node: config.node, realIp: config.realIp, switching, peerState }),
   );
-  const peerApi = await startJsonApi(
-    config.peerListen,
-    config.peerToken,
-    peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
-  );
-  emit('started', { listen: config.listen, peerListen: config.peerListen });
+  const peerApi = await startJsonApi(config.peerListen, config.peerToken, [
+    ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
+    ...probePeerRoutes({ ...probeDeps, local, match: config.probe.match, timeoutMs: config.peerTimeoutMs }),
+  ]);
+  emit('started', { listen: config.listen, peerListen: config.peerListen, method: config.method });
   onStopSignals(emit, async () => {
     await api.close();
     await peerApi.close();

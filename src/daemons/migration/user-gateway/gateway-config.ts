@@ -24,6 +24,12 @@ export const gatewayConfigSchema = z
       .min(1),
     /** The switch tool that moves a port (`PORT VLAN` are appended after `port`). */
     switchCommand: z.string().min(1).default('/opt/failover-lab/bin/lab-switch'),
+    /**
+     * lab-switch: run switchCommand (any data plane it probes; a node start-up, ≈ 200 ms, per move).
+     * bridge-per-vlan: re-enslave the port to bridge vlanN with one `ip` call (≈ 5 ms), for a
+     * switch that lab-switch set up with a bridge per VLAN (this kernel: no VLAN filtering).
+     */
+    switchMode: z.enum(['lab-switch', 'bridge-per-vlan']).default('lab-switch'),
     /** Gratuitous ARPs for r after a switch, when the request asks (§6 12). */
     announce: z
       .object({ count: z.number().int().min(1).max(10).default(3), intervalMs: z.number().int().min(0).default(20) })

@@ -26,7 +26,9 @@ const run = async (config: GatewayConfig): Promise<void> => {
       now: () => clock.nowMs(),
       emit,
       movePort: async (m) => {
-        await runCommand(config.switchCommand, ['port', m.port, String(m.to)], { timeoutMs: 5000 });
+        if (config.switchMode === 'bridge-per-vlan')
+          await runCommand('ip', ['link', 'set', 'dev', m.port, 'master', `vlan${m.to}`], { timeoutMs: 5000 });
+        else await runCommand(config.switchCommand, ['port', m.port, String(m.to)], { timeoutMs: 5000 });
       },
       announce: (ip, mac, port) => announce(ip, port, mac, config.announce.count, config.announce.intervalMs),
     }),
