@@ -123,8 +123,14 @@ export class ProbeSwitching implements Handover {
     const log = this.expect(migration);
     const undone: string[] = [];
     if (log.has('backup-restore-started') || log.has('backup-vip-added')) {
-      await this.deps.peer.drop(migration, vip, this.deps.peerTimeoutMs);
-      undone.push('backup state dropped');
+      // A backup that does not answer (it crashed) never rebuilt anything: only its agent can
+      // ask its probe server to, so going back here is safe without it.
+      undone.push(
+        await this.deps.peer.drop(migration, vip, this.deps.peerTimeoutMs).then(
+          () => 'backup state dropped',
+          (e: unknown) => `backup unreachable (${(e as Error).message}): nothing rebuilt there`,
+        ),
+      );
     }
     if (log.has('main-vip-removed')) {
       await this.deps.local.vip('add', vip);
