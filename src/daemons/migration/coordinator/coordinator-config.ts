@@ -47,6 +47,8 @@ export const coordinatorConfigSchema = z
         pause: z.boolean().default(true),
         vipMode: vipModeSchema.default('move'),
         routerMac: z.enum(['same', 'garp', 'different']).default('same'),
+        /** network-first only to show what the patent's order avoids (§6 11). */
+        order: z.enum(['patent', 'network-first']).default('patent'),
       })
       .strict()
       .default({}),
@@ -123,6 +125,7 @@ export const planFor = (config: CoordinatorConfig, trigger: TriggerSource, id: s
     routerMac: config.options.routerMac,
     router: config.router,
     timeouts: config.timeouts,
+    order: config.options.order,
     rollbackTries: config.rollbackTries,
   };
 };

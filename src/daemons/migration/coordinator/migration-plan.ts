@@ -51,6 +51,8 @@ export interface MigrationPlan {
   /** The routers' shared address r (and router B's MAC, announced in `garp` mode). */
   router: { ip: string; mac?: string };
   timeouts: StepTimeouts;
+  /** patent: S702–S706 before S707 (the invention); network-first: S707 first, the negative test of §6 11. */
+  order: 'patent' | 'network-first';
   /** Tries of each rollback call before the migration is declared failed. */
   rollbackTries: number;
 }

@@ -73,23 +73,9 @@ export class SessionMigration {
     const t = plan.trigger;
     this.emit('migration-start', { migration: plan.id, trigger: t, vip: plan.vip, pause: plan.pause, vipMode: plan.vipMode });
     this.message('S701', t.kind === 'load' ? plan.main.agent : t.by, COORDINATOR, { trigger: t.kind });
-    this.ready.push({
-      kind: 'switch-start',
-      step: 'S702',
-      to: plan.main.agent,
-      method: 'POST',
-      path: AGENT_PATHS.switchStart,
-      body: {
-        migration: plan.id,
-        process: plan.process,
-        mainRealIp: plan.main.realIp,
-        backupRealIp: plan.backup.realIp,
-        vip: plan.vip,
-        pause: plan.pause,
-        vipMode: plan.vipMode,
-      },
-      attempt: 1,
-    });
+    // The negative test of §6 11 moves the users first; the patent's order moves the server first.
+    if (plan.order === 'network-first') this.ready.push(...networkCalls(plan, 'forward'));
+    else this.ready.push(this.switchStart());
   }
 
   /** The calls to send now (several only for parallel S707s and their rollback); each is sent once. */
@@ -124,6 +110,41 @@ export class SessionMigration {
     return { outcome: this.outcome, inFlight: this.inFlight.size, ...(this.failure ? { failure: this.failure } : {}) };
   }
 
+  private switchStart(): Omit<Call, 'id' | 'deadlineMs'> {
+    const plan = this.plan;
+    return {
+      kind: 'switch-start',
+      step: 'S702',
+      to: plan.main.agent,
+      method: 'POST',
+      path: AGENT_PATHS.switchStart,
+      body: {
+        migration: plan.id,
+        process: plan.process,
+        mainRealIp: plan.main.realIp,
+        backupRealIp: plan.backup.realIp,
+        vip: plan.vip,
+        pause: plan.pause,
+        vipMode: plan.vipMode,
+      },
+      attempt: 1,
+    };
+  }
+
+  /** Server and network both switched: resume (P1), or the end in no-pause mode. */
+  private bothSwitched(nowMs: number): void {
+    if (!this.plan.pause) return this.finish('done', nowMs);
+    this.ready.push({
+      kind: 'resume',
+      step: 'S709',
+      to: this.plan.main.agent,
+      method: 'POST',
+      path: AGENT_PATHS.resume,
+      body: { migration: this.plan.id, processes: resumeTargets(this.plan, this.processes) },
+      attempt: 1,
+    });
+  }
+
   private forward(call: Call, error: string | undefined, result: CallResult, nowMs: number): void {
     const step = call.step!;
     const reply = error === undefined && result.ok ? result.reply : undefined;
@@ -135,21 +156,14 @@ export class SessionMigration {
       if (this.plan.pause) this.frozenAtMs = end.steps[0]!.startMs;
       this.processes = end.processes;
       this.message('S706', call.to, COORDINATOR, { processes: end.processes });
-      this.ready.push(...networkCalls(this.plan, 'forward'));
+      if (this.plan.order === 'network-first') this.bothSwitched(nowMs);
+      else this.ready.push(...networkCalls(this.plan, 'forward'));
     } else if (step === 'S707') {
       const end = networkSwitchEndSchema.parse(reply);
       this.message('S708', call.to, COORDINATOR, { switched: end.switched, announced: end.announced });
       if (this.inFlight.size > 0) return;
-      if (!this.plan.pause) return this.finish('done', nowMs);
-      this.ready.push({
-        kind: 'resume',
-        step: 'S709',
-        to: this.plan.main.agent,
-        method: 'POST',
-        path: AGENT_PATHS.resume,
-        body: { migration: this.plan.id, processes: resumeTargets(this.plan, this.processes) },
-        attempt: 1,
-      });
+      if (this.plan.order === 'network-first') this.ready.push(this.switchStart());
+      else this.bothSwitched(nowMs);
     } else {
       const end = resumeEndSchema.parse(reply);
       this.message('S710', this.plan.main.agent, this.plan.main.agent, { resumed: end.resumed });
@@ -178,7 +192,9 @@ export class SessionMigration {
     this.emit('step-failed', { migration: this.plan.id, step, to, error });
     // Parallel S707s still out: their answers no longer matter, the rollback switches every user back.
     this.inFlight.clear();
-    const failedAt: FailedAt = step === 'S702' ? 'switching' : step === 'S707' ? 'network' : 'resume';
+    // Network first: a failed switching step finds the users already moved.
+    const failedAt: FailedAt =
+      step === 'S702' ? (this.plan.order === 'network-first' ? 'network' : 'switching') : step === 'S707' ? 'network' : 'resume';
     if (failedAt === 'resume') {
       this.phase = 'status';
       this.ready.push({ kind: 'status', to: this.plan.main.agent, method: 'GET', path: AGENT_PATHS.status, attempt: 1 });

@@ -24,6 +24,7 @@ export const plan = (extra: Partial<MigrationPlan> = {}): MigrationPlan => ({
   router: { ip: '198.18.50.1' },
   timeouts: { switchMs: 5000, networkMs: 2000, resumeMs: 2000, rollbackMs: 1000 },
   rollbackTries: 3,
+  order: 'patent',
   ...extra,
 });
 

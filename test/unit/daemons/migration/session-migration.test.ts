@@ -100,4 +100,26 @@ describe('migration coordinator: the S701–S711 sequence', () => {
     m.onResult(start!, { ok: true, reply: goodReply(p, start!, 6000) }, 6000);
     assert.match(String(m.state().failure?.error), /acknowledged 1000 ms after its deadline/);
   });
+
+  it('network-first (the negative test of §6 11) switches the users before the server, then resumes', () => {
+    const r = drive(plan({ order: 'network-first' }));
+    assert.deepEqual(messageSteps(r.events), [
+      'S701',
+      'S707',
+      'S708',
+      'S702',
+      'S703',
+      'S704',
+      'S705',
+      'S706',
+      'S709',
+      'S710',
+      'S711',
+      'end',
+    ]);
+    const failed = drive(plan({ order: 'network-first' }), (call) =>
+      call.kind === 'switch-start' ? { ok: false, error: 'x' } : undefined,
+    );
+    assert.deepEqual(callNames(failed.calls), ['ugw1 /switch', 'agent-a /switch-start', 'ugw1 /switch', 'agent-a /rollback']);
+  });
 });
