@@ -200,7 +200,6 @@ export const warmUpTcpRepair = (): void => {
 };
 
 const SIOCOUTQ = 0x5411;
-const REPAIR_OFF = 0;
 
 /** A live connection as its kernel sees it: what a rebuild elsewhere needs besides the options. */
 export interface TcpCapture extends TcpOptions {
@@ -239,16 +238,3 @@ export const captureTcp = (fd: number): TcpCapture => {
 
 /** Gives a captured socket back to its application (a rollback), sending nothing. */
 export const releaseTcp = (fd: number): void => set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_OFF_NO_WP), 'leaving repair mode');
-
-/**
- * A socket restored by CRIU counts its queued data as sent and waits out a fresh 1 s RTO before
- * sending it again, and a first copy sent before the user's VLAN moved is lost. Each repair
- * on/off sends a window probe (a segment below the peer's window), which the peer answers with
- * a duplicate ACK; three of those make the kernel retransmit now.
- */
-export const drawDuplicateAcks = (fd: number, probes = 4): void => {
-  for (let i = 0; i < probes; i++) {
-    set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_ON), 'entering repair mode');
-    set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_OFF), 'leaving repair mode with a window probe');
-  }
-};

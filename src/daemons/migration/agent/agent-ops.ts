@@ -18,8 +18,6 @@ export interface LocalOps {
   /** A one-shot receiver on the migration network that unpacks into `dir`; `done` settles when it has. */
   receiveImages(dir: string): Promise<{ port: number; done: Promise<void> }>;
   imagesDir(migration: string): string;
-  /** After a restored tree is thawed: make its sockets send now rather than after a fresh RTO (tcp-repair.ts drawDuplicateAcks). */
-  kick(pid: number): Promise<number>;
   bytesIn(dir: string): Promise<number>;
 }
 

@@ -5,10 +5,7 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { criuDump, criuRestore, type CriuOptions } from '../../../kernel/criu.js';
-import { libc } from '../../../kernel/libc.js';
-import { borrowTcpSockets } from '../../../kernel/pidfd.js';
 import { runCommand } from '../../../kernel/run-command.js';
-import { drawDuplicateAcks } from '../../../kernel/tcp-repair.js';
 import type { LocalOps } from './agent-ops.js';
 
 /** The process group when `pid` leads one (a daemonised server and its children), else the process alone. */
@@ -78,16 +75,5 @@ export const localOps = (o: { imagesDir: string; vipDevice: string; bindHost: st
     return { port: (server.address() as net.AddressInfo).port, done };
   },
   imagesDir: (migration) => path.join(o.imagesDir, migration),
-  kick: async (pid) => {
-    const children = (await runCommand('pgrep', ['-P', String(pid)]).catch(() => '')).split('\n').filter(Boolean).map(Number);
-    let kicked = 0;
-    for (const p of [pid, ...children])
-      for (const s of await borrowTcpSockets(p)) {
-        drawDuplicateAcks(s.fd);
-        libc().close(s.fd);
-        kicked++;
-      }
-    return kicked;
-  },
   bytesIn: async (dir) => Number((await runCommand('du', ['-sb', dir])).split('\t')[0]),
 });

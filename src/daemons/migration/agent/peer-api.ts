@@ -53,13 +53,11 @@ export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEven
       path: PEER_PATHS.thaw,
       body: peerThawSchema,
       handle: async ({ body }) => {
-        let kicked = 0;
         for (const pid of body.pids) {
           await local.signal(pid, 'CONT');
           state.frozen.delete(pid);
-          kicked += await local.kick(pid);
         }
-        emit('thawed', { migration: body.migration, pids: body.pids, kicked });
+        emit('thawed', { migration: body.migration, pids: body.pids });
         return ok({});
       },
     }),

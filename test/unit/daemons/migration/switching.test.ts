@@ -48,7 +48,6 @@ const world = (failOn?: string) => {
     receiveImages: async () => ({ port: 1, done: Promise.resolve() }),
     imagesDir: (m) => `/var/tmp/migration/${m}`,
     bytesIn: async () => 4096,
-    kick: async () => 1,
   };
   const peer: PeerCalls = {
     receive: async () => {
