@@ -23,10 +23,14 @@ export const probePeerRoutes = (deps: ProbePeerDeps): Route[] => {
   const kept = new Map<string, ProbeState>();
   const rebuild = async (state: ProbeState) => {
     const t0 = deps.clock.monotonicMs();
+    // The hold goes first: a rebuilt connection sends at once, and a hold still on would drop the
+    // client's first ACKs, leaving that connection to its 1 s initial RTO (measured: a second gap
+    // of 1 s). The client sends nothing unprompted while frozen, so the listener has nothing to
+    // reset in the few milliseconds before the rebuild.
+    if (state.vip) await deps.hold(state.vip, state.port, false);
     const reply = await deps.probe(deps.control, { op: 'restore', conns: state.items }, deps.timeoutMs);
     const results = (reply.results ?? []) as { client: string; ok: boolean; error?: string }[];
     const failed = results.filter((r) => !r.ok);
-    if (state.vip) await deps.hold(state.vip, state.port, false);
     if (failed.length > 0)
       throw new Error(
         `rebuilt ${results.length - failed.length} of ${results.length}: ${failed.map((f) => `${f.client}: ${f.error}`).join('; ')}`,
