@@ -57,15 +57,7 @@ if ! pgrep -x dockerd >/dev/null; then
   is_root || { say "error: dockerd is not running and this user cannot start it; start the Docker engine and retry"; exit 1; }
   say "starting dockerd in the background (log: $log)"
   # containerd is started by dockerd itself when no system containerd runs.
-  # Without the caller's other descriptors: started under `flock LOCK make …`, dockerd would
-  # inherit the lock's descriptor and hold the lock for as long as it runs.
-  (
-    for fd in /proc/$BASHPID/fd/*; do
-      n=${fd##*/}
-      [ "$n" -gt 2 ] && eval "exec $n>&-"
-    done
-    exec nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1
-  ) &
+  nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 &
 fi
 
 for _ in $(seq 1 60); do
