@@ -48,6 +48,7 @@ engine:
 
 images: engine
 	@bash images/build.sh
+	@bash images/build-migration.sh
 
 # The comparison page's screenshot test needs a headless browser (Debian's chromium).
 browser:

@@ -44,6 +44,11 @@ const bind = () => {
     // The parameter is struct sched_param: one int, the priority.
     schedSetScheduler: lib.func('int sched_setscheduler(int, int, const void *)') as (tid: number, policy: number, param: Buffer) => number,
     ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)') as (name: string) => number,
+    // syscall(2) for pidfd_open and pidfd_getfd (glibc 2.36 has no wrapper for the latter).
+    syscall3: lib.func('long syscall(long, long, long, long)') as (nr: number, a: number, b: number, c: number) => number,
+    ioctlInt: lib.func('int ioctl(int, unsigned long, void *)') as (fd: number, request: number, value: Buffer) => number,
+    getpeername: lib.func('int getpeername(int, void *, void *)') as (fd: number, addr: Buffer, len: Buffer) => number,
+    getsockname: lib.func('int getsockname(int, void *, void *)') as (fd: number, addr: Buffer, len: Buffer) => number,
     errno: (): number => koffi.errno(),
   };
 };

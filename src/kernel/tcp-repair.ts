@@ -203,3 +203,43 @@ export const tcpRepairProblem = (): string | undefined => {
  * CAP_NET_ADMIN the real rebuild will say so; warming up is best effort.
  */
 export const warmUpTcpRepair = (): void => void tcpRepairProblem();
+
+const SIOCOUTQ = 0x5411;
+
+/** A live connection as its kernel sees it: what a rebuild elsewhere needs besides the options. */
+export interface TcpCapture extends TcpOptions {
+  /** Oldest byte the peer has not acknowledged: a rebuilt sender starts here (the peer drops what it already has). */
+  sndUna: number;
+  rcvNxt: number;
+  /** The peer's receive window in bytes. */
+  sndWnd: number;
+  /** The socket's timestamp clock now (TSval of its next segment). */
+  tsVal?: number;
+}
+
+/**
+ * Enters repair mode and reads the connection; the socket *stays* in repair mode, so the
+ * application that owns it can send nothing more and closing it sends neither FIN nor RST.
+ */
+export const captureTcp = (fd: number): TcpCapture => {
+  const outq = Buffer.alloc(4);
+  if (libc().ioctlInt(fd, SIOCOUTQ, outq) !== 0) throw new TcpRepairError('reading the send queue length', libc().errno());
+  set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_ON), 'entering repair mode');
+  set(fd, SOL_TCP, TCP_REPAIR_QUEUE, u32(SEND_QUEUE), 'selecting the send queue');
+  const writeSeq = get(fd, TCP_QUEUE_SEQ, 4, 'reading the send sequence').readUInt32LE(0);
+  set(fd, SOL_TCP, TCP_REPAIR_QUEUE, u32(RECV_QUEUE), 'selecting the receive queue');
+  const rcvNxt = get(fd, TCP_QUEUE_SEQ, 4, 'reading the receive sequence').readUInt32LE(0);
+  const window = get(fd, TCP_REPAIR_WINDOW, 20, 'reading the windows');
+  const options = parseTcpInfo(get(fd, TCP_INFO, 232, 'reading TCP_INFO'));
+  const tsVal = options.timestamps ? get(fd, TCP_TIMESTAMP, 4, 'reading the timestamp clock').readUInt32LE(0) : undefined;
+  return {
+    sndUna: (writeSeq - outq.readUInt32LE(0)) >>> 0,
+    rcvNxt,
+    sndWnd: window.readUInt32LE(4),
+    ...(tsVal !== undefined ? { tsVal } : {}),
+    ...options,
+  };
+};
+
+/** Gives a captured socket back to its application (a rollback), sending nothing. */
+export const releaseTcp = (fd: number): void => set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_OFF_NO_WP), 'leaving repair mode');

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Checker } from './checker.js';
 import { Checks } from './checks.js';
-import { filterProblem } from './event-count.js';
+import { eventSequence, filterProblem } from './event-count.js';
 import { survivalClass, type SurvivalClass } from './survival-class.js';
 
 const count = z.number().int().nonnegative();
@@ -51,6 +51,14 @@ const InvariantSchema = z.union([
     .strict()
     .refine((i) => i.min !== undefined || i.max !== undefined, 'an invariant with count needs min or max'),
   z.object({ name: z.string().min(1), never: EntryFilterSchema }).strict(),
+  z
+    .object({
+      name: z.string().min(1),
+      sequence: EntryFilterSchema,
+      field: z.string().min(1),
+      equals: z.array(z.union([z.string(), z.number()])).min(1),
+    })
+    .strict(),
 ]);
 
 export const ChecksConfigSchema = z
@@ -195,6 +203,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.noPacketsAfter)) checkers.push(Checks.noPacketsAfter(spec));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
+    else if ('sequence' in inv) checkers.push(eventSequence({ ...inv.sequence, field: inv.field, equals: inv.equals, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));
   }
   return checkers;

@@ -135,3 +135,30 @@ export function never(filter: EntryFilter & { name?: string }): Checker {
   const { name, ...rest } = filter;
   return eventCount({ ...rest, max: 0, name: name ?? `never(${describeFilter(rest)})` });
 }
+
+/** The payload a filter's `where` reads, for any entry kind. */
+const payloadOf = (e: HistoryEntry): object => (e.kind === 'daemon' ? e.data : e.kind === 'probe' ? e.event : e);
+
+export interface EventSequenceSpec extends EntryFilter {
+  /** The payload field whose values, in history order, must be exactly `equals` (a message sequence). */
+  field: string;
+  equals: readonly (string | number)[];
+  name?: string;
+}
+
+/** Valid when the matching entries' `field` values, in history order, are exactly `equals`: nothing missing, extra or out of order. */
+export function eventSequence(spec: EventSequenceSpec): Checker {
+  const { field: key, equals, name: givenName, ...filter } = spec;
+  const problem = filterProblem(filter);
+  if (problem) throw new TypeError(`event sequence filter: ${problem}`);
+  const name = givenName ?? `sequence(${describeFilter(filter)}).${key}`;
+  return {
+    name,
+    check(history: RunHistory) {
+      const got = history.entries.filter((e) => matches(filter, e)).map((e) => field(payloadOf(e), key));
+      const valid = got.length === equals.length && got.every((v, i) => v === equals[i]);
+      const show = (vs: readonly unknown[]) => vs.map((v) => String(v)).join(' → ') || '(none)';
+      return { name, valid, detail: valid ? `${key}: ${show(got)}` : `${key}: got ${show(got)}, want ${show(equals)}` };
+    },
+  };
+}

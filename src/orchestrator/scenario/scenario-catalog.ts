@@ -111,7 +111,14 @@ const describers: Describers = {
       (o) =>
         `no packet (${filterText(o.packets)}) after ${filterText(o.after)}${o.until ? ` until ${filterText(o.until)}` : ''}, on the wire`,
     ),
-  invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
+  invariants: (v) =>
+    v.map((inv) =>
+      'never' in inv
+        ? `never: ${inv.name}`
+        : 'sequence' in inv
+          ? `${inv.name}: ${inv.equals.join(' → ')}`
+          : `${inv.name}: count ${range(inv.min, inv.max)}`,
+    ),
 };
 
 /** Every check of a scenario, in the describers' order, each with its bound. */

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The CRIU path through the daemons: the coordinator, both agents (method: criu) and the user
+# gateway move an unmodified socat server (in a pid namespace of its own) and its established
+# connection from srvA to srvB on an operator's POST /migrate. Prints the coordinator's answer,
+# the client's verdict and the daemons' events. Under the lock:
+#   flock /tmp/failover-lab-docker.lock scripts/criu-agent-run.sh
+set -u
+cd "$(dirname "$0")/.."
+topo=topologies/migration.clab.yml
+on() { local n=$1; shift; docker exec "clab-migration-$n" "$@"; }
+bg() { local n=$1; shift; docker exec -d "clab-migration-$n" sh -c "$* >/tmp/daemon.log 2>&1"; }
+trap 'node bin/failover-lab.js destroy -t "$topo" >/dev/null 2>&1 || true' EXIT
+node bin/failover-lab.js deploy -t $topo --reconfigure >/dev/null 2>&1 || { echo deploy failed; exit 1; }
+D=/opt/failover-lab/dist/src/daemons/migration
+bg srvA node $D/agent/main.js --config /opt/failover-lab/topologies/migration/agent-a-criu.yml
+bg srvB node $D/agent/main.js --config /opt/failover-lab/topologies/migration/agent-b-criu.yml
+bg sw node $D/user-gateway/main.js --config /opt/failover-lab/topologies/migration/ugw.yml
+bg coord node $D/coordinator/main.js --config /opt/failover-lab/topologies/migration/coord-criu.yml
+on srvA sh -c "unshare -p -f setsid socat TCP-LISTEN:7000,bind=198.18.55.100,reuseaddr SYSTEM:'seq 1 200000000' </dev/null >/dev/null 2>&1 &"
+sleep 1.5
+VIP=198.18.55.100
+on cl1 sh -c "cat >/tmp/seq-client.js <<'JS'
+const net = require('net');
+const s = net.connect(7000, '$VIP');
+let last = 0, rest = '', bytes = 0, bad = 0, lastData = Date.now(), maxGap = 0, gapAt = 0, tuple = '';
+s.on('connect', () => { tuple = s.localAddress + ':' + s.localPort + ' -> ' + s.remoteAddress + ':' + s.remotePort; });
+s.on('data', (b) => {
+  const now = Date.now();
+  if (now - lastData > maxGap) { maxGap = now - lastData; gapAt = now; }
+  lastData = now; bytes += b.length;
+  const lines = (rest + b.toString()).split('\n'); rest = lines.pop();
+  for (const l of lines) { const n = Number(l); if (n !== last + 1) bad++; last = n; }
+  // Read slowly enough that the server's queues stay full: bytes in flight at the dump.
+  s.pause(); setTimeout(() => s.resume(), 1);
+});
+const end = (why) => { console.log(JSON.stringify({ why, tuple, bytes, last, bad, maxGapMs: maxGap, gapAt })); process.exit(0); };
+s.on('error', (e) => end('error ' + e.code));
+s.on('end', () => end('FIN'));
+setTimeout(() => end('done'), 12000);
+JS
+nohup node /tmp/seq-client.js >/tmp/seq-client.out 2>&1 &"
+sleep 2
+on coord curl -s -m 20 -X POST -H 'authorization: Bearer coord-token-1' -H 'content-type: application/json' -d '{"by":"operator"}' http://198.18.53.10:7300/migrate; echo
+sleep 1
+echo "srvB: $(on srvB sh -c 'pgrep -a socat | head -2')"
+echo "srvA: $(on srvA sh -c 'pgrep -a socat || echo none')"
+sleep 10
+on cl1 cat /tmp/seq-client.out
+for n in coord srvA srvB sw; do echo "== $n"; on $n grep -v '"message"\|"ack"' /tmp/daemon.log | cut -c1-400 | tail -8; done

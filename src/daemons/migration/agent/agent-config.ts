@@ -1,0 +1,63 @@
+// The migration-agent's config file (YAML), validated strictly; errors name file, line and problem.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
+import { ipv4 } from '../protocol.js';
+
+const addrPort = z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT');
+
+export const agentConfigSchema = z
+  .object({
+    node: z.string().min(1).optional(),
+    /** Bearer token the coordinator presents (control network). */
+    token: z.string().min(8),
+    /** The coordinator-facing API, on the control network. */
+    listen: addrPort,
+    /** This server's real IP (a2, b2): how the coordinator names it in S706 and S709. */
+    realIp: ipv4,
+    /** The other server's agent, reached on the migration network. */
+    peer: z.object({ name: z.string().min(1), api: addrPort }).strict(),
+    peerToken: z.string().min(8),
+    /** This agent's API for its peer, on the migration network; image streams arrive on the same address. */
+    peerListen: addrPort,
+    vipDevice: z.string().min(1).default('lo'),
+    imagesDir: z.string().startsWith('/').default('/var/tmp/migration'),
+    peerTimeoutMs: z.number().int().min(10).default(10_000),
+    /** criu: any unmodified process (CRIU); probe-state: the probe server's connections only, rebuilt with TCP_REPAIR (the fast path). */
+    method: z.enum(['criu', 'probe-state']).default('criu'),
+    probe: z
+      .object({
+        /** The probe server's control port on this node. */
+        control: addrPort.default('127.0.0.1:7001'),
+        /** The service port whose connections move. */
+        port: z.number().int().min(1).max(65535).default(7000),
+        match: z.string().min(1).default('dist/src/probe/main.js server'),
+      })
+      .strict()
+      .default({}),
+    criu: z
+      .object({
+        command: z.string().min(1).default('criu'),
+        extraArgs: z.array(z.string()).default([]),
+        timeoutMs: z.number().int().min(100).default(30_000),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof agentConfigSchema> & { node: string };
+
+export const parseAgentConfig = (text: string, file: string): AgentConfig => {
+  const { data, source } = parseDaemonConfig(agentConfigSchema, text, file);
+  if (data.listen === data.peerListen)
+    throw configError(
+      source.positionOf(['peerListen']),
+      'peerListen must differ from listen (control and migration networks are separate)',
+    );
+  return { ...data, node: nodeName(data.node) };
+};
+
+export const loadAgentConfig = async (file: string): Promise<AgentConfig> =>
+  parseAgentConfig(await readFile(file, 'utf8'), path.resolve(file));

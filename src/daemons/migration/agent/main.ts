@@ -1,0 +1,84 @@
+// migration-agent (seed 003, the operating-server switching control means 3 / 203, 204): runs on
+// every server. As the main server's agent it carries out S703–S705 and S710 for the
+// coordinator; as the backup's it receives images on the migration network, restores, thaws.
+//   node /opt/failover-lab/dist/src/daemons/migration/agent/main.js --config FILE
+import { z } from 'zod';
+import { splitHostPort } from '../../../common/host-port.js';
+import { systemClock } from '../../../common/clock.js';
+import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
+import { createEventLog } from '../../shared/event-log.js';
+import { startJsonApi } from '../../shared/json-api.js';
+import { waitForListenAddress } from '../../shared/listen-address.js';
+import { callJson } from '../http-call.js';
+import { runCommand } from '../../../kernel/run-command.js';
+import { PEER_PATHS, PROBE_PEER_PATHS, peerReceiveReplySchema, peerRestoreReplySchema, probeRebuildReplySchema } from '../protocol.js';
+import type { Handover, PeerCalls } from './agent-ops.js';
+import { holdScript, probeRequest } from './probe-control.js';
+import { probePeerRoutes } from './probe-peer-api.js';
+import { ProbeSwitching } from './probe-switching.js';
+import { agentRoutes } from './agent-api.js';
+import { loadAgentConfig, type AgentConfig } from './agent-config.js';
+import { localOps } from './local-ops.js';
+import { peerRoutes, type PeerState } from './peer-api.js';
+import { Switching } from './switching.js';
+
+const anything = z.unknown();
+
+const run = async (config: AgentConfig): Promise<void> => {
+  const clock = systemClock;
+  const emit = createEventLog(config.node, 'migration-agent', { clock });
+  const bindHost = splitHostPort(config.peerListen).host;
+  const local = localOps({ imagesDir: config.imagesDir, vipDevice: config.vipDevice, bindHost, criu: config.criu });
+  const url = (p: string) => `http://${config.peer.api}${p}`;
+  const call = <S extends z.ZodTypeAny>(p: string, body: unknown, timeoutMs: number, reply: S) =>
+    callJson(`${config.peer.name} ${p}`, url(p), config.peerToken, { method: 'POST', body }, timeoutMs, reply);
+  const peer: PeerCalls = {
+    receive: (migration, t) => call(PEER_PATHS.receive, { migration }, t, peerReceiveReplySchema),
+    restore: (migration, vip, t) => call(PEER_PATHS.restore, { migration, ...(vip ? { vip } : {}) }, t, peerRestoreReplySchema),
+    thaw: async (migration, pids, t) => void (await call(PEER_PATHS.thaw, { migration, pids }, t, anything)),
+    discard: async (migration, pid, vip, t) =>
+      void (await call(PEER_PATHS.discard, { migration, ...(pid ? { pid } : {}), ...(vip ? { vip } : {}) }, t, anything)),
+  };
+  const hold = async (vip: string, port: number, on: boolean) => {
+    await runCommand('nft', ['-f', '-'], { input: holdScript(vip, port, on) }).catch((e: unknown) => {
+      if (on) throw e; // taking away a hold that is not there is fine
+    });
+  };
+  // A hold left by an earlier run of this agent would drop the service's traffic.
+  await hold('0.0.0.0', 1, false);
+  const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
+  const switching: Handover =
+    config.method === 'criu'
+      ? new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs })
+      : new ProbeSwitching({
+          ...probeDeps,
+          local,
+          peerTimeoutMs: config.peerTimeoutMs,
+          port: config.probe.port,
+          peer: {
+            state: (body, t) => call(PROBE_PEER_PATHS.state, body, t, probeRebuildReplySchema),
+            rebuild: (migration, t) => call(PROBE_PEER_PATHS.rebuild, { migration }, t, probeRebuildReplySchema),
+            drop: async (migration, vip, t) =>
+              void (await call(PROBE_PEER_PATHS.drop, { migration, ...(vip ? { vip } : {}) }, t, anything)),
+          },
+        });
+  const peerState: PeerState = { restored: new Map(), frozen: new Set() };
+  await waitForListenAddress(config.listen);
+  await waitForListenAddress(config.peerListen);
+  const api = await startJsonApi(
+    config.listen,
+    config.token,
+    agentRoutes({ node: config.node, realIp: config.realIp, switching, peerState }),
+  );
+  const peerApi = await startJsonApi(config.peerListen, config.peerToken, [
+    ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
+    ...probePeerRoutes({ ...probeDeps, local, match: config.probe.match, timeoutMs: config.peerTimeoutMs }),
+  ]);
+  emit('started', { listen: config.listen, peerListen: config.peerListen, method: config.method });
+  onStopSignals(emit, async () => {
+    await api.close();
+    await peerApi.close();
+  });
+};
+
+runDaemon('migration-agent', loadAgentConfig, run);

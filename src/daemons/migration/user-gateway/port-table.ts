@@ -1,0 +1,62 @@
+// The user gateway's table (the connection control means, 4 / 205): which switch port each user
+// is on and that port's VLAN. Pure: it turns an S707 request into port moves, refusing the
+// whole request (nothing moved) when it names a user the gateway does not serve.
+import type { NetworkSwitch } from '../protocol.js';
+
+export interface UserPort {
+  name: string;
+  /** The user's access port on this gateway's switch. */
+  port: string;
+  vlan: number;
+}
+
+export interface PortMove {
+  user: string;
+  port: string;
+  from: number;
+  to: number;
+}
+
+export class UnknownUserError extends Error {}
+
+export class PortTable {
+  private readonly users = new Map<string, UserPort>();
+
+  constructor(users: readonly UserPort[]) {
+    for (const u of users) {
+      if (this.users.has(u.name)) throw new Error(`user '${u.name}' is listed twice`);
+      if ([...this.users.values()].some((x) => x.port === u.port)) throw new Error(`port ${u.port} is given to two users`);
+      this.users.set(u.name, { ...u });
+    }
+  }
+
+  /** The moves an S707 asks for; a user already on the requested VLAN needs none (a retried or rollback request). */
+  plan(request: NetworkSwitch): PortMove[] {
+    const unknown = request.users.filter((u) => !this.users.has(u.name)).map((u) => u.name);
+    if (unknown.length > 0)
+      throw new UnknownUserError(
+        `no user ${unknown.map((n) => `'${n}'`).join(', ')} at this gateway (it serves ${[...this.users.keys()].join(', ')})`,
+      );
+    return request.users
+      .map((u) => {
+        const entry = this.users.get(u.name)!;
+        return { user: u.name, port: entry.port, from: entry.vlan, to: u.vlan };
+      })
+      .filter((m) => m.from !== m.to);
+  }
+
+  /** Records a move the switch has made. */
+  moved(m: PortMove): void {
+    const entry = this.users.get(m.user);
+    if (entry) entry.vlan = m.to;
+  }
+
+  /** The port of a user, for the gratuitous ARP sent out of it. */
+  portOf(user: string): string | undefined {
+    return this.users.get(user)?.port;
+  }
+
+  rows(): UserPort[] {
+    return [...this.users.values()].map((u) => ({ ...u }));
+  }
+}

@@ -1,0 +1,63 @@
+// CRIU (checkpoint/restore in user space) for moving a process with its established TCP
+// connections: `criu dump --tcp-established` puts the sockets in repair mode and reads their
+// sequence numbers, queues and options, then kills the tree (unless left running): sockets in
+// repair mode close without a FIN or a RST, and CRIU's network lock drops what the client sends
+// meanwhile. `criu restore --tcp-established` rebuilds them with TCP_REPAIR. Flags and what a
+// container needs: docs/migration.md (measured with sid's CRIU 4.2.1 on kernel 6.18).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KernelCommandError } from '../common/errors.js';
+import { runCommand } from './run-command.js';
+
+export interface CriuOptions {
+  command?: string;
+  /** Added to every dump and restore (e.g. a different --network-lock). */
+  extraArgs?: readonly string[];
+  timeoutMs?: number;
+}
+
+/** The last lines of CRIU's own log: its stderr says only "see the log". */
+const logTail = async (dir: string, file: string): Promise<string> => {
+  try {
+    const lines = (await readFile(path.join(dir, file), 'utf8')).trimEnd().split('\n');
+    return (
+      lines
+        .filter((l) => /Error|error|fail|Warn/.test(l))
+        .slice(-8)
+        .join('\n') || lines.slice(-8).join('\n')
+    );
+  } catch {
+    return '(no log)';
+  }
+};
+
+const run = async (verb: 'dump' | 'restore', args: string[], dir: string, o: CriuOptions): Promise<string> => {
+  const log = `${verb}.log`;
+  try {
+    return await runCommand(
+      o.command ?? 'criu',
+      [verb, '-D', dir, '-o', log, '-v2', '--tcp-established', ...args, ...(o.extraArgs ?? [])],
+      {
+        timeoutMs: o.timeoutMs ?? 30_000,
+      },
+    );
+  } catch (e) {
+    if (e instanceof KernelCommandError)
+      throw new KernelCommandError(e.command, `${e.stderr}\n${dir}/${log}:\n${await logTail(dir, log)}`, e.exitCode);
+    throw e;
+  }
+};
+
+/** Checkpoints the tree rooted at `pid` into `dir` (which must exist). */
+export const criuDump = async (pid: number, dir: string, leaveRunning: boolean, o: CriuOptions = {}): Promise<void> => {
+  await run('dump', ['-t', String(pid), ...(leaveRunning ? ['--leave-running'] : [])], dir, o);
+};
+
+/** Restores the tree in `dir` detached from CRIU; returns its root pid (the dumped one). */
+export const criuRestore = async (dir: string, o: CriuOptions = {}): Promise<number> => {
+  const pidfile = path.join(dir, 'restored.pid');
+  await run('restore', ['-d', '--pidfile', pidfile], dir, o);
+  const pid = Number((await readFile(pidfile, 'utf8')).trim());
+  if (!Number.isInteger(pid) || pid < 1) throw new Error(`criu restore wrote no pid to ${pidfile}`);
+  return pid;
+};

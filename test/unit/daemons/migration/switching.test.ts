@@ -1,0 +1,126 @@
+import { strict as assert } from 'node:assert';
+import { manualClock } from '../../../../src/common/clock.js';
+import type { LocalOps, PeerCalls } from '../../../../src/daemons/migration/agent/agent-ops.js';
+import { Switching } from '../../../../src/daemons/migration/agent/switching.js';
+import type { SwitchStart } from '../../../../src/daemons/migration/protocol.js';
+
+const A = '198.18.51.11';
+const B = '198.18.52.11';
+const VIP = '198.18.55.100';
+
+/** A server as the agent sees it: processes (running or stopped), the VIP, image folders; each op takes 5 ms. */
+const world = (failOn?: string) => {
+  const clock = manualClock(1000);
+  const calls: string[] = [];
+  const procs = new Map<number, 'running' | 'stopped'>([[200, 'running']]);
+  let vipHere = true;
+  const step = (name: string) => {
+    calls.push(name);
+    clock.advance(5);
+    if (name === failOn) throw new Error(`${name} failed`);
+  };
+  const local: LocalOps = {
+    findPid: async (p) => {
+      step('findPid');
+      const pid = 'pid' in p ? p.pid : 200;
+      if (!procs.has(pid)) throw new Error(`no process ${pid}`);
+      return pid;
+    },
+    signal: async (pid, sig) => {
+      step(`signal ${sig} ${pid}`);
+      if (!procs.has(pid)) throw new Error(`kill: (${pid}) - No such process`);
+      procs.set(pid, sig === 'STOP' ? 'stopped' : 'running');
+    },
+    dump: async (pid, _dir, leaveRunning) => {
+      step('dump');
+      if (!leaveRunning) procs.delete(pid);
+    },
+    restore: async () => {
+      step('restore');
+      procs.set(200, 'stopped');
+      return 200;
+    },
+    vip: async (action) => {
+      step(`vip ${action}`);
+      vipHere = action === 'add';
+    },
+    sendImages: async () => step('send'),
+    receiveImages: async () => ({ port: 1, done: Promise.resolve() }),
+    imagesDir: (m) => `/var/tmp/migration/${m}`,
+    bytesIn: async () => 4096,
+  };
+  const peer: PeerCalls = {
+    receive: async () => {
+      step('peer receive');
+      return { host: '198.18.54.12', port: 7601 };
+    },
+    restore: async () => {
+      step('peer restore');
+      return { pid: 200, restoreMs: 55 };
+    },
+    thaw: async () => step('peer thaw'),
+    discard: async () => step('peer discard'),
+  };
+  const events: string[] = [];
+  const switching = new Switching({ local, peer, clock, emit: (e) => events.push(e), peerTimeoutMs: 1000 });
+  return { switching, calls, procs, vip: () => vipHere, events };
+};
+
+const request = (extra: Partial<SwitchStart> = {}): SwitchStart => ({
+  migration: 'm1',
+  process: { match: 'socat' },
+  mainRealIp: A,
+  backupRealIp: B,
+  vip: VIP,
+  pause: true,
+  vipMode: 'move',
+  ...extra,
+});
+
+describe('migration agent: switching (S703–S705), resume and rollback', () => {
+  it('freezes, dumps, sends, restores at the backup with the VIP there first, then drops the VIP here', async () => {
+    const w = world();
+    const end = await w.switching.start(request());
+    assert.deepEqual(w.calls, ['findPid', 'signal STOP 200', 'dump', 'peer receive', 'send', 'peer restore', 'vip del']);
+    assert.deepEqual(
+      end.steps.map((s) => s.step),
+      ['S703', 'S704', 'S705'],
+    );
+    assert.deepEqual(end.processes, [{ server: B, pid: 200 }]);
+    assert.equal(end.steps[1]!.detail!.restoreMs, 55);
+    assert.equal(w.vip(), false);
+    assert.ok(!w.procs.has(200), 'the dump ended the process here');
+  });
+
+  it('no-pause mode sends no stop; copy mode keeps the process and the VIP here and names both copies', async () => {
+    const noPause = world();
+    await noPause.switching.start(request({ pause: false }));
+    assert.ok(!noPause.calls.some((c) => c.startsWith('signal')));
+    const copy = world();
+    const end = await copy.switching.start(request({ vipMode: 'copy' }));
+    assert.deepEqual(end.processes, [
+      { server: A, pid: 200 },
+      { server: B, pid: 200 },
+    ]);
+    assert.equal(copy.vip(), true);
+    await copy.switching.resume('m1', end.processes, A);
+    assert.deepEqual(copy.calls.slice(-2), ['peer thaw', 'signal CONT 200']);
+  });
+
+  it('a restore failure at the backup rolls back to the main server: copy discarded, process restored here and thawed', async () => {
+    const w = world('peer restore');
+    await assert.rejects(w.switching.start(request()), /peer restore failed/);
+    const undone = await w.switching.rollback('m1', VIP);
+    assert.deepEqual(undone, ['backup copy discarded', 'restore-main', 'thaw-main']);
+    assert.equal(w.procs.get(200), 'running');
+    assert.equal(w.vip(), true, 'the VIP never left');
+    assert.equal(w.switching.current()!.phase, 'rolled-back');
+  });
+
+  it('refuses a second migration while one is frozen, and a resume or rollback of another migration', async () => {
+    const w = world();
+    await w.switching.start(request());
+    await assert.rejects(w.switching.start(request({ migration: 'm2' })), /'m1' is still frozen/);
+    await assert.rejects(w.switching.resume('m9', [], A), /no migration 'm9' here \(current: m1\)/);
+  });
+});
