@@ -85,11 +85,15 @@ export class RepeatProcesses {
 
   async startClients(lab: StartedLab): Promise<TrackedProcess[]> {
     const clients = await Promise.all(
-      this.scenario.workloads.map((w, i) =>
-        startTracked(lab, w.client.node, clientArgv(w, i), {
-          json: (v) => this.record.events.probeLine(v, w.client.node, w.name),
-          text: this.log(w.client.node),
-        }),
+      this.scenario.workloads.flatMap((w, i) =>
+        w.kind !== 'probe'
+          ? []
+          : [
+              startTracked(lab, w.client.node, clientArgv(w, i), {
+                json: (v) => this.record.events.probeLine(v, w.client.node, w.name),
+                text: this.log(w.client.node),
+              }),
+            ],
       ),
     );
     this.all.push(...clients);
