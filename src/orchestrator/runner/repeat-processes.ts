@@ -7,12 +7,13 @@ import type { StartedLab } from '../../lab/lab.js';
 import type { Scenario } from '../scenario/parse-scenario.js';
 import { clientArgv, serverArgv, serverInstances, type ServerInstance } from './probe-commands.js';
 import type { RepeatRecord } from './repeat-record.js';
+import { authorizeClient, prepareSshd, sshClientArgv, sshdArgv, sshdInstances } from './ssh-commands.js';
 import { startTracked, type TrackedProcess } from './tracked-process.js';
 
-const waitListening = (lab: StartedLab, s: ServerInstance): Promise<void> => {
+const waitListening = (lab: StartedLab, s: Pick<ServerInstance, 'node' | 'listen'>, what = 'the probe server'): Promise<void> => {
   const port = s.listen.split(':').pop();
   return pollUntil(
-    `the probe server on ${s.node} to listen on ${s.listen}`,
+    `${what} on ${s.node} to listen on ${s.listen}`,
     async () => {
       const r = await lab.exec(s.node, ['ss', '-Hltn', `sport = :${port}`]);
       return r.exitCode === 0 && r.stdout.trim() !== '';
@@ -66,10 +67,17 @@ export class RepeatProcesses {
     this.all.push(...started);
   }
 
-  /** The probe servers (of one node, after a restart), in parallel: a server with a start delay must not delay the others. */
+  /** The probe servers and sshds (of one node, after a restart), in parallel: a server with a start delay must not delay the others. */
   async startServers(lab: StartedLab, node?: string): Promise<void> {
-    await Promise.all(
-      serverInstances(this.scenario.workloads)
+    await Promise.all([
+      ...sshdInstances(this.scenario.workloads)
+        .filter((s) => node === undefined || s.node === node)
+        .map(async (s) => {
+          await prepareSshd(lab, s);
+          this.all.push(await startTracked(lab, s.node, sshdArgv(s), { json: () => undefined, text: this.log(s.node) }));
+          await waitListening(lab, s, 'sshd');
+        }),
+      ...serverInstances(this.scenario.workloads)
         .filter((s) => node === undefined || s.node === node)
         .map(async (s) => {
           this.all.push(
@@ -80,21 +88,26 @@ export class RepeatProcesses {
           );
           await waitListening(lab, s);
         }),
-    );
+    ]);
+  }
+
+  /** What clients need before the workload's clock starts: SSH key pairs, authorised on the servers. */
+  async prepareClients(lab: StartedLab): Promise<void> {
+    for (const w of this.scenario.workloads) if (w.kind === 'ssh') await authorizeClient(lab, w);
   }
 
   async startClients(lab: StartedLab): Promise<TrackedProcess[]> {
     const clients = await Promise.all(
-      this.scenario.workloads.flatMap((w, i) =>
-        w.kind !== 'probe'
-          ? []
-          : [
-              startTracked(lab, w.client.node, clientArgv(w, i), {
-                json: (v) => this.record.events.probeLine(v, w.client.node, w.name),
-                text: this.log(w.client.node),
-              }),
-            ],
-      ),
+      this.scenario.workloads.flatMap((w, i) => {
+        const argv = w.kind === 'probe' ? clientArgv(w, i) : w.kind === 'ssh' ? sshClientArgv(w, i) : undefined;
+        if (argv === undefined) return [];
+        return [
+          startTracked(lab, w.client.node, argv, {
+            json: (v) => this.record.events.probeLine(v, w.client.node, w.name),
+            text: this.log(w.client.node),
+          }),
+        ];
+      }),
     );
     this.all.push(...clients);
     return clients;

@@ -88,6 +88,7 @@ class Repeat {
     await this.processes.startDaemons(lab);
     if (this.scenario.warmup > 0) await new Promise((r) => setTimeout(r, this.scenario.warmup));
     await this.processes.startServers(lab);
+    await this.processes.prepareClients(lab);
   }
 
   async startWorkload(lab: StartedLab): Promise<{ clients: TrackedProcess[]; startedMs: number }> {
