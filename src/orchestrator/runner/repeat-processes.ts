@@ -4,7 +4,8 @@ import { errorMessage } from '../../common/errors.js';
 import { pollUntil } from '../../common/poll.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import type { StartedLab } from '../../lab/lab.js';
-import type { Scenario } from '../scenario/parse-scenario.js';
+import type { CommandWorkload, Scenario } from '../scenario/parse-scenario.js';
+import { awaitClient, CommandRun, requireProgram } from './command-workload.js';
 import { clientArgv, serverArgv, serverInstances, type ServerInstance } from './probe-commands.js';
 import type { RepeatRecord } from './repeat-record.js';
 import { authorizeClient, prepareSshd, sshClientArgv, sshdArgv, sshdInstances } from './ssh-commands.js';
@@ -25,12 +26,36 @@ const waitListening = (lab: StartedLab, s: Pick<ServerInstance, 'node' | 'listen
 export class RepeatProcesses {
   private readonly all: TrackedProcess[] = [];
   private readonly stopFirst = new Set<TrackedProcess>();
+  private readonly commandServers: CommandRun[] = [];
 
   constructor(
     private readonly scenario: Scenario,
     private readonly record: RepeatRecord,
     private readonly ctx: LabContext,
+    /** The repeat's folder: command outputs land here. */
+    private readonly dir: string,
   ) {}
+
+  /**
+   * The server commands of `command` workloads, at the first start only (a restarted node does
+   * not get them back: a one-shot server such as `iperf3 -s -1` has no second run to serve).
+   * Both commands' programs are looked up first, so a misspelt one fails before anything runs.
+   */
+  private async startCommandServers(lab: StartedLab): Promise<void> {
+    await Promise.all(
+      this.scenario.workloads.map(async (w, i) => {
+        if (w.kind !== 'command') return;
+        const where = `${this.scenario.file}: workloads[${i}] (${w.name})`;
+        await requireProgram(lab, w.client.node, w.client.run, `${where} client.run`);
+        if (!w.server) return;
+        await requireProgram(lab, w.server.node, w.server.run, `${where} server.run`);
+        const run = new CommandRun(w, 'server', w.server.node, w.server.run);
+        this.commandServers.push(run);
+        this.all.push(await run.start(lab));
+        if (w.server.ready) await run.waitReady(lab, w.server.ready.port, w.server.ready.timeout);
+      }),
+    );
+  }
 
   private log(node: string) {
     return (line: string, stream: 'stdout' | 'stderr') => this.ctx.logger.debug(`${node} ${stream}: ${line}`);
@@ -70,6 +95,7 @@ export class RepeatProcesses {
   /** The probe servers and sshds (of one node, after a restart), in parallel: a server with a start delay must not delay the others. */
   async startServers(lab: StartedLab, node?: string): Promise<void> {
     await Promise.all([
+      ...(node === undefined ? [this.startCommandServers(lab)] : []),
       ...sshdInstances(this.scenario.workloads)
         .filter((s) => node === undefined || s.node === node)
         .map(async (s) => {
@@ -99,6 +125,7 @@ export class RepeatProcesses {
   async startClients(lab: StartedLab): Promise<TrackedProcess[]> {
     const clients = await Promise.all(
       this.scenario.workloads.flatMap((w, i) => {
+        if (w.kind === 'command') return [this.startCommandClient(lab, w)];
         const argv = w.kind === 'probe' ? clientArgv(w, i) : w.kind === 'ssh' ? sshClientArgv(w, i) : undefined;
         if (argv === undefined) return [];
         return [
@@ -113,8 +140,16 @@ export class RepeatProcesses {
     return clients;
   }
 
+  private async startCommandClient(lab: StartedLab, w: CommandWorkload): Promise<TrackedProcess> {
+    const run = new CommandRun(w, 'client', w.client.node, w.client.run);
+    const p = await run.start(lab);
+    this.all.push(p);
+    return awaitClient(run, p, w.timeout, this.record, this.dir);
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.stopFirst].map((p) => p.stop()));
     await Promise.all(this.all.map((p) => p.stop()));
+    for (const run of this.commandServers) await run.finish(await run.process?.done.catch(() => undefined), this.record, this.dir);
   }
 }

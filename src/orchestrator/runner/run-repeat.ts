@@ -68,7 +68,7 @@ class Repeat {
     this.clock = options.clock ?? systemClock;
     this.record = new RepeatRecord(options.onEntry, this.clock);
     this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record);
-    this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx);
+    this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx, options.dir);
   }
 
   private get scenario(): Scenario {

@@ -51,6 +51,15 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
   const names = file.workloads.map((w) => w.name);
   const dup = repeatedEntry(source, ['workloads'], 'name', names);
   if (dup) throw new ScenarioError(dup.position, `two workloads are named '${dup.value}'; give each its own name`);
+  (file.checks.commands ?? []).forEach((c, i) => {
+    if (!file.workloads.some((w) => w.kind === 'command' && w.name === c.workload && (c.role !== 'server' || w.server))) {
+      const commands = file.workloads.filter((w) => w.kind === 'command').map((w) => w.name);
+      throw new ScenarioError(
+        source.positionOf(['checks', 'commands', i, 'workload']),
+        `no command workload '${c.workload}'${c.role === 'server' ? ' with a server' : ''} (command workloads: ${commands.join(', ') || 'none'})`,
+      );
+    }
+  });
   file.daemons.forEach((d, i) => requireNode(d.node, ['daemons', i, 'node']));
   file.schedule.forEach((f, i) => {
     if ((f.at === undefined) === (f.when === undefined)) {

@@ -92,6 +92,12 @@ const describers: Describers = {
       `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,
   ],
   invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
+  commands: (v) =>
+    v.map(
+      (c) =>
+        `command ${c.workload} (${c.role ?? 'client'}) exits ${c.exitCode ?? 0}` +
+        `${c.stdout !== undefined ? `, stdout matches /${c.stdout}/` : ''}${c.stderr !== undefined ? `, stderr matches /${c.stderr}/` : ''}`,
+    ),
 };
 
 /** Every check of a scenario, in the describers' order, each with its bound. */

@@ -78,3 +78,20 @@ describe('workload kinds', () => {
   it('rejects an ssh server node the topology does not have', () =>
     rejects(ssh.replace('node: srv', 'node: [srv, ghost]'), 4, /node 'ghost' is not in topology/));
 });
+
+describe('command checks in a scenario', () => {
+  it('reads them and refuses one naming no command workload, at its line', async () => {
+    const text = `${top}${command}checks:\n  commands:\n    - { workload: iperf, role: server, exitCode: 0 }\n    - { workload: iperf, stdout: "sent (\\\\d+)" }\n`;
+    const s = await parseScenarioText(text, file);
+    assert.equal(s.checks.commands?.length, 2);
+    await assert.rejects(
+      parseScenarioText(text.replace('workload: iperf, stdout', 'workload: iperff, stdout'), file),
+      /kinds\.yml:10:.*no command workload 'iperff' \(command workloads: iperf\)/,
+    );
+  });
+  it('refuses an output pattern that is not a regular expression', () =>
+    assert.rejects(
+      parseScenarioText(`${top}${command}checks:\n  commands:\n    - { workload: iperf, stdout: "(" }\n`, file),
+      /kinds\.yml:9:.*not a regular expression/,
+    ));
+});
