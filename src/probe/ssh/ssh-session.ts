@@ -44,7 +44,9 @@ const INTEGRITY = /invalid mac|unable to authenticate data|bad packet length|inv
 
 /** Pure: what an ssh2 error means for the session (exported for the unit tests). */
 export const classifySshError = (e: SshError, ready: boolean): { end: SshEnd; reason: string } => {
-  if (INTEGRITY.test(e.message))
+  // The native AES-GCM binding throws a bare OpenSSL error ("error:00000000:lib(0)::reason(0)"):
+  // where it was thrown (a decipher's decrypt) is what says it was an integrity failure.
+  if (INTEGRITY.test(e.message) || /Decipher\w*\.decrypt/.test(e.stack ?? ''))
     return { end: 'integrity', reason: `SSH integrity check failed (${e.message}): a corrupted packet closed the session` };
   if (!ready) return { end: 'connect-failed', reason: `no SSH session: ${e.code ?? e.message}` };
   if (e.level === 'client-socket') return { end: 'reset', reason: e.code ?? e.message };
