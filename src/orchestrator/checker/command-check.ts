@@ -18,8 +18,7 @@ export interface CommandCheckSpec {
   stderr?: string;
 }
 
-const outputOf = (e: DaemonEntry, stream: 'stdout' | 'stderr'): string =>
-  typeof e.data[stream] === 'string' ? (e.data[stream]) : '';
+const outputOf = (e: DaemonEntry, stream: 'stdout' | 'stderr'): string => (typeof e.data[stream] === 'string' ? e.data[stream] : '');
 
 export function commandCheck(spec: CommandCheckSpec): Checker {
   const role = spec.role ?? 'client';
