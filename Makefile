@@ -84,6 +84,7 @@ bench: build images
 	node dist/bench/probe-throughput.js
 	node dist/bench/failover-bench.js
 	node dist/bench/nat-lb-bench.js
+	node dist/bench/split-brain-heal-bench.js
 	node dist/bench/write-measurements.js
 
 # The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.

@@ -16,6 +16,11 @@ export const BENCHES: readonly BenchEntry[] = [
   { bench: 'probe-throughput', title: 'Probe throughput, one verified stream', command: 'node dist/bench/probe-throughput.js' },
   { bench: 'failover-bench', title: 'Failover of the active: arp-ha and keepalived', command: 'node dist/bench/failover-bench.js' },
   { bench: 'nat-lb-bench', title: 'nat-lb: throughput, state move, planned moves', command: 'node dist/bench/nat-lb-bench.js' },
+  {
+    bench: 'split-brain-heal-bench',
+    title: 'arp-ha: a split brain healed at a random phase',
+    command: 'node dist/bench/split-brain-heal-bench.js',
+  },
 ];
 
 const num = (v: number): string => {

@@ -31,10 +31,17 @@ engine_up() { timeout 10 docker info >/dev/null 2>&1; }
 # scenario runner gives with `docker update --cpu-rt-runtime`. The kernel (cgroup v1 with
 # RT group scheduling) refuses any such budget while the engine's parent group has none, and
 # dockerd sets one only for containers created with a budget: so give the parent the root's.
-# Nothing to do on cgroup v2 or without RT group scheduling (the daemons then run at nice -10).
+# Nothing to give on cgroup v2 or without RT group scheduling: there a root process in a node
+# may use SCHED_RR under the kernel's global budget (sched_rt_runtime_us), unless the kernel has
+# RT group scheduling on v2, which gives a container none (`failover-lab doctor` says which).
 give_rt_budget() {
   local root=/sys/fs/cgroup/cpu parent=/sys/fs/cgroup/cpu/docker
-  [ -f "$root/cpu.rt_runtime_us" ] && is_root || return 0
+  if [ ! -f "$root/cpu.rt_runtime_us" ]; then
+    [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] &&
+      say "cgroup v2: daemon nodes share the global realtime budget ($(cat /proc/sys/kernel/sched_rt_runtime_us) µs per $(cat /proc/sys/kernel/sched_rt_period_us) µs)"
+    return 0
+  fi
+  is_root || return 0
   mkdir -p "$parent"
   if [ "$(cat "$parent/cpu.rt_runtime_us")" = 0 ]; then
     cat "$root/cpu.rt_runtime_us" > "$parent/cpu.rt_runtime_us" && say "engine containers may use realtime scheduling ($(cat "$parent/cpu.rt_runtime_us") µs per $(cat "$parent/cpu.rt_period_us") µs)"
@@ -57,7 +64,10 @@ if ! pgrep -x dockerd >/dev/null; then
   is_root || { say "error: dockerd is not running and this user cannot start it; start the Docker engine and retry"; exit 1; }
   say "starting dockerd in the background (log: $log)"
   # containerd is started by dockerd itself when no system containerd runs.
-  nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 &
+  # Close every inherited descriptor above stderr: a caller's lock (flock) or pipe must not stay
+  # held by a daemon that outlives the caller.
+  ( for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$log" 2>&1 ) &
 fi
 
 for _ in $(seq 1 60); do

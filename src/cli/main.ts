@@ -10,6 +10,7 @@ import { registerCapture } from './commands/capture.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDestroy } from './commands/destroy.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerExec } from './commands/exec.js';
 import { registerGraph } from './commands/graph.js';
 import { registerInspect } from './commands/inspect.js';
@@ -35,6 +36,7 @@ export const buildProgram = (): Command => {
     registerCapture,
     registerRun,
     registerCompare,
+    registerDoctor,
   ])
     register(program);
   return program;

@@ -180,21 +180,26 @@ export const rebuildTcp = (r: TcpRebuild): number => {
   }
 };
 
-/**
- * Runs the FFI calls a rebuild makes once on a socket that never connects, so the first real
- * rebuild (in the middle of a failover) does not pay for binding and compiling them.
- */
-export const warmUpTcpRepair = (): void => {
+/** What a rebuild will need, tried on a socket that never connects: undefined when all of it works, else what failed. */
+export const tcpRepairProblem = (): string | undefined => {
   const fd = libc().socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
+  if (fd < 0) return `socket() failed with errno ${libc().errno()}`;
   try {
     set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_ON), 'entering repair mode');
     set(fd, SOL_TCP, TCP_REPAIR_QUEUE, u32(SEND_QUEUE), 'selecting the send queue');
     set(fd, SOL_TCP, TCP_QUEUE_SEQ, u32(1), 'setting the send sequence');
     get(fd, TCP_INFO, 232, 'reading TCP_INFO');
-  } catch {
-    // Without CAP_NET_ADMIN the real rebuild will say so; warming up is best effort.
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   } finally {
     libc().close(fd);
   }
 };
+
+/**
+ * Runs the FFI calls a rebuild makes once on a socket that never connects, so the first real
+ * rebuild (in the middle of a failover) does not pay for binding and compiling them. Without
+ * CAP_NET_ADMIN the real rebuild will say so; warming up is best effort.
+ */
+export const warmUpTcpRepair = (): void => void tcpRepairProblem();

@@ -11,6 +11,7 @@ import { LABEL } from './labels.js';
 import { planLab, type LabPlan } from './lab-plan.js';
 import { plannedNode, startNode, stopNode, type StopMode } from './node-lifecycle.js';
 import type { ExecOutput } from './node-exec.js';
+import { perGroupRealtimeBudgets } from '../kernel/cgroup-sched-files.js';
 
 /**
  * Pure: each of `count` nodes' realtime share. The kernel refuses budgets that add up to more
@@ -106,6 +107,8 @@ export class StartedLab extends Lab implements AsyncDisposable {
    * the engine's parent group has none left (the error says so).
    */
   async giveRealtimeBudget(nodes: readonly string[], sharedBy = nodes.length): Promise<void> {
+    // cgroup v2 or no RT group scheduling: nothing per node to give (see kernel/cgroup-sched.ts).
+    if (!perGroupRealtimeBudgets()) return;
     const budget = realtimeBudget(sharedBy);
     await Promise.all(nodes.map((n) => this.ctx.runtime.setRealtimeBudget(this.containerOf(n), budget)));
   }

@@ -62,9 +62,18 @@ export interface RealtimeBudget {
   runtimeUs: number;
 }
 
+/** What the engine says of itself (`docker version`). */
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  minApiVersion?: string;
+  kernel?: string;
+}
+
 export interface ContainerRuntime {
   readonly name: string;
   ping(): Promise<void>;
+  version(): Promise<EngineVersion>;
   imageExists(image: string): Promise<boolean>;
   /** Creates the network unless it exists; says whether it did. */
   ensureNetwork(spec: NetworkSpec): Promise<{ created: boolean }>;

@@ -9,6 +9,7 @@ import {
   FILTERING_BRIDGE,
   movePortCommands,
   parsePortArgs,
+  portsFromVlanShow,
   SwitchConfigError,
   validateVlan,
   vlanBridge,
@@ -57,15 +58,7 @@ const currentPorts = async (mode: SwitchMode): Promise<PortMap> => {
     for (const l of await links()) if (l.master && /^vlan\d+$/.test(l.master)) ports[l.ifname] = Number(l.master.slice(4));
     return ports;
   }
-  const vlans = JSON.parse(await runCommand('bridge', ['-j', 'vlan', 'show'])) as {
-    ifname: string;
-    vlans: { vlan: number; flags?: string[] }[];
-  }[];
-  for (const v of vlans) {
-    const pvid = v.vlans.find((x) => x.flags?.includes('PVID'));
-    if (v.ifname !== FILTERING_BRIDGE && pvid) ports[v.ifname] = pvid.vlan;
-  }
-  return ports;
+  return portsFromVlanShow(await runCommand('bridge', ['-j', 'vlan', 'show']));
 };
 
 const main = async (argv: string[]): Promise<void> => {

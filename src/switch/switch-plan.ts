@@ -72,3 +72,13 @@ export const movePortCommands = (port: string, from: number | undefined, to: num
   }
   return [...(bridgeExists ? [] : bridgeUp(vlanBridge(to))), `ip link set ${port} master ${vlanBridge(to)}`, `ip link set ${port} up`];
 };
+
+/** The access ports of a VLAN-filtering switch from `bridge -j vlan show`: each port's PVID (the bridge's own entry left out). */
+export const portsFromVlanShow = (json: string): PortMap => {
+  const ports: PortMap = {};
+  for (const v of JSON.parse(json) as { ifname: string; vlans?: { vlan: number; flags?: string[] }[] }[]) {
+    const pvid = v.vlans?.find((x) => x.flags?.includes('PVID'));
+    if (v.ifname !== FILTERING_BRIDGE && pvid) ports[v.ifname] = pvid.vlan;
+  }
+  return ports;
+};

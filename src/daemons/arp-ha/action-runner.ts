@@ -80,8 +80,7 @@ export class ActionRunner {
       emit('mode', { group: action.group, vip: action.vip, from: action.from, to: action.to, reason: action.reason, mac });
       if (action.to === 'ACTIVE') await this.announceActive(group, action.vip, mark);
     } else if (action.type === 'announce' && group) {
-      await effects.announce(action.vip, group.iface, mac, group.garp.count, group.garp.intervalMs);
-      emit('garp-sent', { group: action.group, vip: action.vip, count: group.garp.count, mac, reason: action.reason });
+      await this.announceActive(group, action.vip, () => undefined, action.reason);
     } else if (action.type === 'fast-fail' && group?.takeover && rebuilding.has(action.group)) {
       await this.takeOver(action, group.takeover, mark, stagesMs);
     } else if (action.type === 'fast-fail') {
@@ -95,11 +94,11 @@ export class ActionRunner {
 
   /**
    * The first request/reply pair now; the rest keep their spacing in the background, so fast
-   * fail or takeover (next in the queue) need not wait for them. Each later pair is queued
-   * (after any demotion already queued) and skipped once the group is no longer ACTIVE: a node
-   * that stepped down must stay silent.
+   * fail, takeover or a heartbeat (next in the queue) need not wait for them. Each later pair is
+   * queued (after any demotion already queued) and skipped once the group is no longer ACTIVE: a
+   * node that stepped down must stay silent. 'garp-sent' is stamped as the first pair leaves.
    */
-  private async announceActive(group: Group, vip: string, mark: (stage: string) => void): Promise<void> {
+  private async announceActive(group: Group, vip: string, mark: (stage: string) => void, reason?: string): Promise<void> {
     const { effects, mac } = this.deps;
     await effects.announce(vip, group.iface, mac, 1, 0);
     mark('garp');
@@ -113,7 +112,7 @@ export class ActionRunner {
         i * group.garp.intervalMs,
       );
     }
-    this.deps.emit('garp-sent', { group: group.name, vip, count: group.garp.count, mac });
+    this.deps.emit('garp-sent', { group: group.name, vip, count: group.garp.count, mac, ...(reason ? { reason } : {}) });
   }
 
   private async takeOver(

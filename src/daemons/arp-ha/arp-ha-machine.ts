@@ -25,6 +25,12 @@ export interface MachineConfig {
   deadMs: number;
   /** How long INITIAL listens before choosing (default deadMs). */
   startupWaitMs?: number;
+  /**
+   * After a split brain, how long the winner waits for the loser to say it stepped down before
+   * re-announcing anyway (default deadMs / 10): the loser's STANDBY beat, sent once its ARP gate
+   * is shut, normally comes one round trip after the winner's own beat.
+   */
+  reannounceWaitMs?: number;
 }
 
 /** Why an ACTIVE node announces again: a peer is back that may have held the VIP meanwhile. */
@@ -55,6 +61,8 @@ interface GroupState extends GroupConfig {
   eligible: boolean;
   /** Set while this node, ACTIVE, sees another ACTIVE it outranks (re-announce once). */
   contested: boolean;
+  /** While contested: when the re-announce is due if the loser has not stepped down by then. */
+  reannounceDueMs: number | undefined;
 }
 
 export class ArpHaMachine {
@@ -71,7 +79,14 @@ export class ArpHaMachine {
     nowMs: number,
   ) {
     this.startedMs = nowMs;
-    this.groups = config.groups.map((g) => ({ ...g, mode: 'INITIAL', since: nowMs, eligible: true, contested: false }));
+    this.groups = config.groups.map((g) => ({
+      ...g,
+      mode: 'INITIAL',
+      since: nowMs,
+      eligible: true,
+      contested: false,
+      reannounceDueMs: undefined,
+    }));
   }
 
   adverts(): GroupAdvert[] {
@@ -114,7 +129,8 @@ export class ArpHaMachine {
     const pathWasUp = (peer.lastHeard.get(path) ?? -Infinity) >= nowMs - this.config.deadMs;
     peer.lastHeard.set(path, nowMs);
     peer.downPaths.delete(path);
-    if (!pathWasUp) actions.push({ type: 'event', event: 'path-up', data: { peer: hb.node, path } });
+    // sentMs: the checks read the first crossing's one-way time (every container shares the clock).
+    if (!pathWasUp) actions.push({ type: 'event', event: 'path-up', data: { peer: hb.node, path, sentMs: hb.sentMs, heardMs: nowMs } });
     if (!peer.alive) {
       peer.alive = true;
       actions.push({ type: 'event', event: 'peer-up', data: { peer: hb.node, path } });
@@ -134,10 +150,11 @@ export class ArpHaMachine {
     actions.push(...this.decide(nowMs));
     // A peer that was cut off may have claimed our VIPs meanwhile (split brain) and may step
     // down before we ever see it ACTIVE: whoever is still ACTIVE after deciding re-announces
-    // now (unless deciding already did), so no client is left on the other MAC.
+    // now (unless deciding already did, or waits for an ACTIVE loser to step down first), so no
+    // client is left on the other MAC.
     if (regained) {
       const announced = new Set(actions.flatMap((a) => (a.type === 'announce' ? [a.group] : [])));
-      for (const g of this.groups.filter((x) => x.mode === 'ACTIVE' && !announced.has(x.name))) {
+      for (const g of this.groups.filter((x) => x.mode === 'ACTIVE' && !x.contested && !announced.has(x.name))) {
         actions.push({ type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE });
       }
     }
@@ -202,6 +219,7 @@ export class ArpHaMachine {
       g.mode = to;
       g.since = nowMs;
       g.contested = false;
+      g.reannounceDueMs = undefined;
       return [{ type: 'set-mode', group: g.name, vip: g.vip, from, to, reason }, { type: 'send-heartbeat' }];
     };
     const bestCandidate = () => best([me, ...others.filter((o) => o.mode !== 'ACTIVE').map((o) => o.candidate)]);
@@ -223,8 +241,12 @@ export class ArpHaMachine {
       case 'ACTIVE': {
         if (!me.eligible) return move('STANDBY', 'application check failed');
         if (active.length === 0) {
+          // The loser stepped down (its gate already shut when it said so): now the LAN may hear us
+          // (again, if we announced without waiting: the loser may have answered meanwhile).
+          const due = g.contested;
           g.contested = false;
-          return [];
+          g.reannounceDueMs = undefined;
+          return due ? [{ type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE }] : [];
         }
         const winner = best([me, ...active.map((a) => a.candidate)])!;
         if (winner.node !== me.node) {
@@ -237,15 +259,24 @@ export class ArpHaMachine {
             ...move('STANDBY', `${winner.node} is also active and ranks higher`),
           ];
         }
-        if (g.contested) return [];
+        if (g.contested) {
+          // The loser has not said it stepped down in time (its beats lost): announce anyway.
+          if (g.reannounceDueMs === undefined || nowMs < g.reannounceDueMs) return [];
+          g.reannounceDueMs = undefined;
+          return [{ type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE }];
+        }
+        // Tell the loser at once (it may not hear our periodic beat for a whole interval), and
+        // re-announce only when it has shut its ARP gate: announcing first would leave a window
+        // in which both answer an ARP request, and a neighbour keeps the first answer.
         g.contested = true;
+        g.reannounceDueMs = nowMs + (this.config.reannounceWaitMs ?? this.config.deadMs / 10);
         return [
           {
             type: 'event',
             event: 'split-brain',
             data: { group: g.name, vip: g.vip, active: [me.node, ...active.map((a) => a.node)], winner: me.node },
           },
-          { type: 'announce', group: g.name, vip: g.vip, reason: REANNOUNCE },
+          { type: 'send-heartbeat' },
         ];
       }
     }

@@ -41,7 +41,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   libc();
   for (const g of config.groups) packetSocketFor(g.iface);
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
-  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
+  applyDaemonScheduling(
+    config,
+    (problem) => emit('warning', { problem }),
+    (choice) => emit('scheduling', { ...choice }),
+  );
   // Silent first: the gate holds every VIP before any VIP exists on an interface.
   await installArpGate(config.groups.map((g) => g.vip));
   if (config.groups.some((g) => g.takeover)) await installHoldTable();
@@ -53,6 +57,8 @@ const run = async (config: ArpHaConfig): Promise<void> => {
       mac,
       deadMs: intervalMs * misses,
       startupWaitMs: config.heartbeat.startupWaitMs ?? Math.max(intervalMs * misses, 1000),
+      // A split brain's loser answers within a round trip; a quarter interval covers a lost answer.
+      reannounceWaitMs: Math.max(5, intervalMs / 4),
       paths: config.heartbeat.paths.map((p) => p.name),
       groups: config.groups.map((g) => ({
         name: g.name,

@@ -8,10 +8,16 @@
 // `timer-stall` events (split by the scheduler's statistics) showed the event loop runnable
 // but off the CPU for up to 740 ms while probe servers started. Realtime scheduling (SCHED_RR,
 // what keepalived does with vrrp_rt_priority / max_auto_priority) puts it ahead of all of them;
-// the node's realtime budget (cgroup cpu.rt_runtime_us) bounds what it can take.
+// What bounds what it can take depends on the host (src/kernel/cgroup-sched.ts): the node's
+// realtime budget on cgroup v1 with RT group scheduling, the kernel's global budget where there
+// is no RT group scheduling (cgroup v2 on Debian and Ubuntu kernels); where neither lets it
+// (v2 with RT group scheduling, or a v1 node given no budget) the daemon runs at its nice value,
+// says so in its `scheduling` event, and its `timer-stall` events show what that cost.
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { errorMessage, TestbedError } from '../../common/errors.js';
+import { schedulingPlan, type SchedulingPlan } from '../../kernel/cgroup-sched.js';
+import { readSchedulingFiles } from '../../kernel/cgroup-sched-files.js';
 import { libc } from '../../kernel/libc.js';
 
 const SCHED_RR = 2;
@@ -29,7 +35,7 @@ export class RealtimeUnavailableError extends TestbedError {
     super(
       'REALTIME_UNAVAILABLE',
       errno === 1
-        ? 'realtime scheduling not permitted (errno 1): the node has no realtime budget (cgroup cpu.rt_runtime_us is 0)'
+        ? 'realtime scheduling not permitted (EPERM): no CAP_SYS_NICE, or the node has no realtime time (cgroup budget 0)'
         : `sched_setscheduler(SCHED_RR) failed: errno ${errno}`,
     );
   }
@@ -53,21 +59,72 @@ const setRealtimePriority = (priority: number): void => {
 /** SCHED_RR at `priority` for the calling thread only (a worker that must keep its timing while the main thread works). */
 export const setThreadRealtimePriority = (priority: number): void => roundRobin(0, priority);
 
+/** The `scheduling` event's data: what the daemon runs at, and why. */
+export interface SchedulingChoice {
+  policy: 'SCHED_RR' | 'nice';
+  nice: number;
+  priority?: number;
+  reason: string;
+}
+
+/**
+ * Pure: what to do before trying — 'try' SCHED_RR, or stay at nice with the reason (the
+ * config asks for none, or the host allows none: no surprise, so no warning).
+ */
+export const schedulingIntent = (o: { nice: number; realtimePriority: number }, plan: SchedulingPlan): 'try' | SchedulingChoice => {
+  if (o.realtimePriority === 0) return { policy: 'nice', nice: o.nice, reason: 'realtimePriority is 0 in the config' };
+  if (plan.policy === 'nice') return { policy: 'nice', nice: o.nice, reason: plan.reason };
+  return 'try';
+};
+
+/**
+ * Pure: after SCHED_RR was refused. A refusal the host's files predicted (RT group scheduling
+ * unknown) is the nice fallback; one they did not is also a warning, since the host check and the
+ * daemon then disagree about the host.
+ */
+export const afterRefusal = (
+  o: { nice: number },
+  plan: SchedulingPlan,
+  problem: string,
+): { choice: SchedulingChoice; warning?: string } => {
+  const choice: SchedulingChoice = { policy: 'nice', nice: o.nice, reason: problem };
+  if (plan.policy === 'realtime' && plan.budget === 'unknown') return { choice };
+  return { choice, warning: `running at nice ${o.nice} only: ${problem} (expected SCHED_RR: ${plan.reason})` };
+};
+
+const hostPlan = (): SchedulingPlan => {
+  try {
+    return schedulingPlan(readSchedulingFiles('/').facts);
+  } catch (e) {
+    return { policy: 'realtime', budget: 'unknown', reason: `host files unreadable: ${errorMessage(e)}` };
+  }
+};
+
 /**
  * A daemon's scheduling from its config: `nice` on every thread, then SCHED_RR at
- * `realtimePriority` (0: none). What cannot be had is reported through `warn`, never thrown:
- * a daemon at normal priority still works, only with looser timing.
+ * `realtimePriority` where the host allows it (0: none). What was chosen goes to `chosen` (the
+ * daemon's `scheduling` event); what cannot be had unexpectedly goes to `warn`, never thrown: a
+ * daemon at normal priority still works, only with looser timing.
  */
-export const applyDaemonScheduling = (o: { nice: number; realtimePriority: number }, warn: (problem: string) => void): void => {
+export const applyDaemonScheduling = (
+  o: { nice: number; realtimePriority: number },
+  warn: (problem: string) => void,
+  chosen: (choice: SchedulingChoice) => void = () => undefined,
+): void => {
   try {
     setProcessPriority(o.nice);
   } catch (e) {
     warn(`cannot set nice ${o.nice}: ${errorMessage(e)}`);
   }
-  if (o.realtimePriority === 0) return;
+  const plan = hostPlan();
+  const intent = schedulingIntent(o, plan);
+  if (intent !== 'try') return chosen(intent);
   try {
     setRealtimePriority(o.realtimePriority);
+    chosen({ policy: 'SCHED_RR', nice: o.nice, priority: o.realtimePriority, reason: plan.reason });
   } catch (e) {
-    warn(`running at nice ${o.nice} only: ${errorMessage(e)}`);
+    const { choice, warning } = afterRefusal(o, plan, errorMessage(e));
+    if (warning) warn(warning);
+    chosen(choice);
   }
 };

@@ -95,6 +95,8 @@ export const ChecksConfigSchema = z
       .object({ detection: EntryFilterSchema, maxMs: nonNegativeMs, percentile: z.number().min(0).max(100).optional() })
       .strict()
       .optional(),
+    /** First fault start → the `detection` entry (e.g. the standby's mode change) ≤ maxMs: the mechanism's own detection time. */
+    detectedWithin: z.object({ detection: EntryFilterSchema, maxMs: positiveMs }).strict().optional(),
     resets: maxOnly.optional(),
     reconnects: minMax.optional(),
     bytesLost: maxOnly.optional(),
@@ -114,6 +116,7 @@ export const ChecksConfigSchema = z
           vip,
           allowDuringFaults: z.array(z.string().min(1)).optional(),
           graceMs: nonNegativeMs.optional(),
+          untilSplitBrainEnds: z.boolean().optional(),
           windowMs: positiveMs.optional(),
         })
         .strict(),
@@ -133,6 +136,10 @@ export const ChecksConfigSchema = z
         .strict()
         .refine((o) => o.mac === undefined || o.node === undefined, 'give mac or node, not both'),
     ).optional(),
+    /** The split brain left by the (last, or named) fault is over ≤ one round trip + withinMs after the first heartbeat crosses. */
+    splitBrainOver: perVip(z.object({ vip, withinMs: nonNegativeMs, afterFault: z.string().min(1).optional() }).strict()).optional(),
+    /** No ARP from the split brain's loser after the winner's first announcement after the heal. */
+    arpLoserSilent: perVip(z.object({ vip, afterFault: z.string().min(1).optional() }).strict()).optional(),
     invariants: z.array(InvariantSchema).optional(),
     /** A `command` workload's exit status and output (command-check.ts). */
     commands: z
@@ -176,6 +183,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
   if (config.gapMatchesFault !== undefined) checkers.push(Checks.gapMatchesFault(config.gapMatchesFault));
   if (config.gapBeyondDetection !== undefined) checkers.push(Checks.gapBeyondDetection(config.gapBeyondDetection));
+  if (config.detectedWithin !== undefined) checkers.push(Checks.detectionWithin(config.detectedWithin));
   if (config.stallDetectedWithinMs !== undefined) checkers.push(Checks.stallDetectedWithin({ ms: config.stallDetectedWithinMs }));
   if (config.resets !== undefined) checkers.push(Checks.resets(toMax(config.resets)));
   if (config.reconnects !== undefined) {
@@ -191,6 +199,8 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   for (const spec of toList(config.singleArpOwner)) checkers.push(Checks.singleArpOwner(spec));
   for (const spec of toList(config.arpSilentWhileStandby)) checkers.push(Checks.arpSilentWhileStandby(spec));
   for (const spec of toList(config.arpOwnerAfter)) checkers.push(Checks.arpOwnerAfter(spec));
+  for (const spec of toList(config.splitBrainOver)) checkers.push(Checks.splitBrainOver(spec));
+  for (const spec of toList(config.arpLoserSilent)) checkers.push(Checks.arpLoserSilent(spec));
   if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));

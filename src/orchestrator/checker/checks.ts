@@ -2,10 +2,12 @@
 import { arpOwnerAfter } from './arp-owner-after.js';
 import { arpSilentWhileStandby } from './arp-silent-while-standby.js';
 import { singleArpOwner } from './single-arp-owner.js';
+import { arpLoserSilent, splitBrainOver } from './split-brain-checks.js';
 import { gapMatchesFault } from './fault-gap-check.js';
 import { composeCheckers } from './checker.js';
 import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
+import { detectionWithin } from './detection-time-check.js';
 import { eventCount, never } from './event-count.js';
 import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
@@ -19,6 +21,7 @@ export const Checks = {
   gapWithin,
   gapMatchesFault,
   gapBeyondDetection,
+  detectionWithin,
   resets,
   reconnects,
   bytesLost,
@@ -35,6 +38,8 @@ export const Checks = {
   singleArpOwner,
   arpSilentWhileStandby,
   arpOwnerAfter,
+  splitBrainOver,
+  arpLoserSilent,
   natTables,
   compose: composeCheckers,
 } as const;
@@ -42,6 +47,7 @@ export const Checks = {
 export type { ArpOwnerAfterSpec } from './arp-owner-after.js';
 export type { ArpSilentWhileStandbySpec } from './arp-silent-while-standby.js';
 export type { SingleArpOwnerSpec } from './single-arp-owner.js';
+export type { ArpLoserSilentSpec, SplitBrainOverSpec } from './split-brain-checks.js';
 export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';

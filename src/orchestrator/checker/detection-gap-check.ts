@@ -4,8 +4,8 @@
 // time to rebuild the connections; a reset-and-reconnect adds a round trip and a handshake.
 import type { RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
-import { matches, type EntryFilter } from './event-count.js';
-import { faultStart } from './fault-start.js';
+import type { EntryFilter } from './event-count.js';
+import { detectionAfterFault } from './detection-time-check.js';
 import { longestGapSince } from './gap-checks.js';
 import { percentile } from './stats.js';
 import { listSome, noStreams, scopeSuffix, selectStreams, streamLabel, type StreamScope } from './stream-select.js';
@@ -28,9 +28,8 @@ export function gapBeyondDetection(spec: GapBeyondDetectionSpec): Checker {
   return {
     name,
     check(history: RunHistory) {
-      const fault = faultStart(history);
+      const { fault, detected } = detectionAfterFault(history, spec.detection);
       if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
-      const detected = history.entries.find((e) => e.t >= fault.t && matches(spec.detection, e));
       if (!detected)
         return {
           name,

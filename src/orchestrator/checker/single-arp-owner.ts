@@ -3,6 +3,7 @@ import type { FaultEntry, RunHistory } from '../history/history-types.js';
 import { isClaim, sightingText, vipSightings, type Sighting } from './arp-claims.js';
 import { nodesByMac, wentDown } from './arp-ha-modes.js';
 import type { Checker, CheckResult } from './checker.js';
+import { splitBrainHeal } from './split-brain-heal.js';
 import { listSome } from './stream-select.js';
 
 interface Interval {
@@ -11,8 +12,11 @@ interface Interval {
   label: string;
 }
 
-/** When faults named (by nemesis or instance id) were in effect, each extended by graceMs; unended ones last forever. */
-function faultIntervals(history: RunHistory, names: readonly string[], graceMs: number): Interval[] {
+/**
+ * When faults named (by nemesis or instance id) were in effect, each extended by graceMs (from
+ * the end of the split brain it left, when `untilSplitBrainEnds` names the VIP); unended ones last forever.
+ */
+function faultIntervals(history: RunHistory, names: readonly string[], graceMs: number, untilSplitBrainEnds?: string): Interval[] {
   if (names.length === 0) return [];
   const open = new Map<string, FaultEntry>();
   const out: Interval[] = [];
@@ -22,11 +26,19 @@ function faultIntervals(history: RunHistory, names: readonly string[], graceMs: 
     else {
       const start = open.get(e.id);
       open.delete(e.id);
-      out.push({ from: start?.t ?? history.startMs, to: e.t + graceMs, label: e.id });
+      out.push({ from: start?.t ?? history.startMs, to: healedAt(history, e, untilSplitBrainEnds) + graceMs, label: e.id });
     }
   }
   for (const start of open.values()) out.push({ from: start.t, to: Infinity, label: start.id });
   return out;
+}
+
+/** The fault's end, or when the split brain it left ended (never: Infinity). */
+function healedAt(history: RunHistory, end: FaultEntry, vip: string | undefined): number {
+  if (vip === undefined) return end.t;
+  const heal = splitBrainHeal(history, vip, end.id);
+  if (!heal || heal.active.length < 2) return end.t;
+  return Math.max(end.t, heal.endT ?? Infinity);
 }
 
 export interface SingleArpOwnerSpec {
@@ -35,6 +47,11 @@ export interface SingleArpOwnerSpec {
   allowDuringFaults?: string[];
   /** How long after such a fault ends two owners are still tolerated (the daemons resolve it); default 0. */
   graceMs?: number;
+  /**
+   * Two owners are tolerated after such a fault until the split brain it left is over (all but
+   * one arp-ha node ACTIVE for the VIP at its end have stepped down), then for graceMs more.
+   */
+  untilSplitBrainEnds?: boolean;
   /** Two MACs claiming within this are two owners; default 1000 ms. */
   windowMs?: number;
   name?: string;
@@ -66,12 +83,12 @@ export function singleArpOwner(spec: SingleArpOwnerSpec): Checker {
           valid: 'unknown',
           detail: `no ARP claim for VIP ${spec.vip} in the history (nothing captured, or nobody announced or answered for it)`,
         };
-      const exempt = faultIntervals(history, allowed, graceMs);
+      const exempt = faultIntervals(history, allowed, graceMs, spec.untilSplitBrainEnds ? spec.vip : undefined);
       const judged = claims.filter((c) => !exempt.some((i) => c.t >= i.from && c.t <= i.to));
       const skipped = claims.length - judged.length;
       const skippedText =
         skipped > 0
-          ? `; ${skipped} claims during ${listSome([...new Set(exempt.map((i) => i.label))], 3)} (+${graceMs} ms grace) not judged`
+          ? `; ${skipped} claims during ${listSome([...new Set(exempt.map((i) => i.label))], 3)} (${spec.untilSplitBrainEnds ? 'until its split brain ended ' : ''}+${graceMs} ms grace) not judged`
           : '';
       const last = new Map<string, Sighting>();
       let first: [Sighting, Sighting] | undefined;

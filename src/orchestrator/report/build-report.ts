@@ -5,7 +5,7 @@ import { mergeValidity } from '../checker/checker.js';
 import { survivalVerdictOf } from '../checker/survival-class.js';
 import { aggregateRepeats } from './aggregate-repeats.js';
 import type { RunHistory } from '../history/history-types.js';
-import type { CheckResult, RepeatReport, RunReport, SurvivalClassReport } from './report-types.js';
+import type { CheckResult, HostReport, RepeatReport, RunReport, SurvivalClassReport } from './report-types.js';
 import { isFlakyRepeat } from './flaky.js';
 import { faultReports, streamReports } from './stream-reports.js';
 
@@ -47,6 +47,7 @@ export interface RunInput {
   seed: number;
   startedAt: string;
   repeats: RepeatReport[];
+  host?: HostReport;
 }
 
 export function buildRunReport(input: RunInput): RunReport {

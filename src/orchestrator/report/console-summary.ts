@@ -2,7 +2,7 @@
 // over repeats, so 20 repeats still print one line each), and the figures that matter.
 import { mergeValidity } from '../checker/checker.js';
 import { flakyNote, isFlakyRepeat } from './flaky.js';
-import { SURVIVAL_WORDS, type CheckResult, type Distribution, type RunReport } from './report-types.js';
+import { SURVIVAL_WORDS, type CheckResult, type Distribution, type HostReport, type RunReport } from './report-types.js';
 
 const MARK: Record<string, string> = { true: '✔', false: '✖', unknown: '?' };
 
@@ -27,6 +27,7 @@ export function consoleSummary(report: RunReport, reportPath?: string): string {
   }
   const figures = figureLines(report);
   if (figures.length) lines.push(...figures);
+  if (report.host) lines.push(hostLine(report.host));
   if (reportPath) lines.push(`report: ${reportPath}`);
   return lines.join('\n');
 }
@@ -59,3 +60,11 @@ function figureLines(report: RunReport): string[] {
 }
 
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+/** Where it ran, in one line: what a reader needs to weigh the timing (`failover-lab doctor` has the rest). */
+export function hostLine(host: HostReport): string {
+  const scheduling = host.scheduling.policy === 'nice' ? 'nice only' : `SCHED_RR (${host.scheduling.budget} budget)`;
+  const missing = host.lines.filter((l) => l.status !== 'ok').map((l) => l.item);
+  const engine = host.engine ? `Docker ${host.engine.version}` : 'no engine';
+  return `host: ${engine}, cgroup ${host.cgroup ?? '?'}, ${scheduling}, ${host.cpus} CPUs; ${missing.length ? `missing: ${missing.join(', ')}` : 'nothing missing'}`;
+}

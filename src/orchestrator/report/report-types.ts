@@ -4,10 +4,12 @@ import type { Gap } from '../../probe/probe-report.js';
 import type { CheckResult } from '../checker/check-result.js';
 import type { Distribution } from '../checker/stats.js';
 import type { SurvivalVerdict } from '../checker/survival-class.js';
+import type { HostReport } from '../../lab/host-check/host-check.js';
 
 // Part of the contract, defined where they are produced (checkers) so that checkers need not import the report.
 export type { CheckResult, Validity } from '../checker/check-result.js';
 export type { Distribution } from '../checker/stats.js';
+export type { HostReport } from '../../lab/host-check/host-check.js';
 
 export interface StreamReport {
   workload: string;
@@ -98,4 +100,6 @@ export interface RunReport {
   repeats: RepeatReport[];
   /** Across repeats: per-repeat figures (max gap, resets, reconnects, bytes lost, ...) summarised. */
   aggregate: Record<string, Distribution>;
+  /** Where it ran: the host check of `failover-lab doctor`, taken before the first repeat. */
+  host?: HostReport;
 }

@@ -4,6 +4,7 @@
 // (Jepsen's store layout).
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { checkHostOnce } from '../../lab/host-check/host-check.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import { buildRunReport } from '../report/build-report.js';
@@ -53,6 +54,7 @@ export const runScenario = async (scenario: Scenario, options: RunOptions): Prom
   const dir = path.join(scenarioDir, stamp(started));
   await mkdir(dir, { recursive: true });
   const pcapAlways = options.pcapAlways ?? scenario.capture?.keep === 'always';
+  const host = await checkHostOnce(options.ctx.runtime);
 
   const reports: RepeatReport[] = [];
   const histories: (RunHistory | undefined)[] = [];
@@ -74,7 +76,14 @@ export const runScenario = async (scenario: Scenario, options: RunOptions): Prom
     options.onRepeat?.(report);
   }
 
-  const report = buildRunReport({ scenario: scenario.name, file: scenario.file, seed, startedAt: started.toISOString(), repeats: reports });
+  const report = buildRunReport({
+    scenario: scenario.name,
+    file: scenario.file,
+    seed,
+    startedAt: started.toISOString(),
+    repeats: reports,
+    host,
+  });
   const written = await writeRunReport(dir, report, histories);
   const latest = path.join(scenarioDir, 'latest');
   await rm(latest, { force: true });

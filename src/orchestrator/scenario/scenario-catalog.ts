@@ -66,6 +66,7 @@ const describers: Describers = {
     `${v.percentile === undefined ? 'every stream' : `p${v.percentile} of the streams`}: gap − detection ≤ ${ms(v.maxMs)}` +
       ` (detection: ${filterText(v.detection)})`,
   ],
+  detectedWithin: (v) => [`detected ≤ ${ms(v.maxMs)} after the fault (detection: ${filterText(v.detection)})`],
   stallDetectedWithinMs: (v) => [`stall detected ≤ ${ms(v)} after the fault`],
   resets: (v) => [`resets ${countBound(v)} per stream`],
   reconnects: (v) => [`reconnects ${countBound(v)} per stream`],
@@ -76,7 +77,8 @@ const describers: Describers = {
   handshakeFailures: (v) => [`failed handshakes ${countBound(v)} per stream`],
   singleArpOwner: (v) =>
     list(v).map((o) => {
-      const allowed = o.allowDuringFaults ? `, except during ${o.allowDuringFaults.join(', ')} + ${ms(o.graceMs ?? 0)}` : '';
+      const until = o.untilSplitBrainEnds ? ' until its split brain is over' : '';
+      const allowed = o.allowDuringFaults ? `, except during ${o.allowDuringFaults.join(', ')}${until} + ${ms(o.graceMs ?? 0)}` : '';
       return `one ARP owner of ${o.vip}${o.windowMs !== undefined ? ` within ${ms(o.windowMs)}` : ''}${allowed}`;
     }),
   arpSilentWhileStandby: (v) =>
@@ -87,6 +89,11 @@ const describers: Describers = {
         `ARP owner of ${o.vip} settles${o.node ? ` on ${o.node}` : o.mac ? ` on ${o.mac}` : ''}` +
         ` ≤ ${ms(o.withinMs)} after ${o.afterFault ?? 'the last fault'} ends`,
     ),
+  splitBrainOver: (v) =>
+    list(v).map(
+      (o) => `split brain over ${o.vip} ends ≤ one round trip + ${ms(o.withinMs)} after the first heartbeat crosses the healed link`,
+    ),
+  arpLoserSilent: (v) => list(v).map((o) => `no ARP for ${o.vip} from the split brain's loser after the winner re-announces`),
   natTables: (v) => [
     `NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection` +
       `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,

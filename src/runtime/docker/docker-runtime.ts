@@ -10,6 +10,7 @@ import type {
   ContainerDetails,
   ContainerRuntime,
   ContainerStatus,
+  EngineVersion,
   ContainerSummary,
   ExecResult,
   ExecStream,
@@ -28,21 +29,10 @@ const statusCodeOf = (error: unknown): number | undefined =>
 const toFilters = (filter: LabelFilter): string =>
   JSON.stringify({ label: Object.entries(filter).map(([k, v]) => (v === true ? k : `${k}=${v}`)) });
 
-const normaliseStatus = (state: string | undefined): ContainerStatus => {
-  switch (state) {
-    case 'created':
-    case 'running':
-    case 'paused':
-    case 'restarting':
-    case 'removing':
-    case 'dead':
-      return state;
-    case 'exited':
-      return 'stopped';
-    default:
-      return 'unknown';
-  }
-};
+const STATES: readonly string[] = ['created', 'running', 'paused', 'restarting', 'removing', 'dead'];
+
+const normaliseStatus = (state: string | undefined): ContainerStatus =>
+  state === 'exited' ? 'stopped' : state !== undefined && STATES.includes(state) ? (state as ContainerStatus) : 'unknown';
 
 export interface DockerRuntimeOptions {
   logger: Logger;
@@ -76,6 +66,16 @@ export class DockerRuntime implements ContainerRuntime {
 
   async ping(): Promise<void> {
     await this.call('engine does not answer (is dockerd running? try `make engine`)', () => this.docker.ping());
+  }
+
+  async version(): Promise<EngineVersion> {
+    const v = await this.call('engine does not answer (is dockerd running? try `make engine`)', () => this.docker.version());
+    return {
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+      ...(v.MinAPIVersion ? { minApiVersion: v.MinAPIVersion } : {}),
+      ...(v.KernelVersion ? { kernel: v.KernelVersion } : {}),
+    };
   }
 
   /** Runs `fn`; true when it succeeded, false when the object did not exist (404). */

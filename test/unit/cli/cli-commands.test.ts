@@ -8,9 +8,9 @@ import { buildProgram } from '../../../src/cli/main.js';
 import { RUNTIMES } from '../../../src/cli/lab-drivers.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 
-const cli = (args: string[]) => {
+const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
   const bin = path.join(repoRoot, 'bin/failover-lab.js');
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000, env });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 };
 
@@ -19,7 +19,28 @@ describe('failover-lab commands', function () {
 
   it('has one command per module, each registered once', () => {
     const names = buildProgram().commands.map((c) => c.name());
-    assert.deepEqual(names, ['deploy', 'destroy', 'inspect', 'exec', 'stop', 'start', 'vlan', 'graph', 'capture', 'run', 'compare']);
+    assert.deepEqual(names, [
+      'deploy',
+      'destroy',
+      'inspect',
+      'exec',
+      'stop',
+      'start',
+      'vlan',
+      'graph',
+      'capture',
+      'run',
+      'compare',
+      'doctor',
+    ]);
+  });
+
+  it('doctor without an engine: the table says why, and the exit code is 1 with the reason', () => {
+    const r = cli(['doctor'], { ...process.env, DOCKER_HOST: 'unix:///nonexistent/failover-lab-doctor.sock' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^Docker engine +missing +docker: engine does not answer .*ENOENT.* → nothing can be deployed/m);
+    assert.match(r.stdout, /^feature probe +missing +no engine to run it/m);
+    assert.match(r.stderr, /no usable container engine: docker: engine does not answer/);
   });
 
   it('offers --runtime with the same choices on every lab command', () => {

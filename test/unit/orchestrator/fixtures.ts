@@ -4,6 +4,7 @@ import type {
   DaemonEntry,
   FaultEntry,
   HistoryEntry,
+  PacketEntry,
   ProbeEntry,
   RunHistory,
   RunnerEntry,
@@ -167,4 +168,36 @@ export function sampleHistory(o: SampleOptions): RunHistory {
   }
   entries.push(runner(t0 + o.durationMs, 'workload-stopped'));
   return history(entries, streams, t0, t0 + o.durationMs);
+}
+
+type Op = 'request' | 'reply';
+
+/** An ARP packet seen at `point` (node:iface), `ms` after T0. */
+export function arpPacket(
+  ms: number,
+  op: Op,
+  senderMac: string,
+  senderIp: string,
+  targetIp: string,
+  point = 'sw1:eth3',
+  targetMac = '00:00:00:00:00:00',
+): PacketEntry {
+  const [node, iface] = point.split(':') as [string, string];
+  return {
+    t: T0 + ms,
+    kind: 'packet',
+    node,
+    iface,
+    proto: 'arp',
+    arp: {
+      ethSrc: senderMac,
+      ethDst: 'ff:ff:ff:ff:ff:ff',
+      op,
+      senderMac,
+      senderIp,
+      targetMac,
+      targetIp,
+      gratuitous: senderIp === targetIp,
+    },
+  };
 }

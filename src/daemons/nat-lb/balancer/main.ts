@@ -27,7 +27,11 @@ const READING_MS = 250;
 const run = async (config: BalancerConfig): Promise<void> => {
   const clock = systemClock;
   const emit = createEventLog(config.node, 'nat-balancer', { clock });
-  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
+  applyDaemonScheduling(
+    config,
+    (problem) => emit('warning', { problem }),
+    (choice) => emit('scheduling', { ...choice }),
+  );
   await waitForInterface(config.outside.iface);
   await waitForInterface(config.inside.iface);
   const lb = new NatBalancer(config, emit, clock);

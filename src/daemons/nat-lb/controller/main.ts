@@ -51,7 +51,11 @@ const listenForLiveness = async (config: ControllerConfig, controller: NatContro
 const run = async (config: ControllerConfig): Promise<void> => {
   const clock = systemClock;
   const emit = createEventLog(config.node, 'nat-controller', { clock });
-  applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
+  applyDaemonScheduling(
+    config,
+    (problem) => emit('warning', { problem }),
+    (choice) => emit('scheduling', { ...choice }),
+  );
   const controller = new NatController(config, { client: new ControlClient(), emit, clock });
   await waitForListenAddress(config.listen);
   const api = await startJsonApi(config.listen, config.token, controllerRoutes(controller));

@@ -37,6 +37,8 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
   const events: { event: string; [k: string]: unknown }[] = [];
   const active = new Set<string>();
   let heartbeats = 0;
+  /** When each event and heartbeat left, on the manual clock. */
+  const stamps: { what: string; at: number }[] = [];
   /** The later announcements, run when the test says their time has come. */
   const scheduled: { fn: () => void; ms: number }[] = [];
   const effects: ActionEffects = {
@@ -71,13 +73,19 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
     mac: MAC,
     apps: new Map([['web', new AppLink('127.0.0.1:1')]]),
     isActive: (g) => active.has(g),
-    sendHeartbeat: () => heartbeats++,
-    emit: (event, data = {}) => events.push({ event, ...data }),
+    sendHeartbeat: () => {
+      heartbeats++;
+      stamps.push({ what: 'heartbeat', at: clock.nowMs() });
+    },
+    emit: (event, data = {}) => {
+      events.push({ event, ...data });
+      stamps.push({ what: event, at: clock.nowMs() });
+    },
     clock,
     effects,
     later: (fn, ms) => scheduled.push({ fn, ms }),
   });
-  return { runner, calls, events, active, scheduled, heartbeats: () => heartbeats };
+  return { runner, calls, events, active, scheduled, stamps, clock, heartbeats: () => heartbeats };
 };
 
 describe('arp-ha action runner', () => {
@@ -150,7 +158,7 @@ describe('arp-ha action runner', () => {
     await runner.idle();
     assert.deepEqual(calls, [
       'nudge 198.18.7.101:8000 198.18.7.1:1 198.18.7.1:2',
-      'announce 198.18.7.101 eth2 ×2',
+      'announce 198.18.7.101 eth2 ×1',
       'gate 198.18.7.101 shut',
     ]);
     assert.equal(heartbeats(), 1);
@@ -159,6 +167,38 @@ describe('arp-ha action runner', () => {
       ['fast-fail', 'garp-sent', 'peer-down', 'mode'],
     );
     assert.equal(events[0]!.clients, 2);
+  });
+
+  it("a split brain's re-announce: one pair now, the rest scheduled; what follows (a heartbeat) does not wait", async () => {
+    const { runner, calls, events, active, scheduled, stamps, clock } = setUp();
+    active.add('web');
+    const start = clock.nowMs();
+    runner.run([
+      { type: 'announce', group: 'web', vip: '198.18.7.100', reason: 're-announcing after a split brain' },
+      { type: 'send-heartbeat' },
+    ]);
+    await runner.idle();
+    assert.deepEqual(calls, ['announce 198.18.7.100 eth1 ×1'], 'the second and third pairs are not sent in line');
+    assert.deepEqual(
+      scheduled.map((x) => x.ms),
+      [2, 4],
+    );
+    assert.deepEqual(stamps, [
+      { what: 'garp-sent', at: start + 1 },
+      { what: 'heartbeat', at: start + 1 },
+    ]);
+    assert.deepEqual(events[0], {
+      event: 'garp-sent',
+      group: 'web',
+      vip: '198.18.7.100',
+      count: 3,
+      mac: MAC,
+      reason: 're-announcing after a split brain',
+    });
+    active.delete('web');
+    scheduled.forEach((x) => x.fn());
+    await runner.idle();
+    assert.equal(calls.length, 1, 'demoted meanwhile: the scheduled pairs stay unsent');
   });
 
   it('a failed action is an error event; the hold is released and the next actions still run', async () => {

@@ -19,6 +19,8 @@ const hb = (node: string, mac: string, mode: Mode, seq = 1, extra: Partial<Heart
   sentMs: 0,
   groups: [{ group: 'web', mode, priority: 100, mac, eligible: true, ...extra }],
 });
+const A = '02:00:00:00:00:01';
+const B = '02:00:00:00:00:02';
 const modes = (actions: Action[]) => actions.flatMap((a) => (a.type === 'set-mode' ? [`${a.from}->${a.to}`] : []));
 const events = (actions: Action[]) => actions.flatMap((a) => (a.type === 'event' ? [a.event] : []));
 
@@ -97,22 +99,82 @@ describe('arp-ha state machine', () => {
     assert.deepEqual(modes(c.onTick(350)), []);
   });
 
-  it('split brain: when heartbeats return, the lower-ranked ACTIVE demotes and the winner re-announces once', () => {
-    const a = new ArpHaMachine(cfg('a', '02:00:00:00:00:01'), 0);
-    const b = new ArpHaMachine(cfg('b', '02:00:00:00:00:02'), 0);
-    a.onTick(DEAD);
-    b.onTick(DEAD);
-    const aSeesB = a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE'), 1000);
+  /** Two nodes both ACTIVE after their heartbeats were cut: a outranks b (lower MAC). */
+  const splitBrain = (extra: Partial<MachineConfig> = {}) => {
+    const a = new ArpHaMachine(cfg('a', A, extra), 0);
+    const b = new ArpHaMachine(cfg('b', B, extra), 0);
+    a.onHeartbeat('hb', hb('b', B, 'INITIAL'), 0);
+    b.onHeartbeat('hb', hb('a', A, 'INITIAL'), 0);
+    assert.deepEqual([...modes(a.onTick(DEAD)), ...modes(b.onTick(DEAD))], ['INITIAL->ACTIVE', 'INITIAL->STANDBY']);
+    // The heartbeats are cut: b takes over too.
+    a.onTick(2 * DEAD + 1);
+    assert.deepEqual(modes(b.onTick(2 * DEAD + 1)), ['STANDBY->ACTIVE']);
+    return { a, b };
+  };
+  const announces = (actions: Action[]) => actions.filter((x) => x.type === 'announce').length;
+  const kinds = (actions: Action[]) => actions.map((x) => (x.type === 'event' ? x.event : x.type));
+
+  it("split brain, the loser's beat crosses first: the winner beats at once and re-announces only once the loser is silent", () => {
+    const { a, b } = splitBrain();
+    const aSeesB = a.onHeartbeat('hb', hb('b', B, 'ACTIVE'), 1000);
     assert.deepEqual(modes(aSeesB), []);
-    assert.deepEqual(aSeesB.filter((x) => x.type === 'announce').length, 1);
-    assert.deepEqual(
-      a.onHeartbeat('hb', hb('b', '02:00:00:00:00:02', 'ACTIVE', 2), 1100).filter((x) => x.type === 'announce').length,
-      0,
-      'once',
-    );
-    const bSeesA = b.onHeartbeat('hb', hb('a', '02:00:00:00:00:01', 'ACTIVE'), 1000);
+    assert.deepEqual(kinds(aSeesB), ['path-up', 'peer-up', 'split-brain', 'send-heartbeat'], 'a heartbeat now, no announcement yet');
+    const bSeesA = b.onHeartbeat('hb', hb('a', A, 'ACTIVE'), 1000.2);
+    assert.deepEqual(kinds(bSeesA), ['path-up', 'peer-up', 'split-brain', 'set-mode', 'send-heartbeat'], 'gate shut, then it says so');
     assert.deepEqual(modes(bSeesA), ['ACTIVE->STANDBY']);
-    assert.ok(events(bSeesA).includes('split-brain'));
+    assert.equal(announces(bSeesA), 0, 'the loser never announces');
+    assert.equal(announces(a.onHeartbeat('hb', hb('b', B, 'ACTIVE', 2), 1000.3)), 0, 'a beat the loser sent before stepping down');
+    const ack = a.onHeartbeat('hb', hb('b', B, 'STANDBY', 3), 1000.4);
+    assert.deepEqual(
+      ack.flatMap((x) => (x.type === 'announce' ? [x.reason] : [])),
+      ['re-announcing after a split brain'],
+    );
+    assert.equal(announces([...a.onTick(1100), ...a.onHeartbeat('hb', hb('b', B, 'STANDBY', 4), 1100)]), 0, 'once');
+  });
+
+  it("split brain, the winner's beat crosses first: the loser demotes; the winner re-announces on its STANDBY beat", () => {
+    const { a, b } = splitBrain();
+    assert.deepEqual(modes(b.onHeartbeat('hb', hb('a', A, 'ACTIVE'), 1000)), ['ACTIVE->STANDBY']);
+    const back = a.onHeartbeat('hb', hb('b', B, 'STANDBY'), 1000.2);
+    assert.deepEqual(kinds(back), ['path-up', 'peer-up', 'announce']);
+    assert.equal(announces(a.onTick(1100)), 0);
+  });
+
+  it('split brain: without word from the loser, the winner re-announces after reannounceWaitMs, and again once the loser yields', () => {
+    const { a } = splitBrain({ reannounceWaitMs: 25 });
+    a.onHeartbeat('hb', hb('b', B, 'ACTIVE'), 1000);
+    assert.equal(announces(a.onTick(1024)), 0);
+    assert.equal(announces(a.onTick(1025)), 1);
+    assert.equal(announces([...a.onTick(1050), ...a.onHeartbeat('hb', hb('b', B, 'ACTIVE', 2), 1060)]), 0, 'not while waiting on');
+    assert.equal(announces(a.onHeartbeat('hb', hb('b', B, 'STANDBY', 3), 1100)), 1, 'it may have answered meanwhile');
+  });
+
+  it('the default wait is a tenth of the dead interval', () => {
+    const { a } = splitBrain();
+    a.onHeartbeat('hb', hb('b', B, 'ACTIVE'), 1000);
+    assert.equal(announces(a.onTick(1000 + DEAD / 10 - 1)), 0);
+    assert.equal(announces(a.onTick(1000 + DEAD / 10)), 1);
+  });
+
+  it('a start-up split brain (each chose before hearing the other) resolves the same way: the loser silent before the re-announce', () => {
+    const a = new ArpHaMachine(cfg('a', A), 0);
+    const b = new ArpHaMachine(cfg('b', B), 0);
+    assert.deepEqual([...modes(a.onTick(DEAD)), ...modes(b.onTick(DEAD))], ['INITIAL->ACTIVE', 'INITIAL->ACTIVE']);
+    assert.deepEqual(kinds(a.onHeartbeat('hb', hb('b', B, 'ACTIVE'), DEAD + 5)), ['path-up', 'peer-up', 'split-brain', 'send-heartbeat']);
+    assert.deepEqual(kinds(b.onHeartbeat('hb', hb('a', A, 'ACTIVE'), DEAD + 6)), [
+      'path-up',
+      'peer-up',
+      'split-brain',
+      'set-mode',
+      'send-heartbeat',
+    ]);
+    assert.equal(announces(a.onHeartbeat('hb', hb('b', B, 'STANDBY', 2), DEAD + 7)), 1);
+  });
+
+  it('path-up names when the first beat was sent and heard (the checks time the first crossing)', () => {
+    const { a } = splitBrain();
+    const up = a.onHeartbeat('lan', { ...hb('b', B, 'STANDBY'), sentMs: 999.5 }, 1000).find((x) => x.type === 'event');
+    assert.deepEqual(up, { type: 'event', event: 'path-up', data: { peer: 'b', path: 'lan', sentMs: 999.5, heardMs: 1000 } });
   });
 
   it('re-announces when a peer it had lost comes back, before any ACTIVE is seen', () => {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { ChecksConfigSchema, checksFromConfig } from '../../../../src/orchestrator/checker/checks-from-config.js';
 import { Checks } from '../../../../src/orchestrator/checker/checks.js';
-import type { HistoryEntry, PacketEntry } from '../../../../src/orchestrator/history/history-types.js';
-import { T0, daemon, fault as faultAt, history } from '../fixtures.js';
+import type { HistoryEntry } from '../../../../src/orchestrator/history/history-types.js';
+import { T0, arpPacket as arp, daemon, fault as faultAt, history } from '../fixtures.js';
 
 const VIP = '198.18.7.100';
 const CLIENT = '198.18.7.10';
@@ -10,37 +10,6 @@ const A = '02:00:00:00:00:0a'; // lb1
 const B = '02:00:00:00:00:0b'; // lb2
 const C = '02:00:00:00:00:0c'; // the client
 
-type Op = 'request' | 'reply';
-
-/** An ARP packet seen at `point` (node:iface), `ms` after T0. */
-function arp(
-  ms: number,
-  op: Op,
-  senderMac: string,
-  senderIp: string,
-  targetIp: string,
-  point = 'sw1:eth3',
-  targetMac = '00:00:00:00:00:00',
-): PacketEntry {
-  const [node, iface] = point.split(':') as [string, string];
-  return {
-    t: T0 + ms,
-    kind: 'packet',
-    node,
-    iface,
-    proto: 'arp',
-    arp: {
-      ethSrc: senderMac,
-      ethDst: 'ff:ff:ff:ff:ff:ff',
-      op,
-      senderMac,
-      senderIp,
-      targetMac,
-      targetIp,
-      gratuitous: senderIp === targetIp,
-    },
-  };
-}
 /** A gratuitous announcement of the VIP by `mac`. */
 const garp = (ms: number, mac: string, point?: string) => arp(ms, 'request', mac, VIP, VIP, point);
 /** A reply for the VIP by `mac` to the client. */
