@@ -26,7 +26,11 @@ export const zodInputError = (issue: z.ZodIssue, source: YamlSource, makeError: 
       `${showPath(issue.path)}: unknown ${options.unionLabel ?? 'kind'}; supported: ${issue.options.join(', ')}`,
     );
   }
-  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') {
+  // A missing value of a union type (a duration: string or number) fails every member as undefined.
+  const missingUnion =
+    issue.code === z.ZodIssueCode.invalid_union &&
+    issue.unionErrors.every((e) => e.issues.every((i) => i.code === z.ZodIssueCode.invalid_type && i.received === 'undefined'));
+  if ((issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') || missingUnion) {
     const parent = issue.path.slice(0, -1);
     return makeError(
       source.positionOf(parent, { key: true }),

@@ -13,7 +13,7 @@ import type { RunResult } from '../../src/orchestrator/runner/run-scenario.js';
 import { runScenario } from '../../src/orchestrator/runner/run-scenario.js';
 import { findScenarioFiles } from '../../src/orchestrator/runner/scenario-files.js';
 import { parseShard, selectShard, SHARD_ENV, shardLabel } from '../../src/orchestrator/runner/shard.js';
-import { parseScenarioFile, type Scenario } from '../../src/orchestrator/scenario/parse-scenario.js';
+import { parseScenarioFile, workloadMs, type Scenario } from '../../src/orchestrator/scenario/parse-scenario.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { assertRepeatPassed, markIfFlaky } from '../helpers/scenario-assert.js';
 
@@ -26,7 +26,7 @@ const runsDir = path.join(repoRoot, 'runs');
 describe(`scenarios (real containers)${shard ? `, ${shardLabel(shard)}: ${scenarios.length} of ${all.length}` : ''}`, function () {
   for (const scenario of scenarios) {
     describe(`${scenario.name} — ${path.relative(repoRoot, scenario.file)}`, function () {
-      const longest = Math.max(...scenario.workloads.map((w) => w.duration));
+      const longest = Math.max(...scenario.workloads.map(workloadMs));
       const reruns = resolveReruns({
         env: process.env[RERUNS_ENV],
         ...(scenario.reruns !== undefined ? { scenario: scenario.reruns } : {}),

@@ -4,6 +4,7 @@
 // {max: n} ({min: n} for streamsEstablished).
 import { z } from 'zod';
 import type { Checker } from './checker.js';
+import { commandCheck } from './command-check.js';
 import { Checks } from './checks.js';
 import { eventSequence, filterProblem } from './event-count.js';
 import { survivalClass, type SurvivalClass } from './survival-class.js';
@@ -44,6 +45,14 @@ export const EntryFilterSchema = z
     const problem = filterProblem(filter);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
+
+const regexText = z.string().superRefine((v, ctx) => {
+  try {
+    new RegExp(v, 'm');
+  } catch (e) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a regular expression: ${(e as Error).message}` });
+  }
+});
 
 const InvariantSchema = z.union([
   z
@@ -143,6 +152,21 @@ export const ChecksConfigSchema = z
     /** No ARP from the split brain's loser after the winner's first announcement after the heal. */
     arpLoserSilent: perVip(z.object({ vip, afterFault: z.string().min(1).optional() }).strict()).optional(),
     invariants: z.array(InvariantSchema).optional(),
+    /** A `command` workload's exit status and output (command-check.ts). */
+    commands: z
+      .array(
+        z
+          .object({
+            workload: z.string().min(1),
+            role: z.enum(['client', 'server']).optional(),
+            exitCode: z.number().int().min(0).max(255).optional(),
+            stdout: regexText.optional(),
+            stderr: regexText.optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
     /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
     natTables: z
       .object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() })
@@ -206,6 +230,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
     else if ('sequence' in inv) checkers.push(eventSequence({ ...inv.sequence, field: inv.field, equals: inv.equals, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));
   }
+  for (const spec of config.commands ?? []) checkers.push(commandCheck(spec));
   return checkers;
 }
 

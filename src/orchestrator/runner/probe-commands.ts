@@ -1,6 +1,6 @@
 // Pure: the probe command lines for a scenario's workloads. Nodes run the probe from the
 // project bind-mounted at LAB_PROJECT_DIR (topologies bind it; see topologies/*.clab.yml).
-import type { Workload } from '../scenario/parse-scenario.js';
+import type { ProbeWorkload, Workload } from '../scenario/parse-scenario.js';
 import { splitHostPort } from '../../common/host-port.js';
 
 export const LAB_PROJECT_DIR = '/opt/failover-lab';
@@ -22,6 +22,7 @@ export interface ServerInstance {
 export const serverInstances = (workloads: readonly Workload[]): ServerInstance[] => {
   const seen = new Map<string, ServerInstance>();
   for (const w of workloads) {
+    if (w.kind !== 'probe') continue;
     for (const node of w.server.node) {
       seen.set(`${node} ${w.server.listen}`, {
         node,
@@ -52,7 +53,7 @@ export const serverArgv = (s: ServerInstance): string[] => {
   ];
 };
 
-export const clientArgv = (w: Workload, index: number): string[] => [
+export const clientArgv = (w: ProbeWorkload, index: number): string[] => [
   'node',
   PROBE_MAIN,
   'client',

@@ -12,7 +12,7 @@ import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import { planFault } from '../nemesis/fault-plan.js';
 import type { NemesisContext } from '../nemesis/nemesis.js';
 import type { CheckResult } from '../report/report-types.js';
-import type { Scenario } from '../scenario/parse-scenario.js';
+import { workloadMs, type Scenario, type Workload } from '../scenario/parse-scenario.js';
 import { healAll, runSchedule, triggerOf, type ScheduledFault } from './fault-schedule.js';
 import { PROBE_SERVER_PATTERN } from './probe-commands.js';
 import { RepeatCaptures } from './repeat-captures.js';
@@ -46,6 +46,12 @@ export interface RepeatOutcome {
 /** How long past the longest workload the clients may take before the repeat gives up on them. */
 const CLIENT_GRACE_MS = 30_000;
 
+const describeWorkload = (w: Workload): string => {
+  if (w.kind === 'probe') return `${w.name}: ${w.streams} × ${w.direction}`;
+  if (w.kind === 'ssh') return `${w.name}: ${w.sessions} × ssh ${w.mode}`;
+  return `${w.name}: command on ${w.client.node}`;
+};
+
 /** The state of one repeat and its steps, in the order runRepeat calls them. */
 class Repeat {
   readonly record: RepeatRecord;
@@ -62,7 +68,7 @@ class Repeat {
     this.clock = options.clock ?? systemClock;
     this.record = new RepeatRecord(options.onEntry, this.clock);
     this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record, options.scenario.capture?.filter);
-    this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx);
+    this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx, options.dir);
   }
 
   private get scenario(): Scenario {
@@ -82,12 +88,13 @@ class Repeat {
     await this.processes.startDaemons(lab);
     if (this.scenario.warmup > 0) await new Promise((r) => setTimeout(r, this.scenario.warmup));
     await this.processes.startServers(lab);
+    await this.processes.prepareClients(lab);
   }
 
   async startWorkload(lab: StartedLab): Promise<{ clients: TrackedProcess[]; startedMs: number }> {
     const startedMs = this.clock.nowMs();
     const clients = await this.processes.startClients(lab);
-    this.record.note('workload-started', this.scenario.workloads.map((w) => `${w.name}: ${w.streams} × ${w.direction}`).join('; '));
+    this.record.note('workload-started', this.scenario.workloads.map(describeWorkload).join('; '));
     return { clients, startedMs };
   }
 
@@ -122,7 +129,7 @@ class Repeat {
   }
 
   async awaitWorkload(clients: readonly TrackedProcess[], schedule: Promise<void>): Promise<void> {
-    const limitMs = Math.max(...this.scenario.workloads.map((w) => w.duration)) + CLIENT_GRACE_MS;
+    const limitMs = Math.max(...this.scenario.workloads.map(workloadMs)) + CLIENT_GRACE_MS;
     const deadline = new Promise<'late'>((r) => setTimeout(() => r('late'), limitMs).unref());
     if ((await Promise.race([Promise.all(clients.map((c) => c.done)), deadline])) === 'late') {
       this.record.errors.push(`probe clients did not finish within ${limitMs / 1000} s`);

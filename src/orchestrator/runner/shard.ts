@@ -30,12 +30,13 @@ export interface ShardableScenario {
   file: string;
   repeat: number;
   warmup: number;
-  workloads: readonly { duration: number }[];
+  /** A probe or ssh workload's duration, a command's timeout. */
+  workloads: readonly ({ duration: number } | { timeout: number })[];
 }
 
 /** Expected wall time of a scenario run: repeats × (warm-up + longest workload + overhead). Reruns are not foreseen. */
 export const expectedDurationMs = (s: Omit<ShardableScenario, 'file'>): number =>
-  s.repeat * (s.warmup + Math.max(0, ...s.workloads.map((w) => w.duration)) + REPEAT_OVERHEAD_MS);
+  s.repeat * (s.warmup + Math.max(0, ...s.workloads.map((w) => ('duration' in w ? w.duration : w.timeout))) + REPEAT_OVERHEAD_MS);
 
 export interface Weighted {
   /** A stable identity (the file path) that breaks ties. */

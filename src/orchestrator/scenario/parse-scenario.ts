@@ -18,6 +18,9 @@ import { scenarioFileSchema } from './scenario-schema.js';
 const schema = scenarioFileSchema(ChecksConfigSchema);
 export type ScenarioFile = z.infer<typeof schema>;
 export type Workload = ScenarioFile['workloads'][number];
+export type ProbeWorkload = Extract<Workload, { kind: 'probe' }>;
+export type SshWorkload = Extract<Workload, { kind: 'ssh' }>;
+export type CommandWorkload = Extract<Workload, { kind: 'command' }>;
 export type FaultSpec = ScenarioFile['schedule'][number];
 
 export interface Scenario extends Omit<ScenarioFile, 'topology' | 'name'> {
@@ -41,12 +44,22 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
       );
   };
   file.workloads.forEach((w, i) => {
-    w.server.node.forEach((n) => requireNode(n, ['workloads', i, 'server', 'node']));
+    const servers = w.kind === 'command' ? (w.server ? [w.server.node] : []) : w.server.node;
+    servers.forEach((n) => requireNode(n, ['workloads', i, 'server', 'node']));
     requireNode(w.client.node, ['workloads', i, 'client', 'node']);
   });
   const names = file.workloads.map((w) => w.name);
   const dup = repeatedEntry(source, ['workloads'], 'name', names);
   if (dup) throw new ScenarioError(dup.position, `two workloads are named '${dup.value}'; give each its own name`);
+  (file.checks.commands ?? []).forEach((c, i) => {
+    if (!file.workloads.some((w) => w.kind === 'command' && w.name === c.workload && (c.role !== 'server' || w.server))) {
+      const commands = file.workloads.filter((w) => w.kind === 'command').map((w) => w.name);
+      throw new ScenarioError(
+        source.positionOf(['checks', 'commands', i, 'workload']),
+        `no command workload '${c.workload}'${c.role === 'server' ? ' with a server' : ''} (command workloads: ${commands.join(', ') || 'none'})`,
+      );
+    }
+  });
   file.daemons.forEach((d, i) => requireNode(d.node, ['daemons', i, 'node']));
   file.schedule.forEach((f, i) => {
     if ((f.at === undefined) === (f.when === undefined)) {
@@ -83,7 +96,7 @@ export const parseScenarioText = async (
     const issue = result.error.issues[0]!;
     // A missing or empty checks section has a clearer message than the schema's union errors.
     if (issue.path[0] === 'checks') requireCheckSection(source.value, source);
-    throw zodInputError(issue, source, scenarioError, { unionLabel: 'fault' });
+    throw zodInputError(issue, source, scenarioError, { unionLabel: issue.path[0] === 'workloads' ? 'workload kind' : 'fault' });
   }
   requireCheckSection(source.value, source);
   checkAgainstClass(result.data.expect, result.data.checks, source);
@@ -99,6 +112,9 @@ export const parseScenarioText = async (
   const { topology: _relative, name, ...rest } = result.data;
   return { ...rest, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
 };
+
+/** How long a workload runs at most: its duration, or a command's timeout. */
+export const workloadMs = (w: Workload): number => (w.kind === 'command' ? w.timeout : w.duration);
 
 /** A scenario file's bytes as read: refused at the first byte that is not UTF-8, else parsed as text. */
 export const parseScenarioBytes = (bytes: Uint8Array, file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>

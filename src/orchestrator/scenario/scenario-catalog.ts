@@ -119,6 +119,12 @@ const describers: Describers = {
           ? `${inv.name}: ${inv.equals.join(' → ')}`
           : `${inv.name}: count ${range(inv.min, inv.max)}`,
     ),
+  commands: (v) =>
+    v.map(
+      (c) =>
+        `command ${c.workload} (${c.role ?? 'client'}) exits ${c.exitCode ?? 0}` +
+        `${c.stdout !== undefined ? `, stdout matches /${c.stdout}/` : ''}${c.stderr !== undefined ? `, stderr matches /${c.stderr}/` : ''}`,
+    ),
 };
 
 /** Every check of a scenario, in the describers' order, each with its bound. */

@@ -1,63 +1,10 @@
 // The scenario file format, as strict zod schemas: unknown keys are errors, durations and
-// rates accept the forms people write (`2s`, `1MB/s`). Faults are a union on `fault`.
+// rates accept the forms people write (`2s`, `1MB/s`). Faults are a union on `fault`,
+// workloads one on `kind` (workload-schema.ts).
 import { z } from 'zod';
 import { SURVIVAL_CLASSES } from '../checker/survival-class.js';
-import { parseDurationMs, parseRate } from './duration.js';
-
-const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = parseDurationMs(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a duration; write e.g. 500ms, 2s, 1.5m or a number of ms` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const r = parseRate(v);
-  if (r === undefined) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `'${v}' is not a rate; write e.g. 100KB/s, 1MB/s, 1MiB/s, max or a number of bytes/s`,
-    });
-    return z.NEVER;
-  }
-  return r;
-});
-
-const nodeName = z.string().min(1);
-const endpoint = z.string().regex(/^[0-9.]+:\d{1,5}$/, 'expected IPV4:PORT, e.g. 198.18.1.2:7000');
-
-export const workloadSchema = z
-  .object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/)
-      .default('main'),
-    /** One node, or several for hot standby: each runs a probe server on the same address. */
-    server: z
-      .object({
-        node: z.union([nodeName, z.array(nodeName).min(1)]).transform((n) => (Array.isArray(n) ? n : [n])),
-        listen: endpoint,
-        /** The probe server's control port (JSON lines), for daemons that replicate or restore its streams. */
-        control: endpoint.optional(),
-        /** Checkpoint s2c connections for transparent takeover (daemons read them over `control`). */
-        takeover: z.boolean().optional(),
-        /** The service deliberately takes this long to start (listen) — hot vs cold standby. */
-        startDelay: durationMs.optional(),
-      })
-      .strict(),
-    client: z.object({ node: nodeName, connect: endpoint }).strict(),
-    streams: z.number().int().min(1).max(5000).default(1),
-    direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),
-    rate: rate.default(1_000_000),
-    duration: durationMs,
-    stall: durationMs.default(1000),
-    pingTimeout: durationMs.optional(),
-    gapThreshold: durationMs.default(100),
-    reconnect: z.boolean().default(true),
-  })
-  .strict();
+import { durationMs, nodeName } from './schema-kit.js';
+import { workloadSchema } from './workload-schema.js';
 
 const at = z.union([durationMs, z.tuple([durationMs, durationMs])]);
 const when = z.object({ streamsEstablished: z.number().int().min(1), workload: z.string().optional() }).strict();

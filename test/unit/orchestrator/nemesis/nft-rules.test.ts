@@ -77,6 +77,7 @@ describe('nemesis nftables scripts', () => {
 describe('probe command lines', () => {
   const w = {
     name: 'main',
+    kind: 'probe' as const,
     server: { node: ['s'], listen: '198.18.5.2:7000' },
     client: { node: 'c', connect: '198.18.5.2:7000' },
     streams: 3,

@@ -39,6 +39,7 @@ describe('scenario parser', () => {
     assert.equal(s.seed, 1);
     assert.equal(s.expect, 'session');
     const w = s.workloads[0]!;
+    assert.ok(w.kind === 'probe', 'a workload without kind is a probe');
     assert.deepEqual(
       [w.name, w.streams, w.direction, w.rate, w.duration, w.stall, w.gapThreshold, w.reconnect],
       ['main', 1, 's2c', 1_000_000, 5000, 1000, 100, true],
