@@ -9,6 +9,7 @@ import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
 import { detectionWithin } from './detection-time-check.js';
 import { eventCount, never } from './event-count.js';
+import { flowGap, flowReconnects, flowResets } from './flow-checks.js';
 import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
@@ -41,6 +42,9 @@ export const Checks = {
   splitBrainOver,
   arpLoserSilent,
   natTables,
+  flowGap,
+  flowResets,
+  flowReconnects,
   compose: composeCheckers,
 } as const;
 
@@ -52,6 +56,7 @@ export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';
 export type { GapShape } from './gap-checks.js';
+export type { FlowCountSpec, FlowGapSpec, FlowScope } from './flow-checks.js';
 export type { NatTablesSpec } from './nat-tables-check.js';
 export type { InvariantFn } from './custom-invariant.js';
 export type { StreamScope } from './stream-select.js';
