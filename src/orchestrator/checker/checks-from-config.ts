@@ -154,6 +154,8 @@ export const ChecksConfigSchema = z
     flowResets: z.union([count, z.object({ max: count, ...flowScope }).strict()]).optional(),
     /** How many captured flows were reconnects to the same service (a number: at most that many). */
     flowReconnects: z.union([count, minMaxObject(flowScope)]).optional(),
+    /** The probe's gaps and its connections' captured payload gaps agree within toleranceMs (trust in the flow figures). */
+    flowMatchesProbe: z.object({ toleranceMs: nonNegativeMs }).strict().optional(),
     invariants: z.array(InvariantSchema).optional(),
     /** nat-lb end state from the balancers' `tables` events: one owner per VIP, one row per connection. */
     natTables: z
@@ -207,6 +209,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
     const v = config.flowReconnects;
     checkers.push(Checks.flowReconnects(typeof v === 'number' ? { max: v } : v));
   }
+  if (config.flowMatchesProbe !== undefined) checkers.push(Checks.flowMatchesProbe(config.flowMatchesProbe));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));

@@ -10,6 +10,7 @@ import { gapBeyondDetection } from './detection-gap-check.js';
 import { detectionWithin } from './detection-time-check.js';
 import { eventCount, never } from './event-count.js';
 import { flowGap, flowReconnects, flowResets } from './flow-checks.js';
+import { flowMatchesProbe } from './flow-probe-agreement.js';
 import { gapPercentile, gapWithin, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
@@ -45,6 +46,7 @@ export const Checks = {
   flowGap,
   flowResets,
   flowReconnects,
+  flowMatchesProbe,
   compose: composeCheckers,
 } as const;
 

@@ -111,6 +111,7 @@ const describers: Describers = {
     ),
   flowResets: (v) => [`captured flows reset ${countBound(v)}${typeof v === 'number' ? '' : flowScopeText(v)}`],
   flowReconnects: (v) => [`captured flows reconnecting ${countBound(v)}${typeof v === 'number' ? '' : flowScopeText(v)}`],
+  flowMatchesProbe: (v) => [`probe gaps and captured flow gaps agree within ${ms(v.toleranceMs)}`],
   invariants: (v) => v.map((inv) => ('never' in inv ? `never: ${inv.name}` : `${inv.name}: count ${range(inv.min, inv.max)}`)),
 };
 

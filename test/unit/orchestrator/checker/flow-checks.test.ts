@@ -4,7 +4,7 @@ import { Checks } from '../../../../src/orchestrator/checker/checks.js';
 import type { FlowDirection, FlowSummary, RunHistory } from '../../../../src/orchestrator/history/history-types.js';
 import { parseHistory, serializeHistory } from '../../../../src/orchestrator/history/history-store.js';
 import { describeChecks } from '../../../../src/orchestrator/scenario/scenario-catalog.js';
-import { T0, fault, history } from '../fixtures.js';
+import { T0, fault, history, summary } from '../fixtures.js';
 
 const dir = (gaps: [number, number][] = [], over: Partial<FlowDirection> = {}): FlowDirection => ({
   newBytes: 1000,
@@ -128,5 +128,52 @@ describe('flow checks', () => {
     const h = withFlows(flows);
     assert.deepEqual(parseHistory(serializeHistory(h)).flows, flows);
     assert.equal(parseHistory(serializeHistory(withFlows(undefined))).flows, undefined);
+  });
+});
+
+describe('flow matches probe (trust in the flow figures)', () => {
+  const stream = (n: number, gap: [number, number] | undefined, connections = 1) =>
+    summary({
+      stream: n,
+      connections: Array.from({ length: connections }, (_, i) => ({
+        localAddress: '198.18.5.1',
+        localPort: 40000 + n + 100 * i,
+        remoteAddress: '198.18.5.2',
+        remotePort: 7000,
+      })),
+      gaps: gap ? [{ startMs: gap[0], endMs: gap[1] }] : [],
+    });
+  const h = (streams: ReturnType<typeof stream>[], flows: FlowSummary[]): RunHistory => ({ ...history([], streams), flows });
+
+  it('pairs each probe gap with its connection flow gap in the data direction and reports the spread', () => {
+    const r = Checks.flowMatchesProbe({ toleranceMs: 5 }).check(
+      h(
+        [stream(0, [T0 + 2000, T0 + 4555]), stream(1, [T0 + 2000, T0 + 4500])],
+        [
+          flow(0, { s2c: dir([[T0 + 1999.7, T0 + 4555]]) }),
+          flow(1, { s2c: dir([[T0 + 2001, T0 + 4503]]), c2s: dir([[T0 + 2000, T0 + 4500]]) }),
+        ],
+      ),
+    );
+    assert.deepEqual(
+      [r.valid, r.detail],
+      [true, '2 of 2 probe gaps paired with a flow gap: |flow − probe| p50 1.2 ms, p95 1.9 ms, max 2.0 ms ≤ tolerance 5 ms'],
+    );
+  });
+
+  it('fails when a gap differs by more than the tolerance or has no flow gap; skips gaps spanning a reconnect', () => {
+    const off = Checks.flowMatchesProbe({ toleranceMs: 5 }).check(
+      h([stream(0, [T0, T0 + 1000])], [flow(0, { s2c: dir([[T0, T0 + 1006]]) })]),
+    );
+    assert.equal(off.valid, false);
+    assert.match(off.detail, /max 6\.0 ms > tolerance 5 ms/);
+    const missing = Checks.flowMatchesProbe({ toleranceMs: 5 }).check(h([stream(0, [T0, T0 + 1000])], [flow(0)]));
+    assert.equal(missing.valid, false);
+    assert.match(missing.detail, /no flow gap for web\/\S* ?.*1000 ms/);
+    const spanning = Checks.flowMatchesProbe({ toleranceMs: 5 }).check(h([stream(0, [T0, T0 + 1000], 2)], [flow(0)]));
+    assert.deepEqual(
+      [spanning.valid, spanning.detail],
+      ['unknown', 'no probe gap to compare with the flows; 1 gaps spanning a reconnect not compared'],
+    );
   });
 });
