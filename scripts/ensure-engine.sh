@@ -23,6 +23,12 @@ missing=()
 command -v ip >/dev/null || missing+=(iproute2)
 command -v nsenter >/dev/null || missing+=(util-linux)
 command -v ethtool >/dev/null || missing+=(ethtool)
+# Flows are measured from the captures with Wireshark's TCP analysis (docs/flows.md).
+if ! command -v tshark >/dev/null; then
+  missing+=(tshark)
+  # wireshark-common asks whether non-root users may capture: no (tshark here only reads files).
+  if can_apt; then echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections; fi
+fi
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 engine_up() { timeout 10 docker info >/dev/null 2>&1; }

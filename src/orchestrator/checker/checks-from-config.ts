@@ -19,14 +19,21 @@ const macAddress = z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, 'a M
 const perVip = <T extends z.ZodTypeAny>(one: T) => z.union([one, z.array(one).min(1)]);
 
 const maxOnly = z.union([count, z.object({ max: count }).strict()]);
-const minMax = z.union([
-  count,
+const minMaxObject = <T extends z.ZodRawShape>(extra: T) =>
   z
-    .object({ min: count.optional(), max: count.optional() })
+    .object({ min: count.optional(), max: count.optional(), ...extra })
     .strict()
     .refine((b) => b.min !== undefined || b.max !== undefined, 'give min or max')
-    .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, 'min must not exceed max'),
-]);
+    .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, 'min must not exceed max');
+const minMax = z.union([count, minMaxObject({})]);
+const endpoint = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/, 'an ip:port like 198.18.5.2:7000');
+const flowScope = {
+  server: endpoint.optional(),
+  capture: z
+    .string()
+    .regex(/^[^:\s]+:[^:\s]+$/, 'a node:iface')
+    .optional(),
+};
 
 export const EntryFilterSchema = z
   .object({
@@ -151,6 +158,24 @@ export const ChecksConfigSchema = z
     splitBrainOver: perVip(z.object({ vip, withinMs: nonNegativeMs, afterFault: z.string().min(1).optional() }).strict()).optional(),
     /** No ARP from the split brain's loser after the winner's first announcement after the heal. */
     arpLoserSilent: perVip(z.object({ vip, afterFault: z.string().min(1).optional() }).strict()).optional(),
+    /** The longest payload gap of every captured TCP flow (or a percentile of them), any workload (docs/flows.md). */
+    flowGap: perVip(
+      z
+        .object({
+          maxMs: positiveMs,
+          percentile: z.number().min(0).max(100).optional(),
+          since: z.string().min(1).optional(),
+          direction: z.enum(['c2s', 's2c']).optional(),
+          ...flowScope,
+        })
+        .strict(),
+    ).optional(),
+    /** How many established captured flows were reset (a number: at most that many). */
+    flowResets: z.union([count, z.object({ max: count, ...flowScope }).strict()]).optional(),
+    /** How many captured flows were reconnects to the same service (a number: at most that many). */
+    flowReconnects: z.union([count, minMaxObject(flowScope)]).optional(),
+    /** The probe's gaps and its connections' captured payload gaps agree within toleranceMs (trust in the flow figures). */
+    flowMatchesProbe: z.object({ toleranceMs: nonNegativeMs }).strict().optional(),
     invariants: z.array(InvariantSchema).optional(),
     /** A `command` workload's exit status and output (command-check.ts). */
     commands: z
@@ -225,6 +250,13 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   if (config.natTables !== undefined) checkers.push(Checks.natTables(config.natTables));
   for (const spec of toList(config.backendCounts)) checkers.push(Checks.backendCounts(spec));
   for (const spec of toList(config.noPacketsAfter)) checkers.push(Checks.noPacketsAfter(spec));
+  for (const spec of toList(config.flowGap)) checkers.push(Checks.flowGap(spec));
+  if (config.flowResets !== undefined) checkers.push(Checks.flowResets(toMax(config.flowResets)));
+  if (config.flowReconnects !== undefined) {
+    const v = config.flowReconnects;
+    checkers.push(Checks.flowReconnects(typeof v === 'number' ? { max: v } : v));
+  }
+  if (config.flowMatchesProbe !== undefined) checkers.push(Checks.flowMatchesProbe(config.flowMatchesProbe));
   for (const inv of config.invariants ?? []) {
     if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
     else if ('sequence' in inv) checkers.push(eventSequence({ ...inv.sequence, field: inv.field, equals: inv.equals, name: inv.name }));

@@ -11,6 +11,8 @@ import { customInvariant } from './custom-invariant.js';
 import { gapBeyondDetection } from './detection-gap-check.js';
 import { detectionWithin } from './detection-time-check.js';
 import { eventCount, never } from './event-count.js';
+import { flowGap, flowReconnects, flowResets } from './flow-checks.js';
+import { flowMatchesProbe } from './flow-probe-agreement.js';
 import { gapPercentile, gapWithin, keptStreamsMaxGap, maxGap } from './gap-checks.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
@@ -46,6 +48,10 @@ export const Checks = {
   natTables,
   backendCounts,
   noPacketsAfter,
+  flowGap,
+  flowResets,
+  flowReconnects,
+  flowMatchesProbe,
   compose: composeCheckers,
 } as const;
 
@@ -57,6 +63,7 @@ export type { Checker, ComposedChecker, ComposedResult } from './checker.js';
 export { checkSafe, composeCheckers, mergeValidity, runCheckers } from './checker.js';
 export type { EntryFilter, EventCountSpec } from './event-count.js';
 export type { GapShape } from './gap-checks.js';
+export type { FlowCountSpec, FlowGapSpec, FlowScope } from './flow-checks.js';
 export type { NatTablesSpec } from './nat-tables-check.js';
 export type { BackendCountsSpec } from './backend-counts.js';
 export type { NoPacketsAfterSpec } from './no-packets-after.js';

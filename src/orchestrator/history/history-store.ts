@@ -3,10 +3,11 @@
 //   line 1      {"kind":"meta","format":"failover-lab-history","version":1,"startMs":..,"endMs":..}
 //   then        one HistoryEntry per line, in history order
 //   then        {"kind":"stream", ...WorkloadStreamSummary} per stream summary
+//   then        {"kind":"flow", ...FlowSummary} per captured TCP flow (when captures were read)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TestbedError } from '../../common/errors.js';
-import type { HistoryEntry, RunHistory, WorkloadStreamSummary } from './history-types.js';
+import type { FlowSummary, HistoryEntry, RunHistory, WorkloadStreamSummary } from './history-types.js';
 
 export const HISTORY_FORMAT = 'failover-lab-history';
 export const HISTORY_VERSION = 1;
@@ -24,6 +25,7 @@ export function serializeHistory(history: RunHistory): string {
   const lines = [JSON.stringify(meta)];
   for (const entry of history.entries) lines.push(JSON.stringify(entry));
   for (const stream of history.streams) lines.push(JSON.stringify({ kind: 'stream', ...stream }));
+  for (const flow of history.flows ?? []) lines.push(JSON.stringify({ kind: 'flow', ...flow }));
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,6 +40,7 @@ export function parseHistory(text: string, file = 'history.jsonl'): RunHistory {
   if (complete) lines.pop();
   const entries: HistoryEntry[] = [];
   const streams: WorkloadStreamSummary[] = [];
+  let flows: FlowSummary[] | undefined;
   let meta: { startMs: number; endMs: number } | undefined;
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
@@ -56,6 +59,9 @@ export function parseHistory(text: string, file = 'history.jsonl'): RunHistory {
     } else if (value.kind === 'stream') {
       const { kind: _kind, ...stream } = value;
       streams.push(stream as unknown as WorkloadStreamSummary); // written by serializeHistory
+    } else if (value.kind === 'flow') {
+      const { kind: _kind, ...flow } = value;
+      (flows ??= []).push(flow as unknown as FlowSummary); // written by serializeHistory
     } else if (typeof value.kind === 'string' && ENTRY_KINDS.has(value.kind) && typeof value.t === 'number') {
       entries.push(value as unknown as HistoryEntry); // written by serializeHistory
     } else {
@@ -63,7 +69,7 @@ export function parseHistory(text: string, file = 'history.jsonl'): RunHistory {
     }
   });
   if (!meta) throw new HistoryFileError(`${file}: no meta line; not a ${HISTORY_FORMAT} file`);
-  return { entries, streams, startMs: meta.startMs, endMs: meta.endMs };
+  return { entries, streams, ...(flows ? { flows } : {}), startMs: meta.startMs, endMs: meta.endMs };
 }
 
 export async function writeHistory(path: string, history: RunHistory): Promise<void> {

@@ -2,6 +2,9 @@
 // daemon event on one wall clock (all lab containers share the host clock). The run only
 // appends; checkers and reports only read, so they can be re-run on a stored history.
 import type { ProbeEvent, StreamSummary } from '../../probe/probe-report.js';
+import type { FlowSummary } from './flow-types.js';
+
+export type { FlowDirection, FlowGap, FlowSummary } from './flow-types.js';
 
 export interface FaultEntry {
   t: number;
@@ -119,6 +122,8 @@ export interface RunHistory {
   /** Sorted by `t` (stable for equal times). */
   entries: HistoryEntry[];
   streams: WorkloadStreamSummary[];
+  /** TCP flows read from the captures after the run; absent when nothing was captured or read. */
+  flows?: FlowSummary[];
   startMs: number;
   endMs: number;
 }

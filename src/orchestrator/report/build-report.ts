@@ -35,6 +35,7 @@ export function buildRepeatReport(input: RepeatInput): RepeatReport {
     pcaps: input.pcaps ?? [],
     history: historyPathFor(index),
   };
+  if (history.flows !== undefined) report.flows = history.flows;
   const survival = survivalVerdictOf(checks);
   if (survival !== undefined) report.survivalClass = survival;
   if (error !== undefined) report.error = error;

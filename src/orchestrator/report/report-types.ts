@@ -5,11 +5,14 @@ import type { CheckResult } from '../checker/check-result.js';
 import type { Distribution } from '../checker/stats.js';
 import type { SurvivalVerdict } from '../checker/survival-class.js';
 import type { HostReport } from '../../lab/host-check/host-check.js';
+import type { FlowSummary } from '../history/flow-types.js';
 
 // Part of the contract, defined where they are produced (checkers) so that checkers need not import the report.
 export type { CheckResult, Validity } from '../checker/check-result.js';
 export type { Distribution } from '../checker/stats.js';
 export type { HostReport } from '../../lab/host-check/host-check.js';
+/** One TCP flow as a capture point saw it (docs/flows.md): defined with the history, which carries it. */
+export type { FlowDirection, FlowGap, FlowSummary as FlowReport } from '../history/flow-types.js';
 
 export interface StreamReport {
   workload: string;
@@ -76,6 +79,8 @@ export interface RepeatReport {
   endMs: number;
   streams: StreamReport[];
   faults: FaultReport[];
+  /** Every TCP flow of the captures (any workload's traffic), measured with tshark; absent without captures. */
+  flows?: FlowSummary[];
   checks: CheckResult[];
   /** pcap files kept for this repeat, relative to the report folder. */
   pcaps: string[];

@@ -7,6 +7,7 @@ import type { RunHistory } from '../history/history-types.js';
 import type { RepeatReport } from './report-types.js';
 import { envelope, computeThroughput, type Throughput } from './throughput.js';
 import { daemonEventKinds, daemonLanes } from './daemon-lanes.js';
+import { flowLanes } from './flow-lanes.js';
 import { gapLanes } from './gap-lanes.js';
 import type { Frame } from './lane-kit.js';
 import { PALETTE, el, fmtNum, fmtSeconds, linear, rateUnit, ticks, title } from './svg-kit.js';
@@ -51,9 +52,11 @@ export function timelineSvg(repeat: RepeatReport, history?: RunHistory): string 
   const colours = lines ? new Map(labels.map((l, i) => [l, PALETTE[i % PALETTE.length]!])) : undefined;
   const gaps = gapLanes(repeat.streams, h, frame, y, colours);
   y += gaps.height;
+  const flows = flowLanes(repeat.flows, frame, y + (gaps.height ? 4 : 0));
+  y += flows.height + (flows.height && gaps.height ? 4 : 0);
   const faults = faultWindows(repeat, frame, spanMs, faultTop, y);
   y = xAxis(body, frame, spanMs, y);
-  const notes = [...daemons.notes].map((n, i) => el('text', { x: LEFT, y: y + 14 + i * 14, class: 'note' }, escapeXml(n)));
+  const notes = [...daemons.notes, ...flows.notes].map((n, i) => el('text', { x: LEFT, y: y + 14 + i * 14, class: 'note' }, escapeXml(n)));
   y += notes.length * 14 + 6;
   return el(
     'svg',
@@ -65,7 +68,7 @@ export function timelineSvg(repeat: RepeatReport, history?: RunHistory): string 
       role: 'img',
       'aria-label': `timeline of repeat ${repeat.index}`,
     },
-    `<style>${TIMELINE_CSS}</style>${faults}${body.join('')}${daemons.svg}${gaps.svg}${notes.join('')}`,
+    `<style>${TIMELINE_CSS}</style>${faults}${body.join('')}${daemons.svg}${gaps.svg}${flows.svg}${notes.join('')}`,
   );
 }
 

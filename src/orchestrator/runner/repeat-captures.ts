@@ -1,11 +1,14 @@
 // The packet captures of a repeat: started right after deploy, finished at teardown, and their
 // ARP frames (and each source MAC once) added to the history afterwards (ARP checks judge them),
-// with their IPv4 packets when the capture has a filter (packet checks judge them).
+// with their IPv4 packets when the capture has a filter (packet checks judge them), and their TCP
+// flows measured with tshark (docs/flows.md; the flow checks judge them).
 import path from 'node:path';
+import { errorMessage } from '../../common/errors.js';
 import { capture } from '../../lab/capture.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import type { StartedLab } from '../../lab/lab.js';
 import { packetEntriesFromPcap } from '../packets/packet-entries.js';
+import { flowsFromPcap } from '../packets/tshark-flows.js';
 import type { RepeatRecord } from './repeat-record.js';
 
 const parseLink = (link: string) => {
@@ -56,5 +59,24 @@ export class RepeatCaptures {
         }),
       );
     }
+  }
+
+  /**
+   * Every capture's TCP flows into the history. A capture tshark cannot read is a warning, not a
+   * failed repeat: only flow checks need flows, and they say 'unknown' without them.
+   */
+  async addFlows(): Promise<void> {
+    if (this.links.length === 0) return;
+    const flows = [];
+    for (const link of this.links) {
+      const full = path.join(this.dir, parseLink(link).file);
+      try {
+        flows.push(...(await flowsFromPcap(full, link)));
+      } catch (e) {
+        this.record.note('warning', `flows of ${full} not measured: ${errorMessage(e)}`);
+        return;
+      }
+    }
+    this.record.flows = flows;
   }
 }

@@ -3,13 +3,15 @@
 // probes' and daemons' JSON lines turned into entries.
 import { systemClock, type Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
-import type { HistoryEntry, RunHistory } from '../history/history-types.js';
+import type { FlowSummary, HistoryEntry, RunHistory } from '../history/history-types.js';
 import { mergeHistory } from '../history/merge-history.js';
 import { WorkloadEvents } from './workload-events.js';
 
 export class RepeatRecord {
   readonly entries: HistoryEntry[] = [];
   readonly errors: string[] = [];
+  /** The captures' TCP flows, once read (undefined: none read). */
+  flows: FlowSummary[] | undefined;
   readonly events: WorkloadEvents;
   readonly startMs: number;
   private readonly openFaults = new Set<string>();
@@ -53,7 +55,13 @@ export class RepeatRecord {
   }
 
   history(): RunHistory {
-    return mergeHistory({ entries: [this.entries], streams: this.events.summaries, startMs: this.startMs, endMs: this.clock.nowMs() });
+    const history = mergeHistory({
+      entries: [this.entries],
+      streams: this.events.summaries,
+      startMs: this.startMs,
+      endMs: this.clock.nowMs(),
+    });
+    return this.flows ? { ...history, flows: this.flows } : history;
   }
 
   error(): string | undefined {

@@ -45,6 +45,11 @@ const scopeText = (workload?: string, since?: string): string => {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 };
 
+const flowScopeText = (s: { server?: string; capture?: string }, since?: string): string => {
+  const parts = [s.server && `to ${s.server}`, s.capture && `at ${s.capture}`, since && `since ${since}`].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+};
+
 type Describers = { [K in keyof ChecksConfig]-?: (value: NonNullable<ChecksConfig[K]>) => string[] };
 
 /** One entry per check key: the compiler refuses a new key that the catalog cannot describe. */
@@ -99,6 +104,15 @@ const describers: Describers = {
     `NAT tables: one owner per VIP (${v.vips.join(', ')}), one row per connection` +
       `${v.minRows !== undefined ? `, ≥ ${v.minRows} rows` : ''}`,
   ],
+  flowGap: (v) =>
+    list(v).map(
+      (g) =>
+        `${g.percentile === undefined ? "every captured flow's" : `p${g.percentile} of the captured flows'`} longest` +
+        ` ${g.direction ? `${g.direction} ` : ''}payload gap${flowScopeText(g, g.since)} ≤ ${ms(g.maxMs)}`,
+    ),
+  flowResets: (v) => [`captured flows reset ${countBound(v)}${typeof v === 'number' ? '' : flowScopeText(v)}`],
+  flowReconnects: (v) => [`captured flows reconnecting ${countBound(v)}${typeof v === 'number' ? '' : flowScopeText(v)}`],
+  flowMatchesProbe: (v) => [`probe gaps and captured flow gaps agree within ${ms(v.toleranceMs)}`],
   backendCounts: (v) =>
     list(v).map(
       (o) =>
