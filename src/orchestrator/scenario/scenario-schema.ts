@@ -2,16 +2,9 @@
 // rates accept the forms people write (`2s`, `1MB/s`). Faults are a union on `fault`.
 import { z } from 'zod';
 import { SURVIVAL_CLASSES } from '../checker/survival-class.js';
-import { parseDurationMs, parseRate } from './duration.js';
-
-const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = parseDurationMs(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a duration; write e.g. 500ms, 2s, 1.5m or a number of ms` });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { appSchema } from './app-schema.js';
+import { parseRate } from './duration.js';
+import { durationMs } from './duration-schema.js';
 
 const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const r = parseRate(v);
@@ -142,6 +135,8 @@ export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) =>
       /** Reruns of a failed repeat (runner/rerun-policy.ts, at most MAX_RERUNS = 5); --reruns and $FAILOVER_LAB_RERUNS win. */
       reruns: z.number().int().min(0).max(5).optional(),
       daemons: z.array(daemonSchema).default([]),
+      /** The user's own containers, each in a lab node's network namespace (runner/apps.ts). */
+      apps: z.array(appSchema).default([]),
       /** Time between starting the daemons and starting the workload (elections settle). */
       warmup: durationMs.default(0),
       workloads: z.array(workloadSchema).min(1),
