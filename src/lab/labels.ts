@@ -11,4 +11,6 @@ export const LABEL = {
   topoFile: 'clab-topo-file',
   owner: 'clab-owner',
   managed: 'org.failover-lab.managed',
+  /** A scenario's app container (orchestrator/runner/app-plan.ts); it carries the lab label too, so destroy removes it. */
+  app: 'org.failover-lab.app',
 } as const;

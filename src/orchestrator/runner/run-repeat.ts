@@ -1,4 +1,4 @@
-// One repeat of a scenario, in Jepsen's nesting: lab → captures → daemons → probe servers →
+// One repeat of a scenario, in Jepsen's nesting: lab → captures → apps → daemons → probe servers →
 // probe clients + fault schedule; then, whatever happened, heal every fault, stop every
 // process, finish captures — and judge the merged history. The lab is destroyed by the caller
 // (it may be kept with --keep).
@@ -13,6 +13,7 @@ import { planFault } from '../nemesis/fault-plan.js';
 import type { NemesisContext } from '../nemesis/nemesis.js';
 import type { CheckResult } from '../report/report-types.js';
 import { workloadMs, type Scenario, type Workload } from '../scenario/parse-scenario.js';
+import { RepeatApps } from './app-containers.js';
 import { healAll, runSchedule, triggerOf, type ScheduledFault } from './fault-schedule.js';
 import { PROBE_SERVER_PATTERN } from './probe-commands.js';
 import { RepeatCaptures } from './repeat-captures.js';
@@ -57,6 +58,7 @@ class Repeat {
   readonly record: RepeatRecord;
   readonly captures: RepeatCaptures;
   readonly processes: RepeatProcesses;
+  readonly apps: RepeatApps;
   lab: StartedLab | undefined;
   private scheduled: ScheduledFault[] = [];
   private readonly scheduleAbort = new AbortController();
@@ -69,6 +71,7 @@ class Repeat {
     this.record = new RepeatRecord(options.onEntry, this.clock);
     this.captures = new RepeatCaptures(options.scenario.capture?.links ?? [], options.dir, this.record, options.scenario.capture?.filter);
     this.processes = new RepeatProcesses(options.scenario, this.record, options.ctx, options.dir);
+    this.apps = new RepeatApps(options.scenario.apps, options.dir, this.record, options.ctx);
   }
 
   private get scenario(): Scenario {
@@ -85,6 +88,7 @@ class Repeat {
 
   async startServices(lab: StartedLab): Promise<void> {
     this.captures.start(lab, this.options.ctx);
+    await this.apps.start(lab);
     await this.processes.startDaemons(lab);
     if (this.scenario.warmup > 0) await new Promise((r) => setTimeout(r, this.scenario.warmup));
     await this.processes.startServers(lab);
@@ -151,6 +155,7 @@ class Repeat {
       )),
     );
     await this.processes.stopAll();
+    this.record.errors.push(...(await this.apps.stopAll()));
     await this.captures.finish();
   }
 

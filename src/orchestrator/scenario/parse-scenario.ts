@@ -11,6 +11,7 @@ import { decodeYamlBytes, parseYaml, type InputErrorFactory, type YamlPath, type
 import { repeatedEntry } from '../../common/repeated-entry.js';
 import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
+import { checkApps, type PlacedApp } from './app-checks.js';
 import { checkAgainstClass, requireCheckSection } from './check-sections.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioFileSchema } from './scenario-schema.js';
@@ -23,8 +24,9 @@ export type SshWorkload = Extract<Workload, { kind: 'ssh' }>;
 export type CommandWorkload = Extract<Workload, { kind: 'command' }>;
 export type FaultSpec = ScenarioFile['schedule'][number];
 
-export interface Scenario extends Omit<ScenarioFile, 'topology' | 'name'> {
+export interface Scenario extends Omit<ScenarioFile, 'topology' | 'name' | 'apps'> {
   name: string;
+  apps: PlacedApp[];
   file: string;
   topologyFile: string;
   topology: Topology;
@@ -34,7 +36,7 @@ const scenarioError: InputErrorFactory = (position, problem) => new ScenarioErro
 
 const nodesNamed = (fault: FaultSpec): string[] => ('node' in fault ? [fault.node] : [...fault.from, ...fault.to]);
 
-const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource): void => {
+const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource): PlacedApp[] => {
   const nodes = new Set(topology.nodes.map((n) => n.name));
   const requireNode = (node: string, at: YamlPath) => {
     if (!nodes.has(node))
@@ -83,6 +85,7 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
     if (!known)
       throw new ScenarioError(source.positionOf(['capture', 'links', i]), `${l} is not a link endpoint of topology ${topology.name}`);
   });
+  return checkApps(file.apps, nodes, source);
 };
 
 export const parseScenarioText = async (
@@ -108,9 +111,9 @@ export const parseScenarioText = async (
     if (error instanceof TopologyError) throw error;
     throw new ScenarioError(source.positionOf(['topology']), `cannot read topology ${result.data.topology}: ${(error as Error).message}`);
   }
-  crossCheck(result.data, topology, source);
-  const { topology: _relative, name, ...rest } = result.data;
-  return { ...rest, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
+  const apps = crossCheck(result.data, topology, source);
+  const { topology: _relative, name, apps: _apps, ...rest } = result.data;
+  return { ...rest, apps, name: name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, topologyFile, topology };
 };
 
 /** How long a workload runs at most: its duration, or a command's timeout. */

@@ -3,6 +3,7 @@
 // workloads one on `kind` (workload-schema.ts).
 import { z } from 'zod';
 import { SURVIVAL_CLASSES } from '../checker/survival-class.js';
+import { appSchema } from './app-schema.js';
 import { durationMs, nodeName } from './schema-kit.js';
 import { workloadSchema } from './workload-schema.js';
 
@@ -91,6 +92,8 @@ export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) =>
       /** Reruns of a failed repeat (runner/rerun-policy.ts, at most MAX_RERUNS = 5); --reruns and $FAILOVER_LAB_RERUNS win. */
       reruns: z.number().int().min(0).max(5).optional(),
       daemons: z.array(daemonSchema).default([]),
+      /** The user's own containers, each in a lab node's network namespace (runner/apps.ts). */
+      apps: z.array(appSchema).default([]),
       /** Time between starting the daemons and starting the workload (elections settle). */
       warmup: durationMs.default(0),
       workloads: z.array(workloadSchema).min(1),
