@@ -1,7 +1,8 @@
 // Trust in the flow figures (docs/flows.md): on real containers, the gaps tshark's packets show
 // for each probe connection agree with the probe's own gaps. Runs scenarios/probe/link-flap.yml
 // (its checks include flowMatchesProbe) and prints the distribution of |flow − probe| over
-// every gap of every repeat, which the docs quote.
+// every gap of every repeat, which the docs quote. A repeat whose flowMatchesProbe check held
+// only on a rerun (the probe reads late when the host is loaded) passes flagged FLAKY.
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { silentLogger } from '../../src/common/logger.js';
@@ -13,18 +14,21 @@ import { runScenario } from '../../src/orchestrator/runner/run-scenario.js';
 import { parseScenarioFile } from '../../src/orchestrator/scenario/parse-scenario.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { repoRoot } from '../helpers/repo-root.js';
+import { assertRepeatPassed, markIfFlaky } from '../helpers/scenario-assert.js';
 
 const REPEATS = 2;
 
 describe('flows measured from packets agree with the probe (link-flap, real containers)', function () {
-  this.timeout(REPEATS * 120_000);
+  this.timeout(REPEATS * 3 * 120_000);
 
-  it('pairs every probe gap with its connection captured gap, within the scenario tolerance', async () => {
+  it('pairs every probe gap with its connection captured gap, within the scenario tolerance', async function () {
     const scenario = { ...(await parseScenarioFile(path.join(repoRoot, 'scenarios/probe/link-flap.yml'))), repeat: REPEATS };
     const ctx = { runtime: new DockerRuntime({ logger: silentLogger }), logger: silentLogger, progress: silentProgress() };
-    const result = await runScenario(scenario, { ctx, outBase: path.join(repoRoot, 'runs'), reruns: 0 });
+    const result = await runScenario(scenario, { ctx, outBase: path.join(repoRoot, 'runs') });
     const diffs: number[] = [];
     for (const repeat of result.report.repeats) {
+      assertRepeatPassed(repeat, result.dir);
+      markIfFlaky(this.test, 'probe-link-flap (flow trust)', repeat);
       const history = await readHistory(path.join(result.dir, repeat.history));
       assert.ok(history.flows && history.flows.length === 4, `repeat ${repeat.index}: ${history.flows?.length ?? 'no'} flows measured`);
       const { pairs } = pairGaps(history);
