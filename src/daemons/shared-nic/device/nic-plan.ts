@@ -3,7 +3,8 @@
 //     NIC 31's MAC (MAC 32); IP 37 is the interface's own address. Nothing else is answered
 //     (arp_ignore=1: not the device's inside addresses; no blanket proxy_arp).
 //   - Embodiment 1 (table 35): a /32 route per registered IP via its server's link, so the
-//     destination IP picks the server; replies are routed back out NIC 31 with MAC 32.
+//     destination IP picks the server; replies are routed back out NIC 31 with MAC 32. No
+//     connection tracking: a router's work per packet, no more.
 //   - Embodiment 2 (table 39): `dnat to tcp dport map @active_of` on IP 37: the port's active
 //     server at the connection's first packet; conntrack keeps established ones where they are.
 //     A switch is one delete + add of the map element in one nfnetlink batch (atomic).
@@ -45,18 +46,25 @@ export const nftTableScript = (p: PlanSpec): string => {
       '  set registered { type ipv4_addr; }',
       '  map active_of { type inet_service : ipv4_addr; }',
       ...[...COUNTERS, ...(p.holdRefused ? [HELD_COUNTER] : [])].map((c) => `  counter ${c} { }`),
+      // Dispatch by IP is routing: nothing to remember per connection, so its packets skip
+      // conntrack (the per-packet cost that kept it below a plain router); only the port
+      // dispatch's DNAT needs it. The forward rules below test the sets before any ct state.
+      '  chain untracked { type filter hook prerouting priority raw; policy accept;',
+      `    iifname ${ext} ip daddr @registered notrack`,
+      `    iifname != ${ext} ip saddr @registered notrack`,
+      '  }',
       '  chain pre { type nat hook prerouting priority dstnat; policy accept;',
       // No element for the port: the lookup fails, the rule does not apply, the SYN meets IP 37's
       // own stack, which has no listener there (refuse_local resets it).
       `    iifname ${ext} ip daddr ${p.deviceIp} dnat to tcp dport map @active_of`,
       '  }',
       '  chain dispatch { type filter hook forward priority filter; policy accept;',
-      `    iifname ${ext} ct status dnat counter name dispatched_port accept`,
       `    iifname ${ext} ip daddr @registered counter name dispatched_ip accept`,
+      `    iifname ${ext} ct status dnat counter name dispatched_port accept`,
       `    iifname ${ext} meta l4proto tcp counter name refused_tcp reject with tcp reset`,
       `    iifname ${ext} counter name refused_other reject with icmp type host-unreachable`,
-      `    oifname ${ext} ct status dnat accept`,
       `    oifname ${ext} ip saddr @registered accept`,
+      `    oifname ${ext} ct status dnat accept`,
       `    oifname ${ext} counter name leak_dropped drop`,
       '  }',
       ...(p.holdRefused

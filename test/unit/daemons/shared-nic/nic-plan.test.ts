@@ -25,11 +25,11 @@ describe('shared-nic data plane plan', () => {
     const s = nftTableScript(spec);
     assert.match(
       s,
-      /iifname "eth1" ct status dnat counter name dispatched_port accept\n\s+iifname "eth1" ip daddr @registered counter name dispatched_ip accept\n\s+iifname "eth1" meta l4proto tcp counter name refused_tcp reject with tcp reset/,
+      /iifname "eth1" ip daddr @registered counter name dispatched_ip accept\n\s+iifname "eth1" ct status dnat counter name dispatched_port accept\n\s+iifname "eth1" meta l4proto tcp counter name refused_tcp reject with tcp reset/,
     );
     assert.match(
       s,
-      /oifname "eth1" ct status dnat accept\n\s+oifname "eth1" ip saddr @registered accept\n\s+oifname "eth1" counter name leak_dropped drop/,
+      /oifname "eth1" ip saddr @registered accept\n\s+oifname "eth1" ct status dnat accept\n\s+oifname "eth1" counter name leak_dropped drop/,
     );
     assert.match(
       s,
@@ -49,6 +49,14 @@ describe('shared-nic data plane plan', () => {
     assert.equal(rule[rule.indexOf('--mark') + 1], `0x${REFUSAL_MARK.toString(16)}`);
     assert.equal(rule[rule.indexOf('--queue-num') + 1], String(REFUSAL_QUEUE));
     assert.ok(rule.includes('--queue-bypass'), 'a device that is not reading lets the resets through');
+  });
+  it('dispatch by IP is routing: its packets, both ways, skip connection tracking; nothing else does', () => {
+    const s = nftTableScript(spec);
+    assert.match(
+      s,
+      /chain untracked \{ type filter hook prerouting priority raw;[^}]*\n\s+iifname "eth1" ip daddr @registered notrack\n\s+iifname != "eth1" ip saddr @registered notrack\n\s+\}/,
+    );
+    assert.equal(s.match(/notrack/g)?.length, 2);
   });
   it('registration: set element and route before the proxy ARP entry; deregistration: ARP first', () => {
     const add = kernelStep(spec, { kind: 'ip-added', ip: '198.18.40.11', server: 'srv10', via: '198.18.41.10', iface: 'eth2' });
