@@ -118,8 +118,8 @@ export class NicDevice {
   }
 
   /**
-   * Polled every few ms while refusals are held (one non-blocking read): a new one starts a
-   * round of checks now, instead of at the next interval, while its client waits.
+   * Polled every few ms while the hold is on (one non-blocking read of the queue): a new
+   * refusal starts a round of checks now, instead of at the next interval, while its client waits.
    */
   async watchRefusals(): Promise<void> {
     if (this.checking) return;
