@@ -25,6 +25,8 @@ export interface ClientStreamConfig {
   pacerTickMs: number;
   reconnect: boolean;
   connectTimeoutMs: number;
+  /** The wait after the first failed reconnect try (doubling after each further one). */
+  reconnectBackoffMs: number;
   /** Wall-clock ms when the run ends: no reconnect is scheduled past it. */
   deadline: number;
 }
@@ -191,7 +193,7 @@ export class ClientStream implements ConnectionOwner {
       this.emit(this.cfg.stream, { event: 'failed', offset, reason: this.failReason });
       return;
     }
-    const delay = backoffMs(this.attempt);
+    const delay = backoffMs(this.attempt, Math.random, this.cfg.reconnectBackoffMs);
     if (!this.stopped && this.clock.nowMs() + delay < this.cfg.deadline) this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -7,7 +7,7 @@ import { ProbeUsageError } from './cli-options.js';
 import { makeEmit, type Emit } from './events.js';
 import { ClientStream } from './client-stream.js';
 import { Pacer } from './pattern-sender.js';
-import { pacerTickMs } from './timing.js';
+import { pacerTickMs, RECONNECT_BACKOFF_MS } from './timing.js';
 import type { Direction, ProbeEvent, ProbeSummary } from './probe-report.js';
 
 export interface ProbeClientOptions {
@@ -27,6 +27,8 @@ export interface ProbeClientOptions {
   gapThresholdMs?: number;
   reconnect?: boolean;
   connectTimeoutMs?: number;
+  /** The wait after the first failed reconnect try; default RECONNECT_BACKOFF_MS. */
+  reconnectBackoffMs?: number;
   /** Per-stream 'progress' events at this period (≥ 1000 ms); 0 or undefined = none. */
   progressMs?: number;
   node?: string;
@@ -80,6 +82,7 @@ export class ProbeClient {
             pacerTickMs: pacerTickMs(o.streams),
             reconnect: o.reconnect ?? true,
             connectTimeoutMs: o.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs,
+            reconnectBackoffMs: o.reconnectBackoffMs ?? RECONNECT_BACKOFF_MS,
             deadline,
           },
           this.pacer,

@@ -11,6 +11,7 @@ import { CLIENT_DEFAULTS, ProbeClient } from './client.js';
 import { JsonLinesSink } from './events.js';
 import type { Direction } from './probe-report.js';
 import { ProbeServer } from './server.js';
+import { RECONNECT_BACKOFF_MS } from './timing.js';
 
 /** Commander wants InvalidArgumentError from value parsers to report the flag. */
 const arg =
@@ -82,6 +83,7 @@ interface ClientFlags {
   gapThresholdMs: number;
   reconnect: boolean;
   connectTimeoutMs: number;
+  reconnectBackoffMs: number;
   progressMs?: number;
   events?: string;
   summary?: string;
@@ -105,6 +107,7 @@ const runClient = async (o: ClientFlags): Promise<void> => {
     gapThresholdMs: o.gapThresholdMs,
     reconnect: o.reconnect,
     connectTimeoutMs: o.connectTimeoutMs,
+    reconnectBackoffMs: o.reconnectBackoffMs,
     progressMs: o.progressMs,
     node: o.node,
     onEvent: (e) => sink.write(e),
@@ -152,6 +155,12 @@ program
   .option('--ping-timeout-ms <ms>', 'unanswered PING before the connection is dropped (default: stall-ms)', ms)
   .option('--gap-threshold-ms <ms>', 'report data gaps longer than this', ms, CLIENT_DEFAULTS.gapThresholdMs)
   .option('--connect-timeout-ms <ms>', 'connect + handshake timeout', ms, CLIENT_DEFAULTS.connectTimeoutMs)
+  .option(
+    '--reconnect-backoff-ms <ms>',
+    'wait after the first failed reconnect try, doubling after each further one (jittered 50–100 %)',
+    ms,
+    RECONNECT_BACKOFF_MS,
+  )
   .option('--no-reconnect', 'the first reset/EOF/stall or failed handshake fails the stream')
   .option('--progress-ms <ms>', "per-stream 'progress' events at this period (min 1000)", ms)
   .option('--bind <addr>', 'local source address')

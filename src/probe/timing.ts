@@ -44,14 +44,18 @@ export const effectiveGapThresholdMs = (
   senderTickMs: number = PACER_TICK_MS,
 ): number => Math.max(configuredMs, 3 * expectedInterFrameMs(rate, senderTickMs)) + (viaAcks ? ACK_EVERY_MS : 0);
 
+/** The first failed retry's wait (before jitter) unless a client is told otherwise. */
+export const RECONNECT_BACKOFF_MS = 50;
+
 /**
  * Reconnect backoff. The first try after an established connection broke (attempt 0) is
  * immediate — what a real client does, and what the gap measurements must not be padded
- * with; failed tries then wait 50 ms doubling to 1 s, jittered to 50–100 % so 1,000 streams
- * don't stampede.
+ * with; failed tries then wait `firstMs` (50 ms) doubling to 1 s, jittered to 50–100 % so
+ * 1,000 streams don't stampede. A scenario that measures how soon clients reach a new server
+ * may shorten `firstMs`: the wait after a refused try is the client's, not the mechanism's.
  */
-export const backoffMs = (attempt: number, random: () => number = Math.random): number => {
+export const backoffMs = (attempt: number, random: () => number = Math.random, firstMs: number = RECONNECT_BACKOFF_MS): number => {
   if (attempt <= 0) return 0;
-  const base = Math.min(1000, 50 * 2 ** Math.max(0, attempt - 1));
+  const base = Math.min(1000, firstMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.5 + 0.5 * random()));
 };

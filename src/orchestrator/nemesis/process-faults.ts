@@ -11,11 +11,27 @@ export interface KillProcessSpec {
   restart?: string;
 }
 
+/**
+ * The kill and the node's clock right after it, in one exec: the exec's own round trip (10–30 ms
+ * on a loaded host) must not be dated as part of the fault. The pattern travels base64-encoded,
+ * because a shell whose command line contained it would be matched (and killed) by pkill -f.
+ */
+export const pkillStampArgv = (pattern: string, signal: string): string[] => [
+  'sh',
+  '-c',
+  `pkill -${signal} -f "$(echo ${Buffer.from(pattern).toString('base64')} | base64 -d)" && date +%s%3N`,
+];
+
+/** The wall-clock ms `pkillStampArgv` printed, if it printed one. */
+export const killedAt = (output: string): number | undefined => {
+  const ms = Number(output.trim().split('\n').pop());
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+};
+
 export const killProcessNemesis = (ctx: NemesisContext, spec: KillProcessSpec): Nemesis => {
   const isProbe = spec.match === 'probe-server';
   const pattern = isProbe ? ctx.probeServerPattern : spec.match;
-  // pkill runs without a shell around it: a shell's own command line would contain the pattern.
-  const pkill = (signal: string) => ctx.lab.execOk(spec.node, ['pkill', `-${signal}`, '-f', pattern]);
+  const pkill = (signal: string) => ctx.lab.execOk(spec.node, pkillStampArgv(pattern, signal));
   const bringBack = once(async () => {
     if (spec.signal === 'STOP') await pkill('CONT');
     else if (isProbe) await ctx.restartProbeServer(spec.node);
@@ -27,8 +43,9 @@ export const killProcessNemesis = (ctx: NemesisContext, spec: KillProcessSpec): 
     detail: `SIG${spec.signal} to '${isProbe ? 'probe server' : spec.match}' on ${spec.node}`,
     async start() {
       // pkill exits 1 when nothing matched: the scenario aimed at a process that is not there.
-      await pkill(spec.signal);
+      const stamp = killedAt(await pkill(spec.signal));
       bringBack.arm();
+      return stamp;
     },
     heal: bringBack.heal,
   };

@@ -81,4 +81,5 @@ export const clientArgv = (w: ProbeWorkload, index: number): string[] => [
   '--progress-ms',
   '1000',
   ...(w.reconnect ? [] : ['--no-reconnect']),
+  ...(w.reconnectBackoff === undefined ? [] : ['--reconnect-backoff-ms', String(w.reconnectBackoff)]),
 ];

@@ -30,6 +30,11 @@ export const probeWorkloadSchema = z
     pingTimeout: durationMs.optional(),
     gapThreshold: durationMs.default(100),
     reconnect: z.boolean().default(true),
+    /**
+     * The client's wait after its first failed reconnect try (default 50 ms; doubling, jittered
+     * 50–100 %). The client's own floor under any reconnect gap: a scenario shortens it on purpose.
+     */
+    reconnectBackoff: durationMs.optional(),
   })
   .strict();
 

@@ -69,4 +69,23 @@ describe('probe gaps and timing', () => {
       1000,
     );
   });
+  it('starts from a shorter first wait when told, still doubling to 1 s', () => {
+    assert.deepEqual(
+      [1, 2, 3].map((a) => backoffMs(a, () => 1, 10)),
+      [10, 20, 40],
+    );
+    assert.equal(
+      backoffMs(1, () => 0, 10),
+      5,
+    );
+    assert.equal(
+      backoffMs(0, () => 1, 10),
+      0,
+      'the first try after a break stays immediate',
+    );
+    assert.equal(
+      backoffMs(20, () => 1, 10),
+      1000,
+    );
+  });
 });

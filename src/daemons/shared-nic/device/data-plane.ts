@@ -1,23 +1,30 @@
 // The device's kernel effects: pin MAC 32 and IP 37 on NIC 31, install the nftables table of
 // nic-plan.ts, and carry out each table change (routes and proxy neighbours through `ip`, set
 // and map elements through one nfnetlink batch each, so a switch is one atomic transaction
-// that spawns nothing). Decisions are the tables'; this only carries them out.
+// that spawns nothing). Decisions are the tables'; this only carries them out. With the
+// automatic switch's hold, it also keeps the refusals queue (nic-plan.ts) and lets them go.
 import { readFileSync } from 'node:fs';
 import { macOf } from '../../../kernel/ip-addr.js';
+import { NfQueueHold } from '../../../kernel/nfqueue.js';
 import { NftCounters } from '../../../kernel/nft-counters.js';
 import { SetElements } from '../../../kernel/nft-set-elements.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import type { TableChange } from '../nic-tables.js';
-import { kernelStep, nftTableScript, sysctls, TABLE, type PlanSpec } from './nic-plan.js';
+import { kernelStep, nftTableScript, REFUSAL_QUEUE, refusalQueueRule, sysctls, TABLE, type PlanSpec } from './nic-plan.js';
 import type { SharedNicConfig } from './shared-nic-config.js';
 
 export class DataPlane {
   private readonly elements = new SetElements();
   private readonly counters = new NftCounters();
   private readonly plan: PlanSpec;
+  /** Resets of refused connection requests, held while a check decides (automatic switch only). */
+  private readonly refusals: NfQueueHold | undefined;
 
   constructor(private readonly config: SharedNicConfig) {
-    this.plan = { external: config.external.iface, deviceIp: config.deviceIp };
+    const holdRefused = config.autoSwitch?.holdRefused ?? false;
+    this.plan = { external: config.external.iface, deviceIp: config.deviceIp, holdRefused };
+    // Connection requests arrive one per client retry: a few thousand held is already a stampede.
+    this.refusals = holdRefused ? new NfQueueHold(4096) : undefined;
   }
 
   async install(): Promise<void> {
@@ -26,6 +33,23 @@ export class DataPlane {
     if ((await macOf(iface)) !== mac) await runCommand('ip', ['link', 'set', 'dev', iface, 'address', mac]);
     await runCommand('ip', ['addr', 'replace', address, 'dev', iface]);
     await runCommand('nft', ['-f', '-'], { input: nftTableScript(this.plan) });
+    if (this.refusals) {
+      this.refusals.bind(REFUSAL_QUEUE);
+      await runCommand('iptables-legacy', ['-t', 'mangle', '-D', ...refusalQueueRule()]).catch(() => undefined);
+      await runCommand('iptables-legacy', ['-t', 'mangle', '-A', ...refusalQueueRule()]);
+    }
+  }
+
+  /** How many refusals are held now (0 without the hold). */
+  heldRefusals(): number {
+    if (!this.refusals) return 0;
+    this.refusals.poll();
+    return this.refusals.held(REFUSAL_QUEUE);
+  }
+
+  /** Lets every held refusal go on to its client; returns how many. */
+  releaseRefusals(): number {
+    return this.refusals?.settle(REFUSAL_QUEUE, true) ?? 0;
   }
 
   /** Applies `changes` in order; each IP change's kernel steps in the order that never answers ARP for what cannot be delivered. */
@@ -55,10 +79,15 @@ export class DataPlane {
   close(): void {
     this.elements.close();
     this.counters.close();
+    this.refusals?.close();
   }
 
   /** Leaving on purpose: nothing of the device stays answered or routed. */
   async remove(registered: readonly string[]): Promise<void> {
+    if (this.refusals) {
+      await runCommand('iptables-legacy', ['-t', 'mangle', '-D', ...refusalQueueRule()]).catch(() => undefined);
+      this.refusals.unbind(REFUSAL_QUEUE, true);
+    }
     for (const ip of registered) {
       await runCommand('ip', ['neigh', 'del', 'proxy', ip, 'dev', this.plan.external]).catch(() => undefined);
       await runCommand('ip', ['route', 'del', `${ip}/32`]).catch(() => undefined);

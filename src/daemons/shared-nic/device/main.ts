@@ -17,6 +17,9 @@ import { DataPlane } from './data-plane.js';
 import { NicDevice, RefusedError } from './nic-device.js';
 import { loadSharedNicConfig, type SharedNicConfig } from './shared-nic-config.js';
 
+/** How often held refusals are looked for: one non-blocking read, and a held client waits on it. */
+const REFUSAL_POLL_MS = 5;
+
 const run = async (config: SharedNicConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'shared-nic', { clock: systemClock });
   applyDaemonScheduling(config, (problem) => emit('warning', { problem }));
@@ -57,6 +60,12 @@ const run = async (config: SharedNicConfig): Promise<void> => {
         config.autoSwitch.intervalMs,
       )
     : undefined;
+  const refusals = config.autoSwitch?.holdRefused
+    ? setInterval(
+        guard('refusal watch', () => device.watchRefusals()),
+        REFUSAL_POLL_MS,
+      )
+    : undefined;
   emit('started', {
     listen: config.listen,
     mac: config.external.mac,
@@ -69,6 +78,7 @@ const run = async (config: SharedNicConfig): Promise<void> => {
   onStopSignals(emit, async () => {
     clearInterval(links);
     if (health) clearInterval(health);
+    if (refusals) clearInterval(refusals);
     await api.close();
     emit('tables', device.tableDump());
     await plane.remove(device.tables.table35().map((r) => r.ip));

@@ -8,7 +8,7 @@ import { ConflictError } from '../../shared/json-api.js';
 import { NicTables, type Outcome, type TableChange } from '../nic-tables.js';
 import type { NicPath, NicReply, NicRequest } from '../protocol.js';
 import { hasCarrier, type DataPlane } from './data-plane.js';
-import { HealthTrack } from './health-track.js';
+import { afterRound, HealthTrack } from './health-track.js';
 import type { SharedNicConfig } from './shared-nic-config.js';
 
 /** A refused command: the API answers with its code and reason. */
@@ -26,6 +26,8 @@ export class NicDevice {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly health: HealthTrack | undefined;
   private checking = false;
+  /** Refusals held that the last round already judged (a new one is a reason to check now). */
+  private heldJudged = 0;
 
   constructor(
     private readonly config: SharedNicConfig,
@@ -74,17 +76,23 @@ export class NicDevice {
     });
   }
 
-  /** The optional automatic switch: one TCP check of each port's active server. */
-  async checkHealth(): Promise<void> {
+  /**
+   * The optional automatic switch: one TCP check of each port's active server, then what
+   * becomes of the refusals held meanwhile (health-track.ts afterRound).
+   */
+  async checkHealth(rerun = false): Promise<void> {
     const auto = this.config.autoSwitch;
     if (!auto || !this.health || this.checking) return;
     this.checking = true;
+    let next: ReturnType<typeof afterRound> | undefined;
     try {
+      const heldAtStart = this.plane.heldRefusals();
       const rows = this.tables.portList().flatMap((port) => {
         const server = this.tables.activeOf(port);
         return server ? [{ port, server, address: this.tables.spec(server)!.address }] : [];
       });
       const results = await Promise.all(rows.map(async (r) => ({ ...r, healthy: await tcpCheck(r.address, r.port, auto.timeoutMs) })));
+      let switched = false;
       for (const r of results) {
         if (!this.health.record(r.port, r.server, r.healthy)) continue;
         await this.serially(async () => {
@@ -92,12 +100,33 @@ export class NicDevice {
           const to = this.tables.firstStandby(r.port);
           if (!to) return this.emit('auto-switch-impossible', { port: r.port, from: r.server, reason: 'no standby row' });
           await this.switchNow(to, r.port, 'auto', { failures: auto.failures });
+          switched = true;
           this.emitTables();
         });
+      }
+      const heldNow = this.plane.heldRefusals();
+      next = afterRound({ heldAtStart, heldNow, switched, rerun }, this.health.suspect());
+      this.heldJudged = heldNow;
+      if (next === 'release') {
+        this.emit('refusals-released', { count: this.plane.releaseRefusals() });
+        this.heldJudged = 0;
       }
     } finally {
       this.checking = false;
     }
+    if (next === 'check-again') await this.checkHealth(true);
+  }
+
+  /**
+   * Polled every few ms while the hold is on (one non-blocking read of the queue): a new
+   * refusal starts a round of checks now, instead of at the next interval, while its client waits.
+   */
+  async watchRefusals(): Promise<void> {
+    if (this.checking) return;
+    const held = this.plane.heldRefusals();
+    if (held <= this.heldJudged) return;
+    this.emit('refusal-held', { held });
+    await this.checkHealth();
   }
 
   status(): Record<string, unknown> {

@@ -3,10 +3,16 @@
 //     NIC 31's MAC (MAC 32); IP 37 is the interface's own address. Nothing else is answered
 //     (arp_ignore=1: not the device's inside addresses; no blanket proxy_arp).
 //   - Embodiment 1 (table 35): a /32 route per registered IP via its server's link, so the
-//     destination IP picks the server; replies are routed back out NIC 31 with MAC 32.
+//     destination IP picks the server; replies are routed back out NIC 31 with MAC 32. No
+//     connection tracking: a router's work per packet, no more.
 //   - Embodiment 2 (table 39): `dnat to tcp dport map @active_of` on IP 37: the port's active
 //     server at the connection's first packet; conntrack keeps established ones where they are.
 //     A switch is one delete + add of the map element in one nfnetlink batch (atomic).
+//   - Optional (automatic switch with `holdRefused`): a translated connection request that its
+//     server refuses (a reset before the handshake completed: its application is gone) has the
+//     reset held in NFQUEUE until the device has checked that server and switched the port, so
+//     the client's next try meets the new active instead of a second refusal. No other packet
+//     goes near the queue: only resets from a server that is not listening.
 //   - Anything else arriving on NIC 31 is refused: TCP with a reset, the rest with ICMP; a
 //     server's packet that would leave NIC 31 with an address that is not registered (and is
 //     not a translated reply) is dropped, so no inside address ever reaches the clients.
@@ -22,7 +28,16 @@ export interface PlanSpec {
   external: string;
   /** IP 37. */
   deviceIp: string;
+  /** Hold refused connection requests' resets (automatic switch only). */
+  holdRefused?: boolean;
 }
+
+/** The NFQUEUE of held refusals (queue numbers are per network namespace: the device's own). */
+export const REFUSAL_QUEUE = 37;
+/** The mark that sends a held refusal to the queue (this kernel has NFQUEUE only as an xtables target). */
+export const REFUSAL_MARK = 0x534e0025;
+/** Counts the refusals held, beside COUNTERS, when holding is on. */
+export const HELD_COUNTER = 'held_refusals';
 
 export const nftTableScript = (p: PlanSpec): string => {
   const ext = JSON.stringify(p.external);
@@ -30,21 +45,37 @@ export const nftTableScript = (p: PlanSpec): string => {
     replaceTableLines('ip', TABLE, [
       '  set registered { type ipv4_addr; }',
       '  map active_of { type inet_service : ipv4_addr; }',
-      ...COUNTERS.map((c) => `  counter ${c} { }`),
+      ...[...COUNTERS, ...(p.holdRefused ? [HELD_COUNTER] : [])].map((c) => `  counter ${c} { }`),
+      // Dispatch by IP is routing: nothing to remember per connection, so its packets skip
+      // conntrack (the per-packet cost that kept it below a plain router); only the port
+      // dispatch's DNAT needs it. The forward rules below test the sets before any ct state.
+      '  chain untracked { type filter hook prerouting priority raw; policy accept;',
+      `    iifname ${ext} ip daddr @registered notrack`,
+      `    iifname != ${ext} ip saddr @registered notrack`,
+      '  }',
       '  chain pre { type nat hook prerouting priority dstnat; policy accept;',
       // No element for the port: the lookup fails, the rule does not apply, the SYN meets IP 37's
       // own stack, which has no listener there (refuse_local resets it).
       `    iifname ${ext} ip daddr ${p.deviceIp} dnat to tcp dport map @active_of`,
       '  }',
       '  chain dispatch { type filter hook forward priority filter; policy accept;',
-      `    iifname ${ext} ct status dnat counter name dispatched_port accept`,
       `    iifname ${ext} ip daddr @registered counter name dispatched_ip accept`,
+      `    iifname ${ext} ct status dnat counter name dispatched_port accept`,
       `    iifname ${ext} meta l4proto tcp counter name refused_tcp reject with tcp reset`,
       `    iifname ${ext} counter name refused_other reject with icmp type host-unreachable`,
-      `    oifname ${ext} ct status dnat accept`,
       `    oifname ${ext} ip saddr @registered accept`,
+      `    oifname ${ext} ct status dnat accept`,
       `    oifname ${ext} counter name leak_dropped drop`,
       '  }',
+      ...(p.holdRefused
+        ? [
+            // Before the xtables mangle FORWARD hook (-150) that queues what is marked. A reset in
+            // reply to a translated SYN: the entry never got past the handshake (not assured).
+            '  chain hold_refused { type filter hook forward priority mangle - 10; policy accept;',
+            `    oifname ${ext} ct status dnat ct status & assured == 0 tcp flags & rst == rst counter name ${HELD_COUNTER} meta mark set 0x${REFUSAL_MARK.toString(16)}`,
+            '  }',
+          ]
+        : []),
       // The device serves nothing on NIC 31 itself (its API is for the servers and operators).
       '  chain refuse_in { type filter hook input priority filter; policy accept;',
       `    iifname ${ext} meta l4proto tcp counter name refused_local reject with tcp reset`,
@@ -107,6 +138,21 @@ export const kernelStep = (p: PlanSpec, change: TableChange): KernelStep => {
     }
   }
 };
+
+/** iptables-legacy arguments after `-t mangle -A|-D`: the marked refusals go to the queue (to none without a reader). */
+export const refusalQueueRule = (): string[] => [
+  'FORWARD',
+  '-m',
+  'mark',
+  '--mark',
+  `0x${REFUSAL_MARK.toString(16)}`,
+  '-j',
+  'NFQUEUE',
+  '--queue-num',
+  String(REFUSAL_QUEUE),
+  // A device that is not reading (stopped, crashed) must not swallow the resets.
+  '--queue-bypass',
+];
 
 /** The sysctls the plan relies on, as `sysctl -w` arguments. */
 export const sysctls = (external: string): string[] => [

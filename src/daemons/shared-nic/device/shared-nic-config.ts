@@ -35,13 +35,16 @@ export const sharedNicConfigSchema = z
     /**
      * Optional, beyond the patent: switch a port to its first standby when the active server
      * fails `failures` TCP health checks in a row (one every `intervalMs`), or when the active
-     * row leaves. Off unless given.
+     * row leaves. Off unless given. `holdRefused`: a connection request the active server
+     * refuses starts a check at once, and its reset waits until that check has switched the
+     * port (or found the server healthy), so the client's next try meets the new active.
      */
     autoSwitch: z
       .object({
         intervalMs: z.number().int().min(10).max(10_000).default(100),
         timeoutMs: z.number().int().min(5).max(10_000).default(100),
         failures: z.number().int().min(1).max(100).default(2),
+        holdRefused: z.boolean().default(true),
       })
       .strict()
       .optional(),

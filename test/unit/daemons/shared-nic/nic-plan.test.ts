@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { kernelStep, nftTableScript, sysctls } from '../../../../src/daemons/shared-nic/device/nic-plan.js';
-import { HealthTrack } from '../../../../src/daemons/shared-nic/device/health-track.js';
+import {
+  kernelStep,
+  nftTableScript,
+  REFUSAL_MARK,
+  REFUSAL_QUEUE,
+  refusalQueueRule,
+  sysctls,
+} from '../../../../src/daemons/shared-nic/device/nic-plan.js';
+import { afterRound, HealthTrack } from '../../../../src/daemons/shared-nic/device/health-track.js';
 import { setElementBatch } from '../../../../src/kernel/nft-set-elements.js';
 
 const spec = { external: 'eth1', deviceIp: '198.18.40.37' };
@@ -18,16 +25,38 @@ describe('shared-nic data plane plan', () => {
     const s = nftTableScript(spec);
     assert.match(
       s,
-      /iifname "eth1" ct status dnat counter name dispatched_port accept\n\s+iifname "eth1" ip daddr @registered counter name dispatched_ip accept\n\s+iifname "eth1" meta l4proto tcp counter name refused_tcp reject with tcp reset/,
+      /iifname "eth1" ip daddr @registered counter name dispatched_ip accept\n\s+iifname "eth1" ct status dnat counter name dispatched_port accept\n\s+iifname "eth1" meta l4proto tcp counter name refused_tcp reject with tcp reset/,
     );
     assert.match(
       s,
-      /oifname "eth1" ct status dnat accept\n\s+oifname "eth1" ip saddr @registered accept\n\s+oifname "eth1" counter name leak_dropped drop/,
+      /oifname "eth1" ip saddr @registered accept\n\s+oifname "eth1" ct status dnat accept\n\s+oifname "eth1" counter name leak_dropped drop/,
     );
     assert.match(
       s,
       /chain refuse_in \{ type filter hook input[^}]*iifname "eth1" meta l4proto tcp counter name refused_local reject with tcp reset/,
     );
+  });
+  it('holds only resets of translated connection requests the server refused, and only when asked', () => {
+    assert.doesNotMatch(nftTableScript(spec), /hold_refused|held_refusals/);
+    const s = nftTableScript({ ...spec, holdRefused: true });
+    assert.match(s, /counter held_refusals \{ \}/);
+    // Before the xtables mangle FORWARD hook (-150) that queues the marked packet.
+    assert.match(
+      s,
+      /chain hold_refused \{ type filter hook forward priority mangle - 10;[^}]*oifname "eth1" ct status dnat ct status & assured == 0 tcp flags & rst == rst counter name held_refusals meta mark set 0x534e0025/,
+    );
+    const rule = refusalQueueRule();
+    assert.equal(rule[rule.indexOf('--mark') + 1], `0x${REFUSAL_MARK.toString(16)}`);
+    assert.equal(rule[rule.indexOf('--queue-num') + 1], String(REFUSAL_QUEUE));
+    assert.ok(rule.includes('--queue-bypass'), 'a device that is not reading lets the resets through');
+  });
+  it('dispatch by IP is routing: its packets, both ways, skip connection tracking; nothing else does', () => {
+    const s = nftTableScript(spec);
+    assert.match(
+      s,
+      /chain untracked \{ type filter hook prerouting priority raw;[^}]*\n\s+iifname "eth1" ip daddr @registered notrack\n\s+iifname != "eth1" ip saddr @registered notrack\n\s+\}/,
+    );
+    assert.equal(s.match(/notrack/g)?.length, 2);
   });
   it('registration: set element and route before the proxy ARP entry; deregistration: ARP first', () => {
     const add = kernelStep(spec, { kind: 'ip-added', ip: '198.18.40.11', server: 'srv10', via: '198.18.41.10', iface: 'eth2' });
@@ -84,5 +113,38 @@ describe('shared-nic automatic switch count', () => {
     assert.equal(h.record(7000, 'srv20', false), false, 'another server: count again');
     assert.equal(h.record(7000, 'srv20', false), true);
     assert.equal(h.record(7001, 'srv20', false), false, 'ports are independent');
+  });
+  it('is suspect while a count runs, not after a success or a switch', () => {
+    const h = new HealthTrack(2);
+    assert.equal(h.suspect(), false);
+    h.record(7000, 'srv10', false);
+    assert.equal(h.suspect(), true);
+    h.record(7000, 'srv10', true);
+    assert.equal(h.suspect(), false, 'a success ends it');
+    h.record(7000, 'srv10', false);
+    assert.equal(h.record(7000, 'srv10', false), true);
+    assert.equal(h.suspect(), false, 'the switch ends it');
+    const one = new HealthTrack(1);
+    assert.equal(one.record(7000, 'srv10', false), true);
+    assert.equal(one.suspect(), false, 'with one failure the first failed check decides');
+  });
+});
+
+describe('shared-nic held refusals after a round of checks', () => {
+  it('nothing held: nothing to do', () => {
+    assert.equal(afterRound({ heldAtStart: 0, heldNow: 0, switched: false, rerun: false }, true), 'none');
+  });
+  it('held while a count is still running: the next round decides', () => {
+    assert.equal(afterRound({ heldAtStart: 3, heldNow: 3, switched: false, rerun: false }, true), 'hold');
+  });
+  it('judged by the round (switched, or found healthy): released', () => {
+    assert.equal(afterRound({ heldAtStart: 3, heldNow: 3, switched: false, rerun: false }, false), 'release');
+  });
+  it('refused during a round whose checks may predate the death: one more round first, not two', () => {
+    assert.equal(afterRound({ heldAtStart: 0, heldNow: 2, switched: false, rerun: false }, false), 'check-again');
+    assert.equal(afterRound({ heldAtStart: 2, heldNow: 5, switched: false, rerun: true }, false), 'release');
+  });
+  it('a round that switched lets every refusal go at once: their clients retry onto the new active', () => {
+    assert.equal(afterRound({ heldAtStart: 0, heldNow: 13, switched: true, rerun: false }, false), 'release');
   });
 });

@@ -96,6 +96,9 @@ describe('probe command lines', () => {
     assert.equal(flag('--duration-s'), '2.5');
     assert.equal(flag('--ping-timeout-ms'), '700', 'defaults to the stall time');
     assert.ok(argv.includes('--no-reconnect'));
+    assert.ok(!argv.includes('--reconnect-backoff-ms'), "the probe's own default unless the scenario says");
+    const quick = clientArgv({ ...w, reconnectBackoff: 10 }, 0);
+    assert.equal(quick[quick.indexOf('--reconnect-backoff-ms') + 1], '10');
   });
   it('starts one server per node and address', () => {
     assert.equal(serverInstances([w, { ...w, name: 'b' }, { ...w, server: { node: ['s'], listen: '198.18.5.2:7001' } }]).length, 2);
