@@ -12,7 +12,7 @@ export interface ApiOptions {
   logger?: Logger;
   /** Called with one line per finished lab step (`✓ deploying lab x (2310 ms)`); default: silent. */
   onProgress?: (line: string) => void;
-  /** Aborts a deploy or a run; what was started is cleaned up before the promise rejects. */
+  /** The CLI's Ctrl-C: a deploy stops and removes what it created; a failed repeat is not run again. */
   signal?: AbortSignal;
 }
 
