@@ -6,6 +6,7 @@ export { runScenario, failedChecks, type RunScenarioOptions, type ScenarioRun } 
 export type { ApiOptions } from './api/api-context.js';
 export type { StartedLab } from './lab/lab.js';
 export type { DestroyReport } from './lab/destroy.js';
+export type { WrittenReport } from './orchestrator/report/write-report.js';
 export type { ExecResult } from './runtime/container-runtime.js';
 export type { Logger } from './common/logger.js';
 export type {
