@@ -54,8 +54,9 @@ images: engine
 browser:
 	@bash scripts/ensure-chromium.sh
 
+# examples/: a user's own suite on the package's API (examples/mocha/README.md), run with the e2e tests.
 test: lint fresh-build images browser
-	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js'
+	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js' 'dist/examples/**/*.test.js'
 
 test-unit: fresh-build
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js'
@@ -64,9 +65,9 @@ test-unit: fresh-build
 # files, so that a CI matrix of n machines runs every test once (docs/ci.md).
 e2e: fresh-build images browser
 ifeq ($(SHARD),)
-	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js'
+	@$(MOCHA) --config .mocharc.json 'dist/test/e2e/**/*.test.js' 'dist/examples/**/*.test.js'
 else
-	@files=$$(node dist/test/helpers/e2e-shard-files.js dist/test/e2e '$(SHARD)') && \
+	@files=$$(node dist/test/helpers/e2e-shard-files.js dist/test/e2e '$(SHARD)' dist/examples/mocha) && \
 	FAILOVER_LAB_SHARD='$(SHARD)' $(MOCHA) --config .mocharc.json $$files
 endif
 

@@ -10,6 +10,7 @@ import {
   areaCoverage,
   areaViolations,
   daemonPartViolations,
+  entryViolations,
   folderCycles,
   importEdges,
 } from '../../helpers/import-graph.js';
@@ -47,6 +48,11 @@ describe('import direction (DESIGN §2)', () => {
 
   it("a daemon part imports only itself, its daemon's shared modules and src/daemons/shared", () => {
     assert.deepEqual(daemonPartViolations(edges), []);
+  });
+
+  it('src/index.ts (the package entry) re-exports only the api and what it hands out, never the CLI or lab-side code', () => {
+    assert.ok(sources.has('index.ts'), 'src/index.ts is missing');
+    assert.deepEqual(entryViolations(edges), []);
   });
 
   it('the check sees the imports it checks', () => {

@@ -1,7 +1,15 @@
 // The architecture rules on hand-built sources: each must fail on the fault it exists for, or the
 // import-direction test could pass without checking anything.
 import { strict as assert } from 'node:assert';
-import { AREAS, areaCoverage, areaViolations, daemonPartViolations, folderCycles, importEdges } from '../../helpers/import-graph.js';
+import {
+  AREAS,
+  areaCoverage,
+  areaViolations,
+  daemonPartViolations,
+  entryViolations,
+  folderCycles,
+  importEdges,
+} from '../../helpers/import-graph.js';
 
 const graph = (files: Record<string, string[]>) =>
   importEdges(new Map(Object.entries(files).map(([file, specs]) => [file, specs.map((s) => `import { x } from '${s}';`).join('\n')])));
@@ -27,6 +35,13 @@ describe('import graph rules (test/helpers/import-graph.ts)', () => {
     assert.deepEqual(areaCoverage(all), { missing: [], unknown: [] });
     assert.deepEqual(areaCoverage(all.filter((f) => !f.startsWith('daemons/'))).missing, ['daemons']);
     assert.deepEqual(areaCoverage([...all, 'plugins/x.ts']).unknown, ['plugins']);
+  });
+
+  it('takes src/index.ts for the package entry, not an area, and fails when it reaches into the CLI or a daemon', () => {
+    const all = AREAS.map((a) => `${a}/x.ts`);
+    assert.deepEqual(areaCoverage([...all, 'index.ts']), { missing: [], unknown: [] });
+    const edges = graph({ 'index.ts': ['./api/a.js', './lab/lab.js', './cli/main.js', './daemons/d.js'] });
+    assert.deepEqual(entryViolations(edges), ['src/index.ts → src/cli/main.ts', 'src/index.ts → src/daemons/d.ts']);
   });
 
   it('fails on an import into an area not allowed, and only then', () => {

@@ -19,6 +19,13 @@ describe('make e2e SHARD=i/n: the e2e files of a shard', () => {
     }
   });
 
+  it('deals files of several folders by path, the scenario suite on every shard', () => {
+    const paths = ['e2e/scenarios.test.js', 'e2e/a.test.js', 'e2e/b.test.js', 'examples/mocha/x.test.js'];
+    const shards = [1, 2].map((i) => e2eFilesOfShard(paths, `${i}/2`));
+    for (const s of shards) assert.equal(s[0], 'e2e/scenarios.test.js');
+    assert.deepEqual(shards.flatMap((s) => s.slice(1)).sort(), ['e2e/a.test.js', 'e2e/b.test.js', 'examples/mocha/x.test.js']);
+  });
+
   it('refuses a bad shard', () => {
     for (const bad of ['0/3', '4/3', 'a/b', '']) assert.throws(() => e2eFilesOfShard(files, bad), new RegExp(`SHARD is '${bad}'`));
   });
