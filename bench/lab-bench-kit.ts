@@ -1,0 +1,47 @@
+// What the lab benches share: their bounded knobs from the environment, a bounded wait, processes
+// started in the background inside a node (and stopped by PID), iperf3 between two nodes, and
+// the two small servers and clients of the connection-rate figures. Every loop is bounded.
+import type { StartedLab } from '../src/lab/lab.js';
+
+/** A positive integer knob from the environment, at most `max` (a typo falls back to the default). */
+export const bounded = (name: string, fallback: number, max: number): number =>
+  Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Bounded wait for `check` (every `everyMs`, at most `ms`). */
+export const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000, everyMs = 100): Promise<void> => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+};
+
+/** Runs `command` in the background on `node`, output to `log`; returns its PID. */
+export const background = async (lab: StartedLab, node: string, command: string, log: string): Promise<string> =>
+  (await lab.execOk(node, ['sh', '-c', `${command} > ${log} 2>&1 & echo $!`])).trim();
+
+/** SIGTERM to `pid` on `node`, then up to 5 s for it to be gone. */
+export const stopBackground = async (lab: StartedLab, node: string, pid: string): Promise<void> => {
+  await lab.exec(node, [
+    'sh',
+    '-c',
+    `kill ${pid}; i=0; while kill -0 ${pid} 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`,
+  ]);
+};
+
+/** One iperf3 TCP stream from `node` to `target` for `seconds`; Gbit/s received. */
+export const iperfGbits = async (lab: StartedLab, node: string, target: string, seconds: number): Promise<number> => {
+  const out = await lab.execOk(node, ['iperf3', '-c', target, '-t', String(seconds), '-J']);
+  return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+};
+
+/** A server that writes its node's name and closes, on `port`. */
+export const nameServer = (port: number): string =>
+  `node -e "require('net').createServer((s) => s.end(require('os').hostname())).listen(${port})"`;
+
+/** `total` connections to host:port, `width` at a time, each read to its end; prints connections per second. */
+export const connectionRate = (host: string, port: number, total: number, width: number): string =>
+  `node -e "const net=require('net');let started=0,done=0;const t0=Date.now();const one=()=>{if(started>=${total})return;started++;const s=net.connect(${port},'${host}');s.on('data',()=>{});s.on('close',()=>{done++;if(done===${total})console.log((${total}*1000/(Date.now()-t0)).toFixed(0));else one()});s.on('error',()=>{})};for(let i=0;i<${width};i++)one()"`;
