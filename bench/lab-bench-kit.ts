@@ -32,15 +32,35 @@ export const stopBackground = async (lab: StartedLab, node: string, pid: string)
   ]);
 };
 
-/** One iperf3 TCP stream from `node` to `target` for `seconds`; Gbit/s received. */
-export const iperfGbits = async (lab: StartedLab, node: string, target: string, seconds: number): Promise<number> => {
-  const out = await lab.execOk(node, ['iperf3', '-c', target, '-t', String(seconds), '-J']);
-  return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+interface IperfJson {
+  error?: string;
+  end?: { sum_received?: { bits_per_second: number } };
+}
+
+/**
+ * One iperf3 TCP stream from `node` to `target` for `seconds`; Gbit/s received. iperf3's server
+ * takes one test at a time and may still be closing the last one: a refused test is tried again
+ * (at most `attempts` times, 1 s apart), then its own error message is thrown.
+ */
+export const iperfGbits = async (lab: StartedLab, node: string, target: string, seconds: number, attempts = 3): Promise<number> => {
+  let error = '';
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await sleep(1000);
+    const result = await lab.exec(node, ['iperf3', '-c', target, '-t', String(seconds), '-J']);
+    const json = JSON.parse(result.stdout || '{}') as IperfJson;
+    const bps = json.end?.sum_received?.bits_per_second;
+    if (bps !== undefined) return bps / 1e9;
+    error = json.error ?? (result.stderr.trim() || `exit code ${result.exitCode}`);
+  }
+  throw new Error(`iperf3 ${node} → ${target}: ${error} (${attempts} attempts)`);
 };
 
-/** A server that writes its node's name and closes, on `port`. */
+/**
+ * A server that writes its node's name and closes, on `port`. A client that resets at once (a
+ * TCP health check) must not take it down: an unhandled socket error would end the process.
+ */
 export const nameServer = (port: number): string =>
-  `node -e "require('net').createServer((s) => s.end(require('os').hostname())).listen(${port})"`;
+  `node -e "require('net').createServer((s) => { s.on('error', () => {}); s.end(require('os').hostname()); }).listen(${port})"`;
 
 /** `total` connections to host:port, `width` at a time, each read to its end; prints connections per second. */
 export const connectionRate = (host: string, port: number, total: number, width: number): string =>
