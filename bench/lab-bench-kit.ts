@@ -1,7 +1,20 @@
 // What the lab benches share: their bounded knobs from the environment, a bounded wait, processes
 // started in the background inside a node (and stopped by PID), iperf3 between two nodes, and
 // the two small servers and clients of the connection-rate figures. Every loop is bounded.
-import type { StartedLab } from '../src/lab/lab.js';
+import { createLogger } from '../src/common/logger.js';
+import { silentProgress } from '../src/common/progress.js';
+import { Lab, type StartedLab } from '../src/lab/lab.js';
+import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
+import { parseTopologyFile } from '../src/topology/parse-topology.js';
+import type { Topology } from '../src/topology/types.js';
+
+/** The lab of `file` (its ${VAR} from the environment), deployed afresh: a lab left over by an interrupted bench goes first. */
+export const freshLab = async (file: string): Promise<{ lab: StartedLab; topology: Topology }> => {
+  const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
+  const topology = await parseTopologyFile(file, process.env);
+  await new Lab(topology, ctx).destroy();
+  return { lab: await new Lab(topology, ctx).deploy(), topology };
+};
 
 /** A positive integer knob from the environment, at most `max` (a typo falls back to the default). */
 export const bounded = (name: string, fallback: number, max: number): number =>

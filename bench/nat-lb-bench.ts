@@ -23,15 +23,10 @@
 // BENCH_RUNS (throughput rounds), BENCH_STEP3_RUNS, BENCH_STEP3_PAUSE_MS, BENCH_MOVES,
 // BENCH_SECONDS (per iperf3), BENCH_PARTS (any of throughput,step3,moves), BENCH_COPY_STORES=0
 // (no copy store answers: the balancers' copy pushes fail, as with a server down).
-import { createLogger } from '../src/common/logger.js';
-import { silentProgress } from '../src/common/progress.js';
-import { Lab, type StartedLab } from '../src/lab/lab.js';
-import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
-import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
 import type { ProbeSummary } from '../src/probe/probe-report.js';
 import { startBench } from './bench-result.js';
-import { background as inNode, bounded, iperfGbits, sleep, stopBackground, waitFor } from './lab-bench-kit.js';
+import { bounded, freshLab, background as inNode, iperfGbits, sleep, stopBackground, waitFor } from './lab-bench-kit.js';
 import { controllerSteps, type MoveRun, reportMoves, reportStep3, reportThroughput } from './nat-lb-bench-report.js';
 
 const ROWS = bounded('BENCH_ROWS', 10_000, 60_000);
@@ -67,10 +62,7 @@ const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
   return (await res.json()) as T;
 };
 
-const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
-const topology = await parseTopologyFile('topologies/nat-lb.clab.yml', process.env);
-await new Lab(topology, ctx).destroy();
-const lab: StartedLab = await new Lab(topology, ctx).deploy();
+const { lab, topology } = await freshLab('topologies/nat-lb.clab.yml');
 
 /** Runs `command` in the background on `node`; returns its PID. */
 const background = (node: string, command: string, log: string) => inNode(lab, node, command, log);

@@ -18,13 +18,8 @@
 //    ctnetlink dump of the VIP's entries and the table built from it. Target: restart < 1 s.
 // Environment: REDIRECTOR_LAB / REDIRECTOR_MGMT (the lab's name and management prefix),
 // BENCH_RUNS, BENCH_SECONDS (per iperf3), BENCH_CONNECTIONS, BENCH_ROUTES, BENCH_RESTARTS.
-import { createLogger } from '../src/common/logger.js';
-import { silentProgress } from '../src/common/progress.js';
-import { Lab, type StartedLab } from '../src/lab/lab.js';
-import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
-import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import { startBench } from './bench-result.js';
-import { background, bounded, connectionRate, iperfGbits, nameServer, sleep, stopBackground, waitFor } from './lab-bench-kit.js';
+import { background, bounded, connectionRate, freshLab, iperfGbits, nameServer, sleep, stopBackground, waitFor } from './lab-bench-kit.js';
 
 const RUNS = bounded('BENCH_RUNS', 5, 20);
 const SECONDS = bounded('BENCH_SECONDS', 3, 30);
@@ -39,10 +34,7 @@ const API = `http://${process.env.REDIRECTOR_MGMT ?? '198.19.30'}.21:7300`;
 const VIP = '198.18.30.100';
 const BE1 = '198.18.31.11';
 
-const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
-const topology = await parseTopologyFile('topologies/redirector.clab.yml', process.env);
-await new Lab(topology, ctx).destroy();
-const lab: StartedLab = await new Lab(topology, ctx).deploy();
+const { lab, topology } = await freshLab('topologies/redirector.clab.yml');
 
 interface Status {
   assigned: { count: number };

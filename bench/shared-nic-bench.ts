@@ -15,13 +15,18 @@
 //    request to the first connection the new active answered (both clocks are the host's).
 // Environment: SHARED_NIC_LAB / SHARED_NIC_MGMT, BENCH_RUNS (throughput rounds), BENCH_SECONDS,
 // BENCH_SWITCHES.
-import { createLogger } from '../src/common/logger.js';
-import { silentProgress } from '../src/common/progress.js';
-import { Lab, type StartedLab } from '../src/lab/lab.js';
-import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
-import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import { startBench } from './bench-result.js';
-import { background as inNode, bounded, connectionRate, iperfGbits, nameServer, sleep, stopBackground, waitFor } from './lab-bench-kit.js';
+import {
+  bounded,
+  connectionRate,
+  freshLab,
+  background as inNode,
+  iperfGbits,
+  nameServer,
+  sleep,
+  stopBackground,
+  waitFor,
+} from './lab-bench-kit.js';
 
 const RUNS = bounded('BENCH_RUNS', 5, 20);
 const SECONDS = bounded('BENCH_SECONDS', 3, 30);
@@ -34,10 +39,7 @@ const DEVICE_API = `http://${MGMT_PREFIX}.30:7080`;
 const TOKEN = 'shared-nic-device-token';
 const IP37 = '198.18.40.37';
 
-const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
-const topology = await parseTopologyFile('topologies/shared-nic.clab.yml', process.env);
-await new Lab(topology, ctx).destroy();
-const lab: StartedLab = await new Lab(topology, ctx).deploy();
+const { lab, topology } = await freshLab('topologies/shared-nic.clab.yml');
 
 const background = (node: string, command: string, log: string) => inNode(lab, node, command, log);
 
