@@ -24,9 +24,8 @@ import { Conntrack } from '../src/kernel/ctnetlink.js';
 import { type ConntrackEntry, dumpMessage, parseDumpPart } from '../src/kernel/ctnetlink-codec.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from '../src/kernel/netlink-socket.js';
 import { parseConntrackListing } from '../test/helpers/conntrack-listing.js';
+import { bounded } from './lab-bench-kit.js';
 
-const bounded = (name: string, fallback: number, max: number) =>
-  Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
 const ROWS = bounded('CHECK_ROWS', 10_000, 60_000);
 const ROUNDS = bounded('CHECK_ROUNDS', 5, 20);
 const V1 = '198.18.20.101';

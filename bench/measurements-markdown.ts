@@ -22,6 +22,11 @@ export const BENCHES: readonly BenchEntry[] = [
     command: 'node dist/bench/split-brain-heal-bench.js',
   },
   { bench: 'shared-nic-bench', title: 'shared-nic: throughput, new connections, switch', command: 'node dist/bench/shared-nic-bench.js' },
+  {
+    bench: 'redirector-bench',
+    title: 'redirector: throughput and new connections against HAProxy, 100,000 routes',
+    command: 'node dist/bench/redirector-bench.js',
+  },
 ];
 
 const num = (v: number): string => {

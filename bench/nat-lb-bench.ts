@@ -23,18 +23,12 @@
 // BENCH_RUNS (throughput rounds), BENCH_STEP3_RUNS, BENCH_STEP3_PAUSE_MS, BENCH_MOVES,
 // BENCH_SECONDS (per iperf3), BENCH_PARTS (any of throughput,step3,moves), BENCH_COPY_STORES=0
 // (no copy store answers: the balancers' copy pushes fail, as with a server down).
-import { createLogger } from '../src/common/logger.js';
-import { silentProgress } from '../src/common/progress.js';
-import { Lab, type StartedLab } from '../src/lab/lab.js';
-import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
-import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
 import type { ProbeSummary } from '../src/probe/probe-report.js';
 import { startBench } from './bench-result.js';
+import { bounded, freshLab, background as inNode, iperfGbits, sleep, stopBackground, waitFor } from './lab-bench-kit.js';
 import { controllerSteps, type MoveRun, reportMoves, reportStep3, reportThroughput } from './nat-lb-bench-report.js';
 
-const bounded = (name: string, fallback: number, max: number) =>
-  Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
 const ROWS = bounded('BENCH_ROWS', 10_000, 60_000);
 const RUNS = bounded('BENCH_RUNS', 7, 20);
 const STEP3_RUNS = bounded('BENCH_STEP3_RUNS', 9, 40);
@@ -56,7 +50,6 @@ const MGMT_PREFIX = process.env.NAT_LB_MGMT ?? '198.19.20';
 const MGMT = { lb1: `${MGMT_PREFIX}.21`, lb2: `${MGMT_PREFIX}.22` } as const;
 type Lb = keyof typeof MGMT;
 const other = (lb: Lb): Lb => (lb === 'lb1' ? 'lb2' : 'lb1');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
   const res = await fetch(`http://${MGMT[lb]}:7080${path}`, {
@@ -69,24 +62,10 @@ const api = async <T>(lb: Lb, path: string, body?: unknown): Promise<T> => {
   return (await res.json()) as T;
 };
 
-/** Bounded wait for `check` (every 100 ms, at most `ms`). */
-const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-};
-
-const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
-const topology = await parseTopologyFile('topologies/nat-lb.clab.yml', process.env);
-await new Lab(topology, ctx).destroy();
-const lab: StartedLab = await new Lab(topology, ctx).deploy();
+const { lab, topology } = await freshLab('topologies/nat-lb.clab.yml');
 
 /** Runs `command` in the background on `node`; returns its PID. */
-const background = async (node: string, command: string, log: string): Promise<string> =>
-  (await lab.execOk(node, ['sh', '-c', `${command} > ${log} 2>&1 & echo $!`])).trim();
+const background = (node: string, command: string, log: string) => inNode(lab, node, command, log);
 const daemons = new Map<Lb, string>();
 const startBalancer = async (lb: Lb) => {
   daemons.set(lb, await background(lb, `node ${DAEMON} --config ${ROOT}/topologies/nat-lb/${lb}.yml`, '/tmp/nat-balancer.log'));
@@ -97,13 +76,10 @@ const stopBalancer = async (lb: Lb) => {
   const pid = daemons.get(lb);
   if (!pid) return;
   daemons.delete(lb);
-  await lab.exec(lb, ['sh', '-c', `kill ${pid}; i=0; while kill -0 ${pid} 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`]);
+  await stopBackground(lab, lb, pid);
 };
 
-const iperf = async (target: string): Promise<number> => {
-  const out = await lab.execOk('cl1', ['iperf3', '-c', target, '-t', String(SECONDS), '-J']);
-  return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
-};
+const iperf = (target: string) => iperfGbits(lab, 'cl1', target, SECONDS);
 
 const BARE_NFT = `table ip bare_dnat {\n  chain pre {\n    type nat hook prerouting priority dstnat; policy accept;\n    ip daddr ${V1} dnat to ${S1}\n  }\n}\n`;
 /** lb1 as a plain router (and a bare DNAT router for V1): addresses, kernel-default conntrack sysctls, one rule. */

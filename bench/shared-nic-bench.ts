@@ -19,15 +19,19 @@
 //    request to the first connection the new active answered (both clocks are the host's).
 // Environment: SHARED_NIC_LAB / SHARED_NIC_MGMT, BENCH_RUNS (throughput rounds), BENCH_SECONDS,
 // BENCH_SWITCHES.
-import { createLogger } from '../src/common/logger.js';
-import { silentProgress } from '../src/common/progress.js';
-import { Lab, type StartedLab } from '../src/lab/lab.js';
-import { DockerRuntime } from '../src/runtime/docker/docker-runtime.js';
-import { parseTopologyFile } from '../src/topology/parse-topology.js';
 import { startBench } from './bench-result.js';
+import {
+  bounded,
+  connectionRate,
+  freshLab,
+  background as inNode,
+  iperfGbits,
+  nameServer,
+  sleep,
+  stopBackground,
+  waitFor,
+} from './lab-bench-kit.js';
 
-const bounded = (name: string, fallback: number, max: number) =>
-  Math.max(1, Math.min(Number(process.env[name] ?? fallback) || fallback, max));
 const RUNS = bounded('BENCH_RUNS', 8, 20);
 const SECONDS = bounded('BENCH_SECONDS', 3, 30);
 const SWITCHES = bounded('BENCH_SWITCHES', 20, 100);
@@ -38,16 +42,11 @@ const MGMT_PREFIX = process.env.SHARED_NIC_MGMT ?? '198.19.40';
 const DEVICE_API = `http://${MGMT_PREFIX}.30:7080`;
 const TOKEN = 'shared-nic-device-token';
 const IP37 = '198.18.40.37';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SETTLE_MS = 2000;
 
-const ctx = { runtime: new DockerRuntime({ logger: createLogger() }), logger: createLogger(), progress: silentProgress() };
-const topology = await parseTopologyFile('topologies/shared-nic.clab.yml', process.env);
-await new Lab(topology, ctx).destroy();
-const lab: StartedLab = await new Lab(topology, ctx).deploy();
+const { lab, topology } = await freshLab('topologies/shared-nic.clab.yml');
 
-const background = async (node: string, command: string, log: string): Promise<string> =>
-  (await lab.execOk(node, ['sh', '-c', `${command} > ${log} 2>&1 & echo $!`])).trim();
+const background = (node: string, command: string, log: string) => inNode(lab, node, command, log);
 
 const api = async <T>(path: string, body?: unknown): Promise<T> => {
   const res = await fetch(`${DEVICE_API}${path}`, {
@@ -58,15 +57,6 @@ const api = async <T>(path: string, body?: unknown): Promise<T> => {
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-};
-
-const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 };
 
 type Status = { table35: { ip: string }[]; table39: { port: number; state: string; server: string }[] };
@@ -87,30 +77,18 @@ const stopDevice = async () => {
   if (!device) return;
   const pid = device;
   device = undefined;
-  await lab.exec('dev', [
-    'sh',
-    '-c',
-    `kill ${pid}; i=0; while kill -0 ${pid} 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`,
-  ]);
-};
-
-const iperf = async (target: string): Promise<number> => {
-  const out = await lab.execOk('cl1', ['iperf3', '-c', target, '-t', String(SECONDS), '-J']);
-  return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+  await stopBackground(lab, 'dev', pid);
 };
 
 const agentConfig = (server: string, api: string, body: string) =>
   `printf 'device: { api: "${api}:7080", token: ${TOKEN} }\\nserver: ${server}\\n${body}' > /tmp/agent.yml`;
 
-const NAME_SERVER = `node -e "require('net').createServer((s) => s.end(require('os').hostname())).listen(7100)"`;
+const NAME_SERVER = nameServer(7100);
+const iperf = (target: string) => iperfGbits(lab, 'cl1', target, SECONDS);
 
 /** cl1: one connection to IP 37:7100 every 2 ms for `seconds`, logging `<ms> <server>` per answer. */
 const LOOP = (seconds: number) =>
   `node -e "const net=require('net');const end=Date.now()+${seconds * 1000};const one=()=>{if(Date.now()>end)return;const s=net.connect(7100,'${IP37}');let d='';s.on('data',(b)=>d+=b);s.on('close',()=>{if(d)console.log(Date.now()+' '+d);setTimeout(one,2)});s.on('error',()=>{})};one()"`;
-
-/** cl1: `total` connections to IP 37:7100, `width` at a time; prints connections per second. */
-const RATE = (total: number, width: number) =>
-  `node -e "const net=require('net');let started=0,done=0;const t0=Date.now();const one=()=>{if(started>=${total})return;started++;const s=net.connect(7100,'${IP37}');s.on('data',()=>{});s.on('close',()=>{done++;if(done===${total})console.log((${total}*1000/(Date.now()-t0)).toFixed(0));else one()});s.on('error',()=>{})};for(let i=0;i<${width};i++)one()"`;
 
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -174,7 +152,7 @@ try {
     );
 
   const rates: number[] = [];
-  for (let i = 0; i < 3; i++) rates.push(Number((await lab.execOk('cl1', ['sh', '-c', RATE(2000, 50)])).trim()));
+  for (let i = 0; i < 3; i++) rates.push(Number((await lab.execOk('cl1', ['sh', '-c', connectionRate(IP37, 7100, 2000, 50)])).trim()));
   result.add('new connections dispatched by port', 'connections/s', rates);
 
   const loopSeconds = Math.ceil(SWITCHES * 0.6) + 3;

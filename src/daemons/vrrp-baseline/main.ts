@@ -2,13 +2,12 @@
 // foreground, its log turned into the same JSON-lines events (see keepalived-log.ts).
 //   node .../vrrp-baseline/main.js --config keepalived.conf --group web --vip 198.18.7.100 --iface eth1
 //   node .../vrrp-baseline/main.js --config keepalived.conf --vip V1=198.18.20.101 --vip V2=198.18.20.102 --iface eth1
-import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { errorMessage } from '../../common/errors.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { createEventLog } from '../shared/event-log.js';
+import { runWrapped } from '../shared/wrapped-process.js';
 import { waitForInterface } from '../shared/wait-for-interface.js';
 import { parseKeepalivedLine, vipsByGroup } from './keepalived-log.js';
 
@@ -26,9 +25,6 @@ const run = async (o: Options): Promise<void> => {
   const emit = createEventLog(node, 'keepalived');
   await waitForInterface(o.iface);
   const mac = await macOf(o.iface);
-  const child = spawn('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const modes = new Map<string, string>();
   const onLine = (line: string) => {
     const e = parseKeepalivedLine(line);
@@ -49,15 +45,8 @@ const run = async (o: Options): Promise<void> => {
       emit('peer-down', { group: e.group, peer: 'the VRRP master' });
     }
   };
-  createInterface({ input: child.stdout }).on('line', onLine);
-  createInterface({ input: child.stderr }).on('line', onLine);
   emit('started', { mac, groups: [...vips].map(([name, vip]) => ({ name, vip })), implementation: 'keepalived' });
-  const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  emit('stopped', { code });
-  process.exit(code);
+  await runWrapped('keepalived', ['--dont-fork', '--log-console', '--log-detail', '--use-file', o.config], emit, onLine);
 };
 
 new Command('vrrp-baseline')

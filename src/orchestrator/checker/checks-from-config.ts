@@ -197,8 +197,16 @@ export const ChecksConfigSchema = z
       .object({ vips: z.array(vip).min(1), daemon: z.string().min(1).optional(), minRows: count.optional() })
       .strict()
       .optional(),
-    /** Connections each back end's probe server served, exactly, per workload (redirector pools and ratios; also real client address and affinity). */
-    backendCounts: perVip(z.object({ workload: z.string().min(1), counts: z.record(z.string().min(1), count) }).strict()).optional(),
+    /** Connections each back end's probe server served, exactly, per workload (redirector pools and ratios; also real client address — or, behind a full proxy, the proxy's — and affinity). */
+    backendCounts: perVip(
+      z
+        .object({
+          workload: z.string().min(1),
+          counts: z.record(z.string().min(1), z.union([count, minMaxObject({})])),
+          proxiedFrom: vip.optional(),
+        })
+        .strict(),
+    ).optional(),
     /** No captured packet matching `packets` after the first entry matching `after` (needs a filtered capture). */
     noPacketsAfter: perVip(
       z

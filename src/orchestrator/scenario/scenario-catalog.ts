@@ -116,9 +116,11 @@ const describers: Describers = {
   backendCounts: (v) =>
     list(v).map(
       (o) =>
-        `connections served (workload ${o.workload}): exactly ${Object.entries(o.counts)
-          .map(([b, n]) => `${b}=${n}`)
-          .join(' ')}, from the real clients, one back end each`,
+        `connections served (workload ${o.workload}): ${Object.values(o.counts).every((n) => typeof n === 'number') ? 'exactly ' : ''}${Object.entries(
+          o.counts,
+        )
+          .map(([b, n]) => `${b}=${typeof n === 'number' ? n : `${n.min ?? 0}..${n.max ?? '∞'}`}`)
+          .join(' ')}, ${o.proxiedFrom ? `each from the proxy's ${o.proxiedFrom}` : 'from the real clients, one back end each'}`,
     ),
   noPacketsAfter: (v) =>
     list(v).map(

@@ -3,7 +3,7 @@
 // core's; this only carries them out.
 import { randomInt } from 'node:crypto';
 import { Conntrack } from '../../../kernel/ctnetlink.js';
-import { IPPROTO_TCP } from '../../../kernel/ctnetlink-attributes.js';
+import { IPPROTO_TCP, type ConntrackEntry } from '../../../kernel/ctnetlink-attributes.js';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { nudgePacket } from '../../../kernel/ip-packet.js';
 import { RawIpSocket } from '../../../kernel/raw-ip-socket.js';
@@ -22,6 +22,16 @@ export interface PurgeResult {
   /** Clients sent the nudge they answer into a reset (established connections only). */
   kicked: number;
 }
+
+/** A conntrack entry as table 111 reads it: the client, the service, and the back end conntrack chose (the reply's source). */
+export const connectionReading = (e: ConntrackEntry): ConnectionReading => ({
+  clientIp: e.orig.src,
+  clientPort: e.orig.sport,
+  frontIp: e.orig.dst,
+  service: e.orig.dport,
+  backendIp: e.reply.src,
+  state: e.tcpState,
+});
 
 export class DataPlane {
   private readonly conntrack = new Conntrack();
@@ -66,14 +76,7 @@ export class DataPlane {
     return this.conntrack
       .dump({ origDst: this.config.vip })
       .filter((e) => e.orig.protocol === IPPROTO_TCP)
-      .map((e) => ({
-        clientIp: e.orig.src,
-        clientPort: e.orig.sport,
-        frontIp: e.orig.dst,
-        service: e.orig.dport,
-        backendIp: e.reply.src,
-        state: e.tcpState,
-      }));
+      .map(connectionReading);
   }
 
   /**

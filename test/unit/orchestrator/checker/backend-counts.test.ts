@@ -49,6 +49,24 @@ describe('checker: backend counts (redirector pools, ratios, affinity)', () => {
     );
   });
 
+  it('a count may be a range (a split that is not deterministic); a node outside the ranges still fails', () => {
+    const spec = { workload: 'w', counts: { be3: { min: 1 }, be4: { max: 1 } } };
+    assert.equal(backendCounts(spec).check(history(two_one)).valid, true);
+    const r = backendCounts({ workload: 'w', counts: { be3: { min: 3 }, be4: { max: 1 } } }).check(history(two_one));
+    assert.match(r.detail, /served be3=2 be4=1; want be3=3..∞ be4=0..1/);
+    assert.throws(() => ChecksConfigSchema.parse({ backendCounts: { workload: 'w', counts: { be3: {} } } }), /give min or max/);
+  });
+
+  it('behind a full proxy (proxiedFrom) every connection must come from the proxy, not the client', () => {
+    const proxied = [...conn(1, 'be3', '198.18.31.100'), ...conn(2, 'be3', '198.18.31.100')];
+    const spec = { workload: 'w', counts: { be3: 2 }, proxiedFrom: '198.18.31.100' };
+    assert.deepEqual(backendCounts(spec).check(history(proxied)), { name: 'backend-counts[w]', valid: true, detail: 'served be3=2' });
+    const direct = backendCounts(spec).check(history([...conn(1, 'be3', '198.18.31.100'), ...conn(2, 'be3')]));
+    assert.equal(direct.valid, false);
+    assert.match(direct.detail, /1 connections not from the proxy's 198.18.31.100: 198.18.30.1:2/);
+    assert.throws(() => ChecksConfigSchema.parse({ backendCounts: { workload: 'w', counts: {}, proxiedFrom: 'fe1' } }));
+  });
+
   it('servers are matched to the workload by stream id; unknown without any server-side connection', () => {
     const other = conn(7, 'be1').map((e) => (e.event.source === 'probe-client' ? { ...e, workload: 'other' } : e));
     assert.equal(backendCounts({ workload: 'w', counts: { be3: 2, be4: 1 } }).check(history([...two_one, ...other])).valid, true);
