@@ -19,26 +19,8 @@ bg coord node $D/coordinator/main.js --config /opt/failover-lab/topologies/migra
 on srvA sh -c "unshare -p -f setsid socat TCP-LISTEN:7000,bind=198.18.55.100,reuseaddr SYSTEM:'seq 1 200000000' </dev/null >/dev/null 2>&1 &"
 sleep 1.5
 VIP=198.18.55.100
-on cl1 sh -c "cat >/tmp/seq-client.js <<'JS'
-const net = require('net');
-const s = net.connect(7000, '$VIP');
-let last = 0, rest = '', bytes = 0, bad = 0, lastData = Date.now(), maxGap = 0, gapAt = 0, tuple = '';
-s.on('connect', () => { tuple = s.localAddress + ':' + s.localPort + ' -> ' + s.remoteAddress + ':' + s.remotePort; });
-s.on('data', (b) => {
-  const now = Date.now();
-  if (now - lastData > maxGap) { maxGap = now - lastData; gapAt = now; }
-  lastData = now; bytes += b.length;
-  const lines = (rest + b.toString()).split('\n'); rest = lines.pop();
-  for (const l of lines) { const n = Number(l); if (n !== last + 1) bad++; last = n; }
-  // Read slowly enough that the server's queues stay full: bytes in flight at the dump.
-  s.pause(); setTimeout(() => s.resume(), 1);
-});
-const end = (why) => { console.log(JSON.stringify({ why, tuple, bytes, last, bad, maxGapMs: maxGap, gapAt })); process.exit(0); };
-s.on('error', (e) => end('error ' + e.code));
-s.on('end', () => end('FIN'));
-setTimeout(() => end('done'), 12000);
-JS
-nohup node /tmp/seq-client.js >/tmp/seq-client.out 2>&1 &"
+docker exec -i clab-migration-cl1 sh -c 'cat >/tmp/seq-client.mjs' <scripts/lib/seq-client.mjs
+on cl1 sh -c "nohup node /tmp/seq-client.mjs $VIP >/tmp/seq-client.out 2>&1 &"
 sleep 2
 on coord curl -s -m 20 -X POST -H 'authorization: Bearer coord-token-1' -H 'content-type: application/json' -d '{"by":"operator"}' http://198.18.53.10:7300/migrate; echo
 sleep 1

@@ -23,26 +23,8 @@ fl deploy -t "$topo" --reconfigure >/dev/null
 on srvA sh -c "unshare -p -f setsid socat TCP-LISTEN:7000,bind=$VIP,reuseaddr SYSTEM:'seq 1 200000000' </dev/null >/dev/null 2>&1 &"
 sleep 0.3
 # The client: reads lines, checks each is the previous + 1, times the longest silence; 12 s.
-on cl1 sh -c "cat >/tmp/seq-client.js <<'JS'
-const net = require('net');
-const s = net.connect(7000, '$VIP');
-let last = 0, rest = '', bytes = 0, bad = 0, lastData = Date.now(), maxGap = 0, gapAt = 0, tuple = '';
-s.on('connect', () => { tuple = s.localAddress + ':' + s.localPort + ' -> ' + s.remoteAddress + ':' + s.remotePort; });
-s.on('data', (b) => {
-  const now = Date.now();
-  if (now - lastData > maxGap) { maxGap = now - lastData; gapAt = now; }
-  lastData = now; bytes += b.length;
-  const lines = (rest + b.toString()).split('\n'); rest = lines.pop();
-  for (const l of lines) { const n = Number(l); if (n !== last + 1) bad++; last = n; }
-  // Read slowly enough that the server's queues stay full: bytes in flight at the dump.
-  s.pause(); setTimeout(() => s.resume(), 1);
-});
-const end = (why) => { console.log(JSON.stringify({ why, tuple, bytes, last, bad, maxGapMs: maxGap, gapAt })); process.exit(0); };
-s.on('error', (e) => end('error ' + e.code));
-s.on('end', () => end('FIN'));
-setTimeout(() => end('done'), 12000);
-JS
-nohup node /tmp/seq-client.js >/tmp/seq-client.out 2>&1 &"
+docker exec -i clab-migration-cl1 sh -c 'cat >/tmp/seq-client.mjs' <scripts/lib/seq-client.mjs
+on cl1 sh -c "nohup node /tmp/seq-client.mjs $VIP >/tmp/seq-client.out 2>&1 &"
 sleep 1.5
 pid=$(on srvA sh -c "pgrep -x socat | head -1")
 echo "socat pid $pid at srvA"

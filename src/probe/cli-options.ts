@@ -1,6 +1,7 @@
 // Pure parsing of the probe's command-line values, so bad input fails before any socket opens
 // (exit code 2) with a message that names the flag.
-import { TestbedError } from '../common/errors.js';
+import { InvalidArgumentError } from 'commander';
+import { errorMessage, TestbedError } from '../common/errors.js';
 import type { Direction } from './probe-report.js';
 
 export class ProbeUsageError extends TestbedError {
@@ -57,3 +58,14 @@ export const parseDirection = (text: string): Direction => {
   if (text === 's2c' || text === 'c2s' || text === 'echo') return text;
   throw new ProbeUsageError(`expected s2c, c2s or echo, got '${text}'`);
 };
+
+/** A parser as a commander value parser: commander wants InvalidArgumentError to report the flag. */
+export const arg =
+  <T>(parse: (text: string) => T) =>
+  (text: string): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new InvalidArgumentError(errorMessage(error));
+    }
+  };

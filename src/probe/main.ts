@@ -3,26 +3,16 @@
 // Exit codes: 0 the run completed (failures it measured are in its output, judging them is the
 // orchestrator's job), 1 the probe itself failed (e.g. cannot listen), 2 bad arguments.
 import { writeFile } from 'node:fs/promises';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
-import { parseDirection, parseHostPort, parseIntIn, parseRate, parseSeconds, ProbeUsageError, type HostPort } from './cli-options.js';
+import { arg, parseDirection, parseHostPort, parseIntIn, parseRate, parseSeconds, ProbeUsageError, type HostPort } from './cli-options.js';
 import { CLIENT_DEFAULTS, ProbeClient } from './client.js';
 import { JsonLinesSink } from './events.js';
 import type { Direction } from './probe-report.js';
 import { ProbeServer } from './server.js';
 import { RECONNECT_BACKOFF_MS } from './timing.js';
 
-/** Commander wants InvalidArgumentError from value parsers to report the flag. */
-const arg =
-  <T>(parse: (text: string) => T) =>
-  (text: string): T => {
-    try {
-      return parse(text);
-    } catch (error) {
-      throw new InvalidArgumentError(errorMessage(error));
-    }
-  };
 const ms = arg(parseIntIn(1, 3_600_000));
 
 /** Resolves on SIGTERM/SIGINT, or after `seconds` if given. */

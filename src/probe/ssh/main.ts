@@ -6,23 +6,14 @@
 // Exit codes: 0 the run completed (what it measured is judged by the orchestrator), 1 the client
 // itself failed, 2 bad arguments.
 import { readFile } from 'node:fs/promises';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { systemClock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
-import { parseHostPort, parseIntIn, parseRate, parseSeconds, ProbeUsageError, type HostPort } from '../cli-options.js';
+import { arg, parseHostPort, parseIntIn, parseRate, parseSeconds, ProbeUsageError, type HostPort } from '../cli-options.js';
 import { JsonLinesSink, makeEmit } from '../events.js';
 import { SSH_SESSION_MODES, type SshMode } from './ssh-modes.js';
 import { SshSession } from './ssh-session.js';
 
-const arg =
-  <T>(parse: (text: string) => T) =>
-  (text: string): T => {
-    try {
-      return parse(text);
-    } catch (error) {
-      throw new InvalidArgumentError(errorMessage(error));
-    }
-  };
 const ms = arg(parseIntIn(0, 3_600_000));
 
 interface Flags {
