@@ -11,7 +11,7 @@ import { watchCheck } from './app-check.js';
 import { macOf } from '../../kernel/ip-addr.js';
 import { libc } from '../../kernel/libc.js';
 import { packetSocketFor } from '../../kernel/packet-socket.js';
-import { applyDaemonScheduling } from '../shared/process-priority.js';
+import { applyDaemonScheduling } from '../../kernel/process-priority.js';
 import { isReported } from '../shared/rare-report.js';
 import { StallMeter } from '../shared/stall-meter.js';
 import { announce, closeElements, ensureVip, installArpGate, installHoldTable, releaseHold, setArpMode } from './arp-effects.js';

@@ -25,7 +25,7 @@ export const parseDaemonConfig = <S extends z.ZodTypeAny>(
 export const nodeName = (configured: string | undefined): string => configured ?? hostname();
 
 /**
- * The scheduling fields of a daemon's config (applyDaemonScheduling in process-priority.ts
+ * The scheduling fields of a daemon's config (applyDaemonScheduling in kernel/process-priority.ts
  * reads them), with each daemon's defaults. The nat-lb daemons default to neither: a realtime process that overruns its node's budget is stopped
  * for the rest of each period (the balancer's bulk work — thousands of NFQUEUE verdicts,
  * conntrack batches — took step 4 from 90 to 450 ms at realtime priority), and in a 200-stream

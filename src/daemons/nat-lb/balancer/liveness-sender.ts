@@ -9,7 +9,7 @@ import { systemClock } from '../../../common/clock.js';
 import { splitHostPort } from '../../../common/host-port.js';
 import { isReported } from '../../shared/rare-report.js';
 import { errorMessage } from '../../../common/errors.js';
-import { setThreadRealtimePriority } from '../../shared/process-priority.js';
+import { setThreadRealtimePriority } from '../../../kernel/process-priority.js';
 import { encodeLiveness } from '../liveness.js';
 
 export interface LivenessSenderOptions {

@@ -18,7 +18,7 @@ import { NatBalancer } from './nat-balancer.js';
 import { vipRowsBody } from '../row-validation.js';
 import { startTableReport } from './table-report.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
-import { applyDaemonScheduling } from '../../shared/process-priority.js';
+import { applyDaemonScheduling } from '../../../kernel/process-priority.js';
 
 const HOLD_POLL_MS = 20;
 const TABLE_REPORT_MS = 500;

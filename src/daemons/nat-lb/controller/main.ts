@@ -15,7 +15,7 @@ import { loadControllerConfig, type ControllerConfig } from './controller-config
 import { ControlClient } from './control-client.js';
 import { NatController } from './controller.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
-import { applyDaemonScheduling } from '../../shared/process-priority.js';
+import { applyDaemonScheduling } from '../../../kernel/process-priority.js';
 
 /** Receives the balancers' liveness datagrams; refusals are counted (events: the first, then every 100th). */
 const listenForLiveness = async (config: ControllerConfig, controller: NatController, emit: EmitEvent, clock: Clock): Promise<Socket> => {

@@ -8,7 +8,7 @@ import { systemClock } from '../../../common/clock.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { ConflictError, ok, route, startJsonApi } from '../../shared/json-api.js';
-import { applyDaemonScheduling } from '../../shared/process-priority.js';
+import { applyDaemonScheduling } from '../../../kernel/process-priority.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
 import { removeDataPlane } from './data-plane.js';
 import { loadRedirectorConfig, ratioSchema, type RedirectorConfig } from './redirector-config.js';

@@ -9,7 +9,7 @@ import { systemClock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
-import { applyDaemonScheduling } from '../../shared/process-priority.js';
+import { applyDaemonScheduling } from '../../../kernel/process-priority.js';
 import { postCommand } from '../nic-client.js';
 import { loadAgentConfig, type AgentConfig } from './agent-config.js';
 import { accepted, agentCommands, initialState, withdrawAll, type AgentCommand } from './agent-plan.js';

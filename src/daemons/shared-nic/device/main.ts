@@ -10,7 +10,7 @@ import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { fail, ok, route, startJsonApi, type Route } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
-import { applyDaemonScheduling } from '../../shared/process-priority.js';
+import { applyDaemonScheduling } from '../../../kernel/process-priority.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
 import { nicRequests, type NicPath } from '../protocol.js';
 import { DataPlane } from './data-plane.js';

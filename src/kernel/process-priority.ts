@@ -15,10 +15,10 @@
 // says so in its `scheduling` event, and its `timer-stall` events show what that cost.
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { errorMessage, TestbedError } from '../../common/errors.js';
-import { schedulingPlan, type SchedulingPlan } from '../../kernel/cgroup-sched.js';
-import { readSchedulingFiles } from '../../kernel/cgroup-sched-files.js';
-import { libc } from '../../kernel/libc.js';
+import { errorMessage, TestbedError } from '../common/errors.js';
+import { schedulingPlan, type SchedulingPlan } from './cgroup-sched.js';
+import { readSchedulingFiles } from './cgroup-sched-files.js';
+import { libc } from './libc.js';
 
 const SCHED_RR = 2;
 

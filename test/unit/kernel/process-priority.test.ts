@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
-import { schedulingPlan } from '../../../../src/kernel/cgroup-sched.js';
-import { readSchedulingFiles } from '../../../../src/kernel/cgroup-sched-files.js';
-import { afterRefusal, schedulingIntent } from '../../../../src/daemons/shared/process-priority.js';
-import { repoRoot } from '../../../helpers/repo-root.js';
+import { schedulingPlan } from '../../../src/kernel/cgroup-sched.js';
+import { readSchedulingFiles } from '../../../src/kernel/cgroup-sched-files.js';
+import { afterRefusal, schedulingIntent } from '../../../src/kernel/process-priority.js';
+import { repoRoot } from '../../helpers/repo-root.js';
 
 const planOf = (name: string) => schedulingPlan(readSchedulingFiles(path.join(repoRoot, 'test/fixtures/host', name)).facts);
 const config = { nice: -10, realtimePriority: 10 };
