@@ -82,7 +82,7 @@ export const createRunProgress = (stream: NodeJS.WriteStream = process.stderr, c
       const sum = (k: 'resets' | 'reconnects' | 'bytesLost' | 'bytesDuplicated' | 'bytesCorrupt') =>
         report.streams.reduce((a, s) => a + s[k], 0);
       line(
-        `repeat ${report.index}: ${report.passed ? 'PASS' : 'FAIL'} — ${report.streams.length} streams, max gap ${maxGap} ms, ` +
+        `repeat ${report.index}: ${report.passed ? 'PASS' : 'FAIL'} — ${report.streams.length} streams, max gap ${Math.round(maxGap)} ms, ` +
           `resets ${sum('resets')}, reconnects ${sum('reconnects')}, lost/dup/corrupt ${sum('bytesLost')}/${sum('bytesDuplicated')}/${sum('bytesCorrupt')}` +
           (report.error ? `\n  error: ${report.error}` : ''),
       );

@@ -13,6 +13,8 @@ import type { FourTuple } from './probe-report.js';
 export type CloseCause = 'stall' | 'connect-timeout' | 'handshake' | 'stop';
 
 export interface ConnectionOwner {
+  /** Bytes were read, before anything decodes them: the moment to date their arrival. */
+  arriving(): void;
   welcome(conn: ClientConnection, frame: ControlFrame): void;
   control(conn: ClientConnection, frame: ControlFrame): void;
   data: FrameSink['data'];
@@ -90,6 +92,7 @@ export class ClientConnection {
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Uint8Array) => {
+          owner.arriving();
           this.decoder.push(Buffer.from(buf.buffer, buf.byteOffset, n));
           return true;
         },

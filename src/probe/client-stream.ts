@@ -3,6 +3,7 @@
 // reconnects, fail: a broken stream or a failed handshake). What the stream achieved is kept by
 // StreamProgress.
 import { systemClock, type Clock } from '../common/clock.js';
+import { ArrivalStamp } from './arrival-stamp.js';
 import { ClientConnection, type ConnectionOwner } from './client-connection.js';
 import type { Emit } from './events.js';
 import { decodeAck, encodeHello, encodePong, FrameType, type ControlFrame } from './frames.js';
@@ -51,6 +52,8 @@ export class ClientStream implements ConnectionOwner {
     private readonly pacer: Pacer,
     private readonly emit: Emit,
     private readonly clock: Clock = systemClock,
+    /** Shared by all of a client's streams: one date per wake-up of the event loop. */
+    private readonly arrival: ArrivalStamp = new ArrivalStamp(clock),
   ) {
     // An echo comes back at the pace we send it: our pacer's tick, not a server's.
     this.progress = new StreamProgress(
@@ -60,7 +63,7 @@ export class ClientStream implements ConnectionOwner {
       cfg.gapThresholdMs,
       emit,
       cfg.direction === 'echo' ? cfg.pacerTickMs : undefined,
-      clock,
+      () => arrival.now(),
     );
   }
 
@@ -116,6 +119,10 @@ export class ClientStream implements ConnectionOwner {
   }
 
   // ConnectionOwner: what the current connection reports.
+
+  arriving(): void {
+    this.arrival.now();
+  }
 
   welcome(c: ClientConnection, f: ControlFrame): void {
     this.attempt = 0;

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../common/clock.js';
 import { TestbedError } from '../common/errors.js';
 import { ProbeUsageError } from './cli-options.js';
 import { makeEmit, type Emit } from './events.js';
+import { ArrivalStamp } from './arrival-stamp.js';
 import { ClientStream } from './client-stream.js';
 import { Pacer } from './pattern-sender.js';
 import { pacerTickMs, RECONNECT_BACKOFF_MS } from './timing.js';
@@ -41,6 +42,7 @@ export const CLIENT_DEFAULTS = { stallMs: 1000, gapThresholdMs: 100, connectTime
 export class ProbeClient {
   private readonly clock: Clock;
   private readonly pacer: Pacer;
+  private readonly arrival: ArrivalStamp;
   private readonly emit: Emit;
   private readonly streams: ClientStream[] = [];
   private finish: (() => void) | undefined;
@@ -54,6 +56,7 @@ export class ProbeClient {
     if (!(options.durationMs > 0)) throw new ProbeUsageError('the run needs a positive duration');
     this.clock = options.clock ?? systemClock;
     this.pacer = new Pacer(this.clock);
+    this.arrival = new ArrivalStamp(this.clock);
     this.emit = makeEmit('probe-client', options.node, options.onEvent ?? (() => {}), this.clock);
   }
 
@@ -88,6 +91,7 @@ export class ProbeClient {
           this.pacer,
           this.emit,
           this.clock,
+          this.arrival,
         ),
       );
     }

@@ -30,7 +30,8 @@ export class GapTracker {
   }
 
   private record(startMs: number, endMs: number): Gap | undefined {
-    const ms = endMs - startMs;
+    // Arrivals are dated to the microsecond (ArrivalStamp); so is what is derived from them.
+    const ms = Math.round((endMs - startMs) * 1000) / 1000;
     if (ms <= this.thresholdMs) return undefined;
     this.maxGapMs = Math.max(this.maxGapMs, ms);
     const gap = { startMs, endMs };

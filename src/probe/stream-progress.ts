@@ -2,7 +2,7 @@
 // we verify) or the acknowledged one (c2s: the server verifies and reports in ACKs and PONGs),
 // the gaps between advances, and the loss/duplicate/corrupt/reorder figures for the summary.
 // For c2s, bytes from the server that could not be decoded (a damaged ACK) count as corrupt too.
-import { systemClock, type Clock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
 import { AckLedger } from './ack-ledger.js';
 import type { Emit } from './events.js';
 import type { AckCounters } from './frames.js';
@@ -26,7 +26,11 @@ export class StreamProgress {
   private readonly viaAcks: boolean;
   private issueEvents = 0;
 
-  /** `senderTickMs`: the pacer period of whoever sends the data we verify, when known (timing.ts). */
+  /**
+   * `senderTickMs`: the pacer period of whoever sends the data we verify, when known (timing.ts).
+   * `arrivedAt`: when the data being handed over reached us (ArrivalStamp), which dates the end
+   * of a gap; by default the moment it was verified.
+   */
   constructor(
     private readonly stream: number,
     direction: Direction,
@@ -34,7 +38,7 @@ export class StreamProgress {
     gapThresholdMs: number,
     private readonly emit: Emit,
     senderTickMs?: number,
-    private readonly clock: Clock = systemClock,
+    private readonly arrivedAt: () => number = () => systemClock.preciseNowMs(),
   ) {
     this.viaAcks = direction === 'c2s';
     this.verifier = new StreamVerifier(stream, 0, (issue) => this.onIssue(issue));
@@ -104,8 +108,7 @@ export class StreamProgress {
   }
 
   private advanced(): true {
-    const now = this.clock.nowMs();
-    const gap = this.gaps.arrival(now);
+    const gap = this.gaps.arrival(this.arrivedAt());
     if (gap) this.emit(this.stream, { event: 'gap', ...gap, offset: this.offset });
     return true;
   }

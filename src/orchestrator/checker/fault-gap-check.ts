@@ -5,6 +5,7 @@
 import type { FaultEntry, RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
 import { faultStart } from './fault-start.js';
+import { fmtMs } from './gap-checks.js';
 import { listSome, noStreams, selectStreams, streamLabel, unsummarisedStreams, withMissing } from './stream-select.js';
 
 export interface GapMatchesFaultSpec {
@@ -36,12 +37,16 @@ export function gapMatchesFault(spec: GapMatchesFaultSpec): Checker {
       const bad = streams.filter((s) => s.gaps.length !== 1 || s.maxGapMs < lo || s.maxGapMs > hi);
       const window = `${start.id} lasted ${faultMs} ms: want exactly 1 gap of ${lo}–${hi} ms`;
       if (bad.length > 0) {
-        const what = bad.map((s) => `${streamLabel(s)}: ${s.gaps.length} gap${s.gaps.length === 1 ? '' : 's'} (max ${s.maxGapMs} ms)`);
+        const what = bad.map((s) => `${streamLabel(s)}: ${s.gaps.length} gap${s.gaps.length === 1 ? '' : 's'} (max ${fmtMs(s.maxGapMs)})`);
         return { name, valid: false, detail: `${window}; ${bad.length} of ${streams.length} streams differ: ${listSome(what)}` };
       }
       const gaps = streams.map((s) => s.maxGapMs);
       return withMissing(
-        { name, valid: true, detail: `${window}; all ${streams.length} streams: ${Math.min(...gaps)}–${Math.max(...gaps)} ms` },
+        {
+          name,
+          valid: true,
+          detail: `${window}; all ${streams.length} streams: ${Math.round(Math.min(...gaps))}–${fmtMs(Math.max(...gaps))}`,
+        },
         unsummarisedStreams(history, {}),
       );
     },

@@ -77,7 +77,7 @@ export class SshSession {
   ) {
     // Gaps come from this session's own tracker (sftp makes progress by uploads too), not the verifier's.
     const verifierEmit: Emit = (stream, body) => body.event !== 'gap' && emit(stream, body);
-    this.progress = new StreamProgress(cfg.stream, 's2c', cfg.rate, cfg.gapThresholdMs, verifierEmit, undefined, clock);
+    this.progress = new StreamProgress(cfg.stream, 's2c', cfg.rate, cfg.gapThresholdMs, verifierEmit, undefined, () => clock.nowMs());
     this.gaps = new GapTracker(cfg.gapThresholdMs);
   }
 
