@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../common/errors.js';
+import { applyDaemonScheduling } from '../kernel/process-priority.js';
 import { createLogger } from '../common/logger.js';
 import { arg, parseDirection, parseHostPort, parseIntIn, parseRate, parseSeconds, ProbeUsageError, type HostPort } from './cli-options.js';
 import { CLIENT_DEFAULTS, ProbeClient } from './client.js';
@@ -79,9 +80,18 @@ interface ClientFlags {
   summary?: string;
   node?: string;
   bind?: string;
+  realtimePriority: number;
 }
 
 const runClient = async (o: ClientFlags): Promise<void> => {
+  // Said on stderr: stdout carries the streams' events and summary only.
+  if (o.realtimePriority > 0) {
+    applyDaemonScheduling(
+      { nice: 0, realtimePriority: o.realtimePriority },
+      (problem) => process.stderr.write(`probe client: ${problem}\n`),
+      (choice) => process.stderr.write(`probe client: scheduling ${JSON.stringify(choice)}\n`),
+    );
+  }
   const sink = JsonLinesSink.open(o.events);
   const client = new ProbeClient({
     host: o.connect.host,
@@ -157,6 +167,12 @@ program
   .option('--events <file>', 'JSON-lines events to this file (appended) instead of stdout')
   .option('--summary <file>', 'also write the summary line to this file')
   .option('--node <name>', 'node name stamped on events')
+  .option(
+    '--realtime-priority <n>',
+    'SCHED_RR at this priority (1–99) where the node allows it, so reads are dated when data arrives; 0 = normal',
+    arg(parseIntIn(0, 99)),
+    0,
+  )
   .action((o: ClientFlags) => runClient(o));
 
 try {

@@ -82,4 +82,15 @@ export const clientArgv = (w: ProbeWorkload, index: number): string[] => [
   '1000',
   ...(w.reconnect ? [] : ['--no-reconnect']),
   ...(w.reconnectBackoff === undefined ? [] : ['--reconnect-backoff-ms', String(w.reconnectBackoff)]),
+  ...(w.realtime ? ['--realtime-priority', String(PROBE_CLIENT_REALTIME_PRIORITY)] : []),
 ];
+
+/**
+ * Below the daemons' (arp-ha 10): a failover's own detector must never wait for the instrument
+ * watching it.
+ */
+export const PROBE_CLIENT_REALTIME_PRIORITY = 5;
+
+/** The nodes whose probe clients run at realtime priority: they need a share of the realtime budget. */
+export const realtimeClientNodes = (workloads: readonly Workload[]): string[] =>
+  workloads.flatMap((w) => (w.kind === 'probe' && w.realtime ? [w.client.node] : []));

@@ -6,7 +6,7 @@ import type { LabContext } from '../../lab/lab-context.js';
 import type { StartedLab } from '../../lab/lab.js';
 import type { CommandWorkload, Scenario } from '../scenario/parse-scenario.js';
 import { awaitClient, CommandRun, requireProgram } from './command-workload.js';
-import { clientArgv, serverArgv, serverInstances, type ServerInstance } from './probe-commands.js';
+import { clientArgv, realtimeClientNodes, serverArgv, serverInstances, type ServerInstance } from './probe-commands.js';
 import type { RepeatRecord } from './repeat-record.js';
 import { authorizeClient, prepareSshd, sshClientArgv, sshdArgv, sshdInstances } from './ssh-commands.js';
 import { startTracked, type TrackedProcess } from './tracked-process.js';
@@ -68,14 +68,19 @@ export class RepeatProcesses {
    * realtimePriority, keepalived's max_auto_priority): otherwise a node's burst of work (probe
    * servers starting) or the engine's own left their event loops runnable but off the CPU for
    * 100–740 ms. A restarted container starts without it, so it is given each time its daemons start.
+   * The nodes of `realtime` probe clients share the budget too (they start later, on these nodes).
    */
   async startDaemons(lab: StartedLab, node?: string): Promise<void> {
-    const daemonNodes = [...new Set(this.scenario.daemons.map((d) => d.node))];
-    const budgeted = daemonNodes.filter((n) => node === undefined || n === node);
+    const daemonNodes = this.scenario.daemons.map((d) => d.node);
+    const realtimeNodes = [...new Set([...daemonNodes, ...realtimeClientNodes(this.scenario.workloads)])];
+    const budgeted = realtimeNodes.filter((n) => node === undefined || n === node);
     await lab
-      .giveRealtimeBudget(budgeted, daemonNodes.length)
+      .giveRealtimeBudget(budgeted, realtimeNodes.length)
       .catch((e: unknown) =>
-        this.record.note('warning', `daemons on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`),
+        this.record.note(
+          'warning',
+          `daemons and realtime clients on ${budgeted.join(', ')} run without realtime scheduling: ${errorMessage(e)}`,
+        ),
       );
     const started = await Promise.all(
       this.scenario.daemons

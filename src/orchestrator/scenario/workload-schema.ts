@@ -35,6 +35,14 @@ export const probeWorkloadSchema = z
      * 50–100 %). The client's own floor under any reconnect gap: a scenario shortens it on purpose.
      */
     reconnectBackoff: durationMs.optional(),
+    /**
+     * Run the client at realtime priority (SCHED_RR, under its node's realtime budget), so a
+     * loaded host does not delay when it reads what arrived: its gaps then agree with the
+     * captured flow's within a few ms (docs/flows.md). Off by default: a client that needs more
+     * CPU than the node's budget is stopped for the rest of each 100 ms period, which would make
+     * gaps instead of measuring them (1,000 streams, unpaced ones).
+     */
+    realtime: z.boolean().default(false),
   })
   .strict();
 

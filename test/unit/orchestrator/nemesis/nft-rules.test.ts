@@ -8,7 +8,12 @@ import {
   tableName,
   UNDELIVERABLE_ETHERTYPE,
 } from '../../../../src/orchestrator/nemesis/nft-rules.js';
-import { clientArgv, serverInstances, PROBE_SERVER_PATTERN } from '../../../../src/orchestrator/runner/probe-commands.js';
+import {
+  clientArgv,
+  realtimeClientNodes,
+  serverInstances,
+  PROBE_SERVER_PATTERN,
+} from '../../../../src/orchestrator/runner/probe-commands.js';
 import { seededRandom } from '../../../../src/orchestrator/runner/seeded-random.js';
 
 describe('nemesis nftables scripts', () => {
@@ -87,6 +92,7 @@ describe('probe command lines', () => {
     stall: 700,
     gapThreshold: 100,
     reconnect: false,
+    realtime: false,
   };
   it('builds the client argv from a workload, stream ids apart per workload', () => {
     const argv = clientArgv(w, 2);
@@ -99,6 +105,12 @@ describe('probe command lines', () => {
     assert.ok(!argv.includes('--reconnect-backoff-ms'), "the probe's own default unless the scenario says");
     const quick = clientArgv({ ...w, reconnectBackoff: 10 }, 0);
     assert.equal(quick[quick.indexOf('--reconnect-backoff-ms') + 1], '10');
+    assert.ok(!argv.includes('--realtime-priority'), 'normal priority unless the scenario asks');
+    const rt = clientArgv({ ...w, realtime: true }, 0);
+    assert.equal(rt[rt.indexOf('--realtime-priority') + 1], '5');
+  });
+  it('gives a realtime budget to the nodes of realtime clients only', () => {
+    assert.deepEqual(realtimeClientNodes([w, { ...w, realtime: true, client: { node: 'rt', connect: 'x:1' } }]), ['rt']);
   });
   it('starts one server per node and address', () => {
     assert.equal(serverInstances([w, { ...w, name: 'b' }, { ...w, server: { node: ['s'], listen: '198.18.5.2:7001' } }]).length, 2);
