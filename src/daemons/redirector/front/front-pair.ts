@@ -1,10 +1,9 @@
-// The front-end pair's shell: which of the two this node is (the one holding the VIP, which
-// arp-ha moves, is active), and on the standby the copy of the active's forwarded connections,
+// The front-end pair's shell: which of the two this node is (arp-ha's group of the VIP says:
+// both nodes hold the address, its ARP gate decides which one answers), and on the standby the copy of the active's forwarded connections,
 // every `pair.syncMs`: the active's rows (GET /sync on the peer) against what was copied,
 // planned by standby-sync.ts and carried out on the kernel by the data plane. On taking over,
 // both ends of every copied connection are made to retransmit at once (nat-lb's kick): what
 // they sent into the dead front end would otherwise wait out their backed-off timers.
-import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
@@ -17,17 +16,19 @@ import type { DataPlane } from './data-plane.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { afterSync, planSync } from './standby-sync.js';
 
-/** How often the role is read: a takeover is acted on within this of arp-ha adding the VIP. */
-const ROLE_POLL_MS = 10;
 /** How long the kick waits for the ends to say where they are, and how many backoff steps it undoes. */
 const KICK_WAIT_MS = 500;
 const KICK_REVERTS = 8;
 
 export const syncReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
 
-/** Whether `address` is configured on `iface` now (arp-ha adds and removes it). */
-export const holdsAddress = (address: string, iface: string): boolean =>
-  (networkInterfaces()[iface] ?? []).some((a) => a.family === 'IPv4' && a.address === address);
+const arpHaStatusSchema = z.object({ groups: z.array(z.object({ name: z.string(), mode: z.string() }).passthrough()) }).passthrough();
+
+/** Pure: the role arp-ha's status gives this node for `group` (undefined: arp-ha does not know the group). */
+export const roleOf = (status: z.infer<typeof arpHaStatusSchema>, group: string): 'active' | 'standby' | undefined => {
+  const g = status.groups.find((x) => x.name === group);
+  return g === undefined ? undefined : g.mode === 'ACTIVE' ? 'active' : 'standby';
+};
 
 export class FrontPair {
   private copies = new Map<string, AccessRow>();
@@ -44,7 +45,7 @@ export class FrontPair {
   ) {}
 
   start(): void {
-    this.timers.push(setInterval(() => this.isActive(), ROLE_POLL_MS));
+    this.timers.push(setInterval(() => void this.readRole(), this.config.pair.arpHa.pollMs));
     this.timers.push(
       setInterval(() => {
         // A slow round (a loaded node, a large table) is not stacked behind itself.
@@ -57,15 +58,38 @@ export class FrontPair {
     );
   }
 
-  /** Active: holds the VIP. Read at each decision, not cached: arp-ha may have just moved it. */
+  /** Active: arp-ha's group of the VIP is ACTIVE here, as last read (unknown counts as standby: it never acts twice). */
   isActive(): boolean {
-    const active = holdsAddress(this.config.vip, this.config.outside.iface);
-    if (active !== this.active) {
-      this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size });
-      if (active && this.active === false) this.takeOver();
-      this.active = active;
+    return this.active === true;
+  }
+
+  private polling = false;
+  private roleFailures = 0;
+
+  private async readRole(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    const { arpHa } = this.config.pair;
+    try {
+      const status = await callJson('arp-ha', `http://${arpHa.status}/status`, arpHa.token, { method: 'GET' }, 250, arpHaStatusSchema);
+      const role = roleOf(status, arpHa.group);
+      if (role === undefined) throw new Error(`arp-ha has no group '${arpHa.group}'`);
+      this.roleFailures = 0;
+      this.setRole(role === 'active');
+    } catch (e) {
+      // arp-ha not up yet, or gone: the last known role stands (a dead arp-ha's node is the peer's to replace).
+      if (isReported(++this.roleFailures)) this.emit('role-unknown', { count: this.roleFailures, error: errorMessage(e) });
+    } finally {
+      this.polling = false;
     }
-    return active;
+  }
+
+  private setRole(active: boolean): void {
+    if (active === this.active) return;
+    this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size });
+    const tookOver = active && this.active === false;
+    this.active = active;
+    if (tookOver) this.takeOver();
   }
 
   close(): void {

@@ -103,15 +103,25 @@ export const redirectorConfigSchema = z
     /** On a back end's failure tell its clients at once (an out-of-window ACK they answer into a reset). */
     kick: z.boolean().default(true),
     /**
-     * Two front ends, no single point of failure: arp-ha moves `vip` and `inside` between them,
-     * and the one without the VIP (the standby) copies the other's forwarded connections into
-     * its own conntrack every `syncMs`, with their NAT bindings, so they survive the active's crash.
+     * Two front ends, no single point of failure: arp-ha moves `vip` and `inside` between them
+     * (both nodes hold both addresses, arp-ha's ARP gate decides who answers), and the standby
+     * copies the active's forwarded connections into its own conntrack every `syncMs`, with their
+     * NAT bindings, so they survive the active's crash.
      */
     pair: z
       .object({
         /** The peer's API (its `listen`); the peer has the same `token`. */
         peer: hostPort,
         syncMs: z.number().int().min(20).max(10_000).default(100),
+        /** Who is active: arp-ha's status API on this node, and its group of `vip`, read every `pollMs`. */
+        arpHa: z
+          .object({
+            status: hostPort,
+            token: z.string().min(8),
+            group: z.string().min(1),
+            pollMs: z.number().int().min(5).max(1000).default(20),
+          })
+          .strict(),
       })
       .strict()
       .optional(),

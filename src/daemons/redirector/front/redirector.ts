@@ -65,7 +65,17 @@ export class Redirector {
     });
     const { intervalMs } = this.config.health;
     this.core.health.restart(this.clock.nowMs());
-    this.every(Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL)), () => this.apply(this.core.tick(this.clock.nowMs())));
+    const tickMs = Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL));
+    let lastTick = this.clock.monotonicMs();
+    this.every(tickMs, () => {
+      const now = this.clock.monotonicMs();
+      const lateMs = now - lastTick - tickMs;
+      lastTick = now;
+      // Our own stall is not the back ends' silence: the reports that came meanwhile wait in the
+      // socket until the poll phase after this timer. Judged on the next tick, once they are in.
+      if (lateMs > intervalMs) return this.emit('timer-stall', { ms: Math.round(lateMs + tickMs) });
+      return this.apply(this.core.tick(this.clock.nowMs()));
+    });
     this.every(this.config.routes.refreshMs, () => this.apply(this.core.readings(this.plane.readConnections(), this.clock.nowMs())));
     if (this.config.health.method === 'tcp') this.every(intervalMs, () => this.probeAll());
     this.pair?.start();

@@ -49,13 +49,17 @@ describe('redirector: agent messages and config', () => {
 
   it('config: a front end of a pair leaves the addresses to arp-ha; agents may report to several front ends', () => {
     const text = CONFIG_TEXT.replace('HEALTH', '{}');
-    const paired = `${text}\npair: { peer: "198.18.31.22:7300" }\n`;
+    const paired = `${text}\npair: { peer: "198.18.31.22:7300", arpHa: { status: "127.0.0.1:7070", token: lab-status-token, group: front } }\n`;
     assert.throws(
       () => parseRedirectorConfig(paired, '/lab/fe1.yml'),
       /fe1.yml:\d+:\d+: a front end of a pair does not own vip and inside .*takeAddresses: false/,
     );
     const c = parseRedirectorConfig(`${paired}takeAddresses: false\n`, '/lab/fe1.yml');
-    assert.deepEqual(c.pair, { peer: '198.18.31.22:7300', syncMs: 100 });
+    assert.deepEqual(c.pair, {
+      peer: '198.18.31.22:7300',
+      syncMs: 100,
+      arpHa: { status: '127.0.0.1:7070', token: 'lab-status-token', group: 'front', pollMs: 20 },
+    });
     const agent = (redirector: string) =>
       parseAgentConfig(`key: redirector-agent-key\nlisten: "198.18.31.11:7310"\nredirector: ${redirector}\n`, '/lab/agent.yml').redirector;
     assert.deepEqual(agent('["198.18.31.21:7310", "198.18.31.22:7310"]'), ['198.18.31.21:7310', '198.18.31.22:7310']);
