@@ -36,6 +36,17 @@ export const agentConfigSchema = z
       })
       .strict()
       .default({}),
+    /** On the main server: what to do if the coordinator's keepalives stop mid-migration (coordinator-watchdog.ts). */
+    watchdog: z
+      .object({
+        /** Silence after which the agent finishes the migration alone (the coordinator sends every 250 ms by default). */
+        timeoutMs: z.number().int().min(100).default(1000),
+        checkMs: z.number().int().min(10).default(50),
+        /** The user gateways, on the control network: asked where the users are, and to move them. */
+        gateways: z.array(z.object({ name: z.string().min(1), api: addrPort, token: z.string().min(8) }).strict()).default([]),
+      })
+      .strict()
+      .default({}),
     criu: z
       .object({
         command: z.string().min(1).default('criu'),
