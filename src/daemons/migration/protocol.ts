@@ -149,7 +149,26 @@ export const AGENT_PATHS = {
 export const GATEWAY_PATHS = { switch: '/switch', status: '/status' } as const;
 
 /** Agent to agent, on the migration network (agent/peer-api.ts). */
-export const PEER_PATHS = { receive: '/peer/receive', restore: '/peer/restore', thaw: '/peer/thaw', discard: '/peer/discard' } as const;
+export const PEER_PATHS = {
+  receive: '/peer/receive',
+  restore: '/peer/restore',
+  thaw: '/peer/thaw',
+  discard: '/peer/discard',
+  vip: '/peer/vip',
+} as const;
+/** The cold baseline's only call to the target: take (once the service is found there) or give up the VIP. */
+export const peerVipSchema = z
+  .object({
+    migration: migrationId,
+    action: z.enum(['add', 'del']),
+    vip: ipv4,
+    process: z
+      .object({ match: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export const peerVipReplySchema = z.object({ pid: z.number().int().min(1).optional() }).strict();
 export const peerReceiveSchema = z.object({ migration: migrationId }).strict();
 export const peerReceiveReplySchema = z.object({ host: ipv4, port: z.number().int().min(1).max(65535) }).strict();
 export const peerRestoreSchema = z.object({ migration: migrationId, vip: ipv4.optional() }).strict();

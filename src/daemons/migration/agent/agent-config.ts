@@ -24,8 +24,12 @@ export const agentConfigSchema = z
     vipDevice: z.string().min(1).default('lo'),
     imagesDir: z.string().startsWith('/').default('/var/tmp/migration'),
     peerTimeoutMs: z.number().int().min(10).default(10_000),
-    /** criu: any unmodified process (CRIU); probe-state: the probe server's connections only, rebuilt with TCP_REPAIR (the fast path). */
-    method: z.enum(['criu', 'probe-state']).default('criu'),
+    /**
+     * criu: any unmodified process (CRIU); probe-state: the probe server's connections only,
+     * rebuilt with TCP_REPAIR (the fast path); cold: the baseline — stop, move the VIP, the
+     * clients reconnect (cold-switching.ts).
+     */
+    method: z.enum(['criu', 'probe-state', 'cold']).default('criu'),
     probe: z
       .object({
         /** The probe server's control port on this node. */

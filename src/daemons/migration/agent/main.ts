@@ -17,6 +17,7 @@ import {
   PROBE_PEER_PATHS,
   peerReceiveReplySchema,
   peerRestoreReplySchema,
+  peerVipReplySchema,
   probeRebuildReplySchema,
 } from '../protocol.js';
 import type { PeerCalls } from './agent-ops.js';
@@ -28,6 +29,7 @@ import { loadAgentConfig, type AgentConfig } from './agent-config.js';
 import { localOps } from './local-ops.js';
 import { peerRoutes, type PeerState } from './peer-api.js';
 import { Switching } from './switching.js';
+import { ColdSwitching } from './cold-switching.js';
 import { CoordinatorWatchdog } from './coordinator-watchdog.js';
 import { startWatchdog, trackBusy, type GatewayCalls } from './watchdog-shell.js';
 
@@ -81,21 +83,35 @@ const run = async (config: AgentConfig): Promise<void> => {
   // A hold left by an earlier run of this agent would drop the service's traffic.
   await hold('0.0.0.0', 1, false);
   const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
+  const probeSwitching = () =>
+    new ProbeSwitching({
+      ...probeDeps,
+      local,
+      peerTimeoutMs: config.peerTimeoutMs,
+      port: config.probe.port,
+      peer: {
+        state: (body, t) => call(PROBE_PEER_PATHS.state, body, t, probeRebuildReplySchema),
+        rebuild: (migration, t) => call(PROBE_PEER_PATHS.rebuild, { migration }, t, probeRebuildReplySchema),
+        drop: async (migration, vip, t) => void (await call(PROBE_PEER_PATHS.drop, { migration, ...(vip ? { vip } : {}) }, t, anything)),
+      },
+    });
+  const coldSwitching = () =>
+    new ColdSwitching({
+      local,
+      clock,
+      emit,
+      peerTimeoutMs: config.peerTimeoutMs,
+      peer: {
+        vip: (migration, action, vip, t, process) =>
+          call(PEER_PATHS.vip, { migration, action, vip, ...(process ? { process } : {}) }, t, peerVipReplySchema),
+      },
+    });
   const switching = trackBusy(
     config.method === 'criu'
       ? new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs })
-      : new ProbeSwitching({
-          ...probeDeps,
-          local,
-          peerTimeoutMs: config.peerTimeoutMs,
-          port: config.probe.port,
-          peer: {
-            state: (body, t) => call(PROBE_PEER_PATHS.state, body, t, probeRebuildReplySchema),
-            rebuild: (migration, t) => call(PROBE_PEER_PATHS.rebuild, { migration }, t, probeRebuildReplySchema),
-            drop: async (migration, vip, t) =>
-              void (await call(PROBE_PEER_PATHS.drop, { migration, ...(vip ? { vip } : {}) }, t, anything)),
-          },
-        }),
+      : config.method === 'cold'
+        ? coldSwitching()
+        : probeSwitching(),
   );
   const peerState: PeerState = { restored: new Map(), frozen: new Set() };
   const session = { vip: '' };
