@@ -14,7 +14,7 @@ help:
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image, chromium)"
 	@echo "make e2e    e2e tests only (SHARD=i/n: shard i of n, for a CI matrix);  make test-unit  unit tests only"
 	@echo "make lint   eslint + prettier --check (make test runs it first);  make format  fix what they can"
-	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb, shared-nic, redirector); writes docs/measurements.md"
+	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb, shared-nic, redirector, migration); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
 	@echo "make docs   regenerate docs/scenarios.md (every scenario and what it checks) from the files"
@@ -89,6 +89,7 @@ bench: build images
 	node dist/bench/split-brain-heal-bench.js
 	node dist/bench/shared-nic-bench.js
 	node dist/bench/redirector-bench.js
+	node dist/bench/migration-bench.js
 	node dist/bench/write-measurements.js
 
 # The split-brain field bug (keepalived defaults vs arp-ha): about 15 minutes, so on its own.

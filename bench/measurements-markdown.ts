@@ -23,6 +23,11 @@ export const BENCHES: readonly BenchEntry[] = [
   },
   { bench: 'shared-nic-bench', title: 'shared-nic: throughput, new connections, switch', command: 'node dist/bench/shared-nic-bench.js' },
   {
+    bench: 'migration-bench',
+    title: 'Session migration: pause against connections moved, beside the cold baseline',
+    command: 'node dist/bench/migration-bench.js',
+  },
+  {
     bench: 'redirector-bench',
     title: 'redirector: throughput and new connections against HAProxy, 100,000 routes',
     command: 'node dist/bench/redirector-bench.js',

@@ -117,7 +117,30 @@ export const agentStatusSchema = z
   .passthrough();
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 
+/**
+ * Where the coordinator's sequence stands, as its keepalives tell the main agent: switching
+ * (S702 out, no S706 yet), network (S707 out), switched (every switch end notice in), resuming
+ * (S709 out), rolling-back, ended. If the keepalives stop, the agent acts on the last one
+ * (agent/coordinator-watchdog.ts).
+ */
+export const coordinatorPhaseSchema = z.enum(['switching', 'network', 'switched', 'resuming', 'rolling-back', 'ended']);
+export type CoordinatorPhase = z.infer<typeof coordinatorPhaseSchema>;
+const vlanId = z.number().int().min(1).max(4094);
+export const keepaliveSchema = z
+  .object({
+    migration: migrationId,
+    seq: z.number().int().min(0),
+    phase: coordinatorPhaseSchema,
+    /** The plan's users: what the agent asks the gateways about, and switches, if it has to finish alone. */
+    users: z.array(z.object({ gateway: z.string().min(1), name: z.string().min(1), fromVlan: vlanId, toVlan: vlanId }).strict()),
+    /** S709's processes, once S706 has named them. */
+    resume: z.array(processRefSchema).optional(),
+  })
+  .strict();
+export type Keepalive = z.infer<typeof keepaliveSchema>;
+
 export const AGENT_PATHS = {
+  keepalive: '/keepalive',
   switchStart: '/switch-start',
   resume: '/resume',
   rollback: '/rollback',
@@ -126,7 +149,26 @@ export const AGENT_PATHS = {
 export const GATEWAY_PATHS = { switch: '/switch', status: '/status' } as const;
 
 /** Agent to agent, on the migration network (agent/peer-api.ts). */
-export const PEER_PATHS = { receive: '/peer/receive', restore: '/peer/restore', thaw: '/peer/thaw', discard: '/peer/discard' } as const;
+export const PEER_PATHS = {
+  receive: '/peer/receive',
+  restore: '/peer/restore',
+  thaw: '/peer/thaw',
+  discard: '/peer/discard',
+  vip: '/peer/vip',
+} as const;
+/** The cold baseline's only call to the target: take (once the service is found there) or give up the VIP. */
+export const peerVipSchema = z
+  .object({
+    migration: migrationId,
+    action: z.enum(['add', 'del']),
+    vip: ipv4,
+    process: z
+      .object({ match: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export const peerVipReplySchema = z.object({ pid: z.number().int().min(1).optional() }).strict();
 export const peerReceiveSchema = z.object({ migration: migrationId }).strict();
 export const peerReceiveReplySchema = z.object({ host: ipv4, port: z.number().int().min(1).max(65535) }).strict();
 export const peerRestoreSchema = z.object({ migration: migrationId, vip: ipv4.optional() }).strict();

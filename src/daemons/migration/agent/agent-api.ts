@@ -1,13 +1,30 @@
 // The agent's control-network API for the coordinator: S702 (/switch-start, answered with
-// S706), S709 (/resume, answered with S711), /rollback and /status. A failed step answers 500
-// with its reason; the coordinator then rolls back.
+// S706), S709 (/resume, answered with S711), /rollback, /status and the coordinator's
+// /keepalive. A failed step answers 500 with its reason; the coordinator then rolls back.
 import { ok, route, type Route } from '../../shared/json-api.js';
-import { AGENT_PATHS, resumeSchema, rollbackSchema, switchStartSchema, type ServiceAt } from '../protocol.js';
+import {
+  AGENT_PATHS,
+  keepaliveSchema,
+  resumeSchema,
+  rollbackSchema,
+  switchStartSchema,
+  type Keepalive,
+  type ServiceAt,
+} from '../protocol.js';
 import type { PeerState } from './peer-api.js';
 import type { Handover } from './agent-ops.js';
 
-export const agentRoutes = (deps: { node: string; realIp: string; switching: Handover; peerState: PeerState }): Route[] => {
-  let lastVip = '';
+export interface AgentRouteDeps {
+  node: string;
+  realIp: string;
+  switching: Handover;
+  peerState: PeerState;
+  /** The VIP of the last S702, kept for a rollback (the coordinator's or the watchdog's). */
+  session: { vip: string };
+  keepalive: (k: Keepalive) => void;
+}
+
+export const agentRoutes = (deps: AgentRouteDeps): Route[] => {
   let copyMode = false;
   const serviceAt = (): ServiceAt => {
     const log = deps.switching.current();
@@ -20,9 +37,18 @@ export const agentRoutes = (deps: { node: string; realIp: string; switching: Han
       path: AGENT_PATHS.switchStart,
       body: switchStartSchema,
       handle: async ({ body }) => {
-        lastVip = body.vip;
+        deps.session.vip = body.vip;
         copyMode = body.vipMode === 'copy';
         return ok(await deps.switching.start(body));
+      },
+    }),
+    route({
+      method: 'POST',
+      path: AGENT_PATHS.keepalive,
+      body: keepaliveSchema,
+      handle: ({ body }) => {
+        deps.keepalive(body);
+        return ok({});
       },
     }),
     route({
@@ -37,7 +63,7 @@ export const agentRoutes = (deps: { node: string; realIp: string; switching: Han
       path: AGENT_PATHS.rollback,
       body: rollbackSchema,
       handle: async ({ body }) =>
-        ok({ migration: body.migration, answering: 'main', undone: await deps.switching.rollback(body.migration, lastVip) }),
+        ok({ migration: body.migration, answering: 'main', undone: await deps.switching.rollback(body.migration, deps.session.vip) }),
     }),
     route({
       method: 'GET',

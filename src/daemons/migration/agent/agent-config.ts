@@ -24,8 +24,12 @@ export const agentConfigSchema = z
     vipDevice: z.string().min(1).default('lo'),
     imagesDir: z.string().startsWith('/').default('/var/tmp/migration'),
     peerTimeoutMs: z.number().int().min(10).default(10_000),
-    /** criu: any unmodified process (CRIU); probe-state: the probe server's connections only, rebuilt with TCP_REPAIR (the fast path). */
-    method: z.enum(['criu', 'probe-state']).default('criu'),
+    /**
+     * criu: any unmodified process (CRIU); probe-state: the probe server's connections only,
+     * rebuilt with TCP_REPAIR (the fast path); cold: the baseline — stop, move the VIP, the
+     * clients reconnect (cold-switching.ts).
+     */
+    method: z.enum(['criu', 'probe-state', 'cold']).default('criu'),
     probe: z
       .object({
         /** The probe server's control port on this node. */
@@ -33,6 +37,17 @@ export const agentConfigSchema = z
         /** The service port whose connections move. */
         port: z.number().int().min(1).max(65535).default(7000),
         match: z.string().min(1).default('dist/src/probe/main.js server'),
+      })
+      .strict()
+      .default({}),
+    /** On the main server: what to do if the coordinator's keepalives stop mid-migration (coordinator-watchdog.ts). */
+    watchdog: z
+      .object({
+        /** Silence after which the agent finishes the migration alone (the coordinator sends every 250 ms by default). */
+        timeoutMs: z.number().int().min(100).default(1000),
+        checkMs: z.number().int().min(10).default(50),
+        /** The user gateways, on the control network: asked where the users are, and to move them. */
+        gateways: z.array(z.object({ name: z.string().min(1), api: addrPort, token: z.string().min(8) }).strict()).default([]),
       })
       .strict()
       .default({}),

@@ -7,7 +7,7 @@ import type { HandoverLog } from './handover-log.js';
 export interface LocalOps {
   /** The pid of the service process: the given one if it runs, else the oldest whose command line matches. */
   findPid(process: { pid: number } | { match: string }): Promise<number>;
-  signal(pid: number, signal: 'STOP' | 'CONT' | 'KILL'): Promise<void>;
+  signal(pid: number, signal: 'STOP' | 'CONT' | 'KILL' | 'TERM'): Promise<void>;
   /** Checkpoint the process tree with its established TCP sockets into `dir`; unless left running, it is gone after. */
   dump(pid: number, dir: string, leaveRunning: boolean): Promise<void>;
   /** Restore a process tree from `dir`, detached; returns its root pid (the dumped one). */
@@ -29,7 +29,7 @@ export interface PeerCalls {
   discard(migration: string, pid: number | undefined, vip: string | undefined, timeoutMs: number): Promise<void>;
 }
 
-/** What the coordinator-facing API drives: the CRIU hand-over (switching.ts) or the probe's state path (probe-switching.ts). */
+/** What the coordinator-facing API drives: the CRIU hand-over (switching.ts), the probe's state path (probe-switching.ts) or the cold baseline (cold-switching.ts). */
 export interface Handover {
   start(req: SwitchStart): Promise<SwitchEnd>;
   resume(migration: string, processes: readonly ProcessRef[], mainRealIp: string): Promise<(ProcessRef & { atMs: number })[]>;

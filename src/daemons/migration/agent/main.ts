@@ -11,8 +11,16 @@ import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
 import { callJson } from '../../shared/http-call.js';
 import { runCommand } from '../../../kernel/run-command.js';
-import { PEER_PATHS, PROBE_PEER_PATHS, peerReceiveReplySchema, peerRestoreReplySchema, probeRebuildReplySchema } from '../protocol.js';
-import type { Handover, PeerCalls } from './agent-ops.js';
+import {
+  GATEWAY_PATHS,
+  PEER_PATHS,
+  PROBE_PEER_PATHS,
+  peerReceiveReplySchema,
+  peerRestoreReplySchema,
+  peerVipReplySchema,
+  probeRebuildReplySchema,
+} from '../protocol.js';
+import type { PeerCalls } from './agent-ops.js';
 import { holdScript, probeRequest } from './probe-control.js';
 import { probePeerRoutes } from './probe-peer-api.js';
 import { ProbeSwitching } from './probe-switching.js';
@@ -21,8 +29,36 @@ import { loadAgentConfig, type AgentConfig } from './agent-config.js';
 import { localOps } from './local-ops.js';
 import { peerRoutes, type PeerState } from './peer-api.js';
 import { Switching } from './switching.js';
+import { ColdSwitching } from './cold-switching.js';
+import { CoordinatorWatchdog } from './coordinator-watchdog.js';
+import { startWatchdog, trackBusy, type GatewayCalls } from './watchdog-shell.js';
 
 const anything = z.unknown();
+const gatewayTable = z.object({ users: z.array(z.object({ name: z.string(), vlan: z.number() }).passthrough()) }).passthrough();
+
+/** The watchdog's calls to the user gateways (control network), with the gateway's own token. */
+const gatewayCalls = (config: AgentConfig): GatewayCalls => {
+  const gateways = new Map(config.watchdog.gateways.map((g) => [g.name, g]));
+  const at = (name: string) => {
+    const g = gateways.get(name);
+    if (!g) throw new Error(`gateway '${name}' is not under watchdog.gateways in this agent's config`);
+    return g;
+  };
+  const timeoutMs = config.watchdog.timeoutMs * 2;
+  return {
+    table: async (name) => {
+      const g = at(name);
+      return (
+        await callJson(`${name} status`, `http://${g.api}${GATEWAY_PATHS.status}`, g.token, { method: 'GET' }, timeoutMs, gatewayTable)
+      ).users;
+    },
+    move: async (name, migration, users) => {
+      const g = at(name);
+      const body = { migration, users };
+      await callJson(`${name} switch`, `http://${g.api}${GATEWAY_PATHS.switch}`, g.token, { method: 'POST', body }, timeoutMs, anything);
+    },
+  };
+};
 
 const run = async (config: AgentConfig): Promise<void> => {
   const clock = systemClock;
@@ -47,28 +83,62 @@ const run = async (config: AgentConfig): Promise<void> => {
   // A hold left by an earlier run of this agent would drop the service's traffic.
   await hold('0.0.0.0', 1, false);
   const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
-  const switching: Handover =
+  const probeSwitching = () =>
+    new ProbeSwitching({
+      ...probeDeps,
+      local,
+      peerTimeoutMs: config.peerTimeoutMs,
+      port: config.probe.port,
+      peer: {
+        state: (body, t) => call(PROBE_PEER_PATHS.state, body, t, probeRebuildReplySchema),
+        rebuild: (migration, t) => call(PROBE_PEER_PATHS.rebuild, { migration }, t, probeRebuildReplySchema),
+        drop: async (migration, vip, t) => void (await call(PROBE_PEER_PATHS.drop, { migration, ...(vip ? { vip } : {}) }, t, anything)),
+      },
+    });
+  const coldSwitching = () =>
+    new ColdSwitching({
+      local,
+      clock,
+      emit,
+      peerTimeoutMs: config.peerTimeoutMs,
+      peer: {
+        vip: (migration, action, vip, t, process) =>
+          call(PEER_PATHS.vip, { migration, action, vip, ...(process ? { process } : {}) }, t, peerVipReplySchema),
+      },
+    });
+  const switching = trackBusy(
     config.method === 'criu'
       ? new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs })
-      : new ProbeSwitching({
-          ...probeDeps,
-          local,
-          peerTimeoutMs: config.peerTimeoutMs,
-          port: config.probe.port,
-          peer: {
-            state: (body, t) => call(PROBE_PEER_PATHS.state, body, t, probeRebuildReplySchema),
-            rebuild: (migration, t) => call(PROBE_PEER_PATHS.rebuild, { migration }, t, probeRebuildReplySchema),
-            drop: async (migration, vip, t) =>
-              void (await call(PROBE_PEER_PATHS.drop, { migration, ...(vip ? { vip } : {}) }, t, anything)),
-          },
-        });
+      : config.method === 'cold'
+        ? coldSwitching()
+        : probeSwitching(),
+  );
   const peerState: PeerState = { restored: new Map(), frozen: new Set() };
+  const session = { vip: '' };
+  const watchdog = new CoordinatorWatchdog(config.watchdog.timeoutMs);
+  const watch = startWatchdog({
+    watchdog,
+    handover: switching,
+    gateways: gatewayCalls(config),
+    clock,
+    emit,
+    realIp: config.realIp,
+    vip: () => session.vip,
+    checkMs: config.watchdog.checkMs,
+  });
   await waitForListenAddress(config.listen);
   await waitForListenAddress(config.peerListen);
   const api = await startJsonApi(
     config.listen,
     config.token,
-    agentRoutes({ node: config.node, realIp: config.realIp, switching, peerState }),
+    agentRoutes({
+      node: config.node,
+      realIp: config.realIp,
+      switching,
+      peerState,
+      session,
+      keepalive: (k) => watchdog.heard(k, clock.monotonicMs()),
+    }),
   );
   const peerApi = await startJsonApi(config.peerListen, config.peerToken, [
     ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
@@ -76,6 +146,7 @@ const run = async (config: AgentConfig): Promise<void> => {
   ]);
   emit('started', { listen: config.listen, peerListen: config.peerListen, method: config.method });
   onStopSignals(emit, async () => {
+    watch.stop();
     await api.close();
     await peerApi.close();
   });

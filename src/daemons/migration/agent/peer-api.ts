@@ -4,7 +4,7 @@
 import type { Clock } from '../../../common/clock.js';
 import { fail, ok, route, type Route } from '../../shared/json-api.js';
 import type { EmitEvent } from '../../shared/event-log.js';
-import { PEER_PATHS, peerDiscardSchema, peerReceiveSchema, peerRestoreSchema, peerThawSchema } from '../protocol.js';
+import { PEER_PATHS, peerDiscardSchema, peerReceiveSchema, peerRestoreSchema, peerThawSchema, peerVipSchema } from '../protocol.js';
 import type { LocalOps } from './agent-ops.js';
 
 export interface PeerState {
@@ -73,6 +73,18 @@ export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEven
         state.restored.delete(body.migration);
         emit('discarded', { migration: body.migration, pid, vip: body.vip });
         return ok({});
+      },
+    }),
+    route({
+      method: 'POST',
+      path: PEER_PATHS.vip,
+      body: peerVipSchema,
+      handle: async ({ body }) => {
+        // The service must be there before it is given the address: a VIP on a server without it would refuse every client.
+        const pid = body.process ? await local.findPid(body.process) : undefined;
+        await local.vip(body.action, body.vip);
+        emit('vip', { migration: body.migration, action: body.action, vip: body.vip, ...(pid ? { pid } : {}) });
+        return ok(pid ? { pid } : {});
       },
     }),
   ];

@@ -63,6 +63,8 @@ export const coordinatorConfigSchema = z
       .strict()
       .default({}),
     rollbackTries: z.number().int().min(1).max(10).default(3),
+    /** Keepalive period to the main agent while a migration runs; its watchdog acts after its own timeout (1 s by default). */
+    keepaliveMs: z.number().int().min(10).default(250),
     /** Embodiment 3's load trigger: off when absent. */
     load: z
       .object({ threshold: z.number().gt(0), users: z.array(name).default([]), backupRunning: z.boolean().default(false) })

@@ -8,6 +8,8 @@ import { createEventLog } from '../../shared/event-log.js';
 import { ConflictError, startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
 import { callJson } from '../../shared/http-call.js';
+import { AGENT_PATHS } from '../protocol.js';
+import { keepaliveFor } from './keepalive.js';
 import { coordinatorRoutes, type MigrationRunner } from './coordinator-api.js';
 import { loadCoordinatorConfig, planFor, type CoordinatorConfig } from './coordinator-config.js';
 import { SessionMigration, type Call, type CallResult } from './session-migration.js';
@@ -44,12 +46,47 @@ const run = async (config: CoordinatorConfig): Promise<void> => {
     }
   };
 
+  const mainAgent = endpoints.get(config.main.agent)!;
+  /** A lost keepalive needs no retry: the agent acts only after a whole timeout of them. */
+  const keepalive = (m: SessionMigration, seq: number): Promise<void> =>
+    callJson(
+      `${config.main.agent} ${AGENT_PATHS.keepalive}`,
+      `http://${mainAgent.api}${AGENT_PATHS.keepalive}`,
+      mainAgent.token,
+      { method: 'POST', body: keepaliveFor(m.plan, seq, m.progress()) },
+      config.keepaliveMs * 2,
+      z.unknown(),
+    ).then(
+      () => undefined,
+      () => undefined,
+    );
+
   const drive = async (m: SessionMigration): Promise<void> => {
     const inFlight = new Set<Promise<void>>();
     const flush = () => m.drainEvents().forEach((ev) => emit(ev.event, ev.data));
+    let seq = 0;
+    let told = '';
+    const beat = () => {
+      told = m.progress().phase;
+      void keepalive(m, seq++);
+    };
+    const timer = setInterval(beat, config.keepaliveMs);
     flush();
+    try {
+      await loop(m, inFlight, flush, () => {
+        if (told !== m.progress().phase) beat();
+      });
+    } finally {
+      clearInterval(timer);
+      await keepalive(m, seq++);
+    }
+  };
+
+  const loop = async (m: SessionMigration, inFlight: Set<Promise<void>>, flush: () => void, onProgress: () => void) => {
     while (m.state().outcome === 'running') {
       const batch = m.next(clock.monotonicMs());
+      // The new phase goes out with the calls that start it, not a period later.
+      onProgress();
       flush();
       for (const c of batch) {
         const p: Promise<void> = send(c).then((r) => {

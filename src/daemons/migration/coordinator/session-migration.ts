@@ -13,10 +13,12 @@ import {
   resumeEndSchema,
   rollbackEndSchema,
   switchEndSchema,
+  type CoordinatorPhase,
   type ProcessRef,
   type StepId,
 } from '../protocol.js';
 import { resumeTargets, type MigrationPlan } from './migration-plan.js';
+import { phaseOf, type Reached } from './keepalive.js';
 import { networkCalls, rollbackAfter, type FailedAt } from './rollback-plan.js';
 
 export type CallKind = 'switch-start' | 'network-switch' | 'resume' | 'status' | 'network-back' | 'server-rollback';
@@ -64,6 +66,7 @@ export class SessionMigration {
   private readonly startMs: number;
   private frozenAtMs: number | undefined;
   private failure: { step: StepId; error: string } | undefined;
+  private readonly reached: Reached = { network: false, switched: false, resuming: false };
 
   constructor(
     readonly plan: MigrationPlan,
@@ -83,6 +86,8 @@ export class SessionMigration {
     const out = this.ready.splice(0).map((c) => ({ ...c, id: this.nextId++, deadlineMs: nowMs + this.timeoutOf(c.kind) }));
     for (const c of out) {
       this.inFlight.set(c.id, c);
+      this.reached.network ||= c.kind === 'network-switch';
+      this.reached.resuming ||= c.kind === 'resume';
       if (c.step) this.message(c.step, COORDINATOR, c.to, (c.body ?? {}) as Record<string, unknown>);
     }
     return out;
@@ -108,6 +113,12 @@ export class SessionMigration {
 
   state(): { outcome: Outcome; inFlight: number; failure?: { step: StepId; error: string } } {
     return { outcome: this.outcome, inFlight: this.inFlight.size, ...(this.failure ? { failure: this.failure } : {}) };
+  }
+
+  /** What the keepalives say (agent/coordinator-watchdog.ts acts on the last one if they stop). */
+  progress(): { phase: CoordinatorPhase; resume?: ProcessRef[] } {
+    const phase = phaseOf(this.outcome === 'running', this.phase === 'forward', this.reached);
+    return { phase, ...(this.processes.length > 0 ? { resume: resumeTargets(this.plan, this.processes) } : {}) };
   }
 
   private switchStart(): Omit<Call, 'id' | 'deadlineMs'> {
@@ -162,6 +173,7 @@ export class SessionMigration {
       const end = networkSwitchEndSchema.parse(reply);
       this.message('S708', call.to, COORDINATOR, { switched: end.switched, announced: end.announced });
       if (this.inFlight.size > 0) return;
+      this.reached.switched = true;
       if (this.plan.order === 'network-first') this.ready.push(this.switchStart());
       else this.bothSwitched(nowMs);
     } else {
