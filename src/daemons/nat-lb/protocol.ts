@@ -13,7 +13,6 @@ import { z } from 'zod';
 import { accessRowSchema, type AccessRow } from '../shared/conntrack-rows.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
-const port = z.number().int().min(1).max(65535);
 
 export const natModeSchema = z.enum(['normal', 'migration']);
 export type NatMode = z.infer<typeof natModeSchema>;
