@@ -18,7 +18,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import { deleteRows, exportRows, importRows, readRows } from '../src/daemons/nat-lb/balancer/access-table.js';
-import { entryOf, rowKey } from '../src/daemons/nat-lb/balancer/conntrack-rows.js';
+import { entryOf, rowKey } from '../src/daemons/shared/conntrack-rows.js';
 import type { AccessRow } from '../src/daemons/nat-lb/protocol.js';
 import { Conntrack } from '../src/kernel/ctnetlink.js';
 import { type ConntrackEntry, dumpMessage, parseDumpPart } from '../src/kernel/ctnetlink-codec.js';

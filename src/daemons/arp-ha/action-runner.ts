@@ -22,7 +22,12 @@ export interface ActionEffects {
 
 export interface ActionRunnerDeps {
   groups: readonly ArpHaConfig['groups'][number][];
-  mac: string;
+  /**
+   * Each group's interface's MAC: a group announces its VIP with the MAC of the interface it
+   * lives on. One MAC for all (the first group's) sent the back ends of a two-LAN front end the
+   * outside interface's MAC for their router: frames nobody on the inside LAN takes.
+   */
+  macs: ReadonlyMap<string, string>;
   /** The takeover groups' application links, by group name. */
   apps: ReadonlyMap<string, AppLink>;
   isActive: (group: string) => boolean;
@@ -71,13 +76,20 @@ export class ActionRunner {
     mark: (stage: string) => void,
     stagesMs: Record<string, number>,
   ): Promise<void> {
-    const { emit, effects, mac } = this.deps;
+    const { emit, effects } = this.deps;
     const group = 'group' in action ? this.deps.groups.find((g) => g.name === action.group) : undefined;
     if (action.type === 'set-mode' && group) {
       const hold = action.to === 'ACTIVE' && group.takeover && rebuilding.has(group.name) ? { port: group.takeover.port } : undefined;
       await effects.setArpMode(action.vip, action.to === 'ACTIVE', hold);
       mark('gate');
-      emit('mode', { group: action.group, vip: action.vip, from: action.from, to: action.to, reason: action.reason, mac });
+      emit('mode', {
+        group: action.group,
+        vip: action.vip,
+        from: action.from,
+        to: action.to,
+        reason: action.reason,
+        mac: this.macOf(group),
+      });
       if (action.to === 'ACTIVE') await this.announceActive(group, action.vip, mark);
     } else if (action.type === 'announce' && group) {
       await this.announceActive(group, action.vip, () => undefined, action.reason);
@@ -99,7 +111,8 @@ export class ActionRunner {
    * node that stepped down must stay silent. 'garp-sent' is stamped as the first pair leaves.
    */
   private async announceActive(group: Group, vip: string, mark: (stage: string) => void, reason?: string): Promise<void> {
-    const { effects, mac } = this.deps;
+    const { effects } = this.deps;
+    const mac = this.macOf(group);
     await effects.announce(vip, group.iface, mac, 1, 0);
     mark('garp');
     const later = this.deps.later ?? ((fn: () => void, ms: number) => void setTimeout(fn, ms));
@@ -113,6 +126,12 @@ export class ActionRunner {
       );
     }
     this.deps.emit('garp-sent', { group: group.name, vip, count: group.garp.count, mac, ...(reason ? { reason } : {}) });
+  }
+
+  private macOf(group: Group): string {
+    const mac = this.deps.macs.get(group.iface);
+    if (mac === undefined) throw new Error(`no MAC known for ${group.iface} (group ${group.name})`);
+    return mac;
   }
 
   private async takeOver(

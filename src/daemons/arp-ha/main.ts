@@ -102,9 +102,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
       if (isReported(++counters.appErrors)) emit('app-error', { group, error: errorMessage(e), count: counters.appErrors });
     },
   });
+  const ifaces = [...new Set(config.groups.map((g) => g.iface))];
+  const macs = new Map(await Promise.all(ifaces.map(async (i) => [i, await macOf(i)] as const)));
   const actions = new ActionRunner({
     groups: config.groups,
-    mac,
+    macs,
     apps,
     isActive,
     sendHeartbeat,

@@ -10,33 +10,14 @@
 // server's router"; in full NAT (embodiment 2) the inside address is the translated source,
 // the patent's internal interface IP 32a-IP-1.
 import { z } from 'zod';
+import { accessRowSchema, type AccessRow } from '../shared/conntrack-rows.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
-const port = z.number().int().min(1).max(65535);
 
 export const natModeSchema = z.enum(['normal', 'migration']);
 export type NatMode = z.infer<typeof natModeSchema>;
 
-/** One row of the access table (Fig. 5 / Fig. 12 columns), built from conntrack. */
-export const accessRowSchema = z
-  .object({
-    clientIp: ipv4, // 901 / 910
-    clientPort: port, // 902 / 911
-    vip: ipv4, // 903 / 912
-    vipPort: port, // the client's destination port (803)
-    insideIp: ipv4.optional(), // 913, full NAT only
-    insidePort: port.optional(), // 914, full NAT only
-    serverIp: ipv4, // 904 / 915
-    serverPort: port, // 905 / 916
-    protocol: z.enum(['tcp', 'udp']),
-    /** conntrack's TCP state (ESTABLISHED, FIN_WAIT, …); absent for UDP. */
-    state: z.string().optional(),
-    seq: z.number().int().min(0).optional(), // 906: unknown to conntrack unless seqadj is in use
-    delta: z.number().int().default(0), // 907: NAT sequence offset (RFC 1631); 0 without an ALG
-    timestampMs: z.number().int().min(0).optional(), // 908: when the row was created
-  })
-  .strict();
-export type AccessRow = z.infer<typeof accessRowSchema>;
+export { accessRowSchema, type AccessRow } from '../shared/conntrack-rows.js';
 
 /** One connection, whichever balancer reported it: the client side and the VIP, never the server it went to. */
 export const rowKey = (r: AccessRow): string => `${r.protocol}|${r.clientIp}|${r.clientPort}|${r.vip}|${r.vipPort}`;

@@ -9,7 +9,7 @@ import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
-import { callJson } from '../http-call.js';
+import { callJson } from '../../shared/http-call.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import {
   GATEWAY_PATHS,

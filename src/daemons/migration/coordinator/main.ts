@@ -7,7 +7,7 @@ import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { ConflictError, startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
-import { callJson } from '../http-call.js';
+import { callJson } from '../../shared/http-call.js';
 import { AGENT_PATHS } from '../protocol.js';
 import { keepaliveFor } from './keepalive.js';
 import { coordinatorRoutes, type MigrationRunner } from './coordinator-api.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Conntrack } from '../../../kernel/ctnetlink.js';
 import type { AccessRow } from '../protocol.js';
-import { entryOf, rowsOf } from './conntrack-rows.js';
+import { entryOf, rowsOf } from '../../shared/conntrack-rows.js';
 
 /** One ctnetlink socket for the daemon, opened on first use in the balancer's namespace. */
 const table = new Conntrack();

@@ -4,7 +4,7 @@
 // and VIPs that moved away). The remaining timeout and timestamps are left out of the
 // comparison: they change all the time and a failover does not need them fresh.
 import type { AccessRow } from '../protocol.js';
-import { rowKey } from './conntrack-rows.js';
+import { rowKey } from '../../shared/conntrack-rows.js';
 
 export interface Snapshot {
   server: string;

@@ -6,7 +6,7 @@ import type { Clock } from '../../../common/clock.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import type { AccessRow } from '../protocol.js';
 import type { VipConfig } from './balancer-config.js';
-import { kickRetransmissions, kickTargets } from './retransmit-kick.js';
+import { kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
 
 /** How long a kick waits for the connections' ends to say where they are (100 connections: ≈ 170 ms). */
 const KICK_WAIT_MS = 500;

@@ -4,7 +4,7 @@
 // connection with exactly one row. Polled, because conntrack changes without telling us.
 import type { EmitEvent } from '../../shared/event-log.js';
 import { readRows } from './access-table.js';
-import { rowKey } from './conntrack-rows.js';
+import { rowKey } from '../../shared/conntrack-rows.js';
 import type { ModeTable } from './mode-table.js';
 
 export interface TableReport {

@@ -13,8 +13,8 @@ export const agentConfigSchema = z
     key: z.string().min(8),
     /** This agent's address and port (commands come here; reports leave from here). */
     listen: hostPort,
-    /** The redirector's inside address and agents port. */
-    redirector: hostPort,
+    /** The redirector's inside address and agents port; a list for a pair of front ends (each gets every report). */
+    redirector: z.union([hostPort, z.array(hostPort).min(1).max(8)]),
     intervalMs: z.number().int().min(10).max(60_000).default(100),
     /**
      * The load metric: `file` reads a number (0..1) from a file (a synthetic load the scenarios

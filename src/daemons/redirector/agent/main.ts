@@ -20,7 +20,7 @@ const run = async (config: AgentConfig): Promise<void> => {
   const emit = createEventLog(config.node, 'backend-agent', { clock });
   const ports = new Set(config.services.map((s) => s.port));
   const started = new Map<number, ChildProcess>();
-  const to = splitHostPort(config.redirector);
+  const to = (Array.isArray(config.redirector) ? config.redirector : [config.redirector]).map((r) => splitHostPort(r));
 
   const startService = (port: number) => {
     const s = config.services.find((x) => x.port === port);
@@ -68,16 +68,13 @@ const run = async (config: AgentConfig): Promise<void> => {
   const report = async () => {
     const census = censusOf(await readFile('/proc/net/tcp', 'utf8'), ports);
     const total = [...census.connections.values()].reduce((a, b) => a + b, 0);
-    link.send(
-      {
-        kind: 'report',
-        load: await readLoad(total),
-        listening: [...census.listening].sort((a, b) => a - b),
-        connections: Object.fromEntries([...ports].map((p) => [String(p), census.connections.get(p) ?? 0])),
-      },
-      to.host,
-      to.port,
-    );
+    const report = {
+      kind: 'report' as const,
+      load: await readLoad(total),
+      listening: [...census.listening].sort((a, b) => a - b),
+      connections: Object.fromEntries([...ports].map((p) => [String(p), census.connections.get(p) ?? 0])),
+    };
+    for (const t of to) link.send(report, t.host, t.port);
   };
   const timer = setInterval(() => void report().catch((e: unknown) => emit('error', { error: errorMessage(e) })), config.intervalMs);
   emit('started', { listen: config.listen, redirector: config.redirector, services: [...ports] });

@@ -2,7 +2,8 @@
 // a back end's purge (its conntrack entries deleted, its clients told). Decisions are the
 // core's; this only carries them out.
 import { randomInt } from 'node:crypto';
-import { Conntrack } from '../../../kernel/ctnetlink.js';
+import { Conntrack, type CreateResult } from '../../../kernel/ctnetlink.js';
+import { tupleKey } from '../../../kernel/ctnetlink-codec.js';
 import { IPPROTO_TCP, type ConntrackEntry } from '../../../kernel/ctnetlink-attributes.js';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { nudgePacket } from '../../../kernel/ip-packet.js';
@@ -10,6 +11,7 @@ import { RawIpSocket } from '../../../kernel/raw-ip-socket.js';
 import { ipv4Key, SetElements } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { runCommand } from '../../../kernel/run-command.js';
+import { entryOf, rowsOf, type AccessRow } from '../../shared/conntrack-rows.js';
 import { announce } from '../../shared/garp.js';
 import type { ConnectionReading } from './assigned-routes.js';
 import type { RedirectorConfig } from './redirector-config.js';
@@ -77,6 +79,21 @@ export class DataPlane {
       .dump({ origDst: this.config.vip })
       .filter((e) => e.orig.protocol === IPPROTO_TCP)
       .map(connectionReading);
+  }
+
+  /** The live forwarded connections with their NAT bindings, for the standby's copy (GET /sync). */
+  rows(): AccessRow[] {
+    return rowsOf(this.conntrack.dump({ origDst: this.config.vip }), new Set([this.config.vip]));
+  }
+
+  /** The standby's copies of the active's connections (present ones are counted, not refused). */
+  createRows(rows: readonly AccessRow[]): CreateResult {
+    return rows.length === 0 ? { created: 0, present: 0 } : this.conntrack.create(rows.map(entryOf));
+  }
+
+  /** Copies the active no longer has (absent ones are counted as gone). */
+  deleteRows(rows: readonly AccessRow[]): number {
+    return rows.length === 0 ? 0 : this.conntrack.delete(rows.map((r) => tupleKey(entryOf(r).orig))).deleted;
   }
 
   /**

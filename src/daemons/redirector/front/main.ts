@@ -41,6 +41,8 @@ const run = async (config: RedirectorConfig): Promise<void> => {
   };
   const api = await startJsonApi(config.listen, config.token, [
     route({ method: 'GET', path: '/status', handle: () => ok(r.status()) }),
+    // The forwarded connections with their NAT bindings: what a standby front end copies.
+    route({ method: 'GET', path: '/sync', handle: () => ok({ rows: r.syncRows() }) }),
     route({
       method: 'POST',
       path: '/ratio',

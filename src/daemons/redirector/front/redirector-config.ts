@@ -61,6 +61,12 @@ export const redirectorConfigSchema = z
         /** UDP port of the agents (commands go there) and of this daemon on `inside` (reports come here). */
         port,
         key: z.string().min(8),
+        /**
+         * Where this daemon hears the agents: `inside` by default. A front end of a pair listens on
+         * its own inside address, so the standby hears every report too and knows each back end's
+         * health when it takes over (the agents send to both).
+         */
+        listenIp: ipv4.optional(),
       })
       .strict(),
     load: z
@@ -96,6 +102,29 @@ export const redirectorConfigSchema = z
       .default({}),
     /** On a back end's failure tell its clients at once (an out-of-window ACK they answer into a reset). */
     kick: z.boolean().default(true),
+    /**
+     * Two front ends, no single point of failure: arp-ha moves `vip` and `inside` between them
+     * (both nodes hold both addresses, arp-ha's ARP gate decides who answers), and the standby
+     * copies the active's forwarded connections into its own conntrack every `syncMs`, with their
+     * NAT bindings, so they survive the active's crash.
+     */
+    pair: z
+      .object({
+        /** The peer's API (its `listen`); the peer has the same `token`. */
+        peer: hostPort,
+        syncMs: z.number().int().min(20).max(10_000).default(100),
+        /** Who is active: arp-ha's status API on this node, and its group of `vip`, read every `pollMs`. */
+        arpHa: z
+          .object({
+            status: hostPort,
+            token: z.string().min(8),
+            group: z.string().min(1),
+            pollMs: z.number().int().min(5).max(1000).default(20),
+          })
+          .strict(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -130,6 +159,11 @@ export const parseRedirectorConfig = (text: string, file: string): RedirectorCon
         throw configError(source.positionOf(['services', i, 'spares', j]), `${b} already serves ${s.port}; a spare must lack it`);
     });
   });
+  if (data.pair && data.takeAddresses)
+    throw configError(
+      source.positionOf(['pair']),
+      'a front end of a pair does not own vip and inside (arp-ha moves them): set takeAddresses: false',
+    );
   if (data.health.method === 'tcp' && data.health.tcpPort === undefined)
     throw configError(source.positionOf(['health', 'method']), 'health method tcp needs health.tcpPort');
   return { ...data, node: nodeName(data.node) };

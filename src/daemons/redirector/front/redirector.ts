@@ -7,7 +7,9 @@ import { errorMessage } from '../../../common/errors.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { MessageLink } from '../message-link.js';
 import { agentReportSchema, type AgentCommand, type AgentReport } from '../protocol.js';
+import type { AccessRow } from '../../shared/conntrack-rows.js';
 import { DataPlane } from './data-plane.js';
+import { FrontPair } from './front-pair.js';
 import { ratioCycle } from './ratio-schedule.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { RedirectorCore, type Effect, type Outcome } from './redirector-core.js';
@@ -23,6 +25,7 @@ export class Redirector {
   private queue: Promise<void> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly startedMs: number;
+  private readonly pair: FrontPair | undefined;
 
   constructor(
     private readonly config: RedirectorConfig,
@@ -32,6 +35,18 @@ export class Redirector {
     this.startedMs = clock.nowMs();
     this.core = new RedirectorCore(config, this.startedMs);
     this.plane = new DataPlane(config);
+    const { pair } = config;
+    this.pair = pair ? new FrontPair({ ...config, pair }, this.plane, emit, clock) : undefined;
+  }
+
+  /** Alone, always; in a pair, while this node holds the VIP. */
+  isActive(): boolean {
+    return this.pair?.isActive() ?? true;
+  }
+
+  /** What the standby copies (GET /sync). */
+  syncRows(): AccessRow[] {
+    return this.plane.rows();
   }
 
   async start(): Promise<void> {
@@ -39,7 +54,7 @@ export class Redirector {
     this.link = await MessageLink.open<AgentReport, AgentCommand>({
       node: this.config.node,
       key: this.config.agents.key,
-      listen: `${this.config.inside}:${this.config.agents.port}`,
+      listen: `${this.config.agents.listenIp ?? this.config.inside}:${this.config.agents.port}`,
       schema: agentReportSchema,
       clock: this.clock,
       onMessage: (r, from) => {
@@ -50,9 +65,20 @@ export class Redirector {
     });
     const { intervalMs } = this.config.health;
     this.core.health.restart(this.clock.nowMs());
-    this.every(Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL)), () => this.apply(this.core.tick(this.clock.nowMs())));
+    const tickMs = Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL));
+    let lastTick = this.clock.monotonicMs();
+    this.every(tickMs, () => {
+      const now = this.clock.monotonicMs();
+      const lateMs = now - lastTick - tickMs;
+      lastTick = now;
+      // Our own stall is not the back ends' silence: the reports that came meanwhile wait in the
+      // socket until the poll phase after this timer. Judged on the next tick, once they are in.
+      if (lateMs > intervalMs) return this.emit('timer-stall', { ms: Math.round(lateMs + tickMs) });
+      return this.apply(this.core.tick(this.clock.nowMs()));
+    });
     this.every(this.config.routes.refreshMs, () => this.apply(this.core.readings(this.plane.readConnections(), this.clock.nowMs())));
     if (this.config.health.method === 'tcp') this.every(intervalMs, () => this.probeAll());
+    this.pair?.start();
   }
 
   /** Runs an outcome after those before it; resolves (never rejects) when its effects are done. */
@@ -71,6 +97,7 @@ export class Redirector {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.pair?.close();
     await this.queue;
     this.link?.close();
     this.plane.close();
@@ -89,12 +116,16 @@ export class Redirector {
         this.plane.block(e.ip, e.kind === 'block');
         return;
       case 'purge': {
-        const r = this.plane.purge(e.ip, e.ports, e.kick && this.config.kick);
+        // The clients are the active's to tell: a standby's nudge would come from a VIP it does not hold.
+        const r = this.plane.purge(e.ip, e.ports, e.kick && this.config.kick && this.isActive());
         this.core.routes.removeBackend(e.backend, new Set(e.ports));
         if (e.kick || r.deleted > 0) this.emit('purged', { backend: e.backend, ports: e.ports, ...r });
         return;
       }
       case 'command':
+        // Starting and stopping back-end processes is the active's decision; the standby's twin would double it.
+        if (!this.isActive())
+          return this.emit('agent-command-skipped', { backend: e.backend, action: e.action, port: e.port, reason: 'standby' });
         this.link?.send({ kind: 'command', to: e.backend, action: e.action, port: e.port }, e.ip, this.config.agents.port);
         this.emit('agent-command', { backend: e.backend, action: e.action, port: e.port });
         return;

@@ -11,6 +11,8 @@ const CONFIG = arpHaConfig([
   '{ name: api, vip: 198.18.7.101, iface: eth2, fastFail: { port: 8000 } }',
 ]);
 const MAC = '02:00:00:00:00:01';
+/** eth2's: each group announces with its own interface's MAC. */
+const MAC2 = '02:00:00:00:00:02';
 const CP: TakeoverCheckpoint = { client: '198.18.7.1:40000', server: '198.18.7.100:7000', firstSeq: 1 };
 
 const toActive = (group: string, vip: string): Action => ({
@@ -70,7 +72,10 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
   };
   const runner = new ActionRunner({
     groups: CONFIG.groups,
-    mac: MAC,
+    macs: new Map([
+      ['eth1', MAC],
+      ['eth2', MAC2],
+    ]),
     apps: new Map([['web', new AppLink('127.0.0.1:1')]]),
     isActive: (g) => active.has(g),
     sendHeartbeat: () => {
@@ -167,6 +172,8 @@ describe('arp-ha action runner', () => {
       ['fast-fail', 'garp-sent', 'peer-down', 'mode'],
     );
     assert.equal(events[0]!.clients, 2);
+    assert.equal(events[1]!.mac, MAC2, "api lives on eth2: announced with eth2's MAC, not the first group's");
+    assert.equal(events[3]!.mac, MAC2);
   });
 
   it("a split brain's re-announce: one pair now, the rest scheduled; what follows (a heartbeat) does not wait", async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { rowOf } from '../../../../src/daemons/nat-lb/balancer/conntrack-rows.js';
+import { rowOf } from '../../../../src/daemons/shared/conntrack-rows.js';
 import { SnapshotTracker } from '../../../../src/daemons/nat-lb/balancer/copy-snapshots.js';
 import { conntrackEntry } from './balancer-fixtures.js';
 

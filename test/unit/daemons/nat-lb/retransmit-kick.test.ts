@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseTcpPacket } from '../../../../src/kernel/tcp-segment.js';
-import { kickTargets, nudgePacket, revertPacket } from '../../../../src/daemons/nat-lb/balancer/retransmit-kick.js';
+import { kickTargets, nudgePacket, revertPacket } from '../../../../src/daemons/shared/retransmit-kick.js';
 import type { AccessRow } from '../../../../src/daemons/nat-lb/protocol.js';
 
 const row = (extra: Partial<AccessRow> = {}): AccessRow => ({

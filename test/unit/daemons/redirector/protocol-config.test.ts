@@ -3,6 +3,7 @@ import { agentCommandSchema, agentReportSchema, decodeMessage, encodeMessage } f
 import { signDatagram } from '../../../../src/daemons/shared/signed-datagram.js';
 import { CONFIG_TEXT, config, report } from './redirector-fixtures.js';
 import { parseRedirectorConfig } from '../../../../src/daemons/redirector/front/redirector-config.js';
+import { parseAgentConfig } from '../../../../src/daemons/redirector/agent/agent-config.js';
 
 const key = Buffer.from('redirector-agent-key');
 
@@ -44,5 +45,25 @@ describe('redirector: agent messages and config', () => {
     assert.throws(bad('{ port: 8082,', '{ port: 8081,'), /service 8081 is listed twice/);
     assert.throws(bad('ratio: 2 }', 'ratio: 101 }'), /less than or equal to 100/);
     assert.throws(bad('health: {}', 'health: { method: tcp }'), /health method tcp needs health.tcpPort/);
+  });
+
+  it('config: a front end of a pair leaves the addresses to arp-ha; agents may report to several front ends', () => {
+    const text = CONFIG_TEXT.replace('HEALTH', '{}');
+    const paired = `${text}\npair: { peer: "198.18.31.22:7300", arpHa: { status: "127.0.0.1:7070", token: lab-status-token, group: front } }\n`;
+    assert.throws(
+      () => parseRedirectorConfig(paired, '/lab/fe1.yml'),
+      /fe1.yml:\d+:\d+: a front end of a pair does not own vip and inside .*takeAddresses: false/,
+    );
+    const c = parseRedirectorConfig(`${paired}takeAddresses: false\n`, '/lab/fe1.yml');
+    assert.deepEqual(c.pair, {
+      peer: '198.18.31.22:7300',
+      syncMs: 100,
+      arpHa: { status: '127.0.0.1:7070', token: 'lab-status-token', group: 'front', pollMs: 20 },
+    });
+    const agent = (redirector: string) =>
+      parseAgentConfig(`key: redirector-agent-key\nlisten: "198.18.31.11:7310"\nredirector: ${redirector}\n`, '/lab/agent.yml').redirector;
+    assert.deepEqual(agent('["198.18.31.21:7310", "198.18.31.22:7310"]'), ['198.18.31.21:7310', '198.18.31.22:7310']);
+    assert.equal(agent('"198.18.31.100:7310"'), '198.18.31.100:7310');
+    assert.throws(() => agent('[]'), /agent.yml:3:\d+/);
   });
 });

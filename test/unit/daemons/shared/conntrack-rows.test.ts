@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { entryOf, rowOf, rowsOf } from '../../../../src/daemons/nat-lb/balancer/conntrack-rows.js';
-import { type AccessRow, accessRowSchema } from '../../../../src/daemons/nat-lb/protocol.js';
+import { entryOf, rowOf, rowsOf } from '../../../../src/daemons/shared/conntrack-rows.js';
+import { type AccessRow, accessRowSchema } from '../../../../src/daemons/shared/conntrack-rows.js';
 import { IPS_ASSURED, IPS_SEEN_REPLY, parseDumpPart } from '../../../../src/kernel/ctnetlink-codec.js';
 import { parseConntrackListing } from '../../../helpers/conntrack-listing.js';
 import { repoRoot } from '../../../helpers/repo-root.js';
-import { conntrackEntry } from './balancer-fixtures.js';
+import { conntrackEntry } from '../nat-lb/balancer-fixtures.js';
 
 const entry = conntrackEntry;
 const DNAT = entry();

@@ -2,7 +2,7 @@
 // calls). A refusal is an error carrying the daemon's reason; so is a missed deadline.
 import type { z } from 'zod';
 import { errorMessage } from '../../common/errors.js';
-import { describeIssue } from '../shared/json-api.js';
+import { describeIssue } from './json-api.js';
 
 export class CallError extends Error {
   constructor(

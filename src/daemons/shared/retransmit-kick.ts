@@ -8,13 +8,13 @@
 //    already run out. An end that is not backing off, or whose oldest unacknowledged byte is
 //    another, ignores it.
 // Only the sequence numbers the ends themselves sent are used: the copy stores hold none.
-import { systemClock, type Clock } from '../../../common/clock.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { randomInt } from 'node:crypto';
-import { pollPause } from '../../../common/poll-pause.js';
-import { hostUnreachable, IP_PROTOCOL, ipv4Packet, nudgePacket } from '../../../kernel/ip-packet.js';
-import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
-import { parseTcpPacket } from '../../../kernel/tcp-segment.js';
-import type { AccessRow } from '../protocol.js';
+import { pollPause } from '../../common/poll-pause.js';
+import { hostUnreachable, IP_PROTOCOL, ipv4Packet, nudgePacket } from '../../kernel/ip-packet.js';
+import { IpCapture, RawIpSocket } from '../../kernel/raw-ip-socket.js';
+import { parseTcpPacket } from '../../kernel/tcp-segment.js';
+import type { AccessRow } from './conntrack-rows.js';
 
 interface Endpoint {
   ip: string;

@@ -1,6 +1,7 @@
-// Pure: access-table rows (Fig. 5 / Fig. 12) from conntrack entries as ctnetlink dumps them, and
-// the entries that recreate rows as NAT'd connections on another balancer — what `conntrack -I
-// --dst-nat … [--src-nat …]` did, with the same state, status and timeouts.
+// Pure: rows of NAT'd connections from conntrack entries as ctnetlink dumps them, and the
+// entries that recreate rows on another node — what `conntrack -I --dst-nat … [--src-nat …]`
+// did, with the same state, status and timeouts. nat-lb's access table (Fig. 5 / Fig. 12) hands
+// connections between balancers with them; the redirector's standby front end keeps copies.
 import {
   type ConntrackEntry,
   type ConntrackNew,
@@ -9,8 +10,32 @@ import {
   IPS_ASSURED,
   IPS_SEEN_REPLY,
   type TcpState,
-} from '../../../kernel/ctnetlink-codec.js';
-import type { AccessRow } from '../protocol.js';
+} from '../../kernel/ctnetlink-codec.js';
+import { z } from 'zod';
+
+const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'expected an IPv4 address');
+const port = z.number().int().min(1).max(65535);
+
+/** One row of the access table (Fig. 5 / Fig. 12 columns), built from conntrack. */
+export const accessRowSchema = z
+  .object({
+    clientIp: ipv4, // 901 / 910
+    clientPort: port, // 902 / 911
+    vip: ipv4, // 903 / 912
+    vipPort: port, // the client's destination port (803)
+    insideIp: ipv4.optional(), // 913, full NAT only
+    insidePort: port.optional(), // 914, full NAT only
+    serverIp: ipv4, // 904 / 915
+    serverPort: port, // 905 / 916
+    protocol: z.enum(['tcp', 'udp']),
+    /** conntrack's TCP state (ESTABLISHED, FIN_WAIT, …); absent for UDP. */
+    state: z.string().optional(),
+    seq: z.number().int().min(0).optional(), // 906: unknown to conntrack unless seqadj is in use
+    delta: z.number().int().default(0), // 907: NAT sequence offset (RFC 1631); 0 without an ALG
+    timestampMs: z.number().int().min(0).optional(), // 908: when the row was created
+  })
+  .strict();
+export type AccessRow = z.infer<typeof accessRowSchema>;
 
 /**
  * The row an entry describes: the original tuple is client → VIP, the reply tuple comes from

@@ -1,0 +1,150 @@
+// The front-end pair's shell: which of the two this node is (arp-ha's group of the VIP says:
+// both nodes hold the address, its ARP gate decides which one answers), and on the standby the copy of the active's forwarded connections,
+// every `pair.syncMs`: the active's rows (GET /sync on the peer) against what was copied,
+// planned by standby-sync.ts and carried out on the kernel by the data plane. On taking over,
+// both ends of every copied connection are made to retransmit at once (nat-lb's kick): what
+// they sent into the dead front end would otherwise wait out their backed-off timers.
+import { z } from 'zod';
+import type { Clock } from '../../../common/clock.js';
+import { errorMessage } from '../../../common/errors.js';
+import { accessRowSchema, type AccessRow } from '../../shared/conntrack-rows.js';
+import type { EmitEvent } from '../../shared/event-log.js';
+import { callJson } from '../../shared/http-call.js';
+import { isReported } from '../../shared/rare-report.js';
+import { kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
+import type { DataPlane } from './data-plane.js';
+import type { RedirectorConfig } from './redirector-config.js';
+import { afterSync, planSync } from './standby-sync.js';
+
+/** How long the kick waits for the ends to say where they are, and how many backoff steps it undoes. */
+const KICK_WAIT_MS = 500;
+const KICK_REVERTS = 8;
+
+export const syncReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
+
+const arpHaStatusSchema = z.object({ groups: z.array(z.object({ name: z.string(), mode: z.string() }).passthrough()) }).passthrough();
+
+/** Pure: the role arp-ha's status gives this node for `group` (undefined: arp-ha does not know the group). */
+export const roleOf = (status: z.infer<typeof arpHaStatusSchema>, group: string): 'active' | 'standby' | undefined => {
+  const g = status.groups.find((x) => x.name === group);
+  return g === undefined ? undefined : g.mode === 'ACTIVE' ? 'active' : 'standby';
+};
+
+export class FrontPair {
+  private copies = new Map<string, AccessRow>();
+  private active: boolean | undefined;
+  private failures = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private running = false;
+
+  constructor(
+    private readonly config: RedirectorConfig & { pair: NonNullable<RedirectorConfig['pair']> },
+    private readonly plane: DataPlane,
+    private readonly emit: EmitEvent,
+    private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    this.timers.push(setInterval(() => void this.readRole(), this.config.pair.arpHa.pollMs));
+    this.timers.push(
+      setInterval(() => {
+        // A slow round (a loaded node, a large table) is not stacked behind itself.
+        if (this.running) return;
+        this.running = true;
+        void this.round()
+          .catch((e: unknown) => this.emit('error', { error: errorMessage(e) }))
+          .finally(() => (this.running = false));
+      }, this.config.pair.syncMs),
+    );
+  }
+
+  /** Active: arp-ha's group of the VIP is ACTIVE here, as last read (unknown counts as standby: it never acts twice). */
+  isActive(): boolean {
+    return this.active === true;
+  }
+
+  private polling = false;
+  private roleFailures = 0;
+
+  private async readRole(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    const { arpHa } = this.config.pair;
+    try {
+      const status = await callJson('arp-ha', `http://${arpHa.status}/status`, arpHa.token, { method: 'GET' }, 250, arpHaStatusSchema);
+      const role = roleOf(status, arpHa.group);
+      if (role === undefined) throw new Error(`arp-ha has no group '${arpHa.group}'`);
+      this.roleFailures = 0;
+      this.setRole(role === 'active');
+    } catch (e) {
+      // arp-ha not up yet, or gone: the last known role stands (a dead arp-ha's node is the peer's to replace).
+      if (isReported(++this.roleFailures)) this.emit('role-unknown', { count: this.roleFailures, error: errorMessage(e) });
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private setRole(active: boolean): void {
+    if (active === this.active) return;
+    this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size });
+    const tookOver = active && this.active === false;
+    this.active = active;
+    if (tookOver) this.takeOver();
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  /** The copies are live connections of ours now: nothing of them is the peer's to change, and their ends are told to go on. */
+  private takeOver(): void {
+    const rows = [...this.copies.values()];
+    this.copies.clear();
+    if (rows.length === 0) return;
+    const { vip, inside } = this.config;
+    kickRetransmissions(
+      kickTargets(rows),
+      { outsideAddress: vip, insideAddress: inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS },
+      this.clock,
+    ).then(
+      (k) => this.emit('retransmit-kick', { ...k }),
+      (e: unknown) => this.emit('retransmit-kick', { error: errorMessage(e) }),
+    );
+  }
+
+  private async round(): Promise<void> {
+    if (this.isActive()) return;
+    const started = this.clock.monotonicMs();
+    let rows: AccessRow[];
+    try {
+      ({ rows } = await callJson(
+        'peer',
+        `http://${this.config.pair.peer}/sync`,
+        this.config.token,
+        { method: 'GET' },
+        this.config.pair.syncMs * 3,
+        syncReplySchema,
+      ));
+    } catch (e) {
+      // A dead active is what the pair is for: its copies stay, arp-ha moves the VIP here.
+      if (isReported(++this.failures))
+        this.emit('sync-failed', { peer: this.config.pair.peer, count: this.failures, error: errorMessage(e) });
+      return;
+    }
+    this.failures = 0;
+    // The VIP may have come here while the peer answered: then its rows are no longer to follow.
+    if (this.isActive()) return;
+    const plan = planSync(this.copies, rows);
+    if (plan.create.length === 0 && plan.remove.length === 0) return;
+    const removed = this.plane.deleteRows(plan.remove);
+    const created = this.plane.createRows(plan.create);
+    this.copies = afterSync(this.copies, plan.remove, plan.create);
+    this.emit('synced', {
+      created: created.created,
+      present: created.present,
+      removed,
+      copies: this.copies.size,
+      ms: Math.round(this.clock.monotonicMs() - started),
+    });
+  }
+}
