@@ -19,6 +19,7 @@
 //    request to the first connection the new active answered (both clocks are the host's).
 // Environment: SHARED_NIC_LAB / SHARED_NIC_MGMT, BENCH_RUNS (throughput rounds), BENCH_SECONDS,
 // BENCH_SWITCHES.
+import { percentile } from '../src/orchestrator/checker/stats.js';
 import { startBench } from './bench-result.js';
 import {
   bounded,
@@ -89,9 +90,6 @@ const iperf = (target: string) => iperfGbits(lab, 'cl1', target, SECONDS);
 /** cl1: one connection to IP 37:7100 every 2 ms for `seconds`, logging `<ms> <server>` per answer. */
 const LOOP = (seconds: number) =>
   `node -e "const net=require('net');const end=Date.now()+${seconds * 1000};const one=()=>{if(Date.now()>end)return;const s=net.connect(7100,'${IP37}');let d='';s.on('data',(b)=>d+=b);s.on('close',()=>{if(d)console.log(Date.now()+' '+d);setTimeout(one,2)});s.on('error',()=>{})};one()"`;
-
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 try {
   await lab.execOk('srv10', ['sh', '-c', 'iperf3 -s -D']);

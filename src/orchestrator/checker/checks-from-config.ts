@@ -61,12 +61,15 @@ const regexText = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** Counts only entries after the first match of `after` and before the first later match of `until` (checker/entry-window.ts). */
+const windowFields = { after: EntryFilterSchema.optional(), until: EntryFilterSchema.optional() };
+
 const InvariantSchema = z.union([
   z
-    .object({ name: z.string().min(1), count: EntryFilterSchema, min: count.optional(), max: count.optional() })
+    .object({ name: z.string().min(1), count: EntryFilterSchema, min: count.optional(), max: count.optional(), ...windowFields })
     .strict()
     .refine((i) => i.min !== undefined || i.max !== undefined, 'an invariant with count needs min or max'),
-  z.object({ name: z.string().min(1), never: EntryFilterSchema }).strict(),
+  z.object({ name: z.string().min(1), never: EntryFilterSchema, ...windowFields }).strict(),
   z
     .object({
       name: z.string().min(1),
@@ -266,9 +269,9 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   }
   if (config.flowMatchesProbe !== undefined) checkers.push(Checks.flowMatchesProbe(config.flowMatchesProbe));
   for (const inv of config.invariants ?? []) {
-    if ('never' in inv) checkers.push(Checks.never({ ...inv.never, name: inv.name }));
+    if ('never' in inv) checkers.push(Checks.never({ ...inv.never, after: inv.after, until: inv.until, name: inv.name }));
     else if ('sequence' in inv) checkers.push(eventSequence({ ...inv.sequence, field: inv.field, equals: inv.equals, name: inv.name }));
-    else checkers.push(Checks.eventCount({ ...inv.count, min: inv.min, max: inv.max, name: inv.name }));
+    else checkers.push(Checks.eventCount({ ...inv.count, after: inv.after, until: inv.until, min: inv.min, max: inv.max, name: inv.name }));
   }
   for (const spec of config.commands ?? []) checkers.push(commandCheck(spec));
   return checkers;

@@ -3,6 +3,7 @@
 // scenario files free of code and keep the check re-runnable on a stored history.
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import type { Checker } from './checker.js';
+import { entryWindow, type WindowSpec } from './entry-window.js';
 
 type Scalar = string | number | boolean | null;
 
@@ -102,7 +103,7 @@ export function describeFilter(filter: EntryFilter): string {
   return [kind, ...parts].join(' ');
 }
 
-export interface EventCountSpec extends EntryFilter {
+export interface EventCountSpec extends EntryFilter, WindowSpec {
   min?: number;
   max?: number;
   /** Shown in reports; defaults to `count(<filter>)`. */
@@ -111,27 +112,36 @@ export interface EventCountSpec extends EntryFilter {
 
 /** Valid when the number of history entries matching the filter lies in [min, max]. */
 export function eventCount(spec: EventCountSpec): Checker {
-  const { min, max, name: givenName, ...filter } = spec;
-  const problem = filterProblem(filter);
-  if (problem) throw new TypeError(`event count filter: ${problem}`);
+  const { min, max, name: givenName, after, until, ...filter } = spec;
+  for (const [what, f] of [
+    ['event count filter', filter],
+    ['event count after', after],
+    ['event count until', until],
+  ] as const) {
+    const problem = f && filterProblem(f);
+    if (problem) throw new TypeError(`${what}: ${problem}`);
+  }
   if (min === undefined && max === undefined) throw new TypeError('event count: give min or max');
   const name = givenName ?? `count(${describeFilter(filter)})`;
   const want = [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
   return {
     name,
     check(history: RunHistory) {
-      const hits = history.entries.filter((e) => matches(filter, e));
+      const w = entryWindow(history, { after, until });
+      if ('missing' in w) return { name, valid: 'unknown', detail: `the window never opened: ${w.missing}` };
+      const hits = history.entries.filter((e) => matches(filter, e) && w.window.contains(e));
       const n = hits.length;
       const valid = (min === undefined || n >= min) && (max === undefined || n <= max);
       const at = hits.slice(0, 3).map((e) => `+${((e.t - history.startMs) / 1000).toFixed(3)} s`);
       const when = n > 0 ? `; first at ${at.join(', ')}${n > 3 ? ', ...' : ''}` : '';
-      return { name, valid, detail: `${n} entries match ${describeFilter(filter)}, want ${want}${when}` };
+      const scope = w.window.text ? ` ${w.window.text}` : '';
+      return { name, valid, detail: `${n} entries match ${describeFilter(filter)}${scope}, want ${want}${when}` };
     },
   };
 }
 
 /** Valid when no history entry matches the filter. */
-export function never(filter: EntryFilter & { name?: string }): Checker {
+export function never(filter: EntryFilter & WindowSpec & { name?: string }): Checker {
   const { name, ...rest } = filter;
   return eventCount({ ...rest, max: 0, name: name ?? `never(${describeFilter(rest)})` });
 }

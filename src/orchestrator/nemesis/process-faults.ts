@@ -4,7 +4,7 @@ import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 export interface KillProcessSpec {
   node: string;
-  /** pkill -f pattern, or `probe-server` for the scenario's probe server. */
+  /** pgrep -f pattern, or `probe-server` for the scenario's probe server. */
   match: string;
   signal: 'KILL' | 'TERM' | 'INT' | 'STOP';
   /** Shell command that brings the process back (not needed for `probe-server`). */
@@ -12,28 +12,44 @@ export interface KillProcessSpec {
 }
 
 /**
- * The kill and the node's clock right after it, in one exec: the exec's own round trip (10–30 ms
- * on a loaded host) must not be dated as part of the fault. The pattern travels base64-encoded,
- * because a shell whose command line contained it would be matched (and killed) by pkill -f.
+ * The kill and the node's clock right after it, taken by one bash process without a fork between
+ * them: `kill` and `$EPOCHREALTIME` are built-ins, so neither the exec's round trip (10–30 ms on a
+ * loaded host) nor the start of a `date` process (4–18 ms) is dated as part of the fault. The
+ * pattern travels base64-encoded, because a shell whose command line contained it would be matched
+ * by pgrep -f; the shell's own PID is dropped from pgrep's answer all the same, so a pattern that
+ * happens to match the script never kills the shell before it prints the stamp. Exits 1 (and
+ * prints nothing) when nothing matched.
  */
-export const pkillStampArgv = (pattern: string, signal: string): string[] => [
-  'sh',
+export const killStampArgv = (pattern: string, signal: string): string[] => [
+  'bash',
   '-c',
-  `pkill -${signal} -f "$(echo ${Buffer.from(pattern).toString('base64')} | base64 -d)" && date +%s%3N`,
+  [
+    `p="$(echo ${Buffer.from(pattern).toString('base64')} | base64 -d)"`,
+    'pids=()',
+    'for x in $(pgrep -f -- "$p"); do [ "$x" = "$$" ] || pids+=("$x"); done',
+    '[ ${#pids[@]} -gt 0 ] || exit 1',
+    `kill -${signal} "\${pids[@]}"`,
+    't=$EPOCHREALTIME',
+    'echo "$t"',
+  ].join('; '),
 ];
 
-/** The wall-clock ms `pkillStampArgv` printed, if it printed one. */
+/**
+ * The wall-clock ms (microsecond fraction kept) that `killStampArgv` printed, if it printed one.
+ * `$EPOCHREALTIME` is seconds with six decimals after the locale's decimal point ('.' or ',').
+ */
 export const killedAt = (output: string): number | undefined => {
-  const ms = Number(output.trim().split('\n').pop());
-  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+  const m = /^(\d{9,})[.,](\d{6})$/.exec(output.trim().split('\n').pop() ?? '');
+  if (!m) return undefined;
+  return Number(m[1]) * 1000 + Number(m[2]) / 1000;
 };
 
 export const killProcessNemesis = (ctx: NemesisContext, spec: KillProcessSpec): Nemesis => {
   const isProbe = spec.match === 'probe-server';
   const pattern = isProbe ? ctx.probeServerPattern : spec.match;
-  const pkill = (signal: string) => ctx.lab.execOk(spec.node, pkillStampArgv(pattern, signal));
+  const signalAll = (signal: string) => ctx.lab.execOk(spec.node, killStampArgv(pattern, signal));
   const bringBack = once(async () => {
-    if (spec.signal === 'STOP') await pkill('CONT');
+    if (spec.signal === 'STOP') await signalAll('CONT');
     else if (isProbe) await ctx.restartProbeServer(spec.node);
     else if (spec.restart) await sh(ctx.lab, spec.node, spec.restart);
   });
@@ -42,8 +58,8 @@ export const killProcessNemesis = (ctx: NemesisContext, spec: KillProcessSpec): 
     targets: [spec.node],
     detail: `SIG${spec.signal} to '${isProbe ? 'probe server' : spec.match}' on ${spec.node}`,
     async start() {
-      // pkill exits 1 when nothing matched: the scenario aimed at a process that is not there.
-      const stamp = killedAt(await pkill(spec.signal));
+      // Exits 1 when nothing matched: the scenario aimed at a process that is not there.
+      const stamp = killedAt(await signalAll(spec.signal));
       bringBack.arm();
       return stamp;
     },

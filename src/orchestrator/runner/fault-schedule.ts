@@ -8,12 +8,16 @@ import type { FaultEntry, RunnerEntry } from '../history/history-types.js';
 import type { FaultPlan } from '../nemesis/fault-plan.js';
 import type { Scenario } from '../scenario/parse-scenario.js';
 
-export type Trigger = { atMs: number } | { streamsEstablished: number; workload?: string };
+export type Trigger = { atMs: number } | { streamsEstablished: number; workload?: string; delayMs?: number };
 
 /** A scenario's `when:` or `at:` (a range is drawn from the repeat's seeded random). */
 export const triggerOf = (spec: Scenario['schedule'][number], random: () => number): Trigger => {
   if (spec.when) {
-    return { streamsEstablished: spec.when.streamsEstablished, ...(spec.when.workload ? { workload: spec.when.workload } : {}) };
+    return {
+      streamsEstablished: spec.when.streamsEstablished,
+      ...(spec.when.workload ? { workload: spec.when.workload } : {}),
+      ...(spec.when.delay ? { delayMs: spec.when.delay } : {}),
+    };
   }
   const at = spec.at ?? 0;
   return { atMs: Array.isArray(at) ? at[0] + random() * (at[1] - at[0]) : at };
@@ -50,6 +54,7 @@ const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: Schedu
     await sleep(startedAt + trigger.atMs - (hooks.clock ?? systemClock).nowMs(), hooks.signal);
   } else {
     while (!hooks.signal.aborted && hooks.established(trigger.workload) < trigger.streamsEstablished) await sleep(10, hooks.signal);
+    await sleep(trigger.delayMs ?? 0, hooks.signal);
   }
   return !hooks.signal.aborted;
 };

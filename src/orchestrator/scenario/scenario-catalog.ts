@@ -40,6 +40,9 @@ const filterText = (f: EntryFilter): string => {
   return [...who.filter(Boolean), f.event ?? 'any event', ...(where.length > 0 ? [`(${where.join(', ')})`] : [])].join(' ');
 };
 
+const windowText = (w: { after?: EntryFilter; until?: EntryFilter }): string =>
+  `${w.after ? ` after ${filterText(w.after)}` : ''}${w.until ? ` until ${filterText(w.until)}` : ''}`;
+
 const scopeText = (workload?: string, since?: string): string => {
   const parts = [workload && `workload ${workload}`, since && `since ${since}`].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
@@ -130,10 +133,10 @@ const describers: Describers = {
   invariants: (v) =>
     v.map((inv) =>
       'never' in inv
-        ? `never: ${inv.name}`
+        ? `never: ${inv.name}${windowText(inv)}`
         : 'sequence' in inv
           ? `${inv.name}: ${inv.equals.join(' → ')}`
-          : `${inv.name}: count ${range(inv.min, inv.max)}`,
+          : `${inv.name}: count ${range(inv.min, inv.max)}${windowText(inv)}`,
     ),
   commands: (v) =>
     v.map(
@@ -152,7 +155,10 @@ export const describeChecks = (checks: ChecksConfig): string[] =>
   });
 
 const when = (f: FaultSpec): string => {
-  if (f.when) return `when ${f.when.streamsEstablished} streams are established${f.when.workload ? ` (workload ${f.when.workload})` : ''}`;
+  if (f.when) {
+    const delay = f.when.delay ? ` + ${f.when.delay} ms` : '';
+    return `when ${f.when.streamsEstablished} streams are established${f.when.workload ? ` (workload ${f.when.workload})` : ''}${delay}`;
+  }
   if (Array.isArray(f.at)) return `at a seeded time in ${ms(f.at[0])}–${ms(f.at[1])}`;
   return f.at === undefined ? 'untimed' : `at ${ms(f.at)}`;
 };

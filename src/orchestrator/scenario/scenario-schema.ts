@@ -8,7 +8,10 @@ import { durationMs, nodeName } from './schema-kit.js';
 import { workloadSchema } from './workload-schema.js';
 
 const at = z.union([durationMs, z.tuple([durationMs, durationMs])]);
-const when = z.object({ streamsEstablished: z.number().int().min(1), workload: z.string().optional() }).strict();
+/** A condition: N streams established (of one workload, or all), then `delay` more (so the streams carry data before the fault). */
+const when = z
+  .object({ streamsEstablished: z.number().int().min(1), workload: z.string().optional(), delay: durationMs.optional() })
+  .strict();
 
 const timing = { at: at.optional(), when: when.optional(), duration: durationMs.optional() };
 const withTiming = <F extends string, T extends z.ZodRawShape>(fault: F, shape: T) =>

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ChecksConfigSchema, checksFromConfig } from '../../../../src/orchestrator/checker/checks-from-config.js';
-import { T0, history, probe, summary } from '../fixtures.js';
+import { T0, fault, history, probe, summary } from '../fixtures.js';
 
 describe('checks config (scenario `checks:` section)', () => {
   const full = {
@@ -59,6 +59,35 @@ describe('checks config (scenario `checks:` section)', () => {
     );
     const h = history([probe(T0, { event: 'reset', offset: 0, error: 'ECONNRESET' })]);
     assert.equal(check!.check(h).valid, false);
+  });
+
+  it('scopes count and never invariants to a window given by after/until entry filters', () => {
+    const [count, nev] = checksFromConfig(
+      ChecksConfigSchema.parse({
+        invariants: [
+          {
+            name: 'resets after the fault',
+            count: { kind: 'probe', event: 'reset' },
+            min: 1,
+            max: 1,
+            after: { kind: 'fault', event: 'start' },
+          },
+          { name: 'none before it', never: { kind: 'probe', event: 'reset' }, until: { kind: 'fault', event: 'start' } },
+        ],
+      }),
+    );
+    const h = history([
+      fault(T0 + 100, 'start', 'kill-1', 'kill', ['srv']),
+      probe(T0 + 200, { event: 'reset', offset: 0, error: 'ECONNRESET' }),
+    ]);
+    assert.equal(count!.check(h).valid, true);
+    assert.equal(nev!.check(h).valid, true);
+    assert.equal(
+      ChecksConfigSchema.safeParse({
+        invariants: [{ name: 'x', count: { kind: 'probe' }, max: 0, after: { kind: 'fault', evnt: 'start' } }],
+      }).success,
+      false,
+    );
   });
 
   it('rejects unknown or misspelt keys at every level', () => {

@@ -39,6 +39,36 @@ describe('eventCount / never (declarative invariants over the merged history)', 
     assert.equal(Checks.never({ kind: 'runner', event: 'error' }).check(h).valid, true);
   });
 
+  it('counts only within a window: after the first mark (exclusive), until the first later end mark (exclusive)', () => {
+    const w = history([
+      runner(T0, 'deployed'),
+      daemon(T0 + 500, 'dev', 'registered', { server: 'srv20' }),
+      fault(T0 + 1500, 'start', 'link-down-1', 'link-down', ['srv20']),
+      daemon(T0 + 1500, 'dev', 'registered', { server: 'srv20' }),
+      daemon(T0 + 3000, 'dev', 'registered', { server: 'srv20' }),
+      runner(T0 + 5000, 'workload-stopped'),
+      daemon(T0 + 5000, 'dev', 'registered', { server: 'srv20' }),
+      daemon(T0 + 6000, 'dev', 'registered', { server: 'srv20' }),
+    ]);
+    const reg = { kind: 'daemon', event: 'registered', where: { server: 'srv20' } } as const;
+    const afterFault = { kind: 'fault', fault: 'link-down', event: 'start' } as const;
+    const stopped = { kind: 'runner', event: 'workload-stopped' } as const;
+    assert.equal(Checks.eventCount({ ...reg, min: 5, max: 5 }).check(w).valid, true, 'no window: the whole run');
+    const r = Checks.eventCount({ ...reg, after: afterFault, until: stopped, min: 1, max: 1 }).check(w);
+    assert.equal(r.valid, true, r.detail);
+    assert.match(r.detail, /^1 entries match .* after \+1\.500 s until \+5\.000 s, want ≥ 1 and ≤ 1; first at \+3\.000 s$/);
+    assert.equal(Checks.eventCount({ ...reg, after: afterFault, min: 3, max: 3 }).check(w).valid, true, 'after only: to the end');
+    assert.equal(Checks.eventCount({ ...reg, until: stopped, min: 3, max: 3 }).check(w).valid, true, 'until only: from the start');
+    assert.equal(Checks.never({ ...reg, after: stopped }).check(w).valid, false);
+    const missing = Checks.eventCount({ ...reg, after: { kind: 'fault', fault: 'crash' }, max: 0 }).check(w);
+    assert.equal(missing.valid, 'unknown', 'a window that never opened proves nothing');
+    assert.match(missing.detail, /the window never opened: no entry matches fault fault=crash/);
+    assert.throws(
+      () => Checks.eventCount({ ...reg, until: { kind: 'runner', node: 'x' }, max: 0 }),
+      /event count until: node does not apply/,
+    );
+  });
+
   it('rejects filter keys that do not apply to the kind, and a count without bounds', () => {
     assert.throws(() => Checks.eventCount({ kind: 'probe', daemon: 'arp-ha', max: 0 }), /daemon does not apply to kind 'probe'/);
     assert.throws(() => Checks.eventCount({ kind: 'probe' }), /give min or max/);
