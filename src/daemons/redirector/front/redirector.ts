@@ -1,6 +1,6 @@
 // The redirector's shell: the core's decisions carried out on the kernel (data-plane.ts) and
 // on the agents (message-link.ts), one outcome after another, each effect in order; the timers
-// that feed the core (health ticks, tcp checks, conntrack dumps for table 111).
+// that feed the core (health ticks, tcp checks, conntrack's events for table 111).
 import { connect } from 'node:net';
 import type { Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
@@ -12,6 +12,7 @@ import { ratioCycle } from './ratio-schedule.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { RedirectorCore, type Effect, type Outcome } from './redirector-core.js';
 import { statusBody } from './redirector-status.js';
+import { RouteFeed, type FeedResult } from './route-feed.js';
 
 /** Health ticks this much finer than the interval: detection lands within a quarter interval of its bound. */
 const TICKS_PER_INTERVAL = 4;
@@ -19,6 +20,7 @@ const TICKS_PER_INTERVAL = 4;
 export class Redirector {
   readonly core: RedirectorCore;
   private readonly plane: DataPlane;
+  private readonly feed: RouteFeed;
   private link: MessageLink<AgentReport, AgentCommand> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -32,10 +34,12 @@ export class Redirector {
     this.startedMs = clock.nowMs();
     this.core = new RedirectorCore(config, this.startedMs);
     this.plane = new DataPlane(config);
+    this.feed = new RouteFeed(config.vip);
   }
 
   async start(): Promise<void> {
     await this.plane.install(new Map(this.core.table.ports().map((p) => [p, this.cycle(p)])));
+    this.readRoutes(() => this.feed.start(this.core.routes));
     this.link = await MessageLink.open<AgentReport, AgentCommand>({
       node: this.config.node,
       key: this.config.agents.key,
@@ -51,7 +55,10 @@ export class Redirector {
     const { intervalMs } = this.config.health;
     this.core.health.restart(this.clock.nowMs());
     this.every(Math.max(5, Math.round(intervalMs / TICKS_PER_INTERVAL)), () => this.apply(this.core.tick(this.clock.nowMs())));
-    this.every(this.config.routes.refreshMs, () => this.apply(this.core.readings(this.plane.readConnections(), this.clock.nowMs())));
+    this.every(this.config.routes.refreshMs, () => {
+      this.readRoutes(() => this.feed.refresh(this.core.routes));
+      return this.apply(this.core.routesRead(this.clock.nowMs()));
+    });
     if (this.config.health.method === 'tcp') this.every(intervalMs, () => this.probeAll());
   }
 
@@ -73,6 +80,7 @@ export class Redirector {
     for (const t of this.timers) clearInterval(t);
     await this.queue;
     this.link?.close();
+    this.feed.close();
     this.plane.close();
   }
 
@@ -99,6 +107,14 @@ export class Redirector {
         this.emit('agent-command', { backend: e.backend, action: e.action, port: e.port });
         return;
     }
+  }
+
+  /** Table 111 brought up to date; a rebuild from a dump (the start, lost events) is worth an event. */
+  private readRoutes(read: () => FeedResult): void {
+    const t0 = performance.now();
+    const r = read();
+    if (r.dumped !== undefined)
+      this.emit('routes-rebuilt', { entries: r.dumped, routes: this.core.routes.size, ms: Math.round(performance.now() - t0) });
   }
 
   /** The service's cycle as back-end addresses. */
