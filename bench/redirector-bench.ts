@@ -139,12 +139,15 @@ try {
   const fullMiB = await rssMiB(redirector!);
   const restartMs: number[] = [];
   const apiUpMs: number[] = [];
+  const restartedMiB: number[] = [];
   for (let i = 0; i < RESTARTS; i++) {
     await stopRedirector();
     const { startedMs, apiMs } = await startRedirector();
     await waitFor(`${ROUTES} routes after a restart`, async () => (await status()).assigned.count >= ROUTES, 30_000, 20);
     restartMs.push(Date.now() - startedMs);
     apiUpMs.push(apiMs - startedMs);
+    await sleep(1000);
+    restartedMiB.push(await rssMiB(redirector!));
   }
   const rebuild = JSON.parse(await lab.execOk('fe1', ['sh', '-c', `${ROUTES_TOOL} rebuild 5`])) as {
     routes: number;
@@ -153,6 +156,7 @@ try {
   };
   result.add(`redirector resident memory, table 111 empty`, 'MiB', [emptyMiB]);
   result.add(`redirector resident memory, ${ROUTES.toLocaleString('en-US')} routes in 111`, 'MiB', [fullMiB]);
+  result.add(`redirector resident memory, ${ROUTES.toLocaleString('en-US')} routes in 111, 1 s after each restart`, 'MiB', restartedMiB);
   result.add('restart: process start → API answers (100,000 routes in conntrack)', 'ms', apiUpMs);
   result.add(`restart: process start → API shows ${ROUTES.toLocaleString('en-US')} routes in 111`, 'ms', restartMs, '< 1 s');
   result.add(`rebuild alone: ctnetlink dump of ${rebuild.routes.toLocaleString('en-US')} entries, decoded`, 'ms', rebuild.dumpMs);
