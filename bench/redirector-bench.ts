@@ -13,9 +13,11 @@
 // 3. BENCH_ROUTES (100,000) assigned routes: established DNAT'd connections of 8080 created in
 //    fe1's conntrack (bench/redirector-routes.ts), which the redirector reads into table 111.
 //    The daemon's resident memory without them and with them; then BENCH_RESTARTS restarts,
-//    each timed from the start of the new process to its API showing all of them in 111
-//    (polled every 20 ms; includes Node's own start); and the rebuild alone, in process: the
-//    ctnetlink dump of the VIP's entries and the table built from it. Target: restart < 1 s.
+//    each timed from the new process's start (a timestamp the node's shell writes just before it
+//    execs node: docker exec's own cost is not in it) to its API answering, and to its API
+//    showing all of them in 111 (polled every 20 ms; includes Node's own start); and the rebuild
+//    alone, in process: the ctnetlink dump of the VIP's entries decoded, and decoded into a new
+//    table 111. Target: restart < 1 s.
 // Environment: REDIRECTOR_LAB / REDIRECTOR_MGMT (the lab's name and management prefix),
 // BENCH_RUNS, BENCH_SECONDS (per iperf3), BENCH_CONNECTIONS, BENCH_ROUTES, BENCH_RESTARTS.
 import { startBench } from './bench-result.js';
@@ -27,7 +29,11 @@ const CONNECTIONS = bounded('BENCH_CONNECTIONS', 2000, 20_000);
 const ROUTES = bounded('BENCH_ROUTES', 100_000, 100_000);
 const RESTARTS = bounded('BENCH_RESTARTS', 5, 20);
 const ROOT = '/opt/failover-lab';
-const REDIRECTOR = `node ${ROOT}/dist/src/daemons/redirector/front/main.js --config ${ROOT}/bench/topologies/redirector/fe1.yml`;
+const STARTED_AT = '/tmp/redirector.started-ms';
+// The shell stamps the time (ms, the host's clock: containers share it) and becomes node: same PID.
+const REDIRECTOR =
+  `sh -c 'echo $(($(date +%s%N) / 1000000)) > ${STARTED_AT}; ` +
+  `exec node ${ROOT}/dist/src/daemons/redirector/front/main.js --config ${ROOT}/bench/topologies/redirector/fe1.yml'`;
 const HAPROXY = `haproxy -db -f ${ROOT}/bench/topologies/redirector/haproxy.cfg`;
 const ROUTES_TOOL = `node ${ROOT}/dist/bench/redirector-routes.js`;
 const API = `http://${process.env.REDIRECTOR_MGMT ?? '198.19.30'}.21:7300`;
@@ -50,11 +56,12 @@ const fe1Addresses = () =>
   lab.execOk('fe1', ['sh', '-c', `ip addr replace ${VIP}/32 dev eth1 && ip addr replace 198.18.31.100/32 dev eth2`]);
 
 let redirector: string | undefined;
-const startRedirector = async (): Promise<number> => {
-  const t0 = Date.now();
+/** Starts the daemon; returns when its process started (ms since the epoch) and when its API first answered. */
+const startRedirector = async (): Promise<{ startedMs: number; apiMs: number }> => {
   redirector = await background(lab, 'fe1', REDIRECTOR, '/tmp/redirector.log');
   await waitFor('the redirector API', async () => (await status()) !== undefined, 15_000, 20);
-  return t0;
+  const apiMs = Date.now();
+  return { startedMs: Number((await lab.execOk('fe1', ['cat', STARTED_AT])).trim()), apiMs };
 };
 const stopRedirector = async () => {
   if (redirector) await stopBackground(lab, 'fe1', redirector);
@@ -100,8 +107,8 @@ try {
       `direct (fe1 routes) then through the redirector then through HAProxy per round. New connections: ${CONNECTIONS.toLocaleString('en-US')} ` +
       `to VIP:7100 (be1:be2 = 1:1; HAProxy, by client address, puts them all on one), 50 at a time, once per round each. ` +
       `Routes: ${ROUTES.toLocaleString('en-US')} established connections of 8080 created in fe1's conntrack; the daemon's memory, ` +
-      `${RESTARTS} restarts timed from the new process's start to its API showing every route in table 111, and the dump + ` +
-      'table build alone in process.',
+      `${RESTARTS} restarts timed from the new process's start (stamped in fe1 just before exec) to its API answering and to it ` +
+      'showing every route in table 111 (polled every 20 ms), and the dump, and the dump decoded into table 111, alone in process.',
   );
   const ratio = (xs: number[]) => xs.map((x, i) => x / gbits.direct[i]!);
   result.add('throughput, direct (fe1 routes, no daemon)', 'Gbit/s', gbits.direct);
@@ -131,25 +138,32 @@ try {
   await sleep(1000);
   const fullMiB = await rssMiB(redirector!);
   const restartMs: number[] = [];
+  const apiUpMs: number[] = [];
+  const restartedMiB: number[] = [];
   for (let i = 0; i < RESTARTS; i++) {
     await stopRedirector();
-    const t0 = await startRedirector();
+    const { startedMs, apiMs } = await startRedirector();
     await waitFor(`${ROUTES} routes after a restart`, async () => (await status()).assigned.count >= ROUTES, 30_000, 20);
-    restartMs.push(Date.now() - t0);
+    restartMs.push(Date.now() - startedMs);
+    apiUpMs.push(apiMs - startedMs);
+    await sleep(1000);
+    restartedMiB.push(await rssMiB(redirector!));
   }
   const rebuild = JSON.parse(await lab.execOk('fe1', ['sh', '-c', `${ROUTES_TOOL} rebuild 5`])) as {
     routes: number;
     dumpMs: number[];
-    buildMs: number[];
+    rebuildMs: number[];
   };
   result.add(`redirector resident memory, table 111 empty`, 'MiB', [emptyMiB]);
   result.add(`redirector resident memory, ${ROUTES.toLocaleString('en-US')} routes in 111`, 'MiB', [fullMiB]);
-  result.add(`restart → ${ROUTES.toLocaleString('en-US')} routes in 111 (process start included)`, 'ms', restartMs, '< 1 s');
-  result.add(`rebuild alone: ctnetlink dump of ${rebuild.routes.toLocaleString('en-US')} entries`, 'ms', rebuild.dumpMs);
-  result.add('rebuild alone: table 111 from the dump', 'ms', rebuild.buildMs);
+  result.add(`redirector resident memory, ${ROUTES.toLocaleString('en-US')} routes in 111, 1 s after each restart`, 'MiB', restartedMiB);
+  result.add('restart: process start → API answers (100,000 routes in conntrack)', 'ms', apiUpMs);
+  result.add(`restart: process start → API shows ${ROUTES.toLocaleString('en-US')} routes in 111`, 'ms', restartMs, '< 1 s');
+  result.add(`rebuild alone: ctnetlink dump of ${rebuild.routes.toLocaleString('en-US')} entries, decoded`, 'ms', rebuild.dumpMs);
+  result.add('rebuild alone: the same dump decoded into a new table 111', 'ms', rebuild.rebuildMs);
   result.note(
-    `${fill.created.toLocaleString('en-US')} conntrack entries created in ${Math.round(fill.ms)} ms; the daemon re-reads them every ` +
-      '100 ms (routes.refreshMs), so with 100,000 routes most of its time goes to that dump.',
+    `${fill.created.toLocaleString('en-US')} conntrack entries created in ${Math.round(fill.ms)} ms; after its start-up dump the daemon ` +
+      "follows conntrack's events, so 100,000 idle routes cost it nothing per refresh.",
   );
   await result.write();
 } finally {

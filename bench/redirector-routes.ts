@@ -3,13 +3,13 @@
 //                                        DNAT'd to be1 and be2 alternately, created in conntrack
 //                                        over ctnetlink (what N forwarded connections leave there);
 //                                        prints {created, present, ms}
-//   node redirector-routes.js rebuild R  R times: the redirector's own rebuild of table 111 — the
-//                                        ctnetlink dump of the VIP's entries, then the
-//                                        assigned-route table from it; prints {routes, dumpMs, buildMs}
+//   node redirector-routes.js rebuild R  R times: the ctnetlink dump of the VIP's entries decoded
+//                                        and dropped, then the redirector's own rebuild of table
+//                                        111 (the same dump decoded into a new table); prints
+//                                        {routes, dumpMs, rebuildMs}
 // Client addresses 198.18.30.1 and .3 (cl1's), ports from 10,000: at most 2 × 50,000 entries.
 import { performance } from 'node:perf_hooks';
 import { AssignedRoutes } from '../src/daemons/redirector/front/assigned-routes.js';
-import { connectionReading } from '../src/daemons/redirector/front/data-plane.js';
 import { IPPROTO_TCP, IPS_ASSURED, IPS_SEEN_REPLY } from '../src/kernel/ctnetlink-attributes.js';
 import { Conntrack } from '../src/kernel/ctnetlink.js';
 import type { ConntrackNew } from '../src/kernel/ctnetlink-codec.js';
@@ -49,18 +49,20 @@ if (command === 'fill') {
   process.stdout.write(JSON.stringify({ ...result, ms: performance.now() - t0 }) + '\n');
 } else if (command === 'rebuild') {
   const dumpMs: number[] = [];
-  const buildMs: number[] = [];
+  const rebuildMs: number[] = [];
   let routes = 0;
   for (let r = 0; r < Math.min(n, 50); r++) {
     const t0 = performance.now();
-    const readings = conntrack.dump({ origDst: VIP }).map(connectionReading);
+    conntrack.dumpEach({ origDst: VIP }, () => undefined);
     const t1 = performance.now();
-    const table = new AssignedRoutes(BACKENDS);
-    table.replace(readings, VIP, new Set([SERVICE]));
-    buildMs.push(performance.now() - t1);
+    const table = new AssignedRoutes(BACKENDS, VIP, [SERVICE]);
+    table.beginRebuild();
+    conntrack.dumpEach({ origDst: VIP }, (f) => table.observe(f));
+    table.endRebuild();
+    rebuildMs.push(performance.now() - t1);
     dumpMs.push(t1 - t0);
-    routes = table.count();
+    routes = table.size;
   }
-  process.stdout.write(JSON.stringify({ routes, dumpMs, buildMs }) + '\n');
+  process.stdout.write(JSON.stringify({ routes, dumpMs, rebuildMs }) + '\n');
 } else throw new Error(`redirector-routes.js: unknown command '${command}' (fill or rebuild)`);
 conntrack.close();

@@ -55,13 +55,25 @@ export {
   IPS_DST_NAT,
   IPS_SEEN_REPLY,
   IPS_SRC_NAT,
+  TCP_STATES,
   type ConntrackEntry,
   type ConntrackNew,
   type ConntrackTuple,
   type NatTarget,
   type TcpState,
 } from './ctnetlink-attributes.js';
-export { parseDumpPart, parseEntry, type DumpPart } from './ctnetlink-dump.js';
+export {
+  decodeEntry,
+  eachEntry,
+  EntryFields,
+  entryOf,
+  ipv4Of,
+  parseDumpPart,
+  parseEntry,
+  TupleFields,
+  type DatagramEnd,
+  type DumpPart,
+} from './ctnetlink-dump.js';
 
 const writeTuple = (w: NetlinkWriter, type: number, src: string, dst: string, protocol: number, sport: number, dport: number): void => {
   const tuple = w.nest(type);

@@ -9,10 +9,13 @@ import {
   type ConntrackNew,
   type DumpFilter,
   dumpMessage,
-  parseDumpPart,
+  EntryFields,
+  eachEntry,
+  entryOf,
   writeCreate,
   writeDelete,
 } from './ctnetlink-codec.js';
+import { ipv4Bytes } from './inet-bytes.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
 import { acksIn, NetlinkWriter } from './nfnetlink-attrs.js';
 
@@ -56,20 +59,35 @@ export class Conntrack {
 
   /** The IPv4 entries (of one original destination with `filter.origDst`). */
   dump(filter: DumpFilter = {}): ConntrackEntry[] {
+    const entries: ConntrackEntry[] = [];
+    this.dumpEach(filter, (f, datagram) => entries.push(entryOf(f, datagram)));
+    return entries;
+  }
+
+  /**
+   * Visits each IPv4 entry of a dump decoded in place (one EntryFields, reused: nothing is made
+   * per entry); returns how many were visited. With `filter.origDst`, only that destination's.
+   */
+  dumpEach(filter: DumpFilter, visit: (f: EntryFields, datagram: Buffer) => void): number {
     return this.guard('dump', () => {
       const socket = this.open();
       const seq = this.nextSeq();
       socket.send(dumpMessage(seq, filter));
-      const entries: ConntrackEntry[] = [];
-      const done = socket.receiveUntil(DUMP_WAIT_MS, (datagram) => {
-        const part = parseDumpPart(datagram, seq);
-        for (const e of part.entries) entries.push(e);
-        if (part.errno !== undefined) throw new ConntrackError('dump', part.errno, 'the kernel refused or broke off the dump');
-        return part.done || undefined;
-      });
-      if (!done) throw new ConntrackError('dump', undefined, `no end of dump within ${DUMP_WAIT_MS} ms (${entries.length} entries read)`);
       // The kernel filters only on 5.8+: an older one sends every entry.
-      return filter.origDst ? entries.filter((e) => e.orig.dst === filter.origDst) : entries;
+      const dst = filter.origDst === undefined ? undefined : ipv4Bytes(filter.origDst).readUInt32BE(0);
+      const f = new EntryFields();
+      let count = 0;
+      const done = socket.receiveUntil(DUMP_WAIT_MS, (datagram) => {
+        const end = eachEntry(datagram, seq, f, (entry) => {
+          if (dst !== undefined && entry.orig.dst !== dst) return;
+          count++;
+          visit(entry, datagram);
+        });
+        if (end.errno !== undefined) throw new ConntrackError('dump', end.errno, 'the kernel refused or broke off the dump');
+        return end.done || undefined;
+      });
+      if (!done) throw new ConntrackError('dump', undefined, `no end of dump within ${DUMP_WAIT_MS} ms (${count} entries read)`);
+      return count;
     });
   }
 

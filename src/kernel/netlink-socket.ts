@@ -13,10 +13,28 @@ const SOL_NETLINK = 270;
 const NETLINK_NO_ENOBUFS = 5;
 const MSG_DONTWAIT = 0x40;
 const EAGAIN = 11;
+const ENOBUFS = 105;
 /** Atomics.wait on this gives a 1 ms pause without a busy loop. */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export const NETLINK_NETFILTER = 12;
+
+/** Multicast messages were dropped because the receive buffer was full (only with `reportOverruns`). */
+export class NetlinkOverrun extends Error {
+  constructor() {
+    super('netlink receive buffer overrun: multicast messages were lost');
+  }
+}
+
+export interface NetlinkSocketOptions {
+  /** Multicast groups to join at bind (nl_groups bit mask: group g is bit g - 1). */
+  groups?: number;
+  /**
+   * Report a lost multicast message as NetlinkOverrun instead of letting the kernel drop it
+   * silently: a reader that keeps a copy of kernel state from events must resynchronise then.
+   */
+  reportOverruns?: boolean;
+}
 
 export class NetlinkSocket {
   private readonly fd: number;
@@ -28,11 +46,13 @@ export class NetlinkSocket {
     protocol: number,
     receiveBufferBytes = 8 << 20,
     private readonly clock: Clock = systemClock,
+    options: NetlinkSocketOptions = {},
   ) {
     this.fd = libc().socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, protocol);
     if (this.fd < 0) throw new Error(`netlink socket (protocol ${protocol}): errno ${libc().errno()}`);
     const local = Buffer.alloc(12);
     local.writeUInt16LE(AF_NETLINK, 0);
+    local.writeUInt32LE(options.groups ?? 0, 8);
     if (libc().bind(this.fd, local, local.length) !== 0) throw new Error(`binding a netlink socket: errno ${libc().errno()}`);
     this.peer.writeUInt16LE(AF_NETLINK, 0);
     // A big buffer holds many queued-packet notices between polls; FORCE needs CAP_NET_ADMIN
@@ -40,9 +60,11 @@ export class NetlinkSocket {
     const size = Buffer.alloc(4);
     size.writeInt32LE(receiveBufferBytes, 0);
     libc().setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, size, 4);
-    const one = Buffer.alloc(4);
-    one.writeInt32LE(1, 0);
-    libc().setsockopt(this.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, one, 4);
+    if (!options.reportOverruns) {
+      const one = Buffer.alloc(4);
+      one.writeInt32LE(1, 0);
+      libc().setsockopt(this.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, one, 4);
+    }
   }
 
   send(message: Buffer): void {
@@ -57,6 +79,7 @@ export class NetlinkSocket {
     if (n < 0) {
       const errno = libc().errno();
       if (errno === EAGAIN) return undefined;
+      if (errno === ENOBUFS) throw new NetlinkOverrun();
       throw new Error(`netlink receive: errno ${errno}`);
     }
     return Buffer.from(this.buffer.subarray(0, n));

@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { Conntrack, type CreateResult } from '../../../kernel/ctnetlink.js';
 import { tupleKey } from '../../../kernel/ctnetlink-codec.js';
-import { IPPROTO_TCP, type ConntrackEntry } from '../../../kernel/ctnetlink-attributes.js';
+import { IPPROTO_TCP } from '../../../kernel/ctnetlink-attributes.js';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { nudgePacket } from '../../../kernel/ip-packet.js';
 import { RawIpSocket } from '../../../kernel/raw-ip-socket.js';
@@ -13,7 +13,6 @@ import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { entryOf, rowsOf, type AccessRow } from '../../shared/conntrack-rows.js';
 import { announce } from '../../shared/garp.js';
-import type { ConnectionReading } from './assigned-routes.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { DEAD_SET, programScript, TABLE, tableScript } from './redirector-rules.js';
 
@@ -25,16 +24,6 @@ export interface PurgeResult {
   kicked: number;
 }
 
-/** A conntrack entry as table 111 reads it: the client, the service, and the back end conntrack chose (the reply's source). */
-export const connectionReading = (e: ConntrackEntry): ConnectionReading => ({
-  clientIp: e.orig.src,
-  clientPort: e.orig.sport,
-  frontIp: e.orig.dst,
-  service: e.orig.dport,
-  backendIp: e.reply.src,
-  state: e.tcpState,
-});
-
 export class DataPlane {
   private readonly conntrack = new Conntrack();
   private readonly addresses = new AddressControl();
@@ -44,11 +33,13 @@ export class DataPlane {
 
   async install(cycles: ReadonlyMap<number, readonly string[]>): Promise<void> {
     // loose=0: a segment of a purged connection is invalid, never a new connection to DNAT.
-    // timestamp: entries carry their start, for the table's ages.
+    // timestamp: entries carry their start, for the table's ages. events: every entry announces
+    // itself, its state changes and its end (table 111 follows them), listener or not at its start.
     await runCommand('sysctl', [
       '-qw',
       'net.netfilter.nf_conntrack_tcp_loose=0',
       'net.netfilter.nf_conntrack_timestamp=1',
+      'net.netfilter.nf_conntrack_events=1',
       'net.ipv4.ip_forward=1',
       'net.ipv4.conf.all.send_redirects=0',
     ]);
@@ -71,14 +62,6 @@ export class DataPlane {
   /** Forward nothing more to `ip` (one nfnetlink batch: no process, effective on return), or again. */
   block(ip: string, blocked: boolean): void {
     this.elements.apply([{ op: blocked ? 'add' : 'delete', family: 'ip', table: TABLE, set: DEAD_SET, key: ipv4Key(ip), label: ip }]);
-  }
-
-  /** The forwarded connections to the VIP, as table 111 reads them. */
-  readConnections(): ConnectionReading[] {
-    return this.conntrack
-      .dump({ origDst: this.config.vip })
-      .filter((e) => e.orig.protocol === IPPROTO_TCP)
-      .map(connectionReading);
   }
 
   /** The live forwarded connections with their NAT bindings, for the standby's copy (GET /sync). */

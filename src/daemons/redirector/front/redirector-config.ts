@@ -95,7 +95,7 @@ export const redirectorConfigSchema = z
       .default({}),
     routes: z
       .object({
-        /** Table 111 is rebuilt from a conntrack dump this often. */
+        /** Table 111 applies conntrack's queued events this often (after one dump at the start). */
         refreshMs: z.number().int().min(20).max(60_000).default(100),
       })
       .strict()

@@ -43,7 +43,6 @@ export class RedirectorCore {
   private readonly reports = new Map<string, AgentReport>();
   private readonly starting: Pending[] = [];
   private readonly stopSent: Pending[] = [];
-  private readonly ports: Set<number>;
 
   constructor(
     private readonly s: CoreSettings,
@@ -56,14 +55,17 @@ export class RedirectorCore {
         members: svc.backends.map((b) => ({ backend: b.name, ip: this.ip(b.name), ratio: b.ratio })),
       })),
     );
-    this.routes = new AssignedRoutes(s.backends);
+    this.routes = new AssignedRoutes(
+      s.backends,
+      s.vip,
+      s.services.map((x) => x.port),
+    );
     this.health = new HealthTracker(
       s.backends.map((b) => b.name),
       s.health,
       startMs,
     );
     this.policy = new LoadPolicy(s.load);
-    this.ports = new Set(s.services.map((x) => x.port));
   }
 
   tick(nowMs: number): Outcome {
@@ -127,10 +129,15 @@ export class RedirectorCore {
     return out;
   }
 
-  /** A conntrack dump: 111 is rebuilt, and a drained back end may now be stopped. */
+  /** A conntrack dump as readings: 111 is rebuilt from it, then as routesRead(). */
   readings(readings: readonly ConnectionReading[], nowMs: number): Outcome {
+    this.routes.replace(readings);
+    return this.routesRead(nowMs);
+  }
+
+  /** 111 was brought up to date (the shell feeds it conntrack's events): a drained back end may now be stopped. */
+  routesRead(nowMs: number): Outcome {
     const out = empty();
-    this.routes.replace(readings, this.s.vip, this.ports);
     this.stopWhenDrained(nowMs, out);
     return out;
   }

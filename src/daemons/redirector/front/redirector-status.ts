@@ -6,14 +6,14 @@ import type { RedirectorCore } from './redirector-core.js';
 const MAX_LISTED_ROUTES = 5000;
 
 export const statusBody = (core: RedirectorCore, nowMs: number, refused?: ReadonlyMap<string, number>) => {
-  const routes = core.routes.list();
+  const count = core.routes.size;
   return {
     forwarding: core.table.snapshot(),
     removed: core.table.removed(),
     assigned: {
-      count: routes.length,
+      count,
       counts: core.routes.counts(),
-      routes: routes.length <= MAX_LISTED_ROUTES ? routes : undefined,
+      routes: count <= MAX_LISTED_ROUTES ? core.routes.list() : undefined,
     },
     backends: core.health.snapshot(nowMs).map((h) => ({ ...h, load: core.loadOf(h.backend) })),
     refusedMessages: Object.fromEntries(refused ?? []),

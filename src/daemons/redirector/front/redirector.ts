@@ -1,6 +1,6 @@
 // The redirector's shell: the core's decisions carried out on the kernel (data-plane.ts) and
 // on the agents (message-link.ts), one outcome after another, each effect in order; the timers
-// that feed the core (health ticks, tcp checks, conntrack dumps for table 111).
+// that feed the core (health ticks, tcp checks, conntrack's events for table 111).
 import { connect } from 'node:net';
 import type { Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
@@ -14,6 +14,7 @@ import { ratioCycle } from './ratio-schedule.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { RedirectorCore, type Effect, type Outcome } from './redirector-core.js';
 import { statusBody } from './redirector-status.js';
+import { RouteFeed, type FeedResult } from './route-feed.js';
 
 /** Health ticks this much finer than the interval: detection lands within a quarter interval of its bound. */
 const TICKS_PER_INTERVAL = 4;
@@ -21,6 +22,7 @@ const TICKS_PER_INTERVAL = 4;
 export class Redirector {
   readonly core: RedirectorCore;
   private readonly plane: DataPlane;
+  private readonly feed: RouteFeed;
   private link: MessageLink<AgentReport, AgentCommand> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -35,11 +37,12 @@ export class Redirector {
     this.startedMs = clock.nowMs();
     this.core = new RedirectorCore(config, this.startedMs);
     this.plane = new DataPlane(config);
+    this.feed = new RouteFeed(config.vip);
     const { pair } = config;
     this.pair = pair ? new FrontPair({ ...config, pair }, this.plane, emit, clock) : undefined;
   }
 
-  /** Alone, always; in a pair, while this node holds the VIP. */
+  /** Alone, always; in a pair, while arp-ha's group of the VIP is ACTIVE here. */
   isActive(): boolean {
     return this.pair?.isActive() ?? true;
   }
@@ -51,6 +54,7 @@ export class Redirector {
 
   async start(): Promise<void> {
     await this.plane.install(new Map(this.core.table.ports().map((p) => [p, this.cycle(p)])));
+    this.readRoutes(() => this.feed.start(this.core.routes));
     this.link = await MessageLink.open<AgentReport, AgentCommand>({
       node: this.config.node,
       key: this.config.agents.key,
@@ -76,7 +80,10 @@ export class Redirector {
       if (lateMs > intervalMs) return this.emit('timer-stall', { ms: Math.round(lateMs + tickMs) });
       return this.apply(this.core.tick(this.clock.nowMs()));
     });
-    this.every(this.config.routes.refreshMs, () => this.apply(this.core.readings(this.plane.readConnections(), this.clock.nowMs())));
+    this.every(this.config.routes.refreshMs, () => {
+      this.readRoutes(() => this.feed.refresh(this.core.routes));
+      return this.apply(this.core.routesRead(this.clock.nowMs()));
+    });
     if (this.config.health.method === 'tcp') this.every(intervalMs, () => this.probeAll());
     this.pair?.start();
   }
@@ -100,6 +107,7 @@ export class Redirector {
     this.pair?.close();
     await this.queue;
     this.link?.close();
+    this.feed.close();
     this.plane.close();
   }
 
@@ -130,6 +138,14 @@ export class Redirector {
         this.emit('agent-command', { backend: e.backend, action: e.action, port: e.port });
         return;
     }
+  }
+
+  /** Table 111 brought up to date; a rebuild from a dump (the start, lost events) is worth an event. */
+  private readRoutes(read: () => FeedResult): void {
+    const t0 = performance.now();
+    const r = read();
+    if (r.dumped !== undefined)
+      this.emit('routes-rebuilt', { entries: r.dumped, routes: this.core.routes.size, ms: Math.round(performance.now() - t0) });
   }
 
   /** The service's cycle as back-end addresses. */

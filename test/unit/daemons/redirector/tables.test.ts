@@ -44,12 +44,15 @@ describe('redirector: tables 111 and 112, health', () => {
   });
 
   it('111: rebuilt exactly from each dump, keyed by (service, client IP, client port); closing connections are no routes', () => {
-    const r = new AssignedRoutes([
-      { name: 'be1', ip: '198.18.31.11' },
-      { name: 'be2', ip: '198.18.31.12' },
-      { name: 'be5', ip: '198.18.31.15' },
-    ]);
-    const services = new Set([8080, 8082]);
+    const r = new AssignedRoutes(
+      [
+        { name: 'be1', ip: '198.18.31.11' },
+        { name: 'be2', ip: '198.18.31.12' },
+        { name: 'be5', ip: '198.18.31.15' },
+      ],
+      '198.18.30.100',
+      [8080, 8082],
+    );
     const first = [
       reading('198.18.30.1', 40000, 8080, '198.18.31.11'),
       reading('198.18.30.1', 40001, 8080, '198.18.31.12'), // same IP, other port: another client
@@ -58,12 +61,12 @@ describe('redirector: tables 111 and 112, health', () => {
       reading('198.18.30.2', 40002, 9999, '198.18.31.12'),
       { ...reading('198.18.30.2', 40003, 8080, '198.18.31.12'), frontIp: '198.18.30.22' },
     ];
-    assert.deepEqual(r.replace(first, '198.18.30.100', services), { added: 3, removed: 0 });
+    assert.deepEqual(r.replace(first), { added: 3, removed: 0 });
     assert.equal(r.get(8080, '198.18.30.1', 40000)!.backend, 'be1');
     assert.equal(r.get(8080, '198.18.30.1', 40001)!.backend, 'be2');
     assert.equal(r.get(8082, '198.18.30.1', 40000)!.backend, 'be5');
     assert.deepEqual(r.counts(), { '8080': { be1: 1, be2: 1 }, '8082': { be5: 1 } });
-    assert.deepEqual(r.replace(first.slice(1, 3), '198.18.30.100', services), { added: 0, removed: 1 });
+    assert.deepEqual(r.replace(first.slice(1, 3)), { added: 0, removed: 1 });
     assert.deepEqual(
       r.removeBackend('be2').map((x) => x.clientPort),
       [40001],
