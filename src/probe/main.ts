@@ -5,7 +5,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../common/errors.js';
-import { applyDaemonScheduling } from '../kernel/process-priority.js';
 import { createLogger } from '../common/logger.js';
 import { arg, parseDirection, parseHostPort, parseIntIn, parseRate, parseSeconds, ProbeUsageError, type HostPort } from './cli-options.js';
 import { CLIENT_DEFAULTS, ProbeClient } from './client.js';
@@ -84,8 +83,10 @@ interface ClientFlags {
 }
 
 const runClient = async (o: ClientFlags): Promise<void> => {
-  // Said on stderr: stdout carries the streams' events and summary only.
+  // Said on stderr: stdout carries the streams' events and summary only. Loaded only when asked
+  // (it reads the host's cgroup files and loads libc through koffi).
   if (o.realtimePriority > 0) {
+    const { applyDaemonScheduling } = await import('../kernel/process-priority.js');
     applyDaemonScheduling(
       { nice: 0, realtimePriority: o.realtimePriority },
       (problem) => process.stderr.write(`probe client: ${problem}\n`),
