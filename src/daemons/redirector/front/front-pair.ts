@@ -36,6 +36,8 @@ export class FrontPair {
   private failures = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private running = false;
+  private polling = false;
+  private roleFailures = 0;
 
   constructor(
     private readonly config: RedirectorConfig & { pair: NonNullable<RedirectorConfig['pair']> },
@@ -62,9 +64,6 @@ export class FrontPair {
   isActive(): boolean {
     return this.active === true;
   }
-
-  private polling = false;
-  private roleFailures = 0;
 
   private async readRole(): Promise<void> {
     if (this.polling) return;
