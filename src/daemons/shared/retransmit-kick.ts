@@ -61,6 +61,13 @@ export { nudgePacket };
 export const revertPacket = (errorFrom: string, end: Endpoint, to: Endpoint, seq: number): Buffer =>
   ipv4Packet(errorFrom, end.ip, IP_PROTOCOL.icmp, hostUnreachable({ src: end.ip, dst: to.ip, srcPort: end.port, dstPort: to.port, seq }));
 
+/**
+ * What a failover's kick uses: how long it waits for the connections' ends to say where they are
+ * (100 connections: ≈ 170 ms), and ICMP errors per end (undoing up to that many doublings of its
+ * retransmission timeout).
+ */
+export const FAILOVER_KICK = { waitMs: 500, reverts: 8 } as const;
+
 /** Poll every event-loop turn this long, then every ms (common/poll-pause.ts). */
 const SPIN_MS = 10;
 /** Connections nudged per event-loop turn. */

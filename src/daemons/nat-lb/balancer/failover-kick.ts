@@ -6,22 +6,13 @@ import type { Clock } from '../../../common/clock.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import type { AccessRow } from '../protocol.js';
 import type { VipConfig } from './balancer-config.js';
-import { kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
-
-/** How long a kick waits for the connections' ends to say where they are (100 connections: ≈ 170 ms). */
-const KICK_WAIT_MS = 500;
-/** ICMP errors per end: undoes up to this many doublings of its retransmission timeout. */
-const KICK_REVERTS = 8;
+import { FAILOVER_KICK, kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
 
 /** Starts kicking the connections of `rows` (not awaited); returns how many it kicks. */
 export const startFailoverKick = (v: VipConfig, rows: readonly AccessRow[], clock: Clock, emit: EmitEvent): number => {
   const vip = v.vip;
   const targets = kickTargets(rows);
-  void kickRetransmissions(
-    targets,
-    { outsideAddress: v.vip, insideAddress: v.inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS },
-    clock,
-  ).then(
+  void kickRetransmissions(targets, { outsideAddress: v.vip, insideAddress: v.inside, ...FAILOVER_KICK }, clock).then(
     (k) => emit('retransmit-kick', { vip, ...k }),
     (e: unknown) => emit('retransmit-kick', { vip, error: (e as Error).message }),
   );

@@ -11,14 +11,10 @@ import { accessRowSchema, type AccessRow } from '../../shared/conntrack-rows.js'
 import type { EmitEvent } from '../../shared/event-log.js';
 import { callJson } from '../../shared/http-call.js';
 import { isReported } from '../../shared/rare-report.js';
-import { kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
+import { FAILOVER_KICK, kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
 import type { DataPlane } from './data-plane.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { afterSync, planSync } from './standby-sync.js';
-
-/** How long the kick waits for the ends to say where they are, and how many backoff steps it undoes. */
-const KICK_WAIT_MS = 500;
-const KICK_REVERTS = 8;
 
 export const syncReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
 
@@ -101,11 +97,7 @@ export class FrontPair {
     this.copies.clear();
     if (rows.length === 0) return;
     const { vip, inside } = this.config;
-    kickRetransmissions(
-      kickTargets(rows),
-      { outsideAddress: vip, insideAddress: inside, waitMs: KICK_WAIT_MS, reverts: KICK_REVERTS },
-      this.clock,
-    ).then(
+    kickRetransmissions(kickTargets(rows), { outsideAddress: vip, insideAddress: inside, ...FAILOVER_KICK }, this.clock).then(
       (k) => this.emit('retransmit-kick', { ...k }),
       (e: unknown) => this.emit('retransmit-kick', { error: errorMessage(e) }),
     );
