@@ -238,10 +238,18 @@ checks:
       const cut = faultPhase(history, 'partition-6', 'start');
       assertOneGapPerStream(repeat, 'partition', cut.t, { earlyMs: 500, minMs: 500 - 50, maxMs: 500 + 1000 });
 
-      // UDP-only partition: TCP streams whole (the checks above) and no gap while it holds.
+      // UDP-only partition: TCP streams whole (the checks above) and no gap begins while it holds.
+      // A gap may run into it from the loss before: a retransmission lost again backs off
+      // 200 + 400 + 800 ms (seen once: a 1.46 s gap ran into the partition), so such a gap
+      // must have begun while the loss held.
       const udp = faultPhase(history, 'partition-3', 'start');
       const udpEnd = faultPhase(history, 'partition-3', 'end');
-      assert.deepEqual(gapsOverlapping(repeat, udp.t, udpEnd.t).flat(), [], 'a UDP partition leaves TCP flowing');
+      const intoUdp = gapsOverlapping(repeat, udp.t, udpEnd.t).flat();
+      assert.deepEqual(
+        intoUdp.filter((g) => g.startMs >= udp.t || g.startMs < loss.t - 50 || g.startMs > lossEnd.t),
+        [],
+        `a UDP partition leaves TCP flowing: gaps relative to its start ${rel([intoUdp], udp.t)}`,
+      );
 
       assert.ok(ticks(history).length >= 10, `daemon ticks in the history: ${ticks(history).length}`);
       const ends = history.entries.filter((e): e is FaultEntry => e.kind === 'fault' && e.phase === 'end');
