@@ -110,7 +110,22 @@ export interface SourceMacEntry {
   frames: number;
 }
 
-export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry | PacketEntry | SourceMacEntry;
+/**
+ * One per IPv4 address a capture point saw in any packet's header, as source or destination:
+ * when it was first seen and in how many packets. Says which addresses a link carried (e.g. no
+ * server-internal address on the clients' side of a shared NIC) without an entry per packet.
+ */
+export interface Ipv4AddressEntry {
+  t: number;
+  kind: 'packet';
+  node: string;
+  iface: string;
+  proto: 'ipv4-address';
+  address: string;
+  packets: number;
+}
+
+export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry | PacketEntry | SourceMacEntry | Ipv4AddressEntry;
 
 /** Per-stream final figures of one workload, with where they came from. */
 export interface WorkloadStreamSummary extends StreamSummary {

@@ -1,10 +1,11 @@
 // A capture point's pcap → history entries, after the run. ARP frames always become entries:
 // they say who claimed which address and when, and there are few of them. Of every frame only
-// its source MAC is kept: one entry per address (first seen, frame count; sourceMacEntries).
+// its source MAC and its IPv4 addresses are kept: one entry per address (first seen, count;
+// sourceMacEntries, ipv4AddressEntries).
 // IPv4 packets only when asked (a capture with a tcpdump filter that keeps them few):
 // unfiltered, the probe's TCP data would flood the history with millions of entries nobody judges.
 import { readFile } from 'node:fs/promises';
-import type { ArpPacketEntry, Ipv4PacketEntry, PacketEntry, SourceMacEntry } from '../history/history-types.js';
+import type { ArpPacketEntry, Ipv4AddressEntry, Ipv4PacketEntry, PacketEntry, SourceMacEntry } from '../history/history-types.js';
 import { ARP_LINK_TYPES, decodeArp, frameSource } from './arp-decode.js';
 import { decodeIpv4 } from './ipv4-decode.js';
 import { PcapFormatError, parsePcap } from './pcap-reader.js';
@@ -21,19 +22,23 @@ export async function arpEntriesFromPcap(file: string, node: string, iface: stri
 }
 
 /**
- * ARP entries and one sourceMacEntries entry per source address, and with `ipv4` the IPv4
- * packets too (a filtered capture), merged in time order.
+ * ARP entries, one sourceMacEntries entry per source MAC and one ipv4AddressEntries entry per
+ * IPv4 address, and with `ipv4` the IPv4 packets too (a filtered capture), merged in time order.
  */
 export async function packetEntriesFromPcap(
   file: string,
   node: string,
   iface: string,
   ipv4: boolean,
-): Promise<(PacketEntry | SourceMacEntry)[]> {
+): Promise<(PacketEntry | SourceMacEntry | Ipv4AddressEntry)[]> {
   const bytes = await readPcapFile(file);
   if (!bytes) return [];
   const source = { file, node, iface };
-  const entries: (PacketEntry | SourceMacEntry)[] = [...arpEntriesFromBytes(bytes, source), ...sourceMacEntries(bytes, source)];
+  const entries: (PacketEntry | SourceMacEntry | Ipv4AddressEntry)[] = [
+    ...arpEntriesFromBytes(bytes, source),
+    ...sourceMacEntries(bytes, source),
+    ...ipv4AddressEntries(bytes, source),
+  ];
   if (ipv4) entries.push(...ipv4EntriesFromBytes(bytes, source));
   return entries.sort((a, b) => a.t - b.t);
 }
@@ -60,6 +65,32 @@ export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: s
     else macs.set(srcMac, { t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'ether', srcMac, frames: 1 });
   }
   return [...macs.values()];
+}
+
+/** Pure: one entry per IPv4 address in any packet's source or destination, at its first packet, with its count. */
+export function ipv4AddressEntries(bytes: Buffer, source: { file?: string; node: string; iface: string }): Ipv4AddressEntry[] {
+  if (bytes.length === 0) return [];
+  const pcap = parsePcap(bytes, source.file);
+  const seen = new Map<string, Ipv4AddressEntry>();
+  for (const record of pcap.records) {
+    const ip = decodeIpv4(record.data, pcap.linkType);
+    if (!ip) continue;
+    for (const address of ip.src === ip.dst ? [ip.src] : [ip.src, ip.dst]) {
+      const entry = seen.get(address);
+      if (entry) entry.packets++;
+      else
+        seen.set(address, {
+          t: record.tMs,
+          kind: 'packet',
+          node: source.node,
+          iface: source.iface,
+          proto: 'ipv4-address',
+          address,
+          packets: 1,
+        });
+    }
+  }
+  return [...seen.values()];
 }
 
 /** The pure part of arpEntriesFromPcap, for bytes already in memory. */

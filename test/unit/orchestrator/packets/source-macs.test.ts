@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { Checks } from '../../../../src/orchestrator/checker/checks.js';
-import { sourceMacEntries } from '../../../../src/orchestrator/packets/packet-entries.js';
+import { ipv4Packet, IP_PROTOCOL } from '../../../../src/kernel/ip-packet.js';
+import { ipv4AddressEntries, sourceMacEntries } from '../../../../src/orchestrator/packets/packet-entries.js';
 import { T0 } from '../fixtures.js';
-import { arpFrame, tcpFrame, writePcap } from './pcap-writer.js';
+import { arpFrame, ethFrame, tcpFrame, writePcap } from './pcap-writer.js';
 
 const A = '02:00:00:00:00:0a';
 const B = '02:00:00:00:00:32';
@@ -31,6 +32,35 @@ describe('source MAC entries from a pcap', () => {
     const never = (mac: string) => Checks.never({ kind: 'packet', node: 'cl1', where: { proto: 'ether', srcMac: mac }, name: `no ${mac}` });
     assert.equal(never(C).check(history).valid, true);
     assert.equal(never(B).check(history).valid, false);
+  });
+});
+
+describe('IPv4 address entries from a pcap', () => {
+  const ip = (src: string, dst: string) => ethFrame(B, A, 0x0800, ipv4Packet(src, dst, IP_PROTOCOL.icmp, Buffer.alloc(8)));
+  const capture = writePcap([
+    { tMs: T0 + 100, data: arpFrame({ op: 1, senderMac: A, senderIp: '198.18.40.1', targetIp: '198.18.40.11' }) },
+    { tMs: T0 + 110, data: ip('198.18.40.1', '198.18.40.11') },
+    { tMs: T0 + 120, data: ip('198.18.40.11', '198.18.40.1') },
+    { tMs: T0 + 130, data: ip('198.18.41.10', '198.18.40.1') },
+    { tMs: T0 + 140, data: ip('198.18.40.1', '198.18.40.1') },
+  ]);
+  it('gives one entry per address in any packet (source or destination; ARP is not IPv4), at its first packet, with its count', () => {
+    assert.deepEqual(
+      ipv4AddressEntries(capture, { node: 'cl1', iface: 'eth1' }).map((e) => [e.proto, e.address, e.packets, e.t - T0]),
+      [
+        ['ipv4-address', '198.18.40.1', 4, 110],
+        ['ipv4-address', '198.18.40.11', 2, 110],
+        ['ipv4-address', '198.18.41.10', 1, 130],
+      ],
+    );
+    assert.deepEqual(ipv4AddressEntries(Buffer.alloc(0), { node: 'cl1', iface: 'eth1' }), []);
+  });
+  it('lets an invariant say that an address never appeared on a link, and fail when it did', () => {
+    const history = { entries: ipv4AddressEntries(capture, { node: 'cl1', iface: 'eth1' }), streams: [], startMs: T0, endMs: T0 + 1000 };
+    const never = (address: string) =>
+      Checks.never({ kind: 'packet', node: 'cl1', where: { proto: 'ipv4-address', address }, name: `no ${address}` });
+    assert.equal(never('198.18.42.20').check(history).valid, true);
+    assert.equal(never('198.18.41.10').check(history).valid, false);
   });
 });
 
