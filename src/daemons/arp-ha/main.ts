@@ -1,7 +1,8 @@
 // arp-ha: shared-IP hot standby with mode-dependent ARP (seed 000). Runs inside a lab node:
 //   node /opt/failover-lab/dist/src/daemons/arp-ha/main.js --config FILE
 // Wires the pure state machine to the kernel (nftables ARP gate, VIP, gratuitous ARP), the
-// UDP heartbeat paths, the optional application check, the status API and the event log.
+// UDP heartbeat paths, the optional application check, the status API, the mode-change notices
+// (a group's `notify`) and the event log.
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
@@ -27,6 +28,9 @@ import { HeartbeatPacker } from './heartbeat-packer.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
 import { onStopSignals, runDaemon } from '../shared/daemon-main.js';
 import { ok, route, startJsonApi } from '../shared/json-api.js';
+import { callJson } from '../shared/http-call.js';
+import { modeNoticeReplySchema } from '../shared/mode-notice.js';
+import { ModeNotifier } from './mode-notify.js';
 
 const run = async (config: ArpHaConfig): Promise<void> => {
   const clock = systemClock;
@@ -104,6 +108,14 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   });
   const ifaces = [...new Set(config.groups.map((g) => g.iface))];
   const macs = new Map(await Promise.all(ifaces.map(async (i) => [i, await macOf(i)] as const)));
+  const notifier = new ModeNotifier(
+    config.groups,
+    randomBytes(8).toString('hex'),
+    (target, notice) =>
+      callJson('notify', target.url, target.token, { method: 'POST', body: notice }, target.timeoutMs, modeNoticeReplySchema),
+    emit,
+    clock,
+  );
   const actions = new ActionRunner({
     groups: config.groups,
     macs,
@@ -113,6 +125,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     emit,
     clock,
     effects: { setArpMode, announce, releaseHold, nudgeClients, takeOver: (o) => takeOverConnections(o, clock) },
+    notify: (change, decidedMs) => notifier.notify(change, decidedMs),
   });
   const apply = (list: Action[]) => actions.run(list);
 

@@ -4,27 +4,25 @@
 // planned by standby-sync.ts and carried out on the kernel by the data plane. On taking over,
 // both ends of every copied connection are made to retransmit at once (nat-lb's kick): what
 // they sent into the dead front end would otherwise wait out their backed-off timers.
+// The role comes from arp-ha's notices (POST /role, the instant its mode changes); its status
+// API is read every `arpHa.pollMs` only in case a notice was lost (pair-role.ts orders the two).
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
 import { accessRowSchema, type AccessRow } from '../../shared/conntrack-rows.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { callJson } from '../../shared/http-call.js';
+import type { ModeNotice } from '../../shared/mode-notice.js';
 import { isReported } from '../../shared/rare-report.js';
 import { FAILOVER_KICK, kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
 import type { DataPlane } from './data-plane.js';
+import { RoleFeed, type PairRole } from './pair-role.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { afterSync, planSync } from './standby-sync.js';
 
 export const syncReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
 
 const arpHaStatusSchema = z.object({ groups: z.array(z.object({ name: z.string(), mode: z.string() }).passthrough()) }).passthrough();
-
-/** Pure: the role arp-ha's status gives this node for `group` (undefined: arp-ha does not know the group). */
-export const roleOf = (status: z.infer<typeof arpHaStatusSchema>, group: string): 'active' | 'standby' | undefined => {
-  const g = status.groups.find((x) => x.name === group);
-  return g === undefined ? undefined : g.mode === 'ACTIVE' ? 'active' : 'standby';
-};
 
 export class FrontPair {
   private copies = new Map<string, AccessRow>();
@@ -34,15 +32,19 @@ export class FrontPair {
   private running = false;
   private polling = false;
   private roleFailures = 0;
+  private readonly roles: RoleFeed;
 
   constructor(
     private readonly config: RedirectorConfig & { pair: NonNullable<RedirectorConfig['pair']> },
     private readonly plane: DataPlane,
     private readonly emit: EmitEvent,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.roles = new RoleFeed(config.pair.arpHa.group);
+  }
 
   start(): void {
+    void this.readRole();
     this.timers.push(setInterval(() => void this.readRole(), this.config.pair.arpHa.pollMs));
     this.timers.push(
       setInterval(() => {
@@ -61,16 +63,23 @@ export class FrontPair {
     return this.active === true;
   }
 
+  /** arp-ha's notice of a mode change (POST /role); throws when it is about another group. */
+  onNotice(notice: ModeNotice): { role: PairRole | 'unknown'; taken: boolean } {
+    const role = this.roles.fromNotice(notice);
+    if (role !== undefined) this.setRole(role === 'active', 'notice');
+    return { role: this.active === undefined ? 'unknown' : this.active ? 'active' : 'standby', taken: role !== undefined };
+  }
+
   private async readRole(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     const { arpHa } = this.config.pair;
     try {
+      const startedAt = this.roles.pollStarted();
       const status = await callJson('arp-ha', `http://${arpHa.status}/status`, arpHa.token, { method: 'GET' }, 250, arpHaStatusSchema);
-      const role = roleOf(status, arpHa.group);
-      if (role === undefined) throw new Error(`arp-ha has no group '${arpHa.group}'`);
+      const role = this.roles.fromPoll(startedAt, status);
       this.roleFailures = 0;
-      this.setRole(role === 'active');
+      if (role !== undefined) this.setRole(role === 'active', 'poll');
     } catch (e) {
       // arp-ha not up yet, or gone: the last known role stands (a dead arp-ha's node is the peer's to replace).
       if (isReported(++this.roleFailures)) this.emit('role-unknown', { count: this.roleFailures, error: errorMessage(e) });
@@ -79,9 +88,10 @@ export class FrontPair {
     }
   }
 
-  private setRole(active: boolean): void {
+  private setRole(active: boolean, source: 'notice' | 'poll'): void {
     if (active === this.active) return;
-    this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size });
+    // The source shows in the history: a takeover learnt from the poll means a notice was lost.
+    this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size, source });
     const tookOver = active && this.active === false;
     this.active = active;
     if (tookOver) this.takeOver();
