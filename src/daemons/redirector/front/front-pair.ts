@@ -15,6 +15,9 @@ import { callJson } from '../../shared/http-call.js';
 import type { ModeNotice } from '../../shared/mode-notice.js';
 import { isReported } from '../../shared/rare-report.js';
 import { FAILOVER_KICK, kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
+import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
+import { parseTcpPacket } from '../../../kernel/tcp-segment.js';
+import { FloodCatch, floodKeys } from './flood-catch.js';
 import type { DataPlane } from './data-plane.js';
 import { RoleFeed, type PairRole } from './pair-role.js';
 import type { RedirectorConfig } from './redirector-config.js';
@@ -33,6 +36,9 @@ export class FrontPair {
   private polling = false;
   private roleFailures = 0;
   private readonly roles: RoleFeed;
+  /** While standby: the capture of what the switch floods here for the active (flood-catch.ts). */
+  private flood: { capture: IpCapture; caught: FloodCatch; wanted: Set<string> } | undefined;
+  private readonly floodBuffer = Buffer.allocUnsafe(65536);
 
   constructor(
     private readonly config: RedirectorConfig & { pair: NonNullable<RedirectorConfig['pair']> },
@@ -44,6 +50,7 @@ export class FrontPair {
   }
 
   start(): void {
+    if (this.config.pair.forwardFlooded) this.timers.push(setInterval(() => this.drainFlood(), Math.min(this.config.pair.syncMs, 50)));
     void this.readRole();
     this.timers.push(setInterval(() => void this.readRole(), this.config.pair.arpHa.pollMs));
     this.timers.push(
@@ -95,16 +102,72 @@ export class FrontPair {
     const tookOver = active && this.active === false;
     this.active = active;
     if (tookOver) this.takeOver();
+    else if (active) this.closeFlood();
+    // Only a standby catches: the active's own traffic would fill the capture's buffer.
+    if (!active && this.config.pair.forwardFlooded && !this.flood)
+      // Held at most 1 s: an end's first timeout comes ≈ 210 ms after the crash, the takeover after detection.
+      this.flood = {
+        capture: new IpCapture(),
+        caught: new FloodCatch(1000, 64),
+        wanted: floodKeys(kickTargets([...this.copies.values()])),
+      };
   }
 
   close(): void {
     for (const t of this.timers) clearInterval(t);
+    this.closeFlood();
+  }
+
+  /** Reads the capture empty, keeping only the copied connections' segments (none reach us while standby). */
+  private drainFlood(): void {
+    if (!this.flood) return;
+    const now = this.clock.monotonicMs();
+    const { capture, caught, wanted } = this.flood;
+    for (let p = capture.receive(this.floodBuffer); p; p = capture.receive(this.floodBuffer)) {
+      const tcp = parseTcpPacket(p);
+      if (tcp) caught.offer(p, tcp, wanted, now);
+    }
+    caught.expire(now);
+  }
+
+  /** Forwards what was caught through the copies' NAT bindings (conntrack rewrites them on the way out). */
+  private forwardFlooded(): { packets: number; directions: number } | undefined {
+    if (!this.flood) return undefined;
+    this.drainFlood();
+    const { packets, directions } = this.flood.caught.take(this.clock.monotonicMs());
+    this.closeFlood();
+    if (packets.length === 0) return { packets: 0, directions: 0 };
+    const raw = new RawIpSocket();
+    let sent = 0;
+    try {
+      for (const p of packets) {
+        try {
+          raw.send(p);
+          sent++;
+        } catch (e) {
+          // One unroutable packet must not keep the rest (or the kick) back.
+          if (sent === 0) this.emit('flooded-forward-failed', { error: errorMessage(e) });
+        }
+      }
+    } finally {
+      raw.close();
+    }
+    return { packets: sent, directions };
+  }
+
+  private closeFlood(): void {
+    const flood = this.flood;
+    this.flood = undefined;
+    // Closing a packet socket waits for an RCU grace period: not while a takeover waits.
+    if (flood) setTimeout(() => flood.capture.close(), 50);
   }
 
   /** The copies are live connections of ours now: nothing of them is the peer's to change, and their ends are told to go on. */
   private takeOver(): void {
     const rows = [...this.copies.values()];
     this.copies.clear();
+    const flooded = this.forwardFlooded();
+    if (flooded) this.emit('flooded-forwarded', { ...flooded });
     if (rows.length === 0) return;
     const { vip, inside } = this.config;
     kickRetransmissions(kickTargets(rows), { outsideAddress: vip, insideAddress: inside, ...FAILOVER_KICK }, this.clock).then(
@@ -140,6 +203,7 @@ export class FrontPair {
     const removed = this.plane.deleteRows(plan.remove);
     const created = this.plane.createRows(plan.create);
     this.copies = afterSync(this.copies, plan.remove, plan.create);
+    if (this.flood) this.flood.wanted = floodKeys(kickTargets([...this.copies.values()]));
     this.emit('synced', {
       created: created.created,
       present: created.present,

@@ -114,6 +114,12 @@ export const redirectorConfigSchema = z
         peer: hostPort,
         syncMs: z.number().int().min(20).max(10_000).default(100),
         /**
+         * While standby, keep what the switch floods here for the active once its port is gone
+         * (the copied connections' segments: the ends' first retransmissions, the receivers' last
+         * ACKs) and forward it at the takeover, before the kick (front/flood-catch.ts).
+         */
+        forwardFlooded: z.boolean().default(true),
+        /**
          * Who is active: arp-ha's group of `vip` on this node. arp-ha tells its mode changes
          * (its group's `notify` POSTs to this daemon's /role); its status API is read every
          * `pollMs` only to catch up a lost notice.

@@ -58,6 +58,7 @@ describe('redirector: agent messages and config', () => {
     assert.deepEqual(c.pair, {
       peer: '198.18.31.22:7300',
       syncMs: 100,
+      forwardFlooded: true,
       arpHa: { status: '127.0.0.1:7070', token: 'lab-status-token', group: 'front', pollMs: 500 },
     });
     const agent = (redirector: string) =>
