@@ -6,6 +6,9 @@
 // they sent into the dead front end would otherwise wait out their backed-off timers.
 // The role comes from arp-ha's notices (POST /role, the instant its mode changes); its status
 // API is read every `arpHa.pollMs` only in case a notice was lost (pair-role.ts orders the two).
+// Before the kick, the takeover forwards what the switch flooded here for the copies while the
+// active was gone (flood-catch.ts): the ends' lost segments, which the kick cannot make them
+// send again sooner than one RTO after their lost first retransmission.
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
@@ -131,28 +134,29 @@ export class FrontPair {
   }
 
   /** Forwards what was caught through the copies' NAT bindings (conntrack rewrites them on the way out). */
-  private forwardFlooded(): { packets: number; directions: number } | undefined {
+  private forwardFlooded(): { packets: number; directions: number; failed: number; error?: string } | undefined {
     if (!this.flood) return undefined;
     this.drainFlood();
     const { packets, directions } = this.flood.caught.take(this.clock.monotonicMs());
     this.closeFlood();
-    if (packets.length === 0) return { packets: 0, directions: 0 };
+    if (packets.length === 0) return { packets: 0, directions: 0, failed: 0 };
     const raw = new RawIpSocket();
-    let sent = 0;
+    let failed = 0;
+    let firstError: string | undefined;
     try {
       for (const p of packets) {
         try {
           raw.send(p);
-          sent++;
         } catch (e) {
-          // One unroutable packet must not keep the rest (or the kick) back.
-          if (sent === 0) this.emit('flooded-forward-failed', { error: errorMessage(e) });
+          // One unroutable packet must not keep the rest (or the kick) back; the event says why.
+          failed++;
+          firstError ??= errorMessage(e);
         }
       }
     } finally {
       raw.close();
     }
-    return { packets: sent, directions };
+    return { packets: packets.length - failed, directions, failed, ...(firstError ? { error: firstError } : {}) };
   }
 
   private closeFlood(): void {
