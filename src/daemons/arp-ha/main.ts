@@ -28,7 +28,7 @@ import { HeartbeatPacker } from './heartbeat-packer.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
 import { onStopSignals, runDaemon } from '../shared/daemon-main.js';
 import { ok, route, startJsonApi } from '../shared/json-api.js';
-import { callJson } from '../shared/http-call.js';
+import { callJson, warmUpCalls } from '../shared/http-call.js';
 import { modeNoticeReplySchema } from '../shared/mode-notice.js';
 import { ModeNotifier } from './mode-notify.js';
 
@@ -40,10 +40,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   await Promise.all(config.groups.map((g) => waitForInterface(g.iface)));
   await Promise.all(config.heartbeat.paths.map((p) => waitForAddress(p.local)));
 
-  // Bind libc and open the packet sockets now (announcements and takeover use them), not in
-  // the middle of a failover.
+  // Bind libc, open the packet sockets and load the HTTP client now (announcements, takeover and
+  // mode notices use them), not in the middle of a failover.
   libc();
   for (const g of config.groups) packetSocketFor(g.iface);
+  if (config.groups.some((g) => g.notify)) await warmUpCalls();
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
   applyDaemonScheduling(
     config,
