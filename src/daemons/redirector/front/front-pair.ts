@@ -107,13 +107,20 @@ export class FrontPair {
     if (tookOver) this.takeOver();
     else if (active) this.closeFlood();
     // Only a standby catches: the active's own traffic would fill the capture's buffer.
-    if (!active && this.config.pair.forwardFlooded && !this.flood)
-      // Held at most 1 s: an end's first timeout comes ≈ 210 ms after the crash, the takeover after detection.
-      this.flood = {
-        capture: new IpCapture(),
-        caught: new FloodCatch(1000, 64),
-        wanted: floodKeys(kickTargets([...this.copies.values()])),
-      };
+    if (!active && this.config.pair.forwardFlooded && !this.flood) this.openFlood();
+  }
+
+  private openFlood(): void {
+    let capture: IpCapture;
+    try {
+      capture = new IpCapture();
+    } catch (e) {
+      // Without it a takeover still kicks; the ends then wait out one more timeout (docs/redirector.md).
+      this.emit('warning', { problem: `no capture of what is flooded to the active: ${errorMessage(e)}` });
+      return;
+    }
+    // Held at most 1 s: an end's first timeout comes ≈ 210 ms after the crash, the takeover after detection.
+    this.flood = { capture, caught: new FloodCatch(1000, 64), wanted: floodKeys(kickTargets([...this.copies.values()])) };
   }
 
   close(): void {
