@@ -35,6 +35,13 @@ export interface ActionRunnerDeps {
   emit: EmitEvent;
   clock: Clock;
   effects: ActionEffects;
+  /**
+   * Tells a group's listener about its mode change (mode-notify.ts; never awaited). Called once
+   * every mode change of the batch has its gate set and its first announcement out: a listener
+   * acting on a takeover (the redirector's kick) needs every address of the node answering here,
+   * not only its own group's, and is told before a rebuild (tcp-takeover) that may take 100 ms.
+   */
+  notify?: (change: Extract<Action, { type: 'set-mode' }>, decidedMs: number) => void;
   /** Runs `fn` in `ms` (setTimeout unless a test schedules it). */
   later?: (fn: () => void, ms: number) => void;
 }
@@ -58,7 +65,16 @@ export class ActionRunner {
     const mark = (stage: string) => {
       stagesMs[stage] = Math.round((this.deps.clock.monotonicMs() - decidedMs) * 10) / 10;
     };
-    for (const action of actions) this.enqueue(() => this.one(action, rebuilding, mark, stagesMs));
+    const changes = actions.flatMap((a) => (a.type === 'set-mode' ? [a] : []));
+    const lastChange = changes.length === 0 ? -1 : actions.lastIndexOf(changes[changes.length - 1]!);
+    const { notify } = this.deps;
+    actions.forEach((action, i) => {
+      this.enqueue(() => this.one(action, rebuilding, mark, stagesMs));
+      if (i === lastChange && notify)
+        this.enqueue(async () => {
+          for (const change of changes) notify(change, decidedMs);
+        });
+    });
   }
 
   /** Resolves once every action queued so far has run. */

@@ -35,6 +35,19 @@ const checkSchema = z.union([
     .strict(),
 ]);
 
+const notifySchema = z
+  .object({
+    /** http://ADDR:PORT/PATH; the listener's JSON API (daemons/shared/json-api.ts). */
+    url: z
+      .string()
+      .regex(/^http:\/\/[\d.]+:\d+\/\S*$/, 'expected http://ADDR:PORT/PATH (a local listener; no TLS, no names to resolve mid-failover)'),
+    /** The listener's bearer token. */
+    token: z.string().min(8),
+    /** A notice not answered by then is reported; the listener's own slow poll is its safety net. */
+    timeoutMs: z.number().int().min(10).max(5000).default(500),
+  })
+  .strict();
+
 export const arpHaConfigSchema = z
   .object({
     node: z.string().min(1).optional(),
@@ -71,6 +84,11 @@ export const arpHaConfigSchema = z
               .strict()
               .default({}),
             check: checkSchema.optional(),
+            /**
+             * keepalived's notify: POST this group's every mode change to a local listener (the
+             * redirector of a front-end pair), so it acts on a takeover without polling the status.
+             */
+            notify: notifySchema.optional(),
             /** Beyond the patent, level 1: replicate the service port's client list; a new active resets them at once. */
             fastFail: z
               .object({ port: z.number().int().min(1).max(65535) })

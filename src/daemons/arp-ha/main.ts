@@ -1,7 +1,8 @@
 // arp-ha: shared-IP hot standby with mode-dependent ARP (seed 000). Runs inside a lab node:
 //   node /opt/failover-lab/dist/src/daemons/arp-ha/main.js --config FILE
 // Wires the pure state machine to the kernel (nftables ARP gate, VIP, gratuitous ARP), the
-// UDP heartbeat paths, the optional application check, the status API and the event log.
+// UDP heartbeat paths, the optional application check, the status API, the mode-change notices
+// (a group's `notify`) and the event log.
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../common/clock.js';
 import { errorMessage } from '../../common/errors.js';
@@ -27,6 +28,9 @@ import { HeartbeatPacker } from './heartbeat-packer.js';
 import { HeartbeatTransport } from './heartbeat-transport.js';
 import { onStopSignals, runDaemon } from '../shared/daemon-main.js';
 import { ok, route, startJsonApi } from '../shared/json-api.js';
+import { callJson, warmUpCalls } from '../shared/http-call.js';
+import { modeNoticeReplySchema } from '../shared/mode-notice.js';
+import { ModeNotifier } from './mode-notify.js';
 
 const run = async (config: ArpHaConfig): Promise<void> => {
   const clock = systemClock;
@@ -36,10 +40,11 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   await Promise.all(config.groups.map((g) => waitForInterface(g.iface)));
   await Promise.all(config.heartbeat.paths.map((p) => waitForAddress(p.local)));
 
-  // Bind libc and open the packet sockets now (announcements and takeover use them), not in
-  // the middle of a failover.
+  // Bind libc, open the packet sockets and load the HTTP client now (announcements, takeover and
+  // mode notices use them), not in the middle of a failover.
   libc();
   for (const g of config.groups) packetSocketFor(g.iface);
+  if (config.groups.some((g) => g.notify)) await warmUpCalls();
   // Heartbeat timers must not starve behind the node's applications (keepalived: vrrp_priority).
   applyDaemonScheduling(
     config,
@@ -104,6 +109,14 @@ const run = async (config: ArpHaConfig): Promise<void> => {
   });
   const ifaces = [...new Set(config.groups.map((g) => g.iface))];
   const macs = new Map(await Promise.all(ifaces.map(async (i) => [i, await macOf(i)] as const)));
+  const notifier = new ModeNotifier(
+    config.groups,
+    randomBytes(8).toString('hex'),
+    (target, notice) =>
+      callJson('notify', target.url, target.token, { method: 'POST', body: notice }, target.timeoutMs, modeNoticeReplySchema),
+    emit,
+    clock,
+  );
   const actions = new ActionRunner({
     groups: config.groups,
     macs,
@@ -113,6 +126,7 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     emit,
     clock,
     effects: { setArpMode, announce, releaseHold, nudgeClients, takeOver: (o) => takeOverConnections(o, clock) },
+    notify: (change, decidedMs) => notifier.notify(change, decidedMs),
   });
   const apply = (list: Action[]) => actions.run(list);
 

@@ -4,27 +4,31 @@
 // planned by standby-sync.ts and carried out on the kernel by the data plane. On taking over,
 // both ends of every copied connection are made to retransmit at once (nat-lb's kick): what
 // they sent into the dead front end would otherwise wait out their backed-off timers.
+// The role comes from arp-ha's notices (POST /role, the instant its mode changes); its status
+// API is read every `arpHa.pollMs` only in case a notice was lost (pair-role.ts orders the two).
+// Before the kick, the takeover forwards what the switch flooded here for the copies while the
+// active was gone (flood-catch.ts): the ends' lost segments, which the kick cannot make them
+// send again sooner than one RTO after their lost first retransmission.
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/errors.js';
 import { accessRowSchema, type AccessRow } from '../../shared/conntrack-rows.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { callJson } from '../../shared/http-call.js';
+import type { ModeNotice } from '../../shared/mode-notice.js';
 import { isReported } from '../../shared/rare-report.js';
 import { FAILOVER_KICK, kickRetransmissions, kickTargets } from '../../shared/retransmit-kick.js';
+import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
+import { parseTcpPacket } from '../../../kernel/tcp-segment.js';
+import { FloodCatch, floodKeys } from './flood-catch.js';
 import type { DataPlane } from './data-plane.js';
+import { RoleFeed, type PairRole } from './pair-role.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { afterSync, planSync } from './standby-sync.js';
 
 export const syncReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
 
 const arpHaStatusSchema = z.object({ groups: z.array(z.object({ name: z.string(), mode: z.string() }).passthrough()) }).passthrough();
-
-/** Pure: the role arp-ha's status gives this node for `group` (undefined: arp-ha does not know the group). */
-export const roleOf = (status: z.infer<typeof arpHaStatusSchema>, group: string): 'active' | 'standby' | undefined => {
-  const g = status.groups.find((x) => x.name === group);
-  return g === undefined ? undefined : g.mode === 'ACTIVE' ? 'active' : 'standby';
-};
 
 export class FrontPair {
   private copies = new Map<string, AccessRow>();
@@ -34,15 +38,23 @@ export class FrontPair {
   private running = false;
   private polling = false;
   private roleFailures = 0;
+  private readonly roles: RoleFeed;
+  /** While standby: the capture of what the switch floods here for the active (flood-catch.ts). */
+  private flood: { capture: IpCapture; caught: FloodCatch; wanted: Set<string> } | undefined;
+  private readonly floodBuffer = Buffer.allocUnsafe(65536);
 
   constructor(
     private readonly config: RedirectorConfig & { pair: NonNullable<RedirectorConfig['pair']> },
     private readonly plane: DataPlane,
     private readonly emit: EmitEvent,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.roles = new RoleFeed(config.pair.arpHa.group);
+  }
 
   start(): void {
+    if (this.config.pair.forwardFlooded) this.timers.push(setInterval(() => this.drainFlood(), Math.min(this.config.pair.syncMs, 50)));
+    void this.readRole();
     this.timers.push(setInterval(() => void this.readRole(), this.config.pair.arpHa.pollMs));
     this.timers.push(
       setInterval(() => {
@@ -61,16 +73,23 @@ export class FrontPair {
     return this.active === true;
   }
 
+  /** arp-ha's notice of a mode change (POST /role); throws when it is about another group. */
+  onNotice(notice: ModeNotice): { role: PairRole | 'unknown'; taken: boolean } {
+    const role = this.roles.fromNotice(notice);
+    if (role !== undefined) this.setRole(role === 'active', 'notice');
+    return { role: this.active === undefined ? 'unknown' : this.active ? 'active' : 'standby', taken: role !== undefined };
+  }
+
   private async readRole(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     const { arpHa } = this.config.pair;
     try {
+      const startedAt = this.roles.pollStarted();
       const status = await callJson('arp-ha', `http://${arpHa.status}/status`, arpHa.token, { method: 'GET' }, 250, arpHaStatusSchema);
-      const role = roleOf(status, arpHa.group);
-      if (role === undefined) throw new Error(`arp-ha has no group '${arpHa.group}'`);
+      const role = this.roles.fromPoll(startedAt, status);
       this.roleFailures = 0;
-      this.setRole(role === 'active');
+      if (role !== undefined) this.setRole(role === 'active', 'poll');
     } catch (e) {
       // arp-ha not up yet, or gone: the last known role stands (a dead arp-ha's node is the peer's to replace).
       if (isReported(++this.roleFailures)) this.emit('role-unknown', { count: this.roleFailures, error: errorMessage(e) });
@@ -79,22 +98,87 @@ export class FrontPair {
     }
   }
 
-  private setRole(active: boolean): void {
+  private setRole(active: boolean, source: 'notice' | 'poll'): void {
     if (active === this.active) return;
-    this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size });
+    // The source shows in the history: a takeover learnt from the poll means a notice was lost.
+    this.emit('pair-role', { role: active ? 'active' : 'standby', copies: this.copies.size, source });
     const tookOver = active && this.active === false;
     this.active = active;
     if (tookOver) this.takeOver();
+    else if (active) this.closeFlood();
+    // Only a standby catches: the active's own traffic would fill the capture's buffer.
+    if (!active && this.config.pair.forwardFlooded && !this.flood) this.openFlood();
+  }
+
+  private openFlood(): void {
+    let capture: IpCapture;
+    try {
+      capture = new IpCapture();
+    } catch (e) {
+      // Without it a takeover still kicks; the ends then wait out one more timeout (docs/redirector.md).
+      this.emit('warning', { problem: `no capture of what is flooded to the active: ${errorMessage(e)}` });
+      return;
+    }
+    // Held at most 1 s: an end's first timeout comes ≈ 210 ms after the crash, the takeover after detection.
+    this.flood = { capture, caught: new FloodCatch(1000, 64), wanted: floodKeys(kickTargets([...this.copies.values()])) };
   }
 
   close(): void {
     for (const t of this.timers) clearInterval(t);
+    this.closeFlood();
+  }
+
+  /** Reads the capture empty, keeping only the copied connections' segments (none reach us while standby). */
+  private drainFlood(): void {
+    if (!this.flood) return;
+    const now = this.clock.monotonicMs();
+    const { capture, caught, wanted } = this.flood;
+    for (let p = capture.receive(this.floodBuffer); p; p = capture.receive(this.floodBuffer)) {
+      const tcp = parseTcpPacket(p);
+      if (tcp) caught.offer(p, tcp, wanted, now);
+    }
+    caught.expire(now);
+  }
+
+  /** Forwards what was caught through the copies' NAT bindings (conntrack rewrites them on the way out). */
+  private forwardFlooded(): { packets: number; directions: number; failed: number; error?: string } | undefined {
+    if (!this.flood) return undefined;
+    this.drainFlood();
+    const { packets, directions } = this.flood.caught.take(this.clock.monotonicMs());
+    this.closeFlood();
+    if (packets.length === 0) return { packets: 0, directions: 0, failed: 0 };
+    const raw = new RawIpSocket();
+    let failed = 0;
+    let firstError: string | undefined;
+    try {
+      for (const p of packets) {
+        try {
+          raw.send(p);
+        } catch (e) {
+          // One unroutable packet must not keep the rest (or the kick) back; the event says why.
+          failed++;
+          firstError ??= errorMessage(e);
+        }
+      }
+    } finally {
+      raw.close();
+    }
+    return { packets: packets.length - failed, directions, failed, ...(firstError ? { error: firstError } : {}) };
+  }
+
+  private closeFlood(): void {
+    const flood = this.flood;
+    this.flood = undefined;
+    // Closing a packet socket waits for an RCU grace period: not while a takeover waits.
+    if (flood) setTimeout(() => flood.capture.close(), 50);
   }
 
   /** The copies are live connections of ours now: nothing of them is the peer's to change, and their ends are told to go on. */
   private takeOver(): void {
     const rows = [...this.copies.values()];
     this.copies.clear();
+    const flooded = this.forwardFlooded();
+    if (flooded) this.emit('flooded-forwarded', { ...flooded });
     if (rows.length === 0) return;
     const { vip, inside } = this.config;
     kickRetransmissions(kickTargets(rows), { outsideAddress: vip, insideAddress: inside, ...FAILOVER_KICK }, this.clock).then(
@@ -130,6 +214,7 @@ export class FrontPair {
     const removed = this.plane.deleteRows(plan.remove);
     const created = this.plane.createRows(plan.create);
     this.copies = afterSync(this.copies, plan.remove, plan.create);
+    if (this.flood) this.flood.wanted = floodKeys(kickTargets([...this.copies.values()]));
     this.emit('synced', {
       created: created.created,
       present: created.present,

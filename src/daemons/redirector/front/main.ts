@@ -2,12 +2,15 @@
 //   node /opt/failover-lab/dist/src/daemons/redirector/front/main.js --config FILE
 // The kernel forwards (nftables DNAT by ratio cycle + conntrack); this process owns tables 111
 // and 112, detects failed back ends, reads the agents' load, and serves the status and admin
-// API (GET /status; POST /ratio, /backend/add, /backend/remove, /backend/stop).
+// API (GET /status; POST /ratio, /backend/add, /backend/remove, /backend/stop), and in a pair
+// GET /sync (what the standby copies) and POST /role (arp-ha's mode-change notices).
 import { z } from 'zod';
 import { systemClock } from '../../../common/clock.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { ConflictError, ok, route, startJsonApi } from '../../shared/json-api.js';
+import { modeNoticeSchema } from '../../shared/mode-notice.js';
+import { errorMessage } from '../../../common/errors.js';
 import { applyDaemonScheduling } from '../../../kernel/process-priority.js';
 import { waitForInterface } from '../../shared/wait-for-interface.js';
 import { removeDataPlane } from './data-plane.js';
@@ -43,6 +46,20 @@ const run = async (config: RedirectorConfig): Promise<void> => {
     route({ method: 'GET', path: '/status', handle: () => ok(r.status()) }),
     // The forwarded connections with their NAT bindings: what a standby front end copies.
     route({ method: 'GET', path: '/sync', handle: () => ok({ rows: r.syncRows() }) }),
+    // arp-ha's notice of a mode change of the VIP's group (its `notify`): a front end of a pair
+    // takes over the instant the VIP is here. A notice it cannot take is a 409 naming why.
+    route({
+      method: 'POST',
+      path: '/role',
+      body: modeNoticeSchema,
+      handle: ({ body }) => {
+        try {
+          return ok(r.onModeNotice(body));
+        } catch (e) {
+          throw new ConflictError(errorMessage(e));
+        }
+      },
+    }),
     route({
       method: 'POST',
       path: '/ratio',

@@ -113,13 +113,23 @@ export const redirectorConfigSchema = z
         /** The peer's API (its `listen`); the peer has the same `token`. */
         peer: hostPort,
         syncMs: z.number().int().min(20).max(10_000).default(100),
-        /** Who is active: arp-ha's status API on this node, and its group of `vip`, read every `pollMs`. */
+        /**
+         * While standby, keep what the switch floods here for the active once its port is gone
+         * (the copied connections' segments: the ends' first retransmissions, the receivers' last
+         * ACKs) and forward it at the takeover, before the kick (front/flood-catch.ts).
+         */
+        forwardFlooded: z.boolean().default(true),
+        /**
+         * Who is active: arp-ha's group of `vip` on this node. arp-ha tells its mode changes
+         * (its group's `notify` POSTs to this daemon's /role); its status API is read every
+         * `pollMs` only to catch up a lost notice.
+         */
         arpHa: z
           .object({
             status: hostPort,
             token: z.string().min(8),
             group: z.string().min(1),
-            pollMs: z.number().int().min(5).max(1000).default(20),
+            pollMs: z.number().int().min(5).max(10_000).default(500),
           })
           .strict(),
       })

@@ -10,6 +10,7 @@ import { agentReportSchema, type AgentCommand, type AgentReport } from '../proto
 import type { AccessRow } from '../../shared/conntrack-rows.js';
 import { DataPlane } from './data-plane.js';
 import { FrontPair } from './front-pair.js';
+import type { ModeNotice } from '../../shared/mode-notice.js';
 import { ratioCycle } from './ratio-schedule.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { RedirectorCore, type Effect, type Outcome } from './redirector-core.js';
@@ -40,6 +41,12 @@ export class Redirector {
     this.feed = new RouteFeed(config.vip);
     const { pair } = config;
     this.pair = pair ? new FrontPair({ ...config, pair }, this.plane, emit, clock) : undefined;
+  }
+
+  /** arp-ha's notice of a mode change (POST /role); only a front end of a pair takes one. */
+  onModeNotice(notice: ModeNotice): ReturnType<FrontPair['onNotice']> {
+    if (!this.pair) throw new Error('this redirector is not one of a pair (no pair: in its config): nothing to notify');
+    return this.pair.onNotice(notice);
   }
 
   /** Alone, always; in a pair, while arp-ha's group of the VIP is ACTIVE here. */

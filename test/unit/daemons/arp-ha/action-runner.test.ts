@@ -33,7 +33,7 @@ const fastFail = (group: string, vip: string, port: number, clients: string[], c
 });
 
 /** Effects that log each call and take the time a real one takes on the manual clock. */
-const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
+const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}, withNotify = false) => {
   const clock = manualClock(1_700_000_000_000);
   const calls: string[] = [];
   const events: { event: string; [k: string]: unknown }[] = [];
@@ -89,6 +89,12 @@ const setUp = (fail: Partial<Record<keyof ActionEffects, boolean>> = {}) => {
     clock,
     effects,
     later: (fn, ms) => scheduled.push({ fn, ms }),
+    ...(withNotify
+      ? {
+          notify: (c: Extract<Action, { type: 'set-mode' }>, decidedMs: number) =>
+            calls.push(`notify ${c.group} ${c.to} decided at ${decidedMs}`),
+        }
+      : {}),
   });
   return { runner, calls, events, active, scheduled, stamps, clock, heartbeats: () => heartbeats };
 };
@@ -222,5 +228,34 @@ describe('arp-ha action runner', () => {
         ['after', undefined],
       ],
     );
+  });
+
+  it("tells the batch's mode changes once every gate is set and first announced: after both addresses, before a rebuild", async () => {
+    const { runner, calls, active, clock } = setUp({}, true);
+    active.add('web');
+    active.add('api');
+    const decided = clock.monotonicMs();
+    runner.run([
+      toActive('web', '198.18.7.100'),
+      { type: 'send-heartbeat' },
+      toActive('api', '198.18.7.101'),
+      { type: 'send-heartbeat' },
+      fastFail('web', '198.18.7.100', 7000, [CP.client], [CP]),
+    ]);
+    await runner.idle();
+    assert.deepEqual(calls, [
+      'gate 198.18.7.100 open hold 7000',
+      'announce 198.18.7.100 eth1 ×1',
+      'gate 198.18.7.101 open',
+      'announce 198.18.7.101 eth2 ×1',
+      `notify web ACTIVE decided at ${decided}`,
+      `notify api ACTIVE decided at ${decided}`,
+      'takeover 198.18.7.100:7000 1 checkpoint(s)',
+      'release 198.18.7.100:7000',
+    ]);
+    const quiet = setUp({}, true);
+    quiet.runner.run([{ type: 'send-heartbeat' }, { type: 'announce', group: 'web', vip: '198.18.7.100', reason: 'split brain' }]);
+    await quiet.runner.idle();
+    assert.deepEqual(quiet.calls, ['announce 198.18.7.100 eth1 ×1'], 'no mode change, nothing to tell');
   });
 });

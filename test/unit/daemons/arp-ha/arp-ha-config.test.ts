@@ -24,4 +24,17 @@ describe('arp-ha config', () => {
     rejects(base.replace('key: a-shared-key', 'key: short'), 3, /at least 8/);
     rejects('a: [\n', 2, /invalid YAML/);
   });
+  it("a group's notify: a local listener's URL and token, 500 ms to answer; a bad one names its field and line", () => {
+    const withNotify = (notify: string) => arpHaYaml([`{ name: web, vip: 198.18.7.100, iface: eth1, notify: ${notify} }`]);
+    const c = parseArpHaConfig(withNotify('{ url: "http://127.0.0.1:7300/role", token: a-long-token }'), '/c.yml');
+    assert.deepEqual(c.groups[0]!.notify, { url: 'http://127.0.0.1:7300/role', token: 'a-long-token', timeoutMs: 500 });
+    assert.equal(parseArpHaConfig(base, '/c.yml').groups[0]!.notify, undefined, 'optional');
+    rejects(
+      withNotify('{ url: "https://fe1:7300/role", token: a-long-token }'),
+      8,
+      /groups\[0\]\.notify\.url.*expected http:\/\/ADDR:PORT\/PATH/,
+    );
+    rejects(withNotify('{ url: "http://127.0.0.1:7300/role", token: short }'), 8, /notify\.token.*at least 8/);
+    rejects(withNotify('{ url: "http://127.0.0.1:7300/role", token: a-long-token, every: 1 }'), 8, /unknown key 'every'/);
+  });
 });

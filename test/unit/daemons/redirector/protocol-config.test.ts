@@ -58,7 +58,8 @@ describe('redirector: agent messages and config', () => {
     assert.deepEqual(c.pair, {
       peer: '198.18.31.22:7300',
       syncMs: 100,
-      arpHa: { status: '127.0.0.1:7070', token: 'lab-status-token', group: 'front', pollMs: 20 },
+      forwardFlooded: true,
+      arpHa: { status: '127.0.0.1:7070', token: 'lab-status-token', group: 'front', pollMs: 500 },
     });
     const agent = (redirector: string) =>
       parseAgentConfig(`key: redirector-agent-key\nlisten: "198.18.31.11:7310"\nredirector: ${redirector}\n`, '/lab/agent.yml').redirector;

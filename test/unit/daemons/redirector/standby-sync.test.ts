@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { rowKey, type AccessRow } from '../../../../src/daemons/shared/conntrack-rows.js';
 import { afterSync, planSync } from '../../../../src/daemons/redirector/front/standby-sync.js';
-import { roleOf } from '../../../../src/daemons/redirector/front/front-pair.js';
 
 const row = (clientPort: number, serverIp = '198.18.31.11', state = 'ESTABLISHED'): AccessRow => ({
   clientIp: '198.18.30.1',
@@ -46,20 +45,5 @@ describe("redirector: the standby's copy of the active's connections", () => {
     const grown = afterSync(new Map(), [], [row(7)]);
     assert.deepEqual([...grown.values()], [row(7)]);
     assert.equal(copies.size, 2, 'the copies given are not changed');
-  });
-});
-
-describe("redirector: the pair's roles come from arp-ha", () => {
-  it("active when arp-ha's group of the VIP is ACTIVE here, standby in any other mode, unknown for another group", () => {
-    const status = {
-      groups: [
-        { name: 'front', mode: 'ACTIVE' },
-        { name: 'gateway', mode: 'STANDBY' },
-      ],
-    };
-    assert.equal(roleOf(status, 'front'), 'active');
-    assert.equal(roleOf(status, 'gateway'), 'standby');
-    assert.equal(roleOf({ groups: [{ name: 'front', mode: 'INITIAL' }] }, 'front'), 'standby');
-    assert.equal(roleOf(status, 'web'), undefined);
   });
 });
