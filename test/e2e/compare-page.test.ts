@@ -40,8 +40,22 @@ describe('comparison page of the demo (real containers, real browser)', function
   this.timeout(300_000);
   it('arp-ha keeps every connection where keepalived keeps none, and the page shows it', async () => {
     const out = path.join(os.tmpdir(), `fl-compare-page-${process.pid}`);
-    const result = await cli(['compare', 'scenarios/arp-ha/transparent-takeover.yml', 'scenarios/keepalived/crash-s2c.yml', '--out', out]);
-    assert.equal(result.exitCode, 0, result.stdout + result.stderr);
+    // The page and its verdicts are judged here; each scenario's timing bounds (transparent-
+    // takeover's gap − detection ≤ 20 ms among them) are judged by the scenario suite, with its
+    // reruns and FLAKY marks. So no rerun here, and exit 1 (a check failed) still makes a page.
+    const result = await cli([
+      'compare',
+      'scenarios/arp-ha/transparent-takeover.yml',
+      'scenarios/keepalived/crash-s2c.yml',
+      '--reruns',
+      '0',
+      '--out',
+      out,
+    ]);
+    assert.ok(
+      result.exitCode === 0 || result.exitCode === 1,
+      `compare could not run (exit ${result.exitCode}): ${result.stdout}${result.stderr}`,
+    );
     const page = /comparison: (\S+)/.exec(result.stdout)?.[1];
     assert.ok(page, result.stdout);
     const json = JSON.parse(await readFile(path.join(path.dirname(page), 'comparison.json'), 'utf8')) as { runs: { verdict: string }[] };
