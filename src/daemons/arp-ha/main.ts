@@ -126,7 +126,8 @@ const run = async (config: ArpHaConfig): Promise<void> => {
     emit,
     clock,
     effects: { setArpMode, announce, releaseHold, nudgeClients, takeOver: (o) => takeOverConnections(o, clock) },
-    notify: (change, decidedMs) => notifier.notify(change, decidedMs),
+    // No listener, no queued step after every mode change.
+    ...(config.groups.some((g) => g.notify) ? { notify: notifier.notify.bind(notifier) } : {}),
   });
   const apply = (list: Action[]) => actions.run(list);
 

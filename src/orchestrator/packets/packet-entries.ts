@@ -56,38 +56,53 @@ const readPcapFile = async (file: string): Promise<Buffer | undefined> => {
 export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: string; iface: string }): SourceMacEntry[] {
   if (bytes.length === 0) return [];
   const pcap = parsePcap(bytes, source.file);
-  const macs = new Map<string, SourceMacEntry>();
-  for (const record of pcap.records) {
-    const srcMac = frameSource(record.data, pcap.linkType);
-    if (srcMac === undefined) continue;
-    const seen = macs.get(srcMac);
-    if (seen) seen.frames++;
-    else macs.set(srcMac, { t: record.tMs, kind: 'packet', node: source.node, iface: source.iface, proto: 'ether', srcMac, frames: 1 });
-  }
-  return [...macs.values()];
+  return firstSeen(
+    pcap.records,
+    (data) => {
+      const srcMac = frameSource(data, pcap.linkType);
+      return srcMac === undefined ? [] : [srcMac];
+    },
+    (srcMac, t): SourceMacEntry => ({ t, kind: 'packet', node: source.node, iface: source.iface, proto: 'ether', srcMac, frames: 1 }),
+    (e) => e.frames++,
+  );
 }
 
 /** Pure: one entry per IPv4 address in any packet's source or destination, at its first packet, with its count. */
 export function ipv4AddressEntries(bytes: Buffer, source: { file?: string; node: string; iface: string }): Ipv4AddressEntry[] {
   if (bytes.length === 0) return [];
   const pcap = parsePcap(bytes, source.file);
-  const seen = new Map<string, Ipv4AddressEntry>();
-  for (const record of pcap.records) {
-    const ip = decodeIpv4(record.data, pcap.linkType);
-    if (!ip) continue;
-    for (const address of ip.src === ip.dst ? [ip.src] : [ip.src, ip.dst]) {
-      const entry = seen.get(address);
-      if (entry) entry.packets++;
-      else
-        seen.set(address, {
-          t: record.tMs,
-          kind: 'packet',
-          node: source.node,
-          iface: source.iface,
-          proto: 'ipv4-address',
-          address,
-          packets: 1,
-        });
+  return firstSeen(
+    pcap.records,
+    (data) => {
+      const ip = decodeIpv4(data, pcap.linkType);
+      return !ip ? [] : ip.src === ip.dst ? [ip.src] : [ip.src, ip.dst];
+    },
+    (address, t): Ipv4AddressEntry => ({
+      t,
+      kind: 'packet',
+      node: source.node,
+      iface: source.iface,
+      proto: 'ipv4-address',
+      address,
+      packets: 1,
+    }),
+    (e) => e.packets++,
+  );
+}
+
+/** One entry per key the records carry, made at the key's first record and counted at each later one, in first-seen order. */
+function firstSeen<E>(
+  records: readonly { tMs: number; data: Buffer }[],
+  keysOf: (data: Buffer) => readonly string[],
+  make: (key: string, tMs: number) => E,
+  count: (entry: E) => void,
+): E[] {
+  const seen = new Map<string, E>();
+  for (const record of records) {
+    for (const key of keysOf(record.data)) {
+      const entry = seen.get(key);
+      if (entry) count(entry);
+      else seen.set(key, make(key, record.tMs));
     }
   }
   return [...seen.values()];
