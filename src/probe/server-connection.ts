@@ -157,6 +157,8 @@ export class ServerConnection {
       cp.insertions.map((i) => ({ at: i.at, bytes: Buffer.from(i.hex, 'hex') })),
     );
     const point = this.layout.locate(t.position);
+    // The rest of an insertion and the first tick's data in one segment: the client is waiting.
+    this.socket.cork();
     if (point.head.length > 0) this.socket.write(point.head);
     this.tuple = tupleOf(this.socket);
     this.sender = new PatternSender(
@@ -171,6 +173,7 @@ export class ServerConnection {
     );
     this.host.state.record(cp.stream, 's2c', this.sender.offset);
     this.sender.start(true);
+    this.socket.uncork();
     this.host.emit(cp.stream, { event: 'taken-over', tuple: this.tuple, offset: this.sender.offset });
   }
 

@@ -128,6 +128,7 @@ export class ProbeServer implements ConnectionHost {
   readonly state = new StateStore();
   readonly emit: Emit;
   private readonly server: net.Server;
+  private readonly writeEvent: (event: ProbeEvent) => void;
   private control: ControlServer | undefined;
   private readonly connections = new Set<ServerConnection>();
   private readonly byStream = new Map<number, ServerConnection>();
@@ -138,7 +139,8 @@ export class ProbeServer implements ConnectionHost {
   constructor(private readonly options: ProbeServerOptions) {
     this.clock = options.clock ?? systemClock;
     this.pacer = new Pacer(this.clock);
-    this.emit = makeEmit('probe-server', options.node, options.onEvent ?? (() => {}), this.clock);
+    this.writeEvent = options.onEvent ?? (() => {});
+    this.emit = makeEmit('probe-server', options.node, (event) => (this.held ? this.held.push(event) : this.writeEvent(event)), this.clock);
     // Half-open: a c2s client's FIN is answered with a last ACK before our FIN (server-connection.ts).
     this.server = net.createServer({ allowHalfOpen: true }, (socket) =>
       this.connections.add(new ServerConnection(socket, this, this.peek(socket))),
@@ -203,14 +205,28 @@ export class ProbeServer implements ConnectionHost {
     return [...this.connections].flatMap((c) => c.checkpoint() ?? []);
   }
 
-  /** Continues each given connection (taken over from another server) from the client's answer. */
+  /**
+   * Continues each given connection (taken over from another server) from the client's answer.
+   * Every client is waiting for its first byte, so the events (each a write to a pipe that wakes
+   * the process reading it) wait until the last connection has sent its first byte; they keep
+   * the time they happened.
+   */
   restore(items: readonly { checkpoint: S2cCheckpoint; answer: ClientAnswer }[]): RestoreResult[] {
-    return items.map((item) => {
-      const result = restoreConnection(item, this);
-      if (result.connection) this.connections.add(result.connection);
-      return { client: item.checkpoint.client, ok: result.ok, ...(result.error !== undefined ? { error: result.error } : {}) };
-    });
+    const held: ProbeEvent[] = [];
+    this.held = held;
+    try {
+      return items.map((item) => {
+        const result = restoreConnection(item, this);
+        if (result.connection) this.connections.add(result.connection);
+        return { client: item.checkpoint.client, ok: result.ok, ...(result.error !== undefined ? { error: result.error } : {}) };
+      });
+    } finally {
+      this.held = undefined;
+      for (const event of held) this.writeEvent(event);
+    }
   }
+
+  private held: ProbeEvent[] | undefined;
 
   getState(): StreamState[] {
     return this.state.list();
