@@ -120,4 +120,29 @@ describe('takeover parameters', () => {
     assert.throws(() => parseRestoreItems([{ checkpoint: cp, answer: { seq: -1, ack: 2, window: 3 } }]), /conns\.0\.answer\.seq/);
     assert.equal(parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3 } }]).length, 1);
   });
+
+  it('refuses what a restore request must not hold, naming the place', () => {
+    const answer = { seq: 1, ack: 2, window: 3 };
+    const refused: [unknown, RegExp][] = [
+      [{ conns: [] }, /restore: conns: expected an array/],
+      [[{ checkpoint: cp, answer, extra: 1 }], /conns\.0: unknown key "extra"/],
+      [[{ checkpoint: { ...cp, color: 'red' }, answer }], /conns\.0\.checkpoint: unknown key "color"/],
+      [[{ checkpoint: { ...cp, client: '198.18.7.1' }, answer }], /conns\.0\.checkpoint\.client: expected IP:PORT/],
+      [[{ checkpoint: { ...cp, insertions: [{ at: 0, hex: 'ABC' }] }, answer }], /conns\.0\.checkpoint\.insertions\.0\.hex/],
+      [[{ checkpoint: { ...cp, insertions: 'none' }, answer }], /conns\.0\.checkpoint\.insertions: expected an array/],
+      [[{ checkpoint: { ...cp, sndWscale: 15 }, answer }], /conns\.0\.checkpoint\.sndWscale: expected 0 to 14, got 15/],
+      [[{ checkpoint: { ...cp, sack: 1 }, answer }], /conns\.0\.checkpoint\.sack: expected true or false/],
+      [[{ checkpoint: cp, answer: { ...answer, window: 65536 } }], /conns\.0\.answer\.window/],
+      [[{ checkpoint: cp, answer: { ...answer, tsEcr: 1.5 } }], /conns\.0\.answer\.tsEcr: expected an integer/],
+      [[{ checkpoint: cp }], /conns\.0\.answer: expected an object/],
+    ];
+    for (const [value, message] of refused) assert.throws(() => parseRestoreItems(value), message);
+  });
+
+  it('passes a valid request through field for field (tsEcr only when sent)', () => {
+    const withEcho = parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3, tsEcr: 4 } }]);
+    assert.deepEqual(withEcho, [{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3, tsEcr: 4 } }]);
+    const [item] = parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3 } }]);
+    assert.equal('tsEcr' in item!.answer, false);
+  });
 });
