@@ -84,11 +84,11 @@ const restoreConnection = (
 };
 
 /**
- * The whole restore path once, at start, on loopback with a throwaway host: request parsing,
- * TCP_REPAIR rebuild, socket wrap, layout and first paced write. A takeover's first restore
- * otherwise runs cold (≈ 2 ms of lazy binding and compilation for its first connection, in the
- * middle of a failover). Nothing listens on 127.0.0.1:9, so the rebuilt socket's window probe
- * meets a reset and the connection ends by itself.
+ * The whole restore path on loopback with a throwaway host: request parsing, TCP_REPAIR rebuild,
+ * socket wrap, a layout with an insertion, resuming inside it, and the first paced write. A
+ * takeover's first restore otherwise runs cold (≈ 2 ms of lazy binding and compilation for its
+ * first connection, in the middle of a failover). Nothing listens on 127.0.0.1:9, so the
+ * rebuilt socket's first segment meets a reset and the connection ends by itself.
  */
 const warmUpRestore = (): void => {
   const host: ConnectionHost = {
@@ -108,7 +108,7 @@ const warmUpRestore = (): void => {
         stream: 0,
         start: 0,
         rate: 1000,
-        insertions: [],
+        insertions: [{ at: 0, hex: '00'.repeat(24) }],
         firstSeq: 1,
         mss: 1460,
         sndWscale: 7,
@@ -116,7 +116,7 @@ const warmUpRestore = (): void => {
         sack: true,
         timestamps: true,
       },
-      answer: { seq: 1, ack: 1, window: 1024, tsEcr: 1 },
+      answer: { seq: 1, ack: 6, window: 1024, tsEcr: 1 },
     },
   ]);
   if (item) restoreConnection(item, host);
@@ -207,11 +207,13 @@ export class ProbeServer implements ConnectionHost {
 
   /**
    * Continues each given connection (taken over from another server) from the client's answer.
+   * An empty list runs the whole path on loopback instead: a standby's keep-warm call.
    * Every client is waiting for its first byte, so the events (each a write to a pipe that wakes
    * the process reading it) wait until the last connection has sent its first byte; they keep
    * the time they happened.
    */
   restore(items: readonly { checkpoint: S2cCheckpoint; answer: ClientAnswer }[]): RestoreResult[] {
+    if (items.length === 0 && this.options.takeover) warmUpRestore();
     const held: ProbeEvent[] = [];
     this.held = held;
     try {
