@@ -4,6 +4,7 @@
 // (client-stream.ts) decides what the frames mean and what to do when it ends.
 import net from 'node:net';
 import { systemClock, type Clock } from '../common/clock.js';
+import { readableBytes } from '../kernel/socket-queue.js';
 import { errorCode, tupleOf } from './events.js';
 import { FrameDecoder, type FrameSink } from './frame-decoder.js';
 import { decodeReject, encodePing, FrameType, HEADER_BYTES, type ControlFrame } from './frames.js';
@@ -13,8 +14,11 @@ import type { FourTuple } from './probe-report.js';
 export type CloseCause = 'stall' | 'connect-timeout' | 'handshake' | 'stop';
 
 export interface ConnectionOwner {
-  /** Bytes were read, before anything decodes them: the moment to date their arrival. */
-  arriving(): void;
+  /**
+   * Bytes were read, before anything decodes them: the moment to date their arrival — or
+   * `queuedAt`, when the client saw them waiting in the kernel's queue earlier (markQueued).
+   */
+  arriving(queuedAt?: number): void;
   welcome(conn: ClientConnection, frame: ControlFrame): void;
   control(conn: ClientConnection, frame: ControlFrame): void;
   data: FrameSink['data'];
@@ -92,7 +96,8 @@ export class ClientConnection {
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Uint8Array) => {
-          owner.arriving();
+          owner.arriving(this.queuedAt);
+          this.queuedAt = undefined;
           this.decoder.push(Buffer.from(buf.buffer, buf.byteOffset, n));
           return true;
         },
@@ -113,6 +118,20 @@ export class ClientConnection {
       this.sender?.stop();
       owner.closed(this);
     });
+  }
+
+  /** When bytes not yet read were first seen waiting in the kernel's queue (markQueued). */
+  private queuedAt: number | undefined;
+
+  /**
+   * Notes that bytes were waiting to be read at `now`, if they were: their read, maybe a turn of
+   * the event loop later, is dated `now`. True when bytes were waiting.
+   */
+  markQueued(now: number): boolean {
+    if (this.queuedAt !== undefined) return true;
+    if (!((readableBytes(this.socket) ?? 0) > 0)) return false;
+    this.queuedAt = now;
+    return true;
   }
 
   /** The peer showed it is alive (data, ACK progress or PONG). */

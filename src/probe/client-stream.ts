@@ -45,6 +45,8 @@ export class ClientStream implements ConnectionOwner {
   private failReason: string | undefined;
   private stopped = false;
   private stalled = false;
+  /** When the bytes being decoded arrived (the current read's date). */
+  private readAt: number | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -54,6 +56,8 @@ export class ClientStream implements ConnectionOwner {
     private readonly clock: Clock = systemClock,
     /** Shared by all of a client's streams: one date per wake-up of the event loop. */
     private readonly arrival: ArrivalStamp = new ArrivalStamp(clock),
+    /** This stream's silence is ending at `now` (the wake-up's date): the client looks for others' waiting data. */
+    private readonly silenceEnding: (now: number) => void = () => {},
   ) {
     // An echo comes back at the pace we send it: our pacer's tick, not a server's.
     this.progress = new StreamProgress(
@@ -63,7 +67,7 @@ export class ClientStream implements ConnectionOwner {
       cfg.gapThresholdMs,
       emit,
       cfg.direction === 'echo' ? cfg.pacerTickMs : undefined,
-      () => arrival.now(),
+      () => this.readAt ?? arrival.now(),
     );
   }
 
@@ -120,8 +124,20 @@ export class ClientStream implements ConnectionOwner {
 
   // ConnectionOwner: what the current connection reports.
 
-  arriving(): void {
-    this.arrival.now();
+  arriving(queuedAt?: number): void {
+    const now = this.arrival.now();
+    this.readAt = queuedAt ?? now;
+    if (this.progress.silentAt(this.readAt)) this.silenceEnding(now);
+  }
+
+  /**
+   * If this stream is silent and its connection has bytes waiting at `now`, they are dated `now`
+   * when read. Another stream's silence just ended, and the same outage usually ends for all at
+   * once: its data reached every socket within a millisecond, but the event loop reads a socket
+   * only once it comes back to epoll, which can take a busy turn (6–12 ms measured) longer.
+   */
+  markQueued(now: number): void {
+    if (this.conn?.established && this.progress.silentAt(now)) this.conn.markQueued(now);
   }
 
   welcome(c: ClientConnection, f: ControlFrame): void {

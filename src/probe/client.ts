@@ -60,6 +60,15 @@ export class ProbeClient {
     this.emit = makeEmit('probe-client', options.node, options.onEvent ?? (() => {}), this.clock);
   }
 
+  private lastSweep: number | undefined;
+
+  /** A stream's silence is ending at `now`: date what the other silent streams already have waiting (once per wake-up). */
+  private readonly sweep = (now: number): void => {
+    if (now === this.lastSweep) return;
+    this.lastSweep = now;
+    for (const s of this.streams) s.markQueued(now);
+  };
+
   /** Runs until the duration is over or stop() is called; resolves with the summary. */
   async run(): Promise<ProbeSummary> {
     if (this.started) throw new TestbedError('PROBE_CLIENT_REUSED', 'a ProbeClient runs once');
@@ -92,6 +101,7 @@ export class ProbeClient {
           this.emit,
           this.clock,
           this.arrival,
+          this.sweep,
         ),
       );
     }

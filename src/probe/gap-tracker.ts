@@ -15,6 +15,11 @@ export class GapTracker {
 
   constructor(readonly thresholdMs: number) {}
 
+  /** Whether data arriving at `now` would close a gap. */
+  silentAt(now: number): boolean {
+    return this.last !== undefined && now - this.last > this.thresholdMs;
+  }
+
   /** In-order data arrived at `now`; returns the gap this closes, if any. */
   arrival(now: number): Gap | undefined {
     const last = this.last;

@@ -12,6 +12,7 @@ import type { ProbeEvent } from './probe-report.js';
 import { ServerConnection, type ConnectionHost } from './server-connection.js';
 import { StateStore, type StreamState } from './server-state.js';
 import { ACK_EVERY_MS } from './timing.js';
+import { fdOf } from '../kernel/socket-queue.js';
 import { peekTcp, rebuildTcp, warmUpTcpRepair } from '../kernel/tcp-repair.js';
 import { positionOf, rebuildParams, type ClientAnswer, type S2cCheckpoint } from './takeover.js';
 import type { AcceptPeek } from './server-connection.js';
@@ -32,9 +33,6 @@ export interface ProbeServerOptions {
   /** Checkpoint s2c connections for transparent takeover (reads sequence numbers with TCP_REPAIR: needs CAP_NET_ADMIN). */
   takeover?: boolean;
 }
-
-/** Node keeps a TCP socket's descriptor on its internal handle; there is no public accessor. */
-const fdOf = (socket: net.Socket): number | undefined => (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
 
 export interface RestoreResult {
   client: string;

@@ -45,6 +45,11 @@ export class StreamProgress {
     this.gaps = new GapTracker(effectiveGapThresholdMs(gapThresholdMs, rate, this.viaAcks, senderTickMs));
   }
 
+  /** Whether data arriving at `now` would end a gap. */
+  silentAt(now: number): boolean {
+    return this.gaps.silentAt(now);
+  }
+
   /** Where the stream resumes. */
   get offset(): number {
     return this.viaAcks ? this.acks.acked : this.verifier.expected;

@@ -20,6 +20,14 @@ describe('probe gaps and timing', () => {
     assert.equal(g.maxGapMs, 500);
   });
 
+  it('says whether data arriving now would end a gap (never before the first data)', () => {
+    const g = new GapTracker(100);
+    assert.equal(g.silentAt(5000), false, 'no data yet: set-up is not a gap');
+    g.arrival(1000);
+    assert.equal(g.silentAt(1100), false);
+    assert.equal(g.silentAt(1100.5), true);
+  });
+
   it('closes an open gap at the end of the run', () => {
     const g = new GapTracker(100);
     g.arrival(1000);
