@@ -10,6 +10,15 @@ export const fdOf = (socket: net.Socket): number | undefined => (socket as unkno
 
 let unavailable = false;
 
+/** Binds libc now, so that the first question (when an outage ends) does not pay for loading it. */
+export const warmUpSocketQueue = (): void => {
+  try {
+    libc();
+  } catch {
+    unavailable = true;
+  }
+};
+
 /** In-order bytes the kernel holds for `socket`, ready to read; undefined when that cannot be asked (no descriptor, no libc). */
 export const readableBytes = (socket: net.Socket): number | undefined => {
   const fd = fdOf(socket);

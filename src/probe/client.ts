@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../common/clock.js';
 import { TestbedError } from '../common/errors.js';
 import { ProbeUsageError } from './cli-options.js';
 import { makeEmit, type Emit } from './events.js';
+import { warmUpSocketQueue } from '../kernel/socket-queue.js';
 import { ArrivalStamp } from './arrival-stamp.js';
 import { ClientStream } from './client-stream.js';
 import { Pacer } from './pattern-sender.js';
@@ -73,6 +74,7 @@ export class ProbeClient {
   async run(): Promise<ProbeSummary> {
     if (this.started) throw new TestbedError('PROBE_CLIENT_REUSED', 'a ProbeClient runs once');
     this.started = true;
+    warmUpSocketQueue();
     const o = this.options;
     const stallMs = o.stallMs ?? CLIENT_DEFAULTS.stallMs;
     const pingTimeoutMs = o.pingTimeoutMs ?? stallMs;
