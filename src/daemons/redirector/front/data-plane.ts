@@ -24,6 +24,9 @@ export interface PurgeResult {
   kicked: number;
 }
 
+/** The addresses are announced twice, this far apart (a lost first one is not the end). */
+const REPEAT_ANNOUNCE_MS = 50;
+
 export class DataPlane {
   private readonly conntrack = new Conntrack();
   private readonly addresses = new AddressControl();
@@ -31,27 +34,40 @@ export class DataPlane {
 
   constructor(private readonly config: RedirectorConfig) {}
 
-  async install(cycles: ReadonlyMap<number, readonly string[]>): Promise<void> {
+  /** Resolves once the addresses answer; `repeat` once their second announcement is out too. */
+  async install(cycles: ReadonlyMap<number, readonly string[]>): Promise<{ repeat: Promise<void> }> {
     // loose=0: a segment of a purged connection is invalid, never a new connection to DNAT.
     // timestamp: entries carry their start, for the table's ages. events: every entry announces
     // itself, its state changes and its end (table 111 follows them), listener or not at its start.
-    await runCommand('sysctl', [
-      '-qw',
-      'net.netfilter.nf_conntrack_tcp_loose=0',
-      'net.netfilter.nf_conntrack_timestamp=1',
-      'net.netfilter.nf_conntrack_events=1',
-      'net.ipv4.ip_forward=1',
-      'net.ipv4.conf.all.send_redirects=0',
+    // Independent of each other: both processes start at once (a restarting daemon reads table
+    // 111 from conntrack meanwhile, redirector.ts).
+    await Promise.all([
+      runCommand('sysctl', [
+        '-qw',
+        'net.netfilter.nf_conntrack_tcp_loose=0',
+        'net.netfilter.nf_conntrack_timestamp=1',
+        'net.netfilter.nf_conntrack_events=1',
+        'net.ipv4.ip_forward=1',
+        'net.ipv4.conf.all.send_redirects=0',
+      ]),
+      runCommand('nft', ['-f', '-'], { input: tableScript(this.config, cycles) }),
     ]);
-    await runCommand('nft', ['-f', '-'], { input: tableScript(this.config, cycles) });
-    if (!this.config.takeAddresses) return;
+    if (!this.config.takeAddresses) return { repeat: Promise.resolve() };
+    const pairs: { address: string; iface: string; mac: string }[] = [];
     for (const [address, iface] of [
       [this.config.vip, this.config.outside.iface],
       [this.config.inside, this.config.insideIface],
     ] as const) {
       this.addresses.add(address, iface);
-      await announce(address, iface, await macOf(iface), 2, 50);
+      pairs.push({ address, iface, mac: await macOf(iface) });
     }
+    for (const p of pairs) await announce(p.address, p.iface, p.mac, 1, 0);
+    // The second announcement, in case the first was lost, need not hold up the service.
+    const repeat = (async () => {
+      await new Promise((r) => setTimeout(r, REPEAT_ANNOUNCE_MS));
+      for (const p of pairs) await announce(p.address, p.iface, p.mac, 1, 0);
+    })();
+    return { repeat };
   }
 
   /** A service's new cycle (back-end addresses), in one nft transaction. */

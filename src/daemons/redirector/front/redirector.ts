@@ -60,8 +60,12 @@ export class Redirector {
   }
 
   async start(): Promise<void> {
-    await this.plane.install(new Map(this.core.table.ports().map((p) => [p, this.cycle(p)])));
+    const installing = this.plane.install(new Map(this.core.table.ports().map((p) => [p, this.cycle(p)])));
+    // The dump needs nothing of the install and keeps this thread busy (100,000 entries: 0.2 s)
+    // while the install's processes run: a restart serves its full table that much sooner.
     this.readRoutes(() => this.feed.start(this.core.routes));
+    const { repeat } = await installing;
+    repeat.catch((e: unknown) => this.emit('warning', { problem: `repeating the addresses' announcement: ${errorMessage(e)}` }));
     this.link = await MessageLink.open<AgentReport, AgentCommand>({
       node: this.config.node,
       key: this.config.agents.key,
