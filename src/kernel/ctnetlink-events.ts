@@ -31,7 +31,8 @@ export class ConntrackEvents {
   }
 
   /**
-   * Visits every queued event (decoded in place; `f.deleted` for a destroyed entry) and returns
+   * Visits every queued event (decoded in place, from a buffer the next read reuses: `visit` keeps
+   * nothing of it; `f.deleted` for a destroyed entry) and returns
    * at the first empty read. An overrun is reported once, then reading goes on with what came after.
    */
   drain(visit: (f: EntryFields) => void): DrainResult {
@@ -39,7 +40,7 @@ export class ConntrackEvents {
     for (;;) {
       let datagram: Buffer | undefined;
       try {
-        datagram = this.socket.receive();
+        datagram = this.socket.receiveInPlace();
       } catch (e) {
         if (!(e instanceof NetlinkOverrun)) throw e;
         out.overrun = true;

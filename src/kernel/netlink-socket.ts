@@ -74,6 +74,16 @@ export class NetlinkSocket {
 
   /** One datagram (possibly several netlink messages), or undefined when none is waiting. */
   receive(): Buffer | undefined {
+    const datagram = this.receiveInPlace();
+    return datagram && Buffer.from(datagram);
+  }
+
+  /**
+   * As receive(), but a view of the socket's own buffer, valid until the next read: for readers
+   * that decode each datagram at once (conntrack's events: a copy per event was a sixth of the
+   * cost of following 5,000 new connections a second).
+   */
+  receiveInPlace(): Buffer | undefined {
     if (this.closed) return undefined;
     const n = libc().recv(this.fd, this.buffer, this.buffer.length, MSG_DONTWAIT);
     if (n < 0) {
@@ -82,7 +92,7 @@ export class NetlinkSocket {
       if (errno === ENOBUFS) throw new NetlinkOverrun();
       throw new Error(`netlink receive: errno ${errno}`);
     }
-    return Buffer.from(this.buffer.subarray(0, n));
+    return this.buffer.subarray(0, n);
   }
 
   /**
