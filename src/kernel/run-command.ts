@@ -19,13 +19,16 @@ export const runCommand = async (file: string, args: readonly string[], options:
     reject: false,
     stripFinalNewline: true,
   });
-  if (result.failed) {
-    const command = [file, ...args].join(' ');
-    const stderr = String(result.stderr || result.stdout || result.shortMessage);
-    throw new KernelCommandError(command, stderr, result.exitCode, { cause: result });
-  }
+  if (result.failed) throw commandFailed([file, ...args].join(' '), result);
   return String(result.stdout);
 };
+
+/** A finished tool that failed, as the error callers see: its command line and what it said. */
+const commandFailed = (
+  command: string,
+  result: { stderr?: string | unknown[]; stdout?: string | unknown[]; shortMessage?: string; exitCode?: number },
+): KernelCommandError =>
+  new KernelCommandError(command, String(result.stderr || result.stdout || result.shortMessage), result.exitCode, { cause: result });
 
 /** Runs `ip -batch -` with one command per line (in a named netns if given): one process for many link operations. */
 export const ipBatch = async (commands: readonly string[], options: RunOptions & { netns?: string } = {}): Promise<void> => {
@@ -78,10 +81,7 @@ export const armIpBatch = async (netns: string, clock: Clock = systemClock): Pro
       const at = clock.nowMs();
       child.stdin?.end(commands.join('\n') + '\n');
       const result = await child;
-      if (result.failed)
-        throw new KernelCommandError(`ip -n ${netns} -batch -`, String(result.stderr || result.shortMessage), result.exitCode, {
-          cause: result,
-        });
+      if (result.failed) throw commandFailed(`ip -n ${netns} -batch -`, result);
       return at;
     },
   };

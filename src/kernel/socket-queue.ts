@@ -9,6 +9,8 @@ const FIONREAD = 0x541b;
 export const fdOf = (socket: net.Socket): number | undefined => (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
 
 let unavailable = false;
+/** The ioctl's answer (one int): calls are synchronous, so one buffer serves them all. */
+const answer = Buffer.alloc(4);
 
 /** Binds libc now, so that the first question (when an outage ends) does not pay for loading it. */
 export const warmUpSocketQueue = (): void => {
@@ -24,8 +26,7 @@ export const readableBytes = (socket: net.Socket): number | undefined => {
   const fd = fdOf(socket);
   if (fd === undefined || fd < 0 || unavailable) return undefined;
   try {
-    const n = Buffer.alloc(4);
-    return libc().ioctlInt(fd, FIONREAD, n) === 0 ? n.readInt32LE(0) : undefined;
+    return libc().ioctlInt(fd, FIONREAD, answer) === 0 ? answer.readInt32LE(0) : undefined;
   } catch {
     unavailable = true;
     return undefined;

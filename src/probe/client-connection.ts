@@ -125,13 +125,10 @@ export class ClientConnection {
 
   /**
    * Notes that bytes were waiting to be read at `now`, if they were: their read, maybe a turn of
-   * the event loop later, is dated `now`. True when bytes were waiting.
+   * the event loop later, is dated `now`.
    */
-  markQueued(now: number): boolean {
-    if (this.queuedAt !== undefined) return true;
-    if (!((readableBytes(this.socket) ?? 0) > 0)) return false;
-    this.queuedAt = now;
-    return true;
+  markQueued(now: number): void {
+    if (this.queuedAt === undefined && (readableBytes(this.socket) ?? 0) > 0) this.queuedAt = now;
   }
 
   /** The peer showed it is alive (data, ACK progress or PONG). */

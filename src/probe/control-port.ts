@@ -8,8 +8,8 @@ import net from 'node:net';
 import { systemClock, type Clock } from '../common/clock.js';
 import { errorMessage } from '../common/errors.js';
 import { parseStreamState, ProbeStateError, type StreamState } from './server-state.js';
-import type { ClientAnswer, S2cCheckpoint } from './takeover.js';
-import { parseRestoreItems } from './takeover-input.js';
+import type { S2cCheckpoint } from './takeover.js';
+import { parseRestoreItems, type RestoreItem } from './takeover-input.js';
 
 /** A request line longer than this (≈ 20,000 streams) is refused and the connection closed. */
 const MAX_LINE_BYTES = 1 << 20;
@@ -19,7 +19,7 @@ export interface StateAccess {
   setState(streams: StreamState[], options?: { replace?: boolean }): void;
   readonly checkpointVersion?: number;
   checkpoints?(): S2cCheckpoint[];
-  restore?(items: readonly { checkpoint: S2cCheckpoint; answer: ClientAnswer }[]): unknown[];
+  restore?(items: readonly RestoreItem[]): unknown[];
 }
 
 /** Pure request handling, separate from the socket plumbing. */

@@ -14,9 +14,9 @@ import { StateStore, type StreamState } from './server-state.js';
 import { ACK_EVERY_MS } from './timing.js';
 import { fdOf } from '../kernel/socket-queue.js';
 import { peekTcp, rebuildTcp, warmUpTcpRepair } from '../kernel/tcp-repair.js';
-import { positionOf, rebuildParams, type ClientAnswer, type S2cCheckpoint } from './takeover.js';
+import { positionOf, rebuildParams, type S2cCheckpoint } from './takeover.js';
 import type { AcceptPeek } from './server-connection.js';
-import { parseRestoreItems } from './takeover-input.js';
+import { parseRestoreItems, type RestoreItem } from './takeover-input.js';
 
 export interface ProbeServerOptions {
   host: string;
@@ -60,7 +60,7 @@ const listen = (server: net.Server, host: string, port: number): Promise<number>
   });
 
 const restoreConnection = (
-  { checkpoint, answer }: { checkpoint: S2cCheckpoint; answer: ClientAnswer },
+  { checkpoint, answer }: RestoreItem,
   host: ConnectionHost,
 ): { ok: boolean; error?: string; connection?: ServerConnection } => {
   try {
@@ -210,7 +210,7 @@ export class ProbeServer implements ConnectionHost {
    * the process reading it) wait until the last connection has sent its first byte; they keep
    * the time they happened.
    */
-  restore(items: readonly { checkpoint: S2cCheckpoint; answer: ClientAnswer }[]): RestoreResult[] {
+  restore(items: readonly RestoreItem[]): RestoreResult[] {
     if (items.length === 0 && this.options.takeover) warmUpRestore();
     const held: ProbeEvent[] = [];
     this.held = held;

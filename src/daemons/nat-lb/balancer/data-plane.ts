@@ -12,7 +12,7 @@ import { macOf } from '../../../kernel/ip-addr.js';
 import { NftCounters, type CounterValue } from '../../../kernel/nft-counters.js';
 import { SetElements } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
-import { announce } from '../../shared/garp.js';
+import { announceNowAndLater } from '../../shared/garp.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
 import { HOLD_CHAIN, holdJumpArgs, holdQueueScript, nftTableScript, TABLE, vipMembershipChanges, type Membership } from './nat-rules.js';
 
@@ -64,14 +64,7 @@ export class DataPlane {
         return { address, iface, mac: await macOf(iface) };
       }),
     );
-    for (const p of pairs) await announce(p.address, p.iface, p.mac, 1, 0);
-    const rest =
-      count <= 1
-        ? Promise.resolve()
-        : (async () => {
-            await new Promise((r) => setTimeout(r, intervalMs));
-            await Promise.all(pairs.map((p) => announce(p.address, p.iface, p.mac, count - 1, intervalMs)));
-          })();
+    const { rest } = await announceNowAndLater(pairs, count, intervalMs);
     return { garpFrames: 2 * count * pairs.length, rest };
   }
 

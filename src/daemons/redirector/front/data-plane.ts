@@ -12,7 +12,7 @@ import { ipv4Key, SetElements } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { entryOf, rowsOf, type AccessRow } from '../../shared/conntrack-rows.js';
-import { announce } from '../../shared/garp.js';
+import { announceNowAndLater, type Announcement } from '../../shared/garp.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { DEAD_SET, programScript, TABLE, tableScript } from './redirector-rules.js';
 
@@ -53,7 +53,7 @@ export class DataPlane {
       runCommand('nft', ['-f', '-'], { input: tableScript(this.config, cycles) }),
     ]);
     if (!this.config.takeAddresses) return { repeat: Promise.resolve() };
-    const pairs: { address: string; iface: string; mac: string }[] = [];
+    const pairs: Announcement[] = [];
     for (const [address, iface] of [
       [this.config.vip, this.config.outside.iface],
       [this.config.inside, this.config.insideIface],
@@ -61,13 +61,9 @@ export class DataPlane {
       this.addresses.add(address, iface);
       pairs.push({ address, iface, mac: await macOf(iface) });
     }
-    for (const p of pairs) await announce(p.address, p.iface, p.mac, 1, 0);
     // The second announcement, in case the first was lost, need not hold up the service.
-    const repeat = (async () => {
-      await new Promise((r) => setTimeout(r, REPEAT_ANNOUNCE_MS));
-      for (const p of pairs) await announce(p.address, p.iface, p.mac, 1, 0);
-    })();
-    return { repeat };
+    const { rest } = await announceNowAndLater(pairs, 2, REPEAT_ANNOUNCE_MS);
+    return { repeat: rest };
   }
 
   /** A service's new cycle (back-end addresses), in one nft transaction. */
