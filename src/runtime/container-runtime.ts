@@ -100,6 +100,11 @@ export interface ContainerRuntime {
   exec(name: string, argv: string[], options?: { signal?: AbortSignal; user?: string }): Promise<ExecResult>;
   /** Starts a command whose stdout is streamed raw (e.g. tcpdump -w -); `stop` ends it. */
   execStream(name: string, argv: string[]): Promise<ExecStream>;
+  /**
+   * Copies one regular file out of a container, running or stopped (a node a crash fault left
+   * down), to `hostPath`.
+   */
+  copyFileOut(name: string, containerPath: string, hostPath: string): Promise<void>;
 }
 
 export interface ExecStream {

@@ -1,8 +1,11 @@
 // ContainerRuntime over the Docker Engine API (dockerode). The only module that sees dockerode.
 import Docker from 'dockerode';
+import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract } from 'tar-stream';
 import { AbortedError, ContainerRuntimeError, errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type {
@@ -296,5 +299,21 @@ export class DockerRuntime implements ContainerRuntime {
       raw.on('error', reject);
     });
     return { stdout, stderr, done };
+  }
+
+  async copyFileOut(name: string, containerPath: string, hostPath: string): Promise<void> {
+    const what = `copying ${containerPath} out of ${name}`;
+    const archive = await this.call(what, () => this.docker.getContainer(name).getArchive({ path: containerPath }));
+    // The engine sends the path as a tar archive (GET /containers/{id}/archive) with one entry.
+    const entries = extract();
+    archive.pipe(entries);
+    let copied = false;
+    for await (const entry of entries) {
+      if (!copied && entry.header.type === 'file') {
+        await pipeline(entry, createWriteStream(hostPath));
+        copied = true;
+      } else entry.resume();
+    }
+    if (!copied) throw new ContainerRuntimeError(`${what}: the engine's archive holds no regular file`);
   }
 }

@@ -82,10 +82,10 @@ describe('inspect table', () => {
 });
 
 describe('capture command line', () => {
-  it('bounds tcpdump by count, duration and filter and records its pid', () => {
+  it('bounds tcpdump by count, duration and filter, writes a file in the node and records its pid', () => {
     assert.equal(
-      captureCommandLine('eth1', '/tmp/p', { count: 4, durationS: 10, filter: 'icmp or arp' }),
-      "echo $$ > /tmp/p; exec timeout -s INT 10 tcpdump -U -n -i eth1 -w - -c 4 'icmp or arp'",
+      captureCommandLine('eth1', { pid: '/tmp/p', pcap: '/tmp/c.pcap' }, { count: 4, durationS: 10, filter: 'icmp or arp' }),
+      "echo $$ > /tmp/p; exec timeout -s INT 10 tcpdump -U -n -i eth1 -w /tmp/c.pcap -c 4 'icmp or arp'",
     );
   });
 });
