@@ -9,7 +9,7 @@ import { warmUpSocketQueue } from '../kernel/socket-queue.js';
 import { ArrivalStamp } from './arrival-stamp.js';
 import { ClientStream } from './client-stream.js';
 import { Pacer } from './pattern-sender.js';
-import { pacerTickMs, RECONNECT_BACKOFF_MS } from './timing.js';
+import { MIN_PACER_TICK_MS, PACER_TICK_MS, pacerTickMs, RECONNECT_BACKOFF_MS } from './timing.js';
 import type { Direction, ProbeEvent, ProbeSummary } from './probe-report.js';
 
 export interface ProbeClientOptions {
@@ -27,6 +27,12 @@ export interface ProbeClientOptions {
   /** Default: stallMs. */
   pingTimeoutMs?: number;
   gapThresholdMs?: number;
+  /**
+   * The pacer's period (MIN_PACER_TICK_MS–PACER_TICK_MS); default: pacerTickMs of the stream
+   * count. An echo stream's gaps are seen from 3 ticks on, so 200 streams at the default 20 ms
+   * cannot show a 50 ms gap; a finer tick buys that resolution with more writes per second.
+   */
+  pacerTickMs?: number;
   reconnect?: boolean;
   connectTimeoutMs?: number;
   /** The wait after the first failed reconnect try; default RECONNECT_BACKOFF_MS. */
@@ -56,7 +62,11 @@ export class ProbeClient {
     }
     if (!(options.durationMs > 0)) throw new ProbeUsageError('the run needs a positive duration');
     this.clock = options.clock ?? systemClock;
-    this.pacer = new Pacer(this.clock);
+    const tick = options.pacerTickMs;
+    if (tick !== undefined && !(Number.isInteger(tick) && tick >= MIN_PACER_TICK_MS && tick <= PACER_TICK_MS)) {
+      throw new ProbeUsageError(`pacer tick ${tick} ms: expected a whole number of ms from ${MIN_PACER_TICK_MS} to ${PACER_TICK_MS}`);
+    }
+    this.pacer = new Pacer(this.clock, tick);
     this.arrival = new ArrivalStamp(this.clock);
     this.emit = makeEmit('probe-client', options.node, options.onEvent ?? (() => {}), this.clock);
   }
@@ -93,7 +103,7 @@ export class ProbeClient {
             stallMs,
             pingTimeoutMs,
             gapThresholdMs: o.gapThresholdMs ?? CLIENT_DEFAULTS.gapThresholdMs,
-            pacerTickMs: pacerTickMs(o.streams),
+            pacerTickMs: o.pacerTickMs ?? pacerTickMs(o.streams),
             reconnect: o.reconnect ?? true,
             connectTimeoutMs: o.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs,
             reconnectBackoffMs: o.reconnectBackoffMs ?? RECONNECT_BACKOFF_MS,

@@ -11,7 +11,7 @@ import { CLIENT_DEFAULTS, ProbeClient } from './client.js';
 import { JsonLinesSink } from './events.js';
 import type { Direction } from './probe-report.js';
 import { ProbeServer } from './server.js';
-import { RECONNECT_BACKOFF_MS } from './timing.js';
+import { MIN_PACER_TICK_MS, PACER_TICK_MS, RECONNECT_BACKOFF_MS } from './timing.js';
 
 const ms = arg(parseIntIn(1, 3_600_000));
 
@@ -71,6 +71,7 @@ interface ClientFlags {
   stallMs: number;
   pingTimeoutMs?: number;
   gapThresholdMs: number;
+  pacerTickMs?: number;
   reconnect: boolean;
   connectTimeoutMs: number;
   reconnectBackoffMs: number;
@@ -106,6 +107,7 @@ const runClient = async (o: ClientFlags): Promise<void> => {
     stallMs: o.stallMs,
     pingTimeoutMs: o.pingTimeoutMs,
     gapThresholdMs: o.gapThresholdMs,
+    pacerTickMs: o.pacerTickMs,
     reconnect: o.reconnect,
     connectTimeoutMs: o.connectTimeoutMs,
     reconnectBackoffMs: o.reconnectBackoffMs,
@@ -155,6 +157,11 @@ program
   .option('--stall-ms <ms>', 'silence before a PING', ms, CLIENT_DEFAULTS.stallMs)
   .option('--ping-timeout-ms <ms>', 'unanswered PING before the connection is dropped (default: stall-ms)', ms)
   .option('--gap-threshold-ms <ms>', 'report data gaps longer than this', ms, CLIENT_DEFAULTS.gapThresholdMs)
+  .option(
+    '--pacer-tick-ms <ms>',
+    `paced writes every this many ms (${MIN_PACER_TICK_MS}–${PACER_TICK_MS}); default: finer for few streams, coarser for many`,
+    arg(parseIntIn(MIN_PACER_TICK_MS, PACER_TICK_MS)),
+  )
   .option('--connect-timeout-ms <ms>', 'connect + handshake timeout', ms, CLIENT_DEFAULTS.connectTimeoutMs)
   .option(
     '--reconnect-backoff-ms <ms>',

@@ -35,7 +35,11 @@ export interface Paced {
 
 /** One timer for every rate-limited stream of a process: 1,000 streams cost one wake-up per tick. */
 export class Pacer {
-  constructor(readonly clock: Clock = systemClock) {}
+  constructor(
+    readonly clock: Clock = systemClock,
+    /** A tick fixed by the caller (2–20 ms) instead of one that coarsens with the stream count. */
+    private readonly fixedTickMs?: number,
+  ) {}
 
   private readonly members = new Set<Paced>();
   private timer: NodeJS.Timeout | undefined;
@@ -43,7 +47,7 @@ export class Pacer {
 
   /** The current tick period (ms). */
   get tickMs(): number {
-    return pacerTickMs(this.members.size);
+    return this.fixedTickMs ?? pacerTickMs(this.members.size);
   }
 
   add(member: Paced): void {

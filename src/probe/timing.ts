@@ -35,7 +35,9 @@ export const expectedInterFrameMs = (rate: number, senderTickMs: number = PACER_
  * The gap threshold in force: never below 3× the expected inter-frame time, so a slow but
  * healthy stream is not a string of gaps. Progress seen through ACKs (c2s) is coarser by up
  * to one ACK period. An echo stream's data is paced by the client itself, which knows its tick
- * (2 ms for a few streams): its gaps can be resolved down to a few ms instead of 60.
+ * (2 ms for a few streams): its gaps can be resolved down to a few ms instead of 60. Two
+ * ticks were tried for echoes (a tick that brought nothing back): 200 streams then reported
+ * 2–3× as many gaps, each an event on the shared host, and nat-lb's planned move got slower.
  */
 export const effectiveGapThresholdMs = (
   configuredMs: number,

@@ -12,6 +12,11 @@ export interface Nemesis {
   readonly detail: string;
   /** Resolves when the fault is in effect; with the instant it took effect when that came well before (a crash cuts links first, then waits for the kill). */
   start(): Promise<void | number>;
+  /**
+   * Gets ready ahead of the trigger, so that `start` does as little as possible at the fault's
+   * time (a command's exec in the node). Called once, when the schedule begins; never throws.
+   */
+  prepare?(): void;
   heal(): Promise<void>;
 }
 

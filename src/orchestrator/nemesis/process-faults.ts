@@ -1,5 +1,6 @@
 // Faults on processes and arbitrary commands inside a node.
 import { systemClock, type Clock } from '../../common/clock.js';
+import { armCommand, type ArmedCommand, type Released } from '../../lab/armed-command.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 export interface KillProcessSpec {
@@ -71,18 +72,41 @@ export const commandNemesis = (ctx: NemesisContext, node: string, run: string, u
   const revert = once(async () => {
     if (undo) await sh(ctx.lab, node, undo);
   });
+  // Armed in the node ahead of the trigger (lab/armed-command.ts); undefined when arming failed.
+  let armed: Promise<ArmedCommand | undefined> | undefined;
   return {
     fault: 'command',
     targets: [node],
     detail: `${node}: ${run}${undo ? ` (undo: ${undo})` : ''}`,
+    prepare() {
+      armed = armCommand(ctx.lab, node, run, clock).catch(() => undefined);
+    },
     // The fault starts when its command does: a command that drives a change (a VIP move) acts
     // while it runs, and the history must date its effects after the fault's start.
     async start() {
+      const ready = await armed;
+      armed = undefined;
+      let released: Released | undefined;
+      try {
+        released = ready?.release();
+      } catch {
+        // The waiting shell is gone (its node restarted since): run the command the plain way.
+      }
+      if (released) {
+        await released.done;
+        revert.arm();
+        return released.at;
+      }
       const launched = clock.nowMs();
       await sh(ctx.lab, node, run);
       revert.arm();
       return launched;
     },
-    heal: revert.heal,
+    async heal() {
+      const unused = await armed;
+      armed = undefined;
+      unused?.cancel();
+      await revert.heal();
+    },
   };
 };

@@ -60,6 +60,7 @@ const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: Schedu
 };
 
 const runOne = async ({ plan, trigger }: ScheduledFault, startedAt: number, hooks: ScheduleHooks): Promise<void> => {
+  plan.nemesis.prepare?.();
   if (!(await waitForTrigger(trigger, startedAt, hooks))) return;
   const { nemesis } = plan;
   const clock = hooks.clock ?? systemClock;

@@ -82,6 +82,7 @@ export const clientArgv = (w: ProbeWorkload, index: number): string[] => [
   '1000',
   ...(w.reconnect ? [] : ['--no-reconnect']),
   ...(w.reconnectBackoff === undefined ? [] : ['--reconnect-backoff-ms', String(w.reconnectBackoff)]),
+  ...(w.pacerTick === undefined ? [] : ['--pacer-tick-ms', String(w.pacerTick)]),
   ...(w.realtime ? ['--realtime-priority', String(PROBE_CLIENT_REALTIME_PRIORITY)] : []),
 ];
 

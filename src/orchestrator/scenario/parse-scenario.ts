@@ -13,6 +13,7 @@ import { zodInputError } from '../../common/zod-input-error.js';
 import { ChecksConfigSchema } from '../checker/checks-from-config.js';
 import { checkApps, type PlacedApp } from './app-checks.js';
 import { checkAgainstClass, requireCheckSection } from './check-sections.js';
+import { unseenGapLimit } from './gap-resolution.js';
 import { ScenarioError } from './scenario-error.js';
 import { scenarioFileSchema } from './scenario-schema.js';
 
@@ -85,7 +86,34 @@ const crossCheck = (file: ScenarioFile, topology: Topology, source: YamlSource):
     if (!known)
       throw new ScenarioError(source.positionOf(['capture', 'links', i]), `${l} is not a link endpoint of topology ${topology.name}`);
   });
+  checkGapLimitsVisible(file, source);
   return checkApps(file.apps, nodes, source);
+};
+
+/** Every gap limit is at or above what the workloads it judges can see (gap-resolution.ts). */
+const checkGapLimitsVisible = (file: ScenarioFile, source: YamlSource): void => {
+  const probes = file.workloads.filter((w): w is ProbeWorkload => w.kind === 'probe');
+  const refuse = (limitMs: number, scope: ProbeWorkload[], at: YamlPath) => {
+    for (const w of scope) {
+      const problem = unseenGapLimit(limitMs, w);
+      if (problem) throw new ScenarioError(source.positionOf(at), problem);
+    }
+  };
+  if (file.checks.maxGapMs !== undefined) refuse(file.checks.maxGapMs, probes, ['checks', 'maxGapMs']);
+  if (file.checks.keptStreamsMaxGapMs !== undefined) refuse(file.checks.keptStreamsMaxGapMs, probes, ['checks', 'keptStreamsMaxGapMs']);
+  const specs = file.checks.gapPercentile;
+  const list = specs === undefined ? [] : Array.isArray(specs) ? specs : [specs];
+  list.forEach((spec, i) => {
+    const at: YamlPath = Array.isArray(specs) ? ['checks', 'gapPercentile', i, 'maxMs'] : ['checks', 'gapPercentile', 'maxMs'];
+    refuse(spec.maxMs, spec.workload === undefined ? probes : probes.filter((w) => w.name === spec.workload), at);
+  });
+  for (const [name, limitMs] of Object.entries(file.checks.workloadMaxGapMs ?? {})) {
+    refuse(
+      limitMs,
+      probes.filter((w) => w.name === name),
+      ['checks', 'workloadMaxGapMs', name],
+    );
+  }
 };
 
 export const parseScenarioText = async (

@@ -36,6 +36,12 @@ export const probeWorkloadSchema = z
      */
     reconnectBackoff: durationMs.optional(),
     /**
+     * The client's pacer period (2–20 ms; default finer for few streams, 20 ms from 200 on). An
+     * echo stream's gaps are seen from 3 ticks (and gapThreshold) on: a check on shorter gaps
+     * among many streams needs a finer tick, at the cost of more writes per second.
+     */
+    pacerTick: durationMs.refine((v) => Number.isInteger(v) && v >= 2 && v <= 20, 'expected a whole number of ms from 2 to 20').optional(),
+    /**
      * Run the client at realtime priority (SCHED_RR, under its node's realtime budget), so a
      * loaded host does not delay when it reads what arrived: its gaps then agree with the
      * captured flow's within a few ms (docs/flows.md). Off by default: a client that needs more

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { systemClock } from '../../../src/common/clock.js';
+import { ProbeUsageError } from '../../../src/probe/cli-options.js';
+import { ProbeClient } from '../../../src/probe/client.js';
 import { GapTracker } from '../../../src/probe/gap-tracker.js';
+import { Pacer } from '../../../src/probe/pattern-sender.js';
 import {
   backoffMs,
   effectiveGapThresholdMs,
@@ -57,6 +61,28 @@ describe('probe gaps and timing', () => {
     assert.equal(pacerTickMs(120), 12);
     assert.equal(pacerTickMs(200), PACER_TICK_MS);
     assert.equal(pacerTickMs(1000), PACER_TICK_MS);
+  });
+
+  it('keeps a tick fixed by the caller whatever the stream count, and refuses one out of range', () => {
+    const members = Array.from({ length: 200 }, () => ({ tick: () => {} }));
+    const fixed = new Pacer(systemClock, 15);
+    const free = new Pacer(systemClock);
+    for (const m of members) {
+      fixed.add(m);
+      free.add(m);
+    }
+    assert.equal(fixed.tickMs, 15);
+    assert.equal(free.tickMs, PACER_TICK_MS);
+    for (const m of members) {
+      fixed.remove(m);
+      free.remove(m);
+    }
+    const client = (pacerTickMs: number) =>
+      new ProbeClient({ host: '127.0.0.1', port: 1, streams: 1, direction: 'echo', rate: 1000, durationMs: 100, pacerTickMs });
+    assert.throws(() => client(1), /pacer tick 1 ms: expected a whole number of ms from 2 to 20/);
+    assert.throws(() => client(21), ProbeUsageError);
+    assert.throws(() => client(2.5), ProbeUsageError);
+    assert.doesNotThrow(() => client(15));
   });
 
   it('backs off from 50 ms to 1 s with jitter', () => {

@@ -105,6 +105,9 @@ describe('probe command lines', () => {
     assert.ok(!argv.includes('--reconnect-backoff-ms'), "the probe's own default unless the scenario says");
     const quick = clientArgv({ ...w, reconnectBackoff: 10 }, 0);
     assert.equal(quick[quick.indexOf('--reconnect-backoff-ms') + 1], '10');
+    assert.ok(!argv.includes('--pacer-tick-ms'), "the probe's own tick unless the scenario says");
+    const fine = clientArgv({ ...w, pacerTick: 15 }, 0);
+    assert.equal(fine[fine.indexOf('--pacer-tick-ms') + 1], '15');
     assert.ok(!argv.includes('--realtime-priority'), 'normal priority unless the scenario asks');
     const rt = clientArgv({ ...w, realtime: true }, 0);
     assert.equal(rt[rt.indexOf('--realtime-priority') + 1], '5');

@@ -60,6 +60,29 @@ describe('workload kinds', () => {
     );
     await rejects(`${ssh}${ssh}`, 7, /two workloads are named 'main'/);
   });
+  it('reads a pacer tick and rejects one the probe cannot keep, at its line', async () => {
+    const probe = (tick: string) =>
+      `  - server: { node: srv, listen: "198.18.5.2:7000" }\n    client: { node: cli, connect: "198.18.5.2:7000" }\n    duration: 2s\n    pacerTick: ${tick}\n`;
+    const s = await parse(probe('15ms'));
+    const w = s.workloads[0]!;
+    assert.equal(w.kind === 'probe' ? w.pacerTick : undefined, 15);
+    await rejects(probe('1ms'), 6, /pacerTick: expected a whole number of ms from 2 to 20/);
+    await rejects(probe('30ms'), 6, /pacerTick/);
+  });
+  it('refuses a gap limit the workload cannot see, at the limit, saying how to see it', async () => {
+    const echo = (streams: number, extra = '') =>
+      `${top}  - server: { node: srv, listen: "198.18.5.2:7000" }\n    client: { node: cli, connect: "198.18.5.2:7000" }\n    duration: 2s\n    direction: echo\n    rate: 10KB/s\n    gapThreshold: 20ms\n    streams: ${streams}\n${extra}checks:\n  gapPercentile: { percentile: 100, maxMs: 50 }\n`;
+    await assert.rejects(parseScenarioText(echo(200), file), (e: unknown) => {
+      assert.ok(e instanceof InputFileError);
+      assert.equal(e.position.line, 11);
+      assert.match(e.message, /sees gaps from 60 ms on, so a limit of 50 ms cannot fail between them: .* set pacerTick to 16ms or less/);
+      return true;
+    });
+    await parseScenarioText(echo(200, '    pacerTick: 15ms\n'), file);
+    await parseScenarioText(echo(50), file);
+    const s2c = `${top}  - server: { node: srv, listen: "198.18.5.2:7000" }\n    client: { node: cli, connect: "198.18.5.2:7000" }\n    duration: 2s\n    gapThreshold: 100ms\n${tail.replace('noFailedStreams: true', 'maxGapMs: 80')}`;
+    await assert.rejects(parseScenarioText(s2c, file), /lower its gapThreshold \(100 ms\) to 80ms or less/);
+  });
   it('rejects an unknown kind at its line, naming the kinds', () =>
     rejects(ssh.replace('kind: ssh', 'kind: telnet'), 3, /workloads\[0\]\.kind: unknown workload kind; supported: probe, ssh, command/));
   it("rejects a probe field in an ssh workload at the field's line", () =>
