@@ -14,7 +14,8 @@ export interface Nemesis {
   start(): Promise<void | number>;
   /**
    * Gets ready ahead of the trigger, so that `start` does as little as possible at the fault's
-   * time (a command's exec in the node). Called once, when the schedule begins; never throws.
+   * time (a command's exec in the node). Called at most once, when a `when:` condition is met
+   * (its delay is the time to get ready); never throws.
    */
   prepare?(): void;
   heal(): Promise<void>;

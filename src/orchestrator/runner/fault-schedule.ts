@@ -49,19 +49,26 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: ScheduleHooks): Promise<boolean> => {
+/**
+ * Waits for a fault's trigger. A condition's `delay` is when the nemesis gets ready
+ * (`prepare`): the streams are up by then, so its work (a command's exec in the node) neither
+ * slows their start nor falls in the window measured after the fault. A fixed time prepares
+ * nothing: such faults often follow each other a second apart, and getting one ready would
+ * land in the window of the one before.
+ */
+const waitForTrigger = async (trigger: Trigger, startedAt: number, hooks: ScheduleHooks, prepare: () => void): Promise<boolean> => {
   if ('atMs' in trigger) {
     await sleep(startedAt + trigger.atMs - (hooks.clock ?? systemClock).nowMs(), hooks.signal);
   } else {
     while (!hooks.signal.aborted && hooks.established(trigger.workload) < trigger.streamsEstablished) await sleep(10, hooks.signal);
+    if (!hooks.signal.aborted) prepare();
     await sleep(trigger.delayMs ?? 0, hooks.signal);
   }
   return !hooks.signal.aborted;
 };
 
 const runOne = async ({ plan, trigger }: ScheduledFault, startedAt: number, hooks: ScheduleHooks): Promise<void> => {
-  plan.nemesis.prepare?.();
-  if (!(await waitForTrigger(trigger, startedAt, hooks))) return;
+  if (!(await waitForTrigger(trigger, startedAt, hooks, () => plan.nemesis.prepare?.()))) return;
   const { nemesis } = plan;
   const clock = hooks.clock ?? systemClock;
   const entry = (phase: 'start' | 'end', id: string): FaultEntry => ({

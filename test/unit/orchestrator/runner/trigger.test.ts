@@ -59,3 +59,47 @@ describe('a condition trigger with a delay', () => {
     assert.ok(startedAt !== undefined && startedAt - upAt >= 75, `fault ${startedAt! - upAt} ms after the streams were up`);
   });
 });
+
+describe('getting a fault ready', () => {
+  const nemesis = (log: string[]) => ({
+    fault: 'command',
+    targets: ['srv'],
+    detail: 'test',
+    prepare: () => void log.push(`prepare@${Date.now()}`),
+    start: () => {
+      log.push(`start@${Date.now()}`);
+      return Promise.resolve(undefined);
+    },
+    heal: () => Promise.resolve(),
+  });
+  const hooks = (established: () => number) => ({ established, record: () => undefined, signal: new AbortController().signal });
+
+  it('prepares a condition-triggered fault once, when its streams are up, and starts it after the delay', async () => {
+    const log: string[] = [];
+    let established = 0;
+    const done = runSchedule(
+      [{ plan: { id: 'c-1', nemesis: nemesis(log), cycles: 1, pauseMs: 0 }, trigger: { streamsEstablished: 3, delayMs: 60 } }],
+      Date.now(),
+      hooks(() => established),
+    );
+    await new Promise((r) => setTimeout(r, 40));
+    assert.equal(log.length, 0, 'nothing before the streams are up');
+    established = 3;
+    await done;
+    assert.equal(log.length, 2);
+    const [prepared, started] = log.map((l) => Number(l.split('@')[1]));
+    assert.ok(log[0]!.startsWith('prepare@') && log[1]!.startsWith('start@'));
+    assert.ok(started! - prepared! >= 55, `started ${started! - prepared!} ms after it was prepared`);
+  });
+
+  it('prepares nothing for a fault at a fixed time', async () => {
+    const log: string[] = [];
+    await runSchedule(
+      [{ plan: { id: 'c-1', nemesis: nemesis(log), cycles: 1, pauseMs: 0 }, trigger: { atMs: 10 } }],
+      Date.now(),
+      hooks(() => 0),
+    );
+    assert.equal(log.length, 1);
+    assert.ok(log[0]!.startsWith('start@'));
+  });
+});
