@@ -5,21 +5,21 @@
 import { effectiveGapThresholdMs, pacerTickMs, PACER_TICK_MS } from '../../probe/timing.js';
 import type { ProbeWorkload } from './parse-scenario.js';
 
+type GapFields = Pick<ProbeWorkload, 'streams' | 'direction' | 'rate' | 'gapThreshold' | 'pacerTick'>;
+
+/** The client's own tick when it paces the data it checks (an echo), else undefined. */
+const echoTickMs = (w: GapFields): number | undefined => (w.direction === 'echo' ? (w.pacerTick ?? pacerTickMs(w.streams)) : undefined);
+
 /** The shortest gap a probe workload's client reports, in ms (what its GapTracker is built with). */
-export const visibleGapMs = (w: Pick<ProbeWorkload, 'streams' | 'direction' | 'rate' | 'gapThreshold' | 'pacerTick'>): number =>
-  effectiveGapThresholdMs(
-    w.gapThreshold,
-    w.rate,
-    w.direction === 'c2s',
-    // An echo comes back at the client's own tick; other data at a server's, whose tick is unknown.
-    w.direction === 'echo' ? (w.pacerTick ?? pacerTickMs(w.streams)) : PACER_TICK_MS,
-  );
+export const visibleGapMs = (w: GapFields): number =>
+  // Data other than an echo comes at a server's tick, which is unknown: the coarsest is assumed.
+  effectiveGapThresholdMs(w.gapThreshold, w.rate, w.direction === 'c2s', echoTickMs(w) ?? PACER_TICK_MS);
 
 /** Why `limitMs` cannot be checked on workload `w`, or undefined when it can. */
 export const unseenGapLimit = (limitMs: number, w: ProbeWorkload): string | undefined => {
   const visible = visibleGapMs(w);
   if (limitMs >= visible) return undefined;
-  const tick = w.direction === 'echo' ? (w.pacerTick ?? pacerTickMs(w.streams)) : undefined;
+  const tick = echoTickMs(w);
   const how =
     tick !== undefined && 3 * tick > Math.max(limitMs, w.gapThreshold)
       ? `its ${w.streams} echo streams tick every ${tick} ms and a gap is seen from 3 ticks: set pacerTick to ${Math.max(2, Math.floor(limitMs / 3))}ms or less`

@@ -2,6 +2,7 @@
 // project's own byte-checked TCP instrument), `ssh` (sessions with the ssh2 client to an sshd
 // per server node) and `command` (any client command, with an optional server command).
 import { z } from 'zod';
+import { MIN_PACER_TICK_MS, PACER_TICK_MS } from '../../probe/timing.js';
 import { durationMs, endpoint, nodeList, nodeName, rate, workloadName } from './schema-kit.js';
 
 export const probeWorkloadSchema = z
@@ -40,7 +41,12 @@ export const probeWorkloadSchema = z
      * echo stream's gaps are seen from 3 ticks (and gapThreshold) on: a check on shorter gaps
      * among many streams needs a finer tick, at the cost of more writes per second.
      */
-    pacerTick: durationMs.refine((v) => Number.isInteger(v) && v >= 2 && v <= 20, 'expected a whole number of ms from 2 to 20').optional(),
+    pacerTick: durationMs
+      .refine(
+        (v) => Number.isInteger(v) && v >= MIN_PACER_TICK_MS && v <= PACER_TICK_MS,
+        `expected a whole number of ms from ${MIN_PACER_TICK_MS} to ${PACER_TICK_MS}`,
+      )
+      .optional(),
     /**
      * Run the client at realtime priority (SCHED_RR, under its node's realtime budget), so a
      * loaded host does not delay when it reads what arrived: its gaps then agree with the
