@@ -121,12 +121,15 @@ export class NatBalancer {
   take = (vip: string) =>
     this.serial(async () => {
       const v = this.vipConfig(vip);
+      const lap = stopwatch(this.clock);
       this.checked(this.table.take(vip));
       // Rules first: the first packets the announcement draws here must meet the hold.
       this.apply(vip);
+      lap('rules');
       const { garpFrames, rest } = await this.plane.takeAddresses(v);
+      lap('address');
       void rest.catch((e: unknown) => this.emit('garp-error', { vip, error: (e as Error).message }));
-      this.emit('address-take', { vip, inside: v.inside, garpSent: garpFrames });
+      this.emit('address-take', { vip, inside: v.inside, garpSent: garpFrames, stagesMs: lap.laps });
       return { vip, garpSent: garpFrames };
     });
 

@@ -1,27 +1,28 @@
 // The calls of one VIP's move and of its rollback, in order (seed 001 §3.5, §3.7): data for
 // the Migration state machine. Order and rollback rules are decided here, nowhere else.
 //
-// Planned move A → B (address first, the patent's order at each balancer):
+// Planned move A → B (address first at A):
 //   1 B /migration/begin        (B holds the VIP's packets)
 //   2 A /address/release        (A takes no new connection for the VIP: its rows are final)
 //   3 A /rows/export            (A still forwards its connections meanwhile: nothing waits)
-//   2 B /address/take           (traffic now reaches B and is held)
-//   3 B /rows/import            (sent right behind the take, not after its answer)
+//   3 B /rows/import            (B has the rows before any of their packets reach it)
+//   2 B /address/take           (sent right behind the import; traffic now reaches B and is held)
 //   4 B /migration/finish, A /rows/delete, A /vip/forget   (B releases the held packets)
-// A's export comes between its release and B's take, not after the take: once A has let the
-// address go it creates no row for the VIP (its DNAT rule matches only served VIPs), and the
-// clients, whose ARP caches still name A until B's announcement, keep going through A on the
-// rows it has. So the export is off the clients' critical path — the hold at B lasts from the
-// take to the finish, one call shorter (12–30 ms under 200 streams) — and each balancer still
-// sees the patent's order: A releases, then gives its rows; B holds, takes, gets the rows,
-// releases. The price: for the export's duration (5–30 ms) no balancer has the address, so a
-// new connection's SYN in that window is dropped and retransmitted 1 s later. Late state
-// changes at A between the export and the take (a connection ending) are not copied; liberal
-// window tracking at B makes a stale TCP state harmless.
+// A's export and B's import come between A's release and B's take, not after the take: once A
+// has let the address go it creates no row for the VIP (its DNAT rule matches only served
+// VIPs), and the clients, whose ARP caches still name A until B's announcement, keep going
+// through A on the rows it has. So the rows travel off the clients' critical path — the hold
+// at B lasts from the take to the finish, the import not inside it. A sees the patent's order
+// (release, then give the rows); B gets the rows before it takes the address: the patent moves
+// the traffic first so that the copied rows are final, and they are from A's release on. The
+// price: from the release to the take no balancer has the address, so a new connection's SYN
+// in that window is dropped and retransmitted 1 s later. Late state changes
+// at A between the export and the take (a connection ending) are not copied; liberal window
+// tracking at B makes a stale TCP state harmless.
 // The source's delete (the patent's end of step 3) comes after the target's release: the
 // source has had no traffic for the VIP since step 2, so its rows wait there without harm, and
-// the held clients do not wait for one more round trip to a busy balancer (25–35 ms under 200
-// streams). A failed delete rolls back like a failed forget.
+// the held clients do not wait for one more round trip to a busy balancer. A failed delete
+// rolls back like a failed forget.
 // Failover from a dead A: A's calls are fire-and-forget (sent, not awaited: a killed node's
 // address may not even answer ARP, and every wait would lengthen the outage); step 3 takes the
 // rows from the copy stores (or, V14, from A if it still answers within deadCallTimeoutMs; V1,
@@ -74,7 +75,7 @@ export interface Template {
    * Sent right behind the previous call (same balancer) without waiting for its answer: a round
    * trip saved. The balancer serves step calls one at a time in arrival order, and the two
    * requests usually arrive in order; when they do not, the call must be harmless before its
-   * predecessor (an import before the take: the target holds every packet until it finishes).
+   * predecessor (a take before the import: the target holds every packet until it finishes).
    * If the previous call fails, this one's result is only recorded (it counts as issued, so
    * the rollback undoes it).
    */
@@ -119,9 +120,9 @@ export const moveTemplates = (spec: MoveSpec, rowsCollected: () => boolean): Tem
     ...(planned ? [{ step: 4, party: 'from', path: '/rows/delete', required: true } as Template] : []),
     { step: 4, party: 'from', path: '/vip/forget', ...src },
   ];
-  // The target's import goes out right behind its take: the held clients wait one round trip less
-  // (10 of 10 planned-move runs with no moved stream over 60 ms, against 17 of 26 before).
-  if (planned) return [...step1, step2[0]!, step3[0]!, step2[1]!, { ...step3[1]!, pipelined: true }, ...step4];
+  // The target's take goes out right behind its import: the held clients wait for neither the
+  // import nor a round trip between the two.
+  if (planned) return [...step1, step2[0]!, step3[0]!, step3[1]!, { ...step2[1]!, pipelined: true }, ...step4];
   const stateFirst = spec.order === 'state-first';
   return stateFirst ? [...step1, ...step3, ...step2, ...step4] : [...step1, ...step2, ...step3, ...step4];
 };

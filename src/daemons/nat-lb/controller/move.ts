@@ -1,6 +1,7 @@
-// Asks a running nat-controller for a planned move (POST /move) and waits for its fate: the
-// lab image has no curl, and a scenario's `command` fault needs a one-liner that fails
-// (non-zero exit) when the move was refused or rolled back.
+// Asks a running nat-controller for a planned move (POST /move) and waits for its fate: a
+// scenario's `command` fault needs a one-liner that fails (non-zero exit) unless the move ends
+// the way it expects (`--expect done`, `rolled-back`, …). Where the CPU a node process takes
+// to start matters (planned-move), a scenario sends the same request with curl.
 //   node /opt/failover-lab/dist/src/daemons/nat-lb/controller/move.js \
 //        --controller 198.18.21.13:7070 --token TOKEN --vip 198.18.20.101 --to lb2
 import { Command } from 'commander';

@@ -75,21 +75,22 @@ const failAt =
     n === target ? { ok: false, error } : undefined;
 
 describe('nat-lb migration: planned move', () => {
-  it("runs the four steps in the patent order at each balancer (A exports between its release and B's take) and moves the exported rows", () => {
+  it("runs the four steps in the patent order at each balancer (the rows travel between A's release and B's take) and moves the exported rows", () => {
     const r = drive(planned());
     assert.deepEqual(r.calls, [
       'B /migration/begin',
       'A /address/release',
       'A /rows/export',
-      'B /address/take',
       'B /rows/import',
+      'B /address/take',
       'B /migration/finish',
       'A /rows/delete',
       'A /vip/forget',
     ]);
-    assert.deepEqual(steps(r.events), ['1:true', '2:true', '3:true', '4:true']);
+    // Step 2 (release … take) closes after step 3: the rows travel inside it.
+    assert.deepEqual(steps(r.events), ['1:true', '3:true', '2:true', '4:true']);
     assert.deepEqual(
-      (r.ops[4] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort),
+      (r.ops[3] as { body: { rows: AccessRow[] } }).body.rows.map((x) => x.clientPort),
       [1000, 1001],
     );
     assert.deepEqual(r.outcome, { state: 'done', owner: 'B', failedStep: null, error: null, rows: 2 });
@@ -103,16 +104,16 @@ describe('nat-lb migration: planned move', () => {
     assert.equal(
       r.ops[4]!.kind === 'balancer' && r.ops[3]!.kind === 'balancer' && r.ops[3]!.then === r.ops[4],
       true,
-      'the import goes out behind the take',
+      'the take goes out behind the import',
     );
     assert.deepEqual(step3.data.callsMs, { 'from /rows/export': 10, 'to /rows/import': 10 });
   });
   it('gives every call of a step the step deadline (one timeout per step, from its first call)', () => {
     const r = drive(planned());
-    // begin; release (step 2 from t 10); export (step 3 from t 20); take with import (t 30); step 4 from t 40.
+    // begin; release (step 2 from t 10); export (step 3 from t 20); import with take (t 30); step 4 from t 40.
     assert.deepEqual(
       r.ops.map((o) => o.deadlineMs),
-      [1000, 1010, 1020, 1010, 1020, 1040, 1040, 1040],
+      [1000, 1010, 1020, 1020, 1010, 1040, 1040, 1040],
     );
     assert.ok(r.ops.every((o) => o.required));
   });
@@ -121,16 +122,21 @@ describe('nat-lb migration: planned move', () => {
 describe('nat-lb migration: planned rollback to the source', () => {
   const cases: [string, string, string[], number][] = [
     ['target fails step 1', 'B /migration/begin', ['B /migration/abort'], 1],
-    // The import went out behind the take: it may have landed, so the cleanup deletes rows too.
     [
       'target fails to take the address',
       'B /address/take',
-      ['B /rows/import', 'A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'],
+      ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'],
       2,
     ],
     ['source fails to release the address', 'A /address/release', ['A /address/take', 'B /migration/abort'], 2],
     ['source fails the export (B has taken nothing yet)', 'A /rows/export', ['A /address/take', 'B /migration/abort'], 3],
-    ['target fails the import', 'B /rows/import', ['A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'], 3],
+    // The take went out behind the import: it may have landed, so the cleanup releases the address too.
+    [
+      'target fails the import',
+      'B /rows/import',
+      ['B /address/take', 'A /address/take', 'B /address/release', 'B /rows/delete', 'B /migration/abort'],
+      3,
+    ],
     [
       'target fails finish (the source still has its rows)',
       'B /migration/finish',
