@@ -63,3 +63,15 @@ export const callJson = async <S extends z.ZodTypeAny>(
 export const warmUpCalls = async (): Promise<void> => {
   await (await fetch('data:,')).text();
 };
+
+/**
+ * One throwaway request, so that node 18's fetch is loaded before the daemon's first real call:
+ * its client (undici) is compiled on first use, 75 ms on an idle host and more under load, and
+ * a migration agent's first call to its peer falls inside the service's pause. Any answer,
+ * refusal included, will do; none is read.
+ */
+export const warmUpFetch = async (url: string): Promise<void> => {
+  await fetch(url, { signal: AbortSignal.timeout(2000) })
+    .then((res) => res.body?.cancel())
+    .catch(() => undefined);
+};

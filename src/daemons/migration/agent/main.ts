@@ -9,8 +9,9 @@ import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
-import { callJson } from '../../shared/http-call.js';
+import { callJson, warmUpFetch } from '../../shared/http-call.js';
 import { runCommand } from '../../../kernel/run-command.js';
+import { SetElements } from '../../../kernel/nft-set-elements.js';
 import {
   GATEWAY_PATHS,
   PEER_PATHS,
@@ -21,7 +22,7 @@ import {
   probeRebuildReplySchema,
 } from '../protocol.js';
 import type { PeerCalls } from './agent-ops.js';
-import { holdScript, probeRequest } from './probe-control.js';
+import { holdChange, holdTableScript, probeRequest } from './probe-control.js';
 import { probePeerRoutes } from './probe-peer-api.js';
 import { ProbeSwitching } from './probe-switching.js';
 import { agentRoutes } from './agent-api.js';
@@ -75,13 +76,11 @@ const run = async (config: AgentConfig): Promise<void> => {
     discard: async (migration, pid, vip, t) =>
       void (await call(PEER_PATHS.discard, { migration, ...(pid ? { pid } : {}), ...(vip ? { vip } : {}) }, t, anything)),
   };
-  const hold = async (vip: string, port: number, on: boolean) => {
-    await runCommand('nft', ['-f', '-'], { input: holdScript(vip, port, on) }).catch((e: unknown) => {
-      if (on) throw e; // taking away a hold that is not there is fine
-    });
-  };
-  // A hold left by an earlier run of this agent would drop the service's traffic.
-  await hold('0.0.0.0', 1, false);
+  // A hold left by an earlier run of this agent would drop the service's traffic: the table is
+  // replaced with an empty one. Taking away a hold that is not there is fine (idempotent).
+  await runCommand('nft', ['-f', '-'], { input: holdTableScript() });
+  const elements = new SetElements();
+  const hold = async (vip: string, port: number, on: boolean) => elements.apply([holdChange(vip, port, on)]);
   const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
   const probeSwitching = () =>
     new ProbeSwitching({
@@ -144,6 +143,7 @@ const run = async (config: AgentConfig): Promise<void> => {
     ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
     ...probePeerRoutes({ ...probeDeps, local, match: config.probe.match, timeoutMs: config.peerTimeoutMs }),
   ]);
+  await warmUpFetch(`http://${config.peerListen}/`);
   emit('started', { listen: config.listen, peerListen: config.peerListen, method: config.method });
   onStopSignals(emit, async () => {
     watch.stop();

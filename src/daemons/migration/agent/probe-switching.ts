@@ -70,6 +70,7 @@ export class ProbeSwitching implements Handover {
     if (req.pause) mark('S703', t, { pid });
     t = clock.nowMs();
     await this.deps.hold(req.vip, this.deps.port, true);
+    const heldAt = clock.nowMs();
     this.borrowed = await borrowTcpSockets(pid, this.deps.port);
     const items = this.borrowed.map((b) => {
       const c = captureTcp(b.fd);
@@ -88,6 +89,7 @@ export class ProbeSwitching implements Handover {
     });
     log.add({ kind: 'backup-vip-added' });
     log.add({ kind: 'backup-restore-started', pid });
+    const readAt = clock.nowMs();
     const backup = await peer.state(
       {
         migration: req.migration,
@@ -98,7 +100,9 @@ export class ProbeSwitching implements Handover {
       },
       peerTimeoutMs,
     );
-    mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt });
+    // Where S704's time goes: the hold rule, reading the sockets, the backup's answer.
+    const partsMs = { hold: heldAt - t, read: readAt - heldAt, backup: clock.nowMs() - readAt };
+    mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt, partsMs });
     if (req.vipMode !== 'none') {
       t = clock.nowMs();
       await local.vip('del', req.vip);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { manualClock } from '../../../../src/common/clock.js';
 import { startJsonApi, type JsonApi } from '../../../../src/daemons/shared/json-api.js';
 import { probePeerRoutes } from '../../../../src/daemons/migration/agent/probe-peer-api.js';
-import { holdScript } from '../../../../src/daemons/migration/agent/probe-control.js';
+import { holdChange, holdTableScript } from '../../../../src/daemons/migration/agent/probe-control.js';
 import { parseAgentConfig } from '../../../../src/daemons/migration/agent/agent-config.js';
 import { parseGatewayConfig } from '../../../../src/daemons/migration/user-gateway/gateway-config.js';
 
@@ -84,11 +84,17 @@ describe('migration agent: the probe path at the backup', () => {
 });
 
 describe('migration agent and gateway: configs and the hold rule', () => {
-  it('the hold drops what is not a SYN to the service port and every RST from it', () => {
-    const script = holdScript(VIP, 7000, true);
-    assert.match(script, /ip daddr 198\.18\.55\.100 tcp dport 7000 tcp flags & \(syn \| ack\) != syn drop/);
-    assert.match(script, /ip saddr 198\.18\.55\.100 tcp sport 7000 tcp flags & rst == rst drop/);
-    assert.equal(holdScript(VIP, 7000, false), 'delete table ip fl_migration_hold\n');
+  it('the hold drops what is not a SYN to a held VIP and port, and every RST from it', () => {
+    const script = holdTableScript();
+    assert.match(script, /set held \{ type ipv4_addr \. inet_service; \}/);
+    assert.match(script, /ip daddr \. tcp dport @held tcp flags & \(syn \| ack\) != syn drop/);
+    assert.match(script, /ip saddr \. tcp sport @held tcp flags & rst == rst drop/);
+    // Replaces a table an earlier run left, in the same transaction.
+    assert.match(script, /^table ip fl_migration_hold\ndelete table ip fl_migration_hold\ntable ip fl_migration_hold \{/);
+    const on = holdChange(VIP, 7000, true);
+    assert.deepEqual([on.op, on.family, on.table, on.set, on.label], ['add', 'ip', 'fl_migration_hold', 'held', '198.18.55.100 . 7000']);
+    assert.equal(on.key.toString('hex'), 'c61237641b580000');
+    assert.equal(holdChange(VIP, 7000, false).op, 'delete');
   });
 
   it('refuses configs that cannot work, naming the line', () => {
