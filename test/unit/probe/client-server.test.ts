@@ -50,10 +50,8 @@ describe('probe client + server in process (127.0.0.1)', function () {
     );
     // Every stream flowed (60 kB each when the machine is idle; connecting 2,000 sockets on a
     // busy 2-core machine can eat most of the 3 s, so the bound is a twentieth of that).
-    assert.ok(
-      summary.every((s) => s.bytes > 3_000),
-      `slowest: ${Math.min(...summary.map((s) => s.bytes))} bytes`,
-    );
+    const slowest = summary.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    assert.ok(slowest.bytes > 3_000, `slowest: ${JSON.stringify(slowest)}`);
   });
 
   it('server state follows the streams, and can be read and set (in process and over the control port)', async () => {
