@@ -1,4 +1,7 @@
-// In-process probe runs over 127.0.0.1 for the unit tests.
+// Probe runs over 127.0.0.1 for the unit tests: in process, or with the server as a CLI process.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { ProbeClient, type ProbeClientOptions } from '../../../src/probe/client.js';
 import type { ProbeEvent, StreamSummary } from '../../../src/probe/probe-report.js';
 import { ProbeServer } from '../../../src/probe/server.js';
@@ -29,3 +32,26 @@ export const errorsOf = (s: StreamSummary) => ({
   failed: s.failed,
 });
 export const NO_ERRORS = { lost: 0, duplicated: 0, corrupt: 0, failed: false };
+
+/** `probe server` (the CLI) in a child process on 127.0.0.1, a free port; `stop` ends it. */
+export const startServerProcess = async (): Promise<{ port: number; stop: () => Promise<void> }> => {
+  const main = fileURLToPath(new URL('../../../src/probe/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, 'server', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = once(child, 'exit');
+  let stderr = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (t: string) => {
+      stderr += t;
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then(() => reject(new Error(`probe server exited before listening: ${stderr.trim()}`)));
+  });
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};
