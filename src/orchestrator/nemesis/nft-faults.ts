@@ -1,11 +1,13 @@
 // Partitions and random loss with nftables inside the nodes (no netem on this kernel).
 import { LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
+import { armCommand, type ArmedCommand, type Released } from '../../lab/armed-command.js';
 import type { StartedLab } from '../../lab/lab.js';
 import { dataInterfaces, deleteLossScript, deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
-const nft = (lab: StartedLab, node: string, script: string) => lab.execOk(node, ['sh', '-ec', `nft -f - <<'EOF'\n${script}EOF`]);
+const nftCommand = (script: string) => `nft -f - <<'EOF'\n${script}EOF`;
+const nft = (lab: StartedLab, node: string, script: string) => lab.execOk(node, ['sh', '-ec', nftCommand(script)]);
 
 /** The node's data-plane IPv4 addresses (management eth0 and loopback excluded). */
 export const dataAddresses = async (lab: StartedLab, node: string): Promise<string[]> => {
@@ -21,11 +23,31 @@ export interface PartitionSpec {
   port?: number;
 }
 
-/** Drops traffic from `from` at each node of `to` (and the reverse unless one-way). */
+/**
+ * Drops traffic from `from` at each node of `to` (and the reverse unless one-way). The heal is
+ * armed in every node as soon as the rules are in (lab/armed-command.ts) and released in all
+ * of them at once: healed by one exec per node, the directions reopened up to 30 ms apart on a
+ * loaded host, and a daemon's answer to the first heartbeat that crossed was lost in the
+ * direction still closed (a split brain that outlived its heal by a heartbeat interval).
+ */
 export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec): Nemesis => {
   const applied: string[] = [];
+  const armedHeals = new Map<string, Promise<ArmedCommand | undefined>>();
+  const healNode = async (node: string) => {
+    const armed = await armedHeals.get(node);
+    let released: Released | undefined;
+    try {
+      released = armed?.release();
+    } catch {
+      // The waiting shell is gone (the node restarted): heal the plain way.
+    }
+    await (released ? released.done : nft(ctx.lab, node, deleteTableScript(id))).catch(() => undefined);
+  };
   const undo = once(async () => {
-    await Promise.all(applied.splice(0).map((node) => nft(ctx.lab, node, deleteTableScript(id)).catch(() => undefined)));
+    const nodes = applied.splice(0);
+    // Released back to back before any is awaited: the directions reopen together.
+    await Promise.all(nodes.map(healNode));
+    armedHeals.clear();
   });
   const scope = [spec.protocol, spec.port !== undefined ? `port ${spec.port}` : undefined].filter(Boolean).join(' ') || 'all IP traffic';
   return {
@@ -58,6 +80,13 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
         );
         applied.push(sink);
       }
+      // Armed once every rule is in, not awaited: an exec beside the next node's nft would
+      // delay the partition's second half, and the fault's start with it.
+      for (const sink of applied)
+        armedHeals.set(
+          sink,
+          armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
+        );
     },
     heal: async () => {
       await undo.heal();
