@@ -67,6 +67,16 @@ export const ipv4PortKey = (address: string, port: number): Buffer => {
   return key;
 };
 
+/** Pure: adding (or deleting) `address . port` in an `ipv4_addr . inet_service` set of an ip table. */
+export const ipv4PortElement = (add: boolean, table: string, set: string, address: string, port: number): SetElementChange => ({
+  op: add ? 'add' : 'delete',
+  family: 'ip',
+  table,
+  set,
+  key: ipv4PortKey(address, port),
+  label: `${address} . ${port}`,
+});
+
 /** Pure: the key of an `inet_service` element (network order, the register's first two bytes). */
 export const portKey = (port: number): Buffer => {
   const key = Buffer.alloc(2);

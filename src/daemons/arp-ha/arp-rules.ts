@@ -3,7 +3,7 @@
 // never answers), and no ARP packet with it as sender leaves (so the kernel never announces
 // it, e.g. as the source of its own requests). Mode changes are one set element add/delete.
 import { replaceTableLines, scriptOf } from '../../kernel/nft-script.js';
-import { ipv4Key, ipv4PortKey, type SetElementChange } from '../../kernel/nft-set-elements.js';
+import { ipv4Key, ipv4PortElement, type SetElementChange } from '../../kernel/nft-set-elements.js';
 
 const ARP_TABLE = 'arpha';
 
@@ -42,11 +42,5 @@ export const holdTableScript = (): string =>
     ]),
   );
 
-export const holdChange = (vip: string, port: number, hold: boolean): SetElementChange => ({
-  op: hold ? 'add' : 'delete',
-  family: 'ip',
-  table: HOLD_TABLE,
-  set: 'held',
-  key: ipv4PortKey(vip, port),
-  label: `${vip} . ${port}`,
-});
+export const holdChange = (vip: string, port: number, hold: boolean): SetElementChange =>
+  ipv4PortElement(hold, HOLD_TABLE, 'held', vip, port);

@@ -3,7 +3,7 @@
 // probe server rebuild the connections with TCP_REPAIR.
 import net from 'node:net';
 import { splitHostPort } from '../../../common/host-port.js';
-import { ipv4PortKey, type SetElementChange } from '../../../kernel/nft-set-elements.js';
+import { ipv4PortElement, type SetElementChange } from '../../../kernel/nft-set-elements.js';
 
 export const probeRequest = (control: string, request: object, timeoutMs: number): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) => {
@@ -63,11 +63,4 @@ export const holdTableScript = (): string =>
   ].join('\n') + '\n';
 
 /** Pure: the set element change that holds (or stops holding) `vip`:`port`. */
-export const holdChange = (vip: string, port: number, on: boolean): SetElementChange => ({
-  op: on ? 'add' : 'delete',
-  family: 'ip',
-  table: HOLD_TABLE,
-  set: 'held',
-  key: ipv4PortKey(vip, port),
-  label: `${vip} . ${port}`,
-});
+export const holdChange = (vip: string, port: number, on: boolean): SetElementChange => ipv4PortElement(on, HOLD_TABLE, 'held', vip, port);
