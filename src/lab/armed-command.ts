@@ -101,3 +101,23 @@ export const armCommand = async (lab: StartedLab, node: string, run: string, clo
     },
   };
 };
+
+/**
+ * Lets `armed` go, or runs `plain` the ordinary way when it was never armed (arming failed) or
+ * its waiting shell is gone (the node restarted since): when the command started, and its end.
+ */
+export const releaseOrRun = async (
+  armed: Promise<ArmedCommand | undefined> | undefined,
+  plain: () => Promise<unknown>,
+  clock: Clock = systemClock,
+): Promise<Released> => {
+  const ready = await armed;
+  try {
+    const released = ready?.release();
+    if (released) return released;
+  } catch {
+    // The waiting shell is gone: the plain way below.
+  }
+  const at = clock.nowMs();
+  return { at, done: plain().then(() => undefined) };
+};

@@ -1,7 +1,7 @@
 // Partitions and random loss with nftables inside the nodes (no netem on this kernel).
 import { LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
-import { armCommand, type ArmedCommand, type Released } from '../../lab/armed-command.js';
+import { armCommand, releaseOrRun, type ArmedCommand } from '../../lab/armed-command.js';
 import type { StartedLab } from '../../lab/lab.js';
 import { dataInterfaces, deleteLossScript, deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
@@ -34,14 +34,8 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
   const applied: string[] = [];
   const armedHeals = new Map<string, Promise<ArmedCommand | undefined>>();
   const healNode = async (node: string) => {
-    const armed = await armedHeals.get(node);
-    let released: Released | undefined;
-    try {
-      released = armed?.release();
-    } catch {
-      // The waiting shell is gone (the node restarted): heal the plain way.
-    }
-    await (released ? released.done : nft(ctx.lab, node, deleteTableScript(id))).catch(() => undefined);
+    const released = await releaseOrRun(armedHeals.get(node), () => nft(ctx.lab, node, deleteTableScript(id)));
+    await released.done.catch(() => undefined);
   };
   const undo = once(async () => {
     const nodes = applied.splice(0);

@@ -1,6 +1,6 @@
 // Faults on processes and arbitrary commands inside a node.
 import { systemClock, type Clock } from '../../common/clock.js';
-import { armCommand, type ArmedCommand, type Released } from '../../lab/armed-command.js';
+import { armCommand, releaseOrRun, type ArmedCommand } from '../../lab/armed-command.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 export interface KillProcessSpec {
@@ -84,23 +84,11 @@ export const commandNemesis = (ctx: NemesisContext, node: string, run: string, u
     // The fault starts when its command does: a command that drives a change (a VIP move) acts
     // while it runs, and the history must date its effects after the fault's start.
     async start() {
-      const ready = await armed;
+      const released = await releaseOrRun(armed, () => sh(ctx.lab, node, run), clock);
       armed = undefined;
-      let released: Released | undefined;
-      try {
-        released = ready?.release();
-      } catch {
-        // The waiting shell is gone (its node restarted since): run the command the plain way.
-      }
-      if (released) {
-        await released.done;
-        revert.arm();
-        return released.at;
-      }
-      const launched = clock.nowMs();
-      await sh(ctx.lab, node, run);
+      await released.done;
       revert.arm();
-      return launched;
+      return released.at;
     },
     async heal() {
       const unused = await armed;

@@ -9,7 +9,7 @@ import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
 import { createEventLog } from '../../shared/event-log.js';
 import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
-import { callJson, warmUpFetch } from '../../shared/http-call.js';
+import { callJson, warmUpCalls } from '../../shared/http-call.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { SetElements } from '../../../kernel/nft-set-elements.js';
 import {
@@ -143,7 +143,8 @@ const run = async (config: AgentConfig): Promise<void> => {
     ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
     ...probePeerRoutes({ ...probeDeps, local, match: config.probe.match, timeoutMs: config.peerTimeoutMs }),
   ]);
-  await warmUpFetch(`http://${config.peerListen}/`);
+  // The first call to the peer falls inside the service's pause.
+  await warmUpCalls(`http://${config.peerListen}/`);
   emit('started', { listen: config.listen, peerListen: config.peerListen, method: config.method });
   onStopSignals(emit, async () => {
     watch.stop();

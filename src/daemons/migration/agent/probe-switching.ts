@@ -15,6 +15,7 @@ import type { EmitEvent } from '../../shared/event-log.js';
 import type { ProbeState, ProcessRef, SubStep, SwitchEnd, SwitchStart } from '../protocol.js';
 import type { Handover, LocalOps } from './agent-ops.js';
 import { HandoverLog } from './handover-log.js';
+import { stopwatch } from '../../shared/step-stopwatch.js';
 
 export interface ProbePeerCalls {
   state(body: ProbeState, timeoutMs: number): Promise<{ pid: number; rebuilt: number; ms: number }>;
@@ -69,8 +70,10 @@ export class ProbeSwitching implements Handover {
     log.add({ kind: 'frozen', pid });
     if (req.pause) mark('S703', t, { pid });
     t = clock.nowMs();
+    // Where S704's time goes: the hold rule, reading the sockets, the backup's answer.
+    const lap = stopwatch(clock);
     await this.deps.hold(req.vip, this.deps.port, true);
-    const heldAt = clock.nowMs();
+    lap('hold');
     this.borrowed = await borrowTcpSockets(pid, this.deps.port);
     const items = this.borrowed.map((b) => {
       const c = captureTcp(b.fd);
@@ -89,7 +92,7 @@ export class ProbeSwitching implements Handover {
     });
     log.add({ kind: 'backup-vip-added' });
     log.add({ kind: 'backup-restore-started', pid });
-    const readAt = clock.nowMs();
+    lap('read');
     const backup = await peer.state(
       {
         migration: req.migration,
@@ -100,9 +103,8 @@ export class ProbeSwitching implements Handover {
       },
       peerTimeoutMs,
     );
-    // Where S704's time goes: the hold rule, reading the sockets, the backup's answer.
-    const partsMs = { hold: heldAt - t, read: readAt - heldAt, backup: clock.nowMs() - readAt };
-    mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt, partsMs });
+    lap('backup');
+    mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt, partsMs: lap.laps });
     if (req.vipMode !== 'none') {
       t = clock.nowMs();
       await local.vip('del', req.vip);

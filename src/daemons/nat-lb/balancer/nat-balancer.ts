@@ -15,7 +15,7 @@ import { KernelReadings } from './kernel-readings.js';
 import { membershipOf, ModeTable, type StepResult } from './mode-table.js';
 import { queueOf } from './nat-rules.js';
 import { StepQueue } from './step-queue.js';
-import { stopwatch } from './step-stopwatch.js';
+import { stopwatch } from '../../shared/step-stopwatch.js';
 
 /** How long background readers stay quiet after a step call (a move's calls come 5–50 ms apart). */
 const QUIET_AFTER_STEP_MS = 1000;
