@@ -26,7 +26,7 @@ const runReporter = (body: string) => {
 describe('summary reporter', function () {
   this.timeout(60_000);
 
-  it('ends with the summary line, then a flaky line naming each flaky scenario once with its notes', () => {
+  it('names each failed test with its telling line, then the summary line, then a flaky line naming each flaky scenario once', () => {
     const r = runReporter(`
 describe('arp', () => {
   it('repeat #1', function () { mark(this.test, 'arp-ha-crash-active', 'repeat #1 failed once: max gap 512 > 500 ms'); });
@@ -34,10 +34,12 @@ describe('arp', () => {
   it('repeat #3', () => {});
 });
 describe('nat', () => { it('repeat #1', function () { mark(this.test, 'nat-lb-move', 'repeat #1 failed once: y'); }); });
-describe('bad', () => { it('repeat #1', function () { mark(this.test, 'bad', 'ignored'); throw new Error('no'); }); });
+describe('bad', () => { it('repeat #1', function () { mark(this.test, 'bad', 'ignored'); throw new Error('repeat 1 failed\\n  ✖ max-gap: 700 ms\\n  more'); }); });
 `);
     assert.equal(r.status, 1);
-    assert.deepEqual(r.lines.slice(-2), [
+    assert.deepEqual(r.lines.slice(-4), [
+      'failed: bad repeat #1 — ✖ max-gap: 700 ms',
+      '',
       '4 passed, 1 failed',
       '2 flaky: arp-ha-crash-active (repeat #1 failed once: max gap 512 > 500 ms; repeat #2 failed twice: x), ' +
         'nat-lb-move (repeat #1 failed once: y)',
