@@ -3,12 +3,12 @@
 // gratuitous ARP, which Linux neighbours take as an update of an existing entry).
 import { hasIpv4Address } from '../../kernel/ip-addr.js';
 import { runCommand } from '../../kernel/run-command.js';
-import { SetElements } from '../../kernel/nft-set-elements.js';
+import { NftBatches } from '../../kernel/nft-batch.js';
 import { arpModeChange, arpTableScript, holdChange, holdTableScript } from './arp-rules.js';
 
 const nft = (script: string) => runCommand('nft', ['-f', '-'], { input: script });
 /** Mode flips are on the failover's critical path: set elements through nfnetlink, no nft process. */
-const elements = new SetElements();
+const elements = new NftBatches();
 
 /** Installs the gate with every VIP silent, and opens the socket mode flips use (not in the middle of one). */
 export const installArpGate = async (standbyVips: readonly string[]): Promise<void> => {

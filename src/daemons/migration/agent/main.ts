@@ -11,7 +11,7 @@ import { startJsonApi } from '../../shared/json-api.js';
 import { waitForListenAddress } from '../../shared/listen-address.js';
 import { callJson, warmUpCalls } from '../../shared/http-call.js';
 import { runCommand } from '../../../kernel/run-command.js';
-import { SetElements } from '../../../kernel/nft-set-elements.js';
+import { NftBatches } from '../../../kernel/nft-batch.js';
 import {
   GATEWAY_PATHS,
   PEER_PATHS,
@@ -79,7 +79,7 @@ const run = async (config: AgentConfig): Promise<void> => {
   // A hold left by an earlier run of this agent would drop the service's traffic: the table is
   // replaced with an empty one. Taking away a hold that is not there is fine (idempotent).
   await runCommand('nft', ['-f', '-'], { input: holdTableScript() });
-  const elements = new SetElements();
+  const elements = new NftBatches();
   const hold = async (vip: string, port: number, on: boolean) => elements.apply([holdChange(vip, port, on)]);
   const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
   const probeSwitching = () =>

@@ -10,7 +10,7 @@
 import { runCommand } from '../../../kernel/run-command.js';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { NftCounters, type CounterValue } from '../../../kernel/nft-counters.js';
-import { SetElements } from '../../../kernel/nft-set-elements.js';
+import { NftBatches } from '../../../kernel/nft-batch.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { announceNowAndLater } from '../../shared/garp.js';
 import type { BalancerConfig, VipConfig } from './balancer-config.js';
@@ -24,7 +24,7 @@ export interface AddressesTaken {
 }
 
 export class DataPlane {
-  private readonly elements = new SetElements();
+  private readonly elements = new NftBatches();
   private readonly counters = new NftCounters();
   private readonly addresses = new AddressControl();
 

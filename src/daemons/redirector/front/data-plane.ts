@@ -8,13 +8,14 @@ import { IPPROTO_TCP } from '../../../kernel/ctnetlink-attributes.js';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { nudgePacket } from '../../../kernel/ip-packet.js';
 import { RawIpSocket } from '../../../kernel/raw-ip-socket.js';
-import { ipv4Key, SetElements } from '../../../kernel/nft-set-elements.js';
+import { NftBatches } from '../../../kernel/nft-batch.js';
+import { ipv4Key } from '../../../kernel/nft-set-elements.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { entryOf, rowsOf, type AccessRow } from '../../shared/conntrack-rows.js';
 import { announceNowAndLater, type Announcement } from '../../shared/garp.js';
 import type { RedirectorConfig } from './redirector-config.js';
-import { DEAD_SET, programScript, TABLE, tableScript } from './redirector-rules.js';
+import { cycleChanges, DEAD_SET, TABLE, tableScript } from './redirector-rules.js';
 
 export interface PurgeResult {
   deleted: number;
@@ -30,7 +31,7 @@ const REPEAT_ANNOUNCE_MS = 50;
 export class DataPlane {
   private readonly conntrack = new Conntrack();
   private readonly addresses = new AddressControl();
-  private readonly elements = new SetElements();
+  private readonly nft = new NftBatches();
 
   constructor(private readonly config: RedirectorConfig) {}
 
@@ -50,8 +51,9 @@ export class DataPlane {
         'net.ipv4.ip_forward=1',
         'net.ipv4.conf.all.send_redirects=0',
       ]),
-      runCommand('nft', ['-f', '-'], { input: tableScript(this.config, cycles) }),
+      runCommand('nft', ['-f', '-'], { input: tableScript(this.config) }),
     ]);
+    this.nft.apply([...cycles].flatMap(([port, cycle]) => cycleChanges(port, cycle)));
     if (!this.config.takeAddresses) return { repeat: Promise.resolve() };
     const pairs: Announcement[] = [];
     for (const [address, iface] of [
@@ -66,14 +68,14 @@ export class DataPlane {
     return { repeat: rest };
   }
 
-  /** A service's new cycle (back-end addresses), in one nft transaction. */
-  async program(port: number, cycle: readonly string[]): Promise<void> {
-    await runCommand('nft', ['-f', '-'], { input: programScript(port, cycle) });
+  /** A service's new cycle (back-end addresses), in one nfnetlink transaction: effective on return. */
+  program(port: number, cycle: readonly string[]): void {
+    this.nft.apply(cycleChanges(port, cycle));
   }
 
   /** Forward nothing more to `ip` (one nfnetlink batch: no process, effective on return), or again. */
   block(ip: string, blocked: boolean): void {
-    this.elements.apply([{ op: blocked ? 'add' : 'delete', family: 'ip', table: TABLE, set: DEAD_SET, key: ipv4Key(ip), label: ip }]);
+    this.nft.apply([{ op: blocked ? 'add' : 'delete', family: 'ip', table: TABLE, set: DEAD_SET, key: ipv4Key(ip), label: ip }]);
   }
 
   /** The live forwarded connections with their NAT bindings, for the standby's copy (GET /sync). */
@@ -121,7 +123,7 @@ export class DataPlane {
 
   close(): void {
     this.conntrack.close();
-    this.elements.close();
+    this.nft.close();
     if (this.config.takeAddresses) {
       this.addresses.remove(this.config.vip, this.config.outside.iface);
       this.addresses.remove(this.config.inside, this.config.insideIface);

@@ -126,7 +126,7 @@ export class Redirector {
     switch (e.kind) {
       case 'program': {
         const cycle = this.cycle(e.port);
-        await this.plane.program(e.port, cycle);
+        this.plane.program(e.port, cycle);
         this.emit('programmed', { port: e.port, cycle: this.core.table.weights(e.port).filter((w) => w.weight > 0) });
         return;
       }

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { macOf } from '../../../kernel/ip-addr.js';
 import { NfQueueHold } from '../../../kernel/nfqueue.js';
 import { NftCounters } from '../../../kernel/nft-counters.js';
-import { SetElements } from '../../../kernel/nft-set-elements.js';
+import { NftBatches } from '../../../kernel/nft-batch.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import type { TableChange } from '../nic-tables.js';
 import { kernelStep, nftTableScript, REFUSAL_QUEUE, refusalQueueRule, sysctls, TABLE, type PlanSpec } from './nic-plan.js';
 import type { SharedNicConfig } from './shared-nic-config.js';
 
 export class DataPlane {
-  private readonly elements = new SetElements();
+  private readonly elements = new NftBatches();
   private readonly counters = new NftCounters();
   private readonly plan: PlanSpec;
   /** Resets of refused connection requests, held while a check decides (automatic switch only). */

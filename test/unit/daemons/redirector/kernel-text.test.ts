@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { censusOf } from '../../../../src/daemons/redirector/agent/proc-net-tcp.js';
 import { parseAgentConfig } from '../../../../src/daemons/redirector/agent/agent-config.js';
-import { programScript, serviceRule, tableScript } from '../../../../src/daemons/redirector/front/redirector-rules.js';
+import { describeNftChange } from '../../../../src/kernel/nft-batch.js';
+import { cycleChanges, tableScript } from '../../../../src/daemons/redirector/front/redirector-rules.js';
 import { config } from './redirector-fixtures.js';
 
 const PROC = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -12,24 +13,30 @@ const PROC = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when
    4: 0B1F12C6:1C8E 151F12C6:9C43 01 00000000:00000000 00:00000000 00000000     0        0 5 1 0000000000000000 20 4 1 10 -1
 `;
 
-describe('redirector: kernel texts (nft scripts, /proc/net/tcp)', () => {
-  it('each service DNATs by its cycle through a numgen counter; an empty cycle leaves the chain empty', () => {
-    assert.equal(
-      serviceRule(['198.18.31.13', '198.18.31.14', '198.18.31.13']),
-      'dnat to numgen inc mod 3 map { 0 : 198.18.31.13, 1 : 198.18.31.14, 2 : 198.18.31.13 }',
-    );
-    assert.equal(serviceRule([]), undefined);
-    assert.equal(programScript(8082, []), 'flush chain ip redirector svc_8082\n');
-    assert.equal(
-      programScript(8080, ['198.18.31.11']),
-      'flush chain ip redirector svc_8080\nadd rule ip redirector svc_8080 dnat to numgen inc mod 1 map { 0 : 198.18.31.11 }\n',
-    );
-    const script = tableScript(config(), new Map([[8081, ['198.18.31.13', '198.18.31.14', '198.18.31.13']]]));
+describe('redirector: kernel texts (nft script and changes, /proc/net/tcp)', () => {
+  it('each service DNATs by its cycle through a numgen counter over its map; an empty cycle leaves the chain empty', () => {
+    assert.deepEqual(cycleChanges(8081, ['198.18.31.13', '198.18.31.14', '198.18.31.13']).map(describeNftChange), [
+      'flush chain ip redirector svc_8081',
+      'flush set ip redirector cycle_8081',
+      'add element ip redirector cycle_8081 { 0 : 198.18.31.13 }',
+      'add element ip redirector cycle_8081 { 1 : 198.18.31.14 }',
+      'add element ip redirector cycle_8081 { 2 : 198.18.31.13 }',
+      'add rule ip redirector svc_8081 dnat to numgen inc mod 3 map @cycle_8081',
+    ]);
+    assert.deepEqual(cycleChanges(8082, []).map(describeNftChange), [
+      'flush chain ip redirector svc_8082',
+      'flush set ip redirector cycle_8082',
+    ]);
+    const script = tableScript(config());
     assert.match(
       script,
       /iifname "eth1" ip daddr 198.18.30.100 tcp dport vmap \{ 8080 : goto svc_8080, 8081 : goto svc_8081, 8082 : goto svc_8082 \}/,
     );
-    assert.match(script, /chain svc_8080 \{\n {2}\}/, 'no cycle given: no rule');
+    assert.match(
+      script,
+      /map cycle_8080 \{ typeof numgen inc mod 2 : ip daddr; \}\n {2}chain svc_8080 \{\n {2}\}/,
+      'rules come over netlink',
+    );
     assert.match(script, /ip daddr @dead counter drop/);
   });
 

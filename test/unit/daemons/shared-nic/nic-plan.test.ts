@@ -8,7 +8,7 @@ import {
   sysctls,
 } from '../../../../src/daemons/shared-nic/device/nic-plan.js';
 import { afterRound, HealthTrack } from '../../../../src/daemons/shared-nic/device/health-track.js';
-import { setElementBatch } from '../../../../src/kernel/nft-set-elements.js';
+import { nftBatch } from '../../../../src/kernel/nft-batch.js';
 
 const spec = { external: 'eth1', deviceIp: '198.18.40.37' };
 
@@ -82,7 +82,7 @@ describe('shared-nic data plane plan', () => {
         ['add', '1b58', 'c6122a14'],
       ],
     );
-    const { batch, acks } = setElementBatch(step.elements, 1);
+    const { batch, acks } = nftBatch(step.elements, 1);
     assert.equal(acks.length, 2);
     // The value travels in NFTA_SET_ELEM_DATA (type 2) > NFTA_DATA_VALUE: 198.18.42.20.
     assert.ok(batch.includes(Buffer.from('0800010 0c6122a14'.replace(/ /g, ''), 'hex')));

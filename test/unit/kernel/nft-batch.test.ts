@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { ipv4Key, ipv4PortKey, setElementBatch } from '../../../src/kernel/nft-set-elements.js';
+import { nftBatch } from '../../../src/kernel/nft-batch.js';
+import { numgenKey } from '../../../src/kernel/nft-rule-changes.js';
+import { ipv4Key, ipv4PortKey } from '../../../src/kernel/nft-set-elements.js';
 
 /** The messages of a netlink datagram: [type, flags, seq, family, resId, body]. */
 const messages = (buf: Buffer) => {
@@ -27,7 +29,7 @@ describe('nftables set elements over nfnetlink', () => {
   });
 
   it('frames changes as one batch, acknowledged per change', () => {
-    const { batch, acks } = setElementBatch(
+    const { batch, acks } = nftBatch(
       [
         { op: 'delete', family: 'arp', table: 'arpha', set: 'standby_vips', key: ipv4Key('198.18.7.100'), label: 'v' },
         { op: 'add', family: 'ip', table: 'arpha_hold', set: 'held', key: ipv4PortKey('198.18.7.100', 7000), label: 'v . 7000' },
@@ -54,5 +56,33 @@ describe('nftables set elements over nfnetlink', () => {
     assert.equal(body.subarray(4, 4 + 'arpha_hold'.length).toString(), 'arpha_hold');
     assert.ok(body.includes(Buffer.from([198, 18, 7, 100, 0x1b, 0x58, 0, 0])));
     assert.ok(body.includes(Buffer.from('held\0')));
+  });
+
+  it('frames a chain flush, a map flush and a ratio cycle rule as nft does, in one batch', () => {
+    const { batch, acks } = nftBatch(
+      [
+        { kind: 'flush-chain', family: 'ip', table: 'redirector', chain: 'svc_8080' },
+        { kind: 'flush-set', family: 'ip', table: 'redirector', set: 'cycle_8080' },
+        { kind: 'dnat-cycle', table: 'redirector', chain: 'svc_8080', map: 'cycle_8080', modulus: 3 },
+      ],
+      1,
+    );
+    const m = messages(batch);
+    // DELRULE, DELSETELEM (no elements: all of them), NEWRULE
+    assert.deepEqual(
+      m.map((x) => x.type),
+      [16, (10 << 8) | 8, (10 << 8) | 14, (10 << 8) | 6, 17],
+    );
+    assert.deepEqual(acks, [2, 3, 4]);
+    assert.equal(m[3]!.flags, 0x1 | 0x4 | 0x400 | 0x800, 'appended, created, acknowledged');
+    const rule = m[3]!.body;
+    const at = (s: string) => rule.indexOf(Buffer.from(`${s}\0`));
+    assert.ok(
+      at('numgen') < at('lookup') && at('lookup') < at('nat') && at('numgen') > at('svc_8080'),
+      'numgen, lookup, nat in that order',
+    );
+    assert.ok(rule.includes(Buffer.from([0, 0, 0, 3])), 'the modulus, big-endian');
+    // numgen writes its register in host order, so the map's keys are too.
+    assert.deepEqual(numgenKey(1), Buffer.from(new Uint8Array(new Uint32Array([1]).buffer)));
   });
 });
