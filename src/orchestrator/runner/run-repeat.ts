@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import type { LabContext } from '../../lab/lab-context.js';
 import { Lab, type StartedLab } from '../../lab/lab.js';
 import { runCheckers } from '../checker/checker.js';
+import { matches } from '../checker/event-count.js';
 import { scenarioCheckers } from '../checker/checks-from-config.js';
 import type { HistoryEntry, RunHistory } from '../history/history-types.js';
 import { planFault } from '../nemesis/fault-plan.js';
@@ -93,6 +94,23 @@ class Repeat {
     if (this.scenario.warmup > 0) await new Promise((r) => setTimeout(r, this.scenario.warmup));
     await this.processes.startServers(lab);
     await this.processes.prepareClients(lab);
+    await this.awaitStartCondition();
+  }
+
+  /** startWhen: polled on the live record (its entries arrive as the daemons print them). */
+  private async awaitStartCondition(): Promise<void> {
+    const when = this.scenario.startWhen;
+    if (!when) return;
+    const deadline = this.clock.nowMs() + when.timeout;
+    const seen = () => this.record.entries.filter((e) => matches(when.count, e)).length;
+    while (seen() < when.min) {
+      if (this.clock.nowMs() >= deadline)
+        throw new Error(
+          `startWhen: ${seen()} of ${when.min} entries matching ${JSON.stringify(when.count)} within ${when.timeout} ms; the clients were not started`,
+        );
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    this.record.note('start-condition-met', `${when.min} × ${JSON.stringify(when.count)}`);
   }
 
   async startWorkload(lab: StartedLab): Promise<{ clients: TrackedProcess[]; startedMs: number }> {

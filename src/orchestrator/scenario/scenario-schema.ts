@@ -2,6 +2,7 @@
 // rates accept the forms people write (`2s`, `1MB/s`). Faults are a union on `fault`,
 // workloads one on `kind` (workload-schema.ts).
 import { z } from 'zod';
+import { EntryFilterSchema } from '../checker/checks-from-config.js';
 import { SURVIVAL_CLASSES } from '../checker/survival-class.js';
 import { appSchema } from './app-schema.js';
 import { durationMs, nodeName } from './schema-kit.js';
@@ -99,6 +100,14 @@ export const scenarioFileSchema = <C extends z.ZodTypeAny>(checks: C) =>
       apps: z.array(appSchema).default([]),
       /** Time between starting the daemons and starting the workload (elections settle). */
       warmup: durationMs.default(0),
+      /**
+       * The clients start once `min` history entries match `count` (e.g. the daemons' own word
+       * that the service is ready), waiting at most `timeout`; the repeat fails if they do not.
+       */
+      startWhen: z
+        .object({ count: EntryFilterSchema, min: z.number().int().min(1).default(1), timeout: durationMs.default(30_000) })
+        .strict()
+        .optional(),
       workloads: z.array(workloadSchema).min(1),
       schedule: z.array(faultSchema).default([]),
       checks: checks,

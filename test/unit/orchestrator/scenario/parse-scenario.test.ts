@@ -48,6 +48,12 @@ describe('scenario parser', () => {
     assert.deepEqual(s.checks, { noFailedStreams: true });
   });
 
+  it('reads a start condition with its defaults, and refuses a filter key its kind does not have', async () => {
+    const s = await parse(`startWhen: { count: { kind: daemon, daemon: shared-nic, event: registered } }\n${head}`);
+    assert.deepEqual(s.startWhen, { count: { kind: 'daemon', daemon: 'shared-nic', event: 'registered' }, min: 1, timeout: 30_000 });
+    await rejects(`startWhen: { count: { kind: daemon, workload: main }, min: 2 }\n${head}`, 1, /workload does not apply to kind 'daemon'/);
+  });
+
   it('reads every fault kind, durations, rates and conditions', async () => {
     const s = await parse(`${head}schedule:
   - { at: 1s, fault: crash, node: srv, restartAfter: 2s }
