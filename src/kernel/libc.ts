@@ -43,6 +43,8 @@ const bind = () => {
     ) => number,
     // The parameter is struct sched_param: one int, the priority.
     schedSetScheduler: lib.func('int sched_setscheduler(int, int, const void *)') as (tid: number, policy: number, param: Buffer) => number,
+    // setns(2): moves the calling thread alone into another namespace (network ones: CLONE_NEWNET).
+    setns: lib.func('int setns(int, int)') as (fd: number, nstype: number) => number,
     ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)') as (name: string) => number,
     // syscall(2) for pidfd_open and pidfd_getfd (glibc 2.36 has no wrapper for the latter).
     syscall3: lib.func('long syscall(long, long, long, long)') as (nr: number, a: number, b: number, c: number) => number,

@@ -47,10 +47,12 @@ export const nftBatch = (changes: readonly NftChange[], firstSeq: number): { bat
   return { batch: w.take(), acks };
 };
 
-/** One nfnetlink socket for a daemon's nftables changes. */
+/** One nfnetlink socket for a daemon's nftables changes (or, made by `openSocket`, another namespace's: kernel/netns.ts). */
 export class NftBatches {
   private socket: NetlinkSocket | undefined;
   private seq = 1;
+
+  constructor(private readonly openSocket: () => NetlinkSocket = () => new NetlinkSocket(NETLINK_NETFILTER, 1 << 16)) {}
 
   /**
    * Applies `changes` as one transaction. Element changes are idempotent: adding an element that
@@ -79,7 +81,7 @@ export class NftBatches {
 
   /** The socket, opened on first use. */
   open(): NetlinkSocket {
-    return (this.socket ??= new NetlinkSocket(NETLINK_NETFILTER, 1 << 16));
+    return (this.socket ??= this.openSocket());
   }
 
   close(): void {

@@ -1,6 +1,7 @@
-// Pure: the few rule changes a daemon makes without nft, as nfnetlink messages: emptying a chain
-// (DELRULE with no handle), emptying a set or map (DELSETELEM with no elements), and appending
-// the one rule shape a ratio cycle needs, `dnat to numgen inc mod N map @map`. What nft sends
+// Pure: the few rule changes made without nft, as nfnetlink messages: removing a whole table
+// (DESTROYTABLE: an absent one is no error), emptying a chain (DELRULE with no handle),
+// emptying a set or map (DELSETELEM with no elements), and appending the one rule shape a ratio
+// cycle needs, `dnat to numgen inc mod N map @map`. What nft sends
 // for that rule (`nft --debug=netlink`):
 //   [ numgen reg 1 = inc mod N ]  [ lookup reg 1 set map dreg 1 ]  [ nat dnat ip addr_min reg 1 ]
 import {
@@ -13,10 +14,13 @@ import {
   type NftFamily,
 } from './nfnetlink-attrs.js';
 
+/** Deletes like DELTABLE, but an absent table is no error (Linux ≥ 6.3). */
+const NFT_MSG_DESTROYTABLE = 26;
 const NFT_MSG_NEWRULE = 6;
 const NFT_MSG_DELRULE = 8;
 const NFT_MSG_DELSETELEM = 14;
 const NLM_F_APPEND = 0x800;
+const NFTA_TABLE_NAME = 1;
 const NFTA_RULE_TABLE = 1;
 const NFTA_RULE_CHAIN = 2;
 const NFTA_RULE_EXPRESSIONS = 4;
@@ -39,6 +43,13 @@ const NFT_NAT_DNAT = 1;
 const NFPROTO_IPV4 = 2;
 /** NFT_REG_1: the first 16-byte register, as nft uses it for these 4-byte values. */
 const NFT_REG_1 = 1;
+
+/** Removes a table with everything in it (`destroy table`). */
+export interface TableDestroy {
+  kind: 'destroy-table';
+  family: NftFamily;
+  table: string;
+}
 
 /** Removes every rule of a chain (`flush chain`). */
 export interface ChainFlush {
@@ -65,7 +76,7 @@ export interface DnatCycleRule {
   modulus: number;
 }
 
-export type RuleChange = ChainFlush | SetFlush | DnatCycleRule;
+export type RuleChange = TableDestroy | ChainFlush | SetFlush | DnatCycleRule;
 
 const name = (s: string): Buffer => Buffer.from(`${s}\0`);
 
@@ -86,6 +97,11 @@ export const writeRuleChange = (w: NetlinkWriter, c: RuleChange, seq: number): v
   const family = NFT_FAMILY[c.kind === 'dnat-cycle' ? 'ip' : c.family];
   const header = { subsystem: NFNL_SUBSYS_NFTABLES, seq, family };
   switch (c.kind) {
+    case 'destroy-table': {
+      const m = w.message({ ...header, type: NFT_MSG_DESTROYTABLE, flags: NLM_F_REQUEST | NLM_F_ACK });
+      w.bytes(NFTA_TABLE_NAME, name(c.table));
+      return w.endMessage(m);
+    }
     case 'flush-chain': {
       const m = w.message({ ...header, type: NFT_MSG_DELRULE, flags: NLM_F_REQUEST | NLM_F_ACK });
       w.bytes(NFTA_RULE_TABLE, name(c.table));
@@ -127,6 +143,8 @@ export const writeRuleChange = (w: NetlinkWriter, c: RuleChange, seq: number): v
 /** Pure: how nft would write the change, for messages. */
 export const describeRuleChange = (c: RuleChange): string => {
   switch (c.kind) {
+    case 'destroy-table':
+      return `destroy table ${c.family} ${c.table}`;
     case 'flush-chain':
       return `flush chain ${c.family} ${c.table} ${c.chain}`;
     case 'flush-set':

@@ -1,9 +1,20 @@
 // Partitions and random loss with nftables inside the nodes (no netem on this kernel).
 import { LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
+import { NETLINK_NETFILTER, NetlinkSocket } from '../../kernel/netlink-socket.js';
+import { inNetnsOf } from '../../kernel/netns.js';
+import { NftBatches } from '../../kernel/nft-batch.js';
 import { armCommand, releaseOrRun, type ArmedCommand } from '../../lab/armed-command.js';
 import type { StartedLab } from '../../lab/lab.js';
-import { dataInterfaces, deleteLossScript, deleteTableScript, lossScript, partitionScript, type PartitionRule } from './nft-rules.js';
+import {
+  dataInterfaces,
+  deleteLossScript,
+  deleteTableScript,
+  lossScript,
+  partitionScript,
+  tableName,
+  type PartitionRule,
+} from './nft-rules.js';
 import { once, sh, type Nemesis, type NemesisContext } from './nemesis.js';
 
 const nftCommand = (script: string) => `nft -f - <<'EOF'\n${script}EOF`;
@@ -24,23 +35,54 @@ export interface PartitionSpec {
 }
 
 /**
- * Drops traffic from `from` at each node of `to` (and the reverse unless one-way). The heal is
- * armed in every node as soon as the rules are in (lab/armed-command.ts) and released in all
- * of them at once: healed by one exec per node, the directions reopened up to 30 ms apart on a
- * loaded host, and a daemon's answer to the first heartbeat that crossed was lost in the
- * direction still closed (a split brain that outlived its heal by a heartbeat interval).
+ * The node's nftables, reachable from this process through a netlink socket made in the node's
+ * network namespace (kernel/netns.ts); undefined where that is refused (no CAP_SYS_ADMIN here).
+ */
+const nodeNftables = async (lab: StartedLab, node: string): Promise<NftBatches | undefined> => {
+  try {
+    const pid = await lab.pid(node);
+    const tables = new NftBatches(() => inNetnsOf(pid, () => new NetlinkSocket(NETLINK_NETFILTER, 1 << 16)));
+    tables.open();
+    return tables;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Drops traffic from `from` at each node of `to` (and the reverse unless one-way). The heal
+ * deletes every node's table from this process, one netlink batch per node back to back, so
+ * the directions reopen within microseconds of each other: healed by an exec per node they
+ * reopened 20–30 ms apart on a loaded host, and a daemon's answer to the first heartbeat that
+ * crossed was lost in the direction still closed (a split brain that outlived its heal by a
+ * heartbeat interval). Where this process may not enter a node's namespace, that node's heal
+ * is armed in it instead (lab/armed-command.ts) and released with the others.
  */
 export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec): Nemesis => {
   const applied: string[] = [];
+  const direct = new Map<string, NftBatches>();
   const armedHeals = new Map<string, Promise<ArmedCommand | undefined>>();
-  const healNode = async (node: string) => {
+  const healDirectly = (tables: NftBatches): boolean => {
+    try {
+      tables.apply([{ kind: 'destroy-table', family: 'inet', table: tableName(id) }]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      tables.close();
+    }
+  };
+  const healByExec = async (node: string) => {
     const released = await releaseOrRun(armedHeals.get(node), () => nft(ctx.lab, node, deleteTableScript(id)));
     await released.done.catch(() => undefined);
   };
   const undo = once(async () => {
     const nodes = applied.splice(0);
-    // Released back to back before any is awaited: the directions reopen together.
-    await Promise.all(nodes.map(healNode));
+    // All synchronous, back to back: nothing runs between one node's commit and the next.
+    const healed = new Set(nodes.filter((n) => direct.has(n) && healDirectly(direct.get(n)!)));
+    // Released back to back before any is awaited; a failed direct heal (the node restarted) is run there.
+    await Promise.all(nodes.filter((n) => !healed.has(n)).map(healByExec));
+    direct.clear();
     armedHeals.clear();
   });
   const scope = [spec.protocol, spec.port !== undefined ? `port ${spec.port}` : undefined].filter(Boolean).join(' ') || 'all IP traffic';
@@ -74,13 +116,17 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
         );
         applied.push(sink);
       }
-      // Armed once every rule is in, not awaited: an exec beside the next node's nft would
-      // delay the partition's second half, and the fault's start with it.
-      for (const sink of applied)
-        armedHeals.set(
-          sink,
-          armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
-        );
+      // Once every rule is in: an exec beside the next node's nft would delay the partition's
+      // second half, and the fault's start with it.
+      for (const sink of applied) {
+        const tables = await nodeNftables(ctx.lab, sink);
+        if (tables) direct.set(sink, tables);
+        else
+          armedHeals.set(
+            sink,
+            armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
+          );
+      }
     },
     heal: async () => {
       await undo.heal();

@@ -58,9 +58,10 @@ describe('nftables set elements over nfnetlink', () => {
     assert.ok(body.includes(Buffer.from('held\0')));
   });
 
-  it('frames a chain flush, a map flush and a ratio cycle rule as nft does, in one batch', () => {
+  it('frames removing a table, flushing a chain and a map, and a ratio cycle rule as nft does, in one batch', () => {
     const { batch, acks } = nftBatch(
       [
+        { kind: 'destroy-table', family: 'inet', table: 'fl_nemesis_p1' },
         { kind: 'flush-chain', family: 'ip', table: 'redirector', chain: 'svc_8080' },
         { kind: 'flush-set', family: 'ip', table: 'redirector', set: 'cycle_8080' },
         { kind: 'dnat-cycle', table: 'redirector', chain: 'svc_8080', map: 'cycle_8080', modulus: 3 },
@@ -68,14 +69,16 @@ describe('nftables set elements over nfnetlink', () => {
       1,
     );
     const m = messages(batch);
-    // DELRULE, DELSETELEM (no elements: all of them), NEWRULE
+    // DESTROYTABLE, DELRULE, DELSETELEM (no elements: all of them), NEWRULE
     assert.deepEqual(
       m.map((x) => x.type),
-      [16, (10 << 8) | 8, (10 << 8) | 14, (10 << 8) | 6, 17],
+      [16, (10 << 8) | 26, (10 << 8) | 8, (10 << 8) | 14, (10 << 8) | 6, 17],
     );
-    assert.deepEqual(acks, [2, 3, 4]);
-    assert.equal(m[3]!.flags, 0x1 | 0x4 | 0x400 | 0x800, 'appended, created, acknowledged');
-    const rule = m[3]!.body;
+    assert.deepEqual(acks, [2, 3, 4, 5]);
+    assert.equal(m[1]!.family, 1, 'inet');
+    assert.ok(m[1]!.body.includes(Buffer.from('fl_nemesis_p1\0')));
+    assert.equal(m[4]!.flags, 0x1 | 0x4 | 0x400 | 0x800, 'appended, created, acknowledged');
+    const rule = m[4]!.body;
     const at = (s: string) => rule.indexOf(Buffer.from(`${s}\0`));
     assert.ok(
       at('numgen') < at('lookup') && at('lookup') < at('nat') && at('numgen') > at('svc_8080'),
