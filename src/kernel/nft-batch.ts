@@ -9,18 +9,33 @@ import { TestbedError } from '../common/errors.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from './netlink-socket.js';
 import { acksIn, NetlinkWriter, NFNL_SUBSYS_NFTABLES, NLM_F_REQUEST } from './nfnetlink-attrs.js';
 import { describeRuleChange, writeRuleChange, type RuleChange } from './nft-rule-changes.js';
-import { describeSetElementChange, writeSetElementChange, type SetElementChange } from './nft-set-elements.js';
+import {
+  describeSetElementChange,
+  writeSetElementChange,
+  writeSetFlush,
+  type SetElementChange,
+  type SetFlush,
+} from './nft-set-elements.js';
 
 const NFNL_MSG_BATCH_BEGIN = 16;
 const NFNL_MSG_BATCH_END = 17;
 const ACK_WAIT_MS = 1000;
 
-export type NftChange = SetElementChange | RuleChange;
+export type NftChange = SetElementChange | SetFlush | RuleChange;
 
-const isRuleChange = (c: NftChange): c is RuleChange => c.kind !== undefined && c.kind !== 'element';
+const isElementChange = (c: NftChange): c is SetElementChange => c.kind === undefined || c.kind === 'element';
 
 /** Pure: how nft would write the change. */
-export const describeNftChange = (c: NftChange): string => (isRuleChange(c) ? describeRuleChange(c) : describeSetElementChange(c));
+export const describeNftChange = (c: NftChange): string => {
+  if (isElementChange(c)) return describeSetElementChange(c);
+  return c.kind === 'flush-set' ? `flush set ${c.family} ${c.table} ${c.set}` : describeRuleChange(c);
+};
+
+const writeChange = (w: NetlinkWriter, c: NftChange, seq: number): void => {
+  if (isElementChange(c)) writeSetElementChange(w, c, seq);
+  else if (c.kind === 'flush-set') writeSetFlush(w, c, seq);
+  else writeRuleChange(w, c, seq);
+};
 
 export class NftBatchError extends TestbedError {
   constructor(changes: readonly NftChange[], problem: string) {
@@ -40,8 +55,7 @@ export const nftBatch = (changes: readonly NftChange[], firstSeq: number): { bat
   const acks: number[] = [];
   for (const c of changes) {
     acks.push(seq);
-    if (isRuleChange(c)) writeRuleChange(w, c, seq++);
-    else writeSetElementChange(w, c, seq++);
+    writeChange(w, c, seq++);
   }
   w.endMessage(w.message({ subsystem: 0, type: NFNL_MSG_BATCH_END, flags: NLM_F_REQUEST, seq, resId: NFNL_SUBSYS_NFTABLES }));
   return { batch: w.take(), acks };

@@ -1,8 +1,7 @@
 // Pure: the few rule changes made without nft, as nfnetlink messages: removing a whole table
-// (DESTROYTABLE: an absent one is no error), emptying a chain (DELRULE with no handle),
-// emptying a set or map (DELSETELEM with no elements), and appending the one rule shape a ratio
-// cycle needs, `dnat to numgen inc mod N map @map`. What nft sends
-// for that rule (`nft --debug=netlink`):
+// (DESTROYTABLE: an absent one is no error), emptying a chain (DELRULE with no handle), and
+// appending the one rule shape a ratio cycle needs, `dnat to numgen inc mod N map @map`. What
+// nft sends for that rule (`nft --debug=netlink`):
 //   [ numgen reg 1 = inc mod N ]  [ lookup reg 1 set map dreg 1 ]  [ nat dnat ip addr_min reg 1 ]
 import {
   NFNL_SUBSYS_NFTABLES,
@@ -18,14 +17,11 @@ import {
 const NFT_MSG_DESTROYTABLE = 26;
 const NFT_MSG_NEWRULE = 6;
 const NFT_MSG_DELRULE = 8;
-const NFT_MSG_DELSETELEM = 14;
 const NLM_F_APPEND = 0x800;
 const NFTA_TABLE_NAME = 1;
 const NFTA_RULE_TABLE = 1;
 const NFTA_RULE_CHAIN = 2;
 const NFTA_RULE_EXPRESSIONS = 4;
-const NFTA_SET_ELEM_LIST_TABLE = 1;
-const NFTA_SET_ELEM_LIST_SET = 2;
 const NFTA_LIST_ELEM = 1;
 const NFTA_EXPR_NAME = 1;
 const NFTA_EXPR_DATA = 2;
@@ -59,14 +55,6 @@ export interface ChainFlush {
   chain: string;
 }
 
-/** Removes every element of a set or map (`flush set` / `flush map`). */
-export interface SetFlush {
-  kind: 'flush-set';
-  family: NftFamily;
-  table: string;
-  set: string;
-}
-
 /** Appends `dnat to numgen inc mod <modulus> map @<map>` to an ip table's chain; the rule's counter starts at 0. */
 export interface DnatCycleRule {
   kind: 'dnat-cycle';
@@ -76,7 +64,7 @@ export interface DnatCycleRule {
   modulus: number;
 }
 
-export type RuleChange = TableDestroy | ChainFlush | SetFlush | DnatCycleRule;
+export type RuleChange = TableDestroy | ChainFlush | DnatCycleRule;
 
 const name = (s: string): Buffer => Buffer.from(`${s}\0`);
 
@@ -106,12 +94,6 @@ export const writeRuleChange = (w: NetlinkWriter, c: RuleChange, seq: number): v
       const m = w.message({ ...header, type: NFT_MSG_DELRULE, flags: NLM_F_REQUEST | NLM_F_ACK });
       w.bytes(NFTA_RULE_TABLE, name(c.table));
       w.bytes(NFTA_RULE_CHAIN, name(c.chain));
-      return w.endMessage(m);
-    }
-    case 'flush-set': {
-      const m = w.message({ ...header, type: NFT_MSG_DELSETELEM, flags: NLM_F_REQUEST | NLM_F_ACK });
-      w.bytes(NFTA_SET_ELEM_LIST_TABLE, name(c.table));
-      w.bytes(NFTA_SET_ELEM_LIST_SET, name(c.set));
       return w.endMessage(m);
     }
     case 'dnat-cycle': {
@@ -147,8 +129,6 @@ export const describeRuleChange = (c: RuleChange): string => {
       return `destroy table ${c.family} ${c.table}`;
     case 'flush-chain':
       return `flush chain ${c.family} ${c.table} ${c.chain}`;
-    case 'flush-set':
-      return `flush set ${c.family} ${c.table} ${c.set}`;
     case 'dnat-cycle':
       return `add rule ip ${c.table} ${c.chain} dnat to numgen inc mod ${c.modulus} map @${c.map}`;
   }

@@ -1,5 +1,6 @@
 // Pure: nftables set element changes as nfnetlink messages (NFT_MSG_NEWSETELEM /
-// DESTROYSETELEM), what `nft add|delete element` sends; nft-batch.ts sends them.
+// DESTROYSETELEM, and DELSETELEM with no elements for a flush), what `nft add|delete element`
+// and `nft flush set` send; nft-batch.ts sends them.
 import { ipv4Bytes } from './inet-bytes.js';
 import {
   NFNL_SUBSYS_NFTABLES,
@@ -12,6 +13,7 @@ import {
 } from './nfnetlink-attrs.js';
 
 const NFT_MSG_NEWSETELEM = 12;
+const NFT_MSG_DELSETELEM = 14;
 /** Deletes like DELSETELEM, but an absent element is no error (Linux ≥ 6.3), so it cannot abort the batch. */
 const NFT_MSG_DESTROYSETELEM = 30;
 const NFTA_SET_ELEM_LIST_TABLE = 1;
@@ -36,6 +38,14 @@ export interface SetElementChange {
   data?: Buffer;
   /** For messages: how nft would write the element. */
   label: string;
+}
+
+/** Removes every element of a set or map (`flush set` / `flush map`). */
+export interface SetFlush {
+  kind: 'flush-set';
+  family: NftFamily;
+  table: string;
+  set: string;
 }
 
 /** Pure: the key of an `ipv4_addr` element. */
@@ -89,6 +99,20 @@ export const writeSetElementChange = (w: NetlinkWriter, c: SetElementChange, seq
   }
   w.endNest(element);
   w.endNest(elements);
+  w.endMessage(m);
+};
+
+/** Pure: a set's flush as its message: DELSETELEM naming no element empties the set. */
+export const writeSetFlush = (w: NetlinkWriter, c: SetFlush, seq: number): void => {
+  const m = w.message({
+    subsystem: NFNL_SUBSYS_NFTABLES,
+    type: NFT_MSG_DELSETELEM,
+    flags: NLM_F_REQUEST | NLM_F_ACK,
+    seq,
+    family: NFT_FAMILY[c.family],
+  });
+  w.bytes(NFTA_SET_ELEM_LIST_TABLE, Buffer.from(`${c.table}\0`));
+  w.bytes(NFTA_SET_ELEM_LIST_SET, Buffer.from(`${c.set}\0`));
   w.endMessage(m);
 };
 

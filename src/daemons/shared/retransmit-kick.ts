@@ -36,6 +36,8 @@ export interface KickOutcome {
   clients: number;
   servers: number;
   ms: number;
+  /** Since the start: every nudge sent, the first and the last answer (where the time went). */
+  stagesMs?: { nudged: number; firstAnswer?: number; lastAnswer?: number };
 }
 
 /** Pure: the TCP rows of an access table as kick targets. */
@@ -99,6 +101,8 @@ export const kickRetransmissions = async (
     const answered = new Set<string>();
     let clients = 0;
     let servers = 0;
+    const since = () => Math.round((clock.monotonicMs() - started) * 10) / 10;
+    const stages: { nudged: number; firstAnswer?: number; lastAnswer?: number } = { nudged: -1 };
     // Each end's answer is the other end's position: its ICMP errors go out at once, so the
     // first connections retransmit while the last answers are still on their way.
     const onAnswer = (side: 'client' | 'server', t: KickTarget, ack: number) => {
@@ -119,9 +123,12 @@ export const kickRetransmissions = async (
     while ((next < targets.length || answered.size < wanted.size) && clock.monotonicMs() < deadline) {
       for (const end = Math.min(targets.length, next + NUDGE_SLICE); next < end; next++) {
         const t = targets[next]!;
-        raw.send(nudgePacket(t.front, t.client, randomInt(2 ** 32)));
-        raw.send(nudgePacket(t.peer, t.server, randomInt(2 ** 32)));
+        // An end already heard from (its own retransmission passed here) needs no nudge: each
+        // nudge costs its end's answer inside the send, and the connection's ICMP errors are out.
+        if (!answered.has(key(t.client, t.front))) raw.send(nudgePacket(t.front, t.client, randomInt(2 ** 32)));
+        if (!answered.has(key(t.server, t.peer))) raw.send(nudgePacket(t.peer, t.server, randomInt(2 ** 32)));
       }
+      if (next === targets.length && stages.nudged < 0) stages.nudged = since();
       for (let p = capture.receive(buffer); p; p = capture.receive(buffer)) {
         const t = parseTcpPacket(p);
         if (!t || !t.flags.ack || t.flags.rst || t.flags.syn) continue;
@@ -130,11 +137,13 @@ export const kickRetransmissions = async (
         if (!w || answered.has(k)) continue;
         answered.add(k);
         onAnswer(w.side, w.target, t.ack);
+        stages.firstAnswer ??= since();
+        stages.lastAnswer = since();
       }
       if (next < targets.length) await new Promise((r) => setImmediate(r));
       else if (answered.size < wanted.size) await pollPause(started, SPIN_MS, clock);
     }
-    return { connections: targets.length, clients, servers, ms: Math.round(clock.monotonicMs() - started) };
+    return { connections: targets.length, clients, servers, ms: Math.round(clock.monotonicMs() - started), stagesMs: stages };
   } finally {
     raw.close();
     // Closing a packet socket waits for an RCU grace period: not while the caller waits.
