@@ -85,7 +85,8 @@ export const ChecksConfigSchema = z
     /** Every stream's longest application gap, in ms. */
     maxGapMs: positiveMs.optional(),
     /** The longest gap of every stream that kept its first connection (those a failure elsewhere must not touch), in ms. */
-    keptStreamsMaxGapMs: positiveMs.optional(),
+    /** The bound, or { maxMs, until }: only gaps that start before fault `until` started (a later step's own load is not the fault's doing). */
+    keptStreamsMaxGapMs: z.union([positiveMs, z.object({ maxMs: positiveMs, until: z.string().min(1) }).strict()]).optional(),
     /** Per workload: that workload's streams' longest gap, in ms (e.g. streams that must not notice a move). */
     workloadMaxGapMs: z.record(positiveMs).optional(),
     /** A percentile of the streams' longest gaps (all workloads, or one; every gap, or those ending after fault `since` started). */
@@ -234,7 +235,10 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   }
   if (config.noFailedStreams) checkers.push(Checks.noFailedStreams());
   if (config.maxGapMs !== undefined) checkers.push(Checks.maxGap(config.maxGapMs));
-  if (config.keptStreamsMaxGapMs !== undefined) checkers.push(Checks.keptStreamsMaxGap(config.keptStreamsMaxGapMs));
+  if (config.keptStreamsMaxGapMs !== undefined) {
+    const kept = config.keptStreamsMaxGapMs;
+    checkers.push(typeof kept === 'number' ? Checks.keptStreamsMaxGap(kept) : Checks.keptStreamsMaxGap(kept.maxMs, kept.until));
+  }
   for (const [workload, ms] of Object.entries(config.workloadMaxGapMs ?? {})) checkers.push(Checks.maxGap(ms, { workload }));
   for (const spec of toList(config.gapPercentile)) checkers.push(Checks.gapPercentile(spec));
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));

@@ -152,23 +152,29 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
  * its connection; how many were affected is for another check (a count of resets) to pin
  * down, so a stream cannot escape by failing.
  */
-export function keptStreamsMaxGap(limitMs: number): Checker {
+export function keptStreamsMaxGap(limitMs: number, until?: string): Checker {
   const name = 'kept-streams-max-gap';
   return {
     name,
     check(history: RunHistory) {
       const fault = faultStart(history);
       if (!fault) return { name, valid: 'unknown', detail: 'no fault started in this history' };
+      const untilMs = until === undefined ? Infinity : faultStart(history, until)?.t;
+      if (untilMs === undefined)
+        return { name, valid: 'unknown', detail: `no fault '${until}' started in this history, so the window has no end` };
       const kept = history.streams
         .filter((s) => s.connections.length <= 1 && s.resets + s.reconnects + s.eofs + s.timeouts === 0)
         // Each gap counted from the fault's start at the earliest: a stream that stood still before
         // the fault began (the host busy injecting it) was not stopped by it.
-        .map((s) => ({ ...s, maxGapMs: Math.max(0, ...s.gaps.map((g) => g.endMs - Math.max(g.startMs, fault.t))) }));
+        .map((s) => ({
+          ...s,
+          maxGapMs: Math.max(0, ...s.gaps.filter((g) => g.startMs < untilMs).map((g) => g.endMs - Math.max(g.startMs, fault.t))),
+        }));
       if (kept.length === 0)
         return { name, valid: 'unknown', detail: `none of ${history.streams.length} streams kept its first connection` };
       const over = kept.filter((s) => s.maxGapMs > limitMs);
       const worst = [...kept].sort((a, b) => b.maxGapMs - a.maxGapMs)[0]!;
-      const head = `${kept.length} of ${history.streams.length} streams kept their connection; since ${fault.id} worst ${streamLabel(worst)}: ${fmtMs(worst.maxGapMs)}`;
+      const head = `${kept.length} of ${history.streams.length} streams kept their connection; since ${fault.id}${until === undefined ? '' : ` until ${until}`} worst ${streamLabel(worst)}: ${fmtMs(worst.maxGapMs)}`;
       if (over.length > 0)
         return { name, valid: false, detail: `${head} > limit ${fmtMs(limitMs)}; over: ${listSome(over.map(streamLabel))}` };
       return { name, valid: true, detail: `${head} ≤ limit ${fmtMs(limitMs)}` };

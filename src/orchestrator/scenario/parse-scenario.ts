@@ -100,7 +100,9 @@ const checkGapLimitsVisible = (file: ScenarioFile, source: YamlSource): void => 
     }
   };
   if (file.checks.maxGapMs !== undefined) refuse(file.checks.maxGapMs, probes, ['checks', 'maxGapMs']);
-  if (file.checks.keptStreamsMaxGapMs !== undefined) refuse(file.checks.keptStreamsMaxGapMs, probes, ['checks', 'keptStreamsMaxGapMs']);
+  const kept = file.checks.keptStreamsMaxGapMs;
+  if (typeof kept === 'number') refuse(kept, probes, ['checks', 'keptStreamsMaxGapMs']);
+  else if (kept !== undefined) refuse(kept.maxMs, probes, ['checks', 'keptStreamsMaxGapMs', 'maxMs']);
   const specs = file.checks.gapPercentile;
   const list = specs === undefined ? [] : Array.isArray(specs) ? specs : [specs];
   list.forEach((spec, i) => {

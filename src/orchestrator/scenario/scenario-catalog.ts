@@ -60,7 +60,10 @@ const describers: Describers = {
   streamsEstablished: (v) => [`streams established ≥ ${typeof v === 'number' ? v : v.min}`],
   noFailedStreams: (v) => (v ? ['no failed stream'] : []),
   maxGapMs: (v) => [`every stream's longest gap ≤ ${ms(v)}`],
-  keptStreamsMaxGapMs: (v) => [`every stream that kept its connection: no standstill over ${ms(v)} after the first fault started`],
+  keptStreamsMaxGapMs: (v) =>
+    typeof v === 'number'
+      ? [`every stream that kept its connection: no standstill over ${ms(v)} after the first fault started`]
+      : [`every stream that kept its connection: no standstill over ${ms(v.maxMs)} after the first fault started, until ${v.until}`],
   workloadMaxGapMs: (v) => Object.entries(v).map(([w, limit]) => `longest gap (workload ${w}) ≤ ${ms(limit)}`),
   gapPercentile: (v) =>
     list(v).map((p) => `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` + ` ≤ ${ms(p.maxMs)}`),

@@ -109,5 +109,16 @@ describe('checker: kept streams max gap', () => {
     assert.equal(keptStreamsMaxGap(50).check(history(f, [hit])).valid, 'unknown');
     assert.equal(keptStreamsMaxGap(50).check(history([], [kept])).valid, 'unknown', 'no fault');
     assert.equal(checksFromConfig(ChecksConfigSchema.parse({ keptStreamsMaxGapMs: 50 }))[0]!.name, 'kept-streams-max-gap');
+    // A later step's gap (one that starts after fault `until` started) is not the fault's doing.
+    const until = (t: number) => [...f, fault(T0 + t, 'start', 'command-1', 'command')];
+    assert.equal(
+      keptStreamsMaxGap(50, 'command-1').check(history(until(1600), [kept, hit, slow])).valid,
+      false,
+      "slow's gap starts before command-1",
+    );
+    const r2 = keptStreamsMaxGap(50, 'command-1').check(history(until(1400), [kept, hit, slow]));
+    assert.equal(r2.valid, true, "slow's gap starts after command-1");
+    assert.match(r2.detail, /since link-down-1 until command-1 worst/);
+    assert.equal(keptStreamsMaxGap(50, 'command-9').check(history(f, [kept])).valid, 'unknown', 'no such fault');
   });
 });
