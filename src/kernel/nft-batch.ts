@@ -11,6 +11,7 @@ import { acksIn, NetlinkWriter, NFNL_SUBSYS_NFTABLES, NLM_F_REQUEST } from './nf
 import { describeRuleChange, writeRuleChange, type RuleChange } from './nft-rule-changes.js';
 import {
   describeSetElementChange,
+  describeSetFlush,
   writeSetElementChange,
   writeSetFlush,
   type SetElementChange,
@@ -28,7 +29,7 @@ const isElementChange = (c: NftChange): c is SetElementChange => c.kind === unde
 /** Pure: how nft would write the change. */
 export const describeNftChange = (c: NftChange): string => {
   if (isElementChange(c)) return describeSetElementChange(c);
-  return c.kind === 'flush-set' ? `flush set ${c.family} ${c.table} ${c.set}` : describeRuleChange(c);
+  return c.kind === 'flush-set' ? describeSetFlush(c) : describeRuleChange(c);
 };
 
 const writeChange = (w: NetlinkWriter, c: NftChange, seq: number): void => {

@@ -116,5 +116,8 @@ export const writeSetFlush = (w: NetlinkWriter, c: SetFlush, seq: number): void 
   w.endMessage(m);
 };
 
+/** Pure: how nft would write the flush, for messages. */
+export const describeSetFlush = (c: SetFlush): string => `flush set ${c.family} ${c.table} ${c.set}`;
+
 /** Pure: how nft would write the change, for messages. */
 export const describeSetElementChange = (c: SetElementChange): string => `${c.op} element ${c.family} ${c.table} ${c.set} { ${c.label} }`;
