@@ -18,6 +18,7 @@ interface Member {
 }
 interface Status {
   forwarding: { port: number; members: Member[] }[];
+  following: boolean;
   removed: { port: number; backend: string; ratio: number; reason: string }[];
   assigned: { count: number; counts: Record<string, Record<string, number>> };
   backends: { backend: string; health: string; silentMs: number; load?: number }[];
@@ -41,7 +42,7 @@ const call = async (o: Options, method: 'GET' | 'POST', path: string, body?: unk
 };
 
 const forwardingLines = (s: Status): string[] => [
-  'table 112 (forwarding control)',
+  `table 112 (forwarding control)${s.following ? ": the standby's copy of the active front end's" : ''}`,
   ...s.forwarding.map(
     (f) =>
       `  ${f.port}: ${f.members.map((m) => `${m.backend}=${m.ratio}${m.state === 'serving' ? '' : ` (${m.state})`}`).join(' ') || '(none)'}`,

@@ -23,6 +23,12 @@ export interface RemovedMember {
   reason: 'failed' | 'admin';
 }
 
+/** A whole table as one front end of a pair hands it to the other (GET /sync). */
+export interface TableCopy {
+  services: { port: number; members: Member[] }[];
+  removed: RemovedMember[];
+}
+
 export class ForwardingTableError extends Error {}
 
 export class ForwardingTable {
@@ -110,6 +116,41 @@ export class ForwardingTable {
 
   snapshot(): { port: number; members: Member[] }[] {
     return this.ports().map((port) => ({ port, members: this.service(port).map((m) => ({ ...m })) }));
+  }
+
+  copy(): TableCopy {
+    return { services: this.snapshot(), removed: this.removedList.map((r) => ({ ...r })) };
+  }
+
+  /**
+   * Takes another table's contents whole (a standby front end following the active's); returns
+   * the ports whose ratio cycle changed. Refused, with nothing changed, unless it has the same
+   * service ports and each back end at most once per service.
+   */
+  replaceWith(t: TableCopy): number[] {
+    const ours = this.ports().sort((a, b) => a - b);
+    const theirs = t.services.map((s) => s.port).sort((a, b) => a - b);
+    if (ours.join() !== theirs.join())
+      throw new ForwardingTableError(`its services are ${theirs.join(', ') || 'none'}, this table's ${ours.join(', ')}`);
+    for (const s of t.services) {
+      const names = s.members.map((m) => m.backend);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice) throw new ForwardingTableError(`${twice} is in its service ${s.port} twice`);
+    }
+    const stray = t.removed.find((r) => !this.services.has(r.port));
+    if (stray)
+      throw new ForwardingTableError(`its removed ${stray.backend} names service ${stray.port}, which is not one of ${ours.join(', ')}`);
+    const changed: number[] = [];
+    for (const s of t.services) {
+      const before = JSON.stringify(this.weights(s.port));
+      this.services.set(
+        s.port,
+        s.members.map((m) => ({ ...m })),
+      );
+      if (JSON.stringify(this.weights(s.port)) !== before) changed.push(s.port);
+    }
+    this.removedList.splice(0, this.removedList.length, ...t.removed.map((r) => ({ ...r })));
+    return changed;
   }
 
   private forget(port: number, backend: string): void {

@@ -22,11 +22,33 @@ import { IpCapture, RawIpSocket } from '../../../kernel/raw-ip-socket.js';
 import { parseTcpPacket } from '../../../kernel/tcp-segment.js';
 import { FloodCatch, floodKeys } from './flood-catch.js';
 import type { DataPlane } from './data-plane.js';
+import type { TableCopy } from './forwarding-table.js';
 import { RoleFeed, type PairRole } from './pair-role.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { afterSync, planSync } from './standby-sync.js';
 
-export const syncReplySchema = z.object({ rows: z.array(accessRowSchema) }).strict();
+const memberSchema = z.object({ backend: z.string().min(1), ip: z.string().ip({ version: 'v4' }), ratio: z.number().int().min(0) });
+const tableCopySchema = z
+  .object({
+    services: z.array(
+      z.object({
+        port: z.number().int().min(1).max(65535),
+        members: z.array(memberSchema.extend({ state: z.enum(['serving', 'starting', 'stopping']) }).strict()),
+      }),
+    ),
+    removed: z.array(memberSchema.extend({ port: z.number().int().min(1).max(65535), reason: z.enum(['failed', 'admin']) }).strict()),
+  })
+  .strict();
+
+/** GET /sync: the forwarded connections with their NAT bindings, and table 112. */
+export const syncReplySchema = z.object({ rows: z.array(accessRowSchema), table: tableCopySchema }).strict();
+
+/** What the pair tells the rest of the redirector: the active's table 112 while standby, and each change of role. */
+export interface PairHooks {
+  /** Throws (FollowRefusal) when the table cannot be followed; reported, the next round tries again. */
+  followTable(table: TableCopy): void;
+  roleChanged(active: boolean): void;
+}
 
 const arpHaStatusSchema = z.object({ groups: z.array(z.object({ name: z.string(), mode: z.string() }).passthrough()) }).passthrough();
 
@@ -38,6 +60,7 @@ export class FrontPair {
   private running = false;
   private polling = false;
   private roleFailures = 0;
+  private followFailures = 0;
   private readonly roles: RoleFeed;
   /** While standby: the capture of what the switch floods here for the active (flood-catch.ts). */
   private flood: { capture: IpCapture; caught: FloodCatch; wanted: Set<string> } | undefined;
@@ -48,6 +71,7 @@ export class FrontPair {
     private readonly plane: DataPlane,
     private readonly emit: EmitEvent,
     private readonly clock: Clock,
+    private readonly hooks: PairHooks,
   ) {
     this.roles = new RoleFeed(config.pair.arpHa.group);
   }
@@ -106,6 +130,8 @@ export class FrontPair {
     this.active = active;
     if (tookOver) this.takeOver();
     else if (active) this.closeFlood();
+    // After the takeover's forwarding and kick: the clients' time is theirs.
+    this.hooks.roleChanged(active);
     // Only a standby catches: the active's own traffic would fill the capture's buffer.
     if (!active && this.config.pair.forwardFlooded && !this.flood) this.openFlood();
   }
@@ -191,8 +217,9 @@ export class FrontPair {
     if (this.isActive()) return;
     const started = this.clock.monotonicMs();
     let rows: AccessRow[];
+    let table: TableCopy;
     try {
-      ({ rows } = await callJson(
+      ({ rows, table } = await callJson(
         'peer',
         `http://${this.config.pair.peer}/sync`,
         this.config.token,
@@ -209,6 +236,13 @@ export class FrontPair {
     this.failures = 0;
     // The VIP may have come here while the peer answered: then its rows are no longer to follow.
     if (this.isActive()) return;
+    try {
+      this.hooks.followTable(table);
+      this.followFailures = 0;
+    } catch (e) {
+      if (isReported(++this.followFailures))
+        this.emit('table-follow-refused', { peer: this.config.pair.peer, count: this.followFailures, error: errorMessage(e) });
+    }
     const plan = planSync(this.copies, rows);
     if (plan.create.length === 0 && plan.remove.length === 0) return;
     const removed = this.plane.deleteRows(plan.remove);

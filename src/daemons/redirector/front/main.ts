@@ -44,8 +44,8 @@ const run = async (config: RedirectorConfig): Promise<void> => {
   };
   const api = await startJsonApi(config.listen, config.token, [
     route({ method: 'GET', path: '/status', handle: () => ok(r.status()) }),
-    // The forwarded connections with their NAT bindings: what a standby front end copies.
-    route({ method: 'GET', path: '/sync', handle: () => ok({ rows: r.syncRows() }) }),
+    // The forwarded connections with their NAT bindings, and table 112: what a standby front end copies.
+    route({ method: 'GET', path: '/sync', handle: () => ok(r.syncBody()) }),
     // arp-ha's notice of a mode change of the VIP's group (its `notify`): a front end of a pair
     // takes over the instant the VIP is here. A notice it cannot take is a 409 naming why.
     route({

@@ -3,7 +3,7 @@
 // effects for the kernel shell (reprogram a service's ratio cycle, purge a back end's
 // connections, command an agent) and events. Tables 111 and 112 live here.
 import { AssignedRoutes, type ConnectionReading } from './assigned-routes.js';
-import { ForwardingTable, ForwardingTableError } from './forwarding-table.js';
+import { ForwardingTable, ForwardingTableError, type RemovedMember, type TableCopy } from './forwarding-table.js';
 import { HealthTracker, type HealthChange } from './health.js';
 import { LoadPolicy, pickSpare } from './load-policy.js';
 import type { RedirectorConfig } from './redirector-config.js';
@@ -25,7 +25,10 @@ export interface Outcome {
 /** A request that is well-formed but cannot apply now (the API answers 409). */
 export class AdminRefusal extends Error {}
 
-type CoreSettings = Pick<RedirectorConfig, 'backends' | 'services' | 'health' | 'load' | 'scaleOut' | 'vip'>;
+/** The peer's table 112 cannot be followed (the two front ends' configs differ); nothing was changed. */
+export class FollowRefusal extends Error {}
+
+type CoreSettings = Pick<RedirectorConfig, 'backends' | 'services' | 'health' | 'load' | 'scaleOut' | 'vip' | 'pair'>;
 
 interface Pending {
   port: number;
@@ -43,6 +46,12 @@ export class RedirectorCore {
   private readonly reports = new Map<string, AgentReport>();
   private readonly starting: Pending[] = [];
   private readonly stopSent: Pending[] = [];
+  /**
+   * Standby of a pair: 112 is the active front end's, taken whole every sync round (follow()),
+   * and this core decides nothing of it (no load step-down, scale-out, stop or auto re-add, no
+   * admin change) until it leads. Its own health checks go on: a back end dead here stays out.
+   */
+  private followingPeer = false;
 
   constructor(
     private readonly s: CoreSettings,
@@ -66,6 +75,72 @@ export class RedirectorCore {
       startMs,
     );
     this.policy = new LoadPolicy(s.load);
+  }
+
+  get following(): boolean {
+    return this.followingPeer;
+  }
+
+  /** Standby: from now on 112 follows the active front end's; what this one had pending is the active's to finish. */
+  standBy(): void {
+    this.followingPeer = true;
+    this.starting.length = 0;
+    this.stopSent.length = 0;
+  }
+
+  /** Active (taking over, or alone): decisions resume on the table followed so far. */
+  lead(nowMs: number): Outcome {
+    const out = empty();
+    if (!this.followingPeer) return out;
+    this.followingPeer = false;
+    // The old active's scale-outs in progress: they join the cycle once their agent reports listening, or time out here.
+    for (const port of this.table.ports())
+      for (const m of this.table.members(port))
+        if (m.state === 'starting') this.starting.push({ port, backend: m.backend, sinceMs: nowMs });
+    this.stopWhenDrained(nowMs, out);
+    return out;
+  }
+
+  /**
+   * Standby: the active front end's table 112 (GET /sync), taken whole; a back end dead by this
+   * front end's own checks stays out of it (removed, failed): taking over, it must not be
+   * forwarded to. Throws FollowRefusal, changing nothing, when the table names other services
+   * or back ends than this front end's config.
+   */
+  follow(copy: TableCopy): Outcome {
+    const out = empty();
+    if (!this.followingPeer) return out;
+    for (const m of [...copy.services.flatMap((x) => x.members), ...copy.removed]) {
+      const ip = this.ips.get(m.backend);
+      if (ip !== m.ip)
+        throw new FollowRefusal(
+          `the peer's table names back end ${m.backend} at ${m.ip}; this front end's config has ${ip ?? 'no such back end'}`,
+        );
+    }
+    const dead = (backend: string) => this.health.health(backend) === 'dead';
+    const failedHere: RemovedMember[] = copy.services.flatMap((x) =>
+      x.members
+        .filter((m) => dead(m.backend))
+        .map((m) => ({ port: x.port, backend: m.backend, ip: m.ip, ratio: m.ratio, reason: 'failed' as const })),
+    );
+    const before = JSON.stringify(this.table.copy());
+    let ports: number[];
+    try {
+      ports = this.table.replaceWith({
+        services: copy.services.map((x) => ({ port: x.port, members: x.members.filter((m) => !dead(m.backend)) })),
+        removed: [...copy.removed, ...failedHere],
+      });
+    } catch (e) {
+      if (e instanceof ForwardingTableError) throw new FollowRefusal(`the peer's table 112: ${e.message}`);
+      throw e;
+    }
+    if (JSON.stringify(this.table.copy()) === before) return out;
+    for (const port of ports) out.effects.push({ kind: 'program', port });
+    out.events.push({
+      event: 'table-followed',
+      data: { reprogrammed: ports, forwarding: describeTable(this.table), keptOut: failedHere.map((r) => `${r.port}/${r.backend}`) },
+    });
+    return out;
   }
 
   tick(nowMs: number): Outcome {
@@ -97,6 +172,7 @@ export class RedirectorCore {
       const c = this.health.seen(r.node, nowMs);
       if (c) this.onHealth(c, out);
     }
+    if (this.followingPeer) return out;
     for (const d of this.policy.stepDowns(this.table, r.node, r.load, nowMs)) {
       this.table.setRatio(d.port, d.backend, d.to);
       out.effects.push({ kind: 'program', port: d.port });
@@ -144,6 +220,7 @@ export class RedirectorCore {
 
   /** Admin: a member's ratio; a removed back end given a ratio is re-added (seed §6 8). */
   setRatio(port: number, backend: string, ratio: number): Outcome {
+    this.refuseWhileFollowing();
     const out = empty();
     if (this.table.member(port, backend)) {
       const change = this.guard(() => this.table.setRatio(port, backend, ratio));
@@ -158,6 +235,7 @@ export class RedirectorCore {
   }
 
   add(port: number, backend: string, ratio: number): Outcome {
+    this.refuseWhileFollowing();
     const out = empty();
     this.ip(backend);
     if (this.health.health(backend) === 'dead') throw new AdminRefusal(`${backend} is dead; it can be added once it answers`);
@@ -169,6 +247,7 @@ export class RedirectorCore {
 
   /** Admin removal: like a failure for that service (its connections are cut and told). */
   remove(port: number, backend: string): Outcome {
+    this.refuseWhileFollowing();
     const out = empty();
     this.guard(() => this.table.remove(port, backend, 'admin'));
     out.effects.push({ kind: 'program', port }, { kind: 'purge', backend, ip: this.ip(backend), ports: [port], kick: true });
@@ -178,6 +257,7 @@ export class RedirectorCore {
 
   /** Drain-then-stop (seed §6 12): ratio 0 now, the process stops once no route to it is left. */
   stop(port: number, backend: string, nowMs: number): Outcome {
+    this.refuseWhileFollowing();
     const out = empty();
     this.guard(() => this.table.setState(port, backend, 'stopping'));
     out.effects.push({ kind: 'program', port });
@@ -208,7 +288,7 @@ export class RedirectorCore {
     }
     out.events.push({ event: 'backend-alive', data: { backend: c.backend } });
     out.effects.push({ kind: 'unblock', backend: c.backend, ip: this.ip(c.backend) });
-    if (this.s.health.reAdd !== 'auto') return;
+    if (this.s.health.reAdd !== 'auto' || this.followingPeer) return;
     for (const r of this.table.removed().filter((x) => x.backend === c.backend && x.reason === 'failed')) {
       this.readd(r.port, r.backend, r.ratio, 'auto', out);
       out.effects.push({ kind: 'program', port: r.port });
@@ -222,7 +302,7 @@ export class RedirectorCore {
   }
 
   private scaleOut(nowMs: number, out: Outcome): void {
-    if (!this.s.scaleOut.enabled) return;
+    if (!this.s.scaleOut.enabled || this.followingPeer) return;
     for (const port of this.policy.saturated(this.table, this.loads, this.s.scaleOut.holdMs, nowMs)) {
       if (this.starting.some((p) => p.port === port)) continue;
       const spares = this.s.services.find((x) => x.port === port)!.spares;
@@ -237,6 +317,7 @@ export class RedirectorCore {
   }
 
   private stopWhenDrained(nowMs: number, out: Outcome): void {
+    if (this.followingPeer) return;
     for (const port of this.table.ports())
       for (const m of this.table.members(port)) {
         if (m.state !== 'stopping' || this.stopSent.some((p) => p.port === port && p.backend === m.backend)) continue;
@@ -252,6 +333,13 @@ export class RedirectorCore {
   private dropPending(backend: string): void {
     for (const list of [this.starting, this.stopSent])
       for (let i = list.length - 1; i >= 0; i--) if (list[i]!.backend === backend) list.splice(i, 1);
+  }
+
+  private refuseWhileFollowing(): void {
+    if (this.followingPeer)
+      throw new AdminRefusal(
+        `this front end is the standby: its table 112 follows the active's${this.s.pair ? ` (${this.s.pair.peer})` : ''}; make the change there`,
+      );
   }
 
   private guard<T>(run: () => T): T {
@@ -271,3 +359,13 @@ export class RedirectorCore {
 }
 
 const empty = (): Outcome => ({ effects: [], events: [] });
+
+/** `8080: be1=3 be2=1; 8081: …`, for an event a person reads. */
+const describeTable = (t: ForwardingTable): string =>
+  t
+    .snapshot()
+    .map(
+      (x) =>
+        `${x.port}: ${x.members.map((m) => `${m.backend}=${m.ratio}${m.state === 'serving' ? '' : ` (${m.state})`}`).join(' ') || 'none'}`,
+    )
+    .join('; ');

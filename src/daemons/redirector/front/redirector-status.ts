@@ -1,4 +1,4 @@
-// Pure: GET /status — both tables (112 with the removed members waiting for a re-add, 111 with
+// Pure: GET /status — both tables (112, whether it follows the active front end's, with the removed members waiting for a re-add, 111 with
 // its counts per service and back end and every route), each back end's health and load.
 import type { RedirectorCore } from './redirector-core.js';
 
@@ -9,6 +9,8 @@ export const statusBody = (core: RedirectorCore, nowMs: number, refused?: Readon
   const count = core.routes.size;
   return {
     forwarding: core.table.snapshot(),
+    /** A standby of a pair: 112 is the active's, as last read; admin changes go to the active. */
+    following: core.following,
     removed: core.table.removed(),
     assigned: {
       count,

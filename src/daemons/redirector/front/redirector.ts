@@ -11,6 +11,7 @@ import type { AccessRow } from '../../shared/conntrack-rows.js';
 import { DataPlane } from './data-plane.js';
 import { FrontPair } from './front-pair.js';
 import type { ModeNotice } from '../../shared/mode-notice.js';
+import type { TableCopy } from './forwarding-table.js';
 import { ratioCycle } from './ratio-schedule.js';
 import type { RedirectorConfig } from './redirector-config.js';
 import { RedirectorCore, type Effect, type Outcome } from './redirector-core.js';
@@ -40,7 +41,14 @@ export class Redirector {
     this.plane = new DataPlane(config);
     this.feed = new RouteFeed(config.vip);
     const { pair } = config;
-    this.pair = pair ? new FrontPair({ ...config, pair }, this.plane, emit, clock) : undefined;
+    this.pair = pair
+      ? new FrontPair({ ...config, pair }, this.plane, emit, clock, {
+          followTable: (table) => void this.apply(this.core.follow(table)),
+          roleChanged: (active) => (active ? void this.apply(this.core.lead(this.clock.nowMs())) : this.core.standBy()),
+        })
+      : undefined;
+    // Unknown counts as standby: until arp-ha says this one is active, 112 is the peer's.
+    if (this.pair) this.core.standBy();
   }
 
   /** arp-ha's notice of a mode change (POST /role); only a front end of a pair takes one. */
@@ -54,9 +62,9 @@ export class Redirector {
     return this.pair?.isActive() ?? true;
   }
 
-  /** What the standby copies (GET /sync). */
-  syncRows(): AccessRow[] {
-    return this.plane.rows();
+  /** What the standby copies (GET /sync): the forwarded connections and table 112. */
+  syncBody(): { rows: AccessRow[]; table: TableCopy } {
+    return { rows: this.plane.rows(), table: this.core.table.copy() };
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { AdminRefusal, RedirectorCore, type Outcome } from '../../../../src/daemons/redirector/front/redirector-core.js';
+import { AdminRefusal, FollowRefusal, RedirectorCore, type Outcome } from '../../../../src/daemons/redirector/front/redirector-core.js';
 import { config, report } from './redirector-fixtures.js';
 
 const events = (o: Outcome) => o.events.map((e) => e.event);
@@ -136,5 +136,84 @@ describe('redirector: the core state machine', () => {
       { kind: 'purge', backend: 'be4', ip: '198.18.31.14', ports: [8081], kick: true },
     ]);
     assert.deepEqual(events(core.report(report('be9'), 0)), ['report-refused']);
+  });
+
+  describe("a pair: the standby follows the active front end's 112", () => {
+    const calmConfig = () => config('{ intervalMs: 10000, misses: 3, startGraceMs: 0 }');
+
+    it('takes the table whole and reprograms only the cycles that changed; decides nothing itself and refuses the admin', () => {
+      const active = new RedirectorCore(calmConfig(), 0);
+      const standby = new RedirectorCore(calmConfig(), 0);
+      standby.standBy();
+      assert.equal(standby.following, true);
+      active.setRatio(8080, 'be1', 3);
+      const o = standby.follow(active.table.copy());
+      assert.deepEqual(o.effects, [{ kind: 'program', port: 8080 }]);
+      assert.deepEqual(o.events, [
+        {
+          event: 'table-followed',
+          data: { reprogrammed: [8080], forwarding: '8080: be1=3 be2=1; 8081: be3=2 be4=1; 8082: be5=1 be6=1', keptOut: [] },
+        },
+      ]);
+      assert.deepEqual(standby.follow(active.table.copy()), { effects: [], events: [] }, 'the same table again: nothing to do');
+      assert.throws(
+        () => standby.setRatio(8080, 'be2', 2),
+        (e: unknown) =>
+          e instanceof AdminRefusal &&
+          /this front end is the standby: its table 112 follows the active's; make the change there/.test(e.message),
+      );
+      assert.throws(() => standby.stop(8082, 'be6', 0), AdminRefusal);
+      assert.deepEqual(events(standby.report(report('be3', 0.95), 10)), [], "an overload is the active's to act on");
+      assert.deepEqual(standby.table.member(8081, 'be3')!.ratio, 2);
+      assert.deepEqual(standby.tick(1000).effects, [], 'nor does it scale out');
+    });
+
+    it('a back end dead by its own checks stays out of the followed table', () => {
+      const active = new RedirectorCore(calmConfig(), 0);
+      const standby = new RedirectorCore(config(), 0);
+      standby.standBy();
+      everyoneReports(standby, 100, ['be4']);
+      everyoneReports(standby, 200, ['be4']);
+      assert.deepEqual(events(standby.tick(300)), ['backend-dead']);
+      assert.deepEqual(standby.follow(active.table.copy()), { effects: [], events: [] }, "the active's table but for be4: as it is here");
+      active.setRatio(8081, 'be3', 1);
+      const o = standby.follow(active.table.copy());
+      assert.deepEqual(standby.table.weights(8081), [{ name: 'be3', weight: 1 }]);
+      assert.deepEqual(standby.table.removed(), [{ port: 8081, backend: 'be4', ip: '198.18.31.14', ratio: 1, reason: 'failed' }]);
+      assert.deepEqual(o.events[0]?.data.keptOut, ['8081/be4']);
+      assert.deepEqual(o.effects, [{ kind: 'program', port: 8081 }]);
+    });
+
+    it('a table naming other back ends or services is refused whole', () => {
+      const standby = new RedirectorCore(calmConfig(), 0);
+      standby.standBy();
+      const copy = standby.table.copy();
+      copy.services[0]!.members[0]!.ip = '198.18.31.99';
+      assert.throws(
+        () => standby.follow(copy),
+        (e: unknown) =>
+          e instanceof FollowRefusal && /names back end be1 at 198.18.31.99; this front end's config has 198.18.31.11/.test(e.message),
+      );
+      const fewer = standby.table.copy();
+      fewer.services.pop();
+      assert.throws(() => standby.follow(fewer), /the peer's table 112: its services are 8080, 8081, this table's 8080, 8081, 8082/);
+      assert.deepEqual(standby.table.copy(), new RedirectorCore(calmConfig(), 0).table.copy());
+    });
+
+    it("taking over, it leads on the followed table: the old active's scale-out joins once listening, the admin is heard", () => {
+      const active = new RedirectorCore(calmConfig(), 0);
+      for (const b of ['be1', 'be2']) active.report(report(b, 0.9), 0);
+      active.tick(0);
+      assert.deepEqual(events(active.tick(500)), ['scale-out-start']);
+      const standby = new RedirectorCore(calmConfig(), 0);
+      standby.standBy();
+      standby.follow(active.table.copy());
+      assert.equal(standby.table.member(8080, 'be5')!.state, 'starting');
+      assert.deepEqual(standby.lead(2000), { effects: [], events: [] });
+      assert.equal(standby.following, false);
+      assert.deepEqual(events(standby.report(report('be5', 0.1, [8080]), 2100)), ['scale-out-listening']);
+      assert.deepEqual(events(standby.setRatio(8080, 'be2', 2)), ['ratio-set']);
+      assert.deepEqual(standby.follow(active.table.copy()), { effects: [], events: [] }, "leading, a peer's table is not followed");
+    });
   });
 });

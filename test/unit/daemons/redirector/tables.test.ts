@@ -43,6 +43,40 @@ describe('redirector: tables 111 and 112, health', () => {
     assert.throws(() => t.setRatio(8081, 'be3', 2), /being stopped/);
   });
 
+  it('112 copied whole from another table (a standby following the active): the changed cycles named, a mismatch refused unchanged', () => {
+    const make = () =>
+      new ForwardingTable([
+        {
+          port: 8080,
+          members: [
+            { backend: 'be1', ip: '198.18.31.11', ratio: 1 },
+            { backend: 'be2', ip: '198.18.31.12', ratio: 1 },
+          ],
+        },
+        { port: 8081, members: [{ backend: 'be3', ip: '198.18.31.13', ratio: 2 }] },
+      ]);
+    const active = make();
+    active.setRatio(8080, 'be1', 3);
+    active.remove(8081, 'be3', 'admin');
+    const standby = make();
+    assert.deepEqual(standby.replaceWith(active.copy()), [8080, 8081]);
+    assert.deepEqual(standby.copy(), active.copy());
+    assert.deepEqual(standby.replaceWith(active.copy()), [], 'nothing changed: no cycle to reprogram');
+    active.setState(8080, 'be2', 'starting');
+    assert.deepEqual(standby.replaceWith(active.copy()), [8080], 'a member out of the cycle changes it');
+
+    const before = standby.copy();
+    const other = new ForwardingTable([{ port: 8080, members: [] }]);
+    assert.throws(() => standby.replaceWith(other.copy()), /its services are 8080, this table's 8080, 8081/);
+    const twice = active.copy();
+    twice.services[0]!.members.push({ ...twice.services[0]!.members[0]! });
+    assert.throws(() => standby.replaceWith(twice), /be1 is in its service 8080 twice/);
+    const stray = active.copy();
+    stray.removed.push({ port: 9999, backend: 'be9', ip: '198.18.31.19', ratio: 1, reason: 'admin' });
+    assert.throws(() => standby.replaceWith(stray), /its removed be9 names service 9999, which is not one of 8080, 8081/);
+    assert.deepEqual(standby.copy(), before, 'a refused copy changes nothing');
+  });
+
   it('111: rebuilt exactly from each dump, keyed by (service, client IP, client port); closing connections are no routes', () => {
     const r = new AssignedRoutes(
       [
