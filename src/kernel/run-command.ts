@@ -1,9 +1,13 @@
 // The one place that spawns kernel tools (ip, nsenter, ethtool, nft, ...). Failures become
-// KernelCommandError with the tool's stderr, so callers never parse execa errors.
+// KernelCommandError with the tool's stderr, so callers never parse a child process's errors.
+// node:child_process rather than execa (which the host-side tools keep, docs/libraries.md):
+// every daemon imports this module, and on the image's node 18 importing execa cost a daemon's
+// start 150-200 ms (measured in a lab node), which a restarting redirector's table 111 waits for.
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
+import type { Writable } from 'node:stream';
 import { systemClock, type Clock } from '../common/clock.js';
-import { KernelCommandError } from '../common/errors.js';
+import { errorMessage, KernelCommandError } from '../common/errors.js';
 
 export interface RunOptions {
   input?: string;
@@ -11,24 +15,48 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-export const runCommand = async (file: string, args: readonly string[], options: RunOptions = {}): Promise<string> => {
-  const result = await execa(file, args, {
-    input: options.input,
-    cancelSignal: options.signal,
-    timeout: options.timeoutMs ?? 30_000,
-    reject: false,
-    stripFinalNewline: true,
+interface Spawned {
+  pid: number | undefined;
+  /** Open until the caller ends it (runCommand ends it at once, with `input`). */
+  stdin: Writable;
+  /** stdout without its final newline once the tool exits 0; else a KernelCommandError with what it said. */
+  done: Promise<string>;
+  kill(): void;
+}
+
+/** Pure: the one trailing newline a tool ends its output with. */
+export const stripFinalNewline = (text: string): string => text.replace(/\r?\n$/, '');
+
+const spawnTool = (file: string, args: readonly string[], options: Omit<RunOptions, 'input'> = {}): Spawned => {
+  const command = [file, ...args].join(' ');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const child = spawn(file, args, { stdio: 'pipe', timeout: timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  // A tool may exit before it read all its input; its exit status says what happened, not EPIPE.
+  child.stdin.on('error', () => undefined);
+  const done = new Promise<string>((resolve, reject) => {
+    // Not started (no such tool) or cancelled: 'error' comes first, then maybe 'close'; the first settles it.
+    child.once('error', (e) => reject(new KernelCommandError(command, errorMessage(e), undefined, { cause: e })));
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolve(stripFinalNewline(stdout));
+      const ended = signal ? `ended by ${signal}${signal === 'SIGTERM' ? ` (after its ${timeoutMs} ms, or stopped)` : ''}` : 'no output';
+      reject(new KernelCommandError(command, stderr || stdout || ended, code ?? undefined));
+    });
   });
-  if (result.failed) throw commandFailed([file, ...args].join(' '), result);
-  return String(result.stdout);
+  // An armed batch may be dropped unrun: its end must not become an unhandled rejection.
+  done.catch(() => undefined);
+  return { pid: child.pid, stdin: child.stdin, done, kill: () => void child.kill() };
 };
 
-/** A finished tool that failed, as the error callers see: its command line and what it said. */
-const commandFailed = (
-  command: string,
-  result: { stderr?: string | unknown[]; stdout?: string | unknown[]; shortMessage?: string; exitCode?: number },
-): KernelCommandError =>
-  new KernelCommandError(command, String(result.stderr || result.stdout || result.shortMessage), result.exitCode, { cause: result });
+export const runCommand = (file: string, args: readonly string[], options: RunOptions = {}): Promise<string> => {
+  const { input, ...rest } = options;
+  const tool = spawnTool(file, args, rest);
+  tool.stdin.end(input ?? '');
+  return tool.done;
+};
 
 /** Runs `ip -batch -` with one command per line (in a named netns if given): one process for many link operations. */
 export const ipBatch = async (commands: readonly string[], options: RunOptions & { netns?: string } = {}): Promise<void> => {
@@ -61,7 +89,7 @@ const READY_TIMEOUT_MS = 5000;
  * fixed 50 ms instead.
  */
 export const armIpBatch = async (netns: string, clock: Clock = systemClock): Promise<ArmedIpBatch> => {
-  const child = execa('ip', ['-n', netns, '-batch', '-'], { reject: false, stripFinalNewline: true, timeout: 60_000 });
+  const child = spawnTool('ip', ['-n', netns, '-batch', '-'], { timeoutMs: 60_000 });
   const started = clock.monotonicMs();
   for (;;) {
     const line = await readFile(`/proc/${child.pid}/syscall`, 'utf8').catch(() => undefined);
@@ -79,9 +107,8 @@ export const armIpBatch = async (netns: string, clock: Clock = systemClock): Pro
   return {
     async run(commands) {
       const at = clock.nowMs();
-      child.stdin?.end(commands.join('\n') + '\n');
-      const result = await child;
-      if (result.failed) throw commandFailed(`ip -n ${netns} -batch -`, result);
+      child.stdin.end(commands.join('\n') + '\n');
+      await child.done;
       return at;
     },
   };
