@@ -7,33 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface Machine {
-  cores: number;
-  cpu: string;
-  kernel: string;
-  /** 1, 5 and 15 minute load averages when the bench started. */
-  loadAverage: [number, number, number];
-  node: string;
-}
-
-export interface Series {
-  label: string;
-  unit: string;
-  /** One value per repeat (or per stream, per move: `method` says which). */
-  values: number[];
-  target?: string;
-}
-
-export interface BenchResult {
-  bench: string;
-  startedAt: string;
-  finishedAt: string;
-  machine: Machine;
-  /** How the figures were taken, in one or two sentences. */
-  method: string;
-  series: Series[];
-  notes: string[];
-}
+// The file's shape is defined once, where `compare --bench` reads it.
+import type { BenchResult, Machine, Series } from '../src/orchestrator/report/bench-figures.js';
+export type { BenchResult, Machine, Series };
 
 export const BENCH_RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../runs/bench');
 

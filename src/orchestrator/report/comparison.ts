@@ -1,9 +1,11 @@
 // Side by side: several scenario runs — typically one mechanism and its baseline under the
 // same faults — as one verdict line per run, a chart of their gaps per repeat and of the
 // connections they kept, and a table of p50 / p95 / max per figure, each row linking to its
-// own full report. comparison.json holds the same figures and lines for tools.
+// own full report; with `--bench`, a bench's figures below them (bench-figures.ts).
+// comparison.json holds the same figures and lines for tools.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { benchFiguresHtml, seriesSummary, type BenchResult } from './bench-figures.js';
 import { gapChart, keptChart, runColour } from './comparison-charts.js';
 import { repeatFigures, runVerdict, type RepeatFigures } from './comparison-verdict.js';
 import { PAGE_CSS, badge, fmt, table, type Cell } from './html-kit.js';
@@ -56,7 +58,7 @@ const CHART_CSS = `.verdicts{list-style:none;padding:0;margin:10px 0 18px}.verdi
 .swatch{display:inline-block;width:14px;height:14px;border-radius:2px;vertical-align:-2px;margin-right:8px}
 svg.chart{display:block;margin:6px 0 14px;max-width:100%;height:auto}`;
 
-export const comparisonHtml = (rows: readonly ComparisonRow[]): string => {
+export const comparisonHtml = (rows: readonly ComparisonRow[], benches: readonly BenchResult[] = []): string => {
   const all = rows.every((r) => r.passed === r.repeats);
   const names = h(rows.map((r) => r.scenario).join(' vs '));
   const verdicts = rows
@@ -86,16 +88,22 @@ export const comparisonHtml = (rows: readonly ComparisonRow[]): string => {
     `<p class="small">Bars: the worst stream of the repeat; dots: each stream's own longest gap.</p>${gapChart(charts)}` +
     `<h2>Connections kept</h2>${keptChart(charts)}` +
     `<h2>Figures</h2><p class="meta">Each row is one scenario run; every figure is taken per repeat and summarised over the repeats. ` +
-    `The scenario names link to their full reports (timelines, checks, streams).</p>${body}</main></body></html>\n`
+    `The scenario names link to their full reports (timelines, checks, streams).</p>${body}` +
+    `${benches.map(benchFiguresHtml).join('')}</main></body></html>\n`
   );
 };
 
-export const writeComparison = async (dir: string, runs: readonly ComparedRun[]): Promise<{ json: string; html: string }> => {
+export const writeComparison = async (
+  dir: string,
+  runs: readonly ComparedRun[],
+  benches: readonly BenchResult[] = [],
+): Promise<{ json: string; html: string }> => {
   await mkdir(dir, { recursive: true });
   const rows = comparisonRows(runs);
   const json = path.join(dir, 'comparison.json');
   const html = path.join(dir, 'comparison.html');
-  await writeFile(json, JSON.stringify({ runs: rows }, null, 2) + '\n');
-  await writeFile(html, comparisonHtml(rows));
+  const benchJson = benches.map((b) => ({ bench: b.bench, startedAt: b.startedAt, figures: b.series.map(seriesSummary) }));
+  await writeFile(json, JSON.stringify({ runs: rows, ...(benches.length > 0 ? { benches: benchJson } : {}) }, null, 2) + '\n');
+  await writeFile(html, comparisonHtml(rows, benches));
   return { json, html };
 };

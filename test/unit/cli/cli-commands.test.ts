@@ -62,7 +62,7 @@ describe('failover-lab commands', function () {
     );
   });
 
-  it('run refuses bad shards, bad reruns, missing paths and empty folders with exit 2 and a clear message', () => {
+  it('run refuses bad shards, bad reruns, missing paths and empty folders, compare a missing bench file, with exit 2 and a clear message', () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'fl-empty-'));
     try {
       for (const [args, message] of [
@@ -72,6 +72,10 @@ describe('failover-lab commands', function () {
         [['run', 'no/such/folder'], /scenario path no\/such\/folder does not exist/],
         [['run', empty], /holds no scenario file/],
         [['run', 'scenarios/probe', 'scenarios/nat-lb', '--keep'], /--keep leaves one lab deployed, but \d+ scenarios were given/],
+        [
+          ['compare', 'scenarios/redirector/crash-backend.yml', '--bench', path.join(empty, 'none.json')],
+          /--bench .*none\.json: cannot read it \(ENOENT.*\); `make bench` writes runs\/bench\/<bench>\.json/,
+        ],
       ] as const) {
         const r = cli([...args]);
         assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
