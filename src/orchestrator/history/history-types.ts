@@ -108,11 +108,13 @@ export interface SourceMacEntry {
   proto: 'ether';
   srcMac: string;
   frames: number;
+  /** The last of those frames (t is the first). */
+  lastT: number;
 }
 
 /**
  * One per IPv4 address a capture point saw in any packet's header, as source or destination:
- * when it was first seen and in how many packets. Says which addresses a link carried (e.g. no
+ * when it was first and last seen and in how many packets. Says which addresses a link carried (e.g. no
  * server-internal address on the clients' side of a shared NIC) without an entry per packet.
  */
 export interface Ipv4AddressEntry {
@@ -123,6 +125,8 @@ export interface Ipv4AddressEntry {
   proto: 'ipv4-address';
   address: string;
   packets: number;
+  /** The last of those packets (t is the first): "nothing after X" can be judged on it. */
+  lastT: number;
 }
 
 export type HistoryEntry = FaultEntry | ProbeEntry | DaemonEntry | RunnerEntry | PacketEntry | SourceMacEntry | Ipv4AddressEntry;

@@ -62,8 +62,20 @@ export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: s
       const srcMac = frameSource(data, pcap.linkType);
       return srcMac === undefined ? [] : [srcMac];
     },
-    (srcMac, t): SourceMacEntry => ({ t, kind: 'packet', node: source.node, iface: source.iface, proto: 'ether', srcMac, frames: 1 }),
-    (e) => e.frames++,
+    (srcMac, t): SourceMacEntry => ({
+      t,
+      kind: 'packet',
+      node: source.node,
+      iface: source.iface,
+      proto: 'ether',
+      srcMac,
+      frames: 1,
+      lastT: t,
+    }),
+    (e, t) => {
+      e.frames++;
+      e.lastT = t;
+    },
   );
 }
 
@@ -85,23 +97,27 @@ export function ipv4AddressEntries(bytes: Buffer, source: { file?: string; node:
       proto: 'ipv4-address',
       address,
       packets: 1,
+      lastT: t,
     }),
-    (e) => e.packets++,
+    (e, t) => {
+      e.packets++;
+      e.lastT = t;
+    },
   );
 }
 
-/** One entry per key the records carry, made at the key's first record and counted at each later one, in first-seen order. */
+/** One entry per key the records carry, made at the key's first record and counted at each later one (with its time), in first-seen order. */
 function firstSeen<E>(
   records: readonly { tMs: number; data: Buffer }[],
   keysOf: (data: Buffer) => readonly string[],
   make: (key: string, tMs: number) => E,
-  count: (entry: E) => void,
+  count: (entry: E, tMs: number) => void,
 ): E[] {
   const seen = new Map<string, E>();
   for (const record of records) {
     for (const key of keysOf(record.data)) {
       const entry = seen.get(key);
-      if (entry) count(entry);
+      if (entry) count(entry, record.tMs);
       else seen.set(key, make(key, record.tMs));
     }
   }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Checks } from '../../../../src/orchestrator/checker/checks.js';
 import { ipv4Packet, IP_PROTOCOL } from '../../../../src/kernel/ip-packet.js';
+import { noPacketsAfter } from '../../../../src/orchestrator/checker/no-packets-after.js';
 import { ipv4AddressEntries, sourceMacEntries } from '../../../../src/orchestrator/packets/packet-entries.js';
 import { T0 } from '../fixtures.js';
 import { arpFrame, ethFrame, tcpFrame, writePcap } from './pcap-writer.js';
@@ -44,13 +45,13 @@ describe('IPv4 address entries from a pcap', () => {
     { tMs: T0 + 130, data: ip('198.18.41.10', '198.18.40.1') },
     { tMs: T0 + 140, data: ip('198.18.40.1', '198.18.40.1') },
   ]);
-  it('gives one entry per address in any packet (source or destination; ARP is not IPv4), at its first packet, with its count', () => {
+  it('gives one entry per address in any packet (source or destination; ARP is not IPv4), at its first packet, with its count and its last packet', () => {
     assert.deepEqual(
-      ipv4AddressEntries(capture, { node: 'cl1', iface: 'eth1' }).map((e) => [e.proto, e.address, e.packets, e.t - T0]),
+      ipv4AddressEntries(capture, { node: 'cl1', iface: 'eth1' }).map((e) => [e.proto, e.address, e.packets, e.t - T0, e.lastT - T0]),
       [
-        ['ipv4-address', '198.18.40.1', 4, 110],
-        ['ipv4-address', '198.18.40.11', 2, 110],
-        ['ipv4-address', '198.18.41.10', 1, 130],
+        ['ipv4-address', '198.18.40.1', 4, 110, 140],
+        ['ipv4-address', '198.18.40.11', 2, 110, 120],
+        ['ipv4-address', '198.18.41.10', 1, 130, 130],
       ],
     );
     assert.deepEqual(ipv4AddressEntries(Buffer.alloc(0), { node: 'cl1', iface: 'eth1' }), []);
@@ -61,6 +62,21 @@ describe('IPv4 address entries from a pcap', () => {
       Checks.never({ kind: 'packet', node: 'cl1', where: { proto: 'ipv4-address', address }, name: `no ${address}` });
     assert.equal(never('198.18.42.20').check(history).valid, true);
     assert.equal(never('198.18.41.10').check(history).valid, false);
+  });
+  it("lets noPacketsAfter judge an address by its last packet (a site's router that must see a user no more)", () => {
+    const entries = ipv4AddressEntries(capture, { node: 'cl1', iface: 'eth1' });
+    const at = (ms: number) => ({ t: T0 + ms, kind: 'runner' as const, event: 'mark' });
+    const check = (markMs: number, address: string, until?: boolean) =>
+      noPacketsAfter({
+        packets: { kind: 'packet', node: 'cl1', where: { proto: 'ipv4-address', address } },
+        after: { kind: 'runner', event: 'mark' },
+        ...(until ? { until: { kind: 'runner', event: 'end' } } : {}),
+      }).check({ entries: [...entries, at(markMs), { ...at(900), event: 'end' }], streams: [], startMs: T0, endMs: T0 + 1000 });
+    assert.equal(check(125, '198.18.40.11').valid, true, 'its last packet at +120');
+    const late = check(125, '198.18.40.1');
+    assert.equal(late.valid, false);
+    assert.match(late.detail, /1 address or MAC summaries match .* after \+0\.125 s, the last \+15\.0 ms after it/);
+    assert.equal(check(125, '198.18.40.11', true).valid, 'unknown', 'which of its packets fell before the end, a summary cannot say');
   });
 });
 
