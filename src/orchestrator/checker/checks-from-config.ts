@@ -94,12 +94,16 @@ export const ChecksConfigSchema = z
       z
         .object({
           percentile: z.number().min(0).max(100),
-          maxMs: positiveMs,
+          maxMs: positiveMs.optional(),
+          /** At least: an outage shown on purpose (e.g. different router MACs without the gratuitous ARP). */
+          minMs: positiveMs.optional(),
           workload: z.string().min(1).optional(),
           since: z.string().min(1).optional(),
           until: z.string().min(1).optional(),
         })
-        .strict(),
+        .strict()
+        .refine((g) => g.maxMs !== undefined || g.minMs !== undefined, { message: 'give maxMs, minMs or both' })
+        .refine((g) => g.maxMs === undefined || g.minMs === undefined || g.minMs <= g.maxMs, { message: 'minMs is above maxMs' }),
     ).optional(),
     /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
     gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),

@@ -85,7 +85,10 @@ export const fmtMs = (ms: number): string => `${Math.round(ms)} ms`;
 export interface GapPercentileSpec extends StreamScope {
   /** 0..100, e.g. 95. */
   percentile: number;
-  maxMs: number;
+  /** At most this (the usual bound). At least one of maxMs and minMs. */
+  maxMs?: number;
+  /** At least this: an outage a scenario shows on purpose (a setting the mechanism warns against). */
+  minMs?: number;
   /**
    * A fault id or kind: only gaps that end after it started count (a gap it interrupted counts
    * whole). Without it, every gap of the run, including a client's ramp-up of hundreds of
@@ -138,8 +141,13 @@ export function gapPercentile(spec: GapPercentileSpec): Checker {
       const longest = streams.map((s) => (untilMs === undefined ? longestGapSince(s, sinceMs) : longestGapBetween(s, sinceMs, untilMs)));
       const text = `p${spec.percentile} of ${streams.length} streams' longest gaps${spec.since === undefined ? '' : ` since ${spec.since}`}${spec.until === undefined ? '' : ` until ${spec.until}`}: ${fmtMs(percentile(longest, spec.percentile))}, max ${fmtMs(Math.max(...longest))}`;
       const value = percentile(longest, spec.percentile);
-      if (value > spec.maxMs) return { name, valid: false, detail: `${text} > limit ${fmtMs(spec.maxMs)}` };
-      return withMissing({ name, valid: true, detail: `${text} ≤ limit ${fmtMs(spec.maxMs)}` }, unsummarisedStreams(history, spec));
+      if (spec.maxMs !== undefined && value > spec.maxMs) return { name, valid: false, detail: `${text} > limit ${fmtMs(spec.maxMs)}` };
+      if (spec.minMs !== undefined && value < spec.minMs) return { name, valid: false, detail: `${text} < at least ${fmtMs(spec.minMs)}` };
+      const bounds = [spec.minMs !== undefined && `≥ ${fmtMs(spec.minMs)}`, spec.maxMs !== undefined && `≤ limit ${fmtMs(spec.maxMs)}`];
+      return withMissing(
+        { name, valid: true, detail: `${text} ${bounds.filter(Boolean).join(' and ')}` },
+        unsummarisedStreams(history, spec),
+      );
     },
   };
 }

@@ -106,6 +106,8 @@ const checkGapLimitsVisible = (file: ScenarioFile, source: YamlSource): void => 
   const specs = file.checks.gapPercentile;
   const list = specs === undefined ? [] : Array.isArray(specs) ? specs : [specs];
   list.forEach((spec, i) => {
+    // A lower bound (minMs) is no limit the workload must be able to see under: only maxMs is refused.
+    if (spec.maxMs === undefined) return;
     const at: YamlPath = Array.isArray(specs) ? ['checks', 'gapPercentile', i, 'maxMs'] : ['checks', 'gapPercentile', 'maxMs'];
     refuse(spec.maxMs, spec.workload === undefined ? probes : probes.filter((w) => w.name === spec.workload), at);
   });

@@ -66,7 +66,11 @@ const describers: Describers = {
       : [`every stream that kept its connection: no standstill over ${ms(v.maxMs)} after the first fault started, until ${v.until}`],
   workloadMaxGapMs: (v) => Object.entries(v).map(([w, limit]) => `longest gap (workload ${w}) ≤ ${ms(limit)}`),
   gapPercentile: (v) =>
-    list(v).map((p) => `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` + ` ≤ ${ms(p.maxMs)}`),
+    list(v).map(
+      (p) =>
+        `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` +
+        [p.minMs !== undefined && ` ≥ ${ms(p.minMs)}`, p.maxMs !== undefined && ` ≤ ${ms(p.maxMs)}`].filter(Boolean).join(' and'),
+    ),
   gap: (v) => [
     `${v.count === undefined ? 'at least one gap' : `exactly ${v.count} gap(s)`} per stream` +
       ` of ${ms(v.expectedMs)} ± ${ms(v.toleranceMs)}`,

@@ -25,6 +25,18 @@ describe('gapPercentile check', () => {
     assert.equal(Checks.gapPercentile({ percentile: 95, maxMs: 100, workload: 'none' }).check(history([], streams)).valid, 'unknown');
   });
 
+  it('minMs: an outage shown on purpose must be at least that long; both bounds at once', () => {
+    const atLeast = Checks.gapPercentile({ percentile: 5, minMs: 40, workload: 'web' }).check(history([], streams));
+    assert.equal(atLeast.valid, true, atLeast.detail);
+    assert.match(atLeast.detail, /≥ 40 ms$/);
+    const short = Checks.gapPercentile({ percentile: 5, minMs: 100, workload: 'web' }).check(history([], streams));
+    assert.equal(short.valid, false);
+    assert.match(short.detail, /50 ms, max 900 ms < at least 100 ms/);
+    const both = Checks.gapPercentile({ percentile: 50, minMs: 40, maxMs: 60, workload: 'web' }).check(history([], streams));
+    assert.equal(both.valid, true, both.detail);
+    assert.match(both.detail, /≥ 40 ms and ≤ limit 60 ms/);
+  });
+
   it('counts only the gaps that end after the named fault started, when asked', () => {
     // Ramp-up stalls at +0.5 s (150 ms each), the move at +4 s (70 ms each, one stream 120 ms: p95 interpolates to 72.5).
     const moved = Array.from({ length: 20 }, (_, i) =>

@@ -30,6 +30,10 @@ describe('scenario checks: no vacuous verdicts', () => {
     refusedAt(`${head}checks:\n  resets: 0\n  invariants: []\n`, 8, /checks\.invariants is empty/));
   it("refuses an empty percentile list (where the schema's union error would say less)", () =>
     refusedAt(`${head}checks:\n  gapPercentile: []\n`, 7, /checks\.gapPercentile is empty/));
+  it('refuses a percentile with neither bound, or a minimum above its maximum', async () => {
+    await refusedAt(`${head}checks:\n  gapPercentile: { percentile: 95 }\n`, 7, /give maxMs, minMs or both/);
+    await refusedAt(`${head}checks:\n  gapPercentile: { percentile: 95, minMs: 500, maxMs: 100 }\n`, 7, /minMs is above maxMs/);
+  });
   it('refuses an empty map deep inside a check', () =>
     refusedAt(
       `${head}checks:\n  invariants:\n    - { name: n, count: { kind: probe, where: {} }, max: 1 }\n`,
