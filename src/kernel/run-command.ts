@@ -25,7 +25,8 @@ interface Spawned {
 }
 
 /** Pure: the one trailing newline a tool ends its output with. */
-export const stripFinalNewline = (text: string): string => text.replace(/\r?\n$/, '');
+export const stripFinalNewline = (text: string): string =>
+  text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 
 const spawnTool = (file: string, args: readonly string[], options: Omit<RunOptions, 'input'> = {}): Spawned => {
   const command = [file, ...args].join(' ');

@@ -72,10 +72,7 @@ export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: s
       frames: 1,
       lastT: t,
     }),
-    (e, t) => {
-      e.frames++;
-      e.lastT = t;
-    },
+    (e) => e.frames++,
   );
 }
 
@@ -99,26 +96,25 @@ export function ipv4AddressEntries(bytes: Buffer, source: { file?: string; node:
       packets: 1,
       lastT: t,
     }),
-    (e, t) => {
-      e.packets++;
-      e.lastT = t;
-    },
+    (e) => e.packets++,
   );
 }
 
-/** One entry per key the records carry, made at the key's first record and counted at each later one (with its time), in first-seen order. */
-function firstSeen<E>(
+/** One entry per key the records carry, made at the key's first record and counted (and its lastT moved) at each later one, in first-seen order. */
+function firstSeen<E extends { lastT: number }>(
   records: readonly { tMs: number; data: Buffer }[],
   keysOf: (data: Buffer) => readonly string[],
   make: (key: string, tMs: number) => E,
-  count: (entry: E, tMs: number) => void,
+  count: (entry: E) => void,
 ): E[] {
   const seen = new Map<string, E>();
   for (const record of records) {
     for (const key of keysOf(record.data)) {
       const entry = seen.get(key);
-      if (entry) count(entry, record.tMs);
-      else seen.set(key, make(key, record.tMs));
+      if (entry) {
+        count(entry);
+        entry.lastT = record.tMs;
+      } else seen.set(key, make(key, record.tMs));
     }
   }
   return [...seen.values()];
