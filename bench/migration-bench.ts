@@ -24,6 +24,7 @@ const RUNS = [
   { file: 'scenarios/migration/maintenance-1.yml', label: '1 stream' },
   { file: 'scenarios/migration/maintenance.yml', label: '10 streams' },
   { file: 'scenarios/migration/maintenance-100.yml', label: '100 streams' },
+  { file: 'scenarios/migration/maintenance-1000.yml', label: '1,000 streams' },
   { file: 'scenarios/migration-baseline/cold.yml', label: 'cold baseline, 10 streams' },
 ];
 
@@ -51,7 +52,7 @@ const totalMs = (h: RunHistory): number | undefined => {
 const result = startBench(
   'migration-bench',
   `Session migration on the migration lab (topologies/migration.clab.yml), ${REPEATS} repeats per row (\`MIGRATION_REPEATS\`), ` +
-    's2c probe streams at 200 KB/s each. pause: agent A freezes the probe server (S703) → srvB resumed every connection (S710), ' +
+    's2c probe streams at 200 KB/s each (100 streams at 50 KB/s, 1,000 at 1 KB/s). pause: agent A freezes the probe server (S703) → srvB resumed every connection (S710), ' +
     "agent A's clock; gap: the client's longest application gap over all streams; total: the coordinator's S701 → end. " +
     'The cold baseline (stop at srvA, VIP to srvB, clients reconnect) has no freeze: its gap is its figure.',
 );
