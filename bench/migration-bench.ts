@@ -5,6 +5,7 @@
 //   gap:   the client's longest application gap over every stream: what the user sees;
 //   total: the coordinator's S701 → end (migration-done totalMs).
 // The cold baseline (stop at A, VIP to B, clients reconnect) has no freeze: its gap is the figure.
+// The CRIU row moves an unmodified socat server (criu-socat): its gap is the captured flow's.
 // MIGRATION_REPEATS (3) repeats per scenario; one value per repeat.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ const RUNS = [
   { file: 'scenarios/migration/maintenance.yml', label: '10 streams' },
   { file: 'scenarios/migration/maintenance-100.yml', label: '100 streams' },
   { file: 'scenarios/migration/maintenance-1000.yml', label: '1,000 streams' },
+  { file: 'scenarios/migration/criu-socat.yml', label: 'CRIU, 1 socat connection' },
   { file: 'scenarios/migration-baseline/cold.yml', label: 'cold baseline, 10 streams' },
 ];
 
@@ -54,7 +56,8 @@ const result = startBench(
   `Session migration on the migration lab (topologies/migration.clab.yml), ${REPEATS} repeats per row (\`MIGRATION_REPEATS\`), ` +
     's2c probe streams at 200 KB/s each (100 streams at 50 KB/s, 1,000 at 1 KB/s). pause: agent A freezes the probe server (S703) → srvB resumed every connection (S710), ' +
     "agent A's clock; gap: the client's longest application gap over all streams; total: the coordinator's S701 → end. " +
-    'The cold baseline (stop at srvA, VIP to srvB, clients reconnect) has no freeze: its gap is its figure.',
+    'The cold baseline (stop at srvA, VIP to srvB, clients reconnect) has no freeze: its gap is its figure. ' +
+    "The CRIU row moves an unmodified socat server and one connection (criu-socat): its gap is the captured flow's at cl1.",
 );
 for (const run of RUNS) {
   const scenario = await parseScenarioFile(path.join(root, run.file));
@@ -69,7 +72,10 @@ for (const run of RUNS) {
     if (p !== undefined) pauses.push(p);
     const t = totalMs(history);
     if (t !== undefined) totals.push(t);
-    gaps.push(Math.max(0, ...r.streams.map((s) => s.maxGapMs)));
+    // The CRIU row serves no probe stream: its gap is the captured flow's (server → client).
+    gaps.push(
+      r.streams.length > 0 ? Math.max(0, ...r.streams.map((s) => s.maxGapMs)) : Math.max(0, ...(r.flows ?? []).map((f) => f.s2c.maxGapMs)),
+    );
     reconnects.push(r.streams.reduce((a, s) => a + s.reconnects, 0));
   }
   if (pauses.length > 0) result.add(`${run.label}: pause (freeze → resume)`, 'ms', pauses);

@@ -1,5 +1,7 @@
 // A line-numbered stream client for the CRIU scripts (criu-agent-run.sh, criu-cross-container.sh):
-// counts out-of-sequence lines and the longest pause, then prints one JSON line. Usage: node seq-client.mjs VIP
+// counts out-of-sequence lines and the longest pause, then prints one JSON line. Usage: node seq-client.mjs VIP [SECONDS]
+// It ends at the server's FIN ("why":"FIN") or after SECONDS (default 12; "why":"done", its socket
+// then still holding unread data, which its kernel answers with a reset).
 import net from 'node:net';
 const s = net.connect(7000, process.argv[2]);
 let last = 0,
@@ -38,4 +40,4 @@ const end = (why) => {
 };
 s.on('error', (e) => end('error ' + e.code));
 s.on('end', () => end('FIN'));
-setTimeout(() => end('done'), 12000);
+setTimeout(() => end('done'), Number(process.argv[3] ?? 12) * 1000);
