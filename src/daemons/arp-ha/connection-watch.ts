@@ -17,7 +17,7 @@ export interface ConnectionWatchDeps {
   apps: ReadonlyMap<string, AppRequests>;
   isActive: (group: string) => boolean;
   packer: HeartbeatPacker;
-  /** The established clients of `vip:port` ("ip:port"): fast-fail.ts serviceClients. */
+  /** The established clients of `vip:port` ("ip:port"): kernel/proc-net-tcp.ts serviceClients. */
   readClients: (vip: string, port: number) => Promise<string[]>;
   onAppError: (group: string, error: unknown) => void;
 }

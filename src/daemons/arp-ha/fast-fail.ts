@@ -7,41 +7,9 @@
 // connection for it and resets it with exactly that sequence number — which the client
 // accepts (RFC 5961). No sequence numbers need replicating for this level.
 import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { RawTcpSocket } from '../../kernel/raw-tcp-socket.js';
 import { tcpSegment } from '../../kernel/tcp-segment.js';
 import { splitHostPort } from '../../common/host-port.js';
-
-/**
- * Established connections to vip:port, as client "ip:port", from /proc/net/tcp: an asynchronous
- * file read, where spawning `ss` every heartbeat interval blocked the event loop until the child
- * had exec'd (100+ ms on a busy node).
- */
-export const serviceClients = async (vip: string, port: number): Promise<string[]> =>
-  parseProcNetTcp(await readFile('/proc/net/tcp', 'utf8'), vip, port);
-
-const TCP_ESTABLISHED = '01';
-
-/** Pure: /proc/net/tcp's "ADDR:PORT" (little-endian hex address on this x86/arm host, hex port) → "a.b.c.d:port". */
-const endpointOf = (hex: string): string | undefined => {
-  const m = /^([0-9A-F]{8}):([0-9A-F]{4})$/i.exec(hex);
-  if (!m) return undefined;
-  const n = parseInt(m[1]!, 16);
-  return `${n & 0xff}.${(n >>> 8) & 0xff}.${(n >>> 16) & 0xff}.${n >>> 24}:${parseInt(m[2]!, 16)}`;
-};
-
-/** Pure: the /proc/net/tcp lines of established connections whose local end is vip:port → their peers. */
-export const parseProcNetTcp = (text: string, vip: string, port: number): string[] =>
-  text
-    .split('\n')
-    .slice(1)
-    .flatMap((line) => {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 4 || cols[3] !== TCP_ESTABLISHED) return [];
-      const local = endpointOf(cols[1]!);
-      const peer = endpointOf(cols[2]!);
-      return local === `${vip}:${port}` && peer ? [peer] : [];
-    });
 
 /** A bare segment from vip:port to `client` ("ip:port") with the given flags and sequence number. */
 export const sendSegment = (

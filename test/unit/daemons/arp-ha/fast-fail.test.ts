@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ArpHaMachine } from '../../../../src/daemons/arp-ha/arp-ha-machine.js';
-import { parseProcNetTcp } from '../../../../src/daemons/arp-ha/fast-fail.js';
+import { parseProcNetTcp } from '../../../../src/kernel/proc-net-tcp.js';
 import { decodeHeartbeat, encodeHeartbeat, type Heartbeat } from '../../../../src/daemons/arp-ha/heartbeat-codec.js';
 import { tcpChecksumOk, tcpSegment } from '../../../../src/kernel/tcp-segment.js';
 
