@@ -80,6 +80,7 @@ interface ClientFlags {
   summary?: string;
   node?: string;
   bind?: string;
+  startDelayMs?: number;
   realtimePriority: number;
 }
 
@@ -95,6 +96,7 @@ const runClient = async (o: ClientFlags): Promise<void> => {
     );
   }
   const sink = JsonLinesSink.open(o.events);
+  if (o.startDelayMs) await new Promise((r) => setTimeout(r, o.startDelayMs));
   const client = new ProbeClient({
     host: o.connect.host,
     port: o.connect.port,
@@ -172,6 +174,7 @@ program
   .option('--no-reconnect', 'the first reset/EOF/stall or failed handshake fails the stream')
   .option('--progress-ms <ms>', "per-stream 'progress' events at this period (min 1000)", ms)
   .option('--bind <addr>', 'local source address')
+  .option('--start-delay-ms <ms>', 'a user who arrives later: connect only after this wait (the run time counts from then)', ms)
   .option('--events <file>', 'JSON-lines events to this file (appended) instead of stdout')
   .option('--summary <file>', 'also write the summary line to this file')
   .option('--node <name>', 'node name stamped on events')

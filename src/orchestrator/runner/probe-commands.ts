@@ -83,6 +83,7 @@ export const clientArgv = (w: ProbeWorkload, index: number): string[] => [
   ...(w.reconnect ? [] : ['--no-reconnect']),
   ...(w.reconnectBackoff === undefined ? [] : ['--reconnect-backoff-ms', String(w.reconnectBackoff)]),
   ...(w.pacerTick === undefined ? [] : ['--pacer-tick-ms', String(w.pacerTick)]),
+  ...(w.client.startDelay ? ['--start-delay-ms', String(w.client.startDelay)] : []),
   ...(w.realtime ? ['--realtime-priority', String(PROBE_CLIENT_REALTIME_PRIORITY)] : []),
 ];
 

@@ -149,7 +149,9 @@ export const parseScenarioText = async (
 };
 
 /** How long a workload runs at most: its duration, or a command's timeout. */
-export const workloadMs = (w: Workload): number => (w.kind === 'command' ? w.timeout : w.duration);
+/** How long a workload's client runs from the workload's start: a delayed probe client's wait included. */
+export const workloadMs = (w: Workload): number =>
+  w.kind === 'command' ? w.timeout : w.duration + (w.kind === 'probe' ? (w.client.startDelay ?? 0) : 0);
 
 /** A scenario file's bytes as read: refused at the first byte that is not UTF-8, else parsed as text. */
 export const parseScenarioBytes = (bytes: Uint8Array, file: string, env?: Record<string, string | undefined>): Promise<Scenario> =>

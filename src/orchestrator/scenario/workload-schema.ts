@@ -22,7 +22,14 @@ export const probeWorkloadSchema = z
         startDelay: durationMs.optional(),
       })
       .strict(),
-    client: z.object({ node: nodeName, connect: endpoint }).strict(),
+    client: z
+      .object({
+        node: nodeName,
+        connect: endpoint,
+        /** A user who arrives later (embodiment 3's third user): the client connects after this; its duration counts from then. */
+        startDelay: durationMs.optional(),
+      })
+      .strict(),
     streams: z.number().int().min(1).max(5000).default(1),
     direction: z.enum(['s2c', 'c2s', 'echo']).default('s2c'),
     rate: rate.default(1_000_000),

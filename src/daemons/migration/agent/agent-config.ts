@@ -51,6 +51,25 @@ export const agentConfigSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * Embodiment 3, on the main server: the users that hold a connection to the service here,
+     * reported to the coordinator's load monitor as they come and go (POST /user). It counts
+     * them against its threshold and starts the load migration.
+     */
+    userReport: z
+      .object({
+        /** The coordinator's API, on the control network, and its token. */
+        coordinator: addrPort,
+        token: z.string().min(8),
+        /** The service: its connections' far ends are the users. */
+        vip: ipv4,
+        port: z.number().int().min(1).max(65535),
+        /** User name → the address it connects from. */
+        users: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a user name: letters, digits, _ . -'), ipv4),
+        everyMs: z.number().int().min(20).default(200),
+      })
+      .strict()
+      .optional(),
     criu: z
       .object({
         command: z.string().min(1).default('criu'),
@@ -71,6 +90,13 @@ export const parseAgentConfig = (text: string, file: string): AgentConfig => {
       source.positionOf(['peerListen']),
       'peerListen must differ from listen (control and migration networks are separate)',
     );
+  const seen = new Map<string, string>();
+  for (const [user, address] of Object.entries(data.userReport?.users ?? {})) {
+    const other = seen.get(address);
+    if (other !== undefined)
+      throw configError(source.positionOf(['userReport', 'users', user]), `users ${other} and ${user} share the address ${address}`);
+    seen.set(address, user);
+  }
   return { ...data, node: nodeName(data.node) };
 };
 

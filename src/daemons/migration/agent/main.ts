@@ -22,7 +22,7 @@ import {
   probeRebuildReplySchema,
 } from '../protocol.js';
 import type { PeerCalls } from './agent-ops.js';
-import { holdChange, holdTableScript, probeRequest } from './probe-control.js';
+import { holdChanges, holdTableScript, probeRequest, type HoldMode } from './probe-control.js';
 import { probePeerRoutes } from './probe-peer-api.js';
 import { ProbeSwitching } from './probe-switching.js';
 import { agentRoutes } from './agent-api.js';
@@ -33,6 +33,7 @@ import { Switching } from './switching.js';
 import { ColdSwitching } from './cold-switching.js';
 import { CoordinatorWatchdog } from './coordinator-watchdog.js';
 import { startWatchdog, trackBusy, type GatewayCalls } from './watchdog-shell.js';
+import { startUserReport } from './user-report.js';
 
 const anything = z.unknown();
 const gatewayTable = z.object({ users: z.array(z.object({ name: z.string(), vlan: z.number() }).passthrough()) }).passthrough();
@@ -80,7 +81,7 @@ const run = async (config: AgentConfig): Promise<void> => {
   // replaced with an empty one. Taking away a hold that is not there is fine (idempotent).
   await runCommand('nft', ['-f', '-'], { input: holdTableScript() });
   const elements = new NftBatches();
-  const hold = async (vip: string, port: number, on: boolean) => elements.apply([holdChange(vip, port, on)]);
+  const hold = async (vip: string, port: number, mode: HoldMode) => elements.apply(holdChanges(vip, port, mode));
   const probeDeps = { control: config.probe.control, probe: probeRequest, hold, clock, emit };
   const probeSwitching = () =>
     new ProbeSwitching({
@@ -146,7 +147,9 @@ const run = async (config: AgentConfig): Promise<void> => {
   // The first call to the peer falls inside the service's pause.
   await warmUpCalls(`http://${config.peerListen}/`);
   emit('started', { listen: config.listen, peerListen: config.peerListen, method: config.method });
+  const users = config.userReport ? startUserReport(config.userReport, emit) : undefined;
   onStopSignals(emit, async () => {
+    users?.stop();
     watch.stop();
     await api.close();
     await peerApi.close();

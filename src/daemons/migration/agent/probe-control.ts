@@ -39,11 +39,20 @@ export const probeRequest = (control: string, request: object, timeoutMs: number
 export const HOLD_TABLE = 'fl_migration_hold';
 
 /**
+ * How much of a VIP and port is held: `all` drops what arrives for them but SYNs, and every reset
+ * the kernel would send from them, while no socket owns the connections; `resets` only drops the
+ * resets, while the backup's probe server rebuilds the connections one after another: a client
+ * whose connection is not rebuilt yet (1,000 took 0.5-0.8 s) may already be sending (its PING
+ * after a second of silence), and the listener's answer, a reset, is dropped instead of breaking
+ * it; the client sends again once the connection exists. Dropping its segments instead would
+ * also drop the first ACKs of the connections already rebuilt, leaving them to a 1 s RTO.
+ */
+export type HoldMode = 'all' | 'resets' | 'off';
+
+/**
  * The hold's table, installed once at the agent's start with nothing held (replacing one an
- * earlier run left). A held VIP and port drop what arrives for them but SYNs, and every reset
- * the kernel would send from them, while no socket owns the connections. Holding is then one
- * set element (holdChange), added and removed in-process inside the pause: an `nft` spawned
- * there cost 37–49 ms on a loaded host.
+ * earlier run left). Holding is then set elements (holdChanges), added and removed in-process
+ * inside the pause: an `nft` spawned there cost 37–49 ms on a loaded host.
  */
 export const holdTableScript = (): string =>
   [
@@ -51,6 +60,7 @@ export const holdTableScript = (): string =>
     `delete table ip ${HOLD_TABLE}`,
     `table ip ${HOLD_TABLE} {`,
     '  set held { type ipv4_addr . inet_service; }',
+    '  set quiet { type ipv4_addr . inet_service; }',
     '  chain in {',
     '    type filter hook input priority -150; policy accept;',
     '    ip daddr . tcp dport @held tcp flags & (syn | ack) != syn drop',
@@ -58,9 +68,13 @@ export const holdTableScript = (): string =>
     '  chain out {',
     '    type filter hook output priority -150; policy accept;',
     '    ip saddr . tcp sport @held tcp flags & rst == rst drop',
+    '    ip saddr . tcp sport @quiet tcp flags & rst == rst drop',
     '  }',
     '}',
   ].join('\n') + '\n';
 
-/** Pure: the set element change that holds (or stops holding) `vip`:`port`. */
-export const holdChange = (vip: string, port: number, on: boolean): SetElementChange => ipv4PortElement(on, HOLD_TABLE, 'held', vip, port);
+/** Pure: the set element changes, one transaction, that hold `vip`:`port` as `mode` says. */
+export const holdChanges = (vip: string, port: number, mode: HoldMode): SetElementChange[] => [
+  ipv4PortElement(mode === 'all', HOLD_TABLE, 'held', vip, port),
+  ipv4PortElement(mode === 'resets', HOLD_TABLE, 'quiet', vip, port),
+];

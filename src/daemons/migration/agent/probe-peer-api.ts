@@ -6,6 +6,7 @@ import { ConflictError, ok, route, type Route } from '../../shared/json-api.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { PROBE_PEER_PATHS, probeDropSchema, probeRebuildSchema, probeStateSchema, type ProbeState } from '../protocol.js';
 import type { LocalOps } from './agent-ops.js';
+import type { HoldMode } from './probe-control.js';
 
 export interface ProbePeerDeps {
   local: Pick<LocalOps, 'findPid' | 'vip'>;
@@ -15,7 +16,7 @@ export interface ProbePeerDeps {
   /** How to find the local probe server (its pid is the restored copy's, for S706 and S709). */
   match: string;
   probe: (control: string, request: object, timeoutMs: number) => Promise<Record<string, unknown>>;
-  hold: (vip: string, port: number, on: boolean) => Promise<void>;
+  hold: (vip: string, port: number, mode: HoldMode) => Promise<void>;
   timeoutMs: number;
 }
 
@@ -23,12 +24,13 @@ export const probePeerRoutes = (deps: ProbePeerDeps): Route[] => {
   const kept = new Map<string, ProbeState>();
   const rebuild = async (state: ProbeState) => {
     const t0 = deps.clock.monotonicMs();
-    // The hold goes first: a rebuilt connection sends at once, and a hold still on would drop the
-    // client's first ACKs, leaving that connection to its 1 s initial RTO (measured: a second gap
-    // of 1 s). The client sends nothing unprompted while frozen, so the listener has nothing to
-    // reset in the few milliseconds before the rebuild.
-    if (state.vip) await deps.hold(state.vip, state.port, false);
+    // Only the resets stay held while the connections are rebuilt: a rebuilt connection sends at
+    // once, and a full hold would drop the client's first ACKs, leaving that connection to its 1 s
+    // initial RTO (measured: a second gap of 1 s); a client not rebuilt yet may already be sending
+    // (with 1,000 connections 346 streams were reset before the resets were held as well).
+    if (state.vip) await deps.hold(state.vip, state.port, 'resets');
     const reply = await deps.probe(deps.control, { op: 'restore', conns: state.items }, deps.timeoutMs);
+    if (state.vip) await deps.hold(state.vip, state.port, 'off');
     const results = (reply.results ?? []) as { client: string; ok: boolean; error?: string }[];
     const failed = results.filter((r) => !r.ok);
     if (failed.length > 0)
@@ -46,7 +48,7 @@ export const probePeerRoutes = (deps: ProbePeerDeps): Route[] => {
       body: probeStateSchema,
       handle: async ({ body }) => {
         if (body.vip) {
-          await deps.hold(body.vip, body.port, true);
+          await deps.hold(body.vip, body.port, 'all');
           await deps.local.vip('add', body.vip);
         }
         kept.set(body.migration, body);
@@ -75,7 +77,7 @@ export const probePeerRoutes = (deps: ProbePeerDeps): Route[] => {
         kept.delete(body.migration);
         if (body.vip) {
           await deps.local.vip('del', body.vip).catch(() => undefined);
-          await deps.hold(body.vip, state?.port ?? 0, false).catch(() => undefined);
+          await deps.hold(body.vip, state?.port ?? 0, 'off').catch(() => undefined);
         }
         deps.emit('state-dropped', { migration: body.migration });
         return ok({});

@@ -7,6 +7,8 @@
 // it already has): rebuilding only then, after the VLAN switch, means its first segments reach
 // the client instead of waiting out a 1 s RTO. Until then a hold rule drops what arrives for
 // the port, so no kernel answers the client with a reset. In no-pause mode it rebuilds at once.
+// A copy (embodiment 3's load migration) keeps the VIP here as well and, at resume, gives the
+// main server its sockets back and thaws it beside the rebuilt backup: both copies serve on.
 import type { Clock } from '../../../common/clock.js';
 import { borrowTcpSockets, type BorrowedTcp } from '../../../kernel/pidfd.js';
 import { libc } from '../../../kernel/libc.js';
@@ -14,6 +16,7 @@ import { captureTcp, releaseTcp } from '../../../kernel/tcp-repair.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import type { ProbeState, ProcessRef, SubStep, SwitchEnd, SwitchStart } from '../protocol.js';
 import type { Handover, LocalOps } from './agent-ops.js';
+import type { HoldMode } from './probe-control.js';
 import { HandoverLog } from './handover-log.js';
 import { stopwatch } from '../../shared/step-stopwatch.js';
 
@@ -33,7 +36,7 @@ export interface ProbeSwitchingDeps {
   control: string;
   port: number;
   probe: (control: string, request: object, timeoutMs: number) => Promise<Record<string, unknown>>;
-  hold: (vip: string, port: number, on: boolean) => Promise<void>;
+  hold: (vip: string, port: number, mode: HoldMode) => Promise<void>;
 }
 
 export class ProbeSwitching implements Handover {
@@ -41,6 +44,8 @@ export class ProbeSwitching implements Handover {
   private borrowed: BorrowedTcp[] = [];
   private pid = 0;
   private vip = '';
+  /** Embodiment 3: the service runs on at both sites, so the main server's copy resumes too. */
+  private copy = false;
 
   constructor(private readonly deps: ProbeSwitchingDeps) {}
 
@@ -51,10 +56,10 @@ export class ProbeSwitching implements Handover {
   async start(req: SwitchStart): Promise<SwitchEnd> {
     if (this.log && this.log.phase !== 'resumed' && this.log.phase !== 'rolled-back')
       throw new Error(`migration '${this.log.migration}' is still ${this.log.phase}; roll it back or finish it first`);
-    if (req.vipMode === 'copy') throw new Error('the probe path moves connections; it cannot copy them (use the CRIU agent)');
     const { local, peer, clock, peerTimeoutMs } = this.deps;
     const log = (this.log = new HandoverLog(req.migration));
     this.vip = req.vip;
+    this.copy = req.vipMode === 'copy';
     const steps: SubStep[] = [];
     const mark = (step: SubStep['step'], startMs: number, detail: Record<string, unknown>) => {
       steps.push({ step, startMs, endMs: clock.nowMs(), detail });
@@ -72,7 +77,7 @@ export class ProbeSwitching implements Handover {
     t = clock.nowMs();
     // Where S704's time goes: the hold rule, reading the sockets, the backup's answer.
     const lap = stopwatch(clock);
-    await this.deps.hold(req.vip, this.deps.port, true);
+    await this.deps.hold(req.vip, this.deps.port, 'all');
     lap('hold');
     this.borrowed = await borrowTcpSockets(pid, this.deps.port);
     const items = this.borrowed.map((b) => {
@@ -107,20 +112,28 @@ export class ProbeSwitching implements Handover {
     mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt, partsMs: lap.laps });
     if (req.vipMode !== 'none') {
       t = clock.nowMs();
-      await local.vip('del', req.vip);
-      log.add({ kind: 'main-vip-removed' });
+      // A copy leaves the VIP here too: each site's router reaches its own server (S1207).
+      if (!this.copy) {
+        await local.vip('del', req.vip);
+        log.add({ kind: 'main-vip-removed' });
+      }
       mark('S705', t, { vip: req.vip, mode: req.vipMode, addedAtBackupBeforeRestore: true });
     }
-    if (!req.pause) this.retireMain();
+    if (!req.pause) await this.endMain();
     log.phase = req.pause ? 'frozen' : 'migrated';
-    return { migration: req.migration, steps, processes: [{ server: req.backupRealIp, pid: backup.pid }] };
+    const backupCopy = { server: req.backupRealIp, pid: backup.pid };
+    // S1214's pairs, the main server's first: (a2, pid), (b2, pid).
+    return { migration: req.migration, steps, processes: this.copy ? [{ server: req.mainRealIp, pid }, backupCopy] : [backupCopy] };
   }
 
   async resume(migration: string, processes: readonly ProcessRef[]): Promise<(ProcessRef & { atMs: number })[]> {
     const log = this.expect(migration);
-    const r = await this.deps.peer.rebuild(migration, this.deps.peerTimeoutMs);
+    // Both copies at once (S1215): the backup rebuilds while the main server takes its sockets back.
+    const [r] = await Promise.all([
+      this.deps.peer.rebuild(migration, this.deps.peerTimeoutMs),
+      log.phase === 'frozen' ? this.endMain() : undefined,
+    ]);
     this.deps.emit('rebuilt', { migration, connections: r.rebuilt, ms: r.ms });
-    this.retireMain();
     log.phase = 'resumed';
     return processes.map((p) => ({ ...p, atMs: this.deps.clock.nowMs() }));
   }
@@ -147,7 +160,7 @@ export class ProbeSwitching implements Handover {
       libc().close(b.fd);
     }
     this.borrowed = [];
-    await this.deps.hold(vip, this.deps.port, false);
+    await this.deps.hold(vip, this.deps.port, 'off');
     if (log.has('frozen')) {
       await this.deps.local.signal(this.pid, 'CONT');
       undone.push('thaw-main');
@@ -155,6 +168,32 @@ export class ProbeSwitching implements Handover {
     log.phase = 'rolled-back';
     this.deps.emit('rolled-back', { migration, undone });
     return undone;
+  }
+
+  /** The main server's copy: retired after a move, resumed after a copy. */
+  private endMain(): Promise<void> {
+    if (!this.copy) {
+      this.retireMain();
+      return Promise.resolve();
+    }
+    return this.resumeMain();
+  }
+
+  /**
+   * Embodiment 3: the main server's copy serves on. Its sockets leave repair mode (no window
+   * probe), the hold goes and it is thawed; the connections of users who moved are orphans here,
+   * their segments going to a site-A VLAN those users have left.
+   */
+  private async resumeMain(): Promise<void> {
+    const connections = this.borrowed.length;
+    for (const b of this.borrowed) {
+      releaseTcp(b.fd);
+      libc().close(b.fd);
+    }
+    this.borrowed = [];
+    await this.deps.hold(this.vip, this.deps.port, 'off');
+    await this.deps.local.signal(this.pid, 'CONT');
+    this.deps.emit('main-resumed', { pid: this.pid, vip: this.vip, connections });
   }
 
   /** The main server's copy goes: killed while frozen, its sockets (still in repair mode) close without a FIN or a RST. */

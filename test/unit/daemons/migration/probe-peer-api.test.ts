@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { manualClock } from '../../../../src/common/clock.js';
 import { startJsonApi, type JsonApi } from '../../../../src/daemons/shared/json-api.js';
 import { probePeerRoutes } from '../../../../src/daemons/migration/agent/probe-peer-api.js';
-import { holdChange, holdTableScript } from '../../../../src/daemons/migration/agent/probe-control.js';
+import { holdChanges, holdTableScript } from '../../../../src/daemons/migration/agent/probe-control.js';
 import { parseAgentConfig } from '../../../../src/daemons/migration/agent/agent-config.js';
 import { parseGatewayConfig } from '../../../../src/daemons/migration/user-gateway/gateway-config.js';
 
@@ -34,7 +34,7 @@ describe('migration agent: the probe path at the backup', () => {
             results: conns.map((c) => ({ client: c.checkpoint.client, ok: c.checkpoint.client !== refuse, error: 'EADDRINUSE' })),
           };
         },
-        hold: async (vip, port, on) => void log.push(`hold ${on ? 'on' : 'off'} ${vip}:${port}`),
+        hold: async (vip, port, mode) => void log.push(`hold ${mode} ${vip}:${port}`),
         timeoutMs: 1000,
       }),
     );
@@ -51,7 +51,7 @@ describe('migration agent: the probe path at the backup', () => {
   };
   const item = (client: string) => ({ checkpoint: { client }, answer: { ack: 1 } });
 
-  it('keeps the state behind a hold with the VIP added, and on resume lifts the hold before the rebuild', async () => {
+  it('keeps the state behind a hold with the VIP added, and on resume holds only the resets while it rebuilds', async () => {
     const kept = await post('/peer/probe-state', {
       migration: 'm1',
       vip: VIP,
@@ -60,10 +60,10 @@ describe('migration agent: the probe path at the backup', () => {
       rebuildNow: false,
     });
     assert.deepEqual(kept.body, { pid: 42, rebuilt: 0, ms: 0 });
-    assert.deepEqual(log.splice(0), [`hold on ${VIP}:7000`, `vip add ${VIP}`]);
+    assert.deepEqual(log.splice(0), [`hold all ${VIP}:7000`, `vip add ${VIP}`]);
     const rebuilt = await post('/peer/probe-rebuild', { migration: 'm1' });
     assert.equal(rebuilt.body.rebuilt, 1);
-    assert.deepEqual(log.splice(0), [`hold off ${VIP}:7000`, 'probe restore']);
+    assert.deepEqual(log.splice(0), [`hold resets ${VIP}:7000`, 'probe restore', `hold off ${VIP}:7000`]);
     const again = await post('/peer/probe-rebuild', { migration: 'm1' });
     assert.equal(again.code, 409, 'the state is used once');
   });
@@ -91,10 +91,17 @@ describe('migration agent and gateway: configs and the hold rule', () => {
     assert.match(script, /ip saddr \. tcp sport @held tcp flags & rst == rst drop/);
     // Replaces a table an earlier run left, in the same transaction.
     assert.match(script, /^table ip fl_migration_hold\ndelete table ip fl_migration_hold\ntable ip fl_migration_hold \{/);
-    const on = holdChange(VIP, 7000, true);
-    assert.deepEqual([on.op, on.family, on.table, on.set, on.label], ['add', 'ip', 'fl_migration_hold', 'held', '198.18.55.100 . 7000']);
-    assert.equal(on.key.toString('hex'), 'c61237641b580000');
-    assert.equal(holdChange(VIP, 7000, false).op, 'delete');
+    assert.match(script, /ip saddr \. tcp sport @quiet tcp flags & rst == rst drop/);
+    const [on, quiet] = holdChanges(VIP, 7000, 'all');
+    assert.deepEqual(
+      [on!.op, on!.family, on!.table, on!.set, on!.label],
+      ['add', 'ip', 'fl_migration_hold', 'held', '198.18.55.100 . 7000'],
+    );
+    assert.equal(on!.key.toString('hex'), 'c61237641b580000');
+    assert.deepEqual([quiet!.op, quiet!.set], ['delete', 'quiet']);
+    const show = (mode: 'all' | 'resets' | 'off') => holdChanges(VIP, 7000, mode).map((c) => `${c.op} ${c.set}`);
+    assert.deepEqual(show('resets'), ['delete held', 'add quiet']);
+    assert.deepEqual(show('off'), ['delete held', 'delete quiet']);
   });
 
   it('refuses configs that cannot work, naming the line', () => {

@@ -1,3 +1,4 @@
+import { workloadMs } from '../../../../src/orchestrator/scenario/parse-scenario.js';
 import { strict as assert } from 'node:assert';
 import {
   dataInterfaces,
@@ -111,6 +112,11 @@ describe('probe command lines', () => {
     assert.ok(!argv.includes('--realtime-priority'), 'normal priority unless the scenario asks');
     const rt = clientArgv({ ...w, realtime: true }, 0);
     assert.equal(rt[rt.indexOf('--realtime-priority') + 1], '5');
+    assert.ok(!argv.includes('--start-delay-ms'), 'connects at once unless the scenario says');
+    const late = { ...w, client: { ...w.client, startDelay: 2000 } };
+    const lateArgv = clientArgv(late, 0);
+    assert.equal(lateArgv[lateArgv.indexOf('--start-delay-ms') + 1], '2000');
+    assert.equal(workloadMs(late), 4500, 'the runner waits for the delay and the duration');
   });
   it('gives a realtime budget to the nodes of realtime clients only', () => {
     assert.deepEqual(realtimeClientNodes([w, { ...w, realtime: true, client: { node: 'rt', connect: 'x:1' } }]), ['rt']);
