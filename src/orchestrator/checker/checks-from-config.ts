@@ -105,6 +105,13 @@ export const ChecksConfigSchema = z
         .refine((g) => g.maxMs !== undefined || g.minMs !== undefined, { message: 'give maxMs, minMs or both' })
         .refine((g) => g.maxMs === undefined || g.minMs === undefined || g.minMs <= g.maxMs, { message: 'minMs is above maxMs' }),
     ).optional(),
+    /** Every stream's longest gap starts before, or after, the first entry matching a filter (where the outage opens against a step). */
+    gapStarts: perVip(
+      z
+        .object({ before: EntryFilterSchema.optional(), after: EntryFilterSchema.optional(), workload: z.string().min(1).optional() })
+        .strict()
+        .refine((g) => (g.before === undefined) !== (g.after === undefined), { message: 'give exactly one of before and after' }),
+    ).optional(),
     /** The expected outage shape per stream, e.g. exactly one gap of 2000 ± 300 ms. */
     gap: z.object({ expectedMs: positiveMs, toleranceMs: z.number().finite().nonnegative(), count: count.optional() }).strict().optional(),
     /** Exactly one gap per stream, as long as the fault measurably lasted (−toleranceMs … +extraMaxMs). */
@@ -245,6 +252,7 @@ export function checksFromConfig(config: ChecksConfig): Checker[] {
   }
   for (const [workload, ms] of Object.entries(config.workloadMaxGapMs ?? {})) checkers.push(Checks.maxGap(ms, { workload }));
   for (const spec of toList(config.gapPercentile)) checkers.push(Checks.gapPercentile(spec));
+  for (const spec of toList(config.gapStarts)) checkers.push(Checks.gapStarts(spec));
   if (config.gap !== undefined) checkers.push(Checks.gapWithin(config.gap));
   if (config.gapMatchesFault !== undefined) checkers.push(Checks.gapMatchesFault(config.gapMatchesFault));
   if (config.gapBeyondDetection !== undefined) checkers.push(Checks.gapBeyondDetection(config.gapBeyondDetection));

@@ -14,6 +14,7 @@ import { eventCount, never } from './event-count.js';
 import { flowGap, flowReconnects, flowResets } from './flow-checks.js';
 import { flowMatchesProbe } from './flow-probe-agreement.js';
 import { gapPercentile, gapWithin, keptStreamsMaxGap, maxGap } from './gap-checks.js';
+import { gapStarts } from './gap-start-check.js';
 import { natTables } from './nat-tables-check.js';
 import { stallDetectedWithin } from './stall-check.js';
 import { bytesCorrupt, bytesDuplicated, bytesLost, bytesReordered, handshakeFailures, reconnects, resets } from './stream-bound.js';
@@ -23,6 +24,7 @@ export const Checks = {
   maxGap,
   keptStreamsMaxGap,
   gapPercentile,
+  gapStarts,
   gapWithin,
   gapMatchesFault,
   gapBeyondDetection,

@@ -71,6 +71,12 @@ const describers: Describers = {
         `p${p.percentile} of the streams' longest gaps${scopeText(p.workload, p.since)}` +
         [p.minMs !== undefined && ` ≥ ${ms(p.minMs)}`, p.maxMs !== undefined && ` ≤ ${ms(p.maxMs)}`].filter(Boolean).join(' and'),
     ),
+  gapStarts: (v) =>
+    list(v).map((g) =>
+      g.before
+        ? `every stream's longest gap${scopeText(g.workload)} starts before ${filterText(g.before)}`
+        : `every stream's longest gap${scopeText(g.workload)} starts after ${filterText(g.after!)}`,
+    ),
   gap: (v) => [
     `${v.count === undefined ? 'at least one gap' : `exactly ${v.count} gap(s)`} per stream` +
       ` of ${ms(v.expectedMs)} ± ${ms(v.toleranceMs)}`,
