@@ -128,12 +128,16 @@ export class ProbeSwitching implements Handover {
 
   async resume(migration: string, processes: readonly ProcessRef[]): Promise<(ProcessRef & { atMs: number })[]> {
     const log = this.expect(migration);
-    // Both copies at once (S1215): the backup rebuilds while the main server takes its sockets back.
+    const frozen = log.phase === 'frozen';
+    // A copy: both at once (S1215), the backup rebuilding while the main server takes its sockets
+    // back. A move retires the main server only once the backup has rebuilt: until then a failed
+    // rebuild can still roll back to it.
     const [r] = await Promise.all([
       this.deps.peer.rebuild(migration, this.deps.peerTimeoutMs),
-      log.phase === 'frozen' ? this.endMain() : undefined,
+      frozen && this.copy ? this.resumeMain() : undefined,
     ]);
     this.deps.emit('rebuilt', { migration, connections: r.rebuilt, ms: r.ms });
+    if (frozen && !this.copy) this.retireMain();
     log.phase = 'resumed';
     return processes.map((p) => ({ ...p, atMs: this.deps.clock.nowMs() }));
   }
