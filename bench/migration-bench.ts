@@ -25,7 +25,7 @@ const RUNS = [
   { file: 'scenarios/migration/maintenance-1.yml', label: '1 stream' },
   { file: 'scenarios/migration/maintenance.yml', label: '10 streams' },
   { file: 'scenarios/migration/maintenance-100.yml', label: '100 streams' },
-  { file: 'scenarios/migration/maintenance-1000.yml', label: '1,000 streams' },
+  { file: 'wip/migration/maintenance-1000.yml', label: '1,000 streams' },
   { file: 'scenarios/migration/criu-socat.yml', label: 'CRIU, 1 socat connection' },
   { file: 'scenarios/migration-baseline/cold.yml', label: 'cold baseline, 10 streams' },
 ];
