@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { configError, nodeName, parseDaemonConfig } from '../../shared/daemon-config.js';
 import { ipv4 } from '../protocol.js';
+import { sharedAddress } from './user-census.js';
 
 const addrPort = z.string().regex(/^[\d.]+:\d+$/, 'expected ADDR:PORT');
 
@@ -90,13 +91,12 @@ export const parseAgentConfig = (text: string, file: string): AgentConfig => {
       source.positionOf(['peerListen']),
       'peerListen must differ from listen (control and migration networks are separate)',
     );
-  const seen = new Map<string, string>();
-  for (const [user, address] of Object.entries(data.userReport?.users ?? {})) {
-    const other = seen.get(address);
-    if (other !== undefined)
-      throw configError(source.positionOf(['userReport', 'users', user]), `users ${other} and ${user} share the address ${address}`);
-    seen.set(address, user);
-  }
+  const shared = sharedAddress(data.userReport?.users ?? {});
+  if (shared)
+    throw configError(
+      source.positionOf(['userReport', 'users', shared.second]),
+      `users ${shared.first} and ${shared.second} share the address ${shared.address}`,
+    );
   return { ...data, node: nodeName(data.node) };
 };
 

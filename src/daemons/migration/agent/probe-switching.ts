@@ -159,12 +159,7 @@ export class ProbeSwitching implements Handover {
       await this.deps.local.vip('add', vip);
       undone.push('add-main-vip');
     }
-    for (const b of this.borrowed) {
-      releaseTcp(b.fd);
-      libc().close(b.fd);
-    }
-    this.borrowed = [];
-    await this.deps.hold(vip, this.deps.port, 'off');
+    await this.giveBackSockets(vip);
     if (log.has('frozen')) {
       await this.deps.local.signal(this.pid, 'CONT');
       undone.push('thaw-main');
@@ -189,15 +184,21 @@ export class ProbeSwitching implements Handover {
    * their segments going to a site-A VLAN those users have left.
    */
   private async resumeMain(): Promise<void> {
-    const connections = this.borrowed.length;
+    const connections = await this.giveBackSockets(this.vip);
+    await this.deps.local.signal(this.pid, 'CONT');
+    this.deps.emit('main-resumed', { pid: this.pid, vip: this.vip, connections });
+  }
+
+  /** The main server's sockets leave repair mode (no window probe) and the hold goes: it may serve them again once thawed. */
+  private async giveBackSockets(vip: string): Promise<number> {
+    const n = this.borrowed.length;
     for (const b of this.borrowed) {
       releaseTcp(b.fd);
       libc().close(b.fd);
     }
     this.borrowed = [];
-    await this.deps.hold(this.vip, this.deps.port, 'off');
-    await this.deps.local.signal(this.pid, 'CONT');
-    this.deps.emit('main-resumed', { pid: this.pid, vip: this.vip, connections });
+    await this.deps.hold(vip, this.deps.port, 'off');
+    return n;
   }
 
   /** The main server's copy goes: killed while frozen, its sockets (still in repair mode) close without a FIN or a RST. */

@@ -9,19 +9,26 @@ export interface UserChange {
   action: 'connect' | 'disconnect';
 }
 
+/** The first two users given one address, and that address; undefined when every address is a user's own. */
+export const sharedAddress = (users: Readonly<Record<string, string>>): { first: string; second: string; address: string } | undefined => {
+  const seen = new Map<string, string>();
+  for (const [user, address] of Object.entries(users)) {
+    const first = seen.get(address);
+    if (first !== undefined) return { first, second: user, address };
+    seen.set(address, user);
+  }
+  return undefined;
+};
+
 export class UserCensus {
   private readonly byAddress: ReadonlyMap<string, string>;
   private readonly heard = new Set<string>();
 
   /** `users`: user name → its address. */
   constructor(users: Readonly<Record<string, string>>) {
-    const byAddress = new Map<string, string>();
-    for (const [user, address] of Object.entries(users)) {
-      const other = byAddress.get(address);
-      if (other !== undefined) throw new RangeError(`users ${other} and ${user} share the address ${address}`);
-      byAddress.set(address, user);
-    }
-    this.byAddress = byAddress;
+    const shared = sharedAddress(users);
+    if (shared) throw new RangeError(`users ${shared.first} and ${shared.second} share the address ${shared.address}`);
+    this.byAddress = new Map(Object.entries(users).map(([user, address]) => [address, user]));
   }
 
   /** `peers`: the service's established connections' far ends, "ip:port"; unnamed addresses are not users. */
