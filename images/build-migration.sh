@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-${FAILOVER_LAB_MIGRATION_IMAGE:-failover-lab/migration:trixie}}
 recipe_dir="$here/migration"
-recipe=$(cat "$recipe_dir/packages.txt" "$recipe_dir/sid-packages.txt" "$here/base/lab-idle" "$here/build-migration.sh" | sha256sum | cut -c1-16)
+recipe=$(cat "$recipe_dir/packages.txt" "$recipe_dir/sid-packages.txt" "$recipe_dir/bookworm-packages.txt" "$here/base/lab-idle" "$here/build-migration.sh" | sha256sum | cut -c1-16)
 min_criu=4.2
 
 say() { printf 'images: %s\n' "$*" >&2; }
@@ -41,6 +41,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 list() { grep -v '^#' "$1" | grep -v '^$'; }
 packages=$(list "$recipe_dir/packages.txt" | paste -sd, -)
 sid_packages=$(list "$recipe_dir/sid-packages.txt" | paste -sd' ' -)
+bookworm_packages=$(list "$recipe_dir/bookworm-packages.txt" | sed 's|$|/bookworm|' | paste -sd' ' -)
 
 work=$(mktemp -d /var/tmp/failover-lab-migration-rootfs.XXXXXX)
 root="$work/rootfs"
@@ -61,13 +62,15 @@ mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
-say "downloading sid's $sid_packages"
+say "downloading sid's $sid_packages and bookworm's $bookworm_packages"
 echo "deb $mirror sid main" >"$root/etc/apt/sources.list.d/sid.list"
+echo "deb $mirror bookworm main" >"$root/etc/apt/sources.list.d/bookworm.list"
 in_root apt-get -o Acquire::Check-Valid-Until=false update -qq >"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; exit 1; }
-mkdir -p "$root/tmp/sid"
+mkdir -p "$root/tmp/sid" "$root/tmp/bookworm"
 in_root sh -c "cd /tmp/sid && apt-get download -qq $sid_packages" >>"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; exit 1; }
-# The rest of the dependencies must come from trixie, not sid.
-rm "$root/etc/apt/sources.list.d/sid.list"
+in_root sh -c "cd /tmp/bookworm && apt-get download -qq $bookworm_packages" >>"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; exit 1; }
+# The rest of the dependencies must come from trixie, not sid or bookworm.
+rm "$root/etc/apt/sources.list.d/sid.list" "$root/etc/apt/sources.list.d/bookworm.list"
 in_root apt-get -o Acquire::Check-Valid-Until=false update -qq >>"$work/apt.log" 2>&1
 say "installing $(ls "$root/tmp/sid" | paste -sd' ' -)"
 if ! in_root sh -c 'dpkg -i /tmp/sid/*.deb' >>"$work/apt.log" 2>&1; then
@@ -80,6 +83,21 @@ case "$version" in
   *) tail -20 "$work/apt.log" >&2; say "error: expected criu >= $min_criu, got '$version'"; exit 1 ;;
 esac
 rm -rf "$root/tmp/sid"
+
+# Node 18 for services CRIU must dump (bookworm-packages.txt says why): unpacked, not installed,
+# so trixie's node 20 stays the nodes' `node`.
+mkdir -p "$root/tmp/bookworm/x" "$root/opt/node18/bin" "$root/opt/node18/lib"
+for deb in "$root"/tmp/bookworm/*.deb; do dpkg -x "$deb" "$root/tmp/bookworm/x"; done
+cp "$root/tmp/bookworm/x/usr/bin/node" "$root/opt/node18/bin/node"
+cp -a "$root"/tmp/bookworm/x/usr/lib/x86_64-linux-gnu/lib{node,uv,icu}*.so* "$root/opt/node18/lib/"
+printf '#!/bin/sh\nLD_LIBRARY_PATH=/opt/node18/lib exec /opt/node18/bin/node "$@"\n' >"$root/usr/local/bin/node18"
+chmod 0755 "$root/usr/local/bin/node18"
+uv=$(in_root node18 -p process.versions.uv 2>/dev/null || true)
+case "$uv" in
+  1.44.*) say "node18 $(in_root node18 --version) with libuv $uv installed" ;;
+  *) say "error: expected node18 with libuv 1.44, got '$uv'"; exit 1 ;;
+esac
+rm -rf "$root/tmp/bookworm"
 for m in proc dev; do umount "$root/$m"; done
 
 install -m 0755 "$here/base/lab-idle" "$root/usr/local/bin/lab-idle"

@@ -11,7 +11,12 @@ import { runCommand } from './run-command.js';
 
 export interface CriuOptions {
   command?: string;
-  /** Added to every dump and restore (e.g. a different --network-lock). */
+  /**
+   * CRIU's network lock during a dump and a restore (`--network-lock`): `skip` when the caller
+   * locks the connections itself. CRIU's default, iptables, runs a command per connection.
+   */
+  networkLock?: 'iptables' | 'nftables' | 'skip';
+  /** Added to every dump and restore. */
   extraArgs?: readonly string[];
   timeoutMs?: number;
 }
@@ -36,7 +41,18 @@ const run = async (verb: 'dump' | 'restore', args: string[], dir: string, o: Cri
   try {
     return await runCommand(
       o.command ?? 'criu',
-      [verb, '-D', dir, '-o', log, '-v2', '--tcp-established', ...args, ...(o.extraArgs ?? [])],
+      [
+        verb,
+        '-D',
+        dir,
+        '-o',
+        log,
+        '-v2',
+        '--tcp-established',
+        ...(o.networkLock ? ['--network-lock', o.networkLock] : []),
+        ...args,
+        ...(o.extraArgs ?? []),
+      ],
       {
         timeoutMs: o.timeoutMs ?? 30_000,
       },

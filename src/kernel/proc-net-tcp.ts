@@ -11,6 +11,17 @@ export const serviceClients = async (vip: string, port: number): Promise<string[
 
 const TCP_ESTABLISHED = '01';
 
+export interface QueuedBytes {
+  connections: number;
+  /** Written by the service and not yet acknowledged by its peers (tx_queue). */
+  send: number;
+  /** Arrived and not yet read by the service (rx_queue). */
+  receive: number;
+}
+
+/** What the established connections whose local end is `ip` hold in their queues. */
+export const queuedBytes = async (ip: string): Promise<QueuedBytes> => parseQueuedBytes(await readFile('/proc/net/tcp', 'utf8'), ip);
+
 /** Pure: /proc/net/tcp's "ADDR:PORT" (little-endian hex address on this x86/arm host, hex port) → "a.b.c.d:port". */
 const endpointOf = (hex: string): string | undefined => {
   const m = /^([0-9A-F]{8}):([0-9A-F]{4})$/i.exec(hex);
@@ -31,3 +42,18 @@ export const parseProcNetTcp = (text: string, vip: string, port: number): string
       const peer = endpointOf(cols[2]!);
       return local === `${vip}:${port}` && peer ? [peer] : [];
     });
+
+/** Pure: the queues of the established connections whose local address is `ip` (any port), summed. */
+export const parseQueuedBytes = (text: string, ip: string): QueuedBytes => {
+  const out = { connections: 0, send: 0, receive: 0 };
+  for (const line of text.split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 5 || cols[3] !== TCP_ESTABLISHED || endpointOf(cols[1]!)?.split(':')[0] !== ip) continue;
+    const m = /^([0-9A-F]{8}):([0-9A-F]{8})$/i.exec(cols[4]!);
+    if (!m) continue;
+    out.connections += 1;
+    out.send += parseInt(m[1]!, 16);
+    out.receive += parseInt(m[2]!, 16);
+  }
+  return out;
+};

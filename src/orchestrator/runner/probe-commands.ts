@@ -2,6 +2,7 @@
 // project bind-mounted at LAB_PROJECT_DIR (topologies bind it; see topologies/*.clab.yml).
 import type { ProbeWorkload, Workload } from '../scenario/parse-scenario.js';
 import { splitHostPort } from '../../common/host-port.js';
+import { shellQuote } from '../../kernel/run-command.js';
 
 export const LAB_PROJECT_DIR = '/opt/failover-lab';
 export const PROBE_MAIN = `${LAB_PROJECT_DIR}/dist/src/probe/main.js`;
@@ -16,6 +17,7 @@ export interface ServerInstance {
   control?: string;
   takeover?: boolean;
   startDelayMs?: number;
+  criu?: boolean;
 }
 
 /** One server per (node, listen address), however many workloads use it. */
@@ -30,6 +32,7 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
         ...(w.server.control ? { control: w.server.control } : {}),
         ...(w.server.takeover ? { takeover: true } : {}),
         ...(w.server.startDelay ? { startDelayMs: w.server.startDelay } : {}),
+        ...(w.server.criu ? { criu: true } : {}),
       });
     }
   }
@@ -39,8 +42,7 @@ export const serverInstances = (workloads: readonly Workload[]): ServerInstance[
 export const serverArgv = (s: ServerInstance): string[] => {
   const c = s.control ? splitHostPort(s.control) : undefined;
   const control = c ? ['--control-host', c.host, '--control-port', String(c.port)] : [];
-  return [
-    'node',
+  const args = [
     PROBE_MAIN,
     'server',
     '--listen',
@@ -51,7 +53,16 @@ export const serverArgv = (s: ServerInstance): string[] => {
     ...(s.takeover ? ['--takeover'] : []),
     ...(s.startDelayMs ? ['--start-delay-ms', String(s.startDelayMs)] : []),
   ];
+  if (!s.criu) return ['node', ...args];
+  // What CRIU needs to dump it and restore it in another container (docs/migration.md, "CRIU"):
+  // node without io_uring, the init and session leader of its own pid namespace (its pids
+  // cannot collide with the target's), and every descriptor the node's own.
+  const line = ['unshare', '-p', '-f', 'setsid', CRIU_NODE, ...args, '--events', '/dev/null'].map(shellQuote).join(' ');
+  return ['sh', '-c', `exec ${line} </dev/null >/dev/null 2>&1`];
 };
+
+/** The migration image's node 18 (images/migration/bookworm-packages.txt). */
+export const CRIU_NODE = 'node18';
 
 export const clientArgv = (w: ProbeWorkload, index: number): string[] => [
   'node',

@@ -20,8 +20,20 @@ export const probeWorkloadSchema = z
         takeover: z.boolean().optional(),
         /** The service deliberately takes this long to start (listen) — hot vs cold standby. */
         startDelay: durationMs.optional(),
+        /**
+         * Run the server as CRIU can dump it, for the migration agent's CRIU path: under the
+         * migration image's node 18 (libuv without io_uring), as the init of its own pid
+         * namespace, with no descriptor of the runner's. Its own events are not recorded (a
+         * restored process cannot write to the runner's pipe); its clients judge the streams.
+         */
+        criu: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((s) => !(s.criu && s.takeover), {
+        message:
+          'criu and takeover exclude each other: the CRIU path moves the server whole, takeover rebuilds its connections in another one',
+        path: ['criu'],
+      }),
     client: z
       .object({
         node: nodeName,

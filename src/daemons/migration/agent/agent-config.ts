@@ -74,8 +74,17 @@ export const agentConfigSchema = z
     criu: z
       .object({
         command: z.string().min(1).default('criu'),
+        /**
+         * Who keeps the clients' segments from being answered while the connections move: `agent`
+         * (the default) holds the VIP itself with one nftables set element and skips CRIU's lock;
+         * `iptables` (CRIU's default: a command per connection, 10 s to dump 1,000) or
+         * `nftables` (CRIU aborts past 1,024 descriptors) leave it to CRIU.
+         */
+        networkLock: z.enum(['agent', 'iptables', 'nftables']).default('agent'),
         extraArgs: z.array(z.string()).default([]),
         timeoutMs: z.number().int().min(100).default(30_000),
+        /** The frozen service's send queues get this long to be acknowledged before the dump (switching.ts says why); 0: dump at once. */
+        drainMs: z.number().int().min(0).max(5_000).default(500),
       })
       .strict()
       .default({}),

@@ -1,6 +1,7 @@
 // What a migration agent does to its own server, and the calls it makes to the other agent
 // over the migration network: interfaces, so the sequence (switching.ts) is tested with fakes
 // that refuse what the real thing refuses. main.ts wires the real ones (CRIU, ip, kill).
+import type { QueuedBytes } from '../../../kernel/proc-net-tcp.js';
 import type { ProcessRef, SwitchEnd, SwitchStart } from '../protocol.js';
 import type { HandoverLog } from './handover-log.js';
 
@@ -19,6 +20,8 @@ export interface LocalOps {
   receiveImages(dir: string): Promise<{ port: number; done: Promise<void> }>;
   imagesDir(migration: string): string;
   bytesIn(dir: string): Promise<number>;
+  /** What the service's connections (local address `vip`) hold in their kernel queues: what a hand-over must carry. */
+  queuedBytes(vip: string): Promise<QueuedBytes>;
 }
 
 /** The other agent's migration-network API (peer-api.ts). */

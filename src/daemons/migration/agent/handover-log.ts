@@ -6,6 +6,9 @@
 
 export type Done =
   | { kind: 'frozen'; pid: number }
+  /** The agent's own network lock on the VIP (CRIU's is skipped): nothing arriving is answered, no reset leaves. */
+  | { kind: 'main-held' }
+  | { kind: 'released' }
   | { kind: 'dumped'; pid: number; dir: string; leftRunning: boolean }
   | { kind: 'sent'; dir: string }
   | { kind: 'backup-vip-added' }
@@ -17,6 +20,7 @@ export type Undo =
   | { kind: 'remove-backup-vip' }
   | { kind: 'add-main-vip' }
   | { kind: 'restore-main'; dir: string; pid: number }
+  | { kind: 'release-main' }
   | { kind: 'thaw-main'; pid: number };
 
 export type Phase = 'idle' | 'frozen' | 'migrated' | 'resumed' | 'rolled-back';
@@ -48,6 +52,7 @@ export class HandoverLog {
       else if (e.kind === 'backup-vip-added') out.push({ kind: 'remove-backup-vip' });
       else if (e.kind === 'main-vip-removed') out.push({ kind: 'add-main-vip' });
       else if (e.kind === 'dumped' && !e.leftRunning) out.push({ kind: 'restore-main', dir: e.dir, pid: e.pid });
+      else if (e.kind === 'main-held' && !this.has('released')) out.push({ kind: 'release-main' });
     }
     if (frozen) out.push({ kind: 'thaw-main', pid: frozen.pid });
     return out;

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { criuDump, criuRestore, type CriuOptions } from '../../../kernel/criu.js';
+import { queuedBytes } from '../../../kernel/proc-net-tcp.js';
 import { runCommand } from '../../../kernel/run-command.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import type { LocalOps } from './agent-ops.js';
@@ -95,5 +96,6 @@ export const localOps = (o: { imagesDir: string; vipDevice: string; bindHost: st
     },
     imagesDir: (migration) => path.join(o.imagesDir, migration),
     bytesIn: async (dir) => Number((await runCommand('du', ['-sb', dir])).split('\t')[0]),
+    queuedBytes,
   };
 };

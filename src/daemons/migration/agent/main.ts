@@ -3,6 +3,7 @@
 // coordinator; as the backup's it receives images on the migration network, restores, thaws.
 //   node /opt/failover-lab/dist/src/daemons/migration/agent/main.js --config FILE
 import { z } from 'zod';
+import { setTimeout } from 'node:timers/promises';
 import { splitHostPort } from '../../../common/host-port.js';
 import { systemClock } from '../../../common/clock.js';
 import { onStopSignals, runDaemon } from '../../shared/daemon-main.js';
@@ -22,7 +23,7 @@ import {
   probeRebuildReplySchema,
 } from '../protocol.js';
 import type { PeerCalls } from './agent-ops.js';
-import { holdChanges, holdTableScript, probeRequest, type HoldMode } from './probe-control.js';
+import { holdChanges, holdTableScript, muteChange, probeRequest, vipHoldChange, type HoldMode } from './probe-control.js';
 import { probePeerRoutes } from './probe-peer-api.js';
 import { ProbeSwitching } from './probe-switching.js';
 import { agentRoutes } from './agent-api.js';
@@ -66,7 +67,13 @@ const run = async (config: AgentConfig): Promise<void> => {
   const clock = systemClock;
   const emit = createEventLog(config.node, 'migration-agent', { clock });
   const bindHost = splitHostPort(config.peerListen).host;
-  const local = localOps({ imagesDir: config.imagesDir, vipDevice: config.vipDevice, bindHost, criu: config.criu });
+  const { networkLock, ...criu } = config.criu;
+  const local = localOps({
+    imagesDir: config.imagesDir,
+    vipDevice: config.vipDevice,
+    bindHost,
+    criu: { ...criu, networkLock: networkLock === 'agent' ? 'skip' : networkLock },
+  });
   const url = (p: string) => `http://${config.peer.api}${p}`;
   const call = <S extends z.ZodTypeAny>(p: string, body: unknown, timeoutMs: number, reply: S) =>
     callJson(`${config.peer.name} ${p}`, url(p), config.peerToken, { method: 'POST', body }, timeoutMs, reply);
@@ -108,12 +115,21 @@ const run = async (config: AgentConfig): Promise<void> => {
     });
   const switching = trackBusy(
     config.method === 'criu'
-      ? new Switching({ local, peer, clock, emit, peerTimeoutMs: config.peerTimeoutMs })
+      ? new Switching({
+          local,
+          peer,
+          clock,
+          emit,
+          peerTimeoutMs: config.peerTimeoutMs,
+          drainMs: config.criu.drainMs,
+          sleep: (ms) => setTimeout(ms),
+          ...(networkLock === 'agent' ? { holdVip: async (vip: string, on: boolean) => elements.apply([vipHoldChange(vip, on)]) } : {}),
+        })
       : config.method === 'cold'
         ? coldSwitching()
         : probeSwitching(),
   );
-  const peerState: PeerState = { restored: new Map(), frozen: new Set() };
+  const peerState: PeerState = { restored: new Map(), frozen: new Set(), muted: new Map() };
   const session = { vip: '' };
   const watchdog = new CoordinatorWatchdog(config.watchdog.timeoutMs);
   const watch = startWatchdog({
@@ -141,7 +157,7 @@ const run = async (config: AgentConfig): Promise<void> => {
     }),
   );
   const peerApi = await startJsonApi(config.peerListen, config.peerToken, [
-    ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState }),
+    ...peerRoutes({ local, clock, emit, host: bindHost, state: peerState, mute: async (vip, on) => elements.apply([muteChange(vip, on)]) }),
     ...probePeerRoutes({ ...probeDeps, local, match: config.probe.match, timeoutMs: config.peerTimeoutMs }),
   ]);
   // The first call to the peer falls inside the service's pause.

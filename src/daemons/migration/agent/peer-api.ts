@@ -11,11 +11,29 @@ export interface PeerState {
   /** The copies restored here, by migration. */
   restored: Map<string, number>;
   frozen: Set<number>;
+  /** The VIP muted here while a migration's copy is restored and not yet thawed (probe-control.ts muteChange says why). */
+  muted: Map<string, string>;
 }
 
-export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEvent; host: string; state: PeerState }): Route[] => {
+export interface PeerDeps {
+  local: LocalOps;
+  clock: Clock;
+  emit: EmitEvent;
+  host: string;
+  state: PeerState;
+  /** Drop (or stop dropping) everything sent from the VIP here. */
+  mute: (vip: string, on: boolean) => Promise<void>;
+}
+
+export const peerRoutes = (deps: PeerDeps): Route[] => {
   const receiving = new Map<string, Promise<void>>();
   const { local, clock, emit, state } = deps;
+  const unmute = async (migration: string) => {
+    const vip = state.muted.get(migration);
+    if (vip === undefined) return;
+    await deps.mute(vip, false);
+    state.muted.delete(migration);
+  };
   return [
     route({
       method: 'POST',
@@ -38,7 +56,11 @@ export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEven
         if (!done) return fail(409, `no images are being received for '${body.migration}'`);
         await done;
         receiving.delete(body.migration);
-        if (body.vip) await local.vip('add', body.vip);
+        if (body.vip) {
+          await deps.mute(body.vip, true);
+          state.muted.set(body.migration, body.vip);
+          await local.vip('add', body.vip);
+        }
         const t0 = clock.monotonicMs();
         const pid = await local.restore(local.imagesDir(body.migration));
         const restoreMs = Math.round(clock.monotonicMs() - t0);
@@ -53,6 +75,9 @@ export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEven
       path: PEER_PATHS.thaw,
       body: peerThawSchema,
       handle: async ({ body }) => {
+        // Before the thaw (the user's port has moved): a segment the thawed service wrote into the
+        // mute would count as sent and wait out a 1 s retransmission timeout.
+        await unmute(body.migration);
         for (const pid of body.pids) {
           await local.signal(pid, 'CONT');
           state.frozen.delete(pid);
@@ -70,6 +95,9 @@ export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEven
         // A restore that failed half-way may have left no process: nothing to kill is fine.
         if (pid !== undefined) await local.signal(pid, 'KILL').catch(() => undefined);
         if (body.vip) await local.vip('del', body.vip).catch(() => undefined);
+        // Still muted: the killed copy's sockets close (with resets) after kill() returns. The
+        // next restore mutes the VIP again, a VIP given here unmutes it.
+        state.muted.delete(body.migration);
         state.restored.delete(body.migration);
         emit('discarded', { migration: body.migration, pid, vip: body.vip });
         return ok({});
@@ -82,6 +110,7 @@ export const peerRoutes = (deps: { local: LocalOps; clock: Clock; emit: EmitEven
       handle: async ({ body }) => {
         // The service must be there before it is given the address: a VIP on a server without it would refuse every client.
         const pid = body.process ? await local.findPid(body.process) : undefined;
+        if (body.action === 'add') await deps.mute(body.vip, false);
         await local.vip(body.action, body.vip);
         emit('vip', { migration: body.migration, action: body.action, vip: body.vip, ...(pid ? { pid } : {}) });
         return ok(pid ? { pid } : {});

@@ -3,7 +3,7 @@
 // probe server rebuild the connections with TCP_REPAIR.
 import net from 'node:net';
 import { splitHostPort } from '../../../common/host-port.js';
-import { ipv4PortElement, type SetElementChange } from '../../../kernel/nft-set-elements.js';
+import { ipv4Key, ipv4PortElement, type SetElementChange } from '../../../kernel/nft-set-elements.js';
 
 export const probeRequest = (control: string, request: object, timeoutMs: number): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) => {
@@ -61,14 +61,19 @@ export const holdTableScript = (): string =>
     `table ip ${HOLD_TABLE} {`,
     '  set held { type ipv4_addr . inet_service; }',
     '  set quiet { type ipv4_addr . inet_service; }',
+    '  set muted { type ipv4_addr; }',
+    '  set vip_held { type ipv4_addr; }',
     '  chain in {',
     '    type filter hook input priority -150; policy accept;',
     '    ip daddr . tcp dport @held tcp flags & (syn | ack) != syn drop',
+    '    ip daddr @vip_held tcp flags & (syn | ack) != syn drop',
     '  }',
     '  chain out {',
     '    type filter hook output priority -150; policy accept;',
     '    ip saddr . tcp sport @held tcp flags & rst == rst drop',
     '    ip saddr . tcp sport @quiet tcp flags & rst == rst drop',
+    '    ip saddr @muted drop',
+    '    ip saddr @vip_held tcp flags & rst == rst drop',
     '  }',
     '}',
   ].join('\n') + '\n';
@@ -78,3 +83,34 @@ export const holdChanges = (vip: string, port: number, mode: HoldMode): SetEleme
   ipv4PortElement(mode === 'all', HOLD_TABLE, 'held', vip, port),
   ipv4PortElement(mode === 'resets', HOLD_TABLE, 'quiet', vip, port),
 ];
+
+/**
+ * Pure: the change that mutes (or unmutes) everything this server sends from `vip`. The backup
+ * mutes a restored copy until it is thawed: CRIU's restore ends each socket's repair mode with
+ * a window probe, sent before the user's port has moved. The site's router then asks for the
+ * user's address on a VLAN the user is not on yet, gets no answer, and asks again only after its
+ * 1 s retransmit time, holding the thawed service's first segments until then (docs/migration.md).
+ */
+export const muteChange = (vip: string, on: boolean): SetElementChange => ({
+  op: on ? 'add' : 'delete',
+  family: 'ip',
+  table: HOLD_TABLE,
+  set: 'muted',
+  key: ipv4Key(vip),
+  label: vip,
+});
+
+/**
+ * Pure: the change that holds (or releases) every TCP port of `vip` as `held` holds one: the
+ * CRIU path's network lock at the main server, in place of CRIU's own. CRIU's iptables lock runs
+ * a command per connection (a dump of 1,000 took 10 s, its restore 8 s), and its nftables lock
+ * aborts past 1,024 descriptors (`bit out of range 0 - FD_SETSIZE`).
+ */
+export const vipHoldChange = (vip: string, on: boolean): SetElementChange => ({
+  op: on ? 'add' : 'delete',
+  family: 'ip',
+  table: HOLD_TABLE,
+  set: 'vip_held',
+  key: ipv4Key(vip),
+  label: vip,
+});

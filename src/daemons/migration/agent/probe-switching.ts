@@ -27,7 +27,7 @@ export interface ProbePeerCalls {
 }
 
 export interface ProbeSwitchingDeps {
-  local: Pick<LocalOps, 'findPid' | 'signal' | 'vip'>;
+  local: Pick<LocalOps, 'findPid' | 'signal' | 'vip' | 'queuedBytes'>;
   peer: ProbePeerCalls;
   clock: Clock;
   emit: EmitEvent;
@@ -79,6 +79,9 @@ export class ProbeSwitching implements Handover {
     const lap = stopwatch(clock);
     await this.deps.hold(req.vip, this.deps.port, 'all');
     lap('hold');
+    // The hand-over carries none of it (the backup sends on from the oldest unacknowledged byte),
+    // but the bench sets it beside CRIU's.
+    const queued = await local.queuedBytes(req.vip);
     this.borrowed = await borrowTcpSockets(pid, this.deps.port);
     const items = this.borrowed.map((b) => {
       const c = captureTcp(b.fd);
@@ -109,7 +112,7 @@ export class ProbeSwitching implements Handover {
       peerTimeoutMs,
     );
     lap('backup');
-    mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt, partsMs: lap.laps });
+    mark('S704', t, { connections: items.length, rebuiltNow: backup.rebuilt, partsMs: lap.laps, queued });
     if (req.vipMode !== 'none') {
       t = clock.nowMs();
       // A copy leaves the VIP here too: each site's router reaches its own server (S1207).

@@ -17,11 +17,29 @@ export interface SwitchingDeps {
   emit: EmitEvent;
   /** Bound on each call to the peer. */
   peerTimeoutMs: number;
+  /**
+   * With the service frozen, wait up to this long for its connections' send queues to be
+   * acknowledged before the dump (0: dump at once). A restored socket counts what its queue
+   * still holds as sent and resends it only after a first retransmission timeout of 1 s (no RTT
+   * sample yet); an empty queue leaves it nothing to resend, and the thawed service's next write
+   * goes out at once.
+   */
+  drainMs: number;
+  sleep: (ms: number) => Promise<void>;
+  /**
+   * The agent's network lock on the VIP (drop what arrives but SYNs, drop resets sent), when
+   * CRIU's own is skipped (agent-config.ts `criu.networkLock`); absent, CRIU locks.
+   */
+  holdVip?: (vip: string, on: boolean) => Promise<void>;
 }
+
+/** How often a drain looks at the queues: /proc/net/tcp is cheap, the wait short. */
+export const DRAIN_POLL_MS = 5;
 
 export class Switching {
   private log: HandoverLog | undefined;
   private processes: ProcessRef[] = [];
+  private vip = '';
 
   constructor(private readonly deps: SwitchingDeps) {}
 
@@ -34,6 +52,7 @@ export class Switching {
       throw new Error(`migration '${this.log.migration}' is still ${this.log.phase}; roll it back or finish it first`);
     const { local, peer, clock, peerTimeoutMs } = this.deps;
     const log = (this.log = new HandoverLog(req.migration));
+    this.vip = req.vip;
     const steps: SubStep[] = [];
     const timed = async (step: SubStep['step'], f: () => Promise<Record<string, unknown> | void>) => {
       const startMs = clock.nowMs();
@@ -52,9 +71,28 @@ export class Switching {
     let backupPid = pid;
     await timed('S704', async () => {
       const dir = local.imagesDir(req.migration);
+      const atFreeze = await local.queuedBytes(req.vip);
+      const drainStart = clock.monotonicMs();
+      // What the dump must carry besides memory: the bench's "queued bytes" (docs/migration.md).
+      let queued = atFreeze;
+      // A running service refills its queues: only a frozen one can drain.
+      while (req.pause && queued.send > 0 && clock.monotonicMs() - drainStart < this.deps.drainMs) {
+        await this.deps.sleep(DRAIN_POLL_MS);
+        queued = await local.queuedBytes(req.vip);
+      }
+      const drainMs = clock.monotonicMs() - drainStart;
+      // After the drain, whose acknowledgements must still arrive: from here until the VIP has
+      // left, a segment for a connection the dump has closed would be answered with a reset.
+      const { holdVip } = this.deps;
+      if (holdVip) {
+        log.add({ kind: 'main-held' });
+        await holdVip(req.vip, true);
+      }
       const t0 = clock.monotonicMs();
       await local.dump(pid, dir, copy);
       log.add({ kind: 'dumped', pid, dir, leftRunning: copy });
+      // A copy left running keeps its connections here.
+      if (holdVip && copy) await this.release(log);
       const dumpMs = clock.monotonicMs() - t0;
       const to = await peer.receive(req.migration, peerTimeoutMs);
       await local.sendImages(dir, to);
@@ -70,6 +108,9 @@ export class Switching {
         copyMs: Math.round(copyMs),
         restoreMs: restored.restoreMs,
         bytes: await local.bytesIn(dir),
+        drainMs: Math.round(drainMs),
+        queuedAtFreeze: atFreeze,
+        queued,
       };
     });
     if (req.vipMode !== 'none')
@@ -83,6 +124,13 @@ export class Switching {
     log.phase = req.pause ? 'frozen' : 'migrated';
     this.processes = [{ server: req.backupRealIp, pid: backupPid }, ...(copy ? [{ server: req.mainRealIp, pid }] : [])];
     return { migration: req.migration, steps, processes: copy ? [...this.processes].reverse() : this.processes };
+  }
+
+  /** Lifts the agent's network lock on the VIP, if it holds it. */
+  private async release(log: HandoverLog): Promise<void> {
+    if (!this.deps.holdVip || !log.has('main-held') || log.has('released')) return;
+    await this.deps.holdVip(this.vip, false);
+    log.add({ kind: 'released' });
   }
 
   /** S710: unfreeze every copy named (the backup's through its agent, ours here). */
@@ -101,6 +149,8 @@ export class Switching {
       await this.deps.local.signal(p.pid, 'CONT');
       out.push({ ...p, atMs: this.deps.clock.nowMs() });
     }
+    // The VIP has left (S705): nothing arrives here for the moved connections any more.
+    await this.release(log);
     log.phase = 'resumed';
     return out;
   }
@@ -120,6 +170,7 @@ export class Switching {
     for (const u of steps) {
       if (u.kind === 'add-main-vip') await local.vip('add', vip);
       else if (u.kind === 'restore-main') await local.restore(u.dir);
+      else if (u.kind === 'release-main') await this.release(log);
       else if (u.kind === 'thaw-main') await local.signal(u.pid, 'CONT');
       else continue;
       undone.push(u.kind);

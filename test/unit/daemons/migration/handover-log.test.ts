@@ -30,6 +30,22 @@ describe('migration agent: handover log and its undo', () => {
     );
   });
 
+  it("the agent's own lock is released after the restore and before the thaw, unless it was already", () => {
+    const log = new HandoverLog('m1');
+    log.add({ kind: 'frozen', pid: 200 });
+    log.add({ kind: 'main-held' });
+    log.add({ kind: 'dumped', pid: 200, dir: '/d', leftRunning: false });
+    assert.deepEqual(
+      log.undo().map((u) => u.kind),
+      ['restore-main', 'release-main', 'thaw-main'],
+    );
+    log.add({ kind: 'released' });
+    assert.deepEqual(
+      log.undo().map((u) => u.kind),
+      ['restore-main', 'thaw-main'],
+    );
+  });
+
   it('no-pause mode: the dump is undone by a restore and nothing is thawed', () => {
     const log = new HandoverLog('m1');
     log.add({ kind: 'dumped', pid: 9, dir: '/d', leftRunning: false });

@@ -9,7 +9,7 @@ const B = '198.18.52.11';
 const VIP = '198.18.55.100';
 
 /** A server as the agent sees it: processes (running or stopped), the VIP, image folders; each op takes 5 ms. */
-const world = (failOn?: string) => {
+const world = (failOn?: string, sendQueues: number[] = [0], drainMs = 500) => {
   const clock = manualClock(1000);
   const calls: string[] = [];
   const procs = new Map<number, 'running' | 'stopped'>([[200, 'running']]);
@@ -48,6 +48,8 @@ const world = (failOn?: string) => {
     receiveImages: async () => ({ port: 1, done: Promise.resolve() }),
     imagesDir: (m) => `/var/tmp/migration/${m}`,
     bytesIn: async () => 4096,
+    // Successive reads of the service's send queues; the last one stays.
+    queuedBytes: async () => ({ connections: 1, send: sendQueues.length > 1 ? sendQueues.shift()! : sendQueues[0]!, receive: 0 }),
   };
   const peer: PeerCalls = {
     receive: async () => {
@@ -62,8 +64,18 @@ const world = (failOn?: string) => {
     discard: async () => step('peer discard'),
   };
   const events: string[] = [];
-  const switching = new Switching({ local, peer, clock, emit: (e) => events.push(e), peerTimeoutMs: 1000 });
-  return { switching, calls, procs, vip: () => vipHere, events };
+  const sleeps: number[] = [];
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+    clock.advance(ms);
+  };
+  let held = false;
+  const holdVip = async (_vip: string, on: boolean) => {
+    step(on ? 'hold' : 'release');
+    held = on;
+  };
+  const switching = new Switching({ local, peer, clock, emit: (e) => events.push(e), peerTimeoutMs: 1000, drainMs, sleep, holdVip });
+  return { switching, calls, procs, vip: () => vipHere, held: () => held, events, sleeps };
 };
 
 const request = (extra: Partial<SwitchStart> = {}): SwitchStart => ({
@@ -81,7 +93,8 @@ describe('migration agent: switching (S703–S705), resume and rollback', () => 
   it('freezes, dumps, sends, restores at the backup with the VIP there first, then drops the VIP here', async () => {
     const w = world();
     const end = await w.switching.start(request());
-    assert.deepEqual(w.calls, ['findPid', 'signal STOP 200', 'dump', 'peer receive', 'send', 'peer restore', 'vip del']);
+    assert.deepEqual(w.calls, ['findPid', 'signal STOP 200', 'hold', 'dump', 'peer receive', 'send', 'peer restore', 'vip del']);
+    assert.equal(w.held(), true, 'held until the resume');
     assert.deepEqual(
       end.steps.map((s) => s.step),
       ['S703', 'S704', 'S705'],
@@ -103,6 +116,7 @@ describe('migration agent: switching (S703–S705), resume and rollback', () => 
       { server: B, pid: 200 },
     ]);
     assert.equal(copy.vip(), true);
+    assert.ok(copy.calls.indexOf('release') === copy.calls.indexOf('dump') + 1, 'a copy left running is released after the dump');
     await copy.switching.resume('m1', end.processes, A);
     assert.deepEqual(copy.calls.slice(-2), ['peer thaw', 'signal CONT 200']);
   });
@@ -111,10 +125,40 @@ describe('migration agent: switching (S703–S705), resume and rollback', () => 
     const w = world('peer restore');
     await assert.rejects(w.switching.start(request()), /peer restore failed/);
     const undone = await w.switching.rollback('m1', VIP);
-    assert.deepEqual(undone, ['backup copy discarded', 'restore-main', 'thaw-main']);
+    assert.deepEqual(undone, ['backup copy discarded', 'restore-main', 'release-main', 'thaw-main']);
+    assert.equal(w.held(), false);
     assert.equal(w.procs.get(200), 'running');
     assert.equal(w.vip(), true, 'the VIP never left');
     assert.equal(w.switching.current()!.phase, 'rolled-back');
+  });
+
+  it('releases the VIP after the resume, once; the main server answers nothing for it until then', async () => {
+    const w = world();
+    const end = await w.switching.start(request());
+    await w.switching.resume('m1', end.processes, A);
+    assert.deepEqual(w.calls.slice(-2), ['peer thaw', 'release']);
+    assert.equal(w.held(), false);
+    assert.deepEqual(await w.switching.rollback('m1', VIP).then((u) => u.includes('release-main')), false);
+  });
+
+  it('dumps a frozen service once its send queues are acknowledged, and says what they held', async () => {
+    const w = world(undefined, [3000, 1200, 0]);
+    const end = await w.switching.start(request());
+    assert.deepEqual(w.sleeps, [5, 5]);
+    const d = end.steps[1]!.detail!;
+    assert.equal(d.drainMs, 10);
+    assert.deepEqual(d.queuedAtFreeze, { connections: 1, send: 3000, receive: 0 });
+    assert.deepEqual(d.queued, { connections: 1, send: 0, receive: 0 });
+  });
+
+  it('dumps what is left when the drain time is up, and never waits for a running service', async () => {
+    const stuck = world(undefined, [3000], 20);
+    const end = await stuck.switching.start(request());
+    assert.deepEqual(stuck.sleeps, [5, 5, 5, 5]);
+    assert.deepEqual(end.steps[1]!.detail!.queued, { connections: 1, send: 3000, receive: 0 });
+    const running = world(undefined, [3000]);
+    await running.switching.start(request({ pause: false }));
+    assert.deepEqual(running.sleeps, []);
   });
 
   it('refuses a second migration while one is frozen, and a resume or rollback of another migration', async () => {

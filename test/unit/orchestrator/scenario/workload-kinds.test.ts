@@ -69,6 +69,14 @@ describe('workload kinds', () => {
     await rejects(probe('1ms'), 6, /pacerTick: expected a whole number of ms from 2 to 20/);
     await rejects(probe('30ms'), 6, /pacerTick/);
   });
+  it('reads a server run for CRIU, and refuses one that is also in takeover mode, at its line', async () => {
+    const probe = (server: string) =>
+      `  - server: { node: srv, listen: "198.18.5.2:7000"${server} }\n    client: { node: cli, connect: "198.18.5.2:7000" }\n    duration: 2s\n`;
+    const s = await parse(probe(', criu: true'));
+    const w = s.workloads[0]!;
+    assert.equal(w.kind === 'probe' ? w.server.criu : undefined, true);
+    await rejects(probe(', criu: true, takeover: true'), 3, /server.criu: criu and takeover exclude each other/);
+  });
   it('refuses a gap limit the workload cannot see, at the limit, saying how to see it', async () => {
     const echo = (streams: number, extra = '') =>
       `${top}  - server: { node: srv, listen: "198.18.5.2:7000" }\n    client: { node: cli, connect: "198.18.5.2:7000" }\n    duration: 2s\n    direction: echo\n    rate: 10KB/s\n    gapThreshold: 20ms\n    streams: ${streams}\n${extra}checks:\n  gapPercentile: { percentile: 100, maxMs: 50 }\n`;
