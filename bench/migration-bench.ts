@@ -74,9 +74,9 @@ const scenarioOf = async (run: (typeof RUNS)[number]) => {
   if (!run.variant) return parseScenarioFile(file);
   let text = await readFile(file, 'utf8');
   for (const [from, to] of [[/^name: .*$/m, `name: ${run.variant.name}`] as const, ...run.variant.replace]) {
-    const next = text.replace(from, to);
-    if (next === text) throw new Error(`bench row '${run.label}': ${run.file} has no '${String(from).trim()}' to change`);
-    text = next;
+    if (typeof from === 'string' ? !text.includes(from) : !from.test(text))
+      throw new Error(`bench row '${run.label}': ${run.file} has no '${String(from).trim()}' to change`);
+    text = text.replace(from, to);
   }
   return parseScenarioText(text, file);
 };

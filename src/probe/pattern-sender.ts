@@ -149,7 +149,13 @@ export class PatternSender implements Paced {
     setImmediate(() => this.pump());
   }
 
-  /** Layout mode: a control frame for the peer, sent at once if the grid is on a frame boundary, else after the current frame is completed (pacing catches up). */
+  /**
+   * Layout mode: a control frame for the peer, sent at once if the grid is on a frame boundary,
+   * else after the current frame is completed. Completing it costs the stream nothing of its
+   * pace: charged to the budget, the rest of a 16 KiB frame would silence a 1 KB/s stream for up
+   * to 16 s after each PONG, a gap the probe would then report as the system's (what
+   * maintenance-1000's "second stall" was: every stream PINGs during the pause).
+   */
   control(frame: Buffer): void {
     if (!this.layout) throw new Error('control() needs a layout; write control frames between whole-frame writes instead');
     if (this.socket.destroyed || !this.socket.writable) return;
@@ -157,7 +163,6 @@ export class PatternSender implements Paced {
     if (rest > 0) {
       this.socket.write(this.layout.gridBytes(this.grid, rest));
       this.grid += rest;
-      this.budget -= rest;
       this.offset = this.layout.offsetAt(this.grid);
       this.onSent?.(this.offset);
     }
