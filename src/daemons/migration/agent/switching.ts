@@ -104,6 +104,7 @@ export class Switching {
       backupPid = restored.pid;
       return {
         pid,
+        leftRunning: copy,
         dumpMs: Math.round(dumpMs),
         copyMs: Math.round(copyMs),
         restoreMs: restored.restoreMs,
