@@ -50,7 +50,7 @@ const RUNS: { file: string; label: string; variant?: Variant }[] = [
   { file: 'scenarios/migration/maintenance-1.yml', label: '1 stream' },
   { file: 'scenarios/migration/maintenance.yml', label: '10 streams' },
   { file: 'scenarios/migration/maintenance-100.yml', label: '100 streams' },
-  { file: 'wip/migration/maintenance-1000.yml', label: '1,000 streams' },
+  { file: 'scenarios/migration/maintenance-1000.yml', label: '1,000 streams' },
   {
     file: 'scenarios/migration/maintenance.yml',
     label: '10 streams, unpaced',
