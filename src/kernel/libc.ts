@@ -15,6 +15,7 @@ const bind = () => {
       addr: Buffer,
       addrLen: number,
     ) => number,
+    send: lib.func('long send(int, const void *, size_t, int)') as (fd: number, buf: Buffer, len: number, flags: number) => number,
     recv: lib.func('long recv(int, void *, size_t, int)') as (fd: number, buf: Buffer, len: number, flags: number) => number,
     close: lib.func('int close(int)') as (fd: number) => number,
     connect: lib.func('int connect(int, const void *, uint32_t)') as (fd: number, addr: Buffer, len: number) => number,

@@ -9,6 +9,11 @@ import { libc } from './libc.js';
 const AF_INET = 2;
 const SOCK_STREAM = 1;
 const SOL_TCP = 6;
+const SOL_SOCKET = 1;
+/** SO_SNDBUF past net.core.wmem_max (CAP_NET_ADMIN, which repair mode needs anyway). */
+const SO_SNDBUFFORCE = 32;
+const MSG_DONTWAIT = 0x40;
+const SNDBUF_SLACK = 256 * 1024;
 const TCP_INFO = 11;
 const TCP_REPAIR = 19;
 const TCP_REPAIR_QUEUE = 20;
@@ -19,6 +24,8 @@ const TCP_REPAIR_WINDOW = 29;
 const REPAIR_ON = 1;
 /** Leave repair mode without the window probe: a peeked live socket must not send anything. */
 const REPAIR_OFF_NO_WP = -1;
+/** Leave repair mode with a window probe: the peer answers with what it has. */
+const REPAIR_OFF = 0;
 const RECV_QUEUE = 1;
 const SEND_QUEUE = 2;
 const TCPOPT_MSS = 2;
@@ -129,6 +136,12 @@ export interface TcpRebuild extends TcpOptions {
   rcvWnd: number;
   /** TSval our next segment carries; must not be below what the peer last saw (PAWS). */
   tsVal?: number;
+  /**
+   * Bytes the previous owner had sent from `sndNxt` on and the peer has not acknowledged yet:
+   * queued as already sent, so the socket's next new byte follows them and the peer's
+   * acknowledgement of them is accepted (one for bytes a socket never sent is ignored).
+   */
+  inFlight?: Buffer;
 }
 
 /**
@@ -172,11 +185,30 @@ export const rebuildTcp = (r: TcpRebuild): number => {
     if (r.timestamps && r.tsVal !== undefined) set(fd, SOL_TCP, TCP_TIMESTAMP, u32(r.tsVal), 'setting the timestamp clock');
     // Without the window probe: the caller writes at once, and that segment does the probe's job
     // (on a veth path the probe and the peer's answer are processed inside this call: ≈ 1 ms each).
-    set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_OFF_NO_WP), 'leaving repair mode');
+    const inFlight = r.inFlight !== undefined && r.inFlight.length > 0;
+    if (inFlight) queueAsSent(fd, r.inFlight!);
+    // With bytes in flight, the window probe: they fill the congestion window, and nothing new
+    // goes out until they are acknowledged. The peer acknowledged them to the old socket; its
+    // answer to the probe says so again now, instead of after a 1 s retransmission timeout.
+    set(fd, SOL_TCP, TCP_REPAIR, u32(inFlight ? REPAIR_OFF : REPAIR_OFF_NO_WP), 'leaving repair mode');
     return fd;
   } catch (error) {
     libc().close(fd);
     throw error;
+  }
+};
+
+/** In repair mode, what is written to the send queue counts as sent and waits for its acknowledgement (CRIU's libsoccr does the same). */
+const queueAsSent = (fd: number, bytes: Buffer): void => {
+  // Room for all of it (the kernel doubles the value for its overhead, and a full window of an
+  // unpaced stream is megabytes), and never a blocking send: the caller is an event loop.
+  set(fd, SOL_SOCKET, SO_SNDBUFFORCE, u32(bytes.length + SNDBUF_SLACK), 'sizing the send buffer');
+  set(fd, SOL_TCP, TCP_REPAIR_QUEUE, u32(SEND_QUEUE), 'selecting the send queue');
+  for (let done = 0; done < bytes.length;) {
+    const chunk = bytes.subarray(done);
+    const n = libc().send(fd, chunk, chunk.length, MSG_DONTWAIT);
+    if (n <= 0) throw new TcpRepairError(`queueing ${bytes.length} bytes in flight (${done} queued)`, libc().errno());
+    done += n;
   }
 };
 
@@ -205,11 +237,15 @@ export const tcpRepairProblem = (): string | undefined => {
 export const warmUpTcpRepair = (): void => void tcpRepairProblem();
 
 const SIOCOUTQ = 0x5411;
+/** Bytes in the send queue not yet sent. */
+const SIOCOUTQNSD = 0x894b;
 
 /** A live connection as its kernel sees it: what a rebuild elsewhere needs besides the options. */
 export interface TcpCapture extends TcpOptions {
   /** Oldest byte the peer has not acknowledged: a rebuilt sender starts here (the peer drops what it already has). */
   sndUna: number;
+  /** The next byte to send: [sndUna, sndNxt) is in flight, and the peer may acknowledge it after this read. */
+  sndNxt: number;
   rcvNxt: number;
   /** The peer's receive window in bytes. */
   sndWnd: number;
@@ -224,6 +260,8 @@ export interface TcpCapture extends TcpOptions {
 export const captureTcp = (fd: number): TcpCapture => {
   const outq = Buffer.alloc(4);
   if (libc().ioctlInt(fd, SIOCOUTQ, outq) !== 0) throw new TcpRepairError('reading the send queue length', libc().errno());
+  const notSent = Buffer.alloc(4);
+  if (libc().ioctlInt(fd, SIOCOUTQNSD, notSent) !== 0) throw new TcpRepairError('reading what the send queue has not sent', libc().errno());
   set(fd, SOL_TCP, TCP_REPAIR, u32(REPAIR_ON), 'entering repair mode');
   set(fd, SOL_TCP, TCP_REPAIR_QUEUE, u32(SEND_QUEUE), 'selecting the send queue');
   const writeSeq = get(fd, TCP_QUEUE_SEQ, 4, 'reading the send sequence').readUInt32LE(0);
@@ -234,6 +272,7 @@ export const captureTcp = (fd: number): TcpCapture => {
   const tsVal = options.timestamps ? get(fd, TCP_TIMESTAMP, 4, 'reading the timestamp clock').readUInt32LE(0) : undefined;
   return {
     sndUna: (writeSeq - outq.readUInt32LE(0)) >>> 0,
+    sndNxt: (writeSeq - notSent.readUInt32LE(0)) >>> 0,
     rcvNxt,
     sndWnd: window.readUInt32LE(4),
     ...(tsVal !== undefined ? { tsVal } : {}),

@@ -83,6 +83,25 @@ export class S2cLayout {
     return out;
   }
 
+  /** Connection bytes [pos, pos + len) as they were sent: the grid with the insertions between. */
+  connectionBytes(pos: number, len: number): Buffer {
+    const parts: Buffer[] = [];
+    for (let at = pos, left = len; left > 0;) {
+      const point = this.locate(at);
+      let piece: Buffer;
+      if (point.head.length > 0) piece = point.head.subarray(0, left);
+      else {
+        // Up to the next insertion: one placed exactly here would have been the head.
+        const next = this.inserted.find((i) => i.at > point.grid);
+        piece = this.gridBytes(point.grid, Math.min(left, next ? next.at - point.grid : left));
+      }
+      parts.push(piece);
+      at += piece.length;
+      left -= piece.length;
+    }
+    return Buffer.concat(parts);
+  }
+
   /** Where connection position `pos` (bytes since the connection's first server byte) falls. */
   locate(pos: number): LayoutPoint {
     let before = 0;

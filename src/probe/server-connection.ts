@@ -13,7 +13,7 @@ import { PatternSender, type Pacer } from './pattern-sender.js';
 import type { Direction, FourTuple } from './probe-report.js';
 import { S2cLayout } from './s2c-layout.js';
 import type { StateStore } from './server-state.js';
-import type { S2cCheckpoint, TakeOver } from './takeover.js';
+import { layoutOf, type S2cCheckpoint, type TakeOver } from './takeover.js';
 
 /** A connection that says nothing this long after connecting is dropped. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -151,11 +151,7 @@ export class ServerConnection {
     this.stream = cp.stream;
     this.direction = 's2c';
     this.rate = cp.rate;
-    this.layout = new S2cLayout(
-      cp.stream,
-      cp.start,
-      cp.insertions.map((i) => ({ at: i.at, bytes: Buffer.from(i.hex, 'hex') })),
-    );
+    this.layout = layoutOf(cp);
     const point = this.layout.locate(t.position);
     // The rest of an insertion and the first tick's data in one segment: the client is waiting.
     this.socket.cork();

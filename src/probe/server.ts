@@ -14,7 +14,7 @@ import { StateStore, type StreamState } from './server-state.js';
 import { ACK_EVERY_MS } from './timing.js';
 import { fdOf } from '../kernel/socket-queue.js';
 import { peekTcp, rebuildTcp, warmUpTcpRepair } from '../kernel/tcp-repair.js';
-import { positionOf, rebuildParams, type S2cCheckpoint } from './takeover.js';
+import { layoutOf, positionOf, rebuildParams, type S2cCheckpoint } from './takeover.js';
 import type { AcceptPeek } from './server-connection.js';
 import { parseRestoreItems, type RestoreItem } from './takeover-input.js';
 
@@ -64,7 +64,9 @@ const restoreConnection = (
   host: ConnectionHost,
 ): { ok: boolean; error?: string; connection?: ServerConnection } => {
   try {
-    const fd = rebuildTcp(rebuildParams(checkpoint, answer));
+    const position = positionOf(checkpoint, answer);
+    const inFlight = answer.inFlight ? layoutOf(checkpoint).connectionBytes(position, answer.inFlight) : undefined;
+    const fd = rebuildTcp({ ...rebuildParams(checkpoint, answer), ...(inFlight ? { inFlight } : {}) });
     const socket = new net.Socket({ fd, readable: true, writable: true });
     const c = checkpoint;
     const peek = {
@@ -75,7 +77,9 @@ const restoreConnection = (
       sack: c.sack,
       timestamps: c.timestamps,
     };
-    return { ok: true, connection: new ServerConnection(socket, host, peek, { checkpoint, position: positionOf(checkpoint, answer) }) };
+    // The stream goes on after what is in flight: the client has it, or gets it resent.
+    const next = position + (inFlight?.length ?? 0);
+    return { ok: true, connection: new ServerConnection(socket, host, peek, { checkpoint, position: next }) };
   } catch (error) {
     return { ok: false, error: errorMessage(error) };
   }

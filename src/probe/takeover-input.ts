@@ -85,13 +85,17 @@ const checkpointAt = (v: unknown, path: string): S2cCheckpoint => {
   };
 };
 
+/** More than a socket's send buffer can hold (wmem_max's order) is not a connection's state. */
+const MAX_IN_FLIGHT = 64 * 1024 * 1024;
+
 const answerAt = (v: unknown, path: string): ClientAnswer => {
-  const a = record(v, path, ['seq', 'ack', 'window', 'tsEcr']);
+  const a = record(v, path, ['seq', 'ack', 'window', 'tsEcr', 'inFlight']);
   return {
     seq: int(a.seq, `${path}.seq`, 0, U32_MAX),
     ack: int(a.ack, `${path}.ack`, 0, U32_MAX),
     window: int(a.window, `${path}.window`, 0, 65535),
     ...(a.tsEcr !== undefined ? { tsEcr: int(a.tsEcr, `${path}.tsEcr`, 0, U32_MAX) } : {}),
+    ...(a.inFlight !== undefined ? { inFlight: int(a.inFlight, `${path}.inFlight`, 0, MAX_IN_FLIGHT) } : {}),
   };
 };
 

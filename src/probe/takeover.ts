@@ -7,6 +7,7 @@
 // on from exactly the byte the client is waiting for.
 import type { TcpOptions } from '../kernel/tcp-repair.js';
 import { splitHostPort } from '../common/host-port.js';
+import { S2cLayout } from './s2c-layout.js';
 
 export interface S2cCheckpoint extends TcpOptions {
   /** "ip:port" */
@@ -31,6 +32,12 @@ export interface ClientAnswer {
   window: number;
   /** Timestamp echo: the last TSval the client accepted from the old server. */
   tsEcr?: number;
+  /**
+   * Bytes the old server had sent after `ack` when its socket was read (a migration's answer,
+   * from the old socket, not the client): the client may have them and acknowledge them. The
+   * rebuilt socket queues them as sent and goes on after them.
+   */
+  inFlight?: number;
 }
 
 export interface TakeOver {
@@ -66,3 +73,11 @@ export const rebuildParams = (cp: S2cCheckpoint, answer: ClientAnswer) => ({
 
 /** Pure: how far into the connection's server byte stream the client is (sequence space wraps). */
 export const positionOf = (cp: S2cCheckpoint, answer: ClientAnswer): number => (answer.ack - cp.firstSeq) >>> 0;
+
+/** Pure: the layout of the stream a checkpoint describes. */
+export const layoutOf = (cp: S2cCheckpoint): S2cLayout =>
+  new S2cLayout(
+    cp.stream,
+    cp.start,
+    cp.insertions.map((i) => ({ at: i.at, bytes: Buffer.from(i.hex, 'hex') })),
+  );

@@ -52,6 +52,24 @@ describe('s2c layout (transparent takeover)', () => {
     }
   });
 
+  it('gives back any stretch of what was sent, insertions included: the bytes a migration queues as in flight', () => {
+    const { layout, wire } = oldServerBytes(stream, start);
+    const replica = new S2cLayout(stream, start, layout.insertions);
+    const G = GRID_FRAME_BYTES;
+    const W = HEADER_BYTES + 1;
+    const stretches: [number, number][] = [
+      [0, wire.length],
+      [3, 40],
+      [W + 10, G],
+      [3 * G + W - 5, 40], // across the PONG
+      [3 * G + W + 2, 20], // from inside the PONG
+      [wire.length - 100, 100],
+      [77, 0],
+    ];
+    for (const [pos, len] of stretches)
+      assert.ok(replica.connectionBytes(pos, len).equals(wire.subarray(pos, pos + len)), `bytes [${pos}, ${pos + len}) differ`);
+  });
+
   it('decodes as clean frames: contiguous pattern bytes, the WELCOME and the PONG, no garbage', () => {
     const { wire } = oldServerBytes(stream, start);
     const d = decodeChunks(randomSplit(wire, 3000, rng(3)));
@@ -134,6 +152,8 @@ describe('takeover parameters', () => {
       [[{ checkpoint: { ...cp, sack: 1 }, answer }], /conns\.0\.checkpoint\.sack: expected true or false/],
       [[{ checkpoint: cp, answer: { ...answer, window: 65536 } }], /conns\.0\.answer\.window/],
       [[{ checkpoint: cp, answer: { ...answer, tsEcr: 1.5 } }], /conns\.0\.answer\.tsEcr: expected an integer/],
+      [[{ checkpoint: cp, answer: { ...answer, inFlight: -1 } }], /conns\.0\.answer\.inFlight/],
+      [[{ checkpoint: cp, answer: { ...answer, inFlight: 2 ** 30 } }], /conns\.0\.answer\.inFlight/],
       [[{ checkpoint: cp }], /conns\.0\.answer: expected an object/],
     ];
     for (const [value, message] of refused) assert.throws(() => parseRestoreItems(value), message);
@@ -144,5 +164,7 @@ describe('takeover parameters', () => {
     assert.deepEqual(withEcho, [{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3, tsEcr: 4 } }]);
     const [item] = parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3 } }]);
     assert.equal('tsEcr' in item!.answer, false);
+    const [inFlight] = parseRestoreItems([{ checkpoint: cp, answer: { seq: 1, ack: 2, window: 3, inFlight: 48_000 } }]);
+    assert.equal(inFlight!.answer.inFlight, 48_000);
   });
 });

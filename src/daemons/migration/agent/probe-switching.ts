@@ -95,6 +95,8 @@ export class ProbeSwitching implements Handover {
           ack: c.sndUna,
           window: Math.floor(c.sndWnd / 2 ** c.sndWscale),
           ...(c.tsVal !== undefined ? { tsEcr: c.tsVal } : {}),
+          // What the client may acknowledge after this read: srvB must have sent it too.
+          inFlight: (c.sndNxt - c.sndUna) >>> 0,
         },
       };
     });
