@@ -59,6 +59,16 @@ export const ipv4PortKey = (address: string, port: number): Buffer => {
   return key;
 };
 
+/** Pure: adding (or deleting) `address` in an `ipv4_addr` set. */
+export const ipv4Element = (add: boolean, family: NftFamily, table: string, set: string, address: string): SetElementChange => ({
+  op: add ? 'add' : 'delete',
+  family,
+  table,
+  set,
+  key: ipv4Key(address),
+  label: address,
+});
+
 /** Pure: adding (or deleting) `address . port` in an `ipv4_addr . inet_service` set of an ip table. */
 export const ipv4PortElement = (add: boolean, table: string, set: string, address: string, port: number): SetElementChange => ({
   op: add ? 'add' : 'delete',

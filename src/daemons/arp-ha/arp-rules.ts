@@ -3,7 +3,7 @@
 // never answers), and no ARP packet with it as sender leaves (so the kernel never announces
 // it, e.g. as the source of its own requests). Mode changes are one set element add/delete.
 import { replaceTableLines, scriptOf } from '../../kernel/nft-script.js';
-import { ipv4Key, ipv4PortElement, type SetElementChange } from '../../kernel/nft-set-elements.js';
+import { ipv4Element, ipv4PortElement, type SetElementChange } from '../../kernel/nft-set-elements.js';
 
 const ARP_TABLE = 'arpha';
 
@@ -18,14 +18,8 @@ export const arpTableScript = (standbyVips: readonly string[]): string =>
   ]);
 
 /** ACTIVE leaves the set (answers, may announce); anything else joins it (silent). */
-export const arpModeChange = (vip: string, active: boolean): SetElementChange => ({
-  op: active ? 'delete' : 'add',
-  family: 'arp',
-  table: ARP_TABLE,
-  set: 'standby_vips',
-  key: ipv4Key(vip),
-  label: vip,
-});
+export const arpModeChange = (vip: string, active: boolean): SetElementChange =>
+  ipv4Element(!active, 'arp', ARP_TABLE, 'standby_vips', vip);
 
 /**
  * Transparent takeover: while a new active rebuilds the old active's connections, its kernel

@@ -3,7 +3,7 @@
 // probe server rebuild the connections with TCP_REPAIR.
 import net from 'node:net';
 import { splitHostPort } from '../../../common/host-port.js';
-import { ipv4Key, ipv4PortElement, type SetElementChange } from '../../../kernel/nft-set-elements.js';
+import { ipv4Element, ipv4PortElement, type SetElementChange } from '../../../kernel/nft-set-elements.js';
 
 export const probeRequest = (control: string, request: object, timeoutMs: number): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) => {
@@ -91,14 +91,7 @@ export const holdChanges = (vip: string, port: number, mode: HoldMode): SetEleme
  * user's address on a VLAN the user is not on yet, gets no answer, and asks again only after its
  * 1 s retransmit time, holding the thawed service's first segments until then (docs/migration.md).
  */
-export const muteChange = (vip: string, on: boolean): SetElementChange => ({
-  op: on ? 'add' : 'delete',
-  family: 'ip',
-  table: HOLD_TABLE,
-  set: 'muted',
-  key: ipv4Key(vip),
-  label: vip,
-});
+export const muteChange = (vip: string, on: boolean): SetElementChange => ipv4Element(on, 'ip', HOLD_TABLE, 'muted', vip);
 
 /**
  * Pure: the change that holds (or releases) every TCP port of `vip` as `held` holds one: the
@@ -106,11 +99,4 @@ export const muteChange = (vip: string, on: boolean): SetElementChange => ({
  * a command per connection (a dump of 1,000 took 10 s, its restore 8 s), and its nftables lock
  * aborts past 1,024 descriptors (`bit out of range 0 - FD_SETSIZE`).
  */
-export const vipHoldChange = (vip: string, on: boolean): SetElementChange => ({
-  op: on ? 'add' : 'delete',
-  family: 'ip',
-  table: HOLD_TABLE,
-  set: 'vip_held',
-  key: ipv4Key(vip),
-  label: vip,
-});
+export const vipHoldChange = (vip: string, on: boolean): SetElementChange => ipv4Element(on, 'ip', HOLD_TABLE, 'vip_held', vip);
