@@ -30,30 +30,39 @@ const endpointOf = (hex: string): string | undefined => {
   return `${n & 0xff}.${(n >>> 8) & 0xff}.${(n >>> 16) & 0xff}.${n >>> 24}:${parseInt(m[2]!, 16)}`;
 };
 
-/** Pure: the /proc/net/tcp lines of established connections whose local end is vip:port → their peers. */
-export const parseProcNetTcp = (text: string, vip: string, port: number): string[] =>
+/** One established connection of /proc/net/tcp: its ends ("ip:port") and its queues' bytes. */
+interface EstablishedRow {
+  local: string;
+  peer: string;
+  send: number;
+  receive: number;
+}
+
+/** Pure: the established connections of /proc/net/tcp's text; lines that do not parse are left out. */
+const establishedRows = (text: string): EstablishedRow[] =>
   text
     .split('\n')
     .slice(1)
     .flatMap((line) => {
       const cols = line.trim().split(/\s+/);
-      if (cols.length < 4 || cols[3] !== TCP_ESTABLISHED) return [];
+      if (cols.length < 5 || cols[3] !== TCP_ESTABLISHED) return [];
       const local = endpointOf(cols[1]!);
       const peer = endpointOf(cols[2]!);
-      return local === `${vip}:${port}` && peer ? [peer] : [];
+      const queues = /^([0-9A-F]{8}):([0-9A-F]{8})$/i.exec(cols[4]!);
+      if (!local || !peer || !queues) return [];
+      return [{ local, peer, send: parseInt(queues[1]!, 16), receive: parseInt(queues[2]!, 16) }];
     });
 
+/** Pure: the /proc/net/tcp lines of established connections whose local end is vip:port → their peers. */
+export const parseProcNetTcp = (text: string, vip: string, port: number): string[] =>
+  establishedRows(text).flatMap((r) => (r.local === `${vip}:${port}` ? [r.peer] : []));
+
 /** Pure: the queues of the established connections whose local address is `ip` (any port), summed. */
-export const parseQueuedBytes = (text: string, ip: string): QueuedBytes => {
-  const out = { connections: 0, send: 0, receive: 0 };
-  for (const line of text.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 5 || cols[3] !== TCP_ESTABLISHED || endpointOf(cols[1]!)?.split(':')[0] !== ip) continue;
-    const m = /^([0-9A-F]{8}):([0-9A-F]{8})$/i.exec(cols[4]!);
-    if (!m) continue;
-    out.connections += 1;
-    out.send += parseInt(m[1]!, 16);
-    out.receive += parseInt(m[2]!, 16);
-  }
-  return out;
-};
+export const parseQueuedBytes = (text: string, ip: string): QueuedBytes =>
+  establishedRows(text)
+    .filter((r) => r.local.split(':')[0] === ip)
+    .reduce((q, r) => ({ connections: q.connections + 1, send: q.send + r.send, receive: q.receive + r.receive }), {
+      connections: 0,
+      send: 0,
+      receive: 0,
+    });
