@@ -3,6 +3,7 @@
 // live balancer differ by more than thresholdPercent of the busiest for holdMs, it moves the one
 // VIP whose move leaves the smallest spread, if that is smaller than now. Pure: the controller
 // hands in rates and time.
+import { compareText } from '../../../common/compare-text.js';
 import type { NatMode } from '../protocol.js';
 
 export interface VipLoad {
@@ -80,7 +81,7 @@ export class ByteRatePolicy implements MovePolicy {
     const before = spreadOf(t);
     let best: { vip: string; from: string; to: string; after: number } | undefined;
     for (const b of input.balancers.filter((x) => x.alive)) {
-      for (const v of [...b.vips].sort((x, y) => x.vip.localeCompare(y.vip))) {
+      for (const v of [...b.vips].sort((x, y) => compareText(x.vip, y.vip))) {
         if (v.mode !== 'normal' || input.migrating.has(v.vip) || v.rateBps <= 0) continue;
         for (const to of t.keys()) {
           if (to === b.name) continue;
