@@ -96,6 +96,7 @@ export class ActionRunner {
     const group = 'group' in action ? this.deps.groups.find((g) => g.name === action.group) : undefined;
     if (action.type === 'set-mode' && group) {
       const hold = action.to === 'ACTIVE' && group.takeover && rebuilding.has(group.name) ? { port: group.takeover.port } : undefined;
+      const gateFrom = this.deps.clock.monotonicMs();
       await effects.setArpMode(action.vip, action.to === 'ACTIVE', hold);
       mark('gate');
       emit('mode', {
@@ -105,6 +106,8 @@ export class ActionRunner {
         to: action.to,
         reason: action.reason,
         mac: this.macOf(group),
+        // The gate's own share of a step-down or takeover: the nftables transaction, send to ack.
+        gateMs: Math.round((this.deps.clock.monotonicMs() - gateFrom) * 10) / 10,
       });
       if (action.to === 'ACTIVE') await this.announceActive(group, action.vip, mark);
     } else if (action.type === 'announce' && group) {

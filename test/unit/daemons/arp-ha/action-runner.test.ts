@@ -129,6 +129,7 @@ describe('arp-ha action runner', () => {
       to: 'ACTIVE',
       reason: 'peer dead',
       mac: MAC,
+      gateMs: 2,
     });
   });
 
