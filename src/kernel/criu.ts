@@ -4,7 +4,7 @@
 // repair mode close without a FIN or a RST, and CRIU's network lock drops what the client sends
 // meanwhile. `criu restore --tcp-established` rebuilds them with TCP_REPAIR. Flags and what a
 // container needs: docs/migration.md (measured with sid's CRIU 4.2.1 on kernel 6.18).
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { KernelCommandError } from '../common/errors.js';
 import { runCommand } from './run-command.js';
@@ -69,10 +69,32 @@ export const criuDump = async (pid: number, dir: string, leaveRunning: boolean, 
   await run('dump', ['-t', String(pid), ...(leaveRunning ? ['--leave-running'] : [])], dir, o);
 };
 
+/**
+ * A failed restore can leave its tree behind, stopped, holding the sockets it did restore (seen
+ * when one connection's 4-tuple was still taken): ends it, so that the next try finds them
+ * free, and says so in the error.
+ */
+const withHalfRestoredKilled = async (error: unknown, pidfile: string): Promise<unknown> => {
+  const pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid < 2 || pid === process.pid) return error;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return error; // already gone
+  }
+  if (!(error instanceof KernelCommandError)) return error;
+  return new KernelCommandError(error.command, `${error.stderr}\n(the half-restored process ${pid} was killed)`, error.exitCode);
+};
+
 /** Restores the tree in `dir` detached from CRIU; returns its root pid (the dumped one). */
 export const criuRestore = async (dir: string, o: CriuOptions = {}): Promise<number> => {
   const pidfile = path.join(dir, 'restored.pid');
-  await run('restore', ['-d', '--pidfile', pidfile], dir, o);
+  await rm(pidfile, { force: true });
+  try {
+    await run('restore', ['-d', '--pidfile', pidfile], dir, o);
+  } catch (e) {
+    throw await withHalfRestoredKilled(e, pidfile);
+  }
   const pid = Number((await readFile(pidfile, 'utf8')).trim());
   if (!Number.isInteger(pid) || pid < 1) throw new Error(`criu restore wrote no pid to ${pidfile}`);
   return pid;

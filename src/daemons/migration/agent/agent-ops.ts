@@ -11,8 +11,10 @@ export interface LocalOps {
   signal(pid: number, signal: 'STOP' | 'CONT' | 'KILL' | 'TERM'): Promise<void>;
   /** Checkpoint the process tree with its established TCP sockets into `dir`; unless left running, it is gone after. */
   dump(pid: number, dir: string, leaveRunning: boolean): Promise<void>;
-  /** Restore a process tree from `dir`, detached; returns its root pid (the dumped one). */
+  /** Restore a process tree from `dir`, detached; returns its root pid (a new one when it is its pid namespace's init). */
   restore(dir: string): Promise<number>;
+  /** Resolves once `pid` has exited (gone, or a zombie: its files closed); rejects after `timeoutMs`. */
+  exited(pid: number, timeoutMs: number): Promise<void>;
   vip(action: 'add' | 'del', vip: string): Promise<void>;
   /** Streams `dir` to the peer's one-shot receiver. */
   sendImages(dir: string, to: { host: string; port: number }): Promise<void>;

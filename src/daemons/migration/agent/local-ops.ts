@@ -10,6 +10,8 @@ import { runCommand } from '../../../kernel/run-command.js';
 import { AddressControl } from '../../../kernel/rtnetlink-addr.js';
 import type { LocalOps } from './agent-ops.js';
 
+const EXIT_POLL_MS = 5;
+
 /** The process group when `pid` leads one (a daemonised server and its children), else the process alone. */
 const target = async (pid: number): Promise<number> => {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -63,6 +65,16 @@ export const localOps = (o: { imagesDir: string; vipDevice: string; bindHost: st
       await criuDump(pid, dir, leaveRunning, o.criu);
     },
     restore: (dir) => criuRestore(dir, o.criu),
+    exited: async (pid, timeoutMs) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+        // The state follows the command name, which may hold spaces and parentheses.
+        if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return;
+        if (Date.now() >= until) throw new Error(`process ${pid} has not exited ${timeoutMs} ms after criu dump ended it`);
+        await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
+      }
+    },
     // In-process (rtnetlink): S705 and the backup's VIP are inside the pause, where a spawned
     // `ip` cost 25–40 ms on a loaded host.
     vip: async (action, vip) => {

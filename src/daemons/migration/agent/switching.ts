@@ -36,6 +36,9 @@ export interface SwitchingDeps {
 /** How often a drain looks at the queues: /proc/net/tcp is cheap, the wait short. */
 export const DRAIN_POLL_MS = 5;
 
+/** How long a rollback waits for the dumped process to exit before restoring it (a 35 MB node exits in milliseconds). */
+export const EXIT_WAIT_MS = 5000;
+
 export class Switching {
   private log: HandoverLog | undefined;
   private processes: ProcessRef[] = [];
@@ -168,16 +171,22 @@ export class Switching {
       await peer.discard(migration, discard?.pid, dropVip ? vip : undefined, peerTimeoutMs);
       undone.push('backup copy discarded');
     }
+    // A restored service is a new process (its pid namespace's init): the thaw is for that one.
+    let restoredPid: number | undefined;
     for (const u of steps) {
       if (u.kind === 'add-main-vip') await local.vip('add', vip);
-      else if (u.kind === 'restore-main') await local.restore(u.dir);
-      else if (u.kind === 'release-main') await this.release(log);
-      else if (u.kind === 'thaw-main') await local.signal(u.pid, 'CONT');
+      else if (u.kind === 'restore-main') {
+        // CRIU's dump kills the process without waiting for it: until it has exited, its
+        // connections' 4-tuples are taken here, and the restore cannot reconnect them.
+        await local.exited(u.pid, EXIT_WAIT_MS);
+        restoredPid = await local.restore(u.dir);
+      } else if (u.kind === 'release-main') await this.release(log);
+      else if (u.kind === 'thaw-main') await local.signal(restoredPid ?? u.pid, 'CONT');
       else continue;
       undone.push(u.kind);
     }
     log.phase = 'rolled-back';
-    this.deps.emit('rolled-back', { migration, undone });
+    this.deps.emit('rolled-back', { migration, undone, ...(restoredPid !== undefined ? { pid: restoredPid } : {}) });
     return undone;
   }
 

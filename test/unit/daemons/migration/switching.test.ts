@@ -8,11 +8,17 @@ const A = '198.18.51.11';
 const B = '198.18.52.11';
 const VIP = '198.18.55.100';
 
-/** A server as the agent sees it: processes (running or stopped), the VIP, image folders; each op takes 5 ms. */
+/**
+ * A server as the agent sees it: processes (running, stopped, or exiting after a dump that ended
+ * them), the VIP, image folders; each op takes 5 ms. As on the real server, a restore while the
+ * dumped process is still exiting fails (its connections' 4-tuples are taken), and a restored
+ * process is a new pid.
+ */
 const world = (failOn?: string, sendQueues: number[] = [0], drainMs = 500) => {
   const clock = manualClock(1000);
   const calls: string[] = [];
-  const procs = new Map<number, 'running' | 'stopped'>([[200, 'running']]);
+  const procs = new Map<number, 'running' | 'stopped' | 'exiting'>([[200, 'running']]);
+  let nextPid = 300;
   let vipHere = true;
   const step = (name: string) => {
     calls.push(name);
@@ -28,17 +34,23 @@ const world = (failOn?: string, sendQueues: number[] = [0], drainMs = 500) => {
     },
     signal: async (pid, sig) => {
       step(`signal ${sig} ${pid}`);
-      if (!procs.has(pid)) throw new Error(`kill: (${pid}) - No such process`);
+      if (!procs.has(pid) || procs.get(pid) === 'exiting') throw new Error(`kill: (${pid}) - No such process`);
       procs.set(pid, sig === 'STOP' ? 'stopped' : 'running');
     },
     dump: async (pid, _dir, leaveRunning) => {
       step('dump');
-      if (!leaveRunning) procs.delete(pid);
+      if (!leaveRunning) procs.set(pid, 'exiting');
     },
     restore: async () => {
       step('restore');
-      procs.set(200, 'stopped');
-      return 200;
+      if ([...procs.values()].includes('exiting')) throw new Error("Can't connect inet socket back: Cannot assign requested address");
+      const pid = nextPid++;
+      procs.set(pid, 'stopped');
+      return pid;
+    },
+    exited: async (pid) => {
+      step(`exited ${pid}`);
+      if (procs.get(pid) === 'exiting') procs.delete(pid);
     },
     vip: async (action) => {
       step(`vip ${action}`);
@@ -102,7 +114,7 @@ describe('migration agent: switching (S703–S705), resume and rollback', () => 
     assert.deepEqual(end.processes, [{ server: B, pid: 200 }]);
     assert.equal(end.steps[1]!.detail!.restoreMs, 55);
     assert.equal(w.vip(), false);
-    assert.ok(!w.procs.has(200), 'the dump ended the process here');
+    assert.equal(w.procs.get(200), 'exiting', 'the dump ended the process here (it exits on its own time)');
   });
 
   it('no-pause mode sends no stop; copy mode keeps the process and the VIP here and names both copies', async () => {
@@ -126,8 +138,10 @@ describe('migration agent: switching (S703–S705), resume and rollback', () => 
     await assert.rejects(w.switching.start(request()), /peer restore failed/);
     const undone = await w.switching.rollback('m1', VIP);
     assert.deepEqual(undone, ['backup copy discarded', 'restore-main', 'release-main', 'thaw-main']);
+    assert.deepEqual(w.calls.slice(-5), ['peer discard', 'exited 200', 'restore', 'release', 'signal CONT 300'], 'the restored pid thawed');
     assert.equal(w.held(), false);
-    assert.equal(w.procs.get(200), 'running');
+    assert.equal(w.procs.get(200), undefined, 'the dumped process is gone');
+    assert.equal(w.procs.get(300), 'running');
     assert.equal(w.vip(), true, 'the VIP never left');
     assert.equal(w.switching.current()!.phase, 'rolled-back');
   });
