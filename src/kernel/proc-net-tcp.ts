@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 export const serviceClients = async (vip: string, port: number): Promise<string[]> =>
   parseProcNetTcp(await readFile('/proc/net/tcp', 'utf8'), vip, port);
 
-const TCP_ESTABLISHED = '01';
+const TCP_ESTABLISHED = 0x01;
 
 export interface QueuedBytes {
   connections: number;
@@ -30,28 +30,34 @@ const endpointOf = (hex: string): string | undefined => {
   return `${n & 0xff}.${(n >>> 8) & 0xff}.${(n >>> 16) & 0xff}.${n >>> 24}:${parseInt(m[2]!, 16)}`;
 };
 
-/** One established connection of /proc/net/tcp: its ends ("ip:port") and its queues' bytes. */
-interface EstablishedRow {
+/** One socket of /proc/net/tcp: its ends ("ip:port"), its local port, its state and its queues' bytes. */
+export interface TcpRow {
   local: string;
+  localPort: number;
   peer: string;
+  /** The kernel's TCP state number (1 ESTABLISHED, 6 TIME_WAIT, 7 CLOSE, 10 LISTEN, …). */
+  state: number;
   send: number;
   receive: number;
 }
 
-/** Pure: the established connections of /proc/net/tcp's text; lines that do not parse are left out. */
-const establishedRows = (text: string): EstablishedRow[] =>
+/** Pure: every socket of /proc/net/tcp's text, in any state; lines that do not parse are left out. */
+export const tcpRows = (text: string): TcpRow[] =>
   text
     .split('\n')
     .slice(1)
     .flatMap((line) => {
       const cols = line.trim().split(/\s+/);
-      if (cols.length < 5 || cols[3] !== TCP_ESTABLISHED) return [];
+      if (cols.length < 5 || !/^[0-9A-F]{2}$/i.test(cols[3]!)) return [];
       const local = endpointOf(cols[1]!);
       const peer = endpointOf(cols[2]!);
       const queues = /^([0-9A-F]{8}):([0-9A-F]{8})$/i.exec(cols[4]!);
       if (!local || !peer || !queues) return [];
-      return [{ local, peer, send: parseInt(queues[1]!, 16), receive: parseInt(queues[2]!, 16) }];
+      const localPort = Number(local.slice(local.lastIndexOf(':') + 1));
+      return [{ local, localPort, peer, state: parseInt(cols[3]!, 16), send: parseInt(queues[1]!, 16), receive: parseInt(queues[2]!, 16) }];
     });
+
+const establishedRows = (text: string): TcpRow[] => tcpRows(text).filter((r) => r.state === TCP_ESTABLISHED);
 
 /** Pure: the /proc/net/tcp lines of established connections whose local end is vip:port → their peers. */
 export const parseProcNetTcp = (text: string, vip: string, port: number): string[] =>
