@@ -151,7 +151,7 @@ export class ServerConnection {
     this.stream = cp.stream;
     this.direction = 's2c';
     this.rate = cp.rate;
-    this.layout = layoutOf(cp);
+    this.layout = t.layout ?? layoutOf(cp);
     const point = this.layout.locate(t.position);
     // The rest of an insertion and the first tick's data in one segment: the client is waiting.
     this.socket.cork();

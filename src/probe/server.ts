@@ -65,7 +65,8 @@ const restoreConnection = (
 ): { ok: boolean; error?: string; connection?: ServerConnection } => {
   try {
     const position = positionOf(checkpoint, answer);
-    const inFlight = answer.inFlight ? layoutOf(checkpoint).connectionBytes(position, answer.inFlight) : undefined;
+    const layout = layoutOf(checkpoint);
+    const inFlight = answer.inFlight ? layout.connectionBytes(position, answer.inFlight) : undefined;
     const fd = rebuildTcp({ ...rebuildParams(checkpoint, answer), ...(inFlight ? { inFlight } : {}) });
     const socket = new net.Socket({ fd, readable: true, writable: true });
     const c = checkpoint;
@@ -79,7 +80,7 @@ const restoreConnection = (
     };
     // The stream goes on after what is in flight: the client has it, or gets it resent.
     const next = position + (inFlight?.length ?? 0);
-    return { ok: true, connection: new ServerConnection(socket, host, peek, { checkpoint, position: next }) };
+    return { ok: true, connection: new ServerConnection(socket, host, peek, { checkpoint, position: next, layout }) };
   } catch (error) {
     return { ok: false, error: errorMessage(error) };
   }

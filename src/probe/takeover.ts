@@ -44,6 +44,8 @@ export interface TakeOver {
   checkpoint: S2cCheckpoint;
   /** Bytes since the connection's first server byte that the client already has. */
   position: number;
+  /** The checkpoint's layout when the caller has built it already (layoutOf). */
+  layout?: S2cLayout;
 }
 
 const endpoint = (text: string) => {
