@@ -13,7 +13,11 @@ export class WorkloadEvents {
     private readonly warn: (line: string) => void,
   ) {}
 
-  /** Streams that reached 'established' at least once, in one workload or in all. */
+  /**
+   * Streams whose client reached 'established' at least once, in one workload or in all. The
+   * servers' own 'established' lines do not count: summed in, they made a 1,000-stream trigger
+   * fire with a hundred clients still connecting.
+   */
   establishedCount(workload?: string): number {
     if (workload !== undefined) return this.established.get(workload)?.size ?? 0;
     let n = 0;
@@ -33,7 +37,7 @@ export class WorkloadEvents {
     const parsed = ProbeEventSchema.safeParse(value);
     if (!parsed.success) return this.warn(`${node}: unrecognised probe line: ${JSON.stringify(value).slice(0, 200)}`);
     const event = parsed.data as ProbeEntry['event'];
-    if (event.event === 'established') {
+    if (event.event === 'established' && event.source === 'probe-client') {
       const set = this.established.get(workload) ?? new Set<number>();
       set.add(event.stream);
       this.established.set(workload, set);
