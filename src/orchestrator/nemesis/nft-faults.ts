@@ -1,5 +1,4 @@
 // Partitions and random loss with nftables inside the nodes (no netem on this kernel).
-import { systemClock } from '../../common/clock.js';
 import { LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from '../../kernel/netlink-socket.js';
@@ -104,10 +103,6 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
         for (const sink of sinks) plans.push([sink, fromAddresses]);
       }
       undo.arm();
-      // In effect (one way at least) once the first sink's rules are in: what follows (the other
-      // sinks' execs, the heal's sockets) took up to 300 ms, and a fault stamped after them let
-      // the nodes' reaction to it look as if it came before the fault.
-      let effectiveAt: number | undefined;
       for (const [sink, fromAddresses] of plans) {
         if (fromAddresses.length === 0) continue;
         await nft(
@@ -120,7 +115,6 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
           }),
         );
         applied.push(sink);
-        effectiveAt ??= systemClock.nowMs();
       }
       // Once every rule is in: an exec beside the next node's nft would delay the partition's
       // second half, and the fault's start with it.
@@ -133,7 +127,6 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
             armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
           );
       }
-      return effectiveAt;
     },
     heal: async () => {
       await undo.heal();
