@@ -75,23 +75,36 @@ export class NftBatches {
    * batch a refused change aborts them all, so this must hold in the kernel, not only here).
    */
   apply(changes: readonly NftChange[]): void {
-    if (changes.length === 0) return;
+    this.send(changes).confirm();
+  }
+
+  /**
+   * Sends `changes` as one transaction (the kernel commits it within the send) and returns what
+   * reads its acknowledgements: `confirm` throws NftBatchError if the kernel refused it or did not
+   * answer. For changes in several namespaces at once: every batch sent, then every one confirmed.
+   */
+  send(changes: readonly NftChange[]): { confirm(): void } {
+    if (changes.length === 0) return { confirm: () => undefined };
     const socket = this.open();
     const { batch, acks } = nftBatch(changes, this.seq);
     this.seq += changes.length + 2;
     socket.send(batch);
-    const pending = new Map(acks.map((seq, i) => [seq, changes[i]!]));
-    const failure = socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
-      for (const { seq, errno } of acksIn(datagram)) {
-        const change = pending.get(seq);
-        if (!change) continue;
-        pending.delete(seq);
-        if (errno !== 0) return `the kernel refused ${describeNftChange(change)} (errno ${errno})`;
-      }
-      return pending.size === 0 ? '' : undefined;
-    });
-    if (failure === undefined) throw new NftBatchError(changes, `no acknowledgement within ${ACK_WAIT_MS} ms`);
-    if (failure !== '') throw new NftBatchError(changes, failure);
+    return {
+      confirm: () => {
+        const pending = new Map(acks.map((seq, i) => [seq, changes[i]!]));
+        const failure = socket.receiveUntil(ACK_WAIT_MS, (datagram) => {
+          for (const { seq, errno } of acksIn(datagram)) {
+            const change = pending.get(seq);
+            if (!change) continue;
+            pending.delete(seq);
+            if (errno !== 0) return `the kernel refused ${describeNftChange(change)} (errno ${errno})`;
+          }
+          return pending.size === 0 ? '' : undefined;
+        });
+        if (failure === undefined) throw new NftBatchError(changes, `no acknowledgement within ${ACK_WAIT_MS} ms`);
+        if (failure !== '') throw new NftBatchError(changes, failure);
+      },
+    };
   }
 
   /** The socket, opened on first use. */

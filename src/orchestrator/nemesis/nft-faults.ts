@@ -62,15 +62,34 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
   const applied: string[] = [];
   const direct = new Map<string, NftBatches>();
   const armedHeals = new Map<string, Promise<ArmedCommand | undefined>>();
-  const healDirectly = (tables: NftBatches): boolean => {
-    try {
-      tables.apply([{ kind: 'destroy-table', family: 'inet', table: tableName(id) }]);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      tables.close();
+  /**
+   * The nodes whose tables went over netlink. Every node's batch is sent before any
+   * acknowledgement is read: the kernel commits each within its send, so nothing of this process
+   * (the first read may sleep, and a loaded host wakes it late) comes between two nodes' commits.
+   */
+  const healDirectly = (nodes: readonly string[]): Set<string> => {
+    const sent = nodes.flatMap((node) => {
+      const tables = direct.get(node);
+      if (!tables) return [];
+      try {
+        return [{ node, tables, batch: tables.send([{ kind: 'destroy-table', family: 'inet', table: tableName(id) }]) }];
+      } catch {
+        tables.close();
+        return [];
+      }
+    });
+    const healed = new Set<string>();
+    for (const { node, tables, batch } of sent) {
+      try {
+        batch.confirm();
+        healed.add(node);
+      } catch {
+        // Healed by its exec instead (the node restarted, say).
+      } finally {
+        tables.close();
+      }
     }
+    return healed;
   };
   const healByExec = async (node: string) => {
     const released = await releaseOrRun(armedHeals.get(node), () => nft(ctx.lab, node, deleteTableScript(id)));
@@ -78,8 +97,7 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
   };
   const undo = once(async () => {
     const nodes = applied.splice(0);
-    // All synchronous, back to back: nothing runs between one node's commit and the next.
-    const healed = new Set(nodes.filter((n) => direct.has(n) && healDirectly(direct.get(n)!)));
+    const healed = healDirectly(nodes);
     // Released back to back before any is awaited; a failed direct heal (the node restarted) is run there.
     await Promise.all(nodes.filter((n) => !healed.has(n)).map(healByExec));
     direct.clear();
