@@ -13,9 +13,11 @@ import type { LocalOps } from './agent-ops.js';
 const EXIT_POLL_MS = 5;
 
 /** The process group when `pid` leads one (a daemonised server and its children), else the process alone. */
+/** /proc/PID/stat's fields after the command name (which may hold spaces and parentheses): state first. */
+const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
 const target = async (pid: number): Promise<number> => {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  const pgid = Number(statFields(await readFile(`/proc/${pid}/stat`, 'utf8'))[2]);
   return pgid === pid ? -pid : pid;
 };
 
@@ -69,8 +71,7 @@ export const localOps = (o: { imagesDir: string; vipDevice: string; bindHost: st
       const until = Date.now() + timeoutMs;
       for (;;) {
         const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-        // The state follows the command name, which may hold spaces and parentheses.
-        if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return;
+        if (stat === undefined || statFields(stat)[0] === 'Z') return;
         if (Date.now() >= until) throw new Error(`process ${pid} has not exited ${timeoutMs} ms after criu dump ended it`);
         await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
       }
