@@ -4,6 +4,7 @@
 // everything this deploy made before the error reaches the caller.
 import { userInfo } from 'node:os';
 import { LabError } from '../common/errors.js';
+import { ensureNodeTcpHash } from '../kernel/netns-tcp-hash.js';
 import type { Topology } from '../topology/types.js';
 import { destroyLabs, destroyTargetOf } from './destroy.js';
 import type { LabContext } from './lab-context.js';
@@ -54,6 +55,19 @@ const checkPreconditions = async (plan: LabPlan, ctx: LabContext, options: Deplo
   }
   if (existing.length > 0) await destroyLabs(destroyTargetOf(plan), ctx);
 };
+let warnedSharedTable = false;
+
+/** Before the nodes' namespaces exist: their own TCP table (kernel/netns-tcp-hash.ts); without it the lab still runs. */
+const sizeNodeTcpTables = (ctx: LabContext): void => {
+  const outcome = ensureNodeTcpHash();
+  if (outcome.kind === 'set')
+    ctx.logger.info(`net.ipv4.tcp_child_ehash_entries set to ${outcome.buckets}: each node gets its own TCP table`);
+  if (outcome.kind === 'shared' && !warnedSharedTable) {
+    warnedSharedTable = true;
+    ctx.logger.warn(`nodes share the host's TCP table (${outcome.problem}): reading /proc/net/tcp in a node walks all of it`);
+  }
+};
+
 export const deployLab = async (topology: Topology, ctx: LabContext, options: DeployOptions = {}): Promise<DeployResult> => {
   const plan = planLab(topology, ownerName());
   const { runtime, progress, signal } = ctx;
@@ -61,6 +75,7 @@ export const deployLab = async (topology: Topology, ctx: LabContext, options: De
     if (signal?.aborted) throw new LabError(`deploy of lab '${plan.lab}' was interrupted`);
   };
   await progress.step('checking engine and images', () => checkPreconditions(plan, ctx, options));
+  sizeNodeTcpTables(ctx);
   try {
     abortPoint();
     const network = plan.network;

@@ -3,9 +3,11 @@
 //   lab-switch apply eth1=10 eth2=10 eth3=20   configure (from the node's exec list)
 //   lab-switch port eth3 20                    move a port to another VLAN at run time
 //   lab-switch show                            print {mode, ports} as JSON
+import { existsSync, writeFileSync } from 'node:fs';
 import { runCommand } from '../kernel/run-command.js';
 import {
   applyCommands,
+  BRIDGE_NETFILTER_SYSCTLS,
   FILTERING_BRIDGE,
   movePortCommands,
   parsePortArgs,
@@ -61,12 +63,22 @@ const currentPorts = async (mode: SwitchMode): Promise<PortMap> => {
   return portsFromVlanShow(await runCommand('bridge', ['-j', 'vlan', 'show']));
 };
 
+/** Frames the switch forwards skip the node's netfilter hooks (absent files: br_netfilter not loaded, nothing to turn off). */
+const bridgeNetfilterOff = (): string[] =>
+  BRIDGE_NETFILTER_SYSCTLS.filter((name) => {
+    const file = `/proc/sys/net/bridge/${name}`;
+    if (!existsSync(file)) return false;
+    writeFileSync(file, '0');
+    return true;
+  });
+
 const main = async (argv: string[]): Promise<void> => {
   const [verb, ...rest] = argv;
   if (verb === 'apply') {
     const mode = await probeMode();
     await runAll(applyCommands(parsePortArgs(rest), mode));
-    process.stdout.write(`switch configured (${mode}): ${rest.join(' ')}\n`);
+    const off = bridgeNetfilterOff();
+    process.stdout.write(`switch configured (${mode}): ${rest.join(' ')}${off.length > 0 ? `; ${off.join(', ')} = 0` : ''}\n`);
     return;
   }
   const mode = await currentMode();

@@ -62,6 +62,14 @@ export const applyCommands = (ports: PortMap, mode: SwitchMode): string[] => {
   return commands;
 };
 
+/**
+ * The sysctls that pass a node's bridged frames through its IP, IPv6 and ARP netfilter hooks
+ * (br_netfilter, which Docker loads; every new namespace starts with them on). A lab switch is
+ * L2 only: with them on, each frame it forwards also went through conntrack and the node's nat
+ * table, and the shared 2-core host spent the CPU beside the measured streams (docs/topology-format.md).
+ */
+export const BRIDGE_NETFILTER_SYSCTLS = ['bridge-nf-call-iptables', 'bridge-nf-call-ip6tables', 'bridge-nf-call-arptables'] as const;
+
 /** Moves one access port to another VLAN; `bridgeExists` says whether the VLAN's bridge is there yet. */
 export const movePortCommands = (port: string, from: number | undefined, to: number, mode: SwitchMode, bridgeExists: boolean): string[] => {
   if (mode === 'vlan-filtering') {

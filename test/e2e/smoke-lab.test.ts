@@ -87,6 +87,23 @@ describe('smoke lab (real containers)', function () {
     assert.match(out, /^tx-checksumming: off/m);
   });
 
+  it("a switch forwards frames past its node's netfilter: no conntrack entry in sw1 for h1's ping of h2", async () => {
+    for (const name of ['iptables', 'ip6tables', 'arptables'])
+      assert.equal((await lab.execOk('sw1', ['cat', `/proc/sys/net/bridge/bridge-nf-call-${name}`])).trim(), '0', name);
+    await lab.execOk('sw1', ['sh', '-c', 'conntrack -F 2>/dev/null || true']);
+    assert.ok(await ping('h1', '198.18.1.2', 3));
+    const entries = await lab.execOk('sw1', ['sh', '-c', 'conntrack -L 2>/dev/null || true']);
+    assert.doesNotMatch(entries, /198\.18\.1\.2/);
+    // The same ping through h1's own stack does go through h1's conntrack: the check can see an entry.
+    assert.match(await lab.execOk('h1', ['sh', '-c', 'conntrack -L 2>/dev/null || true']), /198\.18\.1\.2/);
+  });
+
+  it('gives every node a TCP table of its own (a /proc/net/tcp read walks only its buckets)', async () => {
+    const host = Number((await readFile('/proc/sys/net/ipv4/tcp_child_ehash_entries', 'utf8')).trim());
+    assert.ok(host > 0, 'the deploy set net.ipv4.tcp_child_ehash_entries');
+    assert.equal(Number((await lab.execOk('h1', ['sysctl', '-n', 'net.ipv4.tcp_ehash_entries'])).trim()), host);
+  });
+
   it('keeps the output of exec commands in the lab folder', async () => {
     assert.ok(lab.execOutputs.some((o) => o.node === 'sw1' && /switch configured/.test(o.stdout)));
     const log = path.join(repoRoot, 'topologies/clab-smoke/h1/exec.log');

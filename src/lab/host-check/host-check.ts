@@ -11,7 +11,17 @@ import { readKernelConfig, readSchedulingFiles, readText } from '../../kernel/cg
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import { privilegeModeFromBoundingSet, type PrivilegeMode } from '../../runtime/docker/privileges.js';
 import { featureLines, featureScript, parseFeatureOutput, type ProbeResult } from './host-features.js';
-import { cgroupLine, clockLine, cpuLine, engineLine, privilegeLine, realtimeLine, type EngineFacts, type HostLine } from './host-lines.js';
+import {
+  cgroupLine,
+  clockLine,
+  cpuLine,
+  engineLine,
+  privilegeLine,
+  realtimeLine,
+  tcpHashLine,
+  type EngineFacts,
+  type HostLine,
+} from './host-lines.js';
 
 /** What report.json's `host` section holds: where a run ran, and what it could trust. */
 export interface HostReport {
@@ -46,6 +56,8 @@ export interface HostFiles {
   privilege: PrivilegeMode;
   clock: { current?: string; available?: string };
   cpus?: number;
+  /** net.ipv4.tcp_child_ehash_entries (undefined: the kernel has none). */
+  tcpChildEhash?: string;
 }
 
 /** Every host file the check reads, under `root` (the engine's parent group is /docker below the v1 cpu mount). */
@@ -76,6 +88,7 @@ export const readHostFiles = (root: string): HostFiles => {
       ...opt('available', readText(root, `${clockDir}/available_clocksource`)?.trim()),
     },
     ...opt('cpus', cpuCount(readText(root, 'sys/devices/system/cpu/online'))),
+    ...opt('tcpChildEhash', readText(root, 'proc/sys/net/ipv4/tcp_child_ehash_entries')),
   };
 };
 
@@ -100,6 +113,7 @@ export const hostReport = (i: HostInputs): HostReport => {
     ...privilegeLine(host.privilege, i.isRoot),
     clockLine(host.clock.current, host.clock.available),
     cpuLine(cpus),
+    tcpHashLine(host.tcpChildEhash, i.isRoot),
     ...(probed
       ? []
       : [

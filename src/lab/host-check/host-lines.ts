@@ -2,6 +2,7 @@
 // what degrades, or `unknown` when nothing could be read. Fixtures of cgroup v1 and v2 hosts
 // test every line without a host.
 import { schedulingPlan, type CgroupLayout, type SchedulingFacts } from '../../kernel/cgroup-sched.js';
+import { NODE_TCP_HASH_BUCKETS } from '../../kernel/netns-tcp-hash.js';
 import { describePrivilegeMode, type PrivilegeMode } from '../../runtime/docker/privileges.js';
 
 export type HostStatus = 'ok' | 'missing' | 'unknown';
@@ -129,6 +130,21 @@ export const cpuLine = (cpus: number): HostLine =>
         value: `${cpus}: the scenarios' timing targets were set on 2`,
         degrades: 'daemons, probes and the engine share one CPU: expect stalls and reruns',
       };
+
+/**
+ * Each node's own TCP table (kernel/netns-tcp-hash.ts): the value of
+ * net.ipv4.tcp_child_ehash_entries, which a deploy sets when it is 0 and it can.
+ */
+export const tcpHashLine = (current: string | undefined, isRoot: boolean): HostLine => {
+  const item = 'TCP table per node';
+  const degrades =
+    "each node's /proc/net/tcp walks the host's whole TCP table: the daemons that watch their sockets take milliseconds of kernel time per read, beside the measured streams";
+  if (current === undefined) return { item, status: 'missing', value: 'no net.ipv4.tcp_child_ehash_entries (Linux < 6.1)', degrades };
+  const buckets = Number(current.trim());
+  if (buckets > 0) return { item, status: 'ok', value: `${buckets} buckets (net.ipv4.tcp_child_ehash_entries)` };
+  if (isRoot) return { item, status: 'ok', value: `shared with the host now; a deploy sets ${NODE_TCP_HASH_BUCKETS} buckets` };
+  return { item, status: 'missing', value: 'shared with the host (net.ipv4.tcp_child_ehash_entries = 0, not root)', degrades };
+};
 
 /** The table: one line per item, `item  status  value`, and ` → what degrades` on a line that is not ok. */
 export const hostTable = (lines: readonly HostLine[]): string => {

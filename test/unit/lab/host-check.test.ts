@@ -89,7 +89,23 @@ describe('failover-lab doctor: the host check', () => {
     const r = hostReport({ host, engine, isRoot: false, features: features('cgroup-v1-bookworm'), now });
     assert.equal(r.scheduling.policy, 'nice');
     assert.match(line(r, 'realtime scheduling').value, /make engine/);
-    for (const item of ['root', 'clock source', 'CPUs']) assert.equal(line(r, item).status, 'missing', item);
+    for (const item of ['root', 'clock source', 'CPUs', 'TCP table per node']) assert.equal(line(r, item).status, 'missing', item);
+    assert.match(line(r, 'TCP table per node').degrades ?? '', /walks the host's whole TCP table/);
+  });
+
+  it("each node's own TCP table: set by a deploy as root, kept when the host chose one, missing before Linux 6.1", () => {
+    assert.equal(line(report('cgroup-v1-bookworm'), 'TCP table per node').value, 'shared with the host now; a deploy sets 4096 buckets');
+    const host = readHostFiles(root('cgroup-v1-bookworm'));
+    host.tcpChildEhash = '4096\n';
+    const set = hostReport({ host, engine, isRoot: false, features: features('cgroup-v1-bookworm'), now });
+    assert.deepEqual(line(set, 'TCP table per node'), {
+      item: 'TCP table per node',
+      status: 'ok',
+      value: '4096 buckets (net.ipv4.tcp_child_ehash_entries)',
+    });
+    delete host.tcpChildEhash;
+    const old = hostReport({ host, engine, isRoot: true, features: features('cgroup-v1-bookworm'), now });
+    assert.equal(line(old, 'TCP table per node').status, 'missing');
   });
 
   it('the table: one line each, `→ what degrades` after a line that is not ok', () => {
