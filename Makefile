@@ -14,7 +14,7 @@ help:
 	@echo "make test   unit + e2e tests (bootstraps npm packages, Docker engine, lab image, chromium)"
 	@echo "make e2e    e2e tests only (SHARD=i/n: shard i of n, for a CI matrix);  make test-unit  unit tests only"
 	@echo "make lint   eslint + prettier --check (make test runs it first);  make format  fix what they can"
-	@echo "make bench  benchmarks (deploy/destroy, probe throughput, failover gaps, nat-lb, shared-nic, redirector, migration); writes docs/measurements.md"
+	@echo "make bench  benchmarks (deploy/destroy, a node's TCP table, probe throughput, failover gaps, nat-lb, shared-nic, redirector, migration); writes docs/measurements.md"
 	@echo "make bench-split-brain   keepalived's split-brain field bug against arp-ha (~15 min)"
 	@echo "make engine / make images   the bootstrap steps on their own"
 	@echo "make docs   regenerate docs/scenarios.md (every scenario and what it checks) from the files"
@@ -83,6 +83,7 @@ tour: build images
 # Each bench writes runs/bench/<name>.json; the generator turns them into docs/measurements.md.
 bench: build images
 	node dist/bench/deploy-bench.js
+	node dist/bench/node-tcp-table-bench.js
 	node dist/bench/probe-throughput.js
 	node dist/bench/failover-bench.js
 	node dist/bench/nat-lb-bench.js

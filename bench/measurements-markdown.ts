@@ -13,6 +13,11 @@ export interface BenchEntry {
 /** In page order: the benches `make bench` runs. */
 export const BENCHES: readonly BenchEntry[] = [
   { bench: 'deploy-bench', title: 'Deploy and destroy a 10-node lab', command: 'node dist/bench/deploy-bench.js' },
+  {
+    bench: 'node-tcp-table-bench',
+    title: "A node's read of /proc/net/tcp: the host's TCP table or its own",
+    command: 'node dist/bench/node-tcp-table-bench.js',
+  },
   { bench: 'probe-throughput', title: 'Probe throughput, one verified stream', command: 'node dist/bench/probe-throughput.js' },
   { bench: 'failover-bench', title: 'Failover of the active: arp-ha and keepalived', command: 'node dist/bench/failover-bench.js' },
   { bench: 'nat-lb-bench', title: 'nat-lb: throughput, state move, planned moves', command: 'node dist/bench/nat-lb-bench.js' },
@@ -71,7 +76,22 @@ export function benchSection(entry: BenchEntry, result: BenchResult | undefined)
   return lines.join('\n') + '\n';
 }
 
-export function measurementsMarkdown(results: ReadonlyMap<string, BenchResult>): string {
+/**
+ * The measured sections of an earlier page, by title: a bench whose result file is not on this
+ * checkout (runs/ is not committed; a bench can take an hour) keeps what it last published,
+ * dated and with its machine, rather than losing it to "not measured yet".
+ */
+export const publishedSections = (page: string): Map<string, string> => {
+  const sections = new Map<string, string>();
+  for (const part of page.split(/^(?=## )/m).slice(1)) {
+    const title = /^## (.+)$/m.exec(part)?.[1];
+    if (title && /^Measured \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC on /m.test(part)) sections.set(title, part.replace(/\n*$/, '\n'));
+  }
+  return sections;
+};
+
+export function measurementsMarkdown(results: ReadonlyMap<string, BenchResult>, previousPage = ''): string {
+  const published = publishedSections(previousPage);
   return [
     '# Measurements',
     '',
@@ -79,6 +99,9 @@ export function measurementsMarkdown(results: ReadonlyMap<string, BenchResult>):
     'Each section names the machine and its load when the bench started: this lab shares its cores with whatever else runs,',
     'so compare figures only within one section. n is the number of values (repeats, streams or moves, as the method says).',
     '',
-    ...BENCHES.map((b) => benchSection(b, results.get(b.bench))),
+    ...BENCHES.map((b) => {
+      const result = results.get(b.bench);
+      return result ? benchSection(b, result) : (published.get(b.title) ?? benchSection(b, undefined));
+    }),
   ].join('\n');
 }

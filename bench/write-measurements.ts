@@ -1,5 +1,6 @@
 // `make bench`, last step: reads runs/bench/<bench>.json for every bench and writes
-// docs/measurements.md (a bench that has not run yet says so on the page).
+// docs/measurements.md (a bench without a result here keeps its section of the page as it was,
+// dated; one never measured says so).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,5 +19,6 @@ for (const { bench } of BENCHES) {
   }
 }
 const out = path.join(root, 'docs/measurements.md');
-await writeFile(out, measurementsMarkdown(results));
+const previous = await readFile(out, 'utf8').catch(() => '');
+await writeFile(out, measurementsMarkdown(results, previous));
 process.stdout.write(`measurements: ${out} (${results.size} of ${BENCHES.length} benches measured)\n`);

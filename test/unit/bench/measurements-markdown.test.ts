@@ -45,7 +45,7 @@ describe('docs/measurements.md generator', () => {
     );
     assert.match(md, /\| deploy \(total\) \| ms \| 2,000 \|/);
   });
-  it('says "not measured yet" for a bench without a result, never an old figure', () => {
+  it('says "not measured yet" for a bench that has no result and no earlier section', () => {
     const md = measurementsMarkdown(new Map([['deploy-bench', result()]]));
     for (const b of BENCHES.slice(1))
       assert.match(md, new RegExp(`## ${b.title}\\n\\n\`${b.command}\`\\n\\nNot measured yet on this machine\\.`));
@@ -54,6 +54,17 @@ describe('docs/measurements.md generator', () => {
       BENCHES.map((b) => md.indexOf(`## ${b.title}`)).every((i, k, a) => i > (a[k - 1] ?? -1)),
       true,
     );
+  });
+  it('keeps the dated section of a bench whose result is not on this checkout; a fresh result replaces it', () => {
+    const earlier = measurementsMarkdown(new Map([['deploy-bench', result()]]));
+    const later = measurementsMarkdown(new Map([['probe-throughput', result({ bench: 'probe-throughput' })]]), earlier);
+    assert.match(later, /## Deploy and destroy a 10-node lab\n\n`node dist\/bench\/deploy-bench\.js`\n\nMeasured 2026-12-04 17:50 UTC/);
+    assert.match(later, /## Probe throughput, one verified stream\n\n`[^`]+`\n\nMeasured 2026-12-04 17:50 UTC/);
+    assert.equal(later.match(/Not measured yet/g)?.length, BENCHES.length - 2);
+    const rerun = measurementsMarkdown(new Map([['deploy-bench', result({ startedAt: '2026-12-07T10:00:00.000Z' })]]), later);
+    assert.match(rerun, /## Deploy and destroy a 10-node lab\n\n`[^`]+`\n\nMeasured 2026-12-07 10:00 UTC/);
+    assert.doesNotMatch(rerun, /## Deploy and destroy[^#]*Measured 2026-12-04/);
+    assert.equal(rerun.match(/^## /gm)?.length, BENCHES.length);
   });
   it('a bench records the machine at its start and writes runs/bench/<name>.json', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fl-bench-'));
