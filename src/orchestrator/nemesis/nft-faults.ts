@@ -1,5 +1,6 @@
 // Partitions and random loss with nftables inside the nodes (no netem on this kernel).
-import { LabError } from '../../common/errors.js';
+import { systemClock, type Clock } from '../../common/clock.js';
+import { errorMessage, LabError } from '../../common/errors.js';
 import { parseIpv4Json } from '../../kernel/ip-addr.js';
 import { NETLINK_NETFILTER, NetlinkSocket } from '../../kernel/netlink-socket.js';
 import { inNetnsOf } from '../../kernel/netns.js';
@@ -12,6 +13,7 @@ import {
   deleteTableScript,
   lossScript,
   partitionScript,
+  partitionSources,
   tableName,
   type PartitionRule,
 } from './nft-rules.js';
@@ -50,15 +52,18 @@ const nodeNftables = async (lab: StartedLab, node: string): Promise<NftBatches |
 };
 
 /**
- * Drops traffic from `from` at each node of `to` (and the reverse unless one-way). The heal
- * deletes every node's table from this process, one netlink batch per node back to back, so
+ * Drops traffic from `from` at each node of `to` (and the reverse unless one-way). It starts as
+ * it heals, through netlink sockets in the nodes' namespaces: the tables are loaded inert first,
+ * then filled together, so the fault's date is when both directions closed, not when the last
+ * node's `nft` exec returned (slow on a loaded host: a node's reaction to the fault could date
+ * from before the fault). The heal deletes every node's table from this process, one netlink batch per node back to back, so
  * the directions reopen within microseconds of each other: healed by an exec per node they
  * reopened 20–30 ms apart on a loaded host, and a daemon's answer to the first heartbeat that
  * crossed was lost in the direction still closed (a split brain that outlived its heal by a
  * heartbeat interval). Where this process may not enter a node's namespace, that node's heal
  * is armed in it instead (lab/armed-command.ts) and released with the others.
  */
-export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec): Nemesis => {
+export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec, clock: Clock = systemClock): Nemesis => {
   const applied: string[] = [];
   const direct = new Map<string, NftBatches>();
   const armedHeals = new Map<string, Promise<ArmedCommand | undefined>>();
@@ -121,30 +126,41 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
         for (const sink of sinks) plans.push([sink, fromAddresses]);
       }
       undo.arm();
-      for (const [sink, fromAddresses] of plans) {
-        if (fromAddresses.length === 0) continue;
-        await nft(
-          ctx.lab,
-          sink,
-          partitionScript(id, {
-            fromAddresses,
-            ...(spec.protocol ? { protocol: spec.protocol } : {}),
-            ...(spec.port ? { port: spec.port } : {}),
-          }),
-        );
-        applied.push(sink);
-      }
-      // Once every rule is in: an exec beside the next node's nft would delay the partition's
-      // second half, and the fault's start with it.
-      for (const sink of applied) {
+      const rule = (fromAddresses: string[]): PartitionRule => ({
+        fromAddresses,
+        ...(spec.protocol ? { protocol: spec.protocol } : {}),
+        ...(spec.port ? { port: spec.port } : {}),
+      });
+      const sinks = plans.filter(([, fromAddresses]) => fromAddresses.length > 0);
+      for (const [sink] of sinks) {
         const tables = await nodeNftables(ctx.lab, sink);
         if (tables) direct.set(sink, tables);
-        else
+      }
+      // Where every node's namespace can be entered, each table is loaded inert and the fault
+      // starts when the sources go into every node's set, each batch sent before any
+      // acknowledgement is read: both directions close within microseconds, at the date returned.
+      // Otherwise each node's exec closes its part as it finishes, and the fault dates from the last.
+      const gated = sinks.every(([sink]) => direct.has(sink));
+      for (const [sink, fromAddresses] of sinks) {
+        await nft(ctx.lab, sink, partitionScript(id, rule(fromAddresses), !gated));
+        applied.push(sink);
+        if (!direct.has(sink))
           armedHeals.set(
             sink,
             armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
           );
       }
+      if (!gated) return;
+      const at = clock.preciseNowMs();
+      const sent = sinks.map(([sink, fromAddresses]) => ({ sink, batch: direct.get(sink)!.send(partitionSources(id, fromAddresses)) }));
+      for (const { sink, batch } of sent) {
+        try {
+          batch.confirm();
+        } catch (e) {
+          throw new LabError(`partition ${id}: the sources did not go into ${sink}'s set: ${errorMessage(e)}`, { cause: e });
+        }
+      }
+      return at;
     },
     heal: async () => {
       await undo.heal();

@@ -2,6 +2,7 @@
 // so undoing it is one `delete table` and faults never disturb each other or the daemons' rules.
 // Partitions hook prerouting so routed traffic is caught as well as local traffic; loss hooks the
 // devices themselves (netdev ingress/egress) so that it acts like loss on the wire.
+import { ipv4Key, type SetElementChange } from '../../kernel/nft-set-elements.js';
 
 export const tableName = (faultId: string): string => `fl_nemesis_${faultId.replace(/[^A-Za-z0-9_]/g, '_')}`;
 
@@ -13,8 +14,11 @@ export interface PartitionRule {
   port?: number;
 }
 
+/** The partition table's set of dropped source addresses: filled in the same instant on every node. */
+export const PARTITION_SET = 'sources';
+
 const matchers = (r: PartitionRule): string[] => {
-  const src = `ip saddr { ${r.fromAddresses.join(', ')} }`;
+  const src = `ip saddr @${PARTITION_SET}`;
   if (r.protocol === 'icmp') return [`${src} meta l4proto icmp`];
   if (r.protocol === 'vrrp') return [`${src} meta l4proto 112`];
   if (r.port !== undefined) {
@@ -24,16 +28,34 @@ const matchers = (r: PartitionRule): string[] => {
   return [r.protocol ? `${src} meta l4proto ${r.protocol}` : src];
 };
 
-export const partitionScript = (faultId: string, rule: PartitionRule): string => {
+/**
+ * The partition's table on one node. `filled: false` loads it inert (an empty set): the fault
+ * then starts when the addresses go into every node's set, one netlink batch each, back to back
+ * (partitionSources), instead of as each node's `nft` exec finishes.
+ */
+export const partitionScript = (faultId: string, rule: PartitionRule, filled = true): string => {
   const t = tableName(faultId);
   return (
     [
       `add table inet ${t}`,
+      `add set inet ${t} ${PARTITION_SET} { type ipv4_addr; }`,
+      ...(filled ? [`add element inet ${t} ${PARTITION_SET} { ${rule.fromAddresses.join(', ')} }`] : []),
       `add chain inet ${t} drop_in { type filter hook prerouting priority -300; policy accept; }`,
       ...matchers(rule).map((m) => `add rule inet ${t} drop_in ${m} counter drop`),
     ].join('\n') + '\n'
   );
 };
+
+/** The set element changes that start an inert partition table (the `add element` of a filled one). */
+export const partitionSources = (faultId: string, fromAddresses: readonly string[]): SetElementChange[] =>
+  fromAddresses.map((address) => ({
+    op: 'add',
+    family: 'inet',
+    table: tableName(faultId),
+    set: PARTITION_SET,
+    key: ipv4Key(address),
+    label: address,
+  }));
 
 /** Ethertype no stack handles (IEEE local experimental), so the receiving end discards the frame. */
 export const UNDELIVERABLE_ETHERTYPE = '0x88b5';

@@ -6,6 +6,7 @@ import {
   deleteTableScript,
   lossScript,
   partitionScript,
+  partitionSources,
   tableName,
   UNDELIVERABLE_ETHERTYPE,
 } from '../../../../src/orchestrator/nemesis/nft-rules.js';
@@ -28,16 +29,28 @@ describe('nemesis nftables scripts', () => {
       partitionScript('p-1', { fromAddresses: ['198.18.5.1', '198.18.6.1'] }),
       [
         'add table inet fl_nemesis_p_1',
+        'add set inet fl_nemesis_p_1 sources { type ipv4_addr; }',
+        'add element inet fl_nemesis_p_1 sources { 198.18.5.1, 198.18.6.1 }',
         'add chain inet fl_nemesis_p_1 drop_in { type filter hook prerouting priority -300; policy accept; }',
-        'add rule inet fl_nemesis_p_1 drop_in ip saddr { 198.18.5.1, 198.18.6.1 } counter drop',
+        'add rule inet fl_nemesis_p_1 drop_in ip saddr @sources counter drop',
       ].join('\n') + '\n',
     );
   });
 
+  it('loads a partition inert (an empty set) for its sources to go in on every node at once', () => {
+    const inert = partitionScript('p-1', { fromAddresses: ['198.18.5.1'] }, false);
+    assert.doesNotMatch(inert, /add element/);
+    assert.match(inert, /add rule inet fl_nemesis_p_1 drop_in ip saddr @sources counter drop/);
+    assert.deepEqual(partitionSources('p-1', ['198.18.5.1', '198.18.6.1']), [
+      { op: 'add', family: 'inet', table: 'fl_nemesis_p_1', set: 'sources', key: Buffer.from([198, 18, 5, 1]), label: '198.18.5.1' },
+      { op: 'add', family: 'inet', table: 'fl_nemesis_p_1', set: 'sources', key: Buffer.from([198, 18, 6, 1]), label: '198.18.6.1' },
+    ]);
+  });
+
   it('narrows a partition to one protocol and port, both directions of its flows', () => {
     const script = partitionScript('p', { fromAddresses: ['198.18.5.1'], protocol: 'udp', port: 5405 });
-    assert.match(script, /ip saddr \{ 198\.18\.5\.1 \} meta l4proto udp th dport 5405 counter drop/);
-    assert.match(script, /ip saddr \{ 198\.18\.5\.1 \} meta l4proto udp th sport 5405 counter drop/);
+    assert.match(script, /ip saddr @sources meta l4proto udp th dport 5405 counter drop/);
+    assert.match(script, /ip saddr @sources meta l4proto udp th sport 5405 counter drop/);
     assert.match(partitionScript('p', { fromAddresses: ['1.1.1.1'], port: 80 }), /meta l4proto \{ tcp, udp \} th dport 80/);
     assert.match(partitionScript('p', { fromAddresses: ['1.1.1.1'], protocol: 'icmp' }), /meta l4proto icmp counter drop/);
   });
