@@ -19,6 +19,11 @@ export interface Nemesis {
    */
   prepare?(): void;
   heal(): Promise<void>;
+  /**
+   * At teardown, after the last heal: removes what a healed fault left in place on purpose (a
+   * partition's inert tables, kept so that healing touched as little as possible). Never throws.
+   */
+  cleanUp?(): Promise<void>;
 }
 
 /** What nemeses may touch: the lab, and runner services they cannot provide themselves. */

@@ -12,6 +12,7 @@ import {
   deleteLossScript,
   deleteTableScript,
   lossScript,
+  PARTITION_SET,
   partitionScript,
   partitionSources,
   tableName,
@@ -52,46 +53,51 @@ const nodeNftables = async (lab: StartedLab, node: string): Promise<NftBatches |
 };
 
 /**
- * Drops traffic from `from` at each node of `to` (and the reverse unless one-way). It starts as
- * it heals, through netlink sockets in the nodes' namespaces: the tables are loaded inert first,
- * then filled together, so the fault's date is when both directions closed, not when the last
- * node's `nft` exec returned (slow on a loaded host: a node's reaction to the fault could date
- * from before the fault). The heal deletes every node's table from this process, one netlink batch per node back to back, so
- * the directions reopen within microseconds of each other: healed by an exec per node they
- * reopened 20–30 ms apart on a loaded host, and a daemon's answer to the first heartbeat that
- * crossed was lost in the direction still closed (a split brain that outlived its heal by a
- * heartbeat interval). Where this process may not enter a node's namespace, that node's heal
- * is armed in it instead (lab/armed-command.ts) and released with the others.
+ * Drops traffic from `from` at each node of `to` (and the reverse unless one-way), through
+ * netlink sockets in the nodes' namespaces. Each node's table is loaded inert (an empty set of
+ * sources), then every set is filled, and at the heal emptied, one batch per node, every batch
+ * sent before any acknowledgement is read (the kernel commits each within its send, and the first
+ * read may sleep on a loaded host): both directions close, and reopen, within microseconds of
+ * each other, and the fault's start is dated at that instant, not when the last node's `nft`
+ * exec returned. Healed by an exec per node the directions reopened 20–30 ms apart, and a
+ * daemon's answer to the first heartbeat that crossed was lost in the direction still closed.
+ * The heal empties the sets rather than deleting the tables: deleting a table unregisters its
+ * hook, which keeps the node's nftables locked for milliseconds, and a daemon's own change there
+ * at that moment (arp-ha's gate when it steps down at a split brain's heal) waited behind it.
+ * The inert tables go at teardown (cleanUp). Where this process may not enter a node's namespace,
+ * the tables are loaded filled, dated when the last load returned, and that node's heal (the
+ * table's deletion) is armed in it (lab/armed-command.ts) and released with the others.
  */
 export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec, clock: Clock = systemClock): Nemesis => {
+  const table = tableName(id);
+  /** The nodes where the fault is in effect. */
   const applied: string[] = [];
+  /** Every node a table was loaded on (cleanUp deletes what is left). */
+  const loaded = new Set<string>();
   const direct = new Map<string, NftBatches>();
   const armedHeals = new Map<string, Promise<ArmedCommand | undefined>>();
-  /**
-   * The nodes whose tables went over netlink. Every node's batch is sent before any
-   * acknowledgement is read: the kernel commits each within its send, so nothing of this process
-   * (the first read may sleep, and a loaded host wakes it late) comes between two nodes' commits.
-   */
+  const closeDirect = () => {
+    for (const tables of direct.values()) tables.close();
+    direct.clear();
+  };
+  /** The nodes whose sets were emptied over netlink; the others are healed by their exec. */
   const healDirectly = (nodes: readonly string[]): Set<string> => {
     const sent = nodes.flatMap((node) => {
       const tables = direct.get(node);
       if (!tables) return [];
       try {
-        return [{ node, tables, batch: tables.send([{ kind: 'destroy-table', family: 'inet', table: tableName(id) }]) }];
+        return [{ node, batch: tables.send([{ kind: 'flush-set', family: 'inet', table, set: PARTITION_SET }]) }];
       } catch {
-        tables.close();
         return [];
       }
     });
     const healed = new Set<string>();
-    for (const { node, tables, batch } of sent) {
+    for (const { node, batch } of sent) {
       try {
         batch.confirm();
         healed.add(node);
       } catch {
         // Healed by its exec instead (the node restarted, say).
-      } finally {
-        tables.close();
       }
     }
     return healed;
@@ -99,13 +105,17 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
   const healByExec = async (node: string) => {
     const released = await releaseOrRun(armedHeals.get(node), () => nft(ctx.lab, node, deleteTableScript(id)));
     await released.done.catch(() => undefined);
+    loaded.delete(node);
   };
   const undo = once(async () => {
     const nodes = applied.splice(0);
+    // The sockets stay open until the next start or the teardown: closing a netfilter socket
+    // makes the kernel wait, under the node's nftables lock, for the release of what the heal's
+    // commit removed (an RCU grace period: milliseconds on a loaded host), and a daemon's own change
+    // there (arp-ha's gate as it steps down at a split brain's heal) waited behind it.
     const healed = healDirectly(nodes);
     // Released back to back before any is awaited; a failed direct heal (the node restarted) is run there.
     await Promise.all(nodes.filter((n) => !healed.has(n)).map(healByExec));
-    direct.clear();
     armedHeals.clear();
   });
   const scope = [spec.protocol, spec.port !== undefined ? `port ${spec.port}` : undefined].filter(Boolean).join(' ') || 'all IP traffic';
@@ -132,17 +142,19 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
         ...(spec.port ? { port: spec.port } : {}),
       });
       const sinks = plans.filter(([, fromAddresses]) => fromAddresses.length > 0);
+      // Opened anew each time: a node restarted since has another namespace. The last cycle's
+      // are closed long after its heal, when nothing of its commit is left to release.
+      closeDirect();
       for (const [sink] of sinks) {
         const tables = await nodeNftables(ctx.lab, sink);
         if (tables) direct.set(sink, tables);
       }
-      // Where every node's namespace can be entered, each table is loaded inert and the fault
-      // starts when the sources go into every node's set, each batch sent before any
-      // acknowledgement is read: both directions close within microseconds, at the date returned.
-      // Otherwise each node's exec closes its part as it finishes, and the fault dates from the last.
       const gated = sinks.every(([sink]) => direct.has(sink));
       for (const [sink, fromAddresses] of sinks) {
-        await nft(ctx.lab, sink, partitionScript(id, rule(fromAddresses), !gated));
+        // A flap's earlier cycle may have left the table there, inert: loaded afresh, not twice
+        // (`add` first, so that the `delete` finds a table whether there was one or not).
+        await nft(ctx.lab, sink, `add table inet ${table}\n${deleteTableScript(id)}${partitionScript(id, rule(fromAddresses), !gated)}`);
+        loaded.add(sink);
         applied.push(sink);
         if (!direct.has(sink))
           armedHeals.set(
@@ -164,6 +176,13 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
     },
     heal: async () => {
       await undo.heal();
+    },
+    async cleanUp() {
+      closeDirect();
+      const nodes = [...loaded];
+      loaded.clear();
+      // Best effort: a node that is gone took its table with it.
+      await Promise.all(nodes.map((node) => nft(ctx.lab, node, deleteTableScript(id)).catch(() => undefined)));
     },
   };
 };

@@ -125,6 +125,7 @@ export const healAll = async (
     } catch (error) {
       problems.push(`healing ${plan.id}: ${errorMessage(error)}`);
     }
+    await nemesis.cleanUp?.();
   }
   return problems;
 };

@@ -43,7 +43,7 @@ describe('nftables batches sent to several namespaces, then confirmed (kernel/nf
     }
   });
 
-  it("a partition's inert tables close together when its sources go into every namespace's set", async () => {
+  it("a partition's inert tables close together when its sources go into every namespace's set, and open when the sets are emptied", async () => {
     const children = [await inOwnNetns(), await inOwnNetns()];
     const nft = (pid: number, args: string[], input?: string) => {
       const r = spawnSync('nsenter', ['-t', String(pid), '-n', 'nft', ...args], { input: input ?? '', encoding: 'utf8' });
@@ -65,6 +65,10 @@ describe('nftables batches sent to several namespaces, then confirmed (kernel/nf
       const sent = [ta!.send(partitionSources('p-1', ['198.18.6.1'])), tb!.send(partitionSources('p-1', ['198.18.5.1', '198.18.5.2']))];
       for (const s of sent) s.confirm();
       assert.deepEqual([elements(a!), elements(b!)], [['198.18.6.1'], ['198.18.5.1', '198.18.5.2']]);
+      // The heal: every set emptied, the tables left in place, inert.
+      const healed = [ta!, tb!].map((t) => t.send([{ kind: 'flush-set', family: 'inet', table: 'fl_nemesis_p_1', set: 'sources' }]));
+      for (const h of healed) h.confirm();
+      assert.deepEqual([elements(a!), elements(b!)], [[], []]);
       ta!.close();
       tb!.close();
     } finally {

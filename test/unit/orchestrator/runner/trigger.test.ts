@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { runSchedule, triggerOf } from '../../../../src/orchestrator/runner/fault-schedule.js';
+import { healAll, runSchedule, triggerOf } from '../../../../src/orchestrator/runner/fault-schedule.js';
 import { seededRandom } from '../../../../src/orchestrator/runner/seeded-random.js';
 import type { Scenario } from '../../../../src/orchestrator/scenario/parse-scenario.js';
 
@@ -101,5 +101,35 @@ describe('getting a fault ready', () => {
     );
     assert.equal(log.length, 1);
     assert.ok(log[0]!.startsWith('start@'));
+  });
+});
+
+describe('teardown (healAll)', () => {
+  it('heals every fault, then lets each clean up what it left on purpose, and records the ends the schedule did not', async () => {
+    const calls: string[] = [];
+    const nemesis = (name: string, failHeal = false) => ({
+      fault: 'partition',
+      targets: ['a', 'b'],
+      detail: name,
+      start: () => Promise.resolve(),
+      heal: () => {
+        calls.push(`heal ${name}`);
+        return failHeal ? Promise.reject(new Error('node gone')) : Promise.resolve();
+      },
+      cleanUp: () => {
+        calls.push(`clean ${name}`);
+        return Promise.resolve();
+      },
+    });
+    const plan = (id: string, n: ReturnType<typeof nemesis>) => ({ plan: { id, nemesis: n, cycles: 1, pauseMs: 0 }, trigger: { atMs: 0 } });
+    const ends: string[] = [];
+    const problems = await healAll(
+      [plan('partition-1', nemesis('p1')), plan('partition-2', nemesis('p2', true))] as never,
+      (e) => ends.push(e.id),
+      () => ['partition-1'],
+    );
+    assert.deepEqual(calls, ['heal p1', 'clean p1', 'heal p2', 'clean p2']);
+    assert.deepEqual(ends, ['partition-1']);
+    assert.deepEqual(problems, ['healing partition-2: node gone']);
   });
 });
