@@ -2,7 +2,7 @@
 // what degrades, or `unknown` when nothing could be read. Fixtures of cgroup v1 and v2 hosts
 // test every line without a host.
 import { schedulingPlan, type CgroupLayout, type SchedulingFacts } from '../../kernel/cgroup-sched.js';
-import { NODE_TCP_HASH_BUCKETS } from '../../kernel/netns-tcp-hash.js';
+import { NODE_TCP_HASH_BUCKETS, nodeTcpHashPlan } from '../../kernel/netns-tcp-hash.js';
 import { describePrivilegeMode, type PrivilegeMode } from '../../runtime/docker/privileges.js';
 
 export type HostStatus = 'ok' | 'missing' | 'unknown';
@@ -139,9 +139,10 @@ export const tcpHashLine = (current: string | undefined, isRoot: boolean): HostL
   const item = 'TCP table per node';
   const degrades =
     "each node's /proc/net/tcp walks the host's whole TCP table: the daemons that watch their sockets take milliseconds of kernel time per read, beside the measured streams";
-  if (current === undefined) return { item, status: 'missing', value: 'no net.ipv4.tcp_child_ehash_entries (Linux < 6.1)', degrades };
-  const buckets = Number(current.trim());
-  if (buckets > 0) return { item, status: 'ok', value: `${buckets} buckets (net.ipv4.tcp_child_ehash_entries)` };
+  const plan = nodeTcpHashPlan(current);
+  if (!plan.set && plan.outcome.kind === 'shared') return { item, status: 'missing', value: plan.outcome.problem, degrades };
+  if (!plan.set && plan.outcome.kind === 'kept')
+    return { item, status: 'ok', value: `${plan.outcome.buckets} buckets (net.ipv4.tcp_child_ehash_entries)` };
   if (isRoot) return { item, status: 'ok', value: `shared with the host now; a deploy sets ${NODE_TCP_HASH_BUCKETS} buckets` };
   return { item, status: 'missing', value: 'shared with the host (net.ipv4.tcp_child_ehash_entries = 0, not root)', degrades };
 };

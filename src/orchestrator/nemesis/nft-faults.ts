@@ -61,10 +61,8 @@ const nodeNftables = async (lab: StartedLab, node: string): Promise<NftBatches |
  * each other, and the fault's start is dated at that instant, not when the last node's `nft`
  * exec returned. Healed by an exec per node the directions reopened 20–30 ms apart, and a
  * daemon's answer to the first heartbeat that crossed was lost in the direction still closed.
- * The heal empties the sets rather than deleting the tables: deleting a table unregisters its
- * hook, which keeps the node's nftables locked for milliseconds, and a daemon's own change there
- * at that moment (arp-ha's gate when it steps down at a split brain's heal) waited behind it.
- * The inert tables go at teardown (cleanUp). Where this process may not enter a node's namespace,
+ * The heal is that one light commit per node (the inert tables go at teardown, cleanUp), and
+ * the sockets stay open until the next start or the teardown (see undo). Where this process may not enter a node's namespace,
  * the tables are loaded filled, dated when the last load returned, and that node's heal (the
  * table's deletion) is armed in it (lab/armed-command.ts) and released with the others.
  */

@@ -1,5 +1,5 @@
-// Pure: nftables scripts for partitions and random loss. Each fault gets a table of its own,
-// so undoing it is one `delete table` and faults never disturb each other or the daemons' rules.
+// Pure: nftables scripts for partitions and random loss. Each fault gets a table of its own, so
+// faults never disturb each other or the daemons' rules, and removing one is one `delete table`.
 // Partitions hook prerouting so routed traffic is caught as well as local traffic; loss hooks the
 // devices themselves (netdev ingress/egress) so that it acts like loss on the wire.
 import { ipv4Key, type SetElementChange } from '../../kernel/nft-set-elements.js';

@@ -12,10 +12,10 @@ import type { LocalOps } from './agent-ops.js';
 
 const EXIT_POLL_MS = 5;
 
-/** The process group when `pid` leads one (a daemonised server and its children), else the process alone. */
 /** /proc/PID/stat's fields after the command name (which may hold spaces and parentheses): state first. */
 const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 
+/** The process group when `pid` leads one (a daemonised server and its children), else the process alone. */
 const target = async (pid: number): Promise<number> => {
   const pgid = Number(statFields(await readFile(`/proc/${pid}/stat`, 'utf8'))[2]);
   return pgid === pid ? -pid : pid;
