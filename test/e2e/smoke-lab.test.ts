@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type StartedLab, Lab } from '../../src/lab/lab.js';
 import { LABEL } from '../../src/lab/labels.js';
 import { derivedMac } from '../../src/lab/mac.js';
+import { startTracked } from '../../src/orchestrator/runner/tracked-process.js';
 import { cli, hostVeths, leftovers, loadTopology, nothingLeft, repoRoot, sleep, testContext, waitFor } from '../helpers/lab-fixture.js';
 
 interface IpLink {
@@ -102,6 +103,19 @@ describe('smoke lab (real containers)', function () {
     const host = Number((await readFile('/proc/sys/net/ipv4/tcp_child_ehash_entries', 'utf8')).trim());
     assert.ok(host > 0, 'the deploy set net.ipv4.tcp_child_ehash_entries');
     assert.equal(Number((await lab.execOk('h1', ['sysctl', '-n', 'net.ipv4.tcp_ehash_entries'])).trim()), host);
+  });
+
+  it("stops a process given as shell text by signalling the command, not only its shell (the runner's daemons)", async () => {
+    const heard: unknown[] = [];
+    const program = `process.on('SIGTERM', () => process.stdout.write(JSON.stringify({ got: 'SIGTERM' }) + '\\n', () => process.exit(0))); console.log(JSON.stringify({ ready: true })); setInterval(() => {}, 1000);`;
+    const p = await startTracked(lab, 'h1', ['sh', '-c', `node -e "${program}" tracked-stop-test`], {
+      json: (v) => heard.push(v),
+      text: () => undefined,
+    });
+    await waitFor('the node process to handle SIGTERM', () => Promise.resolve(heard.length > 0));
+    await p.stop();
+    assert.deepEqual(heard, [{ ready: true }, { got: 'SIGTERM' }], 'the node process handled SIGTERM');
+    assert.equal((await lab.exec('h1', ['pgrep', '-f', 'tracked-stop-test'])).exitCode, 1, 'nothing of it is left running');
   });
 
   it('keeps the output of exec commands in the lab folder', async () => {

@@ -34,6 +34,18 @@ const splitLines = (stream: NodeJS.ReadableStream, onLine: (line: string) => voi
   });
 };
 
+/**
+ * Signals the process's whole process group: a command the runner gets as shell text (a daemon's
+ * `sh -c "node …"`) keeps its shell as the tracked PID, and dash, waiting for its foreground
+ * child, dies of the signal alone, leaving the daemon running without ever having been told (no
+ * release, no 'stopped' event) while the engine holds the exec's stream open for its own 2 s IO
+ * timeout. An exec'd command leads its own session and group, so the group is the command and
+ * whatever it started in the foreground. procps' kill takes a group (dash's builtin cannot parse
+ * `-- -PGID`); without it, or for a PID that leads no group, only the PID is signalled.
+ */
+export const signalScript = (pidFile: string, sig: string): string =>
+  `test -f ${pidFile} || exit 0; p=$(cat ${pidFile}); /bin/kill -${sig} -- -$p 2>/dev/null || kill -${sig} $p 2>/dev/null; true`;
+
 export const startTracked = async (lab: StartedLab, node: string, argv: string[], handlers: LineHandlers): Promise<TrackedProcess> => {
   const pidFile = `/tmp/fl-proc-${randomBytes(5).toString('hex')}.pid`;
   const stream = await lab.execStream(node, ['sh', '-c', `echo $$ > ${pidFile}; exec ${argv.map(shellQuote).join(' ')}`]);
@@ -49,8 +61,7 @@ export const startTracked = async (lab: StartedLab, node: string, argv: string[]
     handlers.text(line, 'stdout');
   });
   splitLines(stream.stderr, (line) => handlers.text(line, 'stderr'));
-  const signal = (sig: string) =>
-    lab.exec(node, ['sh', '-c', `test -f ${pidFile} && kill -${sig} "$(cat ${pidFile})" 2>/dev/null; true`]).catch(() => undefined);
+  const signal = (sig: string) => lab.exec(node, ['sh', '-c', signalScript(pidFile, sig)]).catch(() => undefined);
   let ended = false;
   const done = stream.done.finally(() => {
     ended = true;
