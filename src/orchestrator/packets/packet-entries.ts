@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 import type { ArpPacketEntry, Ipv4AddressEntry, Ipv4PacketEntry, PacketEntry, SourceMacEntry } from '../history/history-types.js';
 import { ARP_LINK_TYPES, decodeArp, frameSource } from './arp-decode.js';
 import { decodeIpv4 } from './ipv4-decode.js';
-import { PcapFormatError, parsePcap } from './pcap-reader.js';
+import { PcapFormatError, parsePcap, type PcapFile } from './pcap-reader.js';
+
+type Source = { file?: string; node: string; iface: string };
 
 /**
  * The ARP packets of one pcap file as history entries, in file order. A missing or empty file
@@ -32,14 +34,16 @@ export async function packetEntriesFromPcap(
   ipv4: boolean,
 ): Promise<(PacketEntry | SourceMacEntry | Ipv4AddressEntry)[]> {
   const bytes = await readPcapFile(file);
-  if (!bytes) return [];
+  if (!bytes || bytes.length === 0) return [];
   const source = { file, node, iface };
+  // Parsed once: a probe stream's capture runs to tens of MB, and each reading below walks it.
+  const pcap = parsePcap(bytes, file);
   const entries: (PacketEntry | SourceMacEntry | Ipv4AddressEntry)[] = [
-    ...arpEntriesFromBytes(bytes, source),
-    ...sourceMacEntries(bytes, source),
-    ...ipv4AddressEntries(bytes, source),
+    ...arpEntriesOf(pcap, source),
+    ...sourceMacEntriesOf(pcap, source),
+    ...ipv4AddressEntriesOf(pcap, source),
   ];
-  if (ipv4) entries.push(...ipv4EntriesFromBytes(bytes, source));
+  if (ipv4) entries.push(...ipv4EntriesOf(pcap, source));
   return entries.sort((a, b) => a.t - b.t);
 }
 
@@ -53,9 +57,10 @@ const readPcapFile = async (file: string): Promise<Buffer | undefined> => {
 };
 
 /** Pure: one entry per Ethernet source address in the pcap, at its first frame, with its frame count. */
-export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: string; iface: string }): SourceMacEntry[] {
-  if (bytes.length === 0) return [];
-  const pcap = parsePcap(bytes, source.file);
+export const sourceMacEntries = (bytes: Buffer, source: Source): SourceMacEntry[] =>
+  bytes.length === 0 ? [] : sourceMacEntriesOf(parsePcap(bytes, source.file), source);
+
+function sourceMacEntriesOf(pcap: PcapFile, source: Source): SourceMacEntry[] {
   return firstSeen(
     pcap.records,
     (data) => {
@@ -77,9 +82,10 @@ export function sourceMacEntries(bytes: Buffer, source: { file?: string; node: s
 }
 
 /** Pure: one entry per IPv4 address in any packet's source or destination, at its first packet, with its count. */
-export function ipv4AddressEntries(bytes: Buffer, source: { file?: string; node: string; iface: string }): Ipv4AddressEntry[] {
-  if (bytes.length === 0) return [];
-  const pcap = parsePcap(bytes, source.file);
+export const ipv4AddressEntries = (bytes: Buffer, source: Source): Ipv4AddressEntry[] =>
+  bytes.length === 0 ? [] : ipv4AddressEntriesOf(parsePcap(bytes, source.file), source);
+
+function ipv4AddressEntriesOf(pcap: PcapFile, source: Source): Ipv4AddressEntry[] {
   return firstSeen(
     pcap.records,
     (data) => {
@@ -121,9 +127,10 @@ function firstSeen<E extends { lastT: number }>(
 }
 
 /** The pure part of arpEntriesFromPcap, for bytes already in memory. */
-export function arpEntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): ArpPacketEntry[] {
-  if (bytes.length === 0) return [];
-  const pcap = parsePcap(bytes, source.file);
+export const arpEntriesFromBytes = (bytes: Buffer, source: Source): ArpPacketEntry[] =>
+  bytes.length === 0 ? [] : arpEntriesOf(parsePcap(bytes, source.file), source);
+
+function arpEntriesOf(pcap: PcapFile, source: Source): ArpPacketEntry[] {
   if (!ARP_LINK_TYPES.has(pcap.linkType)) {
     throw new PcapFormatError(source.file ?? 'pcap', 20, `link type ${pcap.linkType} is not Ethernet or Linux cooked; ARP cannot be read`);
   }
@@ -136,9 +143,10 @@ export function arpEntriesFromBytes(bytes: Buffer, source: { file?: string; node
 }
 
 /** The IPv4 packets of a pcap's bytes as history entries (ARP excluded), in file order. */
-export function ipv4EntriesFromBytes(bytes: Buffer, source: { file?: string; node: string; iface: string }): Ipv4PacketEntry[] {
-  if (bytes.length === 0) return [];
-  const pcap = parsePcap(bytes, source.file);
+export const ipv4EntriesFromBytes = (bytes: Buffer, source: Source): Ipv4PacketEntry[] =>
+  bytes.length === 0 ? [] : ipv4EntriesOf(parsePcap(bytes, source.file), source);
+
+function ipv4EntriesOf(pcap: PcapFile, source: Source): Ipv4PacketEntry[] {
   const entries: Ipv4PacketEntry[] = [];
   for (const record of pcap.records) {
     const ip = decodeIpv4(record.data, pcap.linkType);

@@ -178,8 +178,7 @@ class Repeat {
   }
 
   async judge(): Promise<RepeatOutcome> {
-    await this.captures.addArpFrames();
-    await this.captures.addFlows();
+    await this.captures.collect();
     this.record.note('collected');
     const history = this.record.history();
     const checks = runCheckers(scenarioCheckers(this.scenario.expect, this.scenario.checks), history).results;
