@@ -76,6 +76,12 @@ export const networkSwitchSchema = z
     users: z.array(z.object({ name: z.string().min(1), vlan: z.number().int().min(1).max(4094) }).strict()).min(1),
     /** With different router MACs (§6 12): announce the router address r with a gratuitous ARP after the switch. */
     announce: z.object({ ip: ipv4, mac: mac.optional() }).strict().optional(),
+    /**
+     * A rollback's request (the coordinator's or an agent watchdog's): the users go back, and the
+     * gateway then refuses every request of this migration that is not a rollback — a coordinator
+     * killed with its S707 in flight leaves a socket that retransmits it after the rollback.
+     */
+    rollback: z.boolean().optional(),
   })
   .strict();
 export type NetworkSwitch = z.infer<typeof networkSwitchSchema>;

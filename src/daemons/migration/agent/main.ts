@@ -55,9 +55,9 @@ const gatewayCalls = (config: AgentConfig): GatewayCalls => {
         await callJson(`${name} status`, `http://${g.api}${GATEWAY_PATHS.status}`, g.token, { method: 'GET' }, timeoutMs, gatewayTable)
       ).users;
     },
-    move: async (name, migration, users) => {
+    move: async (name, migration, users, rollback) => {
       const g = at(name);
-      const body = { migration, users };
+      const body = { migration, users, ...(rollback ? { rollback } : {}) };
       await callJson(`${name} switch`, `http://${g.api}${GATEWAY_PATHS.switch}`, g.token, { method: 'POST', body }, timeoutMs, anything);
     },
   };

@@ -12,8 +12,8 @@ import { decide, usersAt, type CoordinatorWatchdog, type HandoverState, type Wat
 export interface GatewayCalls {
   /** The gateway's port table (GET /status). */
   table(gateway: string): Promise<{ name: string; vlan: number }[]>;
-  /** S707 to one gateway: these users onto these VLANs. */
-  move(gateway: string, migration: string, users: { name: string; vlan: number }[]): Promise<void>;
+  /** S707 to one gateway: these users onto these VLANs (a rollback's: the gateway fences the migration). */
+  move(gateway: string, migration: string, users: { name: string; vlan: number }[], rollback: boolean): Promise<void>;
 }
 
 export interface WatchdogShellDeps {
@@ -57,6 +57,7 @@ const moveAll = async (g: GatewayCalls, k: Keepalive, to: 'fromVlan' | 'toVlan')
       gateway,
       k.migration,
       k.users.filter((u) => u.gateway === gateway).map((u) => ({ name: u.name, vlan: u[to] })),
+      to === 'fromVlan',
     );
 };
 
@@ -65,10 +66,18 @@ export const startWatchdog = (deps: WatchdogShellDeps): { stop(): void } => {
   let acting = false;
   const carryOut = async (k: Keepalive, d: WatchdogAction): Promise<void> => {
     if (d.action === 'back') {
-      // The server goes back even if a gateway does not answer: one place answering matters more.
-      const users = d.usersBack ? await moveAll(gateways, k, 'fromVlan').then(() => undefined, errorMessage) : undefined;
+      // Every gateway gets the rollback, also with its users still on the source VLAN: it fences
+      // the migration against the dead coordinator's S707, which its kernel may still be
+      // retransmitting. The server goes back even if a gateway does not answer: one place
+      // answering matters more.
+      const gatewayError = await moveAll(gateways, k, 'fromVlan').then(() => undefined, errorMessage);
       await handover.rollback(k.migration, deps.vip());
-      if (users !== undefined) throw new Error(`rolled back at the source, but the users were not all moved back: ${users}`);
+      if (gatewayError !== undefined)
+        throw new Error(
+          d.usersBack
+            ? `rolled back at the source, but the users were not all moved back: ${gatewayError}`
+            : `rolled back at the source, but a gateway was not fenced (a late S707 could still switch the users): ${gatewayError}`,
+        );
     } else if (d.action === 'forward') {
       if (d.usersForward) await moveAll(gateways, k, 'toVlan');
       if (d.resume) await handover.resume(k.migration, k.resume ?? [], deps.realIp);

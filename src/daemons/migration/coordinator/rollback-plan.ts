@@ -24,6 +24,7 @@ export const networkCalls = (plan: MigrationPlan, direction: 'forward' | 'back')
       migration: plan.id,
       users: users.map((u) => ({ name: u.name, vlan: direction === 'forward' ? u.toVlan : u.fromVlan })),
       ...(plan.routerMac === 'garp' ? { announce: plan.router } : {}),
+      ...(direction === 'back' ? { rollback: true } : {}),
     },
     attempt: 1,
   }));

@@ -1,10 +1,11 @@
 // The user gateway's HTTP surface: POST /switch (S707; the reply is the switch end notice) and
 // GET /status (the port table). Moves run one request at a time, in order, so a rollback's
-// switch-back never overtakes the switch it undoes.
+// switch-back never overtakes the switch it undoes, and a rollback fences its migration: a late
+// request of it (409) never follows the switch-back.
 import { fail, ok, route, type Route } from '../../shared/json-api.js';
 import type { EmitEvent } from '../../shared/event-log.js';
 import { networkSwitchSchema, type NetworkSwitch, type NetworkSwitchEnd } from '../protocol.js';
-import { UnknownUserError, type PortMove, type PortTable } from './port-table.js';
+import { FencedMigrationError, UnknownUserError, type PortMove, type PortTable } from './port-table.js';
 
 export interface GatewayDeps {
   node: string;
@@ -24,6 +25,8 @@ export const gatewayRoutes = (deps: GatewayDeps): Route[] => {
   };
   const apply = async (body: NetworkSwitch): Promise<NetworkSwitchEnd> => {
     const moves = deps.table.plan(body);
+    if (body.rollback === true && deps.table.fence(body.migration, deps.now()))
+      deps.emit('migration-fenced', { migration: body.migration });
     const switched: NetworkSwitchEnd['switched'] = [];
     for (const m of moves) {
       await deps.movePort(m);
@@ -50,6 +53,10 @@ export const gatewayRoutes = (deps: GatewayDeps): Route[] => {
           return ok(await serially(() => apply(body)));
         } catch (e) {
           if (e instanceof UnknownUserError) return fail(400, e.message);
+          if (e instanceof FencedMigrationError) {
+            deps.emit('switch-refused', { migration: body.migration, users: body.users, reason: e.message });
+            return fail(409, e.message);
+          }
           throw e;
         }
       },

@@ -1,6 +1,7 @@
 // The user gateway's table (the connection control means, 4 / 205): which switch port each user
 // is on and that port's VLAN. Pure: it turns an S707 request into port moves, refusing the
-// whole request (nothing moved) when it names a user the gateway does not serve.
+// whole request (nothing moved) when it names a user the gateway does not serve, or when it
+// comes late for a migration that was rolled back here (the fence).
 import type { NetworkSwitch } from '../protocol.js';
 
 export interface UserPort {
@@ -18,9 +19,15 @@ export interface PortMove {
 }
 
 export class UnknownUserError extends Error {}
+export class FencedMigrationError extends Error {}
+
+/** Rolled-back migrations remembered; migrations are minutes apart, so this covers days of them. */
+export const FENCE_MEMORY = 256;
 
 export class PortTable {
   private readonly users = new Map<string, UserPort>();
+  /** Rolled-back migration → when (ms), oldest first. */
+  private readonly fenced = new Map<string, number>();
 
   constructor(users: readonly UserPort[]) {
     for (const u of users) {
@@ -32,6 +39,11 @@ export class PortTable {
 
   /** The moves an S707 asks for; a user already on the requested VLAN needs none (a retried or rollback request). */
   plan(request: NetworkSwitch): PortMove[] {
+    const fencedAt = this.fenced.get(request.migration);
+    if (fencedAt !== undefined && request.rollback !== true)
+      throw new FencedMigrationError(
+        `migration ${request.migration} was rolled back at this gateway (at ${fencedAt}); this request of it came late and is refused`,
+      );
     const unknown = request.users.filter((u) => !this.users.has(u.name)).map((u) => u.name);
     if (unknown.length > 0)
       throw new UnknownUserError(
@@ -43,6 +55,14 @@ export class PortTable {
         return { user: u.name, port: entry.port, from: entry.vlan, to: u.vlan };
       })
       .filter((m) => m.from !== m.to);
+  }
+
+  /** A rollback of this migration reached the gateway: from now on only rollbacks of it pass. False: it already was. */
+  fence(migration: string, atMs: number): boolean {
+    if (this.fenced.has(migration)) return false;
+    this.fenced.set(migration, atMs);
+    if (this.fenced.size > FENCE_MEMORY) this.fenced.delete(this.fenced.keys().next().value as string);
+    return true;
   }
 
   /** Records a move the switch has made. */

@@ -76,4 +76,18 @@ describe('user gateway: API', () => {
     assert.equal(r.code, 500);
     assert.match(String(r.body.error), /eth5 is not a switch port/);
   });
+
+  it('a rollback fences its migration: a late request of it answers 409, moves nobody and is an event', async () => {
+    failPort = undefined;
+    const seen = events.length;
+    const back = await post({ migration: 'm7', users: [{ name: 'taro', vlan: 1 }], rollback: true });
+    assert.equal(back.code, 200);
+    assert.deepEqual(events.slice(seen), ['migration-fenced', 'port-moved'], 'fenced first, then taro back on VLAN 1');
+    const before = moves.length;
+    const late = await post({ migration: 'm7', users: [{ name: 'taro', vlan: 2 }] });
+    assert.equal(late.code, 409);
+    assert.match(String(late.body.error), /migration m7 was rolled back at this gateway/);
+    assert.equal(moves.length, before);
+    assert.equal(events.at(-1), 'switch-refused');
+  });
 });

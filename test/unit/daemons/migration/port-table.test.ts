@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { PortTable, UnknownUserError } from '../../../../src/daemons/migration/user-gateway/port-table.js';
+import {
+  FENCE_MEMORY,
+  FencedMigrationError,
+  PortTable,
+  UnknownUserError,
+} from '../../../../src/daemons/migration/user-gateway/port-table.js';
 
 const table = () =>
   new PortTable([
@@ -48,5 +53,26 @@ describe('user gateway: port table', () => {
         ]),
       /two users/,
     );
+  });
+
+  it('after a rollback of a migration, refuses its late requests (nothing moved) and still passes its rollbacks and other migrations', () => {
+    const t = table();
+    assert.deepEqual(t.plan({ migration: 'm1', users: [{ name: 'taro', vlan: 1 }], rollback: true }), []);
+    assert.equal(t.fence('m1', 5000), true);
+    assert.equal(t.fence('m1', 6000), false, 'a second rollback keeps the first time');
+    assert.throws(
+      () => t.plan({ migration: 'm1', users: [{ name: 'taro', vlan: 2 }] }),
+      (e: unknown) => e instanceof FencedMigrationError && /migration m1 was rolled back at this gateway \(at 5000\)/.test(e.message),
+    );
+    assert.deepEqual(t.plan({ migration: 'm1', users: [{ name: 'taro', vlan: 1 }], rollback: true }), []);
+    assert.deepEqual(t.plan({ migration: 'm2', users: [{ name: 'taro', vlan: 2 }] }), [{ user: 'taro', port: 'eth1', from: 1, to: 2 }]);
+  });
+
+  it(`remembers the last ${FENCE_MEMORY} rolled-back migrations`, () => {
+    const t = table();
+    for (let i = 0; i <= FENCE_MEMORY; i++) t.fence(`m${i}`, i);
+    assert.deepEqual(t.plan({ migration: 'm0', users: [{ name: 'taro', vlan: 2 }] }).length, 1, 'the oldest is forgotten');
+    assert.throws(() => t.plan({ migration: 'm1', users: [{ name: 'taro', vlan: 2 }] }), FencedMigrationError);
+    assert.throws(() => t.plan({ migration: `m${FENCE_MEMORY}`, users: [{ name: 'taro', vlan: 2 }] }), FencedMigrationError);
   });
 });

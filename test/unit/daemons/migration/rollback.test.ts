@@ -35,8 +35,17 @@ describe('migration coordinator: rollback to exactly one place', () => {
       'ugw2 /switch',
       'agent-a /rollback',
     ]);
-    const back = r.calls.filter((c) => c.kind === 'network-back').map((c) => (c.body as { users: unknown }).users);
-    assert.deepEqual(back, [[{ name: 'u1', vlan: 1 }], [{ name: 'u2', vlan: 1 }]]);
+    const back = r.calls.filter((c) => c.kind === 'network-back').map((c) => c.body as { users: unknown; rollback?: boolean });
+    assert.deepEqual(
+      back.map((b) => b.users),
+      [[{ name: 'u1', vlan: 1 }], [{ name: 'u2', vlan: 1 }]],
+    );
+    assert.ok(
+      back.every((b) => b.rollback === true),
+      'each switch-back says it is a rollback, so the gateway fences the migration',
+    );
+    const forward = r.calls.filter((c) => c.kind === 'network-switch').map((c) => (c.body as { rollback?: boolean }).rollback);
+    assert.deepEqual(forward, [undefined, undefined]);
     assert.equal(r.state.outcome, 'rolled-back');
     assert.ok(!messageSteps(r.events).includes('S709'), 'never a resume after a failed switch');
   });

@@ -9,7 +9,7 @@ import type { CoordinatorPhase } from '../../../../src/daemons/migration/protoco
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
 /** A frozen hand-over of m1, a gateway whose table says where taro is (or that does not answer), the watchdog armed by one keepalive. */
-const setup = (phase: CoordinatorPhase, taroVlan: number | 'down') => {
+const setup = (phase: CoordinatorPhase, taroVlan: number | 'down', moveFails = false) => {
   const clock = manualClock();
   const calls: string[] = [];
   const events: { event: string; data?: Record<string, unknown> }[] = [];
@@ -34,9 +34,9 @@ const setup = (phase: CoordinatorPhase, taroVlan: number | 'down') => {
       if (taroVlan === 'down') throw new Error('ECONNREFUSED');
       return [{ name: 'taro', vlan: taroVlan }];
     },
-    move: async (g, _m, users) => {
-      if (taroVlan === 'down') throw new Error('ECONNREFUSED');
-      calls.push(`move ${g} ${users.map((u) => `${u.name}→${u.vlan}`).join(',')}`);
+    move: async (g, _m, users, rollback) => {
+      if (taroVlan === 'down' || moveFails) throw new Error('ECONNREFUSED');
+      calls.push(`move ${g} ${users.map((u) => `${u.name}→${u.vlan}`).join(',')}${rollback ? ' (rollback)' : ''}`);
     },
   };
   const watchdog = new CoordinatorWatchdog(1000);
@@ -86,13 +86,13 @@ describe('migration agent: the watchdog shell carries the decision out', () => {
     }
   });
 
-  it('users not switched: rolls back at the source without moving anyone', async () => {
+  it('users not switched: fences the migration at the gateway (nobody to move), then rolls back at the source', async () => {
     const w = setup('switching', 1);
     try {
       w.clock.advance(1000);
       await tick();
       await tick();
-      assert.deepEqual(w.calls, ['rollback m1 198.18.55.100']);
+      assert.deepEqual(w.calls, ['move ugw taro→1 (rollback)', 'rollback m1 198.18.55.100']);
     } finally {
       w.shell.stop();
     }
@@ -107,6 +107,20 @@ describe('migration agent: the watchdog shell carries the decision out', () => {
       assert.deepEqual(w.calls, ['rollback m1 198.18.55.100']);
       const failed = w.events.find((e) => e.event === 'watchdog-failed');
       assert.match(String(failed?.data?.error), /not all moved back: .*ECONNREFUSED/);
+    } finally {
+      w.shell.stop();
+    }
+  });
+
+  it('users not switched but the fence call fails: the server still goes back, and the open fence is reported', async () => {
+    const w = setup('switching', 1, true);
+    try {
+      w.clock.advance(1000);
+      await tick();
+      await tick();
+      assert.deepEqual(w.calls, ['rollback m1 198.18.55.100']);
+      const failed = w.events.find((e) => e.event === 'watchdog-failed');
+      assert.match(String(failed?.data?.error), /a gateway was not fenced .*ECONNREFUSED/);
     } finally {
       w.shell.stop();
     }
