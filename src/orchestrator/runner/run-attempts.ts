@@ -50,6 +50,7 @@ export const runRepeatWithReruns = async (input: AttemptsInput): Promise<RepeatR
       seed: input.seed,
       dir: repeatDir,
       ctx: input.ctx,
+      keepLab: input.keepLab,
       ...(input.onEntry ? { onEntry: input.onEntry } : {}),
     });
     const report = buildRepeatReport({

@@ -1,7 +1,7 @@
 // One repeat of a scenario, in Jepsen's nesting: lab → captures → apps → daemons → probe servers →
 // probe clients + fault schedule; then, whatever happened, heal every fault, stop every
-// process, finish captures — and judge the merged history. The lab is destroyed by the caller
-// (it may be kept with --keep).
+// process, finish captures — and judge the merged history while the lab is destroyed (unless the
+// caller keeps it: --keep).
 import { mkdir } from 'node:fs/promises';
 import { systemClock, type Clock } from '../../common/clock.js';
 import type { LabContext } from '../../lab/lab-context.js';
@@ -32,6 +32,8 @@ export interface RepeatOptions {
   ctx: LabContext;
   /** Called with every history entry as it happens (live progress). */
   onEntry?: (entry: HistoryEntry) => void;
+  /** Hand the lab back in the outcome (the caller destroys or keeps it); otherwise it goes while the history is judged. */
+  keepLab?: boolean;
   /** Wall clock of the history (default: the system's). */
   clock?: Clock;
 }
@@ -177,6 +179,12 @@ class Repeat {
     await this.captures.finish();
   }
 
+  async destroyLab(): Promise<void> {
+    const lab = this.lab;
+    this.lab = undefined;
+    await lab?.destroy();
+  }
+
   async judge(): Promise<RepeatOutcome> {
     await this.captures.collect();
     this.record.note('collected');
@@ -202,5 +210,9 @@ export const runRepeat = async (options: RepeatOptions): Promise<RepeatOutcome> 
   } finally {
     await repeat.tearDown();
   }
-  return repeat.judge();
+  // The captures are host files by now: the lab goes while tshark reads them.
+  const destroyed = options.keepLab === true ? undefined : repeat.destroyLab();
+  const outcome = await repeat.judge();
+  await destroyed;
+  return outcome;
 };
