@@ -55,8 +55,8 @@ browser:
 	@bash scripts/ensure-chromium.sh
 
 # examples/: a user's own suite on the package's API (examples/mocha/README.md), run with the e2e tests.
-# Lint and the build share nothing and take a minute: side by side (the bootstrap steps before
-# them install Debian packages, which must not run at the same time).
+# Lint and the build share nothing, so they run side by side (the bootstrap steps before them
+# install Debian packages, which must not run at the same time).
 test: images browser
 	@$(MAKE) --no-print-directory -j2 lint fresh-build
 	@$(MOCHA) --config .mocharc.json 'dist/test/unit/**/*.test.js' 'dist/test/e2e/**/*.test.js' 'dist/examples/**/*.test.js'

@@ -62,9 +62,10 @@ const nodeNftables = async (lab: StartedLab, node: string): Promise<NftBatches |
  * exec returned. Healed by an exec per node the directions reopened 20–30 ms apart, and a
  * daemon's answer to the first heartbeat that crossed was lost in the direction still closed.
  * The heal is that one light commit per node (the inert tables go at teardown, cleanUp), and
- * the sockets stay open until the next start or the teardown (see undo). Where this process may not enter a node's namespace,
- * the tables are loaded filled, dated when the last load returned, and that node's heal (the
- * table's deletion) is armed in it (lab/armed-command.ts) and released with the others.
+ * the sockets stay open until the next start or the teardown (see undo). Where this process may
+ * not enter a node's namespace, the tables are loaded filled, dated when the last load
+ * returned, and that node's heal (the table's deletion) is armed in it (lab/armed-command.ts)
+ * and released with the others.
  */
 export const partitionNemesis = (ctx: NemesisContext, id: string, spec: PartitionSpec, clock: Clock = systemClock): Nemesis => {
   const table = tableName(id);
@@ -143,23 +144,28 @@ export const partitionNemesis = (ctx: NemesisContext, id: string, spec: Partitio
       // Opened anew each time: a node restarted since has another namespace. The last cycle's
       // are closed long after its heal, when nothing of its commit is left to release.
       closeDirect();
-      for (const [sink] of sinks) {
-        const tables = await nodeNftables(ctx.lab, sink);
-        if (tables) direct.set(sink, tables);
-      }
+      // Every node at once: nothing of this happens before the sets are filled below.
+      await Promise.all(
+        sinks.map(async ([sink]) => {
+          const tables = await nodeNftables(ctx.lab, sink);
+          if (tables) direct.set(sink, tables);
+        }),
+      );
       const gated = sinks.every(([sink]) => direct.has(sink));
-      for (const [sink, fromAddresses] of sinks) {
-        // A flap's earlier cycle may have left the table there, inert: loaded afresh, not twice
-        // (`add` first, so that the `delete` finds a table whether there was one or not).
-        await nft(ctx.lab, sink, `add table inet ${table}\n${deleteTableScript(id)}${partitionScript(id, rule(fromAddresses), !gated)}`);
-        loaded.add(sink);
-        applied.push(sink);
-        if (!direct.has(sink))
-          armedHeals.set(
-            sink,
-            armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
-          );
-      }
+      await Promise.all(
+        sinks.map(async ([sink, fromAddresses]) => {
+          // A flap's earlier cycle may have left the table there, inert: loaded afresh, not twice
+          // (`add` first, so that the `delete` finds a table whether there was one or not).
+          await nft(ctx.lab, sink, `add table inet ${table}\n${deleteTableScript(id)}${partitionScript(id, rule(fromAddresses), !gated)}`);
+          loaded.add(sink);
+          applied.push(sink);
+          if (!direct.has(sink))
+            armedHeals.set(
+              sink,
+              armCommand(ctx.lab, sink, nftCommand(deleteTableScript(id))).catch(() => undefined),
+            );
+        }),
+      );
       if (!gated) return;
       const at = clock.preciseNowMs();
       const sent = sinks.map(([sink, fromAddresses]) => ({ sink, batch: direct.get(sink)!.send(partitionSources(id, fromAddresses)) }));

@@ -67,8 +67,8 @@ export class RepeatCaptures {
    */
   async addFlows(): Promise<void> {
     if (this.links.length === 0) return;
-    // One tshark per capture, all at once: each spends about a second of CPU on a probe stream's
-    // capture, and the captures are independent.
+    // One tshark per capture, all at once: each one's CPU time grows with its capture's packets,
+    // and the captures are independent.
     const read = await Promise.all(
       this.links.map(async (link) => {
         const full = path.join(this.dir, parseLink(link).file);

@@ -38,12 +38,12 @@ const splitLines = (stream: NodeJS.ReadableStream, onLine: (line: string) => voi
  * Signals the process's whole process group: a command the runner gets as shell text (a daemon's
  * `sh -c "node …"`) keeps its shell as the tracked PID, and dash, waiting for its foreground
  * child, dies of the signal alone, leaving the daemon running without ever having been told (no
- * release, no 'stopped' event) while the engine holds the exec's stream open for its own 2 s IO
+ * release, no 'stopped' event) while the engine holds the exec's stream open until its own IO
  * timeout. An exec'd command leads its own session and group, so the group is the command and
  * whatever it started in the foreground. procps' kill takes a group (dash's builtin cannot parse
  * `-- -PGID`); without it, or for a PID that leads no group, only the PID is signalled.
  */
-export const signalScript = (pidFile: string, sig: string): string =>
+const signalScript = (pidFile: string, sig: string): string =>
   `test -f ${pidFile} || exit 0; p=$(cat ${pidFile}); /bin/kill -${sig} -- -$p 2>/dev/null || kill -${sig} $p 2>/dev/null; true`;
 
 export const startTracked = async (lab: StartedLab, node: string, argv: string[], handlers: LineHandlers): Promise<TrackedProcess> => {

@@ -21,7 +21,7 @@ export interface PortMove {
 export class UnknownUserError extends Error {}
 export class FencedMigrationError extends Error {}
 
-/** Rolled-back migrations remembered; migrations are minutes apart, so this covers days of them. */
+/** Rolled-back migrations remembered, the oldest forgotten first: a late request comes right after its rollback, not hundreds of migrations later. */
 export const FENCE_MEMORY = 256;
 
 export class PortTable {
